@@ -1,0 +1,23 @@
+/**
+ * The one result shape shared by checks, restart steps and (later) alert deliveries.
+ * `summary` is one human sentence; `evidence` holds the facts behind it (log age, matching lines...).
+ */
+export interface Outcome {
+  ok: boolean;
+  summary: string;
+  evidence: Record<string, unknown>;
+  durationMs: number;
+  timedOut: boolean;
+  /** Why it failed, when the failure has a cause beyond the summary (an errno, a stderr line). */
+  cause?: string;
+}
+
+/** What one check saw at one moment. */
+export interface Observation extends Outcome {
+  /** The check's id within its service, e.g. `running`, `log-fresh`, `log-activity#2`. */
+  check: string;
+  /** Wall-clock time (ms since the epoch) the observation was made. */
+  at: number;
+  /** A failing alert-only check is reported but never causes a restart. */
+  alertOnly: boolean;
+}

@@ -1,0 +1,61 @@
+import type { Observation } from "./outcome.js";
+import type { ServiceState } from "./state.js";
+
+/** The restart policy of one service, in milliseconds, validated once by the config. */
+export interface PolicySettings {
+  /** Consecutive failing rounds before acting (>= 1). */
+  failureThreshold: number;
+  /** After a (re)start by Lifeguard, failures do not count for this long. */
+  startupGraceMs: number;
+  /** At most `max` restarts in any window of `perMs`; then give up. */
+  limit: { max: number; perMs: number };
+  /** Delay between consecutive restarts: `initialMs`, doubling, capped at `maxMs`; reset after `resetAfterMs` healthy. */
+  backoff: { initialMs: number; maxMs: number; resetAfterMs: number };
+  /** Re-arm a gave-up service automatically after this long; null means only `lifeguard reset`. */
+  rearmAfterMs: number | null;
+}
+
+/** Every kind of event the policy emits; which of them alert a human is `ALERTING_EVENTS`. */
+export type EventKind =
+  | "failing" // first failing round of a new problem
+  | "restart" // a restart was decided
+  | "restarted" // the restart sequence succeeded
+  | "restart-failed" // a step of the restart sequence or its verification failed
+  | "backoff" // a restart is due but waits for the backoff delay
+  | "gave-up" // the restart limit is reached: manual intervention needed
+  | "recovered" // healthy again after a problem
+  | "alert-only" // an alert-only check is failing
+  | "rearmed" // gave-up ended by rearm-after
+  | "reset"; // gave-up or restart history cleared by `lifeguard reset`
+
+export interface ServiceEvent {
+  kind: EventKind;
+  at: number;
+  /** One sentence in the message style of STYLE.md, e.g. `Cannot restart "trader" as ...`. */
+  message: string;
+  data: Record<string, unknown>;
+}
+
+export type Action =
+  /** Carry out the restart sequence; `attempt` of `max` in the current window. */
+  | { type: "restart"; reason: string; attempt: number; max: number; evidence: Observation[] }
+  /** Record (and, per the alert table, notify) an event. */
+  | { type: "event"; event: ServiceEvent };
+
+/** What the round looked like, in one word, and why: printed by `check --dry-run` and `status`. */
+export interface Verdict {
+  status: "healthy" | "grace" | "failing" | "restart" | "backoff" | "gave-up" | "alert-only";
+  why: string;
+}
+
+export interface Decision {
+  state: ServiceState;
+  actions: Action[];
+  verdict: Verdict;
+}
+
+/** The outcome of a restart sequence, as `settleRestart` needs it. */
+export interface RestartResult {
+  ok: boolean;
+  summary: string;
+}

@@ -1,0 +1,23 @@
+import type { Outcome } from "./outcome.js";
+
+/** The state of a service as its runner sees it (for systemd: ActiveState and SubState). */
+export interface RunnerStatus extends Outcome {
+  /** e.g. `active`, `inactive`, `failed`, `activating`; `unknown` when it could not be asked. */
+  state: string;
+}
+
+/**
+ * How a service is controlled. Each step is bounded by the given timeout or signal and
+ * resolves to an outcome; it never throws for an operational failure.
+ */
+export interface Runner {
+  /** Human name of the thing controlled, e.g. `gemini-trader.service`. */
+  readonly target: string;
+  status(signal: AbortSignal): Promise<RunnerStatus>;
+  /** Graceful stop; resolves once stopped or when `timeoutMs` has passed (ok: false, timedOut: true). */
+  stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome>;
+  /** Force kill of the service's own processes only (its cgroup or process group), then wait up to `waitMs` for them to go. */
+  kill(waitMs: number, signal: AbortSignal): Promise<Outcome>;
+  /** Start; resolves once the runner reports the start done or failed. */
+  start(timeoutMs: number, signal: AbortSignal): Promise<Outcome>;
+}
