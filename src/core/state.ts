@@ -4,9 +4,13 @@
  */
 export type Health =
   | { kind: "healthy" }
-  /** Failing checks counted toward the threshold; `rounds` consecutive failing rounds so far. */
-  | { kind: "failing"; since: number; rounds: number; reason: string }
-  /** A restart was decided and is being carried out; settled by `settleRestart`. */
+  /**
+   * Failing checks counted toward the threshold; `rounds` consecutive failing rounds so far.
+   * `backoffUntil`: a restart is due but waits for its backoff delay until this wall time
+   * (absent when not waiting); set on entering the wait, so the `backoff` event is emitted once.
+   */
+  | { kind: "failing"; since: number; rounds: number; reason: string; backoffUntil?: number }
+  /** A restart was decided and is being carried out; settled by `settleRestart`. `reason` names the failing checks (`log-activity`). */
   | { kind: "restarting"; since: number; reason: string }
   /** The restart limit was reached: no automatic restarts until reset (or `rearm-after`). */
   | { kind: "gave-up"; since: number; reason: string };
@@ -22,10 +26,19 @@ export interface ServiceState {
   lastStartAt: number | null;
   /** Restarts in a row without a stable period between them; drives the backoff delay. */
   backoffStep: number;
-  /** Wall time since when every check has passed without a break, or null. */
+  /** Wall time since when every counted (not alert-only) check has passed without a break, or null. */
   healthySince: number | null;
-  /** Wall time the open problem began (first failing round), closed by a recovery; null when none. */
+  /**
+   * Wall time the open incident began (its first failing round), or null when none. An incident
+   * opens when a problem reaches the failure threshold (a blip below it is none) and closes with
+   * the `recovered` event of the next passing round.
+   */
   incidentSince: number | null;
+  /**
+   * Failing alert-only checks: check id → wall time it began failing. Each is announced once
+   * (`alert-only`) and once more when it passes (`recovered`). Absent when none fail.
+   */
+  alertOnlySince?: Record<string, number>;
 }
 
 export function initialState(): ServiceState {

@@ -1,0 +1,66 @@
+import type { LogActivityCheckConfig } from "../config/types.js";
+import { describeLogFileError } from "./log-file-error.js";
+import type { Finding, ProbeFactory } from "./probe.js";
+import { shortenLine } from "./shorten-line.js";
+import { readTailLines, type TailResult } from "./tail-lines.js";
+
+/** How many of the most recent matching lines the evidence keeps. */
+const RECENT_MATCHES_KEPT = 5;
+
+/**
+ * `log-activity`: at least `min` of the last `lines` lines match `match` (the seed's
+ * `tail -n 100 | grep -c`), and none matches `forbid` (a `Traceback` means the bot is stuck
+ * in an error however busy its log looks).
+ */
+export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config) => {
+  const match = compilePattern(config.match, config.ignoreCase);
+  const forbid = config.forbid === null ? null : compilePattern(config.forbid, config.ignoreCase);
+  return async (signal) => {
+    if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
+    if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
+    let tail: TailResult;
+    try {
+      tail = await readTailLines(config.path, config.lines, { signal });
+    } catch (error) {
+      return describeLogFileError(config.path, error);
+    }
+    return describeTail(config, tail, match, forbid);
+  };
+};
+
+function describeTail(config: LogActivityCheckConfig, tail: TailResult, match: RegExp, forbid: RegExp | null): Finding {
+  const matching = tail.lines.filter((line) => match.test(line));
+  const evidence: Record<string, unknown> = {
+    path: config.path,
+    linesExamined: tail.lines.length,
+    matches: matching.length,
+    recent: matching.slice(-RECENT_MATCHES_KEPT).map((line) => shortenLine(line)),
+    ...(tail.scanCutShort ? { scanCutShort: true, bytesScanned: tail.bytesScanned } : {}),
+    ...(tail.shrank ? { shrank: true } : {}),
+  };
+  const forbidden = forbid === null ? undefined : tail.lines.findLast((line) => forbid.test(line));
+  if (forbidden !== undefined) {
+    const line = shortenLine(forbidden);
+    return { ok: false, summary: `Forbidden pattern "${config.forbid}" found in last ${config.lines} lines: ${line}`, evidence: { ...evidence, forbidden: line } };
+  }
+  if (matching.length >= config.min) {
+    const entries = matching.length === 1 ? "entry" : "entries";
+    return { ok: true, summary: `Process appears responsive (${matching.length} recent ${entries})`, evidence };
+  }
+  const lines = matching.length === 1 ? "line" : "lines";
+  const min = config.min > 1 ? ` (min ${config.min})` : "";
+  return { ok: false, summary: `No recent activity: ${matching.length} ${lines} matching ${config.match} in last ${config.lines}${min}`, evidence };
+}
+
+/** Without the `g` flag: `test` must not carry `lastIndex` from one line to the next. */
+function compilePattern(source: string, ignoreCase: boolean): RegExp | Error {
+  try {
+    return new RegExp(source, ignoreCase ? "i" : "");
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function invalidPattern(config: LogActivityCheckConfig, field: string, source: string, error: Error): Finding {
+  return { ok: false, summary: `Cannot run check "${config.id}" as its ${field} pattern "${source}" is invalid`, evidence: { [field]: source }, cause: error.message };
+}

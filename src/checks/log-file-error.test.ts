@@ -1,0 +1,74 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { Observation } from "../core/outcome.js";
+import type { CheckConfig } from "../config/types.js";
+
+const NOBODY = 65534;
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const registryPath = fileURLToPath(new URL("./registry.ts", import.meta.url));
+
+let dir = "";
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "lifeguard-perm-"));
+  await chmod(dir, 0o755);
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+/**
+ * Runs the checks in a child process as "nobody": root (which runs the tests) bypasses file
+ * permissions, so permission denied is only real for another user.
+ */
+async function observeAsNobody(configs: CheckConfig[]): Promise<Observation[]> {
+  const script = `
+    import { setTimeout as delay } from "node:timers/promises";
+    const { createCheck } = await import(${JSON.stringify(registryPath)});
+    const clock = { now: () => Date.now(), monotonic: () => performance.now(), sleep: (ms, signal) => delay(ms, undefined, { signal }) };
+    const runner = { target: "unused.service" };
+    const configs = JSON.parse(process.argv[1]);
+    const observations = [];
+    for (const config of configs) observations.push(await createCheck(config, { clock, runner, serviceName: "bot" }).run(new AbortController().signal));
+    process.stdout.write(JSON.stringify(observations));
+  `;
+  const asNobody = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "--eval", script, JSON.stringify(configs)],
+    { cwd: repoRoot, timeout: 30_000, ...asNobody },
+  );
+  return JSON.parse(stdout) as Observation[];
+}
+
+const common = { timeoutMs: 5000, alertOnly: false };
+const freshConfig = (path: string): CheckConfig => ({ kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 3_600_000 });
+const activityConfig = (path: string): CheckConfig => ({
+  kind: "log-activity", id: "log-activity", ...common, path, lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false,
+});
+
+test("log checks fail clearly when permission is denied on the log's directory", async () => {
+  const closed = join(dir, "closed");
+  await mkdir(closed, { mode: 0o700 });
+  const path = join(closed, "bot.log");
+  await writeFile(path, "Update\n", { mode: 0o644 });
+  const observations = await observeAsNobody([freshConfig(path), activityConfig(path)]);
+  for (const observation of observations) {
+    assert.equal(observation.ok, false);
+    assert.equal(observation.summary, `Cannot read log file "${path}" as permission was denied`);
+    assert.equal(observation.evidence.code, "EACCES");
+  }
+});
+
+test("log-activity fails when the log cannot be read, log-fresh only needs its metadata", async () => {
+  const open = join(dir, "open");
+  await mkdir(open, { mode: 0o755 });
+  const path = join(open, "bot.log");
+  await writeFile(path, "Update\n", { mode: 0o000 });
+  const [fresh, activity] = await observeAsNobody([freshConfig(path), activityConfig(path)]);
+  assert.equal(fresh?.ok, true, fresh?.summary);
+  assert.equal(activity?.summary, `Cannot read log file "${path}" as permission was denied`);
+});

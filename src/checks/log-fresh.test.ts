@@ -1,0 +1,83 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Runner } from "../core/runner.js";
+import type { LogFreshCheckConfig } from "../config/types.js";
+import { createFakeClock } from "../testing/fake-clock.js";
+import { createCheck } from "./registry.js";
+
+let dir = "";
+before(async () => void (dir = await mkdtemp(join(tmpdir(), "lifeguard-fresh-"))));
+after(() => rm(dir, { recursive: true, force: true }));
+
+const unusedRunner: Runner = {
+  target: "unused.service",
+  status: () => Promise.reject(new Error("not used")),
+  stop: () => Promise.reject(new Error("not used")),
+  kill: () => Promise.reject(new Error("not used")),
+  start: () => Promise.reject(new Error("not used")),
+};
+
+async function observe(path: string, options: { mtimeAgoMs?: number } = {}) {
+  const clock = createFakeClock();
+  if (options.mtimeAgoMs !== undefined) {
+    const mtime = (clock.now() - options.mtimeAgoMs) / 1000;
+    await utimes(path, mtime, mtime);
+  }
+  const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 300_000 };
+  const observation = await createCheck(config, { clock, runner: unusedRunner, serviceName: "gemini-trader" }).run(new AbortController().signal);
+  return { observation, clock };
+}
+
+async function writeLog(name: string, content: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+test("log-fresh passes for a log written within max-age", async () => {
+  const path = await writeLog("fresh.log", "hello\n");
+  const { observation, clock } = await observe(path, { mtimeAgoMs: 45_000 });
+  assert.equal(observation.ok, true);
+  assert.equal(observation.summary, "Log file is fresh (45s old)");
+  assert.deepEqual(observation.evidence, {
+    path, ageMs: 45_000, mtime: new Date(clock.now() - 45_000).toISOString(), size: 6, maxAgeMs: 300_000,
+  });
+  assert.equal(observation.check, "log-fresh");
+  assert.equal(observation.at, clock.now());
+});
+
+test("log-fresh fails for a log older than max-age", async () => {
+  const path = await writeLog("stale.log", "hello\n");
+  const { observation } = await observe(path, { mtimeAgoMs: 372_000 });
+  assert.equal(observation.ok, false);
+  assert.equal(observation.summary, "Log file is stale: last written 6m12s ago (max-age 5m)");
+  assert.equal(observation.evidence.ageMs, 372_000);
+});
+
+test("log-fresh counts an mtime in the future as age 0 and notes it", async () => {
+  const path = await writeLog("future.log", "hello\n");
+  const { observation } = await observe(path, { mtimeAgoMs: -90_000 });
+  assert.equal(observation.ok, true);
+  assert.equal(observation.summary, "Log file is fresh (0ms old)");
+  assert.equal(observation.evidence.ageMs, 0);
+  assert.equal(observation.evidence.futureMtimeMs, 90_000);
+});
+
+test("log-fresh fails clearly for a missing log", async () => {
+  const path = join(dir, "nowhere", "missing.log");
+  const { observation } = await observe(path);
+  assert.equal(observation.ok, false);
+  assert.equal(observation.summary, `Log file "${path}" does not exist`);
+  assert.equal(observation.evidence.code, "ENOENT");
+  assert.match(observation.cause ?? "", /ENOENT/);
+});
+
+test("log-fresh fails clearly for a directory", async () => {
+  const path = join(dir, "a-directory");
+  await mkdir(path);
+  const { observation } = await observe(path);
+  assert.equal(observation.summary, `Log file "${path}" is a directory`);
+});

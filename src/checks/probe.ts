@@ -1,0 +1,25 @@
+import type { Clock } from "../core/clock.js";
+import type { Runner } from "../core/runner.js";
+
+/** What a check kind found, before the shared wrapper adds its id, times and flags. */
+export interface Finding {
+  ok: boolean;
+  summary: string;
+  evidence: Record<string, unknown>;
+  cause?: string;
+  /** Set when the probe's own I/O timed out (e.g. the runner's systemctl call). */
+  timedOut?: boolean;
+}
+
+/** One look at the world; the shared wrapper bounds it in time and catches what it throws. */
+export type Probe = (signal: AbortSignal) => Promise<Finding>;
+
+/** What checks may use: the injected clock, the service's runner and its name for messages. */
+export interface CheckDeps {
+  clock: Clock;
+  runner: Runner;
+  serviceName: string;
+}
+
+/** Builds the probe of one check kind from its validated config. */
+export type ProbeFactory<Config> = (config: Config, deps: CheckDeps) => Probe;

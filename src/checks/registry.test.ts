@@ -1,0 +1,46 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Runner, RunnerStatus } from "../core/runner.js";
+import type { CheckConfig } from "../config/types.js";
+import { createFakeClock } from "../testing/fake-clock.js";
+import { createCheck } from "./registry.js";
+
+let dir = "";
+before(async () => void (dir = await mkdtemp(join(tmpdir(), "lifeguard-registry-"))));
+after(() => rm(dir, { recursive: true, force: true }));
+
+const active: RunnerStatus = { ok: true, state: "active", summary: "active", evidence: {}, durationMs: 1, timedOut: false };
+const runner: Runner = {
+  target: "gemini-trader.service",
+  status: async () => active,
+  stop: () => Promise.reject(new Error("not used")),
+  kill: () => Promise.reject(new Error("not used")),
+  start: () => Promise.reject(new Error("not used")),
+};
+
+test("createCheck builds every kind, and every observation carries id, time and alert-only flag", async () => {
+  const path = join(dir, "bot.log");
+  await writeFile(path, "Update VIX=1\n");
+  const common = { timeoutMs: 5000, alertOnly: true };
+  const configs: CheckConfig[] = [
+    { kind: "running", id: "running", ...common },
+    { kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 300_000 },
+    { kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false },
+  ];
+  const clock = createFakeClock();
+  for (const config of configs) {
+    const check = createCheck(config, { clock, runner, serviceName: "gemini-trader" });
+    assert.equal(check.id, config.id);
+    assert.equal(check.alertOnly, true);
+    const observation = await check.run(new AbortController().signal);
+    assert.equal(observation.check, config.id);
+    assert.equal(observation.at, clock.now());
+    assert.equal(observation.alertOnly, true);
+    assert.equal(observation.durationMs, 0);
+    assert.equal(observation.timedOut, false);
+    assert.equal(typeof observation.summary, "string");
+  }
+});

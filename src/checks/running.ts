@@ -1,0 +1,34 @@
+import type { RunningCheckConfig } from "../config/types.js";
+import type { RunnerStatus } from "../core/runner.js";
+import type { Finding, ProbeFactory } from "./probe.js";
+
+/** Runner states in which the service is up (systemd's ActiveState; `reloading` is still serving). */
+const ACTIVE_STATES = new Set(["active", "reloading"]);
+/** The state a runner reports when it could not ask (RunnerStatus). */
+const UNKNOWN_STATE = "unknown";
+
+/**
+ * `running`: the service is active as its runner sees it. The runner bounds its own call
+ * (systemctl with a timeout) and gets the check's signal; a runner that could not be asked
+ * gives a failed finding with the runner's reason as cause.
+ */
+export const createRunningProbe: ProbeFactory<RunningCheckConfig> = (_config, deps) => async (signal) =>
+  describeStatus(deps.serviceName, deps.runner.target, await deps.runner.status(signal));
+
+function describeStatus(service: string, target: string, status: RunnerStatus): Finding {
+  const evidence = { ...status.evidence, target, state: status.state };
+  const timedOut = status.timedOut;
+  if (!ACTIVE_STATES.has(status.state)) {
+    const cause = status.state === UNKNOWN_STATE ? joinCause(status) : status.cause;
+    return { ok: false, summary: `Service "${service}" is not active: "${status.state}"`, evidence, timedOut, ...(cause === undefined ? {} : { cause }) };
+  }
+  if (!status.ok) {
+    return { ok: false, summary: `Service "${service}" is "${status.state}" but unhealthy: ${status.summary}`, evidence, timedOut, cause: joinCause(status) };
+  }
+  return { ok: true, summary: `Service "${service}" is active`, evidence, timedOut: false };
+}
+
+/** The runner's own summary, with its cause (an errno, a stderr line) when it gave one. */
+function joinCause(status: RunnerStatus): string {
+  return status.cause === undefined ? status.summary : `${status.summary}: ${status.cause}`;
+}

@@ -1,0 +1,45 @@
+import { formatDuration, parseDuration } from "../../core/duration.js";
+import { UsageError } from "../../core/errors.js";
+import { buildApp } from "../../compose/build-app.js";
+import type { HistoryEntry } from "../../store/index.js";
+import { formatLocalTime } from "../../log/format.js";
+import { formatTable } from "../format-table.js";
+import type { CliIo } from "../io.js";
+import { openConfig } from "../open-config.js";
+
+interface HistoryOptions {
+  config?: string;
+  json?: boolean;
+  service?: string;
+  since?: string;
+  limit?: string;
+}
+
+/** `lifeguard history`: restarts and events, newest first. */
+export async function runHistory(options: HistoryOptions, io: CliIo): Promise<number> {
+  const sinceMs = options.since === undefined ? undefined : parseDuration(options.since);
+  if (sinceMs === undefined && options.since !== undefined) throw new UsageError(`Cannot read --since "${options.since}": expected a duration like "24h" or "7d"`);
+  const limit = Number(options.limit ?? "50");
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`Cannot read --limit "${options.limit}": expected a whole number of at least 1`);
+  const config = await openConfig(options, io);
+  const app = buildApp(config, { readOnly: true, logger: { write: () => undefined } });
+  try {
+    const now = app.clock.now();
+    const query = { limit, ...(options.service === undefined ? {} : { service: options.service }), ...(sinceMs === undefined ? {} : { since: now - sinceMs }) };
+    const entries = app.store?.history(query) ?? [];
+    if (options.json === true) io.stdout(JSON.stringify({ entries }, null, 2));
+    else io.stdout(entries.length === 0 ? "No history yet." : renderHistory(entries));
+    return 0;
+  } finally {
+    app.close();
+  }
+}
+
+function renderHistory(entries: HistoryEntry[]): string {
+  const rows = entries.map((entry) =>
+    entry.type === "restart"
+      ? [formatLocalTime(entry.at), entry.service, entry.restart.ok ? "restarted" : "restart-failed", `${entry.restart.summary} (reason: ${entry.restart.reason}; attempt ${entry.restart.attempt} of ${entry.restart.max}; took ${formatDuration(entry.restart.finishedAt - entry.restart.startedAt)})`]
+      : [formatLocalTime(entry.at), entry.service, entry.event.kind, entry.event.message],
+  );
+  return formatTable(["TIME", "SERVICE", "WHAT", "DETAILS"], rows);
+}

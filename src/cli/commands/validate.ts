@@ -1,0 +1,10 @@
+import type { CliIo } from "../io.js";
+import { openConfig } from "../open-config.js";
+
+/** `lifeguard validate`: exit 0 with a summary, or 78 with every problem (thrown as ConfigError). */
+export async function runValidate(options: { config?: string }, io: CliIo): Promise<number> {
+  const config = await openConfig(options, io);
+  const names = config.services.map((service) => `"${service.name}" (${service.checks.map((check) => check.id).join(", ")})`);
+  io.stdout(`Configuration "${config.source}" is valid: ${names.length} service${names.length === 1 ? "" : "s"}: ${names.join("; ")}`);
+  return 0;
+}

@@ -1,0 +1,14 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  stderr: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+};

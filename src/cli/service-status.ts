@@ -1,0 +1,37 @@
+import type { LifeguardConfig } from "../config/types.js";
+import type { RestartRecord } from "../core/store.js";
+import { restartsInWindow } from "../core/restart-limit.js";
+import { initialState, type ServiceState } from "../core/state.js";
+import type { Store } from "../store/index.js";
+
+/** One service as `lifeguard status` shows it, also its `--json` shape. */
+export interface ServiceStatus {
+  service: string;
+  target: string;
+  health: ServiceState["health"];
+  /** Wall time (ms) of the last recorded round; recorded at most every few minutes while nothing changes. */
+  lastCheckAt: number | null;
+  lastChangeAt: number | null;
+  restartsInWindow: number;
+  limit: { max: number; perMs: number };
+  lastRestart: RestartRecord | null;
+}
+
+/** Joins the configured services with what the store remembers of them. */
+export function collectStatus(config: LifeguardConfig, store: Store | null, now: number): ServiceStatus[] {
+  const known = new Map((store?.services() ?? []).map((summary) => [summary.service, summary]));
+  return config.services.map((service) => {
+    const summary = known.get(service.name);
+    const state = summary?.state ?? initialState();
+    return {
+      service: service.name,
+      target: service.runner.unit,
+      health: state.health,
+      lastCheckAt: summary?.checkedAt ?? null,
+      lastChangeAt: summary?.updatedAt ?? null,
+      restartsInWindow: restartsInWindow(state.restarts, now, service.policy.limit.perMs).length,
+      limit: service.policy.limit,
+      lastRestart: summary?.lastRestart ?? null,
+    };
+  });
+}

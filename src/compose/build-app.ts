@@ -1,0 +1,56 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import { initialState } from "../core/state.js";
+import type { ServiceStore } from "../core/store.js";
+import type { LifeguardConfig, ServiceConfig } from "../config/types.js";
+import type { ServiceParts } from "../engine/check-service.js";
+import { systemClock } from "../engine/system-clock.js";
+import { createCheck } from "../checks/registry.js";
+import { createSystemdRunner } from "../runners/systemd.js";
+import { DB_FILE_NAME, openStore, type Store } from "../store/index.js";
+import { createLogger } from "../log/create-logger.js";
+
+/** Everything a command needs, built from one config: the composition root. */
+export interface App {
+  config: LifeguardConfig;
+  clock: Clock;
+  logger: Logger;
+  services: ServiceParts[];
+  /** Null only in read-only use before any store exists (a dry run on a fresh machine). */
+  store: Store | null;
+  close(): void;
+}
+
+export interface AppOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Do not create the store when it does not exist yet (`check --dry-run`, `status`). */
+  readOnly?: boolean;
+}
+
+/** The only place that picks concrete adapters: runner, checks, store and log. */
+export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.log);
+  const existing = existsSync(join(config.state, DB_FILE_NAME));
+  const store = options.readOnly && !existing ? null : openStore(config.state, { retention: config.retention, now: clock.now, logger });
+  const services = config.services.map((service) => buildService(service, clock));
+  return { config, clock, logger, services, store, close: () => store?.close() };
+}
+
+function buildService(config: ServiceConfig, clock: Clock): ServiceParts {
+  const runner = createSystemdRunner(config.runner);
+  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name }));
+  return { config, runner, checks };
+}
+
+/** A store that remembers nothing: what a dry run sees before the first real check. */
+export const EMPTY_STORE: ServiceStore = {
+  acquireLock: async () => ({ release: () => undefined }),
+  loadState: () => initialState(),
+  commitRound: () => {
+    throw new Error("A dry run never writes");
+  },
+};

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { formatDuration, parseDuration, parseSize } from "../core/duration.js";
+import { describeValue, quote } from "./messages.js";
+
+/** Field types shared by the schema: durations, sizes, paths and regular expressions as users write them. */
+
+/** What `parseDuration` accepts, for editors (the JSON Schema); `parseDuration` stays the judge. */
+export const DURATION_PATTERN = "^\\s*(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+\\s*$";
+/** What `parseSize` accepts, for editors (the JSON Schema); `parseSize` stays the judge. */
+export const SIZE_PATTERN = "^\\s*\\d+(\\.\\d+)?\\s*([bB]|[kKmMgGtT][iI]?[bB]|[kKmMgG])?\\s*$";
+
+const DURATION_EXAMPLE = 'a duration like "90s", "5m" or "1h"';
+const SIZE_EXAMPLE = 'a size like "512KiB", "10MiB" or "1GB"';
+
+/** A duration such as `30s`, `5m` or `1h30m`, parsed to milliseconds; a bare number is refused with a hint. */
+export function duration(options: { min?: number } = {}) {
+  const bareNumber = (value: number) => `expected a duration with a unit, got the bare number ${value} (write 30s, 5m or 1h)`;
+  return z
+    .string({ error: (issue) => typeMessage(issue.input, DURATION_EXAMPLE, bareNumber) })
+    .transform((value, context) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) context.issues.push({ code: "custom", input: value, message: `expected ${DURATION_EXAMPLE}, got ${quote(value)}` });
+      else if (options.min !== undefined && ms < options.min) context.issues.push({ code: "custom", input: value, message: `expected at least ${quote(formatDuration(options.min))}, got ${quote(value)}` });
+      return ms ?? 0;
+    })
+    .meta({ pattern: DURATION_PATTERN });
+}
+
+/** A size such as `64MiB`, `900MiB` or `1GB`, parsed to bytes; a bare number is refused with a hint. */
+export function size() {
+  const bareNumber = (value: number) => `expected a size with a unit, got the bare number ${value} (write ${value}B, 10MiB or 1GB)`;
+  return z
+    .string({ error: (issue) => typeMessage(issue.input, SIZE_EXAMPLE, bareNumber) })
+    .transform((value, context) => {
+      const bytes = parseSize(value);
+      if (bytes === undefined) context.issues.push({ code: "custom", input: value, message: `expected ${SIZE_EXAMPLE}, got ${quote(value)}` });
+      return bytes ?? 0;
+    })
+    .meta({ pattern: SIZE_PATTERN });
+}
+
+/** A file or directory path; relative paths are resolved against the config file's directory by `normalise`. */
+export function filePath() {
+  return z.string().min(1);
+}
+
+/** A JavaScript regular expression, checked by compiling it. */
+export function regex() {
+  return z.string().check((context) => {
+    const problem = regexProblem(context.value);
+    if (problem !== undefined) context.issues.push({ code: "custom", input: context.value, message: `expected a JavaScript regular expression, got ${quote(context.value)} (${problem})` });
+  });
+}
+
+/** An integer of at least `min` (and at most `max`). */
+export function integer(min: number, max?: number) {
+  const base = z.int({ error: (issue) => (issue.code === "invalid_type" ? typeMessage(issue.input, "an integer") : undefined) }).min(min);
+  return max === undefined ? base : base.max(max);
+}
+
+/** The message for a value of the wrong type (or a missing one) where `expected` was wanted. */
+function typeMessage(input: unknown, expected: string, bareNumber?: (value: number) => string): string {
+  if (input === undefined) return `missing required key; expected ${expected}`;
+  if (typeof input === "number" && bareNumber !== undefined) return bareNumber(input);
+  return `expected ${expected}, got ${describeValue(input)}`;
+}
+
+/** Why `source` does not compile as a RegExp (`Unterminated group`), or undefined when it does. */
+function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  }
+}

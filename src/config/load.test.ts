@@ -1,0 +1,107 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, EXIT } from "../core/errors.js";
+import { findConfigPath, loadConfig } from "./load.js";
+
+const dirs: string[] = [];
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh directory that a child running as "nobody" can enter. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-config-"));
+  chmodSync(dir, 0o755);
+  dirs.push(dir);
+  return dir;
+}
+
+/** Runs `action` and returns the ConfigError it throws. */
+async function configErrorOf(action: () => unknown): Promise<ConfigError> {
+  try {
+    await action();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  return assert.fail("expected a ConfigError");
+}
+
+test("loadConfig reads, validates and resolves paths against the file's directory", async () => {
+  const dir = tempDir();
+  const file = join(dir, "lifeguard.yaml");
+  writeFileSync(file, "state: state\nservices:\n  t:\n    systemd: t\n    checks:\n      - log-fresh: { path: ${LOGS}/t.log, max-age: 5m }\n");
+  const config = await loadConfig(file, { LOGS: "logs" });
+  assert.equal(config.source, file);
+  assert.equal(config.state, join(dir, "state"));
+  assert.deepEqual(config.services[0]?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: join(dir, "logs/t.log"), maxAgeMs: 300_000 });
+});
+
+test("loadConfig throws every issue of an invalid file, with exit code 78", async () => {
+  const dir = tempDir();
+  const file = join(dir, "lifeguard.yaml");
+  writeFileSync(file, "services:\n  t:\n    systemd: t\n    interval: 30\n    max_age: 1\n");
+  const error = await configErrorOf(() => loadConfig(file, {}));
+  assert.equal(error.exitCode, EXIT.config);
+  assert.equal(
+    error.message,
+    `Invalid configuration (2 problems):\n  ${file}:4:15: services.t.interval: expected a duration with a unit, got the bare number 30 (write 30s, 5m or 1h)\n  ${file}:5:5: services.t.max_age: unknown key "max_age" (known: systemd, systemctl-timeout, interval, checks, failure-threshold, startup-grace, restart)`,
+  );
+});
+
+test("loadConfig names a missing file", async () => {
+  const file = join(tempDir(), "nope.yaml");
+  const error = await configErrorOf(() => loadConfig(file, {}));
+  assert.equal(error.message, `Invalid configuration:\n  ${file}: cannot read the configuration file as it does not exist`);
+  assert.equal(error.exitCode, EXIT.config);
+  assert.equal(error.hint, "Pass the configuration file with -c/--config FILE.");
+});
+
+test("loadConfig names a directory given as the file", async () => {
+  const dir = tempDir();
+  const error = await configErrorOf(() => loadConfig(dir, {}));
+  assert.equal(error.message, `Invalid configuration:\n  ${dir}: cannot read the configuration file as it is a directory`);
+});
+
+test("loadConfig names an unreadable file", async () => {
+  const dir = tempDir();
+  const file = join(dir, "lifeguard.yaml");
+  writeFileSync(file, "services: { t: { systemd: t } }\n", { mode: 0o600 });
+  const expected = `Invalid configuration:\n  ${file}: cannot read the configuration file as permission is denied`;
+  if (process.getuid?.() !== 0) {
+    chmodSync(file, 0o000);
+    assert.equal((await configErrorOf(() => loadConfig(file, {}))).message, expected);
+    return;
+  }
+  // Root reads any file: ask a child running as "nobody" to load it.
+  const probe = join(dir, "probe.mjs");
+  writeFileSync(probe, "const { loadConfig } = await import(process.argv[2]);\ntry { await loadConfig(process.argv[3]); console.log('loaded'); } catch (error) { console.log(JSON.stringify({ message: error.message, exitCode: error.exitCode })); }\n");
+  const loader = new URL("./load.ts", import.meta.url).href;
+  const child = spawnSync(process.execPath, ["--import", "tsx", probe, loader, file], { uid: 65534, gid: 65534, cwd: process.cwd(), encoding: "utf8" });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(JSON.parse(child.stdout), { message: expected, exitCode: EXIT.config });
+});
+
+test("findConfigPath prefers the explicit path, even one that does not exist", () => {
+  assert.equal(findConfigPath("/nowhere/lg.yaml", { cwd: tempDir(), systemPath: "/nowhere/else.yaml" }), "/nowhere/lg.yaml");
+});
+
+test("findConfigPath takes ./lifeguard.yaml first, then the system file", () => {
+  const cwd = tempDir();
+  const system = join(tempDir(), "lifeguard.yaml");
+  writeFileSync(system, "");
+  assert.equal(findConfigPath(undefined, { cwd, systemPath: system }), system);
+  writeFileSync(join(cwd, "lifeguard.yaml"), "");
+  assert.equal(findConfigPath(undefined, { cwd, systemPath: system }), join(cwd, "lifeguard.yaml"));
+});
+
+test("findConfigPath names both places when neither exists", async () => {
+  const cwd = tempDir();
+  const system = join(tempDir(), "etc", "lifeguard.yaml");
+  const error = await configErrorOf(() => findConfigPath(undefined, { cwd, systemPath: system }));
+  const local = join(cwd, "lifeguard.yaml");
+  assert.equal(error.message, `Invalid configuration:\n  ${local}: cannot find a configuration file: neither "${local}" nor "${system}" exists`);
+  assert.equal(error.exitCode, EXIT.config);
+});

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { ConfigError } from "../core/errors.js";
+import type { Env } from "./interpolate.js";
+import { quote } from "./messages.js";
+import type { LifeguardConfig } from "./types.js";
+import { validateConfig } from "./validate.js";
+
+/** Where Lifeguard looks for its config when no `-c/--config` is given, after `./lifeguard.yaml`. */
+export const SYSTEM_CONFIG_PATH = "/etc/lifeguard/lifeguard.yaml";
+
+const FILE_HINT = "Pass the configuration file with -c/--config FILE.";
+
+/**
+ * Reads, validates and normalises the config file. Throws a ConfigError (exit 78) naming the
+ * file when it cannot be read, or carrying every issue when it is invalid.
+ */
+export async function loadConfig(path: string, env: Env = process.env): Promise<LifeguardConfig> {
+  const text = await readConfigText(path);
+  const result = validateConfig(text, { source: path, baseDir: dirname(resolve(path)), env });
+  if (!result.ok) throw new ConfigError(result.issues);
+  return result.config;
+}
+
+/**
+ * The config file to use: the explicit one when given, else `./lifeguard.yaml` when it exists,
+ * else `/etc/lifeguard/lifeguard.yaml`. Throws a ConfigError naming both when neither exists.
+ */
+export function findConfigPath(explicit?: string, options: { cwd?: string; systemPath?: string } = {}): string {
+  if (explicit !== undefined) return explicit;
+  const local = join(options.cwd ?? process.cwd(), "lifeguard.yaml");
+  const system = options.systemPath ?? SYSTEM_CONFIG_PATH;
+  for (const candidate of [local, system]) if (existsSync(candidate)) return candidate;
+  const message = `cannot find a configuration file: neither ${quote(local)} nor ${quote(system)} exists`;
+  throw new ConfigError([{ file: local, line: null, column: null, path: "", message }], FILE_HINT);
+}
+
+async function readConfigText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const message = `cannot read the configuration file as ${reasonOf(error)}`;
+    throw new ConfigError([{ file: path, line: null, column: null, path: "", message }], FILE_HINT);
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "it does not exist";
+  if (code === "EACCES" || code === "EPERM") return "permission is denied";
+  if (code === "EISDIR") return "it is a directory";
+  return `reading it failed: ${(error as Error).message}`;
+}

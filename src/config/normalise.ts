@@ -1,0 +1,75 @@
+import { isAbsolute, resolve } from "node:path";
+import type { PolicySettings } from "../core/policy.js";
+import type { CheckContext, CheckSettings } from "./check-kind.js";
+import { CHECK_KINDS, type CheckItem } from "./check-kinds.js";
+import { runningCheck } from "./check-running.js";
+import type { ParsedConfig, ParsedService } from "./schema.js";
+import type { CheckConfig, LifeguardConfig, ServiceConfig } from "./types.js";
+import { toUnitName } from "./unit-name.js";
+
+/** Where the text came from: its name for messages, and the directory relative paths start from. */
+export interface ConfigOrigin {
+  source: string;
+  baseDir: string;
+}
+
+/** Shapes the parsed file into the config the rest of Lifeguard uses: camelCase, ms, absolute paths, check ids. */
+export function normalise(parsed: ParsedConfig, origin: ConfigOrigin): LifeguardConfig {
+  const resolvePath = (path: string): string => (isAbsolute(path) ? resolve(path) : resolve(origin.baseDir, path));
+  return {
+    source: origin.source,
+    state: resolvePath(parsed.state),
+    log: {
+      file: parsed.log.file === null ? null : resolvePath(parsed.log.file),
+      format: parsed.log.format,
+      maxBytes: parsed.log["max-size"],
+      keep: parsed.log.keep,
+    },
+    retention: { maxAgeMs: parsed.retention["max-age"], maxBytes: parsed.retention["max-size"] },
+    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath })),
+  };
+}
+
+function normaliseService(name: string, service: ParsedService, context: CheckContext): ServiceConfig {
+  const { restart } = service;
+  const policy: PolicySettings = {
+    failureThreshold: service["failure-threshold"],
+    startupGraceMs: service["startup-grace"],
+    limit: { max: restart.limit.max, perMs: restart.limit.per },
+    backoff: { initialMs: restart.backoff.initial, maxMs: restart.backoff.max, resetAfterMs: restart.backoff["reset-after"] },
+    rearmAfterMs: restart["rearm-after"],
+  };
+  return {
+    name,
+    runner: { kind: "systemd", unit: toUnitName(service.systemd), commandTimeoutMs: service["systemctl-timeout"] },
+    intervalMs: service.interval,
+    checks: assignIds(withRunningFirst(service.checks).map((item) => normaliseCheck(item, context))),
+    restart: { stopTimeoutMs: restart["stop-timeout"], killWaitMs: restart["kill-wait"], verifyTimeoutMs: restart["verify-timeout"] },
+    policy,
+  };
+}
+
+/** A systemd service is always checked for `running` first: the listed one (with its options) or a default one. */
+function withRunningFirst(items: readonly CheckItem[]): CheckItem[] {
+  const listed = items.find((item) => "running" in item);
+  const running = listed ?? { running: runningCheck.options.parse({}) };
+  return [running, ...items.filter((item) => item !== listed)];
+}
+
+function normaliseCheck(item: CheckItem, context: CheckContext): CheckSettings {
+  for (const spec of CHECK_KINDS) {
+    const options = item[spec.kind];
+    if (options !== undefined) return spec.normalise(options, context);
+  }
+  throw new Error(`A validated check has no known kind: ${JSON.stringify(item)}`);
+}
+
+/** `kind` for the first check of a kind, `kind#2`, `kind#3`... for repeats. */
+function assignIds(checks: CheckSettings[]): CheckConfig[] {
+  const counts = new Map<string, number>();
+  return checks.map((check) => {
+    const count = (counts.get(check.kind) ?? 0) + 1;
+    counts.set(check.kind, count);
+    return { ...check, id: count === 1 ? check.kind : `${check.kind}#${count}` } as CheckConfig;
+  });
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { checkItem } from "./check-kinds.js";
+import { duration, filePath, integer, size } from "./fields.js";
+import { describeValue } from "./messages.js";
+import { unitName } from "./unit-name.js";
+
+/**
+ * The configuration file as users write it (kebab-case keys). The one source of validation,
+ * defaults, the JSON Schema (`lifeguard schema`) and docs/configuration.md.
+ * Parsing gives durations in milliseconds and sizes in bytes; `normalise` shapes the result.
+ */
+
+/** Service names: used in messages, the store and URLs. */
+export const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]*$/;
+
+const serviceName = z.string().regex(SERVICE_NAME, {
+  error: (issue) => `expected a service name of letters, digits, "_", ".", "@" and "-", starting with a letter or digit, got ${describeValue(issue.input)}`,
+});
+
+const limit = z
+  .strictObject({
+    max: integer(1).default(3).describe("At most this many restarts in any window of `per`."),
+    per: duration({ min: 1 }).prefault("1h").describe("The sliding window of the restart limit."),
+  })
+  .prefault({})
+  .describe("Restart intensity: past the limit Lifeguard gives up (no more automatic restarts) and alerts a human.");
+
+const backoff = z
+  .strictObject({
+    initial: duration().prefault("10s").describe("Wait before the second restart in a row; the first restart after a stable period is never delayed."),
+    max: duration().prefault("5m").describe("The delay doubles with each restart in a row, up to this; must be at least `initial`."),
+    "reset-after": duration().prefault("10m").describe("A service healthy for this long is stable again: the delay starts over."),
+  })
+  .prefault({})
+  .describe("Delay between consecutive restarts.");
+
+const restart = z
+  .strictObject({
+    "stop-timeout": duration({ min: 1 }).prefault("10s").describe("How long a graceful stop may take before the service's processes are killed."),
+    "kill-wait": duration().prefault("2s").describe("How long to wait for killed processes to go."),
+    "verify-timeout": duration({ min: 1 }).prefault("30s").describe("How long the service has to come up after a start before the restart counts as failed."),
+    limit,
+    backoff,
+    "rearm-after": duration({ min: 1 }).nullable().prefault(null).describe("Re-arm a service that gave up after this long; empty: only `lifeguard reset NAME` re-arms it."),
+  })
+  .prefault({})
+  .describe("How a service is restarted, and how often at most.");
+
+const service = z
+  .strictObject({
+    systemd: unitName().describe('The systemd unit to watch and restart; `.service` is added when the name has no unit suffix.'),
+    "systemctl-timeout": duration({ min: 1 }).prefault("10s").describe("Bound on each `systemctl` call."),
+    interval: duration({ min: 1000 }).prefault("30s").describe("Time between check rounds in daemon mode (`lifeguard run`); at least `1s`."),
+    checks: z.array(checkItem).prefault([]).describe("Probes run every round. A systemd service always gets a `running` check first, listed or not."),
+    "failure-threshold": integer(1).default(2).describe("Consecutive failing rounds before Lifeguard acts."),
+    "startup-grace": duration().prefault("60s").describe("After a (re)start, failures do not count for this long."),
+    restart,
+  })
+  .describe("One watched service.");
+
+const services = z
+  .record(serviceName, service, { error: (issue) => (issue.input === undefined ? 'missing required key; expected a map of services, e.g. "trader: { systemd: gemini-trader.service }"' : undefined) })
+  .check((context) => {
+    if (Object.keys(context.value).length === 0) context.issues.push({ code: "custom", input: context.value, message: "expected at least one service, got none" });
+  })
+  .meta({ minProperties: 1 })
+  .describe("The watched services, by name (letters, digits, `_`, `.`, `@`, `-`).");
+
+const log = z
+  .strictObject({
+    file: filePath().nullable().default(null).describe("The watchdog log file; relative to the config file's directory. Empty: standard output."),
+    format: z.enum(["text", "json"]).default("text").describe("`text`: one line per fact, `[time] [TAG] message`; `json`: one JSON object per line."),
+    "max-size": size().nullable().prefault(null).describe("Rotate the log file to `<file>.1` beyond this size. Empty: never (leave it to logrotate)."),
+    keep: integer(0).default(3).describe("Rotated files kept: `<file>.1` ... `<file>.<keep>`."),
+  })
+  .prefault({})
+  .describe("The watchdog log: what Lifeguard saw and did.");
+
+const retention = z
+  .strictObject({
+    "max-age": duration({ min: 1 }).prefault("90d").describe("History and events older than this are pruned."),
+    "max-size": size().prefault("64MiB").describe("The store is pruned, oldest first, to stay under this size."),
+  })
+  .prefault({})
+  .describe("How much history the store keeps.");
+
+/** The whole configuration file. */
+export const configSchema = z
+  .strictObject({
+    state: filePath().default("/var/lib/lifeguard").describe("Directory of the SQLite store; relative to the config file's directory."),
+    log,
+    retention,
+    services,
+  })
+  .describe("Lifeguard configuration.");
+
+/** The file as parsed by the schema: kebab-case keys, defaults applied, durations in ms, sizes in bytes. */
+export type ParsedConfig = z.output<typeof configSchema>;
+/** One service as parsed. */
+export type ParsedService = ParsedConfig["services"][string];

@@ -1,0 +1,218 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { formatConfigIssue } from "../core/errors.js";
+import { validateConfig } from "./validate.js";
+
+/** The formatted issues of an invalid text, in file order. */
+function issuesOf(text: string, env: Record<string, string> = {}): string[] {
+  const result = validateConfig(text, { source: "lifeguard.yaml", baseDir: "/etc/lifeguard", env });
+  if (result.ok) assert.fail("expected the config to be invalid");
+  return result.issues.map(formatConfigIssue);
+}
+
+/** A service `trader` with `lines` added under it (indented by four spaces). */
+function service(...lines: string[]): string {
+  return ["services:", "  trader:", "    systemd: trader", ...lines.map((line) => `    ${line}`)].join("\n");
+}
+
+test("a malformed duration names what was expected and what was got", () => {
+  assert.deepEqual(issuesOf(service("interval: 5 minutes")), [
+    'lifeguard.yaml:4:15: services.trader.interval: expected a duration like "90s", "5m" or "1h", got "5 minutes"',
+  ]);
+});
+
+test("a bare number as a duration gets a hint", () => {
+  assert.deepEqual(issuesOf(service("interval: 30")), [
+    "lifeguard.yaml:4:15: services.trader.interval: expected a duration with a unit, got the bare number 30 (write 30s, 5m or 1h)",
+  ]);
+});
+
+test("a duration below its minimum is refused", () => {
+  assert.deepEqual(issuesOf(service("interval: 500ms")), ['lifeguard.yaml:4:15: services.trader.interval: expected at least "1s", got "500ms"']);
+});
+
+test("a malformed or bare size is refused", () => {
+  assert.deepEqual(issuesOf("retention: { max-size: lots, max-age: 30 }\n" + service()), [
+    'lifeguard.yaml:1:24: retention.max-size: expected a size like "512KiB", "10MiB" or "1GB", got "lots"',
+    "lifeguard.yaml:1:39: retention.max-age: expected a duration with a unit, got the bare number 30 (write 30s, 5m or 1h)",
+  ]);
+  assert.deepEqual(issuesOf("log: { file: /l.log, max-size: 4096 }\n" + service()), [
+    "lifeguard.yaml:1:32: log.max-size: expected a size with a unit, got the bare number 4096 (write 4096B, 10MiB or 1GB)",
+  ]);
+});
+
+test("an unknown key is pointed at, with a did-you-mean when one is close", () => {
+  assert.deepEqual(issuesOf(service("checks:", "  - log-fresh:", "      path: /a.log", "      max_age: 5m")), [
+    'lifeguard.yaml:5:9: services.trader.checks[0].max-age: missing required key; expected a duration like "90s", "5m" or "1h"',
+    'lifeguard.yaml:7:11: services.trader.checks[0].max_age: unknown key "max_age"; did you mean "max-age"?',
+  ]);
+  assert.deepEqual(issuesOf(service("failureThreshold: 3")), ['lifeguard.yaml:4:5: services.trader.failureThreshold: unknown key "failureThreshold"; did you mean "failure-threshold"?']);
+});
+
+test("an unknown key far from every known one lists the known keys", () => {
+  assert.deepEqual(issuesOf(`${service()}\nalerts: {}\n`), ['lifeguard.yaml:4:1: alerts: unknown key "alerts" (known: state, log, retention, services)']);
+});
+
+test("an unknown check kind gets a did-you-mean and the known kinds", () => {
+  assert.deepEqual(issuesOf(service("checks:", "  - log-fresj: { path: /a.log, max-age: 5m }", "  - runing", "  - http: { url: x }")), [
+    'lifeguard.yaml:5:9: services.trader.checks[0]: unknown check kind "log-fresj"; did you mean "log-fresh"? (known: running, log-fresh, log-activity)',
+    'lifeguard.yaml:6:9: services.trader.checks[1]: unknown check kind "runing"; did you mean "running"? (known: running, log-fresh, log-activity)',
+    'lifeguard.yaml:7:9: services.trader.checks[2]: unknown check kind "http" (known: running, log-fresh, log-activity)',
+  ]);
+});
+
+test("a check item must hold exactly one kind", () => {
+  assert.deepEqual(issuesOf(service("checks:", "  - log-fresh: { path: /a.log, max-age: 5m }", "    running: {}", "  - {}", "  - 42", "  - running:")), [
+    'lifeguard.yaml:5:9: services.trader.checks[0]: expected one check kind per list item, got 2 ("log-fresh", "running"); start each check with "- "',
+    'lifeguard.yaml:7:9: services.trader.checks[1]: expected a check like "running" or "log-fresh: {...}", got an empty map',
+    'lifeguard.yaml:8:9: services.trader.checks[2]: expected a check like "running" or "log-fresh: {...}", got 42',
+    "lifeguard.yaml:9:9: services.trader.checks[3]: expected a map of running options, got an empty value",
+  ]);
+});
+
+test("a bare kind whose options are required reports the missing options", () => {
+  assert.deepEqual(issuesOf(service("checks: [log-fresh]")), [
+    "lifeguard.yaml:4:14: services.trader.checks[0].path: missing required key; expected a string",
+    'lifeguard.yaml:4:14: services.trader.checks[0].max-age: missing required key; expected a duration like "90s", "5m" or "1h"',
+  ]);
+});
+
+test("a service without systemd is pointed at by its name", () => {
+  assert.deepEqual(issuesOf("services:\n  trader:\n    interval: 30s\n"), [
+    'lifeguard.yaml:2:3: services.trader.systemd: missing required key; expected a systemd unit like "gemini-trader.service"',
+  ]);
+  assert.deepEqual(issuesOf("services:\n  trader:\n"), ["lifeguard.yaml:2:3: services.trader: expected a map, got an empty value"]);
+});
+
+test("unit names that systemctl could misread are refused", () => {
+  assert.deepEqual(issuesOf('services:\n  a: { systemd: --now }\n  b: { systemd: /etc/systemd/system/b.service }\n  c: { systemd: "b c" }\n  d: { systemd: "" }\n'), [
+    'lifeguard.yaml:2:17: services.a.systemd: expected a systemd unit like "gemini-trader.service", got "--now" (it must not start with "-")',
+    'lifeguard.yaml:3:17: services.b.systemd: expected a systemd unit like "gemini-trader.service", got "/etc/systemd/system/b.service" (it must not contain "/"; give the unit name, not its file)',
+    'lifeguard.yaml:4:17: services.c.systemd: expected a systemd unit like "gemini-trader.service", got "b c" (it must not contain spaces or control characters)',
+    'lifeguard.yaml:5:17: services.d.systemd: expected a systemd unit like "gemini-trader.service", got "" (it is empty)',
+  ]);
+});
+
+test("an invalid service name is pointed at by its key", () => {
+  assert.deepEqual(issuesOf('services:\n  "my bot": { systemd: bot }\n  -x: { systemd: x }\n'), [
+    'lifeguard.yaml:2:3: services["my bot"]: expected a service name of letters, digits, "_", ".", "@" and "-", starting with a letter or digit, got "my bot"',
+    'lifeguard.yaml:3:3: services.-x: expected a service name of letters, digits, "_", ".", "@" and "-", starting with a letter or digit, got "-x"',
+  ]);
+});
+
+test("regular expressions must compile, and the regex error is given", () => {
+  assert.deepEqual(issuesOf(service("checks:", '  - log-activity: { path: /a.log, match: "VIX|(", forbid: "[a-" }')), [
+    'lifeguard.yaml:5:46: services.trader.checks[0].match: expected a JavaScript regular expression, got "VIX|(" (Unterminated group)',
+    'lifeguard.yaml:5:63: services.trader.checks[0].forbid: expected a JavaScript regular expression, got "[a-" (Unterminated character class)',
+  ]);
+});
+
+test("an unset environment variable names the variable and the default syntax", () => {
+  assert.deepEqual(issuesOf(service("checks:", "  - log-fresh: { path: ${LOG_DIR}/t.log, max-age: 5m }")), [
+    "lifeguard.yaml:5:28: services.trader.checks[0].path: environment variable \"LOG_DIR\" is not set (write ${LOG_DIR:-/fallback} for a default)",
+  ]);
+});
+
+test("a malformed variable reference is an error", () => {
+  assert.deepEqual(issuesOf(service("checks:", "  - log-fresh:", "      path: ${1DIR}/t.log", "      max-age: ${AGE", "  - log-activity: { path: /a, match: \"a${}b\" }")), [
+    'lifeguard.yaml:6:17: services.trader.checks[0].path: expected ${NAME} or ${NAME:-default}, got "${1DIR}" (write $$ for a literal "$")',
+    'lifeguard.yaml:7:20: services.trader.checks[0].max-age: expected ${NAME} or ${NAME:-default}, got "${AGE" (write $$ for a literal "$")',
+    'lifeguard.yaml:8:42: services.trader.checks[1].match: expected ${NAME} or ${NAME:-default}, got "${}" (write $$ for a literal "$")',
+  ]);
+});
+
+test("a YAML syntax error keeps the parser's line and column", () => {
+  assert.deepEqual(issuesOf("services:\n  trader:\n    systemd: trader\n   interval: 30s\n"), [
+    "lifeguard.yaml:4:1: invalid YAML: all mapping items must start at the same column",
+  ]);
+  assert.deepEqual(issuesOf("services:\n\ttrader: 1\n"), ["lifeguard.yaml:2:1: invalid YAML: tabs are not allowed as indentation"]);
+  assert.deepEqual(issuesOf("services:\n  trader: systemd: trader\n"), ["lifeguard.yaml:2:11: invalid YAML: nested mappings are not allowed in compact mappings"]);
+  assert.deepEqual(issuesOf("services: {}\n---\nservices: {}\n"), ["lifeguard.yaml:2:1: invalid YAML: expected one document, got several (a line \"---\" starts another)"]);
+});
+
+test("a duplicate key is an error naming the first one", () => {
+  assert.deepEqual(issuesOf(service("interval: 30s", "interval: 1m")), ['lifeguard.yaml:5:5: services.trader.interval: duplicate key "interval" (already set on line 4)']);
+});
+
+test("wrong types say what was expected and what was got", () => {
+  assert.deepEqual(
+    issuesOf(
+      [
+        "state: [a]",
+        "log: { format: xml, keep: 2.5 }",
+        "services:",
+        "  trader:",
+        "    systemd: trader",
+        "    failure-threshold: two",
+        "    checks: { running: {} }",
+        "    restart: []",
+        "  other:",
+        "    systemd: 42",
+        "    checks:",
+        "      - log-activity: { path: /a, match: x, ignore-case: yes, lines: 0 }",
+      ].join("\n"),
+    ),
+    [
+      "lifeguard.yaml:1:1: state: expected a string, got a list",
+      'lifeguard.yaml:2:16: log.format: expected "text" or "json", got "xml"',
+      "lifeguard.yaml:2:27: log.keep: expected an integer, got 2.5",
+      'lifeguard.yaml:6:24: services.trader.failure-threshold: expected an integer, got "two"',
+      "lifeguard.yaml:7:5: services.trader.checks: expected a list, got a map",
+      "lifeguard.yaml:8:5: services.trader.restart: expected a map, got a list",
+      "lifeguard.yaml:10:14: services.other.systemd: expected a string, got 42",
+      'lifeguard.yaml:12:58: services.other.checks[0].ignore-case: expected true or false, got "yes"',
+      "lifeguard.yaml:12:70: services.other.checks[0].lines: expected at least 1, got 0",
+    ],
+  );
+});
+
+test("an empty file, or one with only comments, is an error", () => {
+  assert.deepEqual(issuesOf(""), ['lifeguard.yaml: the file is empty; expected a map with at least "services"']);
+  assert.deepEqual(issuesOf("# nothing here yet\n\n"), ['lifeguard.yaml: the file is empty; expected a map with at least "services"']);
+});
+
+test("a file must be a map with at least one service", () => {
+  assert.deepEqual(issuesOf("- trader\n"), ["lifeguard.yaml:1:1: expected a map, got a list"]);
+  assert.deepEqual(issuesOf("services: {}\n"), ["lifeguard.yaml:1:1: services: expected at least one service, got none"]);
+  assert.deepEqual(issuesOf("state: /x\n"), ['lifeguard.yaml:1:1: services: missing required key; expected a map of services, e.g. "trader: { systemd: gemini-trader.service }"']);
+});
+
+test("backoff max must be at least initial", () => {
+  assert.deepEqual(issuesOf(service("restart:", "  backoff: { initial: 1m, max: 30s }")), [
+    'lifeguard.yaml:5:36: services.trader.restart.backoff.max: expected at least backoff.initial ("1m"), got "30s"',
+  ]);
+});
+
+test("a service lists running at most once", () => {
+  assert.deepEqual(issuesOf(service("checks: [running, { running: { timeout: 1s } }]")), [
+    'lifeguard.yaml:4:23: services.trader.checks[1]: expected one "running" check per service, got another (first at checks[0])',
+  ]);
+});
+
+test("two services cannot watch the same unit", () => {
+  assert.deepEqual(issuesOf("services:\n  a: { systemd: bot }\n  b: { systemd: bot.service }\n"), [
+    'lifeguard.yaml:3:17: services.b.systemd: expected a unit no other service watches, got "bot.service" (already watched by service "a")',
+  ]);
+});
+
+test("log rotation needs a log file", () => {
+  assert.deepEqual(issuesOf(`log: { max-size: 10MiB }\n${service()}`), [
+    "lifeguard.yaml:1:18: log.max-size: expected a log file to rotate, got none (set log.file, or remove max-size: standard output is not rotated)",
+  ]);
+});
+
+test("every issue is reported, in file order", () => {
+  const issues = issuesOf(["stat: /x", "services:", "  trader:", "    systemd: -t", "    interval: 1", "    restart: { limit: { max: 0 } }"].join("\n"));
+  assert.deepEqual(issues, [
+    'lifeguard.yaml:1:1: stat: unknown key "stat"; did you mean "state"?',
+    'lifeguard.yaml:4:14: services.trader.systemd: expected a systemd unit like "gemini-trader.service", got "-t" (it must not start with "-")',
+    "lifeguard.yaml:5:15: services.trader.interval: expected a duration with a unit, got the bare number 1 (write 30s, 5m or 1h)",
+    "lifeguard.yaml:6:30: services.trader.restart.limit.max: expected at least 1, got 0",
+  ]);
+});
+
+test("a value whose interpolation failed is not reported twice", () => {
+  assert.deepEqual(issuesOf(service("interval: ${INTERVAL}")), [
+    'lifeguard.yaml:4:15: services.trader.interval: environment variable "INTERVAL" is not set (write ${INTERVAL:-/fallback} for a default)',
+  ]);
+});

@@ -1,0 +1,62 @@
+import type { ConfigIssue } from "../core/errors.js";
+import { formatPath } from "./format-path.js";
+import { interpolateDocument } from "./interpolate-document.js";
+import type { Env } from "./interpolate.js";
+import { locateProblem } from "./locate.js";
+import { describeIssue } from "./messages.js";
+import { normalise, type ConfigOrigin } from "./normalise.js";
+import { isEmptyDocument, parseSource, type SourceDocument } from "./parse-source.js";
+import type { Problem } from "./problem.js";
+import { checkRules } from "./rules.js";
+import { configSchema } from "./schema.js";
+import type { LifeguardConfig } from "./types.js";
+import { toProblems } from "./zod-issues.js";
+
+/** Where the text came from and what it may read: file name for messages, base of relative paths, environment. */
+export interface ValidateOptions extends ConfigOrigin {
+  env: Env;
+}
+
+/** A valid, normalised config, or every issue found. */
+export type ValidationResult = { ok: true; config: LifeguardConfig } | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Validates config text: YAML syntax, interpolation, the schema, then cross-field rules, and
+ * normalises it. Pure: no file system, no `process.env`. Reports every issue found, in file order.
+ */
+export function validateConfig(text: string, options: ValidateOptions): ValidationResult {
+  const { source, problems: syntax } = parseSource(text);
+  if (source.document.errors.length > 0) return failure(syntax, source, options.source);
+  if (isEmptyDocument(source.document)) {
+    return { ok: false, issues: [{ file: options.source, line: null, column: null, path: "", message: 'the file is empty; expected a map with at least "services"' }] };
+  }
+  const interpolation = interpolateDocument(source.document, options.env);
+  const problems = [...syntax, ...interpolation];
+  let data: unknown;
+  try {
+    data = source.document.toJS();
+  } catch (error) {
+    return failure([...problems, { path: [], message: `invalid YAML: ${(error as Error).message}` }], source, options.source);
+  }
+  const parsed = configSchema.safeParse(data, { error: describeIssue, reportInput: true });
+  if (!parsed.success) {
+    // A value whose interpolation failed is reported once, not again as a wrong value.
+    const failedPaths = new Set(interpolation.map((problem) => formatPath(problem.path)));
+    const schemaProblems = toProblems(parsed.error.issues, configSchema).filter((problem) => !failedPaths.has(formatPath(problem.path)));
+    return failure([...problems, ...schemaProblems], source, options.source);
+  }
+  problems.push(...checkRules(parsed.data));
+  if (problems.length > 0) return failure(problems, source, options.source);
+  return { ok: true, config: normalise(parsed.data, options) };
+}
+
+function failure(problems: Problem[], source: SourceDocument, file: string): ValidationResult {
+  const issues = problems.map((problem) => locateProblem(problem, source, file));
+  return { ok: false, issues: issues.sort(byPosition) };
+}
+
+/** File order; issues without a position (the whole file) last. */
+function byPosition(a: ConfigIssue, b: ConfigIssue): number {
+  const rank = (issue: ConfigIssue): number => (issue.line ?? 1e9) * 1e6 + (issue.column ?? 0);
+  return rank(a) - rank(b);
+}

@@ -1,0 +1,31 @@
+import type { EventKind } from "./policy.js";
+
+/**
+ * Which events reach a human through the alert channels; every event is recorded in the
+ * history either way. A human hears about what Lifeguard did or could not do, not about
+ * its intermediate steps.
+ */
+export const ALERTING_EVENTS: Readonly<Record<EventKind, boolean>> = {
+  // Below the failure threshold it may be a blip: no alert until something is done about it.
+  failing: false,
+  // Followed by `restarted` or `restart-failed`, which carry the outcome.
+  restart: false,
+  restarted: true,
+  "restart-failed": true,
+  // The service stays down a little longer; the previous restart was already announced.
+  backoff: false,
+  // The one "manual intervention needed" message.
+  "gave-up": true,
+  // Only confirmed problems (and announced alert-only ones) are ever declared recovered.
+  recovered: true,
+  "alert-only": true,
+  // The human was told Lifeguard gave up; they must hear that it resumed on its own.
+  rearmed: true,
+  // A human did it and already knows.
+  reset: false,
+};
+
+/** True when an event of this kind is sent to the service's alert channels. */
+export function alertsHuman(kind: EventKind): boolean {
+  return ALERTING_EVENTS[kind];
+}

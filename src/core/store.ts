@@ -1,0 +1,45 @@
+import type { ServiceEvent } from "./policy.js";
+import type { ServiceState } from "./state.js";
+
+/** One step of a restart sequence as the history keeps it. */
+export interface RestartStepRecord {
+  step: string;
+  ok: boolean;
+  summary: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+/** One restart in the history: when, why, with what evidence, each step and the outcome. */
+export interface RestartRecord {
+  service: string;
+  startedAt: number;
+  finishedAt: number;
+  reason: string;
+  attempt: number;
+  max: number;
+  ok: boolean;
+  summary: string;
+  evidence: unknown;
+  steps: RestartStepRecord[];
+}
+
+/** What one round changes, written in one transaction. */
+export interface RoundCommit {
+  state: ServiceState;
+  events: ServiceEvent[];
+  restart?: RestartRecord;
+  checkedAt: number;
+}
+
+/** A held per-service lock; overlapping Lifeguard processes never act on a service twice. */
+export interface Lease {
+  release(): void;
+}
+
+/** What the engine needs from the store (the port; `src/store` implements it with SQLite). */
+export interface ServiceStore {
+  acquireLock(service: string, options: { waitMs: number; signal?: AbortSignal }): Promise<Lease | null>;
+  loadState(service: string): ServiceState;
+  commitRound(service: string, round: RoundCommit): void;
+}

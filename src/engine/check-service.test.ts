@@ -1,0 +1,114 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryLogger } from "../core/logger.js";
+import { createCheck } from "../checks/registry.js";
+import { openStore } from "../store/index.js";
+import { buildConfig } from "../testing/build-config.js";
+import { createFakeRunner } from "../testing/fake-runner.js";
+import { checkService, type ServiceParts } from "./check-service.js";
+import { systemClock } from "./system-clock.js";
+
+function setup(t: { after(fn: () => void): void }, options: { failStep?: "stop" | "kill" | "start"; threshold?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-engine-"));
+  const log = join(dir, "bot.log");
+  writeFileSync(log, "VIX 15\n");
+  const config = buildConfig({
+    state: join(dir, "state"),
+    services: {
+      trader: {
+        systemd: "trader.service",
+        "failure-threshold": options.threshold ?? 1,
+        "startup-grace": "1s",
+        checks: [{ "log-fresh": { path: log, "max-age": "5m" } }],
+        restart: { "verify-timeout": "2s" },
+      },
+    },
+  });
+  const service = config.services[0]!;
+  const runner = createFakeRunner(options.failStep === undefined ? {} : { failStep: options.failStep });
+  const checks = service.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: service.name }));
+  const parts: ServiceParts = { config: service, runner, checks };
+  const store = openStore(config.state, { retention: config.retention });
+  const logger = createMemoryLogger();
+  t.after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const deps = { store, clock: systemClock, logger, signal: new AbortController().signal };
+  const makeStale = () => utimesSync(log, new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
+  return { parts, runner, store, logger, deps, makeStale, log };
+}
+
+test("a healthy round exits 0 and touches nothing", async (t) => {
+  const { parts, runner, deps, logger } = setup(t);
+  const report = await checkService(parts, deps, { dryRun: false });
+  assert.equal(report.exitCode, 0);
+  assert.equal(report.verdict.status, "healthy");
+  assert.deepEqual(runner.calls, ["status"]);
+  const lines = logger.entries.map((e) => `[${e.tag}] ${e.message}`);
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0], '[OK] Service "trader" is active');
+  assert.match(lines[1] ?? "", /^\[OK\] Log file is fresh \(\d+m?s old\)$/);
+  assert.equal(lines[2], "[OK] All health checks passed");
+});
+
+test("a stale log at the threshold is restarted in order stop, kill, start, verify, and recorded", async (t) => {
+  const { parts, runner, deps, store, makeStale, log } = setup(t);
+  makeStale();
+  // Verification looks at the log again: the restarted bot writes to it.
+  const start = runner.start.bind(runner);
+  runner.start = async (timeoutMs, signal) => {
+    writeFileSync(log, "VIX 16\n");
+    return start(timeoutMs, signal);
+  };
+  const report = await checkService(parts, deps, { dryRun: false });
+  assert.equal(report.exitCode, 1);
+  assert.equal(report.restart?.ok, true);
+  assert.deepEqual(report.restart?.steps.map((step) => step.step), ["stop", "kill", "start", "verify"]);
+  assert.deepEqual(runner.calls.filter((call) => call !== "status"), ["stop", "kill", "start"]);
+  const history = store.history({ service: "trader" });
+  const restart = history.find((entry) => entry.type === "restart");
+  assert.ok(restart !== undefined && restart.type === "restart");
+  assert.equal(restart.restart.ok, true);
+  assert.match(restart.restart.reason, /^Log file is stale: last written 10m ago \(max-age 5m\)$/);
+  assert.deepEqual(restart.restart.steps.map((step) => step.step), ["stop", "kill", "start", "verify"]);
+  assert.ok(history.some((entry) => entry.type === "event" && entry.event.kind === "restarted"));
+  assert.equal(store.loadState("trader").health.kind, "healthy");
+});
+
+test("a kill that fails ends the restart before any start, exit 2", async (t) => {
+  const { parts, runner, deps, store, makeStale } = setup(t, { failStep: "kill" });
+  makeStale();
+  const report = await checkService(parts, deps, { dryRun: false });
+  assert.equal(report.exitCode, 2);
+  assert.equal(report.restart?.ok, false);
+  assert.equal(report.restart?.summary, 'Cannot restart "trader" as it did not stop: kill failed');
+  assert.ok(!runner.calls.includes("start"));
+  assert.equal(store.loadState("trader").health.kind, "failing");
+  assert.ok(store.history({}).some((entry) => entry.type === "event" && entry.event.kind === "restart-failed"));
+});
+
+test("below the failure threshold nothing is restarted and the exit code is 2", async (t) => {
+  const { parts, runner, deps, makeStale } = setup(t, { threshold: 2 });
+  makeStale();
+  const report = await checkService(parts, deps, { dryRun: false });
+  assert.equal(report.exitCode, 2);
+  assert.equal(report.verdict.status, "failing");
+  assert.deepEqual(runner.calls, ["status"]);
+});
+
+test("a dry run says it would restart and changes nothing", async (t) => {
+  const { parts, runner, deps, store, logger, makeStale } = setup(t);
+  makeStale();
+  const report = await checkService(parts, deps, { dryRun: true });
+  assert.equal(report.verdict.status, "restart");
+  assert.equal(report.actions.filter((action) => action.type === "restart").length, 1);
+  assert.equal(report.restart, null);
+  assert.deepEqual(runner.calls, ["status"]);
+  assert.deepEqual(store.history({}), []);
+  assert.equal(store.stats().stateWrites, 0);
+  assert.match(logger.entries.at(-1)?.message ?? "", /^Would restart: /);
+});

@@ -1,0 +1,157 @@
+import type { Check } from "../core/check.js";
+import type { Clock } from "../core/clock.js";
+import type { Logger, LogTag } from "../core/logger.js";
+import type { Observation } from "../core/outcome.js";
+import type { Action, EventKind, ServiceEvent, Verdict } from "../core/policy.js";
+import type { Runner } from "../core/runner.js";
+import type { HealthKind } from "../core/state.js";
+import type { ServiceStore } from "../core/store.js";
+import type { ServiceConfig } from "../config/types.js";
+import { EXIT } from "../core/errors.js";
+import { decide } from "../core/decide.js";
+import { settleRestart } from "../core/settle-restart.js";
+import { restartService, type RestartOutcome } from "./restart-sequence.js";
+import { lockWaitMs } from "./lock-wait.js";
+
+/** A configured service with its concrete runner and checks, built by the composition root. */
+export interface ServiceParts {
+  config: ServiceConfig;
+  runner: Runner;
+  checks: Check[];
+}
+
+export interface EngineDeps {
+  store: ServiceStore;
+  clock: Clock;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** What one round did to one service: typed access for the library, the CLI and tests. */
+export interface ServiceReport {
+  service: string;
+  observations: Observation[];
+  verdict: Verdict;
+  /** Actions decided this round (with `--dry-run`: what would have been done). */
+  actions: Action[];
+  restart: RestartOutcome | null;
+  events: ServiceEvent[];
+  health: HealthKind;
+  /** 0 healthy, 1 restarted successfully, 2 unhealthy and not fixed (DESIGN.md exit codes). */
+  exitCode: number;
+}
+
+const EVENT_TAGS: Record<EventKind, LogTag> = {
+  failing: "FAIL",
+  restart: "RESTART",
+  restarted: "RESTART",
+  "restart-failed": "ERROR",
+  backoff: "WARN",
+  "gave-up": "GAVE-UP",
+  recovered: "OK",
+  "alert-only": "WARN",
+  rearmed: "INFO",
+  reset: "INFO",
+};
+
+/**
+ * One round for one service: observe, decide under the store's lock, carry out the decided
+ * restart, record everything. With `dryRun` it observes and decides but changes nothing.
+ */
+export async function checkService(parts: ServiceParts, deps: EngineDeps, options: { dryRun: boolean }): Promise<ServiceReport> {
+  const { config } = parts;
+  if (options.dryRun) return planRound(parts, deps);
+  const lease = await deps.store.acquireLock(config.name, { waitMs: lockWaitMs(config), signal: deps.signal });
+  if (lease === null) return reportBusy(parts, deps);
+  try {
+    return await runRound(parts, deps);
+  } finally {
+    lease.release();
+  }
+}
+
+async function planRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceReport> {
+  const observations = await observe(parts, deps);
+  const decision = decide(deps.store.loadState(parts.config.name), observations, deps.clock.now(), parts.config.policy, parts.config.name);
+  log(deps, parts, decision.verdict.status === "healthy" || decision.verdict.status === "grace" ? "OK" : "INFO", `Would ${decision.verdict.status === "restart" ? "restart" : "do nothing"}: ${decision.verdict.why}`);
+  return report(parts, observations, decision.verdict, decision.actions, null, [], decision.state.health.kind);
+}
+
+async function runRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceReport> {
+  const { config } = parts;
+  const observations = await observe(parts, deps);
+  const now = deps.clock.now();
+  const decision = decide(deps.store.loadState(config.name), observations, now, config.policy, config.name);
+  const events = eventsOf(decision.actions);
+  // The decision is stored before acting: a kill -9 mid-restart leaves the attempt counted.
+  deps.store.commitRound(config.name, { state: decision.state, events, checkedAt: now });
+  events.forEach((event) => logEvent(deps, parts, event));
+
+  const restart = decision.actions.find((action) => action.type === "restart");
+  if (restart === undefined) {
+    if (decision.verdict.status === "healthy") log(deps, parts, "OK", "All health checks passed");
+    else if (decision.verdict.status !== "gave-up" || events.length === 0) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
+    return report(parts, observations, decision.verdict, decision.actions, null, events, decision.state.health.kind);
+  }
+
+  const startedAt = deps.clock.now();
+  const outcome = await restartService(
+    { name: config.name, runner: parts.runner, checks: parts.checks },
+    { ...config.restart, startupGraceMs: config.policy.startupGraceMs },
+    { clock: deps.clock, signal: deps.signal, onStep: (step) => log(deps, parts, step.ok ? "INFO" : "WARN", `Restart step ${step.step}: ${step.summary}`) },
+  );
+  const finishedAt = deps.clock.now();
+  const settled = settleRestart(decision.state, { ok: outcome.ok, summary: outcome.summary }, finishedAt, config.policy, config.name);
+  const settledEvents = eventsOf(settled.actions);
+  deps.store.commitRound(config.name, {
+    state: settled.state,
+    events: settledEvents,
+    checkedAt: finishedAt,
+    restart: {
+      service: config.name, startedAt, finishedAt, reason: restart.reason, attempt: restart.attempt, max: restart.max,
+      ok: outcome.ok, summary: outcome.summary, evidence: restart.evidence, steps: outcome.steps,
+    },
+  });
+  settledEvents.forEach((event) => logEvent(deps, parts, event));
+  return report(parts, observations, decision.verdict, decision.actions, outcome, [...events, ...settledEvents], settled.state.health.kind);
+}
+
+async function observe(parts: ServiceParts, deps: EngineDeps): Promise<Observation[]> {
+  const observations = await Promise.all(parts.checks.map((check) => check.run(deps.signal)));
+  for (const observation of observations) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", observation.summary);
+  return observations;
+}
+
+function reportBusy(parts: ServiceParts, deps: EngineDeps): ServiceReport {
+  const why = `Skipped "${parts.config.name}" as another Lifeguard process holds its lock`;
+  log(deps, parts, "WARN", why);
+  return report(parts, [], { status: "failing", why }, [], null, [], deps.store.loadState(parts.config.name).health.kind);
+}
+
+function report(
+  parts: ServiceParts, observations: Observation[], verdict: Verdict, actions: Action[],
+  restart: RestartOutcome | null, events: ServiceEvent[], health: HealthKind,
+): ServiceReport {
+  return { service: parts.config.name, observations, verdict, actions, restart, events, health, exitCode: exitCodeOf(verdict, restart) };
+}
+
+/** DESIGN.md: 0 healthy, 1 restarted successfully, 2 unhealthy and not fixed. */
+export function exitCodeOf(verdict: Verdict, restart: RestartOutcome | null): number {
+  if (restart !== null) return restart.ok ? EXIT.restarted : EXIT.unhealthy;
+  return verdict.status === "healthy" || verdict.status === "grace" ? EXIT.healthy : EXIT.unhealthy;
+}
+
+const eventsOf = (actions: Action[]): ServiceEvent[] => actions.flatMap((action) => (action.type === "event" ? [action.event] : []));
+
+function tagOf(verdict: Verdict): LogTag {
+  if (verdict.status === "gave-up") return "GAVE-UP";
+  return verdict.status === "grace" ? "INFO" : "WARN";
+}
+
+function logEvent(deps: EngineDeps, parts: ServiceParts, event: ServiceEvent): void {
+  log(deps, parts, EVENT_TAGS[event.kind], event.message, { event: event.kind, ...event.data });
+}
+
+function log(deps: EngineDeps, parts: ServiceParts, tag: LogTag, message: string, data?: Record<string, unknown>): void {
+  deps.logger.write({ at: deps.clock.now(), tag, message, service: parts.config.name, ...(data === undefined ? {} : { data }) });
+}

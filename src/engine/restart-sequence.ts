@@ -1,0 +1,65 @@
+import type { Check } from "../core/check.js";
+import type { Clock } from "../core/clock.js";
+import type { Outcome } from "../core/outcome.js";
+import type { Runner } from "../core/runner.js";
+import type { RestartConfig } from "../config/types.js";
+import { verifyStarted } from "./verify-started.js";
+
+export type StepName = "stop" | "kill" | "start" | "verify";
+
+/** One step of a restart, as recorded in the history. */
+export interface StepRecord extends Outcome {
+  step: StepName;
+}
+
+/** The whole sequence: ok when the service was started and verified. */
+export interface RestartOutcome extends Outcome {
+  steps: StepRecord[];
+}
+
+export interface RestartTarget {
+  name: string;
+  runner: Runner;
+  checks: Check[];
+}
+
+/**
+ * The seed's restart sequence, done safely: graceful stop bounded by `stop-timeout`, force kill
+ * of the unit's own processes, wait `kill-wait`, start, then verify. Carries out; never decides.
+ */
+export async function restartService(
+  target: RestartTarget,
+  settings: RestartConfig & { startupGraceMs: number },
+  deps: { clock: Clock; signal: AbortSignal; onStep?: (step: StepRecord) => void },
+): Promise<RestartOutcome> {
+  const { clock, signal } = deps;
+  const started = clock.monotonic();
+  const steps: StepRecord[] = [];
+  const record = (step: StepName, outcome: Outcome): StepRecord => {
+    const entry = { ...outcome, step };
+    steps.push(entry);
+    deps.onStep?.(entry);
+    return entry;
+  };
+  const finish = (ok: boolean, summary: string, cause?: string): RestartOutcome => ({
+    ok,
+    summary,
+    evidence: { target: target.runner.target },
+    durationMs: clock.monotonic() - started,
+    timedOut: steps.some((step) => !step.ok && step.timedOut),
+    steps,
+    ...(cause === undefined ? {} : { cause }),
+  });
+
+  // A stop that times out is not a failure: the force kill below is its backup.
+  record("stop", await target.runner.stop(settings.stopTimeoutMs, signal));
+  const kill = record("kill", await target.runner.kill(settings.killWaitMs, signal));
+  if (!kill.ok) return finish(false, `Cannot restart "${target.name}" as it did not stop: ${kill.summary}`, kill.cause);
+
+  const start = record("start", await target.runner.start(settings.verifyTimeoutMs, signal));
+  if (!start.ok) return finish(false, `Cannot restart "${target.name}" as it did not start: ${start.summary}`, start.cause);
+
+  const verify = record("verify", await verifyStarted(target, settings, { clock, signal }));
+  if (!verify.ok) return finish(false, `Restarted "${target.name}" but it failed verification: ${verify.summary}`, verify.cause);
+  return finish(true, `Restarted "${target.name}": ${verify.summary}`);
+}

@@ -1,0 +1,26 @@
+import type { LogEntry } from "../core/logger.js";
+
+const pad = (value: number): string => String(value).padStart(2, "0");
+
+/** `2024-11-30 21:00:01` in local time, as the seed's watchdog wrote it. */
+export function formatLocalTime(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** The seed's text format: `[2024-11-30 21:00:01] [OK] Service gemini-trader is active`. */
+export function formatText(entry: LogEntry): string {
+  const tag = entry.tag === "INFO" ? "" : `[${entry.tag}] `;
+  return `[${formatLocalTime(entry.at)}] ${tag}${oneLine(entry.message)}`;
+}
+
+/** One JSON object per line, with the time in ISO 8601 UTC. */
+export function formatJson(entry: LogEntry): string {
+  const { at, tag, message, service, data } = entry;
+  return JSON.stringify({ time: new Date(at).toISOString(), tag, ...(service === undefined ? {} : { service }), message, ...data });
+}
+
+/** Log lines stay one line each, whatever a message carries (a log line from a bot, say). */
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, " ⏎ ");
+}

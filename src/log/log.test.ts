@@ -1,0 +1,69 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, existsSync, renameSync, truncateSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "./create-logger.js";
+import { formatText, formatJson, formatLocalTime } from "./format.js";
+
+const at = new Date(2024, 10, 30, 21, 0, 1).getTime();
+
+test("formatText writes the seed's line format", () => {
+  assert.equal(formatText({ at, tag: "OK", message: "Service gemini-trader is active" }), "[2024-11-30 21:00:01] [OK] Service gemini-trader is active");
+  assert.equal(formatText({ at, tag: "INFO", message: "=== Watchdog check started ===" }), "[2024-11-30 21:00:01] === Watchdog check started ===");
+  assert.equal(formatText({ at, tag: "FAIL", message: "a\nb" }), "[2024-11-30 21:00:01] [FAIL] a ⏎ b");
+});
+
+test("formatJson writes one object per line with the data", () => {
+  const line = formatJson({ at, tag: "RESTART", service: "trader", message: "restarted", data: { attempt: 1 } });
+  assert.deepEqual(JSON.parse(line), { time: new Date(at).toISOString(), tag: "RESTART", service: "trader", message: "restarted", attempt: 1 });
+  assert.equal(formatLocalTime(at), "2024-11-30 21:00:01");
+});
+
+function withDir(run: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-log-"));
+  try {
+    run(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("file logger rotates beyond max size and keeps `keep` files", () => {
+  withDir((dir) => {
+    const file = join(dir, "watchdog.log");
+    const logger = createLogger({ file, format: "text", maxBytes: 200, keep: 2 });
+    for (let i = 0; i < 30; i += 1) logger.write({ at, tag: "OK", message: `line ${i}` });
+    assert.ok(readFileSync(file).length <= 200);
+    assert.ok(existsSync(`${file}.1`) && existsSync(`${file}.2`));
+    assert.ok(!existsSync(`${file}.3`));
+    assert.match(readFileSync(file, "utf8"), /line 29\n$/);
+  });
+});
+
+test("file logger follows logrotate's create and copytruncate", () => {
+  withDir((dir) => {
+    const file = join(dir, "watchdog.log");
+    const logger = createLogger({ file, format: "text", maxBytes: null, keep: 1 });
+    logger.write({ at, tag: "OK", message: "before" });
+    renameSync(file, `${file}.1`);
+    logger.write({ at, tag: "OK", message: "after create" });
+    assert.match(readFileSync(file, "utf8"), /^\[.*\] \[OK\] after create\n$/);
+    truncateSync(file, 0);
+    logger.write({ at, tag: "OK", message: "after truncate" });
+    assert.match(readFileSync(file, "utf8"), /^\[.*\] \[OK\] after truncate\n$/);
+  });
+});
+
+test("an unwritable log file is reported once on stderr and never throws", () => {
+  withDir((dir) => {
+    const errors: string[] = [];
+    chmodSync(dir, 0o500);
+    const file = join(dir, "missing-dir", "watchdog.log");
+    const logger = createLogger({ file, format: "text", maxBytes: null, keep: 1 }, () => undefined, (line) => errors.push(line));
+    logger.write({ at, tag: "OK", message: "one" });
+    logger.write({ at, tag: "OK", message: "two" });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? "", /^lifeguard: Cannot write the watchdog log ".*watchdog.log": ENOENT/);
+  });
+});

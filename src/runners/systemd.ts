@@ -1,0 +1,211 @@
+import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
+import { formatDuration } from "../core/duration.js";
+import type { Outcome } from "../core/outcome.js";
+import type { Runner, RunnerStatus } from "../core/runner.js";
+import type { SystemdRunnerConfig } from "../config/types.js";
+import { runCommand, type CommandResult } from "../process/run-command.js";
+import { compactState, describeUnit, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES, type UnitState } from "./systemd-unit-state.js";
+
+/** How often a stop or kill looks again whether the unit is down. */
+export const DEFAULT_POLL_INTERVAL_MS = 100;
+/** The shortest bound given to one systemctl call near the end of a step's time. */
+const MIN_CALL_MS = 50;
+const CAUSE_MAX_CHARS = 300;
+
+export interface SystemdRunnerOptions {
+  /** Full unit name, e.g. `gemini-trader.service`. */
+  unit: string;
+  /** Bound on every systemctl call that has no step timeout of its own. */
+  commandTimeoutMs: number;
+  /** argv prefix that runs systemctl (default `["systemctl"]`); tests put `nsenter ...` in front. */
+  systemctl?: readonly string[];
+  pollIntervalMs?: number;
+}
+
+/** What one `systemctl show` gave: the unit, or the failed call. */
+type ShowAnswer = { unit: UnitState } | { failure: CommandResult };
+
+/** What a wait for the unit to go down saw. */
+interface StopWait {
+  stopped: boolean;
+  last: ShowAnswer | null;
+  states: string[];
+  aborted: boolean;
+}
+
+/**
+ * Controls one systemd unit through systemctl. Every call is bounded; every step resolves to an
+ * outcome and never throws for an operational failure. Kills reach only the unit's own cgroup.
+ */
+export class SystemdRunner implements Runner {
+  readonly target: string;
+  readonly #commandTimeoutMs: number;
+  readonly #systemctl: readonly string[];
+  readonly #pollMs: number;
+
+  constructor(options: SystemdRunnerOptions) {
+    this.target = options.unit;
+    this.#commandTimeoutMs = options.commandTimeoutMs;
+    this.#systemctl = options.systemctl ?? ["systemctl"];
+    this.#pollMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  }
+
+  async status(signal: AbortSignal): Promise<RunnerStatus> {
+    const started = performance.now();
+    const answer = await this.#show(this.#commandTimeoutMs, signal);
+    const durationMs = performance.now() - started;
+    if ("failure" in answer) {
+      const { failure } = answer;
+      return { ...failed(`Cannot ask systemd about "${this.target}" as ${reason(failure, this.#commandTimeoutMs)}`, failure, { unit: this.target }, durationMs), state: "unknown" };
+    }
+    const { unit } = answer;
+    return { ok: isRunning(unit), state: runnerState(unit), summary: describeUnit(this.target, unit), evidence: { ...unit }, durationMs, timedOut: false };
+  }
+
+  async stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+    const started = performance.now();
+    const deadline = started + timeoutMs;
+    const beforeBound = this.#bound(deadline);
+    const before = await this.#show(beforeBound, signal);
+    const evidence: Record<string, unknown> = { unit: this.target, mainPidBefore: mainPid(before) };
+    if ("failure" in before) return failed(`Cannot stop unit "${this.target}" as ${reason(before.failure, beforeBound)}`, before.failure, evidence, performance.now() - started);
+    if (isMissing(before.unit)) return { ok: false, summary: `Cannot stop unit "${this.target}" as it is not loaded: not-found`, evidence, durationMs: performance.now() - started, timedOut: false };
+    const sendBound = this.#bound(deadline);
+    const sent = await this.#run(["stop", "--no-block"], sendBound, signal);
+    if (!sent.ok) return failed(`Cannot stop unit "${this.target}" as ${reason(sent, sendBound)}`, sent, evidence, performance.now() - started);
+
+    const wait = await this.#waitUntilStopped(deadline, signal);
+    Object.assign(evidence, { mainPidAfter: mainPid(wait.last), states: wait.states });
+    const durationMs = performance.now() - started;
+    if (wait.stopped) return { ok: true, summary: `Stopped unit "${this.target}" in ${formatDuration(durationMs)}`, evidence, durationMs, timedOut: false };
+    if (wait.aborted) return { ok: false, summary: `Cannot stop unit "${this.target}" as the stop was cancelled`, evidence, durationMs, timedOut: false };
+    return { ok: false, summary: `Unit "${this.target}" did not stop within ${formatDuration(timeoutMs)}: ${this.#now(wait)}`, evidence, durationMs, timedOut: true, ...causeOf(wait.last) };
+  }
+
+  async kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
+    const started = performance.now();
+    const before = mainPid(await this.#show(this.#commandTimeoutMs, signal));
+    // Every process of the unit's cgroup, and nothing else: never a pattern (DESIGN.md).
+    const sent = await this.#run(["kill", "--kill-whom=all", "--signal=SIGKILL"], this.#commandTimeoutMs, signal);
+    const wait = await this.#waitUntilStopped(performance.now() + waitMs, signal, before ?? 0);
+    const evidence = { unit: this.target, signal: "SIGKILL", killExitCode: sent.exitCode, mainPidBefore: before, mainPidAfter: mainPid(wait.last), states: wait.states };
+    const durationMs = performance.now() - started;
+    const outcome = (ok: boolean, summary: string, timedOut = false, cause?: string): Outcome =>
+      ({ ok, summary, evidence, durationMs, timedOut, ...(cause === undefined ? {} : { cause }) });
+
+    if (wait.stopped && sent.ok) return outcome(true, `Killed unit "${this.target}" (SIGKILL to its cgroup); it is ${this.#now(wait)}`);
+    // systemctl refuses to kill a unit with no process, e.g. one already stopped and unloaded.
+    if (wait.stopped) return outcome(true, `Unit "${this.target}" had no process left to kill; it is ${this.#now(wait)}`);
+    const missing = wait.last !== null && "unit" in wait.last && isMissing(wait.last.unit);
+    if (missing) return outcome(false, `Cannot kill unit "${this.target}" as it is not loaded: not-found`, false, systemctlCause(sent));
+    if (!sent.ok) return outcome(false, `Cannot kill unit "${this.target}" as ${reason(sent, this.#commandTimeoutMs)}`, sent.timedOut, systemctlCause(sent));
+    if (wait.aborted) return outcome(false, `Cannot confirm that unit "${this.target}" was killed as the wait was cancelled`);
+    return outcome(false, `Unit "${this.target}" did not stop within ${formatDuration(waitMs)} of SIGKILL: ${this.#now(wait)}`, true, causeOf(wait.last).cause);
+  }
+
+  async start(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+    const started = performance.now();
+    const deadline = started + timeoutMs;
+    // Lifeguard has its own restart limit: systemd's StartLimitBurst must not refuse this start.
+    const reset = await this.#run(["reset-failed"], this.#bound(deadline), signal);
+    const run = await this.#run(["start"], this.#bound(deadline, timeoutMs), signal);
+    const evidence: Record<string, unknown> = { unit: this.target, resetFailed: reset.ok ? "done" : systemctlCause(reset) ?? reset.summary };
+    if (!run.ok) {
+      const summary = run.timedOut ? `Unit "${this.target}" did not finish starting within ${formatDuration(timeoutMs)}` : `Cannot start unit "${this.target}" as ${reason(run, timeoutMs)}`;
+      return failed(summary, run, evidence, performance.now() - started);
+    }
+    const after = await this.#show(this.#commandTimeoutMs, signal);
+    const durationMs = performance.now() - started;
+    if ("failure" in after) return { ok: true, summary: `Started unit "${this.target}"`, evidence, durationMs, timedOut: false };
+    Object.assign(evidence, { state: compactState(after.unit), mainPidAfter: after.unit.mainPid, result: after.unit.result });
+    // A Type=simple unit reports its start done at fork; one already dead did not start.
+    if (isStopped(after.unit)) return { ok: false, summary: `Unit "${this.target}" is "${after.unit.activeState}" right after its start`, evidence, durationMs, timedOut: false, cause: `result "${after.unit.result}"` };
+    return { ok: true, summary: `Started unit "${this.target}": ${describeUnit(this.target, after.unit).replace(`Unit "${this.target}" is `, "it is ")}`, evidence, durationMs, timedOut: false };
+  }
+
+  /**
+   * Polls until the unit is down, `deadline` (performance.now() ms) passes, or `signal` aborts.
+   * A new main PID in place of `killedPid` counts as down too: systemd's own `Restart=` already
+   * replaced the killed processes, faster than a poll could see the unit dead.
+   */
+  async #waitUntilStopped(deadline: number, signal: AbortSignal, killedPid = 0): Promise<StopWait> {
+    const wait: StopWait = { stopped: false, last: null, states: [], aborted: false };
+    for (;;) {
+      wait.last = await this.#show(this.#bound(deadline), signal);
+      if ("unit" in wait.last) {
+        const { unit } = wait.last;
+        const state = compactState(unit);
+        if (wait.states.at(-1) !== state) wait.states.push(state);
+        const replaced = killedPid > 0 && unit.mainPid > 0 && unit.mainPid !== killedPid;
+        if (isStopped(unit) || replaced) return { ...wait, stopped: true };
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return wait;
+      try {
+        await delay(Math.min(this.#pollMs, left), undefined, { signal });
+      } catch {
+        return { ...wait, aborted: true };
+      }
+    }
+  }
+
+  async #show(timeoutMs: number, signal: AbortSignal): Promise<ShowAnswer> {
+    const result = await this.#run(["show", `--property=${SHOW_PROPERTIES.join(",")}`], timeoutMs, signal);
+    const unit = result.ok ? parseUnitState(result.stdout) : null;
+    return unit === null ? { failure: result } : { unit };
+  }
+
+  /** `systemctl VERB [options] -- UNIT`: `--` so that no unit name is ever read as an option. */
+  #run(verbAndOptions: string[], timeoutMs: number, signal: AbortSignal): Promise<CommandResult> {
+    const argv = [...this.#systemctl, ...verbAndOptions, "--no-ask-password", "--", this.target];
+    return runCommand(argv, { timeoutMs, signal });
+  }
+
+  /** A call's bound: the command timeout (or `cap`), but never past the step's deadline. */
+  #bound(deadline: number, cap = this.#commandTimeoutMs): number {
+    return Math.max(MIN_CALL_MS, Math.min(cap, deadline - performance.now()));
+  }
+
+  #now(wait: StopWait): string {
+    if (wait.last !== null && "unit" in wait.last) return `"${wait.last.unit.activeState}" ("${wait.last.unit.subState}")`;
+    return wait.last === null ? "its state is unknown" : `its state is unknown (${reason(wait.last.failure, this.#commandTimeoutMs)})`;
+  }
+}
+
+/** Builds the runner for a service's `systemd:` config. */
+export function createSystemdRunner(config: SystemdRunnerConfig, options: { systemctl?: readonly string[] } = {}): SystemdRunner {
+  return new SystemdRunner({ unit: config.unit, commandTimeoutMs: config.commandTimeoutMs, ...options });
+}
+
+/** Why a systemctl call failed, as the end of a sentence: `systemctl did not answer within 10s`. */
+function reason(result: CommandResult, timeoutMs: number): string {
+  if (result.timedOut) return `systemctl did not answer within ${formatDuration(timeoutMs)}`;
+  if (result.aborted) return "the call was cancelled";
+  if (result.errorCode === "ENOENT") return `"${result.argv[0] ?? "systemctl"}" was not found`;
+  if (result.errorCode !== null) return `systemctl could not be run (${result.errorCode})`;
+  if (result.signal !== null) return `systemctl was killed by ${result.signal}`;
+  if (result.exitCode === 0) return "systemctl gave an answer without the unit's state";
+  return `systemctl failed with exit code ${String(result.exitCode)}`;
+}
+
+/** systemctl's first stderr line says what went wrong; the later ones say where to look. */
+function systemctlCause(result: CommandResult): string | undefined {
+  if (result.ok) return undefined;
+  const first = result.stderr.split("\n").map((line) => line.trim()).find((line) => line !== "");
+  return first === undefined ? result.cause : first.slice(0, CAUSE_MAX_CHARS);
+}
+
+function failed(summary: string, result: CommandResult, evidence: Record<string, unknown>, durationMs: number): Outcome {
+  const cause = systemctlCause(result);
+  return { ok: false, summary, evidence: { ...evidence, command: result.evidence.command }, durationMs, timedOut: result.timedOut, ...(cause === undefined ? {} : { cause }) };
+}
+
+function causeOf(answer: ShowAnswer | null): { cause?: string } {
+  const cause = answer !== null && "failure" in answer ? systemctlCause(answer.failure) : undefined;
+  return cause === undefined ? {} : { cause };
+}
+
+function mainPid(answer: ShowAnswer | null): number | null {
+  return answer !== null && "unit" in answer ? answer.unit.mainPid : null;
+}

@@ -1,0 +1,8 @@
+/** The SQLite store: what the composition root and the CLI use. */
+export { openStore, type Store, type StoreOptions } from "./store.js";
+export { StoreError, type StoreErrorCode } from "./errors.js";
+export { DB_FILE_NAME } from "./open-database.js";
+export { SCHEMA_VERSION } from "./migrations.js";
+export type { AcquireOptions, Lease } from "./lock.js";
+export type { LeaseOwner } from "./lock-owner.js";
+export type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";

@@ -1,0 +1,92 @@
+import type { Database } from "better-sqlite3";
+import { storeError } from "./errors.js";
+
+/** One schema change. Versions count up from 1 with no gaps; a released migration never changes. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/** The schema's history, oldest first. `PRAGMA user_version` says how far a file has come. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) STRICT, WITHOUT ROWID;
+      CREATE TABLE service_state (
+        service TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        checked_at INTEGER
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE restarts (
+        id INTEGER PRIMARY KEY,
+        service TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        max INTEGER NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        steps TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX restarts_by_service ON restarts (service, started_at);
+      CREATE INDEX restarts_by_time ON restarts (started_at);
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        service TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX events_by_service ON events (service, at);
+      CREATE INDEX events_by_time ON events (at);
+      CREATE TABLE locks (
+        service TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        start_time INTEGER,
+        boot_id TEXT,
+        host TEXT NOT NULL,
+        label TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The newest schema version this code knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Reads `PRAGMA user_version`: 0 for a new file. */
+export function readSchemaVersion(db: Database): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+/**
+ * Brings the file up to the newest version, one migration per transaction. Each takes the write
+ * lock first (BEGIN IMMEDIATE) and reads the version again, so processes opening a new file at
+ * once apply each migration exactly once; a crash leaves the file at the last whole version.
+ */
+export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
+  const known = migrations.length;
+  const found = readSchemaVersion(db);
+  if (found > known) {
+    throw storeError(
+      "newer-schema",
+      `Cannot open the store "${file}" as it was written by a newer Lifeguard: schema version ${found}, this Lifeguard knows up to ${known}`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= found) continue;
+    const apply = db.transaction(() => {
+      if (readSchemaVersion(db) >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    });
+    apply.immediate();
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { initialState, type ServiceState } from "../core/state.js";
+
+const time = z.number().finite();
+const problem = { since: time, reason: z.string() };
+
+// Loose objects: fields this code does not know (from a newer Lifeguard) are kept, not dropped.
+const HealthSchema = z.discriminatedUnion("kind", [
+  z.looseObject({ kind: z.literal("healthy") }),
+  z.looseObject({ kind: z.literal("failing"), rounds: z.number().int().nonnegative(), backoffUntil: time.optional(), ...problem }),
+  z.looseObject({ kind: z.literal("restarting"), ...problem }),
+  z.looseObject({ kind: z.literal("gave-up"), ...problem }),
+]);
+
+const StateSchema = z.looseObject({
+  health: HealthSchema,
+  restarts: z.array(time),
+  lastStartAt: time.nullable(),
+  backoffStep: z.number().int().nonnegative(),
+  healthySince: time.nullable(),
+  incidentSince: time.nullable(),
+  alertOnlySince: z.record(z.string(), time).optional(),
+});
+
+// Fails to compile when ServiceState gains a required field this schema does not check.
+const _fitsServiceState = (parsed: z.infer<typeof StateSchema>): ServiceState => parsed;
+
+/** A stored state read back: the state to use and, when the stored text was unusable, why. */
+export type ParsedState = { state: ServiceState; problem: null } | { state: ServiceState; problem: string; detail?: string };
+
+/**
+ * Reads a stored ServiceState. Fields missing from an older file take their initial values;
+ * a shape that still does not fit falls back to the initial state, with the reason, so one bad
+ * row never stops Lifeguard.
+ */
+export function parseState(text: string): ParsedState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { state: initialState(), problem: "it is not JSON" };
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { state: initialState(), problem: "it is not an object" };
+  const result = StateSchema.safeParse({ ...initialState(), ...raw });
+  if (result.success) return { state: result.data, problem: null };
+  const issue = result.error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? "it" : `its field "${issue.path.join(".")}"`;
+  return { state: initialState(), problem: `${where} does not fit`, detail: issue?.message ?? "unknown shape" };
+}

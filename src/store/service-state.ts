@@ -1,0 +1,70 @@
+import type { Database } from "better-sqlite3";
+import type { RoundCommit } from "../core/store.js";
+import { canonicalJson } from "./json.js";
+import { parseState, type ParsedState } from "./parse-state.js";
+import { insertEvent, insertRestart } from "./records.js";
+import type { CommitResult } from "./types.js";
+import { initialState } from "../core/state.js";
+
+interface StateRow {
+  state: string;
+  checked_at: number | null;
+}
+
+/** How `commitRound` decides what to write. */
+export interface CommitSettings {
+  /** Wall clock for `updated_at`. */
+  now: () => number;
+  /** A healthy round with nothing new refreshes `checked_at` at most this often. */
+  checkedAtThrottleMs: number;
+}
+
+const NOTHING: CommitResult = { stateWritten: false, checkedAtWritten: false, events: 0, restartId: null };
+
+/** The stored state of `service`, or the initial state when there is none; `problem` says why a stored one was unusable. */
+export function loadState(db: Database, service: string): ParsedState {
+  const row = readRow(db, service);
+  return row === undefined ? { state: initialState(), problem: null } : parseState(row.state);
+}
+
+/**
+ * Writes one round in one transaction: the state only when it differs from the stored one
+ * (compared as canonical JSON), the events, the restart record. `checked_at` alone is
+ * refreshed at most once per throttle, so a steady healthy service costs no writes: an SD card
+ * wears out from writes. A round with nothing to write never takes the write lock.
+ */
+export function commitRound(db: Database, service: string, round: RoundCommit, settings: CommitSettings): CommitResult {
+  if (round.restart !== undefined && round.restart.service !== service) {
+    throw new Error(`commitRound("${service}") got a restart record of "${round.restart.service}"`);
+  }
+  const stateJson = canonicalJson(round.state);
+  const hasRecords = round.events.length > 0 || round.restart !== undefined;
+  const plan = (row: StateRow | undefined): { state: boolean; checkedAt: boolean } => {
+    const state = row?.state !== stateJson;
+    const stale = row?.checked_at == null || Math.abs(round.checkedAt - row.checked_at) >= settings.checkedAtThrottleMs;
+    return { state, checkedAt: state || hasRecords || stale };
+  };
+  const first = plan(readRow(db, service));
+  if (!first.checkedAt) return NOTHING;
+  const write = db.transaction((): CommitResult => {
+    // Read again under the write lock: another process may have written since.
+    const todo = plan(readRow(db, service));
+    const checkedAt = Math.trunc(round.checkedAt);
+    if (todo.state) {
+      db.prepare(
+        `INSERT INTO service_state (service, state, updated_at, checked_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (service) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, checked_at = excluded.checked_at`,
+      ).run(service, stateJson, Math.trunc(settings.now()), checkedAt);
+    } else if (todo.checkedAt) {
+      db.prepare("UPDATE service_state SET checked_at = ? WHERE service = ?").run(checkedAt, service);
+    }
+    for (const event of round.events) insertEvent(db, service, event);
+    const restartId = round.restart === undefined ? null : insertRestart(db, round.restart);
+    return { stateWritten: todo.state, checkedAtWritten: todo.checkedAt, events: round.events.length, restartId };
+  });
+  return write.immediate();
+}
+
+function readRow(db: Database, service: string): StateRow | undefined {
+  return db.prepare("SELECT state, checked_at FROM service_state WHERE service = ?").get(service) as StateRow | undefined;
+}

@@ -1,0 +1,150 @@
+import type { Database } from "better-sqlite3";
+import type { RetentionConfig } from "../config/types.js";
+import type { Logger } from "../core/logger.js";
+import type { ServiceEvent } from "../core/policy.js";
+import type { ServiceState } from "../core/state.js";
+import type { RestartRecord, RoundCommit, ServiceStore } from "../core/store.js";
+import { toStoreError } from "./errors.js";
+import { readHistory } from "./history.js";
+import { acquireLock, readLockOwner, type AcquireOptions, type Lease } from "./lock.js";
+import type { LeaseOwner } from "./lock-owner.js";
+import { openDatabase } from "./open-database.js";
+import type { ParsedState } from "./parse-state.js";
+import { isPruneDue, prune } from "./prune.js";
+import { insertEvent, insertRestart } from "./records.js";
+import { commitRound, loadState } from "./service-state.js";
+import { listServices } from "./services.js";
+import type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
+
+export interface StoreOptions {
+  retention: RetentionConfig;
+  /** Wall clock (ms since the epoch) for record times and pruning; `Date.now` by default. */
+  now?: () => number;
+  /** Hears of stored states that could not be read (and were replaced by the initial state). */
+  logger?: Logger;
+  /** A steady round refreshes `checked_at` at most this often; 5 min by default. */
+  checkedAtThrottleMs?: number;
+  /** How long a statement waits for another process's write lock; 5 s by default. */
+  busyTimeoutMs?: number;
+}
+
+/** The SQLite store: state, history, events and per-service locks. Every method is one transaction or none. */
+export interface Store extends ServiceStore {
+  /** Path of the database file. */
+  readonly file: string;
+  loadState(service: string): ServiceState;
+  commitRound(service: string, round: RoundCommit): CommitResult;
+  recordEvent(service: string, event: ServiceEvent): void;
+  /** Returns the record's id. */
+  recordRestart(record: RestartRecord): number;
+  history(query?: HistoryQuery): HistoryEntry[];
+  /** Every known service; `restartsInWindow` counts restarts since `since` (default: all). */
+  services(options?: { since?: number }): ServiceSummary[];
+  /** Runs retention when due (at most hourly) or when forced. `commitRound` calls it after writing. */
+  prune(options?: { now?: number; force?: boolean }): PruneResult;
+  acquireLock(service: string, options: AcquireOptions): Promise<Lease | null>;
+  /** Who holds the lock of `service` (maybe a dead process not yet taken over), or null. */
+  lockOwner(service: string): LeaseOwner | null;
+  /** `PRAGMA integrity_check` problems; empty when the file is sound (for `doctor`). */
+  checkIntegrity(): string[];
+  stats(): StoreStats;
+  /** Releases the leases still held and closes the file. */
+  close(): void;
+}
+
+const DEFAULT_THROTTLE_MS = 5 * 60_000;
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const NOT_RUN: PruneResult = { ran: false, deletedByAge: 0, deletedBySize: 0, bytesBefore: 0, bytesAfter: 0 };
+
+/** Opens the store in the `state` directory `dir`, creating and migrating it as needed. */
+export function openStore(dir: string, options: StoreOptions): Store {
+  const { db, file } = openDatabase(dir, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  const now = options.now ?? Date.now;
+  const settings = { now, checkedAtThrottleMs: options.checkedAtThrottleMs ?? DEFAULT_THROTTLE_MS };
+  const counts = { stateWrites: 0, checkedAtWrites: 0, eventWrites: 0, restartWrites: 0 };
+  const held = new Set<Lease>();
+  const guard = <T>(action: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      throw toStoreError(error, action, file);
+    }
+  };
+  const report = (service: string, parsed: ParsedState): ServiceState => {
+    if (parsed.problem !== null) warnUnreadable(options.logger, now(), service, parsed);
+    return parsed.state;
+  };
+  const pruneIfDue = (at: number, force: boolean): PruneResult =>
+    force || isPruneDue(db, at) ? prune(db, options.retention, at) : NOT_RUN;
+
+  return {
+    file,
+    loadState: (service) => guard("read", () => report(service, loadState(db, service))),
+    commitRound: (service, round) =>
+      guard("write to", () => {
+        const result = commitRound(db, service, round, settings);
+        counts.stateWrites += Number(result.stateWritten);
+        counts.checkedAtWrites += Number(result.checkedAtWritten);
+        counts.eventWrites += result.events;
+        counts.restartWrites += Number(result.restartId !== null);
+        if (result.events > 0 || result.restartId !== null) pruneIfDue(now(), false);
+        return result;
+      }),
+    recordEvent: (service, event) =>
+      guard("write to", () => {
+        insertEvent(db, service, event);
+        counts.eventWrites += 1;
+      }),
+    recordRestart: (record) =>
+      guard("write to", () => {
+        counts.restartWrites += 1;
+        return insertRestart(db, record);
+      }),
+    history: (query) => guard("read", () => readHistory(db, query)),
+    services: ({ since = Number.MIN_SAFE_INTEGER } = {}) => guard("read", () => listServices(db, since, (service, parsed) => report(service, parsed))),
+    prune: ({ now: at = now(), force = false } = {}) => guard("prune", () => pruneIfDue(at, force)),
+    acquireLock: async (service, lockOptions) => {
+      try {
+        const lease = await acquireLock(db, service, lockOptions, now);
+        return lease === null ? null : track(held, lease);
+      } catch (error) {
+        throw toStoreError(error, "lock", file);
+      }
+    },
+    lockOwner: (service) => guard("read", () => readLockOwner(db, service)),
+    checkIntegrity: () => guard("check", () => checkIntegrity(db)),
+    stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),
+    close: () => {
+      for (const lease of [...held]) lease.release();
+      db.close();
+    },
+  };
+}
+
+/** Wraps a lease so the store knows which are held (and releases them on close). */
+function track(held: Set<Lease>, lease: Lease): Lease {
+  const tracked: Lease = {
+    ...lease,
+    release: () => {
+      held.delete(tracked);
+      return lease.release();
+    },
+  };
+  held.add(tracked);
+  return tracked;
+}
+
+function checkIntegrity(db: Database): string[] {
+  const rows = db.pragma("integrity_check") as Array<{ integrity_check: string }>;
+  return rows.map((row) => row.integrity_check).filter((line) => line !== "ok");
+}
+
+function warnUnreadable(logger: Logger | undefined, at: number, service: string, parsed: ParsedState): void {
+  logger?.write({
+    at,
+    tag: "WARN",
+    service,
+    message: `Cannot read the stored state of "${service}" as ${parsed.problem}; starting it from the initial state`,
+    ...("detail" in parsed && parsed.detail !== undefined ? { data: { detail: parsed.detail } } : {}),
+  });
+}

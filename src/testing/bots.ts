@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as delay } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+/** The Python the bots run with (DESIGN.md): the system's, not a user's pyenv shim. */
+export const PYTHON = "/usr/bin/python3";
+/** Absolute path of the log bot; the sandbox sees the repository at the same path. */
+export const LOG_BOT = fileURLToPath(new URL("./bots/log-bot.py", import.meta.url));
+
+export interface LogBotOptions {
+  /** Milliseconds between lines (default 1000). */
+  everyMs?: number;
+  reopen?: boolean;
+  ignoreTerm?: boolean;
+  crashAfter?: number;
+  hangAfter?: number;
+  child?: boolean;
+  /** Where the bot writes its pids; `LOG_BOT_PID_FILE` in its environment does the same without changing argv. */
+  pidFile?: string;
+}
+
+/** argv that runs the log bot: for a unit's ExecStart=, a supervised command, or a decoy. */
+export function logBotArgv(log: string, options: LogBotOptions = {}): string[] {
+  const argv = [PYTHON, LOG_BOT, log];
+  if (options.everyMs !== undefined) argv.push("--every", String(options.everyMs));
+  if (options.reopen) argv.push("--reopen");
+  if (options.ignoreTerm) argv.push("--ignore-term");
+  if (options.crashAfter !== undefined) argv.push("--crash-after", String(options.crashAfter));
+  if (options.hangAfter !== undefined) argv.push("--hang-after", String(options.hangAfter));
+  if (options.child) argv.push("--child");
+  if (options.pidFile !== undefined) argv.push("--pid-file", options.pidFile);
+  return argv;
+}
+
+/** What a bot wrote to its --pid-file: pids as its own PID namespace numbers them. */
+export interface BotPids {
+  pid: number;
+  child: number | null;
+}
+
+/** Waits (up to `timeoutMs`) for a bot's pid file and reads it. */
+export async function readBotPids(pidFile: string, timeoutMs = 10_000): Promise<BotPids> {
+  for (const end = Date.now() + timeoutMs; ; await delay(20)) {
+    try {
+      return JSON.parse(readFileSync(pidFile, "utf8")) as BotPids;
+    } catch (error) {
+      if (Date.now() > end) throw new Error(`No pid file "${pidFile}" after ${timeoutMs}ms`, { cause: error });
+    }
+  }
+}

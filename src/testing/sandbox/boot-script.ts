@@ -1,0 +1,69 @@
+/**
+ * Units that would change the host from inside the sandbox (kernel settings, modules, clock,
+ * files on the shared disk such as /var/log/wtmp or /var/cache): masked, whatever pulls them in.
+ */
+const MASKED_UNITS = [
+  "systemd-sysctl.service", "systemd-modules-load.service", "systemd-binfmt.service",
+  "proc-sys-fs-binfmt_misc.automount", "proc-sys-fs-binfmt_misc.mount", "systemd-timesyncd.service",
+  "systemd-udevd.service", "systemd-udev-trigger.service", "systemd-random-seed.service",
+  "systemd-update-utmp.service", "systemd-tmpfiles-setup.service", "systemd-tmpfiles-setup-dev.service",
+  "systemd-tmpfiles-clean.service", "systemd-tmpfiles-clean.timer", "systemd-journal-flush.service",
+  "systemd-remount-fs.service",
+];
+
+/**
+ * The script that becomes PID 1 of a sandbox (DESIGN.md "Testing against real parts"), run by
+ * `unshare --pid --fork --mount --uts --net --mount-proc`. Beyond the recipe it gives the sandbox
+ * its own cgroup subtree `cgroup` (so two sandboxes never share a unit's cgroup and a
+ * `systemctl kill` in one cannot reach the other), hides the host's unit enablement, and masks
+ * units with effects outside the namespaces. `cgroup` must be a plain name ([a-z0-9-]).
+ */
+export function bootScript(options: { cgroup: string; journal: boolean }): string {
+  if (!/^[a-z0-9-]+$/.test(options.cgroup)) throw new TypeError(`Invalid cgroup name "${options.cgroup}"`);
+  const wants = options.journal ? "Wants=systemd-journald.socket systemd-journald.service\n" : "";
+  return `#!/bin/bash
+# PID 1 of a Lifeguard test sandbox, until it execs systemd. Written by src/testing/sandbox/boot-script.ts.
+set -eu
+cgroup=${options.cgroup}
+
+# Our own cgroup subtree: systemd roots its tree where PID 1 sits.
+if [ -f /sys/fs/cgroup/cgroup.procs ]; then
+  hierarchies=/sys/fs/cgroup
+else
+  hierarchies="/sys/fs/cgroup/systemd /sys/fs/cgroup/unified"
+fi
+for hierarchy in $hierarchies; do
+  [ -d "$hierarchy" ] || continue
+  mkdir -p "$hierarchy/$cgroup"
+  echo 0 > "$hierarchy/$cgroup/cgroup.procs"
+done
+
+mount --make-rprivate /
+# Without these, systemd-tmpfiles and friends would clean the host's /tmp; /etc/systemd/system
+# hides the host's enabled units and overrides (and catches \`systemctl enable\` in tests).
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs -o mode=0755 tmpfs /etc/systemd/system
+if [ -d /var/log/journal ]; then mount -t tmpfs -o mode=2755 tmpfs /var/log/journal; fi
+# The distribution's *.wants links would start the whole boot; only lab.target's wants count here.
+mkdir /run/lab-empty
+for wants in /lib/systemd/system/*.wants; do
+  [ -d "$wants" ] && mount --bind /run/lab-empty "$wants"
+done
+ip link set lo up
+
+mkdir -p /run/systemd/system
+for unit in ${MASKED_UNITS.join(" ")}; do
+  ln -s /dev/null "/run/systemd/system/$unit"
+done
+cat > /run/systemd/system/lab.target <<'UNIT'
+[Unit]
+Description=Lifeguard test lab
+DefaultDependencies=no
+${wants}UNIT
+
+export container=other
+exec /lib/systemd/systemd --system --unit=lab.target
+`;
+}
