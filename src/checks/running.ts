@@ -18,9 +18,12 @@ export const createRunningProbe: ProbeFactory<RunningCheckConfig> = (_config, de
 function describeStatus(service: string, target: string, status: RunnerStatus): Finding {
   const evidence = { ...status.evidence, target, state: status.state };
   const timedOut = status.timedOut;
+  if (status.state === UNKNOWN_STATE) {
+    // Not knowing is not the same as "not active": say why systemd could not be asked.
+    return { ok: false, summary: status.summary, evidence, timedOut, cause: joinCause(status) };
+  }
   if (!ACTIVE_STATES.has(status.state)) {
-    const cause = status.state === UNKNOWN_STATE ? joinCause(status) : status.cause;
-    return { ok: false, summary: `Service "${service}" is not active: "${status.state}"`, evidence, timedOut, ...(cause === undefined ? {} : { cause }) };
+    return { ok: false, summary: `Service "${service}" is not active: "${status.state}"`, evidence, timedOut, ...(status.cause === undefined ? {} : { cause: status.cause }) };
   }
   if (!status.ok) {
     return { ok: false, summary: `Service "${service}" is "${status.state}" but unhealthy: ${status.summary}`, evidence, timedOut, cause: joinCause(status) };
