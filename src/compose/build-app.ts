@@ -33,7 +33,7 @@ export interface AppOptions {
 /** The only place that picks concrete adapters: runner, checks, store and log. */
 export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger(config.log);
+  const logger = options.logger ?? createLogger(config.log, { withService: config.services.length > 1 });
   const existing = existsSync(join(config.state, DB_FILE_NAME));
   const store = options.readOnly && !existing ? null : openStore(config.state, { retention: config.retention, now: clock.now, logger });
   const services = config.services.map((service) => buildService(service, clock));

@@ -118,7 +118,7 @@ async function runRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceR
 
 async function observe(parts: ServiceParts, deps: EngineDeps): Promise<Observation[]> {
   const observations = await Promise.all(parts.checks.map((check) => check.run(deps.signal)));
-  for (const observation of observations) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", observation.summary);
+  for (const observation of observations) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", describeObservation(observation));
   return observations;
 }
 
@@ -139,6 +139,13 @@ function report(
 export function exitCodeOf(verdict: Verdict, restart: RestartOutcome | null): number {
   if (restart !== null) return restart.ok ? EXIT.restarted : EXIT.unhealthy;
   return verdict.status === "healthy" || verdict.status === "grace" ? EXIT.healthy : EXIT.unhealthy;
+}
+
+/** The summary, with the cause when it adds something (systemctl's stderr line, an errno). */
+function describeObservation(observation: Observation): string {
+  const { summary, cause } = observation;
+  if (observation.ok || cause === undefined || summary.includes(cause)) return summary;
+  return cause.startsWith(summary) ? cause : `${summary} (${cause})`;
 }
 
 const eventsOf = (actions: Action[]): ServiceEvent[] => actions.flatMap((action) => (action.type === "event" ? [action.event] : []));

@@ -7,8 +7,13 @@ import { createFileSink, type Sink } from "./file-sink.js";
  * Builds the watchdog log from its config: text or JSON lines, to a file or to `stdout`.
  * A log file that cannot be written never stops the watchdog: the failure goes to stderr once.
  */
-export function createLogger(config: LogConfig, stdout: Sink = (line) => void process.stdout.write(`${line}\n`), stderr: Sink = (line) => void process.stderr.write(`${line}\n`)): Logger {
-  const format = config.format === "json" ? formatJson : formatText;
+export function createLogger(
+  config: LogConfig,
+  options: { withService?: boolean; stdout?: Sink; stderr?: Sink } = {},
+): Logger {
+  const stdout = options.stdout ?? ((line) => void process.stdout.write(`${line}\n`));
+  const stderr = options.stderr ?? ((line) => void process.stderr.write(`${line}\n`));
+  const format = config.format === "json" ? formatJson : (entry: LogEntry) => formatText(entry, options.withService);
   let complained = false;
   const sink =
     config.file === null

@@ -8,10 +8,14 @@ export function formatLocalTime(at: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** The seed's text format: `[2024-11-30 21:00:01] [OK] Service gemini-trader is active`. */
-export function formatText(entry: LogEntry): string {
+/**
+ * The seed's text format: `[2024-11-30 21:00:01] [OK] Service gemini-trader is active`.
+ * With several services, `withService` puts the service's name before the message.
+ */
+export function formatText(entry: LogEntry, withService = false): string {
   const tag = entry.tag === "INFO" ? "" : `[${entry.tag}] `;
-  return `[${formatLocalTime(entry.at)}] ${tag}${oneLine(entry.message)}`;
+  const service = withService && entry.service !== undefined ? `${entry.service}: ` : "";
+  return `[${formatLocalTime(entry.at)}] ${tag}${service}${oneLine(entry.message)}`;
 }
 
 /** One JSON object per line, with the time in ISO 8601 UTC. */

@@ -12,6 +12,7 @@ test("formatText writes the seed's line format", () => {
   assert.equal(formatText({ at, tag: "OK", message: "Service gemini-trader is active" }), "[2024-11-30 21:00:01] [OK] Service gemini-trader is active");
   assert.equal(formatText({ at, tag: "INFO", message: "=== Watchdog check started ===" }), "[2024-11-30 21:00:01] === Watchdog check started ===");
   assert.equal(formatText({ at, tag: "FAIL", message: "a\nb" }), "[2024-11-30 21:00:01] [FAIL] a ⏎ b");
+  assert.equal(formatText({ at, tag: "OK", service: "trader", message: "Log file is fresh (45s old)" }, true), "[2024-11-30 21:00:01] [OK] trader: Log file is fresh (45s old)");
 });
 
 test("formatJson writes one object per line with the data", () => {
@@ -60,7 +61,7 @@ test("an unwritable log file is reported once on stderr and never throws", () =>
     const errors: string[] = [];
     chmodSync(dir, 0o500);
     const file = join(dir, "missing-dir", "watchdog.log");
-    const logger = createLogger({ file, format: "text", maxBytes: null, keep: 1 }, () => undefined, (line) => errors.push(line));
+    const logger = createLogger({ file, format: "text", maxBytes: null, keep: 1 }, { stdout: () => undefined, stderr: (line) => errors.push(line) });
     logger.write({ at, tag: "OK", message: "one" });
     logger.write({ at, tag: "OK", message: "two" });
     assert.equal(errors.length, 1);

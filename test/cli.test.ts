@@ -1,0 +1,109 @@
+// The CLI as a user meets it, without systemd: exit codes, messages, read-only commands.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCommand } from "../src/process/run-command.js";
+import { BIN, REPO } from "./support/lab.js";
+
+function workspace(t: { after(fn: () => void): void }) {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-cli-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = join(dir, "lifeguard.yaml");
+  const write = (text: string) => writeFileSync(config, text);
+  write(`state: ${join(dir, "state")}
+services:
+  trader:
+    systemd: gemini-trader
+    checks:
+      - log-fresh: { path: ${join(dir, "bot.log")}, max-age: 5m }
+`);
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCommand([process.execPath, BIN, ...args], { timeoutMs: 30_000, cwd: dir, env: { ...process.env, ...env } });
+  return { dir, config, write, run };
+}
+
+test("validate accepts a good file and names its services", async (t) => {
+  const { run, config } = workspace(t);
+  const result = await run(["validate", "-c", config]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.equal(result.stdout.trim(), `Configuration "${config}" is valid: 1 service: "trader" (running, log-fresh)`);
+});
+
+test("validate finds ./lifeguard.yaml without -c", async (t) => {
+  const { run } = workspace(t);
+  assert.equal((await run(["validate"])).exitCode, 0);
+});
+
+test("an invalid config exits 78 naming file, line, column and field", async (t) => {
+  const { run, config, write } = workspace(t);
+  write("services:\n  trader:\n    systemd: x\n    checks:\n      - log-fresh: { path: /x, max_age: 5m }\n");
+  const result = await run(["check", "-c", config]);
+  assert.equal(result.exitCode, 78);
+  assert.match(result.stderr, new RegExp(`${config}:5:\\d+: services\\.trader\\.checks\\[0\\]\\.max_age: unknown key "max_age"; did you mean "max-age"\\?`));
+  assert.match(result.stderr, /hint: /);
+});
+
+test("a missing config file exits 78 and says so", async (t) => {
+  const { run, dir } = workspace(t);
+  const result = await run(["status", "-c", join(dir, "nope.yaml")]);
+  assert.equal(result.exitCode, 78);
+  assert.match(result.stderr, /nope\.yaml: cannot read the configuration file as it does not exist/);
+});
+
+test("schema prints the JSON Schema", async (t) => {
+  const { run } = workspace(t);
+  const result = await run(["schema"]);
+  assert.equal(result.exitCode, 0);
+  const schema = JSON.parse(result.stdout) as { $id: string; properties: Record<string, unknown> };
+  assert.equal(schema.$id, "urn:lifeguard:config");
+  assert.ok("services" in schema.properties);
+});
+
+test("usage errors exit 64; --help and --version exit 0", async (t) => {
+  const { run, config } = workspace(t);
+  assert.equal((await run(["frobnicate"])).exitCode, 64);
+  assert.equal((await run(["check", "--no-such-flag"])).exitCode, 64);
+  assert.equal((await run(["reset", "nobody-here", "-c", config])).exitCode, 64);
+  assert.equal((await run(["history", "--since", "soon", "-c", config])).exitCode, 64);
+  const help = await run(["--help"]);
+  assert.equal(help.exitCode, 0);
+  assert.match(help.stdout, /check \[options\]\s+run every check once/);
+  const version = await run(["--version"]);
+  assert.equal(version.exitCode, 0);
+  assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version);
+});
+
+test("status, history and check --dry-run read without creating the store", async (t) => {
+  const { run, config, dir } = workspace(t);
+  const status = await run(["status", "-c", config]);
+  assert.equal(status.exitCode, 0, status.stderr);
+  assert.match(status.stdout, /^SERVICE\s+UNIT\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\n$/);
+  const history = await run(["history", "-c", config]);
+  assert.equal(history.stdout.trim(), "No history yet.");
+  const dryRun = await run(["check", "--dry-run", "-c", config]);
+  assert.equal(dryRun.exitCode, 2);
+  assert.match(dryRun.stdout, /=== Watchdog check started \(dry run\) ===/);
+  assert.match(dryRun.stdout, /\[FAIL\] Log file ".*bot\.log" does not exist/);
+  assert.match(dryRun.stdout, /Would do nothing: 1 of 2 failing rounds/);
+  assert.equal(existsSync(join(dir, "state")), false);
+});
+
+test("check writes the JSON log to a file when configured", async (t) => {
+  const { run, config, dir, write } = workspace(t);
+  writeFileSync(join(dir, "bot.log"), "VIX 1\n");
+  write(`state: ${join(dir, "state")}
+log: { file: ${join(dir, "watchdog.log")}, format: json }
+services:
+  trader:
+    systemd: gemini-trader
+    checks:
+      - log-fresh: { path: ${join(dir, "bot.log")}, max-age: 5m }
+`);
+  const result = await run(["check", "-c", config]);
+  assert.equal(result.stdout, "");
+  const lines = readFileSync(join(dir, "watchdog.log"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { tag: string; message: string; service?: string });
+  assert.equal(lines[0]?.message, "=== Watchdog check started ===");
+  assert.ok(lines.some((line) => line.tag === "OK" && line.service === "trader" && /^Log file is fresh/.test(line.message)));
+});
