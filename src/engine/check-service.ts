@@ -89,8 +89,9 @@ async function runRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceR
 
   const restart = decision.actions.find((action) => action.type === "restart");
   if (restart === undefined) {
+    // The round's events already say what changed; the verdict is logged when nothing did.
     if (decision.verdict.status === "healthy") log(deps, parts, "OK", "All health checks passed");
-    else if (decision.verdict.status !== "gave-up" || events.length === 0) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
+    else if (events.length === 0) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
     return report(parts, observations, decision.verdict, decision.actions, null, events, decision.state.health.kind);
   }
 

@@ -60,6 +60,6 @@ export async function restartService(
   if (!start.ok) return finish(false, `Cannot restart "${target.name}" as it did not start: ${start.summary}`, start.cause);
 
   const verify = record("verify", await verifyStarted(target, settings, { clock, signal }));
-  if (!verify.ok) return finish(false, `Restarted "${target.name}" but it failed verification: ${verify.summary}`, verify.cause);
+  if (!verify.ok) return finish(false, `Restarted "${target.name}" but ${verify.summary}`, verify.cause);
   return finish(true, `Restarted "${target.name}": ${verify.summary}`);
 }

@@ -28,20 +28,20 @@ export async function verifyStarted(
   for (;;) {
     const status = await target.runner.status(signal);
     if (DEAD_STATES.has(status.state)) {
-      return outcome(false, `Service "${target.name}" is "${status.state}" after its start`, { state: status.state });
+      return outcome(false, `it is "${status.state}" after its start`, { state: status.state });
     }
     const failing = (await Promise.all(target.checks.map((check) => check.run(signal)))).filter(isCounted);
     const elapsed = clock.monotonic() - started;
     if (status.ok && failing.length === 0) {
-      return outcome(true, `"${target.name}" is "${status.state}" and its checks pass after ${formatDuration(elapsed)}`, { state: status.state });
+      return outcome(true, `it is "${status.state}" and its checks pass after ${formatDuration(elapsed)}`, { state: status.state });
     }
     if (elapsed + VERIFY_POLL_MS > settings.verifyTimeoutMs) {
       const evidence = { state: status.state, failing: failing.map((o) => o.summary) };
       if (status.ok && elapsed < settings.startupGraceMs) {
-        return outcome(true, `"${target.name}" is "${status.state}"; checks not passing yet within its startup grace of ${formatDuration(settings.startupGraceMs)}: ${summarise(failing)}`, evidence);
+        return outcome(true, `it is "${status.state}"; its checks do not pass yet, within its startup grace of ${formatDuration(settings.startupGraceMs)}: ${summarise(failing)}`, evidence);
       }
       const why = status.ok ? summarise(failing) : status.summary;
-      return outcome(false, `"${target.name}" did not pass its checks within ${formatDuration(settings.verifyTimeoutMs)}: ${why}`, evidence, true);
+      return outcome(false, `its checks did not pass within ${formatDuration(settings.verifyTimeoutMs)}: ${why}`, evidence, true);
     }
     await clock.sleep(VERIFY_POLL_MS, signal);
   }

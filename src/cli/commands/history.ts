@@ -2,6 +2,7 @@ import { formatDuration, parseDuration } from "../../core/duration.js";
 import { UsageError } from "../../core/errors.js";
 import { buildApp } from "../../compose/build-app.js";
 import type { HistoryEntry } from "../../store/index.js";
+import type { RestartRecord } from "../../core/store.js";
 import { formatLocalTime } from "../../log/format.js";
 import { formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
@@ -35,11 +36,18 @@ export async function runHistory(options: HistoryOptions, io: CliIo): Promise<nu
   }
 }
 
+/** Events a restart record already tells in full; `--json` keeps them. */
+const TOLD_BY_RESTART = new Set(["restart", "restarted", "restart-failed"]);
+
 function renderHistory(entries: HistoryEntry[]): string {
-  const rows = entries.map((entry) =>
-    entry.type === "restart"
-      ? [formatLocalTime(entry.at), entry.service, entry.restart.ok ? "restarted" : "restart-failed", `${entry.restart.summary} (reason: ${entry.restart.reason}; attempt ${entry.restart.attempt} of ${entry.restart.max}; took ${formatDuration(entry.restart.finishedAt - entry.restart.startedAt)})`]
-      : [formatLocalTime(entry.at), entry.service, entry.event.kind, entry.event.message],
-  );
+  const rows = entries
+    .filter((entry) => entry.type === "restart" || !TOLD_BY_RESTART.has(entry.event.kind))
+    .map((entry) => (entry.type === "restart" ? describeRestart(entry.at, entry.service, entry.restart) : [formatLocalTime(entry.at), entry.service, entry.event.kind, entry.event.message]));
   return formatTable(["TIME", "SERVICE", "WHAT", "DETAILS"], rows);
+}
+
+function describeRestart(at: number, service: string, restart: RestartRecord): string[] {
+  const took = formatDuration(restart.finishedAt - restart.startedAt);
+  const details = `${restart.summary}; reason: ${restart.reason}; attempt ${restart.attempt} of ${restart.max}; took ${took}`;
+  return [formatLocalTime(at), service, restart.ok ? "restarted" : "restart-failed", details];
 }
