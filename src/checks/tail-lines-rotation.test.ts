@@ -1,28 +1,19 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { readTailLines } from "./tail-lines.js";
+import { LOGROTATE_SKIP, rotateWithLogrotate } from "../testing/logrotate.js";
 
-const LOGROTATE = ["/usr/sbin/logrotate", "/sbin/logrotate", "/usr/bin/logrotate"].find((path) => existsSync(path));
-const skip = LOGROTATE === undefined ? "logrotate is not installed (Debian package `logrotate`)" : false;
+const skip = LOGROTATE_SKIP;
 
 let dir = "";
 before(async () => void (dir = await mkdtemp(join(tmpdir(), "lifeguard-rotate-"))));
 after(() => rm(dir, { recursive: true, force: true }));
 
 const numbered = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
-
-/** Rotates `path` once with the real logrotate, in the given mode (`create` or `copytruncate`). */
-async function rotate(path: string, mode: "create" | "copytruncate"): Promise<void> {
-  const config = join(dir, `${mode}.conf`);
-  await writeFile(config, `${path} {\n  ${mode}\n  rotate 1\n  missingok\n}\n`, { mode: 0o644 });
-  await promisify(execFile)(LOGROTATE as string, ["--force", "--state", join(dir, "logrotate.state"), config], { timeout: 10_000 });
-}
+const rotate = rotateWithLogrotate;
 
 /** Reads the tail in small chunks and has logrotate run between the first and the second read. */
 async function readWhileRotating(mode: "create" | "copytruncate") {

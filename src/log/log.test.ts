@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "./create-logger.js";
 import { formatText, formatJson, formatLocalTime } from "./format.js";
+import { LOGROTATE_SKIP, rotateWithLogrotate } from "../testing/logrotate.js";
 
 const at = new Date(2024, 10, 30, 21, 0, 1).getTime();
 
@@ -67,4 +68,22 @@ test("an unwritable log file is reported once on stderr and never throws", () =>
     assert.equal(errors.length, 1);
     assert.match(errors[0] ?? "", /^lifeguard: Cannot write the watchdog log ".*watchdog.log": ENOENT/);
   });
+});
+
+test("the watchdog log follows real logrotate runs, create and copytruncate", { skip: LOGROTATE_SKIP }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-log-"));
+  try {
+    const file = join(dir, "watchdog.log");
+    const logger = createLogger({ file, format: "text", maxBytes: null, keep: 1 });
+    for (const mode of ["create", "copytruncate"] as const) {
+      logger.write({ at, tag: "OK", message: `before ${mode}` });
+      await rotateWithLogrotate(file, mode);
+      logger.write({ at, tag: "OK", message: `after ${mode}` });
+      assert.match(readFileSync(`${file}.1`, "utf8"), new RegExp(`before ${mode}\\n$`));
+      assert.equal(readFileSync(file, "utf8"), `[2024-11-30 21:00:01] [OK] after ${mode}\n`);
+      truncateSync(file, 0);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -48,6 +48,7 @@ interface RunState {
   signal: NodeJS.Signals | null;
   startError: NodeJS.ErrnoException | null;
   stopReason: "timeout" | "abort" | null;
+  exited: boolean;
   lastSignalSent: NodeJS.Signals | null;
   /** The child outlived SIGKILL by a whole grace period (a process stuck in the kernel). */
   abandoned: boolean;
@@ -66,7 +67,7 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
   const started = performance.now();
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const state: RunState = { exitCode: null, signal: null, startError: null, stopReason: null, lastSignalSent: null, abandoned: false };
+  const state: RunState = { exitCode: null, signal: null, startError: null, stopReason: null, exited: false, lastSignalSent: null, abandoned: false };
   const stdout = collect(maxBytes);
   const stderr = collect(maxBytes);
   const result = (): CommandResult =>
@@ -109,7 +110,8 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
     }
 
     const terminate = (reason: "timeout" | "abort"): void => {
-      if (state.stopReason !== null || child.pid === undefined) return;
+      // After its exit the command is done, even if a leftover helper still holds our pipes.
+      if (state.stopReason !== null || state.exited || child.pid === undefined) return;
       state.stopReason = reason;
       sendToGroup(child.pid, "SIGTERM", state);
       after(graceMs, () => {
@@ -127,6 +129,7 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
       settle();
     });
     child.on("exit", (code, signal) => {
+      state.exited = true;
       state.exitCode = code;
       state.signal = signal;
       // A terminated command leaves nothing behind: finish off group members that ignored SIGTERM.

@@ -23,7 +23,7 @@ describe("SystemdRunner against a real systemd", { skip: support.ok ? false : su
     sandbox = await startSandbox();
     lab = systemdLab(sandbox);
   });
-  after(async () => { const t = performance.now(); await sandbox?.stop(); console.log("STOP", performance.now() - t); });
+  after(() => sandbox?.stop());
 
   runnerContract(() => {
     if (lab === undefined) throw new Error("The sandbox did not start");

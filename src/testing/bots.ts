@@ -17,11 +17,13 @@ export interface LogBotOptions {
   child?: boolean;
   /** Where the bot writes its pids; `LOG_BOT_PID_FILE` in its environment does the same without changing argv. */
   pidFile?: string;
+  /** A copy of the bot script to run instead of LOG_BOT (e.g. one an unprivileged user can read). */
+  script?: string;
 }
 
 /** argv that runs the log bot: for a unit's ExecStart=, a supervised command, or a decoy. */
 export function logBotArgv(log: string, options: LogBotOptions = {}): string[] {
-  const argv = [PYTHON, LOG_BOT, log];
+  const argv = [PYTHON, options.script ?? LOG_BOT, log];
   if (options.everyMs !== undefined) argv.push("--every", String(options.everyMs));
   if (options.reopen) argv.push("--reopen");
   if (options.ignoreTerm) argv.push("--ignore-term");

@@ -20,16 +20,22 @@ function scratch(t: TestContext): string {
   return dir;
 }
 
-/** Starts the bot; kills it (and the child it reports) when the test ends, whatever happened. */
+/**
+ * Starts the bot in a process group of its own; when the test ends, whatever happened, SIGKILL
+ * to that group ends the bot and the child it forked (which inherits the group).
+ */
 function startBot(t: TestContext, log: string, options: LogBotOptions, prefix: string[] = []): { bot: ChildProcess; exited: Promise<number | null> } {
   const [program, ...args] = [...prefix, ...logBotArgv(log, options)];
-  const bot = spawn(program as string, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const bot = spawn(program as string, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   const exited = new Promise<number | null>((resolve) => bot.once("exit", (code) => resolve(code)));
   t.after(async () => {
-    const pids = options.pidFile !== undefined && existsSync(options.pidFile) ? await readBotPids(options.pidFile) : null;
-    if (pids?.child != null && isProcessAlive(pids.child, null)) process.kill(pids.child, "SIGKILL");
-    if (bot.exitCode === null && bot.signalCode === null) bot.kill("SIGKILL");
+    try {
+      process.kill(-(bot.pid as number), "SIGKILL");
+    } catch {
+      // the whole group is gone
+    }
     await exited;
+    bot.stderr?.destroy();
   });
   return { bot, exited };
 }

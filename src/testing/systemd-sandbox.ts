@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseProcStat, readProcStat, type ProcStat } from "../process/proc-stat.js";
 import { runCommand, type CommandResult, type RunCommandOptions } from "../process/run-command.js";
@@ -12,6 +13,14 @@ import { destroySandboxSync, killRecorded, LAB_ROOT, reapStaleSandboxes, recordP
 export { LAB_ROOT } from "./sandbox/cleanup.js";
 
 const SYSTEMD = "/lib/systemd/systemd";
+/** The checkout: the bots, the CLI and its node_modules must be visible inside the sandbox. */
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+/** The sandbox mounts fresh tmpfs here; paths below them are bound back in by the boot script. */
+const TMPFS_MOUNTS = ["/tmp", "/var/tmp", "/run"];
+
+function hiddenByTmpfs(paths: string[]): string[] {
+  return [...new Set(paths)].filter((path) => TMPFS_MOUNTS.some((mount) => path === mount || path.startsWith(`${mount}/`)));
+}
 const TOOLS = ["unshare", "nsenter", "ip", "mount"];
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const EXEC_TIMEOUT_MS = 30_000;
@@ -74,7 +83,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   installSafetyNet();
 
   const boot = join(workdir, "boot.sh");
-  writeFileSync(boot, bootScript({ cgroup: record.cgroup, journal: options.journal ?? false }), { mode: 0o755 });
+  const keep = { paths: hiddenByTmpfs([REPO_ROOT, dirname(process.execPath)]), stash: join(workdir, "keep") };
+  writeFileSync(boot, bootScript({ cgroup: record.cgroup, journal: options.journal ?? false, keep }), { mode: 0o755 });
   const log = openSync(join(workdir, "boot.log"), "a");
   const unshare = spawn("unshare", ["--pid", "--fork", "--mount", "--uts", "--net", "--mount-proc", boot], { detached: true, stdio: ["ignore", log, log] });
   closeSync(log);

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { chownSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { logBotArgv, readBotPids, type LogBotOptions } from "../../src/testing/bots.js";
+import { LOG_BOT, logBotArgv, readBotPids, type LogBotOptions } from "../../src/testing/bots.js";
 import { botUnit } from "../../src/testing/systemd-lab.js";
 import type { Sandbox } from "../../src/testing/systemd-sandbox.js";
 import type { CommandResult } from "../../src/process/run-command.js";
@@ -31,7 +31,11 @@ export async function installBot(sandbox: Sandbox, name: string, options: LogBot
   const log = join(dir, "bot.log");
   const pidFile = join(dir, "bot.pid");
   const { user, unitExtra, ...botOptions } = options;
-  const argv = logBotArgv(log, { everyMs: 200, ...botOptions });
+  // A copy in the sandbox's workdir: readable by `nobody` wherever the checkout lives.
+  const script = join(sandbox.workdir, "log-bot.py");
+  copyFileSync(LOG_BOT, script);
+  chmodSync(script, 0o755);
+  const argv = logBotArgv(log, { everyMs: 200, script, ...botOptions });
   const extra = [user === undefined ? "" : `User=${user}`, "Restart=no", unitExtra ?? ""].join("\n");
   await sandbox.writeUnit(`${name}.service`, botUnit(argv, pidFile, extra));
   await sandbox.daemonReload();
@@ -41,10 +45,10 @@ export async function installBot(sandbox: Sandbox, name: string, options: LogBot
   return { unit: `${name}.service`, dir, log, pidFile, argv };
 }
 
-/** Writes a lifeguard.yaml for one service into the bot's directory; returns its path. */
-export function writeConfig(bot: LabBot, service: Record<string, unknown>): string {
+/** Writes a lifeguard.yaml for one service (and top-level `extra`) into the bot's directory; returns its path. */
+export function writeConfig(bot: LabBot, service: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
   const path = join(bot.dir, "lifeguard.yaml");
-  const config = { state: join(bot.dir, "state"), services: { bot: { systemd: bot.unit, ...service } } };
+  const config = { state: join(bot.dir, "state"), ...extra, services: { bot: { systemd: bot.unit, ...service } } };
   writeFileSync(path, stringify(config));
   return path;
 }

@@ -18,8 +18,14 @@ const MASKED_UNITS = [
  * `systemctl kill` in one cannot reach the other), hides the host's unit enablement, and masks
  * units with effects outside the namespaces. `cgroup` must be a plain name ([a-z0-9-]).
  */
-export function bootScript(options: { cgroup: string; journal: boolean }): string {
+export function bootScript(options: { cgroup: string; journal: boolean; keep?: { paths: string[]; stash: string } }): string {
   if (!/^[a-z0-9-]+$/.test(options.cgroup)) throw new TypeError(`Invalid cgroup name "${options.cgroup}"`);
+  const keep = options.keep ?? { paths: [], stash: "" };
+  for (const path of [...keep.paths, keep.stash]) {
+    if (!/^[A-Za-z0-9/._@+-]*$/.test(path)) throw new TypeError(`Cannot keep "${path}" in the sandbox: only plain path characters are supported`);
+  }
+  const stashLines = keep.paths.map((path, index) => `mkdir -p ${keep.stash}/${index} && mount --bind ${path} ${keep.stash}/${index}`).join("\n");
+  const restoreLines = keep.paths.map((path, index) => `mkdir -p ${path} && mount --bind ${keep.stash}/${index} ${path}`).join("\n");
   const wants = options.journal ? "Wants=systemd-journald.socket systemd-journald.service\n" : "";
   return `#!/bin/bash
 # PID 1 of a Lifeguard test sandbox, until it execs systemd. Written by src/testing/sandbox/boot-script.ts.
@@ -39,6 +45,9 @@ for hierarchy in $hierarchies; do
 done
 
 mount --make-rprivate /
+# Paths the tests need inside that the tmpfs mounts below would hide (a checkout under /tmp, as
+# CI may clone there): bound aside first, then bound back at the same path.
+${stashLines}
 # Without these, systemd-tmpfiles and friends would clean the host's /tmp; /etc/systemd/system
 # hides the host's enabled units and overrides (and catches \`systemctl enable\` in tests).
 mount -t tmpfs -o mode=1777 tmpfs /tmp
@@ -51,6 +60,7 @@ mkdir /run/lab-empty
 for wants in /lib/systemd/system/*.wants; do
   [ -d "$wants" ] && mount --bind /run/lab-empty "$wants"
 done
+${restoreLines}
 ip link set lo up
 
 mkdir -p /run/systemd/system
