@@ -3,23 +3,16 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Runner } from "../core/runner.js";
 import type { LogActivityCheckConfig } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createCheck } from "./registry.js";
+import { unusedRunner } from "../testing/unused-runner.js";
 
 let dir = "";
 let fileCount = 0;
 before(async () => void (dir = await mkdtemp(join(tmpdir(), "lifeguard-activity-"))));
 after(() => rm(dir, { recursive: true, force: true }));
 
-const unusedRunner: Runner = {
-  target: "unused.service",
-  status: () => Promise.reject(new Error("not used")),
-  stop: () => Promise.reject(new Error("not used")),
-  kill: () => Promise.reject(new Error("not used")),
-  start: () => Promise.reject(new Error("not used")),
-};
 
 async function writeLog(lines: string[]): Promise<string> {
   fileCount += 1;

@@ -3,22 +3,15 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Runner } from "../core/runner.js";
 import type { LogFreshCheckConfig } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createCheck } from "./registry.js";
+import { unusedRunner } from "../testing/unused-runner.js";
 
 let dir = "";
 before(async () => void (dir = await mkdtemp(join(tmpdir(), "lifeguard-fresh-"))));
 after(() => rm(dir, { recursive: true, force: true }));
 
-const unusedRunner: Runner = {
-  target: "unused.service",
-  status: () => Promise.reject(new Error("not used")),
-  stop: () => Promise.reject(new Error("not used")),
-  kill: () => Promise.reject(new Error("not used")),
-  start: () => Promise.reject(new Error("not used")),
-};
 
 async function observe(path: string, options: { mtimeAgoMs?: number } = {}) {
   const clock = createFakeClock();

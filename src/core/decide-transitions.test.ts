@@ -4,23 +4,11 @@ import { decide } from "./decide.js";
 import type { Observation } from "./outcome.js";
 import type { EventKind, PolicySettings, Verdict } from "./policy.js";
 import { initialState, type Health, type HealthKind, type ServiceState } from "./state.js";
+import { T, S, M, H, POLICY, observe } from "../testing/policy-fixtures.js";
 
 // The transition table of docs/policy.md, row by row: state × round → next state, events, verdict.
 
-const T = 1_732_998_000_000; // 2024-11-30 21:00:00 UTC
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
-const POLICY: PolicySettings = {
-  failureThreshold: 2,
-  startupGraceMs: 60 * S,
-  limit: { max: 3, perMs: H },
-  backoff: { initialMs: 10 * S, maxMs: 5 * M, resetAfterMs: 10 * M },
-  rearmAfterMs: null,
-};
 
-const observe = (check: string, ok: boolean, summary: string, alertOnly = false): Observation =>
-  ({ check, ok, summary, evidence: {}, durationMs: 1, timedOut: false, at: T, alertOnly });
 const QUIET = observe("log-activity", false, "No recent activity: 0 lines matching VIX|Position|Update in last 100");
 const PASSING = [observe("running", true, "Service is active"), observe("log-activity", true, "23 recent entries")];
 const FAILING = [observe("running", true, "Service is active"), QUIET];

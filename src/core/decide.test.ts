@@ -2,23 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decide } from "./decide.js";
 import type { Observation } from "./outcome.js";
-import type { Action, Decision, PolicySettings, ServiceEvent } from "./policy.js";
+import type { Action, Decision, ServiceEvent } from "./policy.js";
 import { initialState, type ServiceState } from "./state.js";
+import { T, S, M, H, POLICY, observe } from "../testing/policy-fixtures.js";
 
-const T = 1_732_998_000_000; // 2024-11-30 21:00:00 UTC
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
-const POLICY: PolicySettings = {
-  failureThreshold: 2,
-  startupGraceMs: 60 * S,
-  limit: { max: 3, perMs: H },
-  backoff: { initialMs: 10 * S, maxMs: 5 * M, resetAfterMs: 10 * M },
-  rearmAfterMs: null,
-};
 
-const observe = (check: string, ok: boolean, summary: string, alertOnly = false): Observation =>
-  ({ check, ok, summary, evidence: { seen: summary }, durationMs: 1, timedOut: false, at: T, alertOnly });
 const RUNNING = observe("running", true, "Service gemini-trader is active");
 const QUIET = observe("log-activity", false, "No recent activity: 0 lines matching VIX|Position|Update in last 100");
 const STALE = observe("log-fresh", false, "Log file is stale (6m old)");

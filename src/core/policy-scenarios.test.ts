@@ -6,22 +6,13 @@ import type { EventKind, PolicySettings, ServiceEvent } from "./policy.js";
 import { resetService } from "./reset-service.js";
 import { settleRestart } from "./settle-restart.js";
 import { initialState, type ServiceState } from "./state.js";
+import { T, S, M, H, POLICY } from "../testing/policy-fixtures.js";
 
 // Whole stories told with a fake clock that is just a number: rounds, restarts and a service
 // that a "killer" stops. No test waits for real time.
 
-const T = 1_732_998_000_000; // 2024-11-30 21:00:00 UTC
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
 /** The DESIGN.md example: threshold 2, grace 60s, at most 3 per 1h, backoff 10s..5m. */
-const DESIGN: PolicySettings = {
-  failureThreshold: 2,
-  startupGraceMs: 60 * S,
-  limit: { max: 3, perMs: H },
-  backoff: { initialMs: 10 * S, maxMs: 5 * M, resetAfterMs: 10 * M },
-  rearmAfterMs: null,
-};
+const DESIGN = POLICY;
 /** The seed's own watchdog: acts on the first failing round, no grace, max 3 restarts an hour. */
 const SEED: PolicySettings = { ...DESIGN, failureThreshold: 1, startupGraceMs: 0 };
 

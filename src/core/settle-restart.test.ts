@@ -2,21 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decide } from "./decide.js";
 import type { Observation } from "./outcome.js";
-import type { PolicySettings } from "./policy.js";
 import { settleRestart } from "./settle-restart.js";
 import { initialState, type ServiceState } from "./state.js";
+import { T, S, M, H, POLICY } from "../testing/policy-fixtures.js";
 
-const T = 1_732_998_000_000;
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
-const POLICY: PolicySettings = {
-  failureThreshold: 2,
-  startupGraceMs: 60 * S,
-  limit: { max: 3, perMs: H },
-  backoff: { initialMs: 10 * S, maxMs: 5 * M, resetAfterMs: 10 * M },
-  rearmAfterMs: null,
-};
 const QUIET: Observation = { check: "log-activity", ok: false, summary: "No recent activity", evidence: {}, durationMs: 1, timedOut: false, at: T, alertOnly: false };
 
 /** The state right after `decide` chose restart number `attempt`. */
