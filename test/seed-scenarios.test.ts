@@ -66,6 +66,9 @@ describe("the seed's tests against real systemd", { skip: support.ok ? false : s
     assert.ok(restart !== undefined && restart.ok);
     assert.match(restart.reason, /Log file is stale/);
     assert.deepEqual(restart.steps.map((s) => s.step), ["stop", "kill", "start", "verify"]);
+    const evidence = restart.evidence as Array<{ check: string; ok: boolean; evidence: { ageMs?: number; recent?: string[] } }>;
+    assert.ok((evidence.find((o) => o.check === "log-fresh")?.evidence.ageMs ?? 0) > 2000);
+    assert.match(evidence.find((o) => o.check === "log-activity")?.evidence.recent?.at(-1) ?? "", /VIX .* Position .* Update/);
   });
 
   test("stale log: the log of an unprivileged bot is made unwritable (chmod 000) and the bot is restarted", async () => {

@@ -104,13 +104,15 @@ async function runRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceR
   const finishedAt = deps.clock.now();
   const settled = settleRestart(decision.state, { ok: outcome.ok, summary: outcome.summary }, finishedAt, config.policy, config.name);
   const settledEvents = eventsOf(settled.actions);
+  // The evidence is every observation of the round, passing ones too: the log's last matching
+  // lines explain a stale log as much as its age does.
   deps.store.commitRound(config.name, {
     state: settled.state,
     events: settledEvents,
     checkedAt: finishedAt,
     restart: {
       service: config.name, startedAt, finishedAt, reason: restart.reason, attempt: restart.attempt, max: restart.max,
-      ok: outcome.ok, summary: outcome.summary, evidence: restart.evidence, steps: outcome.steps,
+      ok: outcome.ok, summary: outcome.summary, evidence: observations, steps: outcome.steps,
     },
   });
   settledEvents.forEach((event) => logEvent(deps, parts, event));
