@@ -61,6 +61,16 @@ test("schema prints the JSON Schema", async (t) => {
   assert.ok("services" in schema.properties);
 });
 
+test("a corrupt code cache is rejected by V8 and rewritten; the CLI works all the same", async (t) => {
+  const { run } = workspace(t);
+  const cache = join(REPO, "dist", "lifeguard-cli.schema.cache");
+  writeFileSync(cache, "not a V8 code cache");
+  const result = await run(["schema"]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.ok(JSON.parse(result.stdout));
+  assert.notEqual(readFileSync(cache, "utf8"), "not a V8 code cache");
+});
+
 test("usage errors exit 64; --help and --version exit 0", async (t) => {
   const { run, config } = workspace(t);
   assert.equal((await run(["frobnicate"])).exitCode, 64);
