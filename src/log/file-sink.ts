@@ -1,4 +1,5 @@
-import { appendFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, statSync } from "node:fs";
+import { rotateFile } from "../process/rotate-file.js";
 
 /** Where formatted lines go. */
 export type Sink = (line: string) => void;
@@ -12,7 +13,7 @@ export function createFileSink(path: string, options: { maxBytes: number | null;
   return (line) => {
     const data = `${line}\n`;
     try {
-      if (options.maxBytes !== null && sizeOf(path) + Buffer.byteLength(data) > options.maxBytes) rotate(path, options.keep);
+      if (options.maxBytes !== null && sizeOf(path) + Buffer.byteLength(data) > options.maxBytes) rotateFile(path, options.keep);
       appendFileSync(path, data, { mode: 0o640 });
     } catch (error) {
       options.onError(error);
@@ -25,24 +26,5 @@ function sizeOf(path: string): number {
     return statSync(path).size;
   } catch {
     return 0;
-  }
-}
-
-/** `path.<keep>` is dropped, each `path.N` becomes `path.N+1`, `path` becomes `path.1`. */
-export function rotate(path: string, keep: number): void {
-  if (keep < 1) {
-    rmSync(path, { force: true });
-    return;
-  }
-  rmSync(`${path}.${keep}`, { force: true });
-  for (let index = keep - 1; index >= 1; index -= 1) renameIfPresent(`${path}.${index}`, `${path}.${index + 1}`);
-  renameIfPresent(path, `${path}.1`);
-}
-
-function renameIfPresent(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }

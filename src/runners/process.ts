@@ -1,0 +1,219 @@
+import { performance } from "node:perf_hooks";
+import { formatDuration } from "../core/duration.js";
+import type { Outcome } from "../core/outcome.js";
+import type { Runner, RunnerStatus } from "../core/runner.js";
+import { killOnExit } from "./process/exit-guard.js";
+import { causeOf, describeExit, describeLeft, describeSpawnError, plural } from "./process/messages.js";
+import { createOutputLog } from "./process/output-log.js";
+import { groupMembers, signalGroup } from "./process/process-group.js";
+import { resolveUser, type UserAccount } from "./process/resolve-user.js";
+import { isDirectory, spawnRun, type Run } from "./process/spawn-run.js";
+import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
+import { raceWait, waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
+
+export type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
+export type { OutputTarget } from "./process/output-log.js";
+
+/** How long start() watches a fresh process for an immediate exit (a missing script, a bad flag). */
+export const DEFAULT_SETTLE_MS = 100;
+/** How often a stop or kill looks whether the rest of the group is gone once the leader exited. */
+export const DEFAULT_POLL_INTERVAL_MS = 50;
+/** Signals that end a service cleanly (systemd's view): `inactive`, not `failed`. */
+const CLEAN_SIGNALS = new Set<string>(["SIGHUP", "SIGINT", "SIGTERM", "SIGPIPE"]);
+
+interface Current {
+  run: Run;
+  /** A stop, kill or shutdown signalled this run. */
+  requested: boolean;
+  /** `requested` when the leader exited: a later kill of leftovers does not make a crash look requested. */
+  requestedAtExit: boolean | null;
+  releaseGuard: () => void;
+}
+
+/**
+ * Supervisor mode's runner: Lifeguard spawns the command and owns it. The command leads its own
+ * process group; stop is SIGTERM to the group, kill is SIGKILL to the group, including members
+ * left after the leader exited (found in /proc by group id, verified by the leader's start time,
+ * never by name). A crash is seen at once from Node's exit event: see `onExit`.
+ *
+ * The daemon calls `shutdown()` when Lifeguard receives SIGTERM or SIGINT. A plain exit of Lifeguard
+ * (process.exit, an uncaught error) SIGKILLs the group synchronously. Nothing can act when
+ * Lifeguard itself is SIGKILLed: Node has no PR_SET_PDEATHSIG, so the group survives (run Lifeguard
+ * under systemd, whose cgroup kill then covers it, or as a container's main process).
+ */
+export class ProcessRunner implements Runner {
+  readonly target: string;
+  readonly #options: ProcessRunnerOptions;
+  readonly #listeners = new Set<ExitListener>();
+  #current: Current | null = null;
+  #closed = false;
+
+  constructor(options: ProcessRunnerOptions) {
+    if (options.command.length === 0) throw new TypeError(`The command of "${options.name}" is empty`);
+    this.target = options.name;
+    this.#options = options;
+  }
+
+  /** Calls `listener` once per run when its first process exits, requested or not. Returns the unsubscribe. */
+  onExit(listener: ExitListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** The running leader's pid, or null. */
+  get pid(): number | null {
+    const current = this.#current;
+    return current !== null && current.run.exit === null ? current.run.pid : null;
+  }
+
+  async status(_signal: AbortSignal): Promise<RunnerStatus> {
+    const started = performance.now();
+    const current = this.#current;
+    const result = (ok: boolean, state: string, details: string, evidence: Record<string, unknown> = {}): RunnerStatus =>
+      ({ ok, state, summary: `"${this.target}" is "${state}" (${details})`, evidence: { name: this.target, ...evidence }, durationMs: performance.now() - started, timedOut: false });
+    if (current === null) return result(false, "inactive", "not started yet");
+    const { run } = current;
+    const evidence = { pid: run.pid, startedAt: run.startedAt, lastOutputAt: run.output.lastOutputAt(), outputFile: this.#options.output?.file ?? null };
+    if (run.exit === null) {
+      const uptimeMs = performance.now() - run.startedMono;
+      return result(true, "active", `PID ${run.pid}, up ${formatDuration(uptimeMs)}`, { ...evidence, uptimeMs });
+    }
+    const left = groupMembers(run.group);
+    const exit = this.#describe(current);
+    const details = `${describeExit(exit)} after ${formatDuration(exit.uptimeMs)}${left.length === 0 ? "" : `; ${describeLeft(left)}`}`;
+    return { ...result(false, exit.state, details, { ...evidence, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, leftPids: left.map((member) => member.pid) }), ...causeOf(exit.lastOutput) };
+  }
+
+  async stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+    const started = performance.now();
+    const current = this.#current;
+    if (current === null || this.#isOver(current)) return this.#outcome(started, true, `"${this.target}" was not running`);
+    current.requested = true;
+    const signalled = signalGroup(current.run.group, "SIGTERM", current.run.exit === null);
+    // As systemd does: a stopped (SIGSTOP) process can act on SIGTERM only once continued.
+    signalGroup(current.run.group, "SIGCONT", current.run.exit === null);
+    const wait = await this.#waitForEnd(current, started + timeoutMs, signal, null);
+    const evidence = { pid: current.run.pid, signal: "SIGTERM", signalled, left: wait.left.map((member) => member.pid) };
+    if (wait.ended) return this.#outcome(started, true, `Stopped "${this.target}" in ${formatDuration(performance.now() - started)}`, evidence);
+    if (wait.aborted) return this.#outcome(started, false, `Cannot stop "${this.target}" as the stop was cancelled`, evidence);
+    return { ...this.#outcome(started, false, `"${this.target}" did not stop within ${formatDuration(timeoutMs)}: ${describeLeft(wait.left)}`, evidence), timedOut: true };
+  }
+
+  async kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
+    const started = performance.now();
+    const current = this.#current;
+    if (current === null) return this.#outcome(started, true, `"${this.target}" had no process left to kill: it was not started`);
+    current.requested = true;
+    // Every process of the group we created, and nothing else: never a pattern (DESIGN.md).
+    const signalled = signalGroup(current.run.group, "SIGKILL", current.run.exit === null);
+    if (signalled.length === 0 && this.#isOver(current)) return this.#outcome(started, true, `"${this.target}" had no process left to kill`, { pid: current.run.pid });
+    const wait = await this.#waitForEnd(current, started + waitMs, signal, "SIGKILL");
+    const evidence = { pid: current.run.pid, signal: "SIGKILL", signalled, left: wait.left.map((member) => member.pid) };
+    if (wait.ended) return this.#outcome(started, true, `Killed "${this.target}" (SIGKILL to its process group, ${plural(signalled.length, "process", "processes")})`, evidence);
+    if (wait.aborted) return this.#outcome(started, false, `Cannot confirm that "${this.target}" was killed as the wait was cancelled`, evidence);
+    return { ...this.#outcome(started, false, `"${this.target}" did not stop within ${formatDuration(waitMs)} of SIGKILL: ${describeLeft(wait.left)}`, evidence), timedOut: true };
+  }
+
+  async start(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+    const started = performance.now();
+    const { command, cwd, user } = this.#options;
+    const evidence: Record<string, unknown> = { command: [...command], cwd: cwd ?? null, user: user ?? null };
+    const cannot = (reason: string, why?: string): Outcome => ({ ...this.#outcome(started, false, `Cannot start "${this.target}" as ${reason}`, evidence), ...causeOf(why) });
+    if (this.#closed) return cannot("Lifeguard is shutting down");
+    const previous = this.#current;
+    if (previous !== null && previous.run.exit === null) return this.#outcome(started, true, `"${this.target}" is already running (PID ${previous.run.pid})`, { ...evidence, pid: previous.run.pid });
+    // A leftover of the previous run (a helper that outlived the leader) would run twice.
+    const left = previous === null ? [] : groupMembers(previous.run.group);
+    if (left.length > 0) return cannot(`its previous run left ${plural(left.length, "process", "processes")} running (PIDs ${left.map((member) => member.pid).join(", ")})`, "stop or kill it first");
+
+    const account = user === undefined ? null : resolveUser(user);
+    if (account !== null && "problem" in account) return cannot(account.problem);
+    const output = createOutputLog(this.#options.output, (error) => this.#options.onOutputError?.(error));
+    const spawned = await spawnRun({ command, cwd, env: this.#environment(account), account, output });
+    if ("error" in spawned) {
+      const context = { program: command[0] as string, cwd, cwdExists: cwd === undefined || isDirectory(cwd), user };
+      return cannot(describeSpawnError(spawned.error, context), spawned.error.message);
+    }
+    const current = this.#track(spawned.run);
+    evidence.pid = spawned.run.pid;
+    const settle = Math.min(this.#options.settleMs ?? DEFAULT_SETTLE_MS, Math.max(0, started + timeoutMs - performance.now()));
+    const watched = await raceWait(spawned.run.exited, settle, signal);
+    if (watched === "aborted") return this.#outcome(started, false, `Cannot confirm that "${this.target}" started as the start was cancelled`, evidence);
+    if (watched === "done") {
+      await spawned.run.drained;
+      const exit = this.#describe(current);
+      return { ...this.#outcome(started, false, `"${this.target}" ${describeExit(exit)} right after its start`, { ...evidence, code: exit.code, signal: exit.signal }), ...causeOf(exit.lastOutput) };
+    }
+    return this.#outcome(started, true, `Started "${this.target}" (PID ${spawned.run.pid})`, evidence);
+  }
+
+  /**
+   * Stops the service for good when Lifeguard stops: SIGTERM to the group, SIGKILL after
+   * `stopTimeoutMs`, then waits up to `killWaitMs`. Later starts are refused. Idempotent.
+   */
+  async shutdown(options: { stopTimeoutMs: number; killWaitMs: number }, signal: AbortSignal = new AbortController().signal): Promise<Outcome> {
+    const started = performance.now();
+    this.#closed = true;
+    const stop = await this.stop(options.stopTimeoutMs, signal);
+    if (stop.ok || !stop.timedOut) return stop;
+    const kill = await this.kill(options.killWaitMs, signal);
+    const summary = kill.ok ? `"${this.target}" did not stop within ${formatDuration(options.stopTimeoutMs)} of SIGTERM and was killed (SIGKILL to its process group)` : kill.summary;
+    return { ...kill, summary, durationMs: performance.now() - started, evidence: { stop: stop.evidence, kill: kill.evidence } };
+  }
+
+  #track(run: Run): Current {
+    const current: Current = { run, requested: false, requestedAtExit: null, releaseGuard: killOnExit(() => void signalGroup(run.group, "SIGKILL", run.exit === null)) };
+    this.#current = current;
+    void run.exited.then(() => {
+      current.requestedAtExit = current.requested;
+      if (groupMembers(run.group).length === 0) current.releaseGuard();
+      return run.drained;
+    }).then(() => this.#notify(this.#describe(current)));
+    return current;
+  }
+
+  #notify(exit: ProcessExit): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(exit);
+      } catch (error) {
+        // A failing listener must not keep the others from hearing of the exit; it still surfaces.
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  #describe(current: Current): ProcessExit {
+    const { run } = current;
+    const requested = current.requestedAtExit ?? current.requested;
+    const exit = run.exit ?? { code: null, signal: null, at: Date.now(), uptimeMs: performance.now() - run.startedMono };
+    const clean = exit.code === 0 || (exit.signal !== null && (requested || CLEAN_SIGNALS.has(exit.signal)));
+    const lastOutput = run.output.lastLine();
+    return { pid: run.pid, ...exit, requested, state: clean ? "inactive" : "failed", ...(lastOutput === undefined ? {} : { lastOutput }) };
+  }
+
+  /** The leader exited and no process of its group is left. */
+  #isOver(current: Current): boolean {
+    const over = current.run.exit !== null && groupMembers(current.run.group).length === 0;
+    if (over) current.releaseGuard();
+    return over;
+  }
+
+  #waitForEnd(current: Current, deadline: number, signal: AbortSignal, resend: NodeJS.Signals | null): Promise<GroupWait> {
+    return waitForGroupEnd(current.run, { deadline, signal, resend, pollMs: this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS }).then((wait) => {
+      if (wait.ended) current.releaseGuard();
+      return wait;
+    });
+  }
+
+  #environment(account: UserAccount | null): NodeJS.ProcessEnv {
+    const identity = account === null ? {} : { HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell };
+    return { ...(this.#options.baseEnv ?? process.env), ...identity, ...this.#options.env };
+  }
+
+  #outcome(started: number, ok: boolean, summary: string, evidence: Record<string, unknown> = {}): Outcome {
+    return { ok, summary, evidence: { name: this.target, ...evidence }, durationMs: performance.now() - started, timedOut: false };
+  }
+}

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { statSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { readProcStat } from "../../process/proc-stat.js";
+import type { OutputLog } from "./output-log.js";
+import type { OwnedGroup } from "./process-group.js";
+import type { UserAccount } from "./resolve-user.js";
+
+/** After the exit, how long output still in the pipes is read before the exit is reported. */
+export const DRAIN_MS = 50;
+
+/** How the leader ended, as Node's `exit` event told it: at once, not by polling. */
+export interface LeaderExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Wall-clock ms since the epoch when the exit was seen. */
+  at: number;
+  uptimeMs: number;
+}
+
+/** One spawned service process: the leader of its own process group and session. */
+export interface Run {
+  readonly pid: number;
+  readonly group: OwnedGroup;
+  /** Wall-clock ms since the epoch. */
+  readonly startedAt: number;
+  /** performance.now() at the spawn, for the uptime. */
+  readonly startedMono: number;
+  readonly output: OutputLog;
+  /** Null while the leader runs (or is a zombie Node has not reaped yet). */
+  exit: LeaderExit | null;
+  readonly exited: Promise<LeaderExit>;
+  /** Resolves once the output written before the exit was read: both pipes closed, or DRAIN_MS after the exit. */
+  readonly drained: Promise<void>;
+}
+
+export interface RunSpec {
+  command: readonly string[];
+  cwd: string | undefined;
+  env: NodeJS.ProcessEnv;
+  account: UserAccount | null;
+  output: OutputLog;
+}
+
+/**
+ * Spawns the command (never through a shell) detached: in a new session and process group whose
+ * id is its pid, so that signals reach its helpers and never Lifeguard. stdin is /dev/null; stdout
+ * and stderr are piped into `output` and always drained. Node reaps the child (no zombie) and
+ * reports its exit by event. Resolves with the run, or the error that prevented the start.
+ */
+export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: NodeJS.ErrnoException }> {
+  const [file, ...args] = spec.command;
+  if (file === undefined) return { error: Object.assign(new Error("The command is empty"), { code: "EINVAL" }) };
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(spec.account === null ? {} : { uid: spec.account.uid, gid: spec.account.gid }),
+    });
+  } catch (error) {
+    return { error: error as NodeJS.ErrnoException }; // e.g. EPERM when Lifeguard may not switch users
+  }
+  const pid = child.pid;
+  if (pid === undefined) return { error: await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve)) };
+  return { run: track(child, pid, spec.output) };
+}
+
+function track(child: ChildProcess, pid: number, output: OutputLog): Run {
+  // Read before the event loop runs again: Node cannot have reaped the child yet, so pid is ours.
+  const stat = readProcStat(pid);
+  const startedMono = performance.now();
+  let onExit: (exit: LeaderExit) => void = () => undefined;
+  const exited = new Promise<LeaderExit>((resolve) => (onExit = resolve));
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const run: Run = {
+    pid,
+    group: { pgid: pid, leaderStartTime: stat?.startTime ?? null },
+    startedAt: Date.now(),
+    startedMono,
+    output,
+    exit: null,
+    exited,
+    drained: exited.then(() => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, DRAIN_MS))])),
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on("data", (chunk: Buffer) => output.write(chunk));
+    stream?.on("error", () => undefined);
+  }
+  child.on("error", () => undefined); // a failed kill(); the runner signals the group itself
+  child.once("exit", (code, signal) => {
+    run.exit = { code, signal, at: Date.now(), uptimeMs: performance.now() - startedMono };
+    onExit(run.exit);
+  });
+  return run;
+}
+
+/** Whether `path` is a directory: tells a missing working directory from a missing program (both ENOENT). */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

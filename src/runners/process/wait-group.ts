@@ -1,0 +1,49 @@
+import { performance } from "node:perf_hooks";
+import type { ProcStat } from "../../process/proc-stat.js";
+import { groupMembers, signalGroup } from "./process-group.js";
+import type { Run } from "./spawn-run.js";
+
+/** What a wait for a run's whole group to end saw. */
+export interface GroupWait {
+  ended: boolean;
+  aborted: boolean;
+  /** The group's living processes at the end of the wait (none when it ended). */
+  left: ProcStat[];
+}
+
+/**
+ * Waits until the leader has exited and no process of its group is left, `deadline`
+ * (performance.now() ms) passes, or `signal` aborts. The leader's exit is an event; other members
+ * are not our children, so once the leader is gone they are looked up in /proc every `pollMs`.
+ * `resend` is signalled to the group again at each look (SIGKILL for what a fork raced past).
+ */
+export async function waitForGroupEnd(run: Run, options: { deadline: number; signal: AbortSignal; resend: NodeJS.Signals | null; pollMs: number }): Promise<GroupWait> {
+  for (;;) {
+    const left = groupMembers(run.group);
+    if (run.exit !== null && left.length === 0) return { ended: true, aborted: false, left };
+    const remaining = options.deadline - performance.now();
+    if (remaining <= 0) return { ended: false, aborted: false, left };
+    const waited = await raceWait(run.exit === null ? run.exited : null, run.exit === null ? remaining : Math.min(options.pollMs, remaining), options.signal);
+    if (waited === "aborted") return { ended: false, aborted: true, left: groupMembers(run.group) };
+    if (options.resend !== null && run.exit !== null) signalGroup(run.group, options.resend, false);
+  }
+}
+
+/**
+ * Resolves `done` when `promise` settles, `timeout` after `ms` (a plain sleep when `promise` is
+ * null), `aborted` when `signal` aborts; leaves no timer or listener behind.
+ */
+export function raceWait(promise: Promise<unknown> | null, ms: number, signal: AbortSignal): Promise<"done" | "timeout" | "aborted"> {
+  if (signal.aborted) return Promise.resolve("aborted");
+  return new Promise((resolve) => {
+    const finish = (result: "done" | "timeout" | "aborted"): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const onAbort = (): void => finish("aborted");
+    const timer = setTimeout(() => finish("timeout"), Math.max(0, ms));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise?.then(() => finish("done"), () => finish("done"));
+  });
+}
