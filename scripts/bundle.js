@@ -15,6 +15,8 @@ await build({
   sourcemap: true,
   external: ["better-sqlite3"],
   logLevel: "warning",
+  // src/daemon/datagram-socket.ts falls back to __dirname when import.meta is empty (CommonJS).
+  logOverride: { "empty-import-meta": "silent" },
 });
 
 // Code caches of the previous bundle would only be rejected: drop them (bin/lifeguard.js

@@ -8,6 +8,7 @@ import { runHistory } from "./commands/history.js";
 import { runReset } from "./commands/reset.js";
 import { runValidate } from "./commands/validate.js";
 import { runSchema } from "./commands/schema.js";
+import { runDaemon } from "./commands/run.js";
 
 /**
  * The CLI entry: parses the command line, runs one command, and is the only place that turns
@@ -41,6 +42,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("-n, --dry-run", "say what would be done and why, and change nothing")
     .option("-s, --service <name...>", "check only these services")
     .action(act((options) => runCheck(options, io)));
+  program.command("run")
+    .description("watch continuously: every service at its interval, restarts as `check` does; reload on SIGHUP")
+    .addOption(config)
+    .action(act((options) => runDaemon(options, io)));
   program.command("status")
     .description("show each service's state, last check and restarts in the current window")
     .addOption(config).addOption(json)

@@ -58,13 +58,23 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
  * One round for one service: observe, decide under the store's lock, carry out the decided
  * restart, record everything. With `dryRun` it observes and decides but changes nothing.
  */
-export async function checkService(parts: ServiceParts, deps: EngineDeps, options: { dryRun: boolean }): Promise<ServiceReport> {
+export interface RoundOptions {
+  dryRun: boolean;
+  /**
+   * Log passing checks and "All health checks passed" (one-shot mode). The daemon, rounding every
+   * few seconds, logs only failures and events, so its log says what changed and spares the disk.
+   */
+  logPassing?: boolean;
+}
+
+export async function checkService(parts: ServiceParts, deps: EngineDeps, options: RoundOptions): Promise<ServiceReport> {
   const { config } = parts;
+  const logPassing = options.logPassing ?? true;
   if (options.dryRun) return planRound(parts, deps);
   const lease = await deps.store.acquireLock(config.name, { waitMs: lockWaitMs(config), signal: deps.signal });
   if (lease === null) return reportBusy(parts, deps);
   try {
-    return await runRound(parts, deps);
+    return await runRound(parts, deps, logPassing);
   } finally {
     lease.release();
   }
@@ -77,9 +87,9 @@ async function planRound(parts: ServiceParts, deps: EngineDeps): Promise<Service
   return report(parts, observations, decision.verdict, decision.actions, null, [], decision.state.health.kind);
 }
 
-async function runRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceReport> {
+async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boolean): Promise<ServiceReport> {
   const { config } = parts;
-  const observations = await observe(parts, deps);
+  const observations = await observe(parts, deps, logPassing);
   const now = deps.clock.now();
   const decision = decide(deps.store.loadState(config.name), observations, now, config.policy, config.name);
   const events = eventsOf(decision.actions);
@@ -90,7 +100,9 @@ async function runRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceR
   const restart = decision.actions.find((action) => action.type === "restart");
   if (restart === undefined) {
     // The round's events already say what changed; the verdict is logged when nothing did.
-    if (decision.verdict.status === "healthy") log(deps, parts, "OK", "All health checks passed");
+    if (decision.verdict.status === "healthy") {
+      if (logPassing) log(deps, parts, "OK", "All health checks passed");
+    }
     else if (events.length === 0) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
     return report(parts, observations, decision.verdict, decision.actions, null, events, decision.state.health.kind);
   }
@@ -119,9 +131,9 @@ async function runRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceR
   return report(parts, observations, decision.verdict, decision.actions, outcome, [...events, ...settledEvents], settled.state.health.kind);
 }
 
-async function observe(parts: ServiceParts, deps: EngineDeps): Promise<Observation[]> {
+async function observe(parts: ServiceParts, deps: EngineDeps, logPassing = true): Promise<Observation[]> {
   const observations = await Promise.all(parts.checks.map((check) => check.run(deps.signal)));
-  for (const observation of observations) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", describeObservation(observation));
+  for (const observation of observations) if (logPassing || !observation.ok) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", describeObservation(observation));
   return observations;
 }
 

@@ -1,0 +1,100 @@
+import type { LifeguardConfig } from "../../config/types.js";
+import { LifeguardError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import { buildApp, type App } from "../../compose/build-app.js";
+import { startScheduler } from "../../daemon/scheduler.js";
+import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
+import { statusLine } from "../../daemon/status-line.js";
+import type { CliIo } from "../io.js";
+import { openConfig } from "../open-config.js";
+import { listenForSignals } from "../signal-queue.js";
+
+/**
+ * `lifeguard run`: the daemon. Checks every service at its interval, restarts as `check` does,
+ * tells systemd it is alive (Type=notify, WatchdogSec=) from the scheduler's own progress,
+ * reloads its config on SIGHUP (an invalid one keeps the running config) and stops cleanly on
+ * SIGTERM or SIGINT with exit 0.
+ */
+export async function runDaemon(options: { config?: string }, io: CliIo): Promise<number> {
+  let config = await openConfig(options, io);
+  const signals = listenForSignals();
+  const notifier = createSystemdNotifier(io.env);
+  try {
+    for (;;) {
+      const app = buildApp(config);
+      const outcome = await superviseUntilAsked(app, notifier, signals.next, options, io);
+      app.close();
+      if (outcome.kind === "stop") return 0;
+      config = outcome.config;
+    }
+  } finally {
+    signals.dispose();
+  }
+}
+
+type Ending = { kind: "stop" } | { kind: "reload"; config: LifeguardConfig };
+
+async function superviseUntilAsked(
+  app: App, notifier: SystemdNotifier | null, next: ReturnType<typeof listenForSignals>["next"], options: { config?: string }, io: CliIo,
+): Promise<Ending> {
+  const { logger, clock } = app;
+  if (app.store === null) throw new LifeguardError("The store could not be opened");
+  const controller = new AbortController();
+  let lastStatus = "";
+  const scheduler = startScheduler(app.services, {
+    store: app.store, clock, logger, signal: controller.signal,
+    onRound: () => {
+      const line = statusLine(scheduler.loops);
+      if (line !== lastStatus) notifier?.status((lastStatus = line));
+    },
+  });
+  const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
+  notifier?.ready();
+  say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid})`);
+  try {
+    for (;;) {
+      const request = await next();
+      if (request.kind === "stop") {
+        say(logger, clock.now(), `Lifeguard stopping on ${request.signal}`);
+        notifier?.stopping();
+        controller.abort();
+        await scheduler.done;
+        say(logger, clock.now(), "Lifeguard stopped");
+        return { kind: "stop" };
+      }
+      const reloaded = await reloadConfig(options, io, logger, clock.now);
+      if (reloaded === null) continue;
+      notifier?.reloading();
+      scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
+      await scheduler.done;
+      return { kind: "reload", config: reloaded };
+    }
+  } finally {
+    clearInterval(pinger);
+  }
+}
+
+async function reloadConfig(options: { config?: string }, io: CliIo, logger: Logger, now: () => number): Promise<LifeguardConfig | null> {
+  try {
+    const config = await openConfig(options, io);
+    say(logger, now(), `Reloaded the configuration "${config.source}": ${config.services.length} service(s)`);
+    return config;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.write({ at: now(), tag: "ERROR", message: `Cannot reload the configuration; the running one stays in force: ${message}` });
+    return null;
+  }
+}
+
+/** WATCHDOG=1 at half of WatchdogSec=, but only while every service loop makes progress. */
+function startWatchdogPings(notifier: SystemdNotifier | null, isProgressing: () => boolean): ReturnType<typeof setInterval> | undefined {
+  const intervalMs = notifier?.watchdogIntervalMs() ?? null;
+  if (notifier === null || intervalMs === null) return undefined;
+  return setInterval(() => {
+    if (isProgressing()) notifier.watchdog();
+  }, intervalMs);
+}
+
+function say(logger: Logger, at: number, message: string): void {
+  logger.write({ at, tag: "INFO", message });
+}

@@ -1,0 +1,88 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Check } from "../core/check.js";
+import { createMemoryLogger } from "../core/logger.js";
+import type { Observation } from "../core/outcome.js";
+import { openStore } from "../store/index.js";
+import { buildConfig } from "../testing/build-config.js";
+import { createFakeClock } from "../testing/fake-clock.js";
+import { createFakeRunner } from "../testing/fake-runner.js";
+import { startScheduler } from "./scheduler.js";
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typeof createFakeClock>) => Check) {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-scheduler-"));
+  const config = buildConfig({ state: join(dir, "state"), services: { bot: { systemd: "bot.service", interval: "5s" } } });
+  const clock = createFakeClock();
+  const store = openStore(config.state, { retention: config.retention, now: clock.now });
+  const controller = new AbortController();
+  const logger = createMemoryLogger();
+  t.after(() => {
+    controller.abort();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const parts = { config: config.services[0]!, runner: createFakeRunner(), checks: [check(clock)] };
+  const scheduler = startScheduler([parts], { store, clock, logger, signal: controller.signal });
+  return { clock, scheduler, controller, logger };
+}
+
+const passing = (clock: { now(): number }, counter: { runs: number }): Check => ({
+  id: "probe",
+  alertOnly: false,
+  run: async (): Promise<Observation> => {
+    counter.runs += 1;
+    return { check: "probe", ok: true, summary: "fine", evidence: {}, durationMs: 0, timedOut: false, at: clock.now(), alertOnly: false };
+  },
+});
+
+test("the scheduler runs a round at start and then every interval on the monotonic clock", async (t) => {
+  const counter = { runs: 0 };
+  const { clock, scheduler } = setup(t, (c) => passing(c, counter));
+  await settle();
+  assert.equal(counter.runs, 1);
+  await clock.advance(4_999);
+  assert.equal(counter.runs, 1);
+  await clock.advance(1);
+  await settle();
+  assert.equal(counter.runs, 2);
+  clock.jumpWallClock(3_600_000); // an NTP step moves no round
+  await clock.advance(4_000);
+  assert.equal(counter.runs, 2);
+  await clock.advance(1_000);
+  await settle();
+  assert.equal(counter.runs, 3);
+  assert.equal(scheduler.loops[0]?.rounds, 3);
+});
+
+test("wake() runs the next round at once", async (t) => {
+  const counter = { runs: 0 };
+  const { scheduler } = setup(t, (c) => passing(c, counter));
+  await settle();
+  scheduler.loops[0]?.wake();
+  await settle();
+  await settle();
+  assert.equal(counter.runs, 2);
+});
+
+test("stop() ends each loop after its round and abort ends it at once", async (t) => {
+  const counter = { runs: 0 };
+  const { scheduler, controller } = setup(t, (c) => passing(c, counter));
+  await settle();
+  scheduler.stop();
+  await scheduler.done;
+  assert.equal(counter.runs, 1);
+  controller.abort();
+});
+
+test("a loop stuck in a round stops vouching for progress", async (t) => {
+  const { clock, scheduler } = setup(t, () => ({ id: "hung", alertOnly: false, run: () => new Promise<Observation>(() => undefined) }));
+  await settle();
+  assert.equal(scheduler.isProgressing(), true);
+  await clock.advance(10 * 60_000);
+  assert.equal(scheduler.isProgressing(), false);
+});

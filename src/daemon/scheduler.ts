@@ -1,0 +1,105 @@
+import { formatDuration } from "../core/duration.js";
+import { checkService, type EngineDeps, type ServiceParts, type ServiceReport } from "../engine/check-service.js";
+import { lockWaitMs } from "../engine/lock-wait.js";
+
+/** How far past its due time a service's loop may be before the scheduler counts as stuck. */
+const STUCK_SLACK_MS = 5_000;
+
+/** One service's loop as the daemon sees it. */
+export interface ServiceLoop {
+  readonly service: string;
+  /** Monotonic time the loop last started or finished a round. */
+  lastProgressAt: number;
+  rounds: number;
+  lastReport: ServiceReport | null;
+  /** Runs the next round now instead of at the end of the interval (a crash, a ping). */
+  wake(): void;
+}
+
+export interface Scheduler {
+  readonly loops: ServiceLoop[];
+  /** Resolves when every loop has ended (after `stop()` or the signal's abort). */
+  readonly done: Promise<void>;
+  /** Ends each loop after its current round: a reload never cuts a restart short. */
+  stop(): void;
+  /**
+   * Whether every loop made progress within its interval plus the longest a round may take:
+   * what the systemd watchdog ping vouches for. A blocked or hung loop stops the pings.
+   */
+  isProgressing(): boolean;
+}
+
+export interface SchedulerDeps extends EngineDeps {
+  /** Called after every round, e.g. to update systemd's STATUS= line. */
+  onRound?: (report: ServiceReport) => void;
+}
+
+/**
+ * Runs each service's checks every `interval` on the monotonic clock (a wall-clock step moves
+ * no round), one policy decision per round, restarts as in one-shot mode. Services run side by
+ * side, so one slow restart never delays another service's round.
+ */
+export function startScheduler(services: ServiceParts[], deps: SchedulerDeps): Scheduler {
+  let stopping = false;
+  const loops = services.map((parts) => createLoop(parts, deps, () => stopping));
+  return {
+    loops: loops.map((entry) => entry.loop),
+    done: Promise.all(loops.map((entry) => entry.done)).then(() => undefined),
+    stop: () => {
+      stopping = true;
+      loops.forEach((entry) => entry.loop.wake());
+    },
+    isProgressing: () => loops.every((entry) => deps.clock.monotonic() - entry.loop.lastProgressAt <= entry.budgetMs),
+  };
+}
+
+function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => boolean) {
+  let waker = new AbortController();
+  const loop: ServiceLoop = {
+    service: parts.config.name,
+    lastProgressAt: deps.clock.monotonic(),
+    rounds: 0,
+    lastReport: null,
+    wake: () => waker.abort(),
+  };
+  const run = async (): Promise<void> => {
+    while (!deps.signal.aborted && !isStopping()) {
+      const started = deps.clock.monotonic();
+      loop.lastProgressAt = started;
+      await runRound(parts, deps, loop);
+      loop.lastProgressAt = deps.clock.monotonic();
+      // Woken during the round: the next round runs at once; else it waits for its due time.
+      const wait = started + parts.config.intervalMs - deps.clock.monotonic();
+      if (!waker.signal.aborted && wait > 0 && !isStopping()) await sleepQuietly(deps, wait, waker.signal);
+      if (waker.signal.aborted) waker = new AbortController();
+    }
+  };
+  // Interval plus the longest a round may take (a restart under the lock), plus slack.
+  const budgetMs = parts.config.intervalMs + lockWaitMs(parts.config) + STUCK_SLACK_MS;
+  return { loop, done: run(), budgetMs };
+}
+
+async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceLoop): Promise<void> {
+  try {
+    const report = await checkService(parts, deps, { dryRun: false, logPassing: false });
+    loop.rounds += 1;
+    loop.lastReport = report;
+    deps.onRound?.(report);
+  } catch (error) {
+    // The daemon never exits from inside a round: a store or check failure is logged and retried.
+    if (deps.signal.aborted) return;
+    deps.logger.write({
+      at: deps.clock.now(), tag: "ERROR", service: parts.config.name,
+      message: `Round of "${parts.config.name}" failed, next in ${formatDuration(parts.config.intervalMs)}: ${(error as Error).message}`,
+    });
+  }
+}
+
+/** Sleeps until woken, aborted or the time is up; never rejects. */
+async function sleepQuietly(deps: SchedulerDeps, ms: number, wake: AbortSignal): Promise<void> {
+  try {
+    await deps.clock.sleep(ms, AbortSignal.any([deps.signal, wake]));
+  } catch {
+    // Woken or shutting down: the loop condition decides what next.
+  }
+}
