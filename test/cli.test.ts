@@ -117,3 +117,28 @@ services:
   assert.equal(lines[0]?.message, "=== Watchdog check started ===");
   assert.ok(lines.some((line) => line.tag === "OK" && line.service === "trader" && /^Log file is fresh/.test(line.message)));
 });
+
+test("check refuses a supervised command in one-shot mode, before touching the store; status shows its command line", async (t) => {
+  const { run, config, dir, write } = workspace(t);
+  write(`state: ${join(dir, "state")}
+services:
+  trader:
+    systemd: gemini-trader
+  bot:
+    command: [python3, main.py]
+`);
+  const refusal = 'lifeguard: Cannot check "bot" in one-shot mode as Lifeguard supervises its command itself: run "lifeguard run"\n';
+  for (const args of [["check"], ["check", "--dry-run"], ["check", "--service", "bot"]]) {
+    const result = await run([...args, "-c", config]);
+    assert.equal(result.exitCode, 64, args.join(" "));
+    assert.equal(result.stdout, "");
+    assert.ok(result.stderr.startsWith(refusal), result.stderr);
+  }
+  assert.match((await run(["check", "-c", config])).stderr, /\nhint: Check the others once with: lifeguard check --service trader\n$/);
+  assert.equal(existsSync(join(dir, "state")), false);
+  const others = await run(["check", "--dry-run", "--service", "trader", "-c", config]);
+  assert.equal(others.exitCode, 2, others.stderr);
+  const status = await run(["status", "-c", config]);
+  assert.equal(status.exitCode, 0, status.stderr);
+  assert.match(status.stdout, /\ntrader\s+gemini-trader\.service\s+unknown\s.*\nbot\s+python3 main\.py\s+unknown\s+never\s+0 of 3 in 1h\s+-\n$/);
+});

@@ -25,7 +25,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
     const state = summary?.state ?? initialState();
     return {
       service: service.name,
-      target: service.runner.unit,
+      target: service.target,
       health: state.health,
       lastCheckAt: summary?.checkedAt ?? null,
       lastChangeAt: summary?.updatedAt ?? null,

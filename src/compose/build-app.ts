@@ -4,10 +4,12 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { initialState } from "../core/state.js";
 import type { ServiceStore } from "../core/store.js";
-import type { LifeguardConfig, ServiceConfig } from "../config/types.js";
+import type { Runner } from "../core/runner.js";
+import type { LifeguardConfig, RunnerConfig, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import { systemClock } from "../engine/system-clock.js";
 import { createCheck } from "../checks/registry.js";
+import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";
 import { DB_FILE_NAME, openStore, type Store } from "../store/index.js";
 import { createLogger } from "../log/create-logger.js";
@@ -36,12 +38,42 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const logger = options.logger ?? createLogger(config.log, { withService: config.services.length > 1 });
   const existing = existsSync(join(config.state, DB_FILE_NAME));
   const store = options.readOnly && !existing ? null : openStore(config.state, { retention: config.retention, now: clock.now, logger });
-  const services = config.services.map((service) => buildService(service, clock));
+  const services = config.services.map((service) => buildService(service, { clock, logger }));
   return { config, clock, logger, services, store, close: () => store?.close() };
 }
 
-function buildService(config: ServiceConfig, clock: Clock): ServiceParts {
-  const runner = createSystemdRunner(config.runner);
+/** What a runner may need besides its config. */
+interface RunnerDeps {
+  clock: Clock;
+  logger: Logger;
+}
+
+type RunnerFactory<K extends RunnerConfig["kind"]> = (runner: Extract<RunnerConfig, { kind: K }>, service: ServiceConfig, deps: RunnerDeps) => Runner;
+
+/** The runner of each kind: the only place that knows the concrete runners. */
+const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
+  systemd: (runner) => createSystemdRunner(runner),
+  process: (runner, service, deps) =>
+    new ProcessRunner({
+      name: service.name,
+      command: runner.command,
+      cwd: runner.cwd ?? undefined,
+      env: runner.env,
+      user: runner.user ?? undefined,
+      output: runner.output,
+      // The service runs on when its output cannot be written; the watchdog log says why.
+      onOutputError: (error) =>
+        deps.logger.write({
+          at: deps.clock.now(), tag: "ERROR", service: service.name,
+          message: `Cannot write the output of "${service.name}" to "${runner.output.file}" as ${error instanceof Error ? error.message : String(error)}`,
+        }),
+    }),
+};
+
+function buildService(config: ServiceConfig, deps: RunnerDeps): ServiceParts {
+  const create = RUNNERS[config.runner.kind] as RunnerFactory<RunnerConfig["kind"]>;
+  const runner = create(config.runner, config, deps);
+  const { clock } = deps;
   const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name }));
   return { config, runner, checks };
 }

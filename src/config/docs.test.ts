@@ -23,5 +23,9 @@ test("the reference documents every check kind and its defaults", () => {
   const docs = renderConfigDocs(intro, configJsonSchema());
   for (const heading of ["### `services.<name>.checks[].running`", "### `services.<name>.checks[].log-fresh`", "### `services.<name>.checks[].log-activity`"]) assert.ok(docs.includes(heading), heading);
   assert.ok(docs.includes("| `interval` | duration | `30s` | Time between check rounds in daemon mode (`lifeguard run`); at least `1s`. |"));
-  assert.ok(docs.includes("| `systemd` | string | **required** |"));
+  assert.ok(docs.includes("| `systemd` | string | — | The systemd unit to watch and restart;"));
+  assert.ok(docs.includes("| `command` | list of strings | — | The program and its arguments"));
+  assert.ok(docs.includes("| `env` | map of name → string | `{}` |"));
+  assert.ok(docs.includes("### `services.<name>.output`"));
+  assert.ok(docs.includes("| `listen` | string | `127.0.0.1:9473` |"));
 });

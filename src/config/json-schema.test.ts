@@ -16,7 +16,8 @@ function violations(value: unknown, schema: Schema, path = "$"): string[] {
   }
   const found: string[] = [];
   const type = Array.isArray(value) ? "array" : value === null ? "null" : Number.isInteger(value) ? "integer" : typeof value;
-  if (schema.type !== undefined && schema.type !== type && !(schema.type === "number" && type === "integer")) return [`${path}: expected ${String(schema.type)}, got ${type}`];
+  const types = [schema.type ?? []].flat();
+  if (types.length > 0 && !types.includes(type) && !(types.includes("number") && type === "integer")) return [`${path}: expected ${types.join(" or ")}, got ${type}`];
   if (Array.isArray(schema.enum) && !schema.enum.includes(value)) found.push(`${path}: not in enum`);
   if (typeof schema.pattern === "string" && typeof value === "string" && !new RegExp(schema.pattern).test(value)) found.push(`${path}: does not match ${schema.pattern}`);
   if (typeof schema.minimum === "number" && typeof value === "number" && value < schema.minimum) found.push(`${path}: below minimum`);
@@ -80,6 +81,28 @@ test("configJsonSchema is a draft 2020-12 schema with an id and a title", () => 
 
 test("the JSON schema accepts the DESIGN example", () => {
   assert.deepEqual(violations(parse(DESIGN_EXAMPLE), configJsonSchema()), []);
+});
+
+test("the JSON schema accepts a supervised command and the http section", () => {
+  const data = parse(`
+http: { listen: 127.0.0.1:9473, token: "\${LIFEGUARD_TOKEN}" }
+services:
+  bot:
+    command: [python3, main.py]
+    cwd: /home/bot/app
+    env: { PYTHONUNBUFFERED: "1" }
+    user: bot
+    output: { file: /var/log/bot.out.log, max-size: 10MiB, keep: 3 }
+    min-uptime: 10s
+`);
+  assert.deepEqual(violations(data, configJsonSchema()), []);
+});
+
+test("the JSON schema tells editors a service has systemd or command", () => {
+  const service = (configJsonSchema().properties as Record<string, Schema>).services?.additionalProperties as Schema;
+  assert.deepEqual(service.oneOf, [{ required: ["systemd"] }, { required: ["command"] }]);
+  const data = parse("services:\n  a: { command: [x], env: { 1BAD: x, OK: 3 } }\n");
+  assert.deepEqual(violations(data, configJsonSchema()), ["$.services.a.env.1BAD (name): does not match ^[A-Za-z_][A-Za-z0-9_]*$", "$.services.a.env.OK: expected string, got integer"]);
 });
 
 test("the JSON schema flags unknown keys, bare-number durations and bad names", () => {

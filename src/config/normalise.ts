@@ -1,11 +1,11 @@
-import { isAbsolute, resolve } from "node:path";
 import type { PolicySettings } from "../core/policy.js";
 import type { CheckContext, CheckSettings } from "./check-kind.js";
 import { CHECK_KINDS, type CheckItem } from "./check-kinds.js";
 import { runningCheck } from "./check-running.js";
+import { pathResolver } from "./resolve-path.js";
+import { runnerKindOf } from "./runner-kinds.js";
 import type { ParsedConfig, ParsedService } from "./schema.js";
 import type { CheckConfig, LifeguardConfig, ServiceConfig } from "./types.js";
-import { toUnitName } from "./unit-name.js";
 
 /** Where the text came from: its name for messages, and the directory relative paths start from. */
 export interface ConfigOrigin {
@@ -13,12 +13,18 @@ export interface ConfigOrigin {
   baseDir: string;
 }
 
+/** What a service's parts are normalised with: paths resolved against the config file, the store's directory. */
+interface ServiceContext extends CheckContext {
+  state: string;
+}
+
 /** Shapes the parsed file into the config the rest of Lifeguard uses: camelCase, ms, absolute paths, check ids. */
 export function normalise(parsed: ParsedConfig, origin: ConfigOrigin): LifeguardConfig {
-  const resolvePath = (path: string): string => (isAbsolute(path) ? resolve(path) : resolve(origin.baseDir, path));
+  const resolvePath = pathResolver(origin.baseDir);
+  const state = resolvePath(parsed.state);
   return {
     source: origin.source,
-    state: resolvePath(parsed.state),
+    state,
     log: {
       file: parsed.log.file === null ? null : resolvePath(parsed.log.file),
       format: parsed.log.format,
@@ -26,11 +32,12 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin): Lifeguard
       keep: parsed.log.keep,
     },
     retention: { maxAgeMs: parsed.retention["max-age"], maxBytes: parsed.retention["max-size"] },
-    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath })),
+    http: { ...parsed.http.listen, token: parsed.http.token },
+    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state })),
   };
 }
 
-function normaliseService(name: string, service: ParsedService, context: CheckContext): ServiceConfig {
+function normaliseService(name: string, service: ParsedService, context: ServiceContext): ServiceConfig {
   const { restart } = service;
   const policy: PolicySettings = {
     failureThreshold: service["failure-threshold"],
@@ -39,9 +46,11 @@ function normaliseService(name: string, service: ParsedService, context: CheckCo
     backoff: { initialMs: restart.backoff.initial, maxMs: restart.backoff.max, resetAfterMs: restart.backoff["reset-after"] },
     rearmAfterMs: restart["rearm-after"],
   };
+  const { runner, target } = runnerKindOf(service).normalise(service, { ...context, name });
   return {
     name,
-    runner: { kind: "systemd", unit: toUnitName(service.systemd), commandTimeoutMs: service["systemctl-timeout"] },
+    target,
+    runner,
     intervalMs: service.interval,
     checks: assignIds(withRunningFirst(service.checks).map((item) => normaliseCheck(item, context))),
     restart: { stopTimeoutMs: restart["stop-timeout"], killWaitMs: restart["kill-wait"], verifyTimeoutMs: restart["verify-timeout"] },
@@ -49,7 +58,7 @@ function normaliseService(name: string, service: ParsedService, context: CheckCo
   };
 }
 
-/** A systemd service is always checked for `running` first: the listed one (with its options) or a default one. */
+/** A service is always checked for `running` first: the listed one (with its options) or a default one. */
 function withRunningFirst(items: readonly CheckItem[]): CheckItem[] {
   const listed = items.find((item) => "running" in item);
   const running = listed ?? { running: runningCheck.options.parse({}) };

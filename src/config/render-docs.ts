@@ -44,6 +44,11 @@ function childMaps(property: Json, path: string): Array<[string, Json]> {
 }
 
 function typeOf(property: Json): string {
+  // zod writes a nullable plain type as `type: ["string", "null"]`.
+  if (Array.isArray(property.type)) {
+    const types = property.type.filter((type) => type !== "null");
+    return types.map((type) => typeOf({ ...property, type })).join(" or ") + (types.length < property.type.length ? " or empty" : "");
+  }
   const options = (property.anyOf as Json[] | undefined)?.filter((option) => option.type !== "null");
   if (options !== undefined) {
     const nullable = (property.anyOf as Json[]).length > options.length;
@@ -53,9 +58,15 @@ function typeOf(property: Json): string {
   if (property.pattern === SIZE_PATTERN) return "size";
   if (Array.isArray(property.enum)) return property.enum.map((value) => `\`${String(value)}\``).join(" \\| ");
   if (property.type === "integer") return integerRange(property);
-  if (property.type === "object") return property.properties === undefined ? "map of name → map" : "map";
-  if (property.type === "array") return "list";
+  if (property.type === "object") return property.properties === undefined ? `map of name → ${valueType(property.additionalProperties)}` : "map";
+  if (property.type === "array") return (property.items as Json | undefined)?.type === "string" ? "list of strings" : "list";
   return String(property.type);
+}
+
+/** What a map's values are: `string`, or `map` for a map of maps. */
+function valueType(values: unknown): string {
+  const type = typeof values === "object" && values !== null ? (values as Json).type : undefined;
+  return type === "string" ? "string" : "map";
 }
 
 function integerRange(property: Json): string {
@@ -70,7 +81,8 @@ function defaultOf(property: Json, required: boolean): string {
   const value = property.default;
   if (value === null) return "empty";
   if (Array.isArray(value) && value.length === 0) return "`[]`";
-  if (typeof value === "object") return Object.keys(value as object).length === 0 ? "" : `\`${JSON.stringify(value)}\``;
+  // An empty map of fixed keys has its defaults in its own section; an empty map of names is just empty.
+  if (typeof value === "object") return Object.keys(value as object).length > 0 ? `\`${JSON.stringify(value)}\`` : property.properties === undefined ? "`{}`" : "";
   return `\`${String(value)}\``;
 }
 

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { checkItem } from "./check-kinds.js";
-import { duration, filePath, integer, size } from "./fields.js";
+import { duration, filePath, integer, secret, size } from "./fields.js";
+import { listenAddress } from "./listen-address.js";
 import { describeValue } from "./messages.js";
-import { unitName } from "./unit-name.js";
+import { processRunner } from "./runner-process.js";
+import { systemdRunner } from "./runner-systemd.js";
 
 /**
  * The configuration file as users write it (kebab-case keys). The one source of validation,
@@ -46,17 +48,22 @@ const restart = z
   .prefault({})
   .describe("How a service is restarted, and how often at most.");
 
+/** Minimum length of the HTTP token: short enough to type, too long to guess. */
+const TOKEN_MIN_LENGTH = 16;
+
+// A service has the keys of every runner kind; `checkRunnerKeys` sees that it uses those of exactly one.
 const service = z
   .strictObject({
-    systemd: unitName().describe('The systemd unit to watch and restart; `.service` is added when the name has no unit suffix.'),
-    "systemctl-timeout": duration({ min: 1 }).prefault("10s").describe("Bound on each `systemctl` call."),
+    ...systemdRunner.shape,
+    ...processRunner.shape,
     interval: duration({ min: 1000 }).prefault("30s").describe("Time between check rounds in daemon mode (`lifeguard run`); at least `1s`."),
-    checks: z.array(checkItem).prefault([]).describe("Probes run every round. A systemd service always gets a `running` check first, listed or not."),
+    checks: z.array(checkItem).prefault([]).describe("Probes run every round. Every service gets a `running` check first, listed or not."),
     "failure-threshold": integer(1).default(2).describe("Consecutive failing rounds before Lifeguard acts."),
     "startup-grace": duration().prefault("60s").describe("After a (re)start, failures do not count for this long."),
     restart,
   })
-  .describe("One watched service.");
+  .meta({ oneOf: [{ required: ["systemd"] }, { required: ["command"] }] })
+  .describe("One watched service: a systemd unit (`systemd`), or a command Lifeguard runs itself (`command`).");
 
 const services = z
   .record(serviceName, service, { error: (issue) => (issue.input === undefined ? 'missing required key; expected a map of services, e.g. "trader: { systemd: gemini-trader.service }"' : undefined) })
@@ -84,12 +91,26 @@ const retention = z
   .prefault({})
   .describe("How much history the store keeps.");
 
+const http = z
+  .strictObject({
+    listen: listenAddress()
+      .prefault("127.0.0.1:9473")
+      .describe('Where the HTTP server listens: `host:port`, or `"[ipv6]:port"` in quotes (YAML would read an unquoted `[` as a list); port 0 to 65535.'),
+    token: secret({ minLength: TOKEN_MIN_LENGTH })
+      .nullable()
+      .default(null)
+      .describe(`The secret HTTP clients must present (\`Authorization: Bearer ...\`); at least ${TOKEN_MIN_LENGTH} characters. Write \`\${LIFEGUARD_TOKEN}\` to keep it out of the file. Empty: no token, so ping and mutating endpoints are refused (403) until one is set.`),
+  })
+  .prefault({})
+  .describe("Lifeguard's HTTP server in daemon mode (`lifeguard run`): health, metrics and the API.");
+
 /** The whole configuration file. */
 export const configSchema = z
   .strictObject({
     state: filePath().default("/var/lib/lifeguard").describe("Directory of the SQLite store; relative to the config file's directory."),
     log,
     retention,
+    http,
     services,
   })
   .describe("Lifeguard configuration.");

@@ -45,7 +45,33 @@ export interface SystemdRunnerConfig {
   commandTimeoutMs: number;
 }
 
-export type RunnerConfig = SystemdRunnerConfig;
+/** Where a supervised command's stdout and stderr go, rotated by size. */
+export interface OutputConfig {
+  file: string;
+  /** The file never grows beyond this: it is rotated to `<file>.1` first. */
+  maxBytes: number;
+  /** Rotated files kept: `<file>.1` ... `<file>.<keep>`. */
+  keep: number;
+}
+
+/** Supervisor mode: Lifeguard spawns the command itself, in its own process group. */
+export interface ProcessRunnerConfig {
+  kind: "process";
+  /** argv: the program and its arguments, never a shell line. */
+  command: string[];
+  /** Working directory, absolute; null: Lifeguard's own. */
+  cwd: string | null;
+  /** Added to the environment the command inherits from Lifeguard (they win over it). */
+  env: Record<string, string>;
+  /** Run as this user (name or uid); null: Lifeguard's own user. */
+  user: string | null;
+  output: OutputConfig;
+  /** A start counts as stable once the command has run this long. */
+  minUptimeMs: number;
+}
+
+/** How a service is controlled; `kind` picks the runner (src/compose/build-app.ts). */
+export type RunnerConfig = SystemdRunnerConfig | ProcessRunnerConfig;
 
 export interface RestartConfig {
   stopTimeoutMs: number;
@@ -55,9 +81,11 @@ export interface RestartConfig {
 
 export interface ServiceConfig {
   name: string;
+  /** What the service controls, for people: the unit name, or the command line (shortened). */
+  target: string;
   runner: RunnerConfig;
   intervalMs: number;
-  /** Always starts with the implicit `running` check of a systemd service. */
+  /** Always starts with the implicit `running` check. */
   checks: CheckConfig[];
   restart: RestartConfig;
   policy: PolicySettings;
@@ -80,6 +108,16 @@ export interface RetentionConfig {
   maxBytes: number;
 }
 
+/** Lifeguard's HTTP server in daemon mode. */
+export interface HttpConfig {
+  /** A host name or an IP address; an IPv6 address without brackets. */
+  host: string;
+  /** 0 to 65535; 0: the system picks a free port. */
+  port: number;
+  /** The secret clients must present; null: none set, so ping and mutating endpoints are refused. Never put it in a message or a log. */
+  token: string | null;
+}
+
 /** A validated, normalised configuration: every default applied, every duration in ms. */
 export interface LifeguardConfig {
   /** Where it came from, for messages: a file path or `<inline>`. */
@@ -88,5 +126,6 @@ export interface LifeguardConfig {
   state: string;
   log: LogConfig;
   retention: RetentionConfig;
+  http: HttpConfig;
   services: ServiceConfig[];
 }

@@ -50,7 +50,7 @@ test("an unknown key is pointed at, with a did-you-mean when one is close", () =
 });
 
 test("an unknown key far from every known one lists the known keys", () => {
-  assert.deepEqual(issuesOf(`${service()}\nalerts: {}\n`), ['lifeguard.yaml:4:1: alerts: unknown key "alerts" (known: state, log, retention, services)']);
+  assert.deepEqual(issuesOf(`${service()}\nalerts: {}\n`), ['lifeguard.yaml:4:1: alerts: unknown key "alerts" (known: state, log, retention, http, services)']);
 });
 
 test("an unknown check kind gets a did-you-mean and the known kinds", () => {
@@ -77,9 +77,9 @@ test("a bare kind whose options are required reports the missing options", () =>
   ]);
 });
 
-test("a service without systemd is pointed at by its name", () => {
+test("a service without systemd or command is pointed at by its name", () => {
   assert.deepEqual(issuesOf("services:\n  trader:\n    interval: 30s\n"), [
-    'lifeguard.yaml:2:3: services.trader.systemd: missing required key; expected a systemd unit like "gemini-trader.service"',
+    'lifeguard.yaml:2:3: services.trader: expected exactly one of "systemd" or "command", got neither (e.g. systemd: gemini-trader.service, or command: [python3, main.py])',
   ]);
   assert.deepEqual(issuesOf("services:\n  trader:\n"), ["lifeguard.yaml:2:3: services.trader: expected a map, got an empty value"]);
 });

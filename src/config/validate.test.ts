@@ -49,9 +49,11 @@ test("the full example normalises to exact values", () => {
     state: "/var/lib/lifeguard",
     log: { file: "/var/log/lifeguard.log", format: "text", maxBytes: 10 * 1024 ** 2, keep: 3 },
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
+    http: { host: "127.0.0.1", port: 9473, token: null },
     services: [
       {
         name: "trader",
+        target: "gemini-trader.service",
         runner: { kind: "systemd", unit: "gemini-trader.service", commandTimeoutMs: 10_000 },
         intervalMs: 30_000,
         checks: [
@@ -81,9 +83,11 @@ test("a minimal config gets every default", () => {
     state: "/var/lib/lifeguard",
     log: { file: null, format: "text", maxBytes: null, keep: 3 },
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
+    http: { host: "127.0.0.1", port: 9473, token: null },
     services: [
       {
         name: "trader",
+        target: "trader.service",
         runner: { kind: "systemd", unit: "trader.service", commandTimeoutMs: 10_000 },
         intervalMs: 30_000,
         checks: [{ id: "running", kind: "running", timeoutMs: 10_000, alertOnly: false }],
@@ -166,7 +170,7 @@ services:
   d: { systemd: my.bot }
   e: { systemd: api.service }
 `);
-  assert.deepEqual(config.services.map((service) => service.runner.unit), ["gemini-trader.service", "worker@1.service", "backup.timer", "my.bot.service", "api.service"]);
+  assert.deepEqual(config.services.map((service) => service.target), ["gemini-trader.service", "worker@1.service", "backup.timer", "my.bot.service", "api.service"]);
 });
 
 test("services keep the file's order and names", () => {
@@ -214,7 +218,7 @@ services:
 
 test("the DESIGN.md style of interpolation inside a flow map works", () => {
   const service = onlyService("services:\n  t:\n    systemd: ${UNIT}\n    checks:\n      - log-fresh: { path: ${LOG_DIR}/t.log, max-age: ${AGE:-5m} }\n", { UNIT: "bot", LOG_DIR: "/var/log/bot" });
-  assert.equal(service.runner.unit, "bot.service");
+  assert.equal(service.target, "bot.service");
   assert.deepEqual(service.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/var/log/bot/t.log", maxAgeMs: 300_000 });
 });
 

@@ -1,5 +1,6 @@
 import type { ConfigIssue } from "../core/errors.js";
-import { formatPath } from "./format-path.js";
+import { isSecret } from "./fields.js";
+import { formatPath, type FieldPath } from "./format-path.js";
 import { interpolateDocument } from "./interpolate-document.js";
 import type { Env } from "./interpolate.js";
 import { locateProblem } from "./locate.js";
@@ -8,6 +9,8 @@ import { normalise, type ConfigOrigin } from "./normalise.js";
 import { isEmptyDocument, parseSource, type SourceDocument } from "./parse-source.js";
 import type { Problem } from "./problem.js";
 import { checkRules } from "./rules.js";
+import { checkRunnerKeys } from "./runner-kinds.js";
+import { schemaAt } from "./schema-at.js";
 import { configSchema } from "./schema.js";
 import type { LifeguardConfig } from "./types.js";
 import { toProblems } from "./zod-issues.js";
@@ -30,7 +33,7 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
   if (isEmptyDocument(source.document)) {
     return { ok: false, issues: [{ file: options.source, line: null, column: null, path: "", message: 'the file is empty; expected a map with at least "services"' }] };
   }
-  const interpolation = interpolateDocument(source.document, options.env);
+  const interpolation = interpolateDocument(source.document, options.env, { isSecret: (path) => isSecret(schemaAt(configSchema, path)) });
   const problems = [...syntax, ...interpolation];
   let data: unknown;
   try {
@@ -38,14 +41,19 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
   } catch (error) {
     return failure([...problems, { path: [], message: `invalid YAML: ${(error as Error).message}` }], source, options.source);
   }
+  const runnerKeys = checkRunnerKeys(data);
+  problems.push(...runnerKeys);
   const parsed = configSchema.safeParse(data, { error: describeIssue, reportInput: true });
   if (!parsed.success) {
-    // A value whose interpolation failed is reported once, not again as a wrong value.
+    // A value whose interpolation failed is reported once, not again as a wrong value; nor is
+    // anything under a key that does not belong to the service's runner kind.
     const failedPaths = new Set(interpolation.map((problem) => formatPath(problem.path)));
-    const schemaProblems = toProblems(parsed.error.issues, configSchema).filter((problem) => !failedPaths.has(formatPath(problem.path)));
+    const misplaced = runnerKeys.filter((problem) => problem.atKey === true).map((problem) => problem.path);
+    const schemaProblems = toProblems(parsed.error.issues, configSchema)
+      .filter((problem) => !failedPaths.has(formatPath(problem.path)) && !misplaced.some((path) => isWithin(problem.path, path)));
     return failure([...problems, ...schemaProblems], source, options.source);
   }
-  problems.push(...checkRules(parsed.data));
+  problems.push(...checkRules(parsed.data, options));
   if (problems.length > 0) return failure(problems, source, options.source);
   return { ok: true, config: normalise(parsed.data, options) };
 }
@@ -53,6 +61,11 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
 function failure(problems: Problem[], source: SourceDocument, file: string): ValidationResult {
   const issues = problems.map((problem) => locateProblem(problem, source, file));
   return { ok: false, issues: issues.sort(byPosition) };
+}
+
+/** True when `path` is `prefix` or lies under it. */
+function isWithin(path: FieldPath, prefix: FieldPath): boolean {
+  return path.length >= prefix.length && prefix.every((segment, index) => path[index] === segment);
 }
 
 /** File order; issues without a position (the whole file) last. */

@@ -1,3 +1,4 @@
+import type { ServiceConfig } from "../../config/types.js";
 import { UsageError } from "../../core/errors.js";
 import { buildApp, EMPTY_STORE } from "../../compose/build-app.js";
 import { checkRound } from "../../engine/check-round.js";
@@ -8,10 +9,11 @@ import { withShutdownSignal } from "../shutdown-signal.js";
 /** `lifeguard check`: every check once, act on the policy's decision, exit 0, 1 or 2. */
 export async function runCheck(options: { config?: string; dryRun?: boolean; service?: string[] }, io: CliIo): Promise<number> {
   const config = await openConfig(options, io);
+  const selected = selectServices(config.services, options.service);
   const dryRun = options.dryRun === true;
   const app = buildApp(config, { readOnly: dryRun });
   try {
-    const services = selectServices(app.services, options.service);
+    const services = app.services.filter((service) => selected.includes(service.config));
     const store = app.store ?? EMPTY_STORE;
     const report = await withShutdownSignal((signal) => checkRound(services, { store, clock: app.clock, logger: app.logger, signal }, { dryRun }));
     return report.exitCode;
@@ -20,10 +22,18 @@ export async function runCheck(options: { config?: string; dryRun?: boolean; ser
   }
 }
 
-function selectServices<T extends { config: { name: string } }>(services: T[], names: string[] | undefined): T[] {
-  if (names === undefined) return services;
-  const known = services.map((service) => service.config.name);
-  const unknown = names.filter((name) => !known.includes(name));
+/** The services named by `--service` (all by default); each must be one a single round can check. */
+function selectServices(services: ServiceConfig[], names: string[] | undefined): ServiceConfig[] {
+  const known = services.map((service) => service.name);
+  const unknown = (names ?? []).filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new UsageError(`Unknown service "${unknown[0]}": the configuration has ${known.map((n) => `"${n}"`).join(", ")}`);
-  return services.filter((service) => names.includes(service.config.name));
+  const selected = names === undefined ? services : services.filter((service) => names.includes(service.name));
+  // A supervised command lives only as long as the Lifeguard that spawned it: a one-shot run would start it and take it down on exit.
+  const supervised = selected.find((service) => service.runner.kind === "process");
+  if (supervised !== undefined) {
+    const others = selected.filter((service) => service.runner.kind !== "process").map((service) => service.name);
+    const hint = others.length === 0 ? undefined : `Check the others once with: lifeguard check --service ${others.join(" ")}`;
+    throw new UsageError(`Cannot check "${supervised.name}" in one-shot mode as Lifeguard supervises its command itself: run "lifeguard run"`, hint);
+  }
+  return selected;
 }

@@ -1,0 +1,20 @@
+import { duration } from "./fields.js";
+import { defineRunnerKind } from "./runner-kind.js";
+import { toUnitName, unitName } from "./unit-name.js";
+
+/** `systemd: UNIT`: Lifeguard watches and restarts a systemd unit through systemctl. */
+export const systemdRunner = defineRunnerKind({
+  key: "systemd",
+  example: "systemd: gemini-trader.service",
+  shape: {
+    systemd: unitName()
+      .optional()
+      .describe("The systemd unit to watch and restart; `.service` is added when the name has no unit suffix. A service has either `systemd` or `command`."),
+    "systemctl-timeout": duration({ min: 1 }).prefault("10s").describe("Bound on each `systemctl` call. Only with `systemd`."),
+  },
+  normalise: (service) => {
+    if (service.systemd === undefined) throw new Error("A systemd runner without a unit");
+    const unit = toUnitName(service.systemd);
+    return { runner: { kind: "systemd", unit, commandTimeoutMs: service["systemctl-timeout"] }, target: unit };
+  },
+});

@@ -1,0 +1,145 @@
+import type { Logger } from "../core/logger.js";
+import { authorize } from "./authorize.js";
+import { parseHistoryQuery, type HistoryRequest } from "./history-query.js";
+import { errorResponse, jsonResponse, textResponse, withoutBody } from "./json-response.js";
+import { isPingPathProblem, parsePingPath, type PingSignal } from "./ping-path.js";
+import { redactSecret } from "./token.js";
+
+/** Lifeguard's own health for `/healthz`: its loop runs, its store answers. */
+export interface LifeguardHealth {
+  ok: boolean;
+  summary: string;
+}
+
+/** What the daemon did with a ping. */
+export type PingResult =
+  | { status: "accepted"; summary: string }
+  /** No service of that name: 404. */
+  | { status: "unknown-service" }
+  /** The service exists but takes no pings of this kind (e.g. it has no heartbeat check): 409. */
+  | { status: "refused"; summary: string };
+
+type Answer<T> = T | Promise<T>;
+
+/**
+ * Everything the handler reads or does, passed in as functions (hono's way): the handler
+ * imports no store, engine or socket, so it is tested in process with plain values.
+ */
+export interface HandlerDeps {
+  /** `null` (or empty) turns pings off: they are refused with 403 until `http.token` is set. */
+  token: string | null;
+  /** Also require the token for `/api/*` and `/metrics` (never for `/healthz`). */
+  protectReads?: boolean;
+  healthy(): Answer<LifeguardHealth>;
+  /** Each service as `lifeguard status --json` shows it (`ServiceStatus[]`). */
+  status(): Answer<readonly unknown[]>;
+  /** Restarts and events, newest first (`Store.history`). */
+  history(query: HistoryRequest): Answer<readonly unknown[]>;
+  /** The Prometheus exposition text (`LifeguardMetrics.render`). */
+  metrics(): Promise<string>;
+  ping(service: string, signal: PingSignal): Answer<PingResult>;
+  /** Wall clock (ms), for `at` in answers and for `since`. */
+  now(): number;
+  /** Hears of failures answered with 500 (or 503 from /healthz); the token is scrubbed from them. */
+  logger?: Logger;
+}
+
+export type Handler = (request: Request) => Promise<Response>;
+
+export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+const READ = ["GET", "HEAD"];
+const PING = ["GET", "POST"];
+const SERVED = "/healthz, /api/status, /api/history, /metrics and /ping/NAME";
+
+interface Route {
+  methods: string[];
+  /** Guarded by the token when `protectReads` is set. */
+  read: boolean;
+  run(url: URL): Promise<Response>;
+}
+
+/** Lifeguard's HTTP surface as a pure `Request → Response` function; the socket is `server.ts`'s. */
+export function createHandler(deps: HandlerDeps): Handler {
+  const token = deps.token === "" ? null : deps.token;
+  const scrub = (text: string): string => redactSecret(text, token);
+  const report = (action: string, error: unknown): string => {
+    const message = scrub(`Cannot ${action}: ${error instanceof Error ? error.message : String(error)}`);
+    deps.logger?.write({ at: deps.now(), tag: "ERROR", message });
+    return message;
+  };
+  /** Runs `answer`; a thrown error becomes a 500 naming the failed action. */
+  const attempt = async (action: string, answer: () => Promise<Response>): Promise<Response> => {
+    try {
+      return await answer();
+    } catch (error) {
+      return errorResponse(500, report(action, error));
+    }
+  };
+
+  const routes: Record<string, Route> = {
+    "/healthz": {
+      methods: READ,
+      read: false,
+      run: async () => {
+        try {
+          const health = await deps.healthy();
+          return jsonResponse(health.ok ? 200 : 503, { ok: health.ok, summary: scrub(health.summary) });
+        } catch (error) {
+          return jsonResponse(503, { ok: false, summary: report("tell Lifeguard's health", error) });
+        }
+      },
+    },
+    "/api/status": {
+      methods: READ,
+      read: true,
+      run: () => attempt("read the status", async () => jsonResponse(200, { at: new Date(deps.now()).toISOString(), services: await deps.status() })),
+    },
+    "/api/history": {
+      methods: READ,
+      read: true,
+      run: async (url) => {
+        const query = parseHistoryQuery(url.searchParams, deps.now());
+        if ("problem" in query) return errorResponse(400, scrub(query.problem));
+        return attempt("read the history", async () => jsonResponse(200, { entries: await deps.history(query) }));
+      },
+    },
+    "/metrics": {
+      methods: READ,
+      read: true,
+      run: () => attempt("render the metrics", async () => textResponse(200, await deps.metrics(), METRICS_CONTENT_TYPE)),
+    },
+  };
+
+  const ping = async (request: Request, url: URL): Promise<Response> => {
+    const target = parsePingPath(url.pathname.slice("/ping/".length).split("/"));
+    if (isPingPathProblem(target)) return errorResponse(target.status, target.message);
+    const denied = authorize(request, url, token, "a ping", target.token);
+    if (denied) return denied;
+    const service = scrub(target.service);
+    return attempt(`record the ping of ${JSON.stringify(service)}`, async () => {
+      const result = await deps.ping(target.service, target.signal);
+      if (result.status === "unknown-service") return errorResponse(404, `No service ${JSON.stringify(service)} is configured`);
+      if (result.status === "refused") return errorResponse(409, scrub(result.summary));
+      return jsonResponse(200, { ok: true, service, signal: target.signal, summary: scrub(result.summary) });
+    });
+  };
+
+  const answer = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    if (url.pathname.startsWith("/ping/")) return refuseMethod(method, PING, "/ping/...") ?? ping(request, url);
+    const route = routes[url.pathname];
+    if (route === undefined) return errorResponse(404, `Not found: Lifeguard serves ${SERVED}`);
+    const refused = refuseMethod(method, route.methods, url.pathname) ?? (route.read && deps.protectReads ? authorize(request, url, token, `a request for ${url.pathname}`) : null);
+    return refused ?? route.run(url);
+  };
+  return async (request) => {
+    const response = await answer(request);
+    return request.method.toUpperCase() === "HEAD" ? withoutBody(response) : response;
+  };
+}
+
+function refuseMethod(method: string, allowed: string[], route: string): Response | null {
+  if (allowed.includes(method)) return null;
+  return errorResponse(405, `Cannot ${method} ${route}: it takes ${allowed.join(" or ")}`, { allow: allowed.join(", ") });
+}

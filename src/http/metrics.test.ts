@@ -1,0 +1,163 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { register as globalRegistry } from "prom-client";
+import type { Observation } from "../core/outcome.js";
+import type { ServiceEvent } from "../core/policy.js";
+import { initialState, type Health, type ServiceState } from "../core/state.js";
+import { createMetrics, type ServiceSnapshot } from "./metrics.js";
+
+const PROMTOOL = "/usr/bin/promtool";
+const NOW = Date.UTC(2024, 10, 30, 21, 0, 0);
+const HOUR = 3_600_000;
+
+function observation(check: string, ok: boolean, extra: Partial<Observation> = {}): Observation {
+  return { check, ok, summary: ok ? "ok" : "failed", evidence: {}, durationMs: 12, timedOut: false, at: NOW - 1000, alertOnly: false, ...extra };
+}
+
+function service(name: string, health: Health, observations: Observation[], state: Partial<ServiceState> = {}): ServiceSnapshot {
+  return { service: name, state: { ...initialState(), health, ...state }, limit: { max: 3, perMs: HOUR }, observations };
+}
+
+const restartEvent = (at: number): ServiceEvent => ({ kind: "restart", at, message: 'Restarting "trader"', data: {} });
+
+/** The samples of `text` (`name{labels}` → value), without Lifeguard's process metrics. */
+function samples(text: string): Map<string, number> {
+  const lines = text.split("\n").filter((line) => line !== "" && !line.startsWith("#") && !/^lifeguard_(process|nodejs)_/.test(line));
+  return new Map(lines.map((line) => [line.slice(0, line.lastIndexOf(" ")), Number(line.slice(line.lastIndexOf(" ") + 1))]));
+}
+
+function fleet(): ServiceSnapshot[] {
+  return [
+    service("trader", { kind: "healthy" }, [
+      observation("running", true, { durationMs: 25 }),
+      observation("log-fresh", true, { durationMs: 1.5, evidence: { ageMs: 45_000, maxAgeMs: 300_000 } }),
+      observation("log-activity", true),
+    ]),
+    service("backup", { kind: "gave-up", since: NOW - HOUR / 2, reason: "running" }, [observation("running", false), observation("log-fresh#2", false, { evidence: { ageMs: 372_500 } })], {
+      restarts: [NOW - 2 * HOUR, NOW - 50 * 60_000, NOW - 20 * 60_000, NOW - 60_000],
+    }),
+  ];
+}
+
+test("each service's state, checks and restarts are derived from the snapshot", async () => {
+  const metrics = createMetrics({ version: "0.1.0", snapshot: () => ({ at: NOW, services: fleet() }), processMetrics: false });
+  metrics.countEvents("backup", [restartEvent(NOW - 60_000), { ...restartEvent(NOW), kind: "gave-up" }]);
+  const text = await metrics.render();
+  assert.deepEqual(
+    [...samples(text)],
+    [
+      ['lifeguard_build_info{version="0.1.0"}', 1],
+      ['lifeguard_service_up{service="trader"}', 1],
+      ['lifeguard_service_up{service="backup"}', 0],
+      ['lifeguard_service_healthy{service="trader"}', 1],
+      ['lifeguard_service_healthy{service="backup"}', 0],
+      ['lifeguard_service_gave_up{service="trader"}', 0],
+      ['lifeguard_service_gave_up{service="backup"}', 1],
+      ['lifeguard_service_state{service="trader",state="healthy"}', 1],
+      ['lifeguard_service_state{service="trader",state="failing"}', 0],
+      ['lifeguard_service_state{service="trader",state="restarting"}', 0],
+      ['lifeguard_service_state{service="trader",state="gave-up"}', 0],
+      ['lifeguard_service_state{service="backup",state="healthy"}', 0],
+      ['lifeguard_service_state{service="backup",state="failing"}', 0],
+      ['lifeguard_service_state{service="backup",state="restarting"}', 0],
+      ['lifeguard_service_state{service="backup",state="gave-up"}', 1],
+      ['lifeguard_restarts_in_window{service="trader"}', 0],
+      ['lifeguard_restarts_in_window{service="backup"}', 3],
+      ['lifeguard_restart_limit_max{service="trader"}', 3],
+      ['lifeguard_restart_limit_max{service="backup"}', 3],
+      ['lifeguard_check_ok{service="trader",check="running"}', 1],
+      ['lifeguard_check_ok{service="trader",check="log-fresh"}', 1],
+      ['lifeguard_check_ok{service="trader",check="log-activity"}', 1],
+      ['lifeguard_check_ok{service="backup",check="running"}', 0],
+      ['lifeguard_check_ok{service="backup",check="log-fresh#2"}', 0],
+      ['lifeguard_check_duration_seconds{service="trader",check="running"}', 0.025],
+      ['lifeguard_check_duration_seconds{service="trader",check="log-fresh"}', 0.0015],
+      ['lifeguard_check_duration_seconds{service="trader",check="log-activity"}', 0.012],
+      ['lifeguard_check_duration_seconds{service="backup",check="running"}', 0.012],
+      ['lifeguard_check_duration_seconds{service="backup",check="log-fresh#2"}', 0.012],
+      ['lifeguard_check_timestamp_seconds{service="trader",check="running"}', (NOW - 1000) / 1000],
+      ['lifeguard_check_timestamp_seconds{service="trader",check="log-fresh"}', (NOW - 1000) / 1000],
+      ['lifeguard_check_timestamp_seconds{service="trader",check="log-activity"}', (NOW - 1000) / 1000],
+      ['lifeguard_check_timestamp_seconds{service="backup",check="running"}', (NOW - 1000) / 1000],
+      ['lifeguard_check_timestamp_seconds{service="backup",check="log-fresh#2"}', (NOW - 1000) / 1000],
+      ['lifeguard_log_age_seconds{service="trader",check="log-fresh"}', 45],
+      ['lifeguard_log_age_seconds{service="backup",check="log-fresh#2"}', 372.5],
+      ['lifeguard_restarts_total{service="backup"}', 1],
+      ['lifeguard_restarts_total{service="trader"}', 0],
+    ],
+  );
+  assert.match(text, /^# HELP lifeguard_restarts_total Restart attempts Lifeguard decided since it started\.$/m);
+  assert.match(text, /^# TYPE lifeguard_restarts_total counter$/m);
+  assert.match(text, /^# TYPE lifeguard_service_up gauge$/m);
+});
+
+test("a failing alert-only check shows in check_ok but leaves the service healthy", async () => {
+  const snapshot = [service("trader", { kind: "healthy" }, [observation("running", true), observation("log-activity", false, { alertOnly: true })])];
+  const text = await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render();
+  const values = samples(text);
+  assert.equal(values.get('lifeguard_service_healthy{service="trader"}'), 1);
+  assert.equal(values.get('lifeguard_check_ok{service="trader",check="log-activity"}'), 0);
+});
+
+test("before its first round a service has a state but no up, healthy or check samples", async () => {
+  const snapshot = [service("trader", { kind: "healthy" }, [])];
+  const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render());
+  assert.equal(values.get('lifeguard_service_state{service="trader",state="healthy"}'), 1);
+  assert.equal(values.get('lifeguard_restarts_total{service="trader"}'), 0);
+  assert.ok(![...values.keys()].some((key) => /^lifeguard_(service_up|service_healthy|check_|log_age)/.test(key)));
+});
+
+test("log age comes from log-fresh checks only", async () => {
+  const snapshot = [service("trader", { kind: "healthy" }, [observation("heartbeat", true, { evidence: { ageMs: 1000 } }), observation("log-fresh", true, { evidence: { ageMs: "soon" } })])];
+  const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render());
+  assert.ok(![...values.keys()].some((key) => key.startsWith("lifeguard_log_age_seconds")));
+});
+
+test("a service that leaves the snapshot leaves the output, its restart counter too", async () => {
+  let services = fleet();
+  const metrics = createMetrics({ version: "0", snapshot: () => ({ at: NOW, services }), processMetrics: false });
+  metrics.countEvents("backup", [restartEvent(NOW)]);
+  metrics.countEvents("backup", [restartEvent(NOW), restartEvent(NOW)]);
+  assert.equal(samples(await metrics.render()).get('lifeguard_restarts_total{service="backup"}'), 3);
+  services = services.filter((entry) => entry.service === "trader");
+  const keys = [...samples(await metrics.render()).keys()];
+  assert.ok(keys.length > 0 && keys.every((key) => !key.includes('"backup"')), keys.join("\n"));
+});
+
+test("each Lifeguard has its own registry: prom-client's global one stays empty", async () => {
+  const metrics = createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: fleet() }) });
+  await metrics.render();
+  assert.notEqual(metrics.registry, globalRegistry);
+  assert.equal(globalRegistry.getMetricsAsArray().length, 0);
+});
+
+test("Lifeguard's own process metrics are there, prefixed lifeguard_", async () => {
+  const text = await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: [] }) }).render();
+  for (const name of ["lifeguard_process_cpu_seconds_total", "lifeguard_process_resident_memory_bytes", "lifeguard_process_start_time_seconds", "lifeguard_nodejs_eventloop_lag_seconds"]) {
+    assert.match(text, new RegExp(`^# TYPE ${name} `, "m"), name);
+  }
+});
+
+const NO_PROMTOOL = existsSync(PROMTOOL) ? false : `${PROMTOOL} is missing (Debian package "prometheus")`;
+
+/** What `promtool check metrics` says of `text`: its exit status and every line it printed. */
+function promtool(text: string): { status: number | null; said: string } {
+  const result = spawnSync(PROMTOOL, ["check", "metrics"], { input: text, encoding: "utf8", timeout: 20_000 });
+  assert.equal(result.error, undefined);
+  return { status: result.status, said: `${result.stdout}${result.stderr}`.trim() };
+}
+
+test("the output passes `promtool check metrics` without a warning", { skip: NO_PROMTOOL }, async () => {
+  const metrics = createMetrics({ version: "0.1.0", snapshot: () => ({ at: NOW, services: fleet() }) });
+  metrics.countEvents("trader", [restartEvent(NOW)]);
+  assert.deepEqual(promtool(await metrics.render()), { status: 0, said: "" });
+});
+
+test("promtool does object to prom-client's gauges named *_total, which Lifeguard drops", { skip: NO_PROMTOOL }, () => {
+  const text = "# HELP lifeguard_nodejs_active_handles_total Total number of active handles.\n# TYPE lifeguard_nodejs_active_handles_total gauge\nlifeguard_nodejs_active_handles_total 3\n";
+  const verdict = promtool(text);
+  assert.notEqual(verdict.status, 0);
+  assert.match(verdict.said, /non-counter metrics should not have "_total" suffix/);
+});

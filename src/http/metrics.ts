@@ -1,0 +1,144 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import type { Observation } from "../core/outcome.js";
+import type { ServiceEvent } from "../core/policy.js";
+import { restartsInWindow } from "../core/restart-limit.js";
+import type { HealthKind, ServiceState } from "../core/state.js";
+
+/** One service as the daemon knows it at scrape time. */
+export interface ServiceSnapshot {
+  service: string;
+  /** The policy's state (as the store keeps it). */
+  state: ServiceState;
+  limit: { max: number; perMs: number };
+  /** The observations of the service's last round; empty before its first round. */
+  observations: readonly Observation[];
+}
+
+/** What the metrics are derived from, taken once per scrape. */
+export interface MetricsSnapshot {
+  /** Wall time (ms) of the snapshot: the restart window ends here. */
+  at: number;
+  services: readonly ServiceSnapshot[];
+}
+
+export interface MetricsOptions {
+  snapshot(): MetricsSnapshot | Promise<MetricsSnapshot>;
+  /** Exposed as `lifeguard_build_info{version}`. */
+  version: string;
+  /** Lifeguard's own process metrics (`lifeguard_process_*`, `lifeguard_nodejs_*`); on by default. */
+  processMetrics?: boolean;
+}
+
+/** Lifeguard's metrics: one registry per Lifeguard, never prom-client's global one. */
+export interface LifeguardMetrics {
+  readonly registry: Registry;
+  /** Counts what the policy decided; the daemon passes every event it commits. */
+  countEvents(service: string, events: readonly ServiceEvent[]): void;
+  /** Takes a snapshot and renders the Prometheus text format (0.0.4). */
+  render(): Promise<string>;
+}
+
+const PREFIX = "lifeguard_";
+/** Check ids are the kind, with `#2`, `#3`... for repeats; `running` is the implicit liveness check. */
+const LOG_FRESH_ID = /^log-fresh(?:#\d+)?$/;
+/** Every health kind, once; `satisfies` breaks the build when the state machine gains a kind. */
+const HEALTH_KINDS = Object.keys({ healthy: 1, failing: 1, restarting: 1, "gave-up": 1 } satisfies Record<HealthKind, 1>) as HealthKind[];
+/**
+ * prom-client's gauges named `*_total` (each has a twin without the suffix, labelled by type):
+ * Prometheus' naming rules, and `promtool check metrics`, keep `_total` for counters.
+ */
+const MISNAMED_DEFAULTS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
+
+/**
+ * Builds the registry. Everything but `restarts_total` is derived at scrape time from the
+ * snapshot, so a service that left the config leaves the output at the next scrape.
+ */
+export function createMetrics(options: MetricsOptions): LifeguardMetrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) {
+    collectDefaultMetrics({ register: registry, prefix: PREFIX });
+    for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(`${PREFIX}${name}`);
+  }
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Gauge<L>({ name: `${PREFIX}${name}`, help, labelNames, registers: [registry] });
+
+  const build = gauge("build_info", "Always 1; the version of Lifeguard in a label.", ["version"]);
+  build.set({ version: options.version }, 1);
+  const service = {
+    up: gauge("service_up", "1 when the service runs (its running check passed in the last round), else 0.", ["service"]),
+    healthy: gauge("service_healthy", "1 when every check that can restart the service passed in the last round, else 0.", ["service"]),
+    gaveUp: gauge("service_gave_up", "1 when the restart limit was reached and Lifeguard no longer restarts the service until reset.", ["service"]),
+    state: gauge("service_state", "1 for the service's current state in Lifeguard's policy, 0 for the others.", ["service", "state"]),
+    inWindow: gauge("restarts_in_window", "Restart attempts inside the current restart-limit window.", ["service"]),
+    limit: gauge("restart_limit_max", "Restart attempts allowed in one restart-limit window before Lifeguard gives up.", ["service"]),
+  };
+  const check = {
+    ok: gauge("check_ok", "1 when the check passed in the service's last round, else 0.", ["service", "check"]),
+    duration: gauge("check_duration_seconds", "How long the check took in the service's last round.", ["service", "check"]),
+    at: gauge("check_timestamp_seconds", "When the check last ran, in seconds since the epoch.", ["service", "check"]),
+    logAge: gauge("log_age_seconds", "Age of the log file the check watches (time since its last write), as of the last round.", ["service", "check"]),
+  };
+  const restarts = new Counter<"service">({
+    name: `${PREFIX}restarts_total`,
+    help: "Restart attempts Lifeguard decided since it started.",
+    labelNames: ["service"],
+    registers: [registry],
+  });
+  /** The services `restarts` has a series for. */
+  const counted = new Set<string>();
+  const count = (name: string, attempts: number): void => {
+    counted.add(name);
+    restarts.inc({ service: name }, attempts);
+  };
+
+  const derive = (snapshot: MetricsSnapshot): void => {
+    for (const metric of [...Object.values(service), ...Object.values(check)]) metric.reset();
+    for (const entry of snapshot.services) {
+      const labels = { service: entry.service };
+      const kind = entry.state.health.kind;
+      for (const state of HEALTH_KINDS) service.state.set({ ...labels, state }, Number(state === kind));
+      service.gaveUp.set(labels, Number(kind === "gave-up"));
+      service.inWindow.set(labels, restartsInWindow(entry.state.restarts, snapshot.at, entry.limit.perMs).length);
+      service.limit.set(labels, entry.limit.max);
+      // The counter exists from the start, so increase() sees the first restart.
+      count(entry.service, 0);
+      deriveChecks(entry, check, service);
+    }
+    const known = new Set(snapshot.services.map((entry) => entry.service));
+    for (const name of counted) {
+      if (known.has(name)) continue;
+      restarts.remove({ service: name });
+      counted.delete(name);
+    }
+  };
+
+  return {
+    registry,
+    countEvents: (name, events) => {
+      const attempts = events.filter((event) => event.kind === "restart").length;
+      if (attempts > 0) count(name, attempts);
+    },
+    render: async () => {
+      derive(await options.snapshot());
+      return registry.metrics();
+    },
+  };
+}
+
+type ServiceGauges = Record<"up" | "healthy", Gauge<"service">>;
+type CheckGauges = Record<"ok" | "duration" | "at" | "logAge", Gauge<"service" | "check">>;
+
+function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: ServiceGauges): void {
+  const labels = { service: entry.service };
+  const running = entry.observations.find((observation) => observation.check === "running");
+  if (running) service.up.set(labels, Number(running.ok));
+  if (entry.observations.length > 0) service.healthy.set(labels, Number(entry.observations.every((o) => o.ok || o.alertOnly)));
+  for (const observation of entry.observations) {
+    const checkLabels = { ...labels, check: observation.check };
+    check.ok.set(checkLabels, Number(observation.ok));
+    check.duration.set(checkLabels, observation.durationMs / 1000);
+    check.at.set(checkLabels, observation.at / 1000);
+    const ageMs = observation.evidence.ageMs;
+    if (LOG_FRESH_ID.test(observation.check) && typeof ageMs === "number" && Number.isFinite(ageMs)) check.logAge.set(checkLabels, ageMs / 1000);
+  }
+}

@@ -1,0 +1,180 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LifeguardError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { Handler } from "./handler.js";
+import { errorResponse } from "./json-response.js";
+import { formatListenAddress, type ListenAddress } from "./listen-address.js";
+import { readBody, toWebRequest, writeResponse } from "./node-bridge.js";
+
+/** Bounds on what one client can hold; the defaults suit a Raspberry Pi. */
+export interface HttpLimits {
+  /** Larger request bodies get 413 (a ping's body is at most a short log excerpt). */
+  bodyBytes: number;
+  /** Time to receive the headers, and the whole request. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** The handler's answer; past it, 503. */
+  answerTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this (Prometheus keeps its connection). */
+  keepAliveTimeoutMs: number;
+  maxRequestsPerSocket: number;
+  maxConnections: number;
+  /** `close()` waits this long for requests in flight, then cuts their connections. */
+  closeGraceMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  bodyBytes: 64 * 1024,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  answerTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxRequestsPerSocket: 1_000,
+  maxConnections: 64,
+  closeGraceMs: 2_000,
+};
+/** Methods the web `Request` cannot carry; they never reach the handler. */
+const UNSERVED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+/** How often node enforces the header and request timeouts. */
+const TIMEOUT_CHECK_MS = 1_000;
+
+export interface HttpServerOptions {
+  /** `{ host, port }` as the config holds it (`http.listen`); port 0 picks a free one. Nothing is listened on beyond this host. */
+  listen: ListenAddress;
+  handler: Handler;
+  /** Aborting it closes the server, as `close()` does. */
+  signal?: AbortSignal;
+  /** Hears of answers that failed outside the handler's own error handling. */
+  logger?: Logger;
+  limits?: Partial<HttpLimits>;
+}
+
+export interface HttpServer {
+  /** `http://host:port` as bound (the real port when 0 was asked). */
+  url: string;
+  address: ListenAddress;
+  /** Stops listening, lets requests in flight finish for `closeGraceMs`, then cuts them. */
+  close(): Promise<void>;
+}
+
+/** Serves `handler` on `listen` over node:http: the only part of src/http that owns a socket. */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const wanted = options.listen;
+  options.signal?.throwIfAborted();
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  let origin = "";
+  const server = createServer(
+    { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+    (request, response) => void serve(request, response, { origin, handler: options.handler, limits, logger: options.logger }),
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  server.maxConnections = limits.maxConnections;
+  await listen(server, wanted);
+  const bound = server.address() as AddressInfo;
+  const address = { host: bound.address, port: bound.port };
+  origin = `http://${formatListenAddress(address)}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      options.signal?.removeEventListener("abort", onAbort);
+      const cut = setTimeout(() => server.closeAllConnections(), limits.closeGraceMs);
+      server.close(() => {
+        clearTimeout(cut);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    return closing;
+  };
+  const onAbort = () => void close();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) {
+    // Aborted while the socket was being bound: nothing may stay listening.
+    await close();
+    options.signal.throwIfAborted();
+  }
+  return { url: origin, address, close };
+}
+
+function listen(server: Server, address: ListenAddress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(describeListenError(error, address));
+    server.once("error", onError);
+    server.listen({ host: address.host, port: address.port, exclusive: true }, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: "the address is in use: another program listens there",
+  EACCES: "permission is denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
+  EADDRNOTAVAIL: "no network interface of this machine has that address",
+  ENOTFOUND: "the host name does not resolve",
+  EAI_AGAIN: "the host name could not be resolved now",
+};
+
+function describeListenError(error: NodeJS.ErrnoException, address: ListenAddress): LifeguardError {
+  const code = error.code ?? "ERR_UNKNOWN";
+  const reason = LISTEN_REASONS[code] ?? error.message;
+  return new LifeguardError(`Cannot listen on "${formatListenAddress(address)}" as ${reason} (${code})`, {
+    hint: "Set http.listen to a free local address, e.g. \"127.0.0.1:9473\".",
+    cause: error,
+  });
+}
+
+interface ServeContext {
+  origin: string;
+  handler: Handler;
+  limits: HttpLimits;
+  logger: Logger | undefined;
+}
+
+/** One request: bounded body, bounded answer; never throws. */
+async function serve(request: IncomingMessage, response: ServerResponse, context: ServeContext): Promise<void> {
+  const aborter = new AbortController();
+  response.once("close", () => aborter.abort());
+  try {
+    const body = await readBody(request, context.limits.bodyBytes);
+    if (body === null) {
+      response.setHeader("connection", "close");
+      return await writeResponse(response, errorResponse(413, `Cannot read the request: its body is larger than ${context.limits.bodyBytes} bytes`));
+    }
+    if (UNSERVED_METHODS.has(request.method ?? "")) {
+      return await writeResponse(response, errorResponse(405, `Cannot ${request.method} anything: Lifeguard takes GET, HEAD or POST`, { allow: "GET, HEAD, POST" }));
+    }
+    const webRequest = toWebRequest(request, context.origin, body, aborter.signal);
+    if (webRequest === null) return await writeResponse(response, errorResponse(400, "Cannot read the request: its target is not a path"));
+    await writeResponse(response, await answerInTime(context.handler, webRequest, context.limits.answerTimeoutMs));
+  } catch (error) {
+    // A client that went away mid-request is not Lifeguard's failure.
+    if (response.destroyed) return;
+    // A ping path may hold the token, a query too: neither reaches the log.
+    const route = request.url?.includes("/ping/") ? "/ping/..." : (request.url ?? "").split("?")[0];
+    context.logger?.write({ at: Date.now(), tag: "ERROR", message: `Cannot answer ${request.method} ${route}: ${(error as Error).message}` });
+    if (!response.headersSent) await writeResponse(response, errorResponse(500, "Cannot answer the request: Lifeguard failed; see its log")).catch(() => undefined);
+    else response.destroy();
+  }
+}
+
+/** The handler's answer, or a 503 once `timeoutMs` passes; gives up at once when the client is gone. */
+async function answerInTime(handler: Handler, request: Request, timeoutMs: number): Promise<Response> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const late = new Promise<Response>((resolve) => {
+    const give = () => resolve(errorResponse(503, `Cannot answer in time: Lifeguard took longer than ${timeoutMs} ms`));
+    timer = setTimeout(give, timeoutMs);
+    onAbort = give;
+    request.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([handler(request), late]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) request.signal.removeEventListener("abort", onAbort);
+  }
+}

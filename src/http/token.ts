@@ -1,0 +1,45 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/**
+ * Compares a presented token with the configured one in constant time. Both are hashed first
+ * (SHA-256), so the comparison always runs over 32 bytes: neither the content nor the length
+ * of the secret leaks through timing.
+ */
+export function tokensEqual(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+/** Where a request's token came from, for messages; the token itself is never repeated. */
+export type TokenSource = "header" | "query" | "path";
+
+export interface PresentedToken {
+  token: string;
+  source: TokenSource;
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/**
+ * The token a request presents: `Authorization: Bearer TOKEN`, else `?token=TOKEN` (for curl
+ * one-liners in crontabs). A header that is present wins even when it is wrong, so a request
+ * cannot carry two candidates. Null when the request presents none; an `Authorization` header
+ * of another scheme counts as none.
+ */
+export function readPresentedToken(request: Request, url: URL): PresentedToken | null {
+  const header = request.headers.get("authorization");
+  if (header !== null) {
+    const match = BEARER.exec(header);
+    return match ? { token: match[1] as string, source: "header" } : null;
+  }
+  const query = url.searchParams.get("token");
+  return query === null || query === "" ? null : { token: query, source: "query" };
+}
+
+/** Replaces every occurrence of `secret` in `text`, for messages and logs built from outside input. */
+export function redactSecret(text: string, secret: string | null): string {
+  return secret === null || secret === "" ? text : text.split(secret).join("[redacted]");
+}
