@@ -13,6 +13,7 @@ import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";
 import { DB_FILE_NAME, openStore, type Store } from "../store/index.js";
 import { createLogger } from "../log/create-logger.js";
+import { SYSTEMD_NOTIFY_VARIABLES } from "../daemon/sd-notify.js";
 
 /** Everything a command needs, built from one config: the composition root. */
 export interface App {
@@ -61,6 +62,7 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
       env: runner.env,
       user: runner.user ?? undefined,
       output: runner.output,
+      baseEnv: inheritedEnv(),
       // The service runs on when its output cannot be written; the watchdog log says why.
       onOutputError: (error) =>
         deps.logger.write({
@@ -69,6 +71,16 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
         }),
     }),
 };
+
+/**
+ * What a supervised service inherits: Lifeguard's environment without systemd's notify socket
+ * (a child pinging it could keep a hung Lifeguard looking alive) and without Lifeguard's token.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, "LIFEGUARD_TOKEN"]) delete env[name];
+  return env;
+}
 
 function buildService(config: ServiceConfig, deps: RunnerDeps): ServiceParts {
   const create = RUNNERS[config.runner.kind] as RunnerFactory<RunnerConfig["kind"]>;

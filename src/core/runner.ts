@@ -21,3 +21,26 @@ export interface Runner {
   /** Start; resolves once the runner reports the start done or failed. */
   start(timeoutMs: number, signal: AbortSignal): Promise<Outcome>;
 }
+
+/** How a supervised service's process ended, as its runner tells it at once. */
+export interface ServiceExit {
+  code: number | null;
+  signal: string | null;
+  uptimeMs: number;
+  /** Lifeguard asked for it (stop, kill, shutdown): not a crash. */
+  requested: boolean;
+  lastOutput?: string;
+}
+
+/**
+ * A runner that owns the service's process (supervisor mode): the daemon starts it, hears its
+ * exit at once, and must stop it when Lifeguard stops.
+ */
+export interface SupervisingRunner extends Runner {
+  onExit(listener: (exit: ServiceExit) => void): () => void;
+  shutdown(options: { stopTimeoutMs: number; killWaitMs: number }, signal?: AbortSignal): Promise<Outcome>;
+}
+
+export function isSupervising(runner: Runner): runner is SupervisingRunner {
+  return "onExit" in runner && "shutdown" in runner;
+}

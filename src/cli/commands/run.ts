@@ -5,6 +5,7 @@ import { buildApp, type App } from "../../compose/build-app.js";
 import { startScheduler } from "../../daemon/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
 import { statusLine } from "../../daemon/status-line.js";
+import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
 import { listenForSignals } from "../signal-queue.js";
@@ -41,6 +42,7 @@ async function superviseUntilAsked(
   if (app.store === null) throw new LifeguardError("The store could not be opened");
   const controller = new AbortController();
   let lastStatus = "";
+  await startSupervised(app.services, logger, clock.now);
   const scheduler = startScheduler(app.services, {
     store: app.store, clock, logger, signal: controller.signal,
     onRound: () => {
@@ -48,6 +50,7 @@ async function superviseUntilAsked(
       if (line !== lastStatus) notifier?.status((lastStatus = line));
     },
   });
+  const unsubscribe = wakeOnExit(app.services, scheduler, logger, clock.now);
   const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
   notifier?.ready();
   say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid})`);
@@ -59,6 +62,7 @@ async function superviseUntilAsked(
         notifier?.stopping();
         controller.abort();
         await scheduler.done;
+        await shutdownSupervised(app.services);
         say(logger, clock.now(), "Lifeguard stopped");
         return { kind: "stop" };
       }
@@ -67,10 +71,13 @@ async function superviseUntilAsked(
       notifier?.reloading();
       scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
       await scheduler.done;
+      // Supervised services restart under the new config (their command may have changed).
+      await shutdownSupervised(app.services);
       return { kind: "reload", config: reloaded };
     }
   } finally {
     clearInterval(pinger);
+    unsubscribe.forEach((stop) => stop());
   }
 }
 

@@ -1,0 +1,67 @@
+// Supervisor mode without systemd: `lifeguard run` owns the bot's process, restarts it when it
+// crashes (told at once by the exit, no polling), and leaves no process behind when it stops.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { logBotArgv, type BotPids } from "../src/testing/bots.js";
+import { readProcStat } from "../src/process/proc-stat.js";
+import { waitFor } from "../src/testing/wait-for.js";
+import { BIN, REPO } from "./support/lab.js";
+
+const WAIT = { timeoutMs: 20_000, intervalMs: 50 };
+
+test("a crashed supervised bot is restarted at once and nothing outlives Lifeguard's SIGTERM", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-supervise-"));
+  const log = join(dir, "bot.log");
+  const pidFile = join(dir, "bot.pid");
+  const watchdogLog = join(dir, "watchdog.log");
+  const config = join(dir, "lifeguard.yaml");
+  writeFileSync(config, stringify({
+    state: join(dir, "state"),
+    log: { file: watchdogLog },
+    services: {
+      bot: {
+        command: logBotArgv(log, { everyMs: 100, crashAfter: 15, child: true, pidFile }),
+        interval: "30s",
+        checks: [{ "log-fresh": { path: log, "max-age": "1m" } }],
+        "failure-threshold": 1,
+        restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", backoff: { initial: "1m", max: "1m" } },
+      },
+    },
+  }));
+  const lifeguard = spawn(process.execPath, [BIN, "run", "-c", config], { cwd: REPO, detached: true, stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => lifeguard.once("exit", (code) => resolve(code)));
+  const seen = new Map<number, number>(); // pid → start time, of every bot process and child
+  const remember = () => {
+    if (!existsSync(pidFile)) return;
+    const pids = JSON.parse(readFileSync(pidFile, "utf8")) as BotPids;
+    for (const pid of [pids.pid, pids.child]) {
+      const stat = pid === null ? null : readProcStat(pid);
+      if (pid !== null && stat !== null) seen.set(pid, stat.startTime);
+    }
+  };
+  t.after(() => {
+    if (lifeguard.exitCode === null && lifeguard.signalCode === null) process.kill(-(lifeguard.pid as number), "SIGKILL");
+    for (const [pid, startTime] of seen) if (readProcStat(pid)?.startTime === startTime) process.kill(pid, "SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const text = () => (existsSync(watchdogLog) ? readFileSync(watchdogLog, "utf8") : "");
+
+  assert.ok(await waitFor(() => (remember(), /Started "bot"/.test(text())), WAIT), text());
+  assert.ok(await waitFor(() => (remember(), /\[FAIL\] "bot" exited with code 1 after/.test(text())), WAIT), text());
+  assert.ok(await waitFor(() => (remember(), /\[RESTART\] "bot" restarted \(reason: running\)/.test(text())), WAIT), text());
+  assert.ok(await waitFor(() => (remember(), seen.size >= 4), WAIT), "the first bot, its child, and the restarted bot and child were seen");
+
+  process.kill(lifeguard.pid as number, "SIGTERM");
+  assert.equal(await exited, 0);
+  assert.match(text(), /Lifeguard stopped/);
+  const alive = [...seen].filter(([pid, startTime]) => {
+    const stat = readProcStat(pid);
+    return stat !== null && stat.startTime === startTime && stat.state !== "Z";
+  });
+  assert.deepEqual(alive, []);
+});
