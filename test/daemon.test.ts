@@ -57,6 +57,20 @@ TimeoutStopSec=30s
     assert.match(logText(), /Lifeguard started: watching "bot"/);
   });
 
+  test("serves /healthz, /api/status and /metrics on loopback, and refuses pings without the token", async () => {
+    const get = async (path: string) => {
+      const script = `const r = await fetch("http://127.0.0.1:9473${path}"); console.log(JSON.stringify({ status: r.status, body: await r.text() }));`;
+      const result = await sandbox.exec([process.execPath, "--input-type=module", "-e", script]);
+      assert.ok(result.ok, result.stderr);
+      return JSON.parse(result.stdout) as { status: number; body: string };
+    };
+    assert.equal((await get("/healthz")).status, 200);
+    const status = JSON.parse((await get("/api/status")).body) as { services: Array<{ service: string; target: string }> };
+    assert.deepEqual(status.services.map((s) => [s.service, s.target]), [["bot", "watched.service"]]);
+    assert.match((await get("/metrics")).body, /^lifeguard_service_up\{service="bot"\} 1$/m);
+    assert.equal((await get("/ping/bot")).status, 403);
+  });
+
   test("restarts a frozen bot within seconds of its log going stale", async () => {
     const frozen = Number(await show(bot.unit, "MainPID"));
     await signalInside(sandbox, frozen, "STOP");

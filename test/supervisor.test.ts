@@ -23,6 +23,7 @@ test("a crashed supervised bot is restarted at once and nothing outlives Lifegua
   writeFileSync(config, stringify({
     state: join(dir, "state"),
     log: { file: watchdogLog },
+    http: { listen: "127.0.0.1:0" },
     services: {
       bot: {
         command: logBotArgv(log, { everyMs: 100, crashAfter: 15, child: true, pidFile }),
@@ -55,6 +56,16 @@ test("a crashed supervised bot is restarted at once and nothing outlives Lifegua
   assert.ok(await waitFor(() => (remember(), /\[FAIL\] "bot" exited with code 1 after/.test(text())), WAIT), text());
   assert.ok(await waitFor(() => (remember(), /\[RESTART\] "bot" restarted \(reason: running\)/.test(text())), WAIT), text());
   assert.ok(await waitFor(() => (remember(), seen.size >= 4), WAIT), "the first bot, its child, and the restarted bot and child were seen");
+
+  // Its HTTP surface, on the loopback port the system picked.
+  const url = /status at (http:\/\/127\.0\.0\.1:\d+)\/api\/status/.exec(text())?.[1];
+  assert.ok(url !== undefined, text());
+  assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  const status = (await (await fetch(`${url}/api/status`)).json()) as { services: Array<{ service: string; restartsInWindow: number }> };
+  assert.equal(status.services[0]?.service, "bot");
+  assert.ok((status.services[0]?.restartsInWindow ?? 0) >= 1);
+  assert.match(await (await fetch(`${url}/metrics`)).text(), /^lifeguard_restarts_total\{service="bot"\} [1-9]/m);
+  assert.equal((await fetch(`${url}/ping/bot`)).status, 403, "no token configured: pings are refused");
 
   process.kill(lifeguard.pid as number, "SIGTERM");
   assert.equal(await exited, 0);

@@ -6,6 +6,7 @@ import { startScheduler } from "../../daemon/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
 import { statusLine } from "../../daemon/status-line.js";
 import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
+import { startDaemonHttp, type DaemonHttp } from "../../daemon/http-surface.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
 import { listenForSignals } from "../signal-queue.js";
@@ -42,18 +43,21 @@ async function superviseUntilAsked(
   if (app.store === null) throw new LifeguardError("The store could not be opened");
   const controller = new AbortController();
   let lastStatus = "";
+  let http: DaemonHttp | null = null;
   await startSupervised(app.services, logger, clock.now);
   const scheduler = startScheduler(app.services, {
     store: app.store, clock, logger, signal: controller.signal,
-    onRound: () => {
+    onRound: (report) => {
+      http?.countEvents(report.service, report.events);
       const line = statusLine(scheduler.loops);
       if (line !== lastStatus) notifier?.status((lastStatus = line));
     },
   });
   const unsubscribe = wakeOnExit(app.services, scheduler, logger, clock.now);
+  http = await startDaemonHttp(app.config, { store: app.store, scheduler, logger, now: clock.now, signal: controller.signal });
   const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
   notifier?.ready();
-  say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid})`);
+  say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid}); status at ${http.server.url}/api/status`);
   try {
     for (;;) {
       const request = await next();
@@ -76,6 +80,7 @@ async function superviseUntilAsked(
       return { kind: "reload", config: reloaded };
     }
   } finally {
+    await http.server.close();
     clearInterval(pinger);
     unsubscribe.forEach((stop) => stop());
   }

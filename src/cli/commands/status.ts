@@ -3,7 +3,7 @@ import { buildApp } from "../../compose/build-app.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
-import { collectStatus, type ServiceStatus } from "../service-status.js";
+import { collectStatus, type ServiceStatus } from "../../compose/service-status.js";
 
 /** `lifeguard status`: each service, its state, last check and restarts in the current window. */
 export async function runStatus(options: { config?: string; json?: boolean }, io: CliIo): Promise<number> {
