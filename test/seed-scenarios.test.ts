@@ -116,7 +116,7 @@ describe("the seed's tests against real systemd", { skip: support.ok ? false : s
       assert.equal((await lifeguard(sandbox, ["check", "-c", config])).exitCode, 1);
       assert.ok(sandbox.procStat(decoy.pid) !== null, "the decoy outside the unit survived every restart");
     } finally {
-      decoy.stop();
+      await decoy.stop();
     }
   });
 

@@ -1,24 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatConfigIssue } from "../core/errors.js";
-import type { LifeguardConfig, ServiceConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
+import { configValidators } from "../testing/validate-helpers.js";
 
 // A service is a systemd unit (`systemd`) or a command Lifeguard supervises itself (`command`).
 
 const options = { source: "lifeguard.yaml", baseDir: "/srv/app", env: {} };
 
-function valid(text: string, env: Record<string, string> = {}): LifeguardConfig {
-  const result = validateConfig(text, { ...options, env });
-  if (!result.ok) assert.fail(result.issues.map(formatConfigIssue).join("\n"));
-  return result.config;
-}
-
-function onlyService(text: string, env: Record<string, string> = {}): ServiceConfig {
-  const services = valid(text, env).services;
-  assert.equal(services.length, 1);
-  return services[0] as ServiceConfig;
-}
+const { valid, onlyService } = configValidators(options);
 
 function issuesOf(text: string): string[] {
   const result = validateConfig(text, options);

@@ -1,23 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatConfigIssue } from "../core/errors.js";
-import type { LifeguardConfig, ServiceConfig } from "./types.js";
+import type { ServiceConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
+import { configValidators } from "../testing/validate-helpers.js";
 
 const options = { source: "/etc/lifeguard/lifeguard.yaml", baseDir: "/etc/lifeguard", env: {} };
 
-/** Validates text that must be valid, failing with the formatted issues otherwise. */
-function valid(text: string, env: Record<string, string> = {}): LifeguardConfig {
-  const result = validateConfig(text, { ...options, env });
-  if (!result.ok) assert.fail(result.issues.map(formatConfigIssue).join("\n"));
-  return result.config;
-}
-
-function onlyService(text: string, env: Record<string, string> = {}): ServiceConfig {
-  const services = valid(text, env).services;
-  assert.equal(services.length, 1);
-  return services[0] as ServiceConfig;
-}
+const { valid, onlyService } = configValidators(options);
 
 const FULL_EXAMPLE = `
 state: /var/lib/lifeguard

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { ProcessRunner, type ProcessRunnerOptions } from "../runners/process.js"
 import type { LabDecoy, LabProcess, LabProcesses, LabService, RunnerLab } from "../runners/runner.contract.js";
 import { logBotArgv, type BotPids } from "./bots.js";
 import { waitFor } from "./wait-for.js";
+import { spawnDecoy } from "./decoy.js";
 
 const WAIT_MS = 20_000;
 /** Bounds of the lab's own cleanup: SIGTERM, then SIGKILL after this long. */
@@ -122,14 +122,7 @@ function processOf(pid: number): LabProcess | null {
 
 /** The bot's exact command line, outside every runner, in a process group of its own. */
 async function startDecoy(argv: string[], pidFile: string): Promise<LabDecoy> {
-  const [program, ...args] = argv;
-  const child = spawn(program as string, args, { detached: true, stdio: "ignore", env: { ...process.env, LOG_BOT_PID_FILE: pidFile } });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(-child.pid, "SIGKILL");
-    await exited;
-  };
+  const { stop } = spawnDecoy(argv, pidFile);
   try {
     const { bot } = await readPids(pidFile);
     return { process: bot, stop };

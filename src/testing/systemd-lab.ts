@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SystemdRunner } from "../runners/systemd.js";
@@ -6,6 +5,7 @@ import type { LabDecoy, LabProcess, LabProcesses, LabService, RunnerLab } from "
 import { logBotArgv, type BotPids } from "./bots.js";
 import type { Sandbox } from "./systemd-sandbox.js";
 import { waitFor } from "./wait-for.js";
+import { spawnDecoy } from "./decoy.js";
 
 /** The bound on systemctl calls of the lab's runners; the hang test waits this long. */
 export const LAB_COMMAND_TIMEOUT_MS = 3000;
@@ -89,15 +89,7 @@ async function startDecoy(
   readPids: (pidFile: string) => (previous?: LabProcesses) => Promise<LabProcesses>,
   processOf: (pid: number) => LabProcess | null,
 ): Promise<LabDecoy> {
-  const [program, ...args] = [...sandbox.nsenterArgs, ...argv];
-  const child = spawn(program as string, args, { detached: true, stdio: "ignore", env: { ...process.env, LOG_BOT_PID_FILE: pidFile } });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  // nsenter and the decoy it forked share our new process group: one kill ends both.
-  const stop = async (): Promise<void> => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(-child.pid, "SIGKILL");
-    await exited;
-  };
+  const { stop } = spawnDecoy([...sandbox.nsenterArgs, ...argv], pidFile);
   try {
     const { bot } = await readPids(pidFile)();
     if (processOf(bot.pid) === null) throw new Error("The decoy died at once");

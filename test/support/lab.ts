@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
@@ -6,6 +5,7 @@ import { LOG_BOT, logBotArgv, readBotPids, type LogBotOptions } from "../../src/
 import { botUnit } from "../../src/testing/systemd-lab.js";
 import type { Sandbox } from "../../src/testing/systemd-sandbox.js";
 import type { CommandResult } from "../../src/process/run-command.js";
+import { spawnDecoy } from "../../src/testing/decoy.js";
 
 /** The built CLI, as cron runs it. */
 export const BIN = resolve(import.meta.dirname, "../../bin/lifeguard.js");
@@ -68,17 +68,13 @@ export async function signalInside(sandbox: Sandbox, pid: number, signal: string
  * Starts `argv` inside the sandbox but outside every unit: the process a pattern kill
  * (`pkill -f "python.*main.py"`) would also hit. Resolves once it runs; `stop()` ends it by PID.
  */
-export async function startDecoy(sandbox: Sandbox, argv: string[], pidFile: string): Promise<{ pid: number; stop(): void }> {
-  const [program, ...args] = [...sandbox.nsenterArgs, ...argv];
-  const child = spawn(program as string, args, { detached: true, stdio: "ignore", env: { ...process.env, LOG_BOT_PID_FILE: pidFile } });
-  const stop = () => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
-  };
+export async function startDecoy(sandbox: Sandbox, argv: string[], pidFile: string): Promise<{ pid: number; stop(): Promise<void> }> {
+  const decoy = spawnDecoy([...sandbox.nsenterArgs, ...argv], pidFile);
   try {
     const { pid } = await readBotPids(pidFile);
-    return { pid, stop };
+    return { pid, stop: decoy.stop };
   } catch (error) {
-    stop();
+    await decoy.stop();
     throw error;
   }
 }
