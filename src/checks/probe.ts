@@ -9,6 +9,8 @@ export interface Finding {
   cause?: string;
   /** Set when the probe's own I/O timed out (e.g. the runner's systemctl call). */
   timedOut?: boolean;
+  /** The failure needs no confirmation over rounds (Observation.conclusive). */
+  conclusive?: boolean;
 }
 
 /** One look at the world; the shared wrapper bounds it in time and catches what it throws. */

@@ -35,6 +35,7 @@ test("running check fails with the state quoted when the unit is not active", as
   const observation = await observe(reply("failed", false));
   assert.equal(observation.ok, false);
   assert.equal(observation.summary, 'Service "gemini-trader" is not active: "failed"');
+  assert.equal(observation.conclusive, true, "a service that is not running needs no confirming round");
   assert.equal(observation.timedOut, false);
   assert.equal(observation.cause, undefined);
 });

@@ -6,6 +6,8 @@ import type { Finding, ProbeFactory } from "./probe.js";
 const ACTIVE_STATES = new Set(["active", "reloading"]);
 /** The state a runner reports when it could not ask (RunnerStatus). */
 const UNKNOWN_STATE = "unknown";
+/** States in which the service is certainly not running: a crash, not a flaky probe. */
+const DEAD_STATES = new Set(["inactive", "failed"]);
 
 /**
  * `running`: the service is active as its runner sees it. The runner bounds its own call
@@ -23,7 +25,8 @@ function describeStatus(service: string, target: string, status: RunnerStatus): 
     return { ok: false, summary: status.summary, evidence, timedOut, cause: joinCause(status) };
   }
   if (!ACTIVE_STATES.has(status.state)) {
-    return { ok: false, summary: `Service "${service}" is not active: "${status.state}"`, evidence, timedOut, ...(status.cause === undefined ? {} : { cause: status.cause }) };
+    const conclusive = DEAD_STATES.has(status.state);
+    return { ok: false, summary: `Service "${service}" is not active: "${status.state}"`, evidence, timedOut, conclusive, ...(status.cause === undefined ? {} : { cause: status.cause }) };
   }
   if (!status.ok) {
     return { ok: false, summary: `Service "${service}" is "${status.state}" but unhealthy: ${status.summary}`, evidence, timedOut, cause: joinCause(status) };

@@ -211,3 +211,21 @@ test("decide errs toward doing less when the wall clock stepped back", () => {
   const gaveUp = state({ health: { kind: "gave-up", since: T + H, reason: "limit" } });
   assert.equal(decide(gaveUp, FAILING, T, { ...POLICY, rearmAfterMs: M }, "trader").state.health.kind, "gave-up");
 });
+
+const DEAD: Observation = { ...observe("running", false, 'Service "trader" is not active: "failed"'), conclusive: true };
+
+test("decide restarts a service that is not running in its first failing round, whatever the threshold", () => {
+  const decision = decide(initialState(), [DEAD, STALE], T, POLICY, "trader");
+  assert.equal(decision.verdict.status, "restart");
+  assert.equal(decision.actions.filter((action) => action.type === "restart").length, 1);
+});
+
+test("decide counts a conclusive failure within the startup grace, but not the stale log beside it", () => {
+  const restarted = { ...initialState(), lastStartAt: T - 10 * S };
+  const inGrace = decide(restarted, [RUNNING, STALE], T, POLICY, "trader");
+  assert.equal(inGrace.verdict.status, "grace");
+  const crashed = decide(restarted, [DEAD, STALE], T, POLICY, "trader");
+  assert.equal(crashed.verdict.status, "restart");
+  const restart = crashed.actions.find((action) => action.type === "restart");
+  assert.deepEqual(restart?.type === "restart" ? restart.evidence.map((o) => o.check) : [], ["running"]);
+});

@@ -38,8 +38,10 @@ export function decide(state: ServiceState, observations: Observation[], now: nu
     before.push(...rearmed.actions);
   }
   if (failing.length === 0) return finish(before, passRound(current, observations.length, now, policy, service), alertOnly);
-  if (isInGrace(current, now, policy)) return finish(before, graceRound(current, failing, now, policy), alertOnly);
-  return finish(before, failRound(current, failing, now, policy, service), alertOnly);
+  // The grace spares a fresh start its old stale log, not a service that is not running at all.
+  const certain = failing.filter((observation) => observation.conclusive === true);
+  if (isInGrace(current, now, policy) && certain.length === 0) return finish(before, graceRound(current, failing, now, policy), alertOnly);
+  return finish(before, failRound(current, isInGrace(current, now, policy) ? certain : failing, now, policy, service), alertOnly);
 }
 
 /** Every counted check passed: healthy again, closing an open incident; a long enough run resets the backoff. */

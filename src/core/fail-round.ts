@@ -28,7 +28,7 @@ interface FailingRound {
 
 /**
  * A round with counted failures outside the startup grace, from `healthy` or `failing`.
- * Below the threshold it only counts; at the threshold, in this order: the restart limit
+ * Below the threshold it only counts (unless a failure is conclusive: the service is not running); at the threshold, in this order: the restart limit
  * (give up), the backoff (wait), else restart.
  */
 export function failRound(state: ServiceState, failing: readonly Observation[], now: number, policy: PolicySettings, service: string): Decision {
@@ -38,7 +38,9 @@ export function failRound(state: ServiceState, failing: readonly Observation[], 
     ? [eventAction("failing", now, failingMessage(service, failing), { rounds: health.rounds, threshold: policy.failureThreshold, checks: failing.map((o) => o.check) })]
     : [];
   const counting = `${describeRounds(health.rounds, policy.failureThreshold)}: ${health.reason}`;
-  if (health.rounds < policy.failureThreshold) {
+  // A service that is not running at all is no flaky probe: it is answered in this round.
+  const certain = failing.some((observation) => observation.conclusive === true);
+  if (health.rounds < policy.failureThreshold && !certain) {
     return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "failing", why: counting } };
   }
   // The problem is confirmed: an incident opens, dated from its first failing round.

@@ -20,4 +20,9 @@ export interface Observation extends Outcome {
   at: number;
   /** A failing alert-only check is reported but never causes a restart. */
   alertOnly: boolean;
+  /**
+   * Certain on one sight, so not confirmed over `failure-threshold` rounds: the service is not
+   * running at all (its unit is inactive or failed, its process exited). A crash is answered at once.
+   */
+  conclusive?: boolean;
 }
