@@ -1,4 +1,6 @@
 import type { Logger } from "../core/logger.js";
+import { markStarted } from "../core/mark-started.js";
+import type { ServiceStore } from "../core/store.js";
 import { isSupervising, type ServiceExit, type SupervisingRunner } from "../core/runner.js";
 import { formatDuration } from "../core/duration.js";
 import type { ServiceParts } from "../engine/check-service.js";
@@ -8,11 +10,14 @@ import type { Scheduler } from "./scheduler.js";
  * Supervisor mode in the daemon: starts every service whose runner owns its process, runs a
  * round at once when one exits (no polling delay), and stops them all when Lifeguard stops.
  */
-export async function startSupervised(services: ServiceParts[], logger: Logger, now: () => number): Promise<SupervisingRunner[]> {
+export async function startSupervised(services: ServiceParts[], deps: { store: ServiceStore; logger: Logger; now: () => number }): Promise<SupervisingRunner[]> {
+  const { logger, now, store } = deps;
   const supervised = services.filter((parts) => isSupervising(parts.runner));
   for (const parts of supervised) {
     const outcome = await parts.runner.start(parts.config.restart.verifyTimeoutMs, new AbortController().signal);
-    logger.write({ at: now(), tag: outcome.ok ? "INFO" : "ERROR", service: parts.config.name, message: outcome.ok ? `Started "${parts.config.name}": ${outcome.summary}` : outcome.summary });
+    // Its startup grace runs from now: the first round must not judge a log not yet written.
+    if (outcome.ok) store.commitRound(parts.config.name, { state: markStarted(store.loadState(parts.config.name), now()), events: [], checkedAt: now() });
+    logger.write({ at: now(), tag: outcome.ok ? "INFO" : "ERROR", service: parts.config.name, message: outcome.summary });
   }
   return supervised.map((parts) => parts.runner as SupervisingRunner);
 }

@@ -44,7 +44,7 @@ async function superviseUntilAsked(
   const controller = new AbortController();
   let lastStatus = "";
   let http: DaemonHttp | null = null;
-  await startSupervised(app.services, logger, clock.now);
+  await startSupervised(app.services, { store: app.store, logger, now: clock.now });
   const scheduler = startScheduler(app.services, {
     store: app.store, clock, logger, signal: controller.signal,
     onRound: (report) => {
