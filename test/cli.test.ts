@@ -12,16 +12,18 @@ function workspace(t: { after(fn: () => void): void }) {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, "lifeguard.yaml");
   const write = (text: string) => writeFileSync(config, text);
-  write(`state: ${join(dir, "state")}
-services:
+  /** The workspace's one-service config, with extra top-level lines such as a `log:` section. */
+  const standard = (extra = "") => `state: ${join(dir, "state")}
+${extra}services:
   trader:
     systemd: gemini-trader
     checks:
       - log-fresh: { path: ${join(dir, "bot.log")}, max-age: 5m }
-`);
+`;
+  write(standard());
   const run = (args: string[], env: Record<string, string> = {}) =>
     runCommand([process.execPath, BIN, ...args], { timeoutMs: 30_000, cwd: dir, env: { ...process.env, ...env } });
-  return { dir, config, write, run };
+  return { dir, config, write, standard, run };
 }
 
 test("validate accepts a good file and names its services", async (t) => {
@@ -101,16 +103,9 @@ test("status, history and check --dry-run read without creating the store", asyn
 });
 
 test("check writes the JSON log to a file when configured", async (t) => {
-  const { run, config, dir, write } = workspace(t);
+  const { run, config, dir, write, standard } = workspace(t);
   writeFileSync(join(dir, "bot.log"), "VIX 1\n");
-  write(`state: ${join(dir, "state")}
-log: { file: ${join(dir, "watchdog.log")}, format: json }
-services:
-  trader:
-    systemd: gemini-trader
-    checks:
-      - log-fresh: { path: ${join(dir, "bot.log")}, max-age: 5m }
-`);
+  write(standard(`log: { file: ${join(dir, "watchdog.log")}, format: json }\n`));
   const result = await run(["check", "-c", config]);
   assert.equal(result.stdout, "");
   const lines = readFileSync(join(dir, "watchdog.log"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { tag: string; message: string; service?: string });

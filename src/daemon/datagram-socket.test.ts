@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { startNotifyReceiver, type NotifyReceiver } from "../testing/notify-receiver.js";
 import { findAddon, loadSendDatagram, sendDatagram } from "./datagram-socket.js";
 
@@ -79,13 +78,11 @@ test("sendDatagram reports a missing socket, a socket nobody reads from and a st
 test("sendDatagram never blocks: a full queue (a hung reader) is EAGAIN at once", { skip: linux }, async (t) => {
   const path = join(tempDir(t), "notify.sock");
   await receiver(t, path, { hold: true });
-  const started = performance.now();
+  // A blocking send would hang here on the full queue; returning EAGAIN is the proof it never blocks.
   const results = Array.from({ length: 200 }, () => sendDatagram(path, bytes("WATCHDOG=1")));
-  const elapsedMs = performance.now() - started;
   const accepted = results.filter((r) => r === null).length;
   assert.ok(accepted >= 1 && accepted < 200, `${accepted} of 200 accepted`);
   assert.deepEqual(results.at(-1), { code: "EAGAIN", reason: "the socket's queue is full: its reader is not reading" });
-  assert.ok(elapsedMs < 1000, `200 sends took ${elapsedMs}ms`);
 });
 
 test("sendDatagram refuses addresses that are not an AF_UNIX path or abstract name", { skip: linux }, () => {

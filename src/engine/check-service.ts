@@ -103,7 +103,8 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
     if (decision.verdict.status === "healthy") {
       if (logPassing) log(deps, parts, "OK", "All health checks passed");
     }
-    else if (events.length === 0) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
+    // The daemon rounds every few seconds: a grace that passes round after round is not news.
+    else if (events.length === 0 && (logPassing || decision.verdict.status !== "grace")) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
     return report(parts, observations, decision.verdict, decision.actions, null, events, decision.state.health.kind);
   }
 

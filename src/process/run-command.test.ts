@@ -56,7 +56,6 @@ test("runCommand terminates a command that outlives its timeout with SIGTERM", a
   assert.equal(result.timedOut, true);
   assert.equal(result.signal, "SIGTERM");
   assert.equal(result.summary, `Command "sleep 30" did not finish within 200ms`);
-  assert.ok(result.durationMs < 10_000, "resolved within a generous bound");
 });
 
 test("runCommand escalates to SIGKILL when the command ignores SIGTERM", async () => {

@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isProcessAlive, readProcStat } from "../process/proc-stat.js";
 import { ProcessRunner, type ProcessRunnerOptions } from "../runners/process.js";
 import type { LabDecoy, LabProcess, LabProcesses, LabService, RunnerLab } from "../runners/runner.contract.js";
-import { logBotArgv, type BotPids } from "./bots.js";
+import { logBotArgv } from "./bots.js";
 import { waitFor } from "./wait-for.js";
 import { spawnDecoy } from "./decoy.js";
+import { readLabProcesses } from "./lab-processes.js";
 
 const WAIT_MS = 20_000;
 /** Bounds of the lab's own cleanup: SIGTERM, then SIGKILL after this long. */
@@ -97,22 +98,11 @@ export function processLab(): ProcessLab {
 async function readPids(pidFile: string, previous?: LabProcesses): Promise<LabProcesses> {
   let found: LabProcesses | null = null;
   const fresh = await waitFor(() => {
-    found = readProcesses(pidFile);
+    found = readLabProcesses(pidFile, processOf);
     return found !== null && (previous === undefined || found.bot.pid !== previous.bot.pid || found.bot.startTime !== previous.bot.startTime);
   }, { timeoutMs: WAIT_MS });
   if (!fresh || found === null) throw new Error(`No ${previous === undefined ? "" : "new "}bot wrote "${pidFile}"`);
   return found;
-}
-
-function readProcesses(pidFile: string): LabProcesses | null {
-  let pids: BotPids;
-  try {
-    pids = JSON.parse(readFileSync(pidFile, "utf8")) as BotPids;
-  } catch {
-    return null;
-  }
-  const bot = processOf(pids.pid);
-  return bot === null ? null : { bot, child: pids.child === null ? null : processOf(pids.child) };
 }
 
 function processOf(pid: number): LabProcess | null {

@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SystemdRunner } from "../runners/systemd.js";
 import type { LabDecoy, LabProcess, LabProcesses, LabService, RunnerLab } from "../runners/runner.contract.js";
-import { logBotArgv, type BotPids } from "./bots.js";
+import { logBotArgv } from "./bots.js";
 import type { Sandbox } from "./systemd-sandbox.js";
 import { waitFor } from "./wait-for.js";
 import { spawnDecoy } from "./decoy.js";
+import { readLabProcesses } from "./lab-processes.js";
 
 /** The bound on systemctl calls of the lab's runners; the hang test waits this long. */
 export const LAB_COMMAND_TIMEOUT_MS = 3000;
@@ -38,7 +38,7 @@ export function systemdLab(sandbox: Sandbox): RunnerLab {
   const readPids = (pidFile: string) => async (previous?: LabProcesses): Promise<LabProcesses> => {
     let found: LabProcesses | null = null;
     const fresh = await waitFor(() => {
-      found = readProcesses(pidFile, processOf);
+      found = readLabProcesses(pidFile, processOf);
       return found !== null && (previous === undefined || found.bot.pid !== previous.bot.pid || found.bot.startTime !== previous.bot.startTime);
     }, { timeoutMs: WAIT_MS });
     if (!fresh || found === null) throw new Error(`No ${previous === undefined ? "" : "new "}bot wrote "${pidFile}"`);
@@ -100,14 +100,3 @@ async function startDecoy(
   }
 }
 
-function readProcesses(pidFile: string, processOf: (pid: number) => LabProcess | null): LabProcesses | null {
-  let pids: BotPids;
-  try {
-    pids = JSON.parse(readFileSync(pidFile, "utf8")) as BotPids;
-  } catch {
-    return null;
-  }
-  const bot = processOf(pids.pid);
-  const child = pids.child === null ? null : processOf(pids.child);
-  return bot === null ? null : { bot, child };
-}
