@@ -11,15 +11,18 @@ import type { Finding, Probe } from "./probe.js";
  * observation with `timedOut: true`, and its own signal is aborted so it can let go.
  */
 export function createBoundedCheck(config: CheckCommon, clock: Clock, probe: Probe): Check {
+  let dueAt: number | null = null;
   return {
     id: config.id,
     alertOnly: config.alertOnly,
     run: async (signal: AbortSignal): Promise<Observation> => {
       const at = clock.now();
       const started = clock.monotonic();
-      const { timedOut = false, ...finding } = await settle(config, clock, probe, signal);
+      const { timedOut = false, dueAt: findingDueAt, ...finding } = await settle(config, clock, probe, signal);
+      dueAt = finding.ok ? (findingDueAt ?? null) : null;
       return { ...finding, timedOut, check: config.id, at, alertOnly: config.alertOnly, durationMs: clock.monotonic() - started };
     },
+    dueAt: () => dueAt,
   };
 }
 

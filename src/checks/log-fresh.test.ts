@@ -20,8 +20,9 @@ async function observe(path: string, options: { mtimeAgoMs?: number } = {}) {
     await utimes(path, mtime, mtime);
   }
   const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 300_000 };
-  const observation = await createCheck(config, { clock, runner: unusedRunner, serviceName: "gemini-trader" }).run(new AbortController().signal);
-  return { observation, clock };
+  const check = createCheck(config, { clock, runner: unusedRunner, serviceName: "gemini-trader" });
+  const observation = await check.run(new AbortController().signal);
+  return { observation, clock, check };
 }
 
 async function writeLog(name: string, content: string): Promise<string> {
@@ -32,8 +33,9 @@ async function writeLog(name: string, content: string): Promise<string> {
 
 test("log-fresh passes for a log written within max-age", async () => {
   const path = await writeLog("fresh.log", "hello\n");
-  const { observation, clock } = await observe(path, { mtimeAgoMs: 45_000 });
+  const { observation, clock, check } = await observe(path, { mtimeAgoMs: 45_000 });
   assert.equal(observation.ok, true);
+  assert.equal(check.dueAt(), clock.now() - 45_000 + 300_000 + 1, "stale 1 ms past max-age after the write");
   assert.equal(observation.summary, "Log file is fresh (45s old)");
   assert.deepEqual(observation.evidence, {
     path, ageMs: 45_000, mtime: new Date(clock.now() - 45_000).toISOString(), size: 6, maxAgeMs: 300_000,
@@ -44,8 +46,9 @@ test("log-fresh passes for a log written within max-age", async () => {
 
 test("log-fresh fails for a log older than max-age", async () => {
   const path = await writeLog("stale.log", "hello\n");
-  const { observation } = await observe(path, { mtimeAgoMs: 372_000 });
+  const { observation, check } = await observe(path, { mtimeAgoMs: 372_000 });
   assert.equal(observation.ok, false);
+  assert.equal(check.dueAt(), null, "a failing check has no deadline to wait for");
   assert.equal(observation.summary, "Log file is stale: last written 6m12s ago (max-age 5m)");
   assert.equal(observation.evidence.ageMs, 372_000);
 });

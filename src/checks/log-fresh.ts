@@ -32,7 +32,9 @@ function describeAge(config: LogFreshCheckConfig, stats: Stats, now: number): Fi
     maxAgeMs: config.maxAgeMs,
     ...(rawAgeMs < 0 ? { futureMtimeMs: -rawAgeMs } : {}),
   };
-  if (ageMs <= config.maxAgeMs) return { ok: true, summary: `Log file is fresh (${formatDuration(ageMs)} old)`, evidence };
+  // Stale from the first millisecond past max-age after the last write: the daemon looks then.
+  const dueAt = stats.mtimeMs + config.maxAgeMs + 1;
+  if (ageMs <= config.maxAgeMs) return { ok: true, summary: `Log file is fresh (${formatDuration(ageMs)} old)`, evidence, dueAt };
   return {
     ok: false,
     summary: `Log file is stale: last written ${formatDuration(ageMs)} ago (max-age ${formatDuration(config.maxAgeMs)})`,

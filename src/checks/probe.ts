@@ -11,6 +11,8 @@ export interface Finding {
   timedOut?: boolean;
   /** The failure needs no confirmation over rounds (Observation.conclusive). */
   conclusive?: boolean;
+  /** A passing finding that turns failing by itself at this wall time (`Check.dueAt`). */
+  dueAt?: number;
 }
 
 /** One look at the world; the shared wrapper bounds it in time and catches what it throws. */

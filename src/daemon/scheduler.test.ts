@@ -31,9 +31,10 @@ function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typ
   return { clock, scheduler, controller, logger };
 }
 
-const passing = (clock: { now(): number }, counter: { runs: number }): Check => ({
+const passing = (clock: { now(): number }, counter: { runs: number }, dueAt: () => number | null = () => null): Check => ({
   id: "probe",
   alertOnly: false,
+  dueAt,
   run: async (): Promise<Observation> => {
     counter.runs += 1;
     return { check: "probe", ok: true, summary: "fine", evidence: {}, durationMs: 0, timedOut: false, at: clock.now(), alertOnly: false };
@@ -59,6 +60,28 @@ test("the scheduler runs a round at start and then every interval on the monoton
   assert.equal(scheduler.loops[0]?.rounds, 3);
 });
 
+test("a passing check's deadline runs the next round before the interval is up", async (t) => {
+  const counter = { runs: 0 };
+  let due: number | null = null;
+  const { clock } = setup(t, (c) => {
+    due = c.now() + 1_500;
+    return passing(c, counter, () => due);
+  });
+  await settle();
+  assert.equal(counter.runs, 1);
+  await clock.advance(1_499);
+  assert.equal(counter.runs, 1);
+  due = null; // the next round finds nothing due: back to the interval
+  await clock.advance(1);
+  await settle();
+  assert.equal(counter.runs, 2, "the round ran at the deadline");
+  await clock.advance(4_999);
+  assert.equal(counter.runs, 2);
+  await clock.advance(1);
+  await settle();
+  assert.equal(counter.runs, 3, "then again a whole interval later");
+});
+
 test("wake() runs the next round at once", async (t) => {
   const counter = { runs: 0 };
   const { scheduler } = setup(t, (c) => passing(c, counter));
@@ -80,7 +103,7 @@ test("stop() ends each loop after its round and abort ends it at once", async (t
 });
 
 test("a loop stuck in a round stops vouching for progress", async (t) => {
-  const { clock, scheduler } = setup(t, () => ({ id: "hung", alertOnly: false, run: () => new Promise<Observation>(() => undefined) }));
+  const { clock, scheduler } = setup(t, () => ({ id: "hung", alertOnly: false, dueAt: () => null, run: () => new Promise<Observation>(() => undefined) }));
   await settle();
   assert.equal(scheduler.isProgressing(), true);
   await clock.advance(10 * 60_000);

@@ -69,7 +69,7 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
       await runRound(parts, deps, loop);
       loop.lastProgressAt = deps.clock.monotonic();
       // Woken during the round: the next round runs at once; else it waits for its due time.
-      const wait = started + parts.config.intervalMs - deps.clock.monotonic();
+      const wait = Math.min(started + parts.config.intervalMs - deps.clock.monotonic(), untilDue(parts, deps.clock.now()));
       if (!waker.signal.aborted && wait > 0 && !isStopping()) await sleepQuietly(deps, wait, waker.signal);
       if (waker.signal.aborted) waker = new AbortController();
     }
@@ -77,6 +77,15 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
   // Interval plus the longest a round may take (a restart under the lock), plus slack.
   const budgetMs = parts.config.intervalMs + lockWaitMs(parts.config) + STUCK_SLACK_MS;
   return { loop, done: run(), budgetMs };
+}
+
+/**
+ * How long until a passing check's verdict runs out (a log's mtime plus max-age): the loop
+ * looks then instead of at the end of its interval, so a freeze is caught as it happens.
+ */
+function untilDue(parts: ServiceParts, now: number): number {
+  const due = parts.checks.map((check) => check.dueAt()).filter((at) => at !== null);
+  return due.length === 0 ? Number.POSITIVE_INFINITY : Math.max(0, Math.min(...due) - now);
 }
 
 async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceLoop): Promise<void> {
