@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { LogActivityCheckConfig } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createCheck } from "./registry.js";
+import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { unusedRunner } from "../testing/unused-runner.js";
 
 let dir = "";
@@ -26,7 +27,7 @@ async function observe(path: string, options: Partial<LogActivityCheckConfig> = 
     kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false,
     path, lines: 100, match: "VIX|Position|Update", min: 1, forbid: null, ignoreCase: false, ...options,
   };
-  return createCheck(config, { clock: createFakeClock(), runner: unusedRunner, serviceName: "gemini-trader" }).run(new AbortController().signal);
+  return createCheck(config, { clock: createFakeClock(), runner: unusedRunner, serviceName: "gemini-trader", heartbeats: unusedHeartbeats }).run(new AbortController().signal);
 }
 
 const filler = (count: number): string[] => Array.from({ length: count }, (_, i) => `[21:00:${i}] heartbeat ${i}`);

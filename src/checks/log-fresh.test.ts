@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { LogFreshCheckConfig } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createCheck } from "./registry.js";
+import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { unusedRunner } from "../testing/unused-runner.js";
 
 let dir = "";
@@ -20,7 +21,7 @@ async function observe(path: string, options: { mtimeAgoMs?: number } = {}) {
     await utimes(path, mtime, mtime);
   }
   const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 300_000 };
-  const check = createCheck(config, { clock, runner: unusedRunner, serviceName: "gemini-trader" });
+  const check = createCheck(config, { clock, runner: unusedRunner, serviceName: "gemini-trader", heartbeats: unusedHeartbeats });
   const observation = await check.run(new AbortController().signal);
   return { observation, clock, check };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.js";
+import type { HeartbeatStore } from "../core/heartbeat.js";
 import type { Runner } from "../core/runner.js";
 
 /** What a check kind found, before the shared wrapper adds its id, times and flags. */
@@ -18,11 +19,13 @@ export interface Finding {
 /** One look at the world; the shared wrapper bounds it in time and catches what it throws. */
 export type Probe = (signal: AbortSignal) => Promise<Finding>;
 
-/** What checks may use: the injected clock, the service's runner and its name for messages. */
+/** What checks may use: the injected clock, the service's runner, its name for messages, and the store's heartbeats. */
 export interface CheckDeps {
   clock: Clock;
   runner: Runner;
   serviceName: string;
+  /** Where the pings of `heartbeat` checks are kept (the store; read-only in a dry run). */
+  heartbeats: HeartbeatStore;
 }
 
 /** Builds the probe of one check kind from its validated config. */

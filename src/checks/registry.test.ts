@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { HeartbeatStore } from "../core/heartbeat.js";
 import type { Runner, RunnerStatus } from "../core/runner.js";
 import type { CheckConfig } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
@@ -29,10 +30,13 @@ test("createCheck builds every kind, and every observation carries id, time and 
     { kind: "running", id: "running", ...common },
     { kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 300_000 },
     { kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false },
+    { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
+    { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },
   ];
   const clock = createFakeClock();
+  const heartbeats: HeartbeatStore = { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) };
   for (const config of configs) {
-    const check = createCheck(config, { clock, runner, serviceName: "gemini-trader" });
+    const check = createCheck(config, { clock, runner, serviceName: "gemini-trader", heartbeats });
     assert.equal(check.id, config.id);
     assert.equal(check.alertOnly, true);
     const observation = await check.run(new AbortController().signal);

@@ -1,6 +1,7 @@
 import type { Check } from "../core/check.js";
 import type { CheckConfig, CheckKind } from "../config/types.js";
 import { createBoundedCheck } from "./bounded-check.js";
+import { createHeartbeatProbe } from "./heartbeat.js";
 import { createLogActivityProbe } from "./log-activity.js";
 import { createLogFreshProbe } from "./log-fresh.js";
 import type { CheckDeps, ProbeFactory } from "./probe.js";
@@ -13,6 +14,7 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<ConfigOf<Kind>> } = {
   running: createRunningProbe,
   "log-fresh": createLogFreshProbe,
   "log-activity": createLogActivityProbe,
+  heartbeat: createHeartbeatProbe,
 };
 
 /**

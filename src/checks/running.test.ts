@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { Runner, RunnerStatus } from "../core/runner.js";
 import type { RunningCheckConfig } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
+import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { createCheck } from "./registry.js";
 
 const config: RunningCheckConfig = { kind: "running", id: "running", timeoutMs: 5000, alertOnly: false };
@@ -18,7 +19,7 @@ const reply = (state: string, ok: boolean, extra: Partial<RunnerStatus> = {}): R
 
 async function observe(status: RunnerStatus) {
   const clock = createFakeClock();
-  const check = createCheck(config, { clock, runner: createStatusRunner(async () => status), serviceName: "gemini-trader" });
+  const check = createCheck(config, { clock, runner: createStatusRunner(async () => status), serviceName: "gemini-trader", heartbeats: unusedHeartbeats });
   return check.run(new AbortController().signal);
 }
 
@@ -62,7 +63,7 @@ test("running check times out when the runner never answers, and aborts the runn
     runnerSignal = signal;
     return new Promise<RunnerStatus>(() => {});
   });
-  const check = createCheck(config, { clock, runner: hanging, serviceName: "gemini-trader" });
+  const check = createCheck(config, { clock, runner: hanging, serviceName: "gemini-trader", heartbeats: unusedHeartbeats });
   const running = check.run(new AbortController().signal);
   await clock.advance(5000);
   const observation = await running;

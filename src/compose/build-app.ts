@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../core/clock.js";
+import type { HeartbeatStore } from "../core/heartbeat.js";
 import type { Logger } from "../core/logger.js";
 import { initialState } from "../core/state.js";
 import type { ServiceStore } from "../core/store.js";
 import type { Runner } from "../core/runner.js";
+import { hasPingHeartbeat } from "../config/check-heartbeat.js";
 import type { LifeguardConfig, RunnerConfig, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import { systemClock } from "../engine/system-clock.js";
@@ -14,6 +16,9 @@ import { createSystemdRunner } from "../runners/systemd.js";
 import { DB_FILE_NAME, openStore, type Store } from "../store/index.js";
 import { createLogger } from "../log/create-logger.js";
 import { SYSTEMD_NOTIFY_VARIABLES } from "../daemon/sd-notify.js";
+import { formatPingUrl } from "../http/ping-url.js";
+import type { ListenAddress } from "../http/listen-address.js";
+import { derivePingKey } from "../http/token.js";
 
 /** Everything a command needs, built from one config: the composition root. */
 export interface App {
@@ -23,6 +28,12 @@ export interface App {
   services: ServiceParts[];
   /** Null only in read-only use before any store exists (a dry run on a fresh machine). */
   store: Store | null;
+  /**
+   * Tells the services where the daemon's HTTP server listens (the real port when the config
+   * asked for 0): a supervised service with a heartbeat by ping finds its URL in
+   * `LIFEGUARD_PING_URL` from its next start on. Before this, it gets none.
+   */
+  announceHttp(address: ListenAddress): void;
   close(): void;
 }
 
@@ -39,14 +50,27 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const logger = options.logger ?? createLogger(config.log, { withService: config.services.length > 1 });
   const existing = existsSync(join(config.state, DB_FILE_NAME));
   const store = options.readOnly && !existing ? null : openStore(config.state, { retention: config.retention, now: clock.now, logger });
-  const services = config.services.map((service) => buildService(service, { clock, logger }));
-  return { config, clock, logger, services, store, close: () => store?.close() };
+  const heartbeats = options.readOnly || store === null ? readOnlyHeartbeats(store) : store;
+  let http: ListenAddress | null = null;
+  const pingEnv = (service: ServiceConfig): Record<string, string> => {
+    const token = config.http.token;
+    if (http === null || token === null || !hasPingHeartbeat(service)) return {};
+    return { [PING_URL_VARIABLE]: formatPingUrl(http, derivePingKey(token, service.name), service.name) };
+  };
+  const services = config.services.map((service) => buildService(service, { clock, logger, heartbeats, pingEnv }));
+  return { config, clock, logger, services, store, announceHttp: (address) => void (http = address), close: () => store?.close() };
 }
 
-/** What a runner may need besides its config. */
+/** Where a supervised service with a heartbeat by ping finds the URL to ping. */
+export const PING_URL_VARIABLE = "LIFEGUARD_PING_URL";
+
+/** What a service's parts may need besides its config. */
 interface RunnerDeps {
   clock: Clock;
   logger: Logger;
+  heartbeats: HeartbeatStore;
+  /** `LIFEGUARD_PING_URL` for the service, when it has one; asked at each start. */
+  pingEnv(service: ServiceConfig): Record<string, string>;
 }
 
 type RunnerFactory<K extends RunnerConfig["kind"]> = (runner: Extract<RunnerConfig, { kind: K }>, service: ServiceConfig, deps: RunnerDeps) => Runner;
@@ -60,6 +84,7 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
       command: runner.command,
       cwd: runner.cwd ?? undefined,
       env: runner.env,
+      startEnv: () => deps.pingEnv(service),
       user: runner.user ?? undefined,
       output: runner.output,
       baseEnv: inheritedEnv(),
@@ -74,20 +99,29 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
 
 /**
  * What a supervised service inherits: Lifeguard's environment without systemd's notify socket
- * (a child pinging it could keep a hung Lifeguard looking alive) and without Lifeguard's token.
+ * or a ping URL of Lifeguard's own (a child pinging either could keep a hung Lifeguard looking
+ * alive) and without Lifeguard's token.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, "LIFEGUARD_TOKEN"]) delete env[name];
+  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, PING_URL_VARIABLE, "LIFEGUARD_TOKEN"]) delete env[name];
   return env;
 }
 
 function buildService(config: ServiceConfig, deps: RunnerDeps): ServiceParts {
   const create = RUNNERS[config.runner.kind] as RunnerFactory<RunnerConfig["kind"]>;
   const runner = create(config.runner, config, deps);
-  const { clock } = deps;
-  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name }));
+  const { clock, heartbeats } = deps;
+  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats }));
   return { config, runner, checks };
+}
+
+/**
+ * Heartbeats for a dry run or a read-only command: the store's, but a service never watched
+ * before is judged as watched from now and nothing is written; with no store, none was ever pinged.
+ */
+function readOnlyHeartbeats(store: Store | null): HeartbeatStore {
+  return { lookUpHeartbeat: (service, now) => store?.readHeartbeat(service) ?? { watchedSince: now, lastPing: null } };
 }
 
 /** A store that remembers nothing: what a dry run sees before the first real check. */

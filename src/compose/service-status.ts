@@ -1,4 +1,6 @@
+import { hasPingHeartbeat } from "../config/check-heartbeat.js";
 import type { LifeguardConfig } from "../config/types.js";
+import type { Ping } from "../core/heartbeat.js";
 import type { RestartRecord } from "../core/store.js";
 import { restartsInWindow } from "../core/restart-limit.js";
 import { initialState, type ServiceState } from "../core/state.js";
@@ -15,6 +17,8 @@ export interface ServiceStatus {
   restartsInWindow: number;
   limit: { max: number; perMs: number };
   lastRestart: RestartRecord | null;
+  /** The last ping, for a service with a heartbeat check by ping (null: never pinged); absent for others. */
+  lastPing?: Ping | null;
 }
 
 /** Joins the configured services with what the store remembers of them. */
@@ -32,6 +36,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       restartsInWindow: restartsInWindow(state.restarts, now, service.policy.limit.perMs).length,
       limit: service.policy.limit,
       lastRestart: summary?.lastRestart ?? null,
+      ...(hasPingHeartbeat(service) ? { lastPing: store?.readHeartbeat(service.name)?.lastPing ?? null } : {}),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CheckKindSpec, CommonOptions } from "./check-kind.js";
+import { heartbeatCheck } from "./check-heartbeat.js";
 import { logActivityCheck } from "./check-log-activity.js";
 import { logFreshCheck } from "./check-log-fresh.js";
 import { runningCheck } from "./check-running.js";
@@ -8,7 +9,7 @@ import { describeValue, quote } from "./messages.js";
 const EXAMPLE = `${quote("running")} or ${quote("log-fresh: {...}")}`;
 
 /** The registry of check kinds, in the order the docs and messages list them. */
-export const CHECK_KINDS: readonly CheckKindSpec[] = [runningCheck, logFreshCheck, logActivityCheck];
+export const CHECK_KINDS: readonly CheckKindSpec[] = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck];
 
 /** The kinds that may be written as a bare string (`- running`): those whose options all have defaults. */
 export const BARE_CHECK_KINDS: readonly string[] = CHECK_KINDS.filter((spec) => spec.options.safeParse({}).success).map((spec) => spec.kind);

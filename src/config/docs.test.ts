@@ -15,13 +15,13 @@ test("docs/configuration.md is generated from the current schema", () => {
 test("the docs' example config is valid", () => {
   const example = /```yaml\n([\s\S]*?)```/.exec(intro)?.[1];
   assert.ok(example !== undefined, "the intro has a yaml example");
-  const result = validateConfig(example, { source: "docs-intro.md", baseDir: "/", env: {} });
+  const result = validateConfig(example, { source: "docs-intro.md", baseDir: "/", env: { LIFEGUARD_TOKEN: "an-example-token-0123456789" } });
   assert.deepEqual(result.ok ? [] : result.issues, []);
 });
 
 test("the reference documents every check kind and its defaults", () => {
   const docs = renderConfigDocs(intro, configJsonSchema());
-  for (const heading of ["### `services.<name>.checks[].running`", "### `services.<name>.checks[].log-fresh`", "### `services.<name>.checks[].log-activity`"]) assert.ok(docs.includes(heading), heading);
+  for (const heading of ["### `services.<name>.checks[].running`", "### `services.<name>.checks[].log-fresh`", "### `services.<name>.checks[].log-activity`", "### `services.<name>.checks[].heartbeat`"]) assert.ok(docs.includes(heading), heading);
   assert.ok(docs.includes("| `interval` | duration | `30s` | Time between check rounds in daemon mode (`lifeguard run`); at least `1s`. |"));
   assert.ok(docs.includes("| `systemd` | string | — | The systemd unit to watch and restart;"));
   assert.ok(docs.includes("| `command` | list of strings | — | The program and its arguments"));

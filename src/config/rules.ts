@@ -22,6 +22,7 @@ export function checkRules(config: ParsedConfig, origin: { baseDir: string }): P
     else problems.push({ path: ["services", name, "systemd"], message: `expected a unit no other service watches, got ${quote(unit)} (already watched by service ${quote(other)})` });
   }
   problems.push(...checkOutputFiles(config, pathResolver(origin.baseDir)));
+  problems.push(...checkPingHeartbeats(config));
   return problems;
 }
 
@@ -36,6 +37,39 @@ function checkService(name: string, service: ParsedService): Problem[] {
     problems.push({ path: ["services", name, "checks", index], message: `expected one "running" check per service, got another (first at checks[${running[0]}])` });
   }
   return problems;
+}
+
+/**
+ * A service has one ping URL, so at most one heartbeat check that takes pings (one without
+ * `file`); and pings need `http.token`: without it every ping is refused and the heartbeat
+ * could only ever go stale.
+ */
+function checkPingHeartbeats(config: ParsedConfig): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, service] of Object.entries(config.services)) {
+    const pinged = service.checks.flatMap((item, index) => (isPingHeartbeat(item) ? [index] : []));
+    for (const index of pinged.slice(1)) {
+      problems.push({ path: ["services", name, "checks", index], message: `expected one "heartbeat" check without "file" per service (it has one ping URL), got another (first at checks[${pinged[0]}])` });
+    }
+    if (pinged[0] === undefined) continue;
+    if (config.http.token === null) {
+      problems.push({ path: ["services", name, "checks", pinged[0]], message: 'expected http.token to be set for a heartbeat by ping, got none (pings without it are refused, so the heartbeat could only go stale); set http.token, e.g. "token: ${LIFEGUARD_TOKEN}", or give the heartbeat a "file"' });
+    }
+    if (readsAsPingSuffix(name)) {
+      problems.push({ path: ["services", name], message: `expected a service name other than "start", "fail" or 0-255 for a heartbeat by ping, got ${quote(name)} (its ping URL /ping/KEY/${name} would read as a signal); rename the service` });
+    }
+  }
+  return problems;
+}
+
+/** `start`, `fail` and 0-255 end a ping path as its signal (src/http/ping-path.ts). */
+function readsAsPingSuffix(name: string): boolean {
+  return name === "start" || name === "fail" || (/^(?:0|[1-9]\d{0,2})$/.test(name) && Number(name) <= 255);
+}
+
+function isPingHeartbeat(item: ParsedService["checks"][number]): boolean {
+  const options = item.heartbeat as { file?: string | null } | undefined;
+  return options !== undefined && (options.file ?? null) === null;
 }
 
 /** Each supervised command writes its output to a file of its own: two writers would rotate each other's lines away. */

@@ -34,7 +34,16 @@ export interface LogActivityCheckConfig extends CheckCommon {
   ignoreCase: boolean;
 }
 
-export type CheckConfig = RunningCheckConfig | LogFreshCheckConfig | LogActivityCheckConfig;
+/** The service proves it is alive: by pinging Lifeguard over HTTP, or by touching a file. */
+export interface HeartbeatCheckConfig extends CheckCommon {
+  kind: "heartbeat";
+  /** Fail when the last ping (or touch) is older than this. */
+  maxAgeMs: number;
+  /** A file the service touches, absolute; null: pings to `/ping/NAME` (at most one such check per service). */
+  file: string | null;
+}
+
+export type CheckConfig = RunningCheckConfig | LogFreshCheckConfig | LogActivityCheckConfig | HeartbeatCheckConfig;
 export type CheckKind = CheckConfig["kind"];
 
 export interface SystemdRunnerConfig {

@@ -1,9 +1,11 @@
+import { hasPingHeartbeat } from "../config/check-heartbeat.js";
 import type { LifeguardConfig } from "../config/types.js";
+import { describeSignal, isFailureSignal, type PingSignal } from "../core/heartbeat.js";
 import type { Logger } from "../core/logger.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { Store } from "../store/index.js";
 import { collectStatus } from "../compose/service-status.js";
-import { createHandler, createMetrics, startHttpServer, type HttpServer } from "../http/index.js";
+import { createHandler, createMetrics, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
 import { VERSION } from "../version.js";
 import type { Scheduler } from "./scheduler.js";
 
@@ -12,17 +14,25 @@ export interface DaemonHttp {
   server: HttpServer;
   /** Counts a round's events into `lifeguard_restarts_total`. */
   countEvents(service: string, events: readonly ServiceEvent[]): void;
+  /**
+   * Connects the scheduler once it runs. The server listens before the supervised services
+   * start, so they can be given its real address; until then /healthz says Lifeguard is
+   * starting, and pings are recorded without waking a loop.
+   */
+  attach(scheduler: Scheduler): void;
 }
 
 /**
- * Serves /healthz, /api/status, /api/history and /metrics on `http.listen` (loopback by
- * default), derived from the scheduler's last rounds and the store. Pings answer 409 until
- * heartbeat checks exist: no service takes them yet.
+ * Serves /healthz, /api/status, /api/history, /metrics and /ping/... on `http.listen` (loopback
+ * by default), derived from the scheduler's last rounds and the store. A ping of a service
+ * with a heartbeat check by ping is kept in the store; one that reports a failure wakes the
+ * service's loop, so it is judged at once rather than at the end of the interval.
  */
 export async function startDaemonHttp(
-  config: LifeguardConfig, deps: { store: Store; scheduler: Scheduler; logger: Logger; now: () => number; signal: AbortSignal },
+  config: LifeguardConfig, deps: { store: Store; logger: Logger; now: () => number; signal: AbortSignal },
 ): Promise<DaemonHttp> {
-  const { store, scheduler, now } = deps;
+  const { store, now } = deps;
+  let scheduler: Scheduler | null = null;
   const metrics = createMetrics({
     version: VERSION,
     snapshot: () => ({
@@ -31,25 +41,41 @@ export async function startDaemonHttp(
         service: service.name,
         state: store.loadState(service.name),
         limit: service.policy.limit,
-        observations: scheduler.loops[index]?.lastReport?.observations ?? [],
+        observations: scheduler?.loops[index]?.lastReport?.observations ?? [],
       })),
     }),
   });
-  const names = new Set(config.services.map((service) => service.name));
+  const ping = (service: string, signal: PingSignal): PingResult => {
+    const index = config.services.findIndex((entry) => entry.name === service);
+    const entry = config.services[index];
+    if (entry === undefined) return { status: "unknown-service" };
+    if (!hasPingHeartbeat(entry)) return { status: "refused", summary: `Cannot accept a ping for "${service}" as it has no heartbeat check by ping (a "heartbeat" check without "file")` };
+    store.recordPing(service, signal, now());
+    if (!isFailureSignal(signal)) return { status: "accepted", summary: `Recorded the ${describeSignal(signal)} ping of "${service}"` };
+    scheduler?.loops[index]?.wake();
+    return { status: "accepted", summary: `Recorded the ${describeSignal(signal)} ping of "${service}"; its checks run now` };
+  };
+  // Pings sent while no Lifeguard listened were lost, not missed: each heartbeat's age starts over.
+  for (const service of config.services) if (hasPingHeartbeat(service)) store.watchHeartbeat(service.name, now());
   const handler = createHandler({
     token: config.http.token,
-    healthy: () => (scheduler.isProgressing()
-      ? { ok: true, summary: `Watching ${names.size} service(s)` }
-      : { ok: false, summary: "A service's loop has made no progress within its interval and the longest round" }),
+    healthy: () => {
+      if (scheduler === null) return { ok: false, summary: "Lifeguard is starting its services" };
+      return scheduler.isProgressing()
+        ? { ok: true, summary: `Watching ${config.services.length} service(s)` }
+        : { ok: false, summary: "A service's loop has made no progress within its interval and the longest round" };
+    },
     status: () => collectStatus(config, store, now()),
     history: (query) => store.history(query),
     metrics: () => metrics.render(),
-    ping: (service) => (names.has(service)
-      ? { status: "refused", summary: `"${service}" has no heartbeat check, so it takes no pings` }
-      : { status: "unknown-service" }),
+    ping,
     now,
     logger: deps.logger,
   });
   const server = await startHttpServer({ listen: { host: config.http.host, port: config.http.port }, handler, signal: deps.signal, logger: deps.logger });
-  return { server, countEvents: (service, events) => metrics.countEvents(service, events) };
+  return {
+    server,
+    countEvents: (service, events) => metrics.countEvents(service, events),
+    attach: (running) => void (scheduler = running),
+  };
 }

@@ -8,6 +8,7 @@ import { createCheck } from "../checks/registry.js";
 import { openStore } from "../store/index.js";
 import { buildConfig } from "../testing/build-config.js";
 import { createFakeRunner } from "../testing/fake-runner.js";
+import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { checkService, type ServiceParts } from "./check-service.js";
 import { systemClock } from "./system-clock.js";
 
@@ -29,7 +30,7 @@ function setup(t: { after(fn: () => void): void }, options: { failStep?: "stop" 
   });
   const service = config.services[0]!;
   const runner = createFakeRunner(options.failStep === undefined ? {} : { failStep: options.failStep });
-  const checks = service.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: service.name }));
+  const checks = service.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: service.name, heartbeats: unusedHeartbeats }));
   const parts: ServiceParts = { config: service, runner, checks };
   const store = openStore(config.state, { retention: config.retention });
   const logger = createMemoryLogger();

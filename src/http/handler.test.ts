@@ -4,6 +4,7 @@ import { createMemoryLogger } from "../core/logger.js";
 import { createHandler, type HandlerDeps, type PingResult } from "./handler.js";
 import type { HistoryRequest } from "./history-query.js";
 import type { PingSignal } from "./ping-path.js";
+import { derivePingKey } from "./token.js";
 
 const TOKEN = "s3cret-T0ken-for-tests";
 const NOW = Date.UTC(2024, 10, 30, 21, 0, 0);
@@ -207,7 +208,7 @@ test("a path token replaces the header: a wrong one is refused, saying how the p
   // Two segments whose last is no suffix read as TOKEN/NAME: a mistyped suffix is told so.
   const answer = await send("/ping/trader/256", bearer());
   assert.equal(answer.status, 401);
-  assert.deepEqual(answer.json, { error: "Cannot accept a ping as the token does not match (the path was read as /ping/TOKEN/NAME)" });
+  assert.deepEqual(answer.json, { error: "Cannot accept a ping as neither the token nor the service's ping key matches (the path was read as /ping/TOKEN/NAME)" });
   assert.equal((await send("/ping/wrong/trader/start", bearer())).status, 401);
   assert.deepEqual(pings, []);
 });
@@ -242,10 +243,10 @@ test("the token comes from a Bearer header or ?token=; missing or wrong is 401 w
   const wrongHeader = await send("/ping/trader", bearer("nope"));
   assert.equal(wrongHeader.status, 401);
   assert.equal(wrongHeader.headers.get("www-authenticate"), 'Bearer realm="lifeguard", error="invalid_token"');
-  assert.deepEqual(wrongHeader.json, { error: "Cannot accept a ping as the token does not match (read from the Authorization header)" });
+  assert.deepEqual(wrongHeader.json, { error: "Cannot accept a ping as neither the token nor the service's ping key matches (read from the Authorization header)" });
 
   const wrongQuery = await send("/ping/trader?token=nope");
-  assert.deepEqual(wrongQuery.json, { error: 'Cannot accept a ping as the token does not match (read from the "token" query parameter)' });
+  assert.deepEqual(wrongQuery.json, { error: 'Cannot accept a ping as neither the token nor the service\'s ping key matches (read from the "token" query parameter)' });
 
   assert.equal((await send(`/ping/trader?token=${TOKEN}`)).status, 200);
   assert.equal((await send("/ping/trader", { headers: { authorization: `bearer  ${TOKEN} ` } })).status, 200);
@@ -254,6 +255,36 @@ test("the token comes from a Bearer header or ?token=; missing or wrong is 401 w
   // A present header wins, even with the right token in the query: one request, one candidate.
   assert.equal((await send(`/ping/trader?token=${TOKEN}`, bearer("nope"))).status, 401);
   assert.equal(pings.length, 2);
+});
+
+test("a service's own ping key opens its pings, in the path, a header or the query", async () => {
+  const { send, pings } = lifeguard();
+  const key = derivePingKey(TOKEN, "trader");
+  assert.equal((await send(`/ping/${key}/trader`)).status, 200);
+  assert.equal((await send(`/ping/${key}/trader/fail`, { method: "POST" })).status, 200);
+  assert.equal((await send("/ping/trader/0", bearer(key))).status, 200);
+  assert.equal((await send(`/ping/trader/start?token=${key}`)).status, 200);
+  assert.deepEqual(pings.map((ping) => ping.signal.kind), ["success", "fail", "exit", "start"]);
+});
+
+test("a ping key opens nothing else: not another service's pings, not a protected read", async () => {
+  const { send, pings } = lifeguard({ protectReads: true });
+  const key = derivePingKey(TOKEN, "backup");
+  const other = await send(`/ping/${key}/trader`);
+  assert.equal(other.status, 401);
+  assert.deepEqual(other.json, { error: "Cannot accept a ping as neither the token nor the service's ping key matches (the path was read as /ping/TOKEN/NAME)" });
+  assert.equal((await send("/ping/trader", bearer(key))).status, 401);
+  assert.equal((await send("/api/status", bearer(key))).status, 401);
+  assert.equal((await send(`/metrics?token=${key}`)).status, 401);
+  assert.equal((await send("/api/status", bearer())).status, 200);
+  assert.deepEqual(pings, []);
+});
+
+test("a ping key derived from another token is refused", async () => {
+  const { send, pings } = lifeguard();
+  assert.equal((await send(`/ping/${derivePingKey(`${TOKEN}x`, "trader")}/trader`)).status, 401);
+  assert.equal((await send(`/ping/${derivePingKey(TOKEN, "trader").toUpperCase()}/trader`)).status, 401);
+  assert.deepEqual(pings, []);
 });
 
 test("without a configured token pings are refused with 403 saying to set http.token", async () => {

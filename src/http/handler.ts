@@ -3,7 +3,7 @@ import { authorize } from "./authorize.js";
 import { parseHistoryQuery, type HistoryRequest } from "./history-query.js";
 import { errorResponse, jsonResponse, textResponse, withoutBody } from "./json-response.js";
 import { isPingPathProblem, parsePingPath, type PingSignal } from "./ping-path.js";
-import { redactSecret } from "./token.js";
+import { derivePingKey, redactSecret } from "./token.js";
 
 /** Lifeguard's own health for `/healthz`: its loop runs, its store answers. */
 export interface LifeguardHealth {
@@ -113,7 +113,9 @@ export function createHandler(deps: HandlerDeps): Handler {
   const ping = async (request: Request, url: URL): Promise<Response> => {
     const target = parsePingPath(url.pathname.slice("/ping/".length).split("/"));
     if (isPingPathProblem(target)) return errorResponse(target.status, target.message);
-    const denied = authorize(request, url, token, "a ping", target.token);
+    // The service's own ping key opens its pings only: it is derived from the name pinged.
+    const pingKey = token === null ? undefined : derivePingKey(token, target.service);
+    const denied = authorize(request, url, token, "a ping", { pathToken: target.token, pingKey });
     if (denied) return denied;
     const service = scrub(target.service);
     return attempt(`record the ping of ${JSON.stringify(service)}`, async () => {

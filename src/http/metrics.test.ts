@@ -34,6 +34,7 @@ function fleet(): ServiceSnapshot[] {
       observation("running", true, { durationMs: 25 }),
       observation("log-fresh", true, { durationMs: 1.5, evidence: { ageMs: 45_000, maxAgeMs: 300_000 } }),
       observation("log-activity", true),
+      observation("heartbeat", true, { evidence: { ageMs: 12_000, maxAgeMs: 120_000 } }),
     ]),
     service("backup", { kind: "gave-up", since: NOW - HOUR / 2, reason: "running" }, [observation("running", false), observation("log-fresh#2", false, { evidence: { ageMs: 372_500 } })], {
       restarts: [NOW - 2 * HOUR, NOW - 50 * 60_000, NOW - 20 * 60_000, NOW - 60_000],
@@ -70,20 +71,24 @@ test("each service's state, checks and restarts are derived from the snapshot", 
       ['lifeguard_check_ok{service="trader",check="running"}', 1],
       ['lifeguard_check_ok{service="trader",check="log-fresh"}', 1],
       ['lifeguard_check_ok{service="trader",check="log-activity"}', 1],
+      ['lifeguard_check_ok{service="trader",check="heartbeat"}', 1],
       ['lifeguard_check_ok{service="backup",check="running"}', 0],
       ['lifeguard_check_ok{service="backup",check="log-fresh#2"}', 0],
       ['lifeguard_check_duration_seconds{service="trader",check="running"}', 0.025],
       ['lifeguard_check_duration_seconds{service="trader",check="log-fresh"}', 0.0015],
       ['lifeguard_check_duration_seconds{service="trader",check="log-activity"}', 0.012],
+      ['lifeguard_check_duration_seconds{service="trader",check="heartbeat"}', 0.012],
       ['lifeguard_check_duration_seconds{service="backup",check="running"}', 0.012],
       ['lifeguard_check_duration_seconds{service="backup",check="log-fresh#2"}', 0.012],
       ['lifeguard_check_timestamp_seconds{service="trader",check="running"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="trader",check="log-fresh"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="trader",check="log-activity"}', (NOW - 1000) / 1000],
+      ['lifeguard_check_timestamp_seconds{service="trader",check="heartbeat"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="backup",check="running"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="backup",check="log-fresh#2"}', (NOW - 1000) / 1000],
       ['lifeguard_log_age_seconds{service="trader",check="log-fresh"}', 45],
       ['lifeguard_log_age_seconds{service="backup",check="log-fresh#2"}', 372.5],
+      ['lifeguard_heartbeat_age_seconds{service="trader",check="heartbeat"}', 12],
       ['lifeguard_restarts_total{service="backup"}', 1],
       ['lifeguard_restarts_total{service="trader"}', 0],
     ],
@@ -109,10 +114,14 @@ test("before its first round a service has a state but no up, healthy or check s
   assert.ok(![...values.keys()].some((key) => /^lifeguard_(service_up|service_healthy|check_|log_age)/.test(key)));
 });
 
-test("log age comes from log-fresh checks only", async () => {
-  const snapshot = [service("trader", { kind: "healthy" }, [observation("heartbeat", true, { evidence: { ageMs: 1000 } }), observation("log-fresh", true, { evidence: { ageMs: "soon" } })])];
+test("log age comes from log-fresh checks only, heartbeat age from heartbeat checks only", async () => {
+  const snapshot = [service("trader", { kind: "healthy" }, [
+    observation("heartbeat", true, { evidence: { ageMs: 1000 } }),
+    observation("log-fresh", true, { evidence: { ageMs: "soon" } }),
+    observation("log-activity", true, { evidence: { ageMs: 5000 } }),
+  ])];
   const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render());
-  assert.ok(![...values.keys()].some((key) => key.startsWith("lifeguard_log_age_seconds")));
+  assert.deepEqual([...values.keys()].filter((key) => /^lifeguard_(log|heartbeat)_age_seconds/.test(key)), ['lifeguard_heartbeat_age_seconds{service="trader",check="heartbeat"}']);
 });
 
 test("a service that leaves the snapshot leaves the output, its restart counter too", async () => {

@@ -41,6 +41,7 @@ export interface LifeguardMetrics {
 const PREFIX = "lifeguard_";
 /** Check ids are the kind, with `#2`, `#3`... for repeats; `running` is the implicit liveness check. */
 const LOG_FRESH_ID = /^log-fresh(?:#\d+)?$/;
+const HEARTBEAT_ID = /^heartbeat(?:#\d+)?$/;
 /** Every health kind, once; `satisfies` breaks the build when the state machine gains a kind. */
 const HEALTH_KINDS = Object.keys({ healthy: 1, failing: 1, restarting: 1, "gave-up": 1 } satisfies Record<HealthKind, 1>) as HealthKind[];
 /**
@@ -77,6 +78,7 @@ export function createMetrics(options: MetricsOptions): LifeguardMetrics {
     duration: gauge("check_duration_seconds", "How long the check took in the service's last round.", ["service", "check"]),
     at: gauge("check_timestamp_seconds", "When the check last ran, in seconds since the epoch.", ["service", "check"]),
     logAge: gauge("log_age_seconds", "Age of the log file the check watches (time since its last write), as of the last round.", ["service", "check"]),
+    heartbeatAge: gauge("heartbeat_age_seconds", "Time since the service's last heartbeat (a ping, or a touch of the heartbeat file), as of the last round.", ["service", "check"]),
   };
   const restarts = new Counter<"service">({
     name: `${PREFIX}restarts_total`,
@@ -126,7 +128,7 @@ export function createMetrics(options: MetricsOptions): LifeguardMetrics {
 }
 
 type ServiceGauges = Record<"up" | "healthy", Gauge<"service">>;
-type CheckGauges = Record<"ok" | "duration" | "at" | "logAge", Gauge<"service" | "check">>;
+type CheckGauges = Record<"ok" | "duration" | "at" | "logAge" | "heartbeatAge", Gauge<"service" | "check">>;
 
 function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: ServiceGauges): void {
   const labels = { service: entry.service };
@@ -139,6 +141,8 @@ function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: Servi
     check.duration.set(checkLabels, observation.durationMs / 1000);
     check.at.set(checkLabels, observation.at / 1000);
     const ageMs = observation.evidence.ageMs;
-    if (LOG_FRESH_ID.test(observation.check) && typeof ageMs === "number" && Number.isFinite(ageMs)) check.logAge.set(checkLabels, ageMs / 1000);
+    if (typeof ageMs !== "number" || !Number.isFinite(ageMs)) continue;
+    if (LOG_FRESH_ID.test(observation.check)) check.logAge.set(checkLabels, ageMs / 1000);
+    if (HEARTBEAT_ID.test(observation.check)) check.heartbeatAge.set(checkLabels, ageMs / 1000);
   }
 }

@@ -1,5 +1,6 @@
-/** What a ping tells about a job, as healthchecks.io's URLs do. */
-export type PingSignal = { kind: "success" } | { kind: "start" } | { kind: "fail" } | { kind: "exit"; exitCode: number };
+import type { PingSignal } from "../core/heartbeat.js";
+
+export type { PingSignal } from "../core/heartbeat.js";
 
 /** A parsed `/ping/...` path. `token` is set only when the path carries it (`/ping/TOKEN/NAME`). */
 export interface PingTarget {

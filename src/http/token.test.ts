@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readPresentedToken, redactSecret, tokensEqual } from "./token.js";
+import { derivePingKey, readPresentedToken, redactSecret, tokensEqual } from "./token.js";
 
 test("tokensEqual is true only for the same token", () => {
   assert.equal(tokensEqual("s3cret", "s3cret"), true);
@@ -45,4 +45,17 @@ test("redactSecret replaces every occurrence, and leaves text alone without a se
   assert.equal(redactSecret("a s3cret and s3cret", "s3cret"), "a [redacted] and [redacted]");
   assert.equal(redactSecret("a s3cret", null), "a s3cret");
   assert.equal(redactSecret("a s3cret", ""), "a s3cret");
+});
+
+test("derivePingKey is HMAC-SHA256(token, \"ping:\" + name) in hex, its first 32 characters", () => {
+  // Computed with openssl, as the docs show: printf %s "ping:trader" | openssl dgst -sha256 -hmac "s3cret-T0ken-for-tests" -r | cut -c1-32
+  assert.equal(derivePingKey("s3cret-T0ken-for-tests", "trader"), "2bd67941119e26052f4d49707487f72f");
+  assert.match(derivePingKey("s3cret-T0ken-for-tests", "bot"), /^[0-9a-f]{32}$/);
+});
+
+test("derivePingKey gives each service and each token a key of its own, never the token itself", () => {
+  const token = "s3cret-T0ken-for-tests";
+  const keys = new Set([derivePingKey(token, "trader"), derivePingKey(token, "trader2"), derivePingKey(token, "Trader"), derivePingKey(`${token}!`, "trader")]);
+  assert.equal(keys.size, 4);
+  assert.ok(![...keys].some((key) => key.includes(token) || token.includes(key)));
 });

@@ -1,4 +1,7 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+/** Hex characters of a ping key: 128 bits, as long as a healthchecks.io ping key. */
+const PING_KEY_LENGTH = 32;
 
 /**
  * Compares a presented token with the configured one in constant time. Both are hashed first
@@ -42,4 +45,14 @@ export function readPresentedToken(request: Request, url: URL): PresentedToken |
 /** Replaces every occurrence of `secret` in `text`, for messages and logs built from outside input. */
 export function redactSecret(text: string, secret: string | null): string {
   return secret === null || secret === "" ? text : text.split(secret).join("[redacted]");
+}
+
+/**
+ * The ping key of `service`: HMAC-SHA256(token, "ping:" + service), hex, its first 32
+ * characters. It lets a service ping `/ping/KEY/NAME` for itself only, so a supervised child
+ * never holds the token (which opens every endpoint and every service's pings). Derived, not
+ * stored: changing the token changes every key.
+ */
+export function derivePingKey(token: string, service: string): string {
+  return createHmac("sha256", token).update(`ping:${service}`, "utf8").digest("hex").slice(0, PING_KEY_LENGTH);
 }

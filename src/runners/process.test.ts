@@ -264,6 +264,21 @@ test("cwd and env reach the command, on top of the inherited environment", async
   assert.equal(readFileSync(file, "utf8"), `${lab.dir} hello yes\n`);
 });
 
+test("startEnv is asked at each start, and env wins over it", async (t) => {
+  const lab = labFor(t);
+  const file = join(lab.dir, "start-env.out");
+  const code = "import os; print(os.environ.get('LIFEGUARD_PING_URL'), os.environ['GREETING'])";
+  let starts = 0;
+  const startEnv = () => ({ LIFEGUARD_PING_URL: `http://127.0.0.1:${++starts}/ping/k/bot`, GREETING: "from startEnv" });
+  const runner = lab.runner({ command: python(code), env: { GREETING: "hello" }, startEnv, baseEnv: {}, output: { file, maxBytes: 4096, keep: 0 }, settleMs: 0 });
+  for (let run = 0; run < 2; run++) {
+    const exited = nextExit(runner);
+    assert.equal((await runner.start(WAIT_MS, forever())).ok, true);
+    await exited;
+  }
+  assert.equal(readFileSync(file, "utf8"), "http://127.0.0.1:1/ping/k/bot hello\nhttp://127.0.0.1:2/ping/k/bot hello\n");
+});
+
 describe("a start that cannot happen says why", () => {
   const startOf = async (t: TestContext, options: Partial<ConstructorParameters<typeof ProcessRunner>[0]>) => {
     const runner = labFor(t).runner({ name: "bot", command: python("import time; time.sleep(30)"), ...options });

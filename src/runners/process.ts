@@ -210,7 +210,7 @@ export class ProcessRunner implements Runner {
 
   #environment(account: UserAccount | null): NodeJS.ProcessEnv {
     const identity = account === null ? {} : { HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell };
-    return { ...(this.#options.baseEnv ?? process.env), ...identity, ...this.#options.env };
+    return { ...(this.#options.baseEnv ?? process.env), ...identity, ...this.#options.startEnv?.(), ...this.#options.env };
   }
 
   #outcome(started: number, ok: boolean, summary: string, evidence: Record<string, unknown> = {}): Outcome {

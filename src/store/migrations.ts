@@ -56,6 +56,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    // One row per service with a heartbeat: the last ping only (a ping is a sign of life, not history).
+    sql: `
+      CREATE TABLE heartbeats (
+        service TEXT PRIMARY KEY,
+        watched_since INTEGER NOT NULL,
+        pinged_at INTEGER,
+        signal TEXT CHECK (signal IN ('success', 'start', 'fail', 'exit')),
+        exit_code INTEGER CHECK (exit_code BETWEEN 0 AND 255),
+        CHECK ((pinged_at IS NULL) = (signal IS NULL)),
+        CHECK ((signal = 'exit') = (exit_code IS NOT NULL))
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

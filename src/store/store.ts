@@ -1,10 +1,12 @@
 import type { Database } from "better-sqlite3";
 import type { RetentionConfig } from "../config/types.js";
+import type { Heartbeat, HeartbeatStore, PingSignal } from "../core/heartbeat.js";
 import type { Logger } from "../core/logger.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { ServiceState } from "../core/state.js";
 import type { RestartRecord, RoundCommit, ServiceStore } from "../core/store.js";
 import { toStoreError } from "./errors.js";
+import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
 import { readHistory } from "./history.js";
 import { acquireLock, readLockOwner, type AcquireOptions, type Lease } from "./lock.js";
 import type { LeaseOwner } from "./lock-owner.js";
@@ -28,8 +30,8 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
 }
 
-/** The SQLite store: state, history, events and per-service locks. Every method is one transaction or none. */
-export interface Store extends ServiceStore {
+/** The SQLite store: state, history, events, per-service locks and heartbeats. Every method is one transaction or none. */
+export interface Store extends ServiceStore, HeartbeatStore {
   /** Path of the database file. */
   readonly file: string;
   loadState(service: string): ServiceState;
@@ -45,6 +47,12 @@ export interface Store extends ServiceStore {
   acquireLock(service: string, options: AcquireOptions): Promise<Lease | null>;
   /** Who holds the lock of `service` (maybe a dead process not yet taken over), or null. */
   lockOwner(service: string): LeaseOwner | null;
+  /** The last ping of `service` and since when it is watched; null when it never was. Writes nothing. */
+  readHeartbeat(service: string): Heartbeat | null;
+  /** Keeps `signal` as the last ping of `service` (the daemon, for each ping it accepts). */
+  recordPing(service: string, signal: PingSignal, at: number): void;
+  /** Starts the watch of `service`'s pings over at `at` (the daemon, when it begins taking them). */
+  watchHeartbeat(service: string, at: number): void;
   /** `PRAGMA integrity_check` problems; empty when the file is sound (for `doctor`). */
   checkIntegrity(): string[];
   stats(): StoreStats;
@@ -112,6 +120,10 @@ export function openStore(dir: string, options: StoreOptions): Store {
       }
     },
     lockOwner: (service) => guard("read", () => readLockOwner(db, service)),
+    lookUpHeartbeat: (service, at) => guard("read", () => lookUpHeartbeat(db, service, at)),
+    readHeartbeat: (service) => guard("read", () => readHeartbeat(db, service)),
+    recordPing: (service, signal, at) => guard("write to", () => recordPing(db, service, signal, at)),
+    watchHeartbeat: (service, at) => guard("write to", () => watchHeartbeat(db, service, at)),
     checkIntegrity: () => guard("check", () => checkIntegrity(db)),
     stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),
     close: () => {

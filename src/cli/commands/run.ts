@@ -6,7 +6,7 @@ import { startScheduler } from "../../daemon/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
 import { statusLine } from "../../daemon/status-line.js";
 import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
-import { startDaemonHttp, type DaemonHttp } from "../../daemon/http-surface.js";
+import { startDaemonHttp } from "../../daemon/http-surface.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
 import { listenForSignals } from "../signal-queue.js";
@@ -43,18 +43,20 @@ async function superviseUntilAsked(
   if (app.store === null) throw new LifeguardError("The store could not be opened");
   const controller = new AbortController();
   let lastStatus = "";
-  let http: DaemonHttp | null = null;
+  // Listening before the supervised services start: they get its real address (LIFEGUARD_PING_URL).
+  const http = await startDaemonHttp(app.config, { store: app.store, logger, now: clock.now, signal: controller.signal });
+  app.announceHttp(http.server.address);
   await startSupervised(app.services, { store: app.store, logger, now: clock.now });
   const scheduler = startScheduler(app.services, {
     store: app.store, clock, logger, signal: controller.signal,
     onRound: (report) => {
-      http?.countEvents(report.service, report.events);
+      http.countEvents(report.service, report.events);
       const line = statusLine(scheduler.loops);
       if (line !== lastStatus) notifier?.status((lastStatus = line));
     },
   });
+  http.attach(scheduler);
   const unsubscribe = wakeOnExit(app.services, scheduler, logger, clock.now);
-  http = await startDaemonHttp(app.config, { store: app.store, scheduler, logger, now: clock.now, signal: controller.signal });
   const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
   notifier?.ready();
   say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid}); status at ${http.server.url}/api/status`);

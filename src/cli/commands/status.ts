@@ -1,4 +1,5 @@
 import { formatDuration } from "../../core/duration.js";
+import { describeSignal, type Ping } from "../../core/heartbeat.js";
 import { buildApp } from "../../compose/build-app.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
@@ -19,7 +20,9 @@ export async function runStatus(options: { config?: string; json?: boolean }, io
   }
 }
 
+/** The table; a LAST PING column only when some service has a heartbeat check by ping. */
 function renderStatus(statuses: ServiceStatus[], now: number): string {
+  const pinged = statuses.some((status) => status.lastPing !== undefined);
   const rows = statuses.map((status) => [
     status.service,
     status.target,
@@ -27,8 +30,17 @@ function renderStatus(statuses: ServiceStatus[], now: number): string {
     formatAgo(status.lastCheckAt, now, formatDuration),
     `${status.restartsInWindow} of ${status.limit.max} in ${formatDuration(status.limit.perMs)}`,
     status.lastRestart === null ? "-" : `${formatAgo(status.lastRestart.finishedAt, now, formatDuration)} (${status.lastRestart.ok ? "ok" : "failed"})`,
+    ...(pinged ? [describePing(status.lastPing, now)] : []),
   ]);
-  return formatTable(["SERVICE", "UNIT", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART"], rows);
+  return formatTable(["SERVICE", "UNIT", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART", ...(pinged ? ["LAST PING"] : [])], rows);
+}
+
+/** `12s ago`, `3s ago (fail)`, `never`; `-` for a service that takes no pings. */
+function describePing(ping: Ping | null | undefined, now: number): string {
+  if (ping === undefined) return "-";
+  if (ping === null) return "never";
+  const ago = formatAgo(ping.at, now, formatDuration);
+  return ping.signal.kind === "success" ? ago : `${ago} (${describeSignal(ping.signal)})`;
 }
 
 function describeHealth(status: ServiceStatus, now: number): string {

@@ -8,6 +8,11 @@ export interface ProcessRunnerOptions {
   cwd?: string;
   /** Variables added to the inherited environment (they win over it). */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Variables known only once Lifeguard runs (e.g. `LIFEGUARD_PING_URL`, once its HTTP server
+   * listens), asked for at each start; `env` wins over them.
+   */
+  startEnv?: () => Readonly<Record<string, string>>;
   /** What the service inherits (default: Lifeguard's environment); pass a filtered one to keep secrets from it. */
   baseEnv?: NodeJS.ProcessEnv;
   /** Run as this user from /etc/passwd (name or uid), with its primary group; HOME, USER, LOGNAME and SHELL follow it. */
