@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../src/process/run-command.js";
+import { openStore } from "../src/store/index.js";
 import { BIN, REPO } from "./support/lab.js";
 
 function workspace(t: { after(fn: () => void): void }) {
@@ -136,4 +137,31 @@ services:
   const status = await run(["status", "-c", config]);
   assert.equal(status.exitCode, 0, status.stderr);
   assert.match(status.stdout, /\ntrader\s+gemini-trader\.service\s+unknown\s.*\nbot\s+python3 main\.py\s+unknown\s+never\s+0 of 3 in 1h\s+-\n$/);
+});
+
+test("a heartbeat by ping: check --dry-run judges the store's last ping without writing, status shows it", async (t) => {
+  const { run, config, dir, write } = workspace(t);
+  write(`state: ${join(dir, "state")}
+http: { token: cli-test-token-0123456789 }
+services:
+  trader:
+    systemd: gemini-trader
+    checks:
+      - heartbeat: { max-age: 2m }
+`);
+  const fresh = await run(["check", "--dry-run", "-c", config]);
+  assert.match(fresh.stdout, /\[OK\] Waiting for the first heartbeat since Lifeguard began watching \d+m?s ago \(max-age 2m\)\n/, fresh.stdout);
+  assert.equal(existsSync(join(dir, "state")), false, "a dry run creates no store");
+
+  const store = openStore(join(dir, "state"), { retention: { maxAgeMs: 86_400_000, maxBytes: 64 * 1024 ** 2 } });
+  const pingedAt = Date.now() - 12_000;
+  store.recordPing("trader", { kind: "fail" }, pingedAt);
+  store.close();
+  const failed = await run(["check", "--dry-run", "-c", config]);
+  assert.match(failed.stdout, /\[FAIL\] "trader" reported failure at \S+Z \([\dms]+ ago\)\n/, failed.stdout);
+  const status = await run(["status", "-c", config]);
+  assert.equal(status.exitCode, 0, status.stderr);
+  assert.match(status.stdout, /^SERVICE\s+UNIT\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\s+LAST PING\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\s+[\dms]+ ago \(fail\)\n$/);
+  const json = JSON.parse((await run(["status", "--json", "-c", config])).stdout) as { services: Array<{ lastPing: unknown }> };
+  assert.deepEqual(json.services[0]?.lastPing, { at: pingedAt, signal: { kind: "fail" } });
 });

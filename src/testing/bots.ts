@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 export const PYTHON = "/usr/bin/python3";
 /** Absolute path of the log bot; the sandbox sees the repository at the same path. */
 export const LOG_BOT = fileURLToPath(new URL("./bots/log-bot.py", import.meta.url));
+/** Absolute path of the heartbeat bot: pings $LIFEGUARD_PING_URL until SIGUSR1 (quiet) or SIGUSR2 (reports failure). */
+export const HEARTBEAT_BOT = fileURLToPath(new URL("./bots/heartbeat-bot.py", import.meta.url));
 
 export interface LogBotOptions {
   /** Milliseconds between lines (default 1000). */
@@ -30,6 +32,14 @@ export function logBotArgv(log: string, options: LogBotOptions = {}): string[] {
   if (options.crashAfter !== undefined) argv.push("--crash-after", String(options.crashAfter));
   if (options.hangAfter !== undefined) argv.push("--hang-after", String(options.hangAfter));
   if (options.child) argv.push("--child");
+  if (options.pidFile !== undefined) argv.push("--pid-file", options.pidFile);
+  return argv;
+}
+
+/** argv that runs the heartbeat bot, pinging every `everyMs` (default 500) and writing its pid to `pidFile`. */
+export function heartbeatBotArgv(options: { everyMs?: number; pidFile?: string } = {}): string[] {
+  const argv = [PYTHON, HEARTBEAT_BOT];
+  if (options.everyMs !== undefined) argv.push("--every", String(options.everyMs));
   if (options.pidFile !== undefined) argv.push("--pid-file", options.pidFile);
   return argv;
 }
