@@ -28,7 +28,7 @@ function renderStatus(statuses: ServiceStatus[], now: number): string {
     `${status.restartsInWindow} of ${status.limit.max} in ${formatDuration(status.limit.perMs)}`,
     status.lastRestart === null ? "-" : `${formatAgo(status.lastRestart.finishedAt, now, formatDuration)} (${status.lastRestart.ok ? "ok" : "failed"})`,
   ]);
-  return formatTable(["SERVICE", "UNIT", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART"], rows);
+  return formatTable(["SERVICE", "TARGET", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART"], rows);
 }
 
 function describeHealth(status: ServiceStatus, now: number): string {
