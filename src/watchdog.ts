@@ -6,6 +6,7 @@ import { loadConfig } from "./config/load.js";
 import type { LifeguardConfig } from "./config/types.js";
 import { validateConfig } from "./config/validate.js";
 import { buildApp, EMPTY_STORE } from "./compose/build-app.js";
+import { assertOneShot } from "./compose/one-shot.js";
 import { checkRound, type RoundReport } from "./engine/check-round.js";
 import { EXIT } from "./core/errors.js";
 
@@ -40,6 +41,7 @@ export class Watchdog {
   /** One round with typed results: each service's observations, verdict, restart and events. */
   async check(options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<RoundReport> {
     const config = await this.config();
+    assertOneShot(config.services);
     const dryRun = options.dryRun === true;
     const app = buildApp(config, { readOnly: dryRun, ...this.#options });
     try {

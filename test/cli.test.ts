@@ -92,7 +92,7 @@ test("status, history and check --dry-run read without creating the store", asyn
   const { run, config, dir } = workspace(t);
   const status = await run(["status", "-c", config]);
   assert.equal(status.exitCode, 0, status.stderr);
-  assert.match(status.stdout, /^SERVICE\s+UNIT\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\n$/);
+  assert.match(status.stdout, /^SERVICE\s+TARGET\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\n$/);
   const history = await run(["history", "-c", config]);
   assert.equal(history.stdout.trim(), "No history yet.");
   const dryRun = await run(["check", "--dry-run", "-c", config]);
@@ -161,7 +161,7 @@ services:
   assert.match(failed.stdout, /\[FAIL\] "trader" reported failure at \S+Z \([\dms]+ ago\)\n/, failed.stdout);
   const status = await run(["status", "-c", config]);
   assert.equal(status.exitCode, 0, status.stderr);
-  assert.match(status.stdout, /^SERVICE\s+UNIT\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\s+LAST PING\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\s+[\dms]+ ago \(fail\)\n$/);
+  assert.match(status.stdout, /^SERVICE\s+TARGET\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\s+LAST PING\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\s+[\dms]+ ago \(fail\)\n$/);
   const json = JSON.parse((await run(["status", "--json", "-c", config])).stdout) as { services: Array<{ lastPing: unknown }> };
   assert.deepEqual(json.services[0]?.lastPing, { at: pingedAt, signal: { kind: "fail" } });
 });

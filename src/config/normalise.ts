@@ -39,14 +39,17 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin): Lifeguard
 
 function normaliseService(name: string, service: ParsedService, context: ServiceContext): ServiceConfig {
   const { restart } = service;
+  const { runner, target } = runnerKindOf(service).normalise(service, { ...context, name });
   const policy: PolicySettings = {
     failureThreshold: service["failure-threshold"],
     startupGraceMs: service["startup-grace"],
     limit: { max: restart.limit.max, perMs: restart.limit.per },
-    backoff: { initialMs: restart.backoff.initial, maxMs: restart.backoff.max, resetAfterMs: restart.backoff["reset-after"] },
+    backoff: {
+      initialMs: restart.backoff.initial, maxMs: restart.backoff.max, resetAfterMs: restart.backoff["reset-after"],
+      minUptimeMs: runner.kind === "process" ? runner.minUptimeMs : null,
+    },
     rearmAfterMs: restart["rearm-after"],
   };
-  const { runner, target } = runnerKindOf(service).normalise(service, { ...context, name });
   return {
     name,
     target,

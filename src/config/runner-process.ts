@@ -36,7 +36,7 @@ export const processRunner = defineRunnerKind({
       .describe("Variables added to the environment the command inherits from Lifeguard (they win over it), e.g. `{ PYTHONUNBUFFERED: \"1\" }`. Only with `command`."),
     user: text().min(1).nullable().default(null).describe("Run the command as this user (a name or uid from /etc/passwd) with its primary group; needs Lifeguard to run as root. Empty: Lifeguard's own user. Only with `command`."),
     output,
-    "min-uptime": duration().prefault("10s").describe("A start counts as stable once the command has run this long without exiting. Only with `command`."),
+    "min-uptime": duration().prefault("10s").describe("A start counts as stable once the command has run this long before failing: its next restart then waits for no backoff (a crash loop still does). Only with `command`."),
   },
   normalise: (service, context) => {
     if (service.command === undefined) throw new Error("A process runner without a command");

@@ -141,7 +141,7 @@ test("decide opens no incident for a blip below the threshold", () => {
 });
 
 test("decide announces the backoff wait when it begins, not every round of it", () => {
-  const policy = { ...POLICY, backoff: { initialMs: 5 * M, maxMs: 5 * M, resetAfterMs: 10 * M } };
+  const policy = { ...POLICY, backoff: { initialMs: 5 * M, maxMs: 5 * M, resetAfterMs: 10 * M, minUptimeMs: null } };
   const justRestarted = state({ health: { kind: "failing", since: T - M, rounds: 2, reason: "verify failed" }, restarts: [T - M], backoffStep: 1, incidentSince: T - 2 * M });
   const waiting = rounds(justRestarted, FAILING, T, 8, 30 * S, policy);
   assert.deepEqual(waiting.events, [{
@@ -228,4 +228,21 @@ test("decide counts a conclusive failure within the startup grace, but not the s
   assert.equal(crashed.verdict.status, "restart");
   const restart = crashed.actions.find((action) => action.type === "restart");
   assert.deepEqual(restart?.type === "restart" ? restart.evidence.map((o) => o.check) : [], ["running"]);
+});
+
+test("decide answers a crash after min-uptime at once, and a crash before it after the backoff", () => {
+  const slow = { ...POLICY, backoff: { ...POLICY.backoff, initialMs: M } };
+  const policy = { ...slow, backoff: { ...slow.backoff, minUptimeMs: 10 * S } };
+  // Restarted 30s ago (one restart in a row so far), then crashed after running 30s: stable.
+  const ranLong = state({ lastStartAt: T - 30 * S, restarts: [T - 31 * S], backoffStep: 1 });
+  const answered = decide(ranLong, [DEAD], T, policy, "trader");
+  assert.equal(answered.verdict.status, "restart");
+  assert.equal(answered.state.backoffStep, 1, "the stable run started the count over");
+  // Restarted 3s ago, crashed again: a crash loop waits for the backoff.
+  const ranShort = state({ lastStartAt: T - 3 * S, restarts: [T - 4 * S], backoffStep: 1 });
+  const delayed = decide(ranShort, [DEAD], T, policy, "trader");
+  assert.equal(delayed.verdict.status, "backoff");
+  assert.equal(delayed.state.backoffStep, 1);
+  // Without min-uptime (a systemd unit) only healthy rounds over reset-after reset the backoff.
+  assert.equal(decide(ranLong, [DEAD], T, slow, "trader").verdict.status, "backoff");
 });

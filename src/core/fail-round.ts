@@ -44,15 +44,25 @@ export function failRound(state: ServiceState, failing: readonly Observation[], 
     return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "failing", why: counting } };
   }
   // The problem is confirmed: an incident opens, dated from its first failing round.
-  const confirmed = { ...state, healthySince: null, incidentSince: state.incidentSince ?? health.since };
+  const backoffStep = ranStably(state, health, policy) ? 0 : state.backoffStep;
+  const confirmed = { ...state, backoffStep, healthySince: null, incidentSince: state.incidentSince ?? health.since };
   const round: FailingRound = { state: confirmed, failing, health, counting, actions, now, policy, service };
   const inWindow = restartsInWindow(state.restarts, now, policy.limit.perMs).length;
   if (inWindow >= policy.limit.max) return giveUp(round, inWindow);
-  const delayMs = backoffDelay(state.backoffStep, policy.backoff);
+  const delayMs = backoffDelay(backoffStep, policy.backoff);
   const last = state.restarts.at(-1);
   const remainingMs = last === undefined ? 0 : Math.max(0, delayMs - elapsedSince(last, now));
   if (remainingMs > 0) return waitForBackoff(round, prior, remainingMs, delayMs);
   return restart(round, inWindow + 1);
+}
+
+/**
+ * Supervisor mode's `min-uptime`: a start is stable once the service ran that long before its
+ * problem began, so a crash after a good run is answered at once, without the backoff.
+ */
+function ranStably(state: ServiceState, health: Failing, policy: PolicySettings): boolean {
+  const { minUptimeMs } = policy.backoff;
+  return minUptimeMs !== null && state.lastStartAt !== null && elapsedSince(state.lastStartAt, health.since) >= minUptimeMs;
 }
 
 function giveUp({ state, health, counting, actions, now, policy, service }: FailingRound, restarts: number): Decision {

@@ -132,7 +132,7 @@ test("the backoff doubles between restarts in a row, capped at max, and never de
 
 test("a stable period resets the backoff: the next crash is restarted at once", () => {
   // The third step's delay (20m) outlasts the stable period (10m), so only the reset explains an immediate restart.
-  const policy: PolicySettings = { ...SEED, limit: { max: 100, perMs: H }, backoff: { initialMs: 5 * M, maxMs: H, resetAfterMs: 10 * M } };
+  const policy: PolicySettings = { ...SEED, limit: { max: 100, perMs: H }, backoff: { initialMs: 5 * M, maxMs: H, resetAfterMs: 10 * M, minUptimeMs: null } };
   const last = T + 15 * M;
   // Three restarts in a row (a crash loop), then the service runs for `upFor` and crashes once more.
   const crashAfter = (upFor: number): World => {

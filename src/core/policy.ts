@@ -9,8 +9,12 @@ export interface PolicySettings {
   startupGraceMs: number;
   /** At most `max` restarts in any window of `perMs`; then give up. */
   limit: { max: number; perMs: number };
-  /** Delay between consecutive restarts: `initialMs`, doubling, capped at `maxMs`; reset after `resetAfterMs` healthy. */
-  backoff: { initialMs: number; maxMs: number; resetAfterMs: number };
+  /**
+   * Delay between consecutive restarts: `initialMs`, doubling, capped at `maxMs`; reset after
+   * `resetAfterMs` of healthy rounds, or (supervisor mode's `min-uptime`) when the service had
+   * run `minUptimeMs` since its last start before its problem began; null: no such rule.
+   */
+  backoff: { initialMs: number; maxMs: number; resetAfterMs: number; minUptimeMs: number | null };
   /** Re-arm a gave-up service automatically after this long; null means only `lifeguard reset`. */
   rearmAfterMs: number | null;
 }

@@ -12,7 +12,7 @@ export const POLICY: PolicySettings = {
   failureThreshold: 2,
   startupGraceMs: 60 * S,
   limit: { max: 3, perMs: H },
-  backoff: { initialMs: 10 * S, maxMs: 5 * M, resetAfterMs: 10 * M },
+  backoff: { initialMs: 10 * S, maxMs: 5 * M, resetAfterMs: 10 * M, minUptimeMs: null },
   rearmAfterMs: null,
 };
 

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from "../../config/types.js";
 import { UsageError } from "../../core/errors.js";
 import { buildApp, EMPTY_STORE } from "../../compose/build-app.js";
+import { assertOneShot } from "../../compose/one-shot.js";
 import { checkRound } from "../../engine/check-round.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
@@ -28,12 +29,6 @@ function selectServices(services: ServiceConfig[], names: string[] | undefined):
   const unknown = (names ?? []).filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new UsageError(`Unknown service "${unknown[0]}": the configuration has ${known.map((n) => `"${n}"`).join(", ")}`);
   const selected = names === undefined ? services : services.filter((service) => names.includes(service.name));
-  // A supervised command lives only as long as the Lifeguard that spawned it: a one-shot run would start it and take it down on exit.
-  const supervised = selected.find((service) => service.runner.kind === "process");
-  if (supervised !== undefined) {
-    const others = selected.filter((service) => service.runner.kind !== "process").map((service) => service.name);
-    const hint = others.length === 0 ? undefined : `Check the others once with: lifeguard check --service ${others.join(" ")}`;
-    throw new UsageError(`Cannot check "${supervised.name}" in one-shot mode as Lifeguard supervises its command itself: run "lifeguard run"`, hint);
-  }
+  assertOneShot(selected);
   return selected;
 }

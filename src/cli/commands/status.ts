@@ -32,7 +32,7 @@ function renderStatus(statuses: ServiceStatus[], now: number): string {
     status.lastRestart === null ? "-" : `${formatAgo(status.lastRestart.finishedAt, now, formatDuration)} (${status.lastRestart.ok ? "ok" : "failed"})`,
     ...(pinged ? [describePing(status.lastPing, now)] : []),
   ]);
-  return formatTable(["SERVICE", "UNIT", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART", ...(pinged ? ["LAST PING"] : [])], rows);
+  return formatTable(["SERVICE", "TARGET", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART", ...(pinged ? ["LAST PING"] : [])], rows);
 }
 
 /** `12s ago`, `3s ago (fail)`, `never`; `-` for a service that takes no pings. */
