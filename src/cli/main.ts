@@ -9,6 +9,8 @@ import { runReset } from "./commands/reset.js";
 import { runValidate } from "./commands/validate.js";
 import { runSchema } from "./commands/schema.js";
 import { runDaemon } from "./commands/run.js";
+import { commandAfterDashes, type RunOptions } from "./config-source.js";
+import { addQuickOptions } from "./quick-options.js";
 
 /**
  * The CLI entry: parses the command line, runs one command, and is the only place that turns
@@ -16,7 +18,7 @@ import { runDaemon } from "./commands/run.js";
  */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let exitCode: number = EXIT.healthy;
-  const program = buildProgram(io, (code) => void (exitCode = code));
+  const program = buildProgram(io, (code) => void (exitCode = code), argv);
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -25,7 +27,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+function buildProgram(io: CliIo, setExit: (code: number) => void, argv: readonly string[]): Command {
   const program = new Command("lifeguard")
     .description("Keeps long-running services alive: detects crashes and silent freezes, restarts safely, keeps a history.")
     .version(VERSION, "-V, --version")
@@ -42,10 +44,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("-n, --dry-run", "say what would be done and why, and change nothing")
     .option("-s, --service <name...>", "check only these services")
     .action(act((options) => runCheck(options, io)));
-  program.command("run")
-    .description("watch continuously: every service at its interval, restarts as `check` does; reload on SIGHUP")
-    .addOption(config)
-    .action(act((options) => runDaemon(options, io)));
+  addQuickOptions(program.command("run")
+    .description("watch continuously: every service at its interval, restarts as `check` does; reload on SIGHUP; " +
+      "or, with a command after --, supervise that one command without a config file (quick mode)")
+    .addOption(config))
+    .action(act((operands: string[], options: Omit<RunOptions, "command">) => runDaemon({ ...options, command: commandAfterDashes(operands, argv) }, io)));
   program.command("status")
     .description("show each service's state, last check and restarts in the current window")
     .addOption(config).addOption(json)

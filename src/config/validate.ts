@@ -11,7 +11,7 @@ import type { Problem } from "./problem.js";
 import { checkRules } from "./rules.js";
 import { checkRunnerKeys } from "./runner-kinds.js";
 import { schemaAt } from "./schema-at.js";
-import { configSchema } from "./schema.js";
+import { configSchema, type ParsedConfig } from "./schema.js";
 import type { LifeguardConfig } from "./types.js";
 import { toProblems } from "./zod-issues.js";
 
@@ -41,21 +41,44 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
   } catch (error) {
     return failure([...problems, { path: [], message: `invalid YAML: ${(error as Error).message}` }], source, options.source);
   }
+  const checked = checkDocument(data, options, interpolation);
+  const all = [...problems, ...checked.problems];
+  if (all.length > 0 || checked.parsed === null) return failure(all, source, options.source);
+  return { ok: true, config: normalise(checked.parsed, options) };
+}
+
+/**
+ * Validates a config document already in memory: the kebab-case object a YAML file holds, as
+ * quick mode builds it from its flags. Runner keys, the schema and the cross-field rules are
+ * the file's; no `${...}` is interpolated (its strings are taken as written) and issues carry
+ * no line. Pure.
+ */
+export function validateDocument(data: unknown, origin: ConfigOrigin): ValidationResult {
+  const { problems, parsed } = checkDocument(data, origin, []);
+  if (problems.length > 0 || parsed === null) {
+    return { ok: false, issues: problems.map((problem) => ({ file: origin.source, line: null, column: null, path: formatPath(problem.path), message: problem.message })) };
+  }
+  return { ok: true, config: normalise(parsed, origin) };
+}
+
+/**
+ * The steps after the text: one runner kind per service, the schema, then the cross-field
+ * rules. `failed` are problems already reported (interpolation), whose values are not
+ * reported again as wrong.
+ */
+function checkDocument(data: unknown, origin: ConfigOrigin, failed: readonly Problem[]): { problems: Problem[]; parsed: ParsedConfig | null } {
   const runnerKeys = checkRunnerKeys(data);
-  problems.push(...runnerKeys);
   const parsed = configSchema.safeParse(data, { error: describeIssue, reportInput: true });
   if (!parsed.success) {
     // A value whose interpolation failed is reported once, not again as a wrong value; nor is
     // anything under a key that does not belong to the service's runner kind.
-    const failedPaths = new Set(interpolation.map((problem) => formatPath(problem.path)));
+    const failedPaths = new Set(failed.map((problem) => formatPath(problem.path)));
     const misplaced = runnerKeys.filter((problem) => problem.atKey === true).map((problem) => problem.path);
     const schemaProblems = toProblems(parsed.error.issues, configSchema)
       .filter((problem) => !failedPaths.has(formatPath(problem.path)) && !misplaced.some((path) => isWithin(problem.path, path)));
-    return failure([...problems, ...schemaProblems], source, options.source);
+    return { problems: [...runnerKeys, ...schemaProblems], parsed: null };
   }
-  problems.push(...checkRules(parsed.data, options));
-  if (problems.length > 0) return failure(problems, source, options.source);
-  return { ok: true, config: normalise(parsed.data, options) };
+  return { problems: [...runnerKeys, ...checkRules(parsed.data, origin)], parsed: parsed.data };
 }
 
 function failure(problems: Problem[], source: SourceDocument, file: string): ValidationResult {

@@ -8,23 +8,25 @@ import { statusLine } from "../../daemon/status-line.js";
 import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
 import { startDaemonHttp } from "../../daemon/http-surface.js";
 import type { CliIo } from "../io.js";
-import { openConfig } from "../open-config.js";
 import { listenForSignals } from "../signal-queue.js";
+import { chooseConfigSource, type ConfigSource, type RunOptions } from "../config-source.js";
 
 /**
  * `lifeguard run`: the daemon. Checks every service at its interval, restarts as `check` does,
  * tells systemd it is alive (Type=notify, WatchdogSec=) from the scheduler's own progress,
  * reloads its config on SIGHUP (an invalid one keeps the running config) and stops cleanly on
- * SIGTERM or SIGINT with exit 0.
+ * SIGTERM or SIGINT with exit 0. With a command after `--` (quick mode) the config comes from
+ * the flags instead of a file, and SIGHUP has nothing to reload.
  */
-export async function runDaemon(options: { config?: string }, io: CliIo): Promise<number> {
-  let config = await openConfig(options, io);
+export async function runDaemon(options: RunOptions, io: CliIo): Promise<number> {
+  const source = chooseConfigSource(options, io);
+  let config = await source.open();
   const signals = listenForSignals();
   const notifier = createSystemdNotifier(io.env);
   try {
     for (;;) {
       const app = buildApp(config);
-      const outcome = await superviseUntilAsked(app, notifier, signals.next, options, io);
+      const outcome = await superviseUntilAsked(app, notifier, signals.next, source);
       app.close();
       if (outcome.kind === "stop") return 0;
       config = outcome.config;
@@ -37,7 +39,7 @@ export async function runDaemon(options: { config?: string }, io: CliIo): Promis
 type Ending = { kind: "stop" } | { kind: "reload"; config: LifeguardConfig };
 
 async function superviseUntilAsked(
-  app: App, notifier: SystemdNotifier | null, next: ReturnType<typeof listenForSignals>["next"], options: { config?: string }, io: CliIo,
+  app: App, notifier: SystemdNotifier | null, next: ReturnType<typeof listenForSignals>["next"], source: ConfigSource,
 ): Promise<Ending> {
   const { logger, clock } = app;
   if (app.store === null) throw new LifeguardError("The store could not be opened");
@@ -72,7 +74,7 @@ async function superviseUntilAsked(
         say(logger, clock.now(), "Lifeguard stopped");
         return { kind: "stop" };
       }
-      const reloaded = await reloadConfig(options, io, logger, clock.now);
+      const reloaded = await reloadConfig(source, logger, clock.now);
       if (reloaded === null) continue;
       notifier?.reloading();
       scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
@@ -88,9 +90,13 @@ async function superviseUntilAsked(
   }
 }
 
-async function reloadConfig(options: { config?: string }, io: CliIo, logger: Logger, now: () => number): Promise<LifeguardConfig | null> {
+async function reloadConfig(source: ConfigSource, logger: Logger, now: () => number): Promise<LifeguardConfig | null> {
+  if (!source.reloadable) {
+    say(logger, now(), "Nothing to reload on SIGHUP: quick mode has no configuration file; supervising on as before");
+    return null;
+  }
   try {
-    const config = await openConfig(options, io);
+    const config = await source.open();
     say(logger, now(), `Reloaded the configuration "${config.source}": ${config.services.length} service(s)`);
     return config;
   } catch (error) {

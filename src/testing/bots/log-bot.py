@@ -6,7 +6,8 @@ Usage: log-bot.py LOG [--every MS] [--reopen] [--ignore-term] [--crash-after N]
 
 Every MS milliseconds (default 1000) it appends a line like
     2024-11-30 21:00:01 INFO VIX 15.2 Position ok Update 17
-to LOG, and stops with a last line on SIGTERM (exit 0).
+to LOG, and stops with a last line on SIGTERM (exit 0). LOG "-" is standard output, line by
+line: the output a supervisor captures (a socket, which /dev/stdout cannot reopen).
 
   --reopen          open LOG for each line, as a logger that reopens would; then `chmod 000 LOG`
                     stops the writes of a bot running unprivileged (it goes on, reporting to stderr)
@@ -49,7 +50,10 @@ class Log:
 
     def __init__(self, path, reopen):
         self.path, self.reopen = path, reopen
-        self.file = None if reopen else open(path, "a", buffering=1)
+        if path == "-":
+            self.file = open(sys.stdout.fileno(), "w", buffering=1, closefd=False)
+        else:
+            self.file = None if reopen else open(path, "a", buffering=1)
 
     def write(self, text):
         if self.file is not None:
