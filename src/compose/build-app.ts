@@ -74,11 +74,12 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
 
 /**
  * What a supervised service inherits: Lifeguard's environment without systemd's notify socket
- * (a child pinging it could keep a hung Lifeguard looking alive) and without Lifeguard's token.
+ * (a child pinging it could keep a hung Lifeguard looking alive), without Lifeguard's token and
+ * without the dead-man's switch URL the docs suggest (`${DEADMAN_URL}`), for the same reasons.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, "LIFEGUARD_TOKEN"]) delete env[name];
+  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, "LIFEGUARD_TOKEN", "DEADMAN_URL"]) delete env[name];
   return env;
 }
 

@@ -7,6 +7,8 @@ import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-not
 import { statusLine } from "../../daemon/status-line.js";
 import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
 import { startDaemonHttp, type DaemonHttp } from "../../daemon/http-surface.js";
+import { startDeadman } from "../../daemon/deadman.js";
+import { lifeguardHealth } from "../../daemon/lifeguard-health.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
 import { listenForSignals } from "../signal-queue.js";
@@ -56,6 +58,7 @@ async function superviseUntilAsked(
   const unsubscribe = wakeOnExit(app.services, scheduler, logger, clock.now);
   http = await startDaemonHttp(app.config, { store: app.store, scheduler, logger, now: clock.now, signal: controller.signal });
   const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
+  const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(scheduler, app.store), signal: controller.signal });
   notifier?.ready();
   say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid}); status at ${http.server.url}/api/status`);
   try {
@@ -82,6 +85,7 @@ async function superviseUntilAsked(
   } finally {
     await http.server.close();
     clearInterval(pinger);
+    await deadman.stop();
     unsubscribe.forEach((stop) => stop());
   }
 }
