@@ -100,11 +100,12 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
 /**
  * What a supervised service inherits: Lifeguard's environment without systemd's notify socket
  * or a ping URL of Lifeguard's own (a child pinging either could keep a hung Lifeguard looking
- * alive) and without Lifeguard's token.
+ * alive), without Lifeguard's token and without the dead-man's switch URL the docs suggest
+ * (`${DEADMAN_URL}`), for the same reasons.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, PING_URL_VARIABLE, "LIFEGUARD_TOKEN"]) delete env[name];
+  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, PING_URL_VARIABLE, "LIFEGUARD_TOKEN", "DEADMAN_URL"]) delete env[name];
   return env;
 }
 

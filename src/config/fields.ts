@@ -76,6 +76,14 @@ export function secret(options: { minLength: number }) {
       const problem = secretProblem(context.value, options.minLength);
       if (problem !== undefined) context.issues.push({ code: "custom", input: "(not shown)", message: `expected ${problem}` });
     });
+  return markSecret(schema);
+}
+
+/**
+ * Marks a field as a secret for `isSecret`: interpolation messages then quote nothing of it.
+ * Mark the final schema: `.describe()` and `.meta()` return a copy, which is not marked.
+ */
+export function markSecret<T extends z.ZodType>(schema: T): T {
   SECRETS.add(schema);
   return schema;
 }

@@ -5,7 +5,7 @@ import { runningCheck } from "./check-running.js";
 import { pathResolver } from "./resolve-path.js";
 import { runnerKindOf } from "./runner-kinds.js";
 import type { ParsedConfig, ParsedService } from "./schema.js";
-import type { CheckConfig, LifeguardConfig, ServiceConfig } from "./types.js";
+import type { CheckConfig, DeadmanConfig, LifeguardConfig, ServiceConfig } from "./types.js";
 
 /** Where the text came from: its name for messages, and the directory relative paths start from. */
 export interface ConfigOrigin {
@@ -33,8 +33,13 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin): Lifeguard
     },
     retention: { maxAgeMs: parsed.retention["max-age"], maxBytes: parsed.retention["max-size"] },
     http: { ...parsed.http.listen, token: parsed.http.token },
+    deadman: normaliseDeadman(parsed.deadman),
     services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state })),
   };
+}
+
+function normaliseDeadman(deadman: ParsedConfig["deadman"]): DeadmanConfig | null {
+  return deadman === null ? null : { url: deadman.url, intervalMs: deadman.interval, timeoutMs: deadman.timeout, method: deadman.method };
 }
 
 function normaliseService(name: string, service: ParsedService, context: ServiceContext): ServiceConfig {

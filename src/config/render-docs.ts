@@ -31,9 +31,11 @@ function collectSections(schema: Json, path: string, sections: Section[]): void 
   }
 }
 
-/** The maps reachable from a property: itself, a record's values (`<name>`), a list's map items (`[]`). */
+/** The maps reachable from a property: itself (or its map when it may be empty), a record's values (`<name>`), a list's map items (`[]`). */
 function childMaps(property: Json, path: string): Array<[string, Json]> {
   if (property.properties !== undefined) return [[path, property]];
+  const map = (property.anyOf as Json[] | undefined)?.find((option) => option.properties !== undefined);
+  if (map !== undefined) return [[path, { ...map, description: map.description ?? property.description }]];
   if (typeof property.additionalProperties === "object") return childMaps({ ...(property.additionalProperties as Json) }, `${path}.<name>`);
   if (property.items !== undefined) {
     const items = property.items as Json;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkItem } from "./check-kinds.js";
+import { deadman } from "./deadman.js";
 import { duration, filePath, integer, secret, size } from "./fields.js";
 import { listenAddress } from "./listen-address.js";
 import { describeValue } from "./messages.js";
@@ -111,6 +112,7 @@ export const configSchema = z
     log,
     retention,
     http,
+    deadman,
     services,
   })
   .describe("Lifeguard configuration.");

@@ -127,6 +127,16 @@ export interface HttpConfig {
   token: string | null;
 }
 
+/** The outbound dead-man's switch: `lifeguard run` requests `url` every interval while it is healthy. */
+export interface DeadmanConfig {
+  /** A secret (a push URL holds the monitor's key): never in a message, a log or the status; show its origin at most. */
+  url: string;
+  intervalMs: number;
+  /** Bound on one request; a slow request delays the next, requests never overlap. */
+  timeoutMs: number;
+  method: "GET" | "POST";
+}
+
 /** A validated, normalised configuration: every default applied, every duration in ms. */
 export interface LifeguardConfig {
   /** Where it came from, for messages: a file path or `<inline>`. */
@@ -136,5 +146,7 @@ export interface LifeguardConfig {
   log: LogConfig;
   retention: RetentionConfig;
   http: HttpConfig;
+  /** null: no dead-man's switch. */
+  deadman: DeadmanConfig | null;
   services: ServiceConfig[];
 }

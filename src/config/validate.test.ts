@@ -12,6 +12,7 @@ const FULL_EXAMPLE = `
 state: /var/lib/lifeguard
 log: { file: /var/log/lifeguard.log, format: text, max-size: 10MiB, keep: 3 }
 retention: { max-age: 90d, max-size: 64MiB }
+deadman: { url: "https://hc-ping.example/abc-key", interval: 1m, timeout: 10s, method: GET }
 services:
   trader:
     systemd: gemini-trader.service
@@ -39,6 +40,7 @@ test("the full example normalises to exact values", () => {
     log: { file: "/var/log/lifeguard.log", format: "text", maxBytes: 10 * 1024 ** 2, keep: 3 },
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
     http: { host: "127.0.0.1", port: 9473, token: null },
+    deadman: { url: "https://hc-ping.example/abc-key", intervalMs: 60_000, timeoutMs: 10_000, method: "GET" },
     services: [
       {
         name: "trader",
@@ -73,6 +75,7 @@ test("a minimal config gets every default", () => {
     log: { file: null, format: "text", maxBytes: null, keep: 3 },
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
     http: { host: "127.0.0.1", port: 9473, token: null },
+    deadman: null,
     services: [
       {
         name: "trader",

@@ -7,6 +7,8 @@ import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-not
 import { statusLine } from "../../daemon/status-line.js";
 import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
 import { startDaemonHttp } from "../../daemon/http-surface.js";
+import { startDeadman } from "../../daemon/deadman.js";
+import { lifeguardHealth } from "../../daemon/lifeguard-health.js";
 import type { CliIo } from "../io.js";
 import { listenForSignals } from "../signal-queue.js";
 import { chooseConfigSource, type ConfigSource, type RunOptions } from "../config-source.js";
@@ -60,6 +62,7 @@ async function superviseUntilAsked(
   http.attach(scheduler);
   const unsubscribe = wakeOnExit(app.services, scheduler, logger, clock.now);
   const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
+  const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(scheduler, app.store), signal: controller.signal });
   notifier?.ready();
   say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid}); status at ${http.server.url}/api/status`);
   try {
@@ -86,6 +89,7 @@ async function superviseUntilAsked(
   } finally {
     await http.server.close();
     clearInterval(pinger);
+    await deadman.stop();
     unsubscribe.forEach((stop) => stop());
   }
 }
