@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Check } from "../core/check.js";
 import { createMemoryLogger } from "../core/logger.js";
+import { initialState, type ServiceState } from "../core/state.js";
 import type { Observation } from "../core/outcome.js";
 import { openStore } from "../store/index.js";
 import { buildConfig } from "../testing/build-config.js";
@@ -14,7 +15,7 @@ import { startScheduler } from "./scheduler.js";
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typeof createFakeClock>) => Check) {
+function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typeof createFakeClock>) => Check, stored?: (now: number) => ServiceState) {
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-scheduler-"));
   const config = buildConfig({ state: join(dir, "state"), services: { bot: { systemd: "bot.service", interval: "5s" } } });
   const clock = createFakeClock();
@@ -26,6 +27,7 @@ function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typ
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  if (stored !== undefined) store.commitRound("bot", { state: stored(clock.now()), events: [], checkedAt: clock.now() });
   const parts = { config: config.services[0]!, runner: createFakeRunner(), checks: [check(clock)] };
   const scheduler = startScheduler([parts], { store, clock, logger, signal: controller.signal });
   return { clock, scheduler, controller, logger };
@@ -80,6 +82,27 @@ test("a passing check's deadline runs the next round before the interval is up",
   await clock.advance(1);
   await settle();
   assert.equal(counter.runs, 3, "then again a whole interval later");
+});
+
+test("a failure within the startup grace is looked at again when the grace ends, not an interval later", async (t) => {
+  const counter = { runs: 0 };
+  const failing = (clock: { now(): number }): Check => ({
+    id: "probe", alertOnly: false, dueAt: () => null,
+    run: async (): Promise<Observation> => {
+      counter.runs += 1;
+      return { check: "probe", ok: false, summary: "stale", evidence: {}, durationMs: 0, timedOut: false, at: clock.now(), alertOnly: false };
+    },
+  });
+  // Started 58s ago: the default 60s grace ends in 2s, the 5s interval later.
+  const { clock, scheduler } = setup(t, failing, (now) => ({ ...initialState(), lastStartAt: now - 58_000 }));
+  await settle();
+  assert.equal(scheduler.loops[0]?.lastReport?.verdict.status, "grace");
+  await clock.advance(1_999);
+  assert.equal(counter.runs, 1);
+  await clock.advance(1);
+  await settle();
+  assert.equal(counter.runs, 2);
+  assert.equal(scheduler.loops[0]?.lastReport?.verdict.status, "failing", "counted from the grace's end");
 });
 
 test("wake() runs the next round at once", async (t) => {

@@ -1,4 +1,5 @@
 import { formatDuration } from "../core/duration.js";
+import { nextPolicyDeadline } from "../core/policy-deadline.js";
 import { checkService, type EngineDeps, type ServiceParts, type ServiceReport } from "../engine/check-service.js";
 import { lockWaitMs } from "../engine/lock-wait.js";
 
@@ -69,7 +70,7 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
       await runRound(parts, deps, loop);
       loop.lastProgressAt = deps.clock.monotonic();
       // Woken during the round: the next round runs at once; else it waits for its due time.
-      const wait = Math.min(started + parts.config.intervalMs - deps.clock.monotonic(), untilDue(parts, deps.clock.now()));
+      const wait = Math.min(started + parts.config.intervalMs - deps.clock.monotonic(), untilDue(parts, loop, deps.clock.now()));
       if (!waker.signal.aborted && wait > 0 && !isStopping()) await sleepQuietly(deps, wait, waker.signal);
       if (waker.signal.aborted) waker = new AbortController();
     }
@@ -80,11 +81,14 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
 }
 
 /**
- * How long until a passing check's verdict runs out (a log's mtime plus max-age): the loop
- * looks then instead of at the end of its interval, so a freeze is caught as it happens.
+ * How long until the verdict may change by time alone: a passing check runs out (a log's mtime
+ * plus max-age), or the policy's grace, backoff or rearm wait ends. The loop looks then instead
+ * of at the end of its interval, so a freeze is caught as it happens.
  */
-function untilDue(parts: ServiceParts, now: number): number {
-  const due = parts.checks.map((check) => check.dueAt()).filter((at) => at !== null);
+function untilDue(parts: ServiceParts, loop: ServiceLoop, now: number): number {
+  const state = loop.lastReport?.state;
+  const policyDue = state === undefined ? null : nextPolicyDeadline(state, now, parts.config.policy);
+  const due = [...parts.checks.map((check) => check.dueAt()), policyDue].filter((at) => at !== null);
   return due.length === 0 ? Number.POSITIVE_INFINITY : Math.max(0, Math.min(...due) - now);
 }
 

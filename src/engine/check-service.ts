@@ -4,7 +4,7 @@ import type { Logger, LogTag } from "../core/logger.js";
 import type { Observation } from "../core/outcome.js";
 import type { Action, EventKind, ServiceEvent, Verdict } from "../core/policy.js";
 import type { Runner } from "../core/runner.js";
-import type { HealthKind } from "../core/state.js";
+import type { HealthKind, ServiceState } from "../core/state.js";
 import type { ServiceStore } from "../core/store.js";
 import type { ServiceConfig } from "../config/types.js";
 import { EXIT } from "../core/errors.js";
@@ -37,6 +37,8 @@ export interface ServiceReport {
   restart: RestartOutcome | null;
   events: ServiceEvent[];
   health: HealthKind;
+  /** The state the round left (with `--dry-run`: the state it would have left). */
+  state: ServiceState;
   /** 0 healthy, 1 restarted successfully, 2 unhealthy and not fixed (DESIGN.md exit codes). */
   exitCode: number;
 }
@@ -84,7 +86,7 @@ async function planRound(parts: ServiceParts, deps: EngineDeps): Promise<Service
   const observations = await observe(parts, deps);
   const decision = decide(deps.store.loadState(parts.config.name), observations, deps.clock.now(), parts.config.policy, parts.config.name);
   log(deps, parts, decision.verdict.status === "healthy" || decision.verdict.status === "grace" ? "OK" : "INFO", `Would ${decision.verdict.status === "restart" ? "restart" : "do nothing"}: ${decision.verdict.why}`);
-  return report(parts, observations, decision.verdict, decision.actions, null, [], decision.state.health.kind);
+  return report(parts, observations, decision.verdict, decision.actions, null, [], decision.state);
 }
 
 async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boolean): Promise<ServiceReport> {
@@ -105,7 +107,7 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
     }
     // The daemon rounds every few seconds: a grace that passes round after round is not news.
     else if (events.length === 0 && (logPassing || decision.verdict.status !== "grace")) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
-    return report(parts, observations, decision.verdict, decision.actions, null, events, decision.state.health.kind);
+    return report(parts, observations, decision.verdict, decision.actions, null, events, decision.state);
   }
 
   const startedAt = deps.clock.now();
@@ -129,7 +131,7 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
     },
   });
   settledEvents.forEach((event) => logEvent(deps, parts, event));
-  return report(parts, observations, decision.verdict, decision.actions, outcome, [...events, ...settledEvents], settled.state.health.kind);
+  return report(parts, observations, decision.verdict, decision.actions, outcome, [...events, ...settledEvents], settled.state);
 }
 
 async function observe(parts: ServiceParts, deps: EngineDeps, logPassing = true): Promise<Observation[]> {
@@ -141,14 +143,14 @@ async function observe(parts: ServiceParts, deps: EngineDeps, logPassing = true)
 function reportBusy(parts: ServiceParts, deps: EngineDeps): ServiceReport {
   const why = `Skipped "${parts.config.name}" as another Lifeguard process holds its lock`;
   log(deps, parts, "WARN", why);
-  return report(parts, [], { status: "failing", why }, [], null, [], deps.store.loadState(parts.config.name).health.kind);
+  return report(parts, [], { status: "failing", why }, [], null, [], deps.store.loadState(parts.config.name));
 }
 
 function report(
   parts: ServiceParts, observations: Observation[], verdict: Verdict, actions: Action[],
-  restart: RestartOutcome | null, events: ServiceEvent[], health: HealthKind,
+  restart: RestartOutcome | null, events: ServiceEvent[], state: ServiceState,
 ): ServiceReport {
-  return { service: parts.config.name, observations, verdict, actions, restart, events, health, exitCode: exitCodeOf(verdict, restart) };
+  return { service: parts.config.name, observations, verdict, actions, restart, events, health: state.health.kind, state, exitCode: exitCodeOf(verdict, restart) };
 }
 
 /** DESIGN.md: 0 healthy, 1 restarted successfully, 2 unhealthy and not fixed. */
