@@ -14,9 +14,12 @@ export interface LeaseOwner {
   label: string;
 }
 
-/** Describes this process as a lease owner. */
+let self: Omit<LeaseOwner, "label"> | undefined;
+
+/** Describes this process as a lease owner; what does not change in a process's life is read once. */
 export function describeSelf(label: string): LeaseOwner {
-  return { pid: process.pid, startTime: readProcStat(process.pid)?.startTime ?? null, bootId: readBootId(), host: hostname(), label };
+  self ??= { pid: process.pid, startTime: readProcStat(process.pid)?.startTime ?? null, bootId: readBootId(), host: hostname() };
+  return { ...self, label };
 }
 
 /**
