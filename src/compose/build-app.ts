@@ -129,6 +129,7 @@ function readOnlyHeartbeats(store: Store | null): HeartbeatStore {
 export const EMPTY_STORE: ServiceStore = {
   acquireLock: async () => ({ release: () => undefined }),
   loadState: () => initialState(),
+  touchRound: () => false,
   commitRound: () => {
     throw new Error("A dry run never writes");
   },

@@ -42,4 +42,10 @@ export interface ServiceStore {
   acquireLock(service: string, options: { waitMs: number; signal?: AbortSignal }): Promise<Lease | null>;
   loadState(service: string): ServiceState;
   commitRound(service: string, round: RoundCommit): void;
+  /**
+   * Records a round that changed nothing, without the lock: refreshes when it was checked
+   * (throttled: usually no write at all) only while the stored state is still `state`. False
+   * when it is not (another process changed it, or none is stored): redo the round under the lock.
+   */
+  touchRound(service: string, state: ServiceState, checkedAt: number): boolean;
 }

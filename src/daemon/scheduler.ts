@@ -94,7 +94,7 @@ function untilDue(parts: ServiceParts, loop: ServiceLoop, now: number): number {
 
 async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceLoop): Promise<void> {
   try {
-    const report = await checkService(parts, deps, { dryRun: false, logPassing: false });
+    const report = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true });
     loop.rounds += 1;
     loop.lastReport = report;
     deps.onRound?.(report);

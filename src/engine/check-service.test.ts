@@ -113,3 +113,21 @@ test("a dry run says it would restart and changes nothing", async (t) => {
   assert.equal(store.stats().stateWrites, 0);
   assert.match(logger.entries.at(-1)?.message ?? "", /^Would restart: /);
 });
+
+test("a steady daemon round takes no lock and writes nothing; one that changes something runs under the lock", async (t) => {
+  const { parts, deps, store, logger, makeStale } = setup(t);
+  const first = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true });
+  assert.equal(first.verdict.status, "healthy");
+  const before = store.stats().rowsChanged;
+  for (let round = 0; round < 20; round++) {
+    const report = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true });
+    assert.equal(report.verdict.status, "healthy");
+    assert.equal(report.state.healthySince, first.state.healthySince);
+  }
+  assert.equal(store.stats().rowsChanged, before, "no lock row, no state, no checked_at");
+  makeStale();
+  const stale = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true });
+  assert.equal(stale.verdict.status, "restart");
+  assert.notEqual(stale.restart, null);
+  assert.equal(logger.entries.filter((entry) => /^Log file is stale/.test(entry.message)).length, 1, "the observation is logged once, by the locked round");
+});

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { Check } from "../core/check.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger, LogTag } from "../core/logger.js";
@@ -67,12 +68,22 @@ export interface RoundOptions {
    * few seconds, logs only failures and events, so its log says what changed and spares the disk.
    */
   logPassing?: boolean;
+  /**
+   * Try the round without the lock first (the daemon, rounding every few seconds): a round that
+   * changes nothing then takes no lock and writes nothing, sparing the SD card; one that would
+   * change something is run again under the lock, from fresh observations.
+   */
+  steadyWithoutLock?: boolean;
 }
 
 export async function checkService(parts: ServiceParts, deps: EngineDeps, options: RoundOptions): Promise<ServiceReport> {
   const { config } = parts;
   const logPassing = options.logPassing ?? true;
   if (options.dryRun) return planRound(parts, deps);
+  if (options.steadyWithoutLock === true) {
+    const steady = await steadyRound(parts, deps);
+    if (steady !== null) return steady;
+  }
   const lease = await deps.store.acquireLock(config.name, { waitMs: lockWaitMs(config), signal: deps.signal });
   if (lease === null) return reportBusy(parts, deps);
   try {
@@ -87,6 +98,18 @@ async function planRound(parts: ServiceParts, deps: EngineDeps): Promise<Service
   const decision = decide(deps.store.loadState(parts.config.name), observations, deps.clock.now(), parts.config.policy, parts.config.name);
   log(deps, parts, decision.verdict.status === "healthy" || decision.verdict.status === "grace" ? "OK" : "INFO", `Would ${decision.verdict.status === "restart" ? "restart" : "do nothing"}: ${decision.verdict.why}`);
   return report(parts, observations, decision.verdict, decision.actions, null, [], decision.state);
+}
+
+/** The round when nothing changes: no lock, no write, no log line; null when something would change. */
+async function steadyRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceReport | null> {
+  const { config } = parts;
+  const observations = await runChecks(parts, deps);
+  const now = deps.clock.now();
+  const state = deps.store.loadState(config.name);
+  const decision = decide(state, observations, now, config.policy, config.name);
+  if (decision.actions.length > 0 || !isDeepStrictEqual(decision.state, state)) return null;
+  if (!deps.store.touchRound(config.name, state, now)) return null;
+  return report(parts, observations, decision.verdict, [], null, [], state);
 }
 
 async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boolean): Promise<ServiceReport> {
@@ -134,8 +157,12 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
   return report(parts, observations, decision.verdict, decision.actions, outcome, [...events, ...settledEvents], settled.state);
 }
 
+function runChecks(parts: ServiceParts, deps: EngineDeps): Promise<Observation[]> {
+  return Promise.all(parts.checks.map((check) => check.run(deps.signal)));
+}
+
 async function observe(parts: ServiceParts, deps: EngineDeps, logPassing = true): Promise<Observation[]> {
-  const observations = await Promise.all(parts.checks.map((check) => check.run(deps.signal)));
+  const observations = await runChecks(parts, deps);
   for (const observation of observations) if (logPassing || !observation.ok) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", describeObservation(observation));
   return observations;
 }

@@ -126,3 +126,21 @@ test("loadState keeps every field the policy stores, optional ones included", (t
   assert.deepEqual(store.loadState("trader"), state);
   assert.equal(store.commitRound("trader", { state: { ...state }, events: [], checkedAt: T0 + 1 }).stateWritten, false);
 });
+
+test("touchRound writes nothing within the throttle, refreshes checked_at after it, and never overwrites a state changed meanwhile", (t) => {
+  let now = T0;
+  const store = openTestStore(t, makeTempDir(t), { now: () => now });
+  const steady = { ...initialState(), healthySince: T0 };
+  assert.equal(store.touchRound("trader", steady, T0), false, "nothing stored yet: the round must run under the lock");
+  store.commitRound("trader", { state: steady, events: [], checkedAt: T0 });
+  const before = store.stats().rowsChanged;
+  for (let second = 1; second < 300; second++) assert.equal(store.touchRound("trader", steady, T0 + second * 1000), true);
+  assert.equal(store.stats().rowsChanged, before, "a steady round every second for 5 minutes wrote nothing");
+  now = T0 + 300_000;
+  assert.equal(store.touchRound("trader", steady, now), true);
+  assert.equal(store.stats().rowsChanged, before + 1, "then checked_at, once");
+  // Another process (a cron `check`) changed the state: the steady round does not hold.
+  store.commitRound("trader", { state: failing(now), events: [], checkedAt: now });
+  assert.equal(store.touchRound("trader", steady, now + 600_000), false);
+  assert.deepEqual(store.loadState("trader"), failing(now));
+});

@@ -4,7 +4,7 @@ import { canonicalJson } from "./json.js";
 import { parseState, type ParsedState } from "./parse-state.js";
 import { insertEvent, insertRestart } from "./records.js";
 import type { CommitResult } from "./types.js";
-import { initialState } from "../core/state.js";
+import { initialState, type ServiceState } from "../core/state.js";
 
 interface StateRow {
   state: string;
@@ -63,6 +63,20 @@ export function commitRound(db: Database, service: string, round: RoundCommit, s
     return { stateWritten: todo.state, checkedAtWritten: todo.checkedAt, events: round.events.length, restartId };
   });
   return write.immediate();
+}
+
+/**
+ * A round that changed nothing, recorded without the service's lock: `checked_at` is refreshed
+ * at most once per throttle, and only where the stored state is still `state` (one conditional
+ * UPDATE, so a state another process just wrote is never overwritten). `changed`: it is not.
+ */
+export function touchRound(db: Database, service: string, state: ServiceState, checkedAt: number, settings: CommitSettings): "unchanged" | "refreshed" | "changed" {
+  const stateJson = canonicalJson(state);
+  const row = readRow(db, service);
+  if (row === undefined || row.state !== stateJson) return "changed";
+  if (row.checked_at !== null && Math.abs(checkedAt - row.checked_at) < settings.checkedAtThrottleMs) return "unchanged";
+  const updated = db.prepare("UPDATE service_state SET checked_at = ? WHERE service = ? AND state = ?").run(Math.trunc(checkedAt), service, stateJson);
+  return updated.changes === 1 ? "refreshed" : "changed";
 }
 
 function readRow(db: Database, service: string): StateRow | undefined {

@@ -14,7 +14,7 @@ import { openDatabase } from "./open-database.js";
 import type { ParsedState } from "./parse-state.js";
 import { isPruneDue, prune } from "./prune.js";
 import { insertEvent, insertRestart } from "./records.js";
-import { commitRound, loadState } from "./service-state.js";
+import { commitRound, loadState, touchRound } from "./service-state.js";
 import { listServices } from "./services.js";
 import type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
 
@@ -97,6 +97,12 @@ export function openStore(dir: string, options: StoreOptions): Store {
         counts.restartWrites += Number(result.restartId !== null);
         if (result.events > 0 || result.restartId !== null) pruneIfDue(now(), false);
         return result;
+      }),
+    touchRound: (service, state, checkedAt) =>
+      guard("write to", () => {
+        const result = touchRound(db, service, state, checkedAt, settings);
+        counts.checkedAtWrites += Number(result === "refreshed");
+        return result !== "changed";
       }),
     recordEvent: (service, event) =>
       guard("write to", () => {
