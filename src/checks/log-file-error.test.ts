@@ -12,6 +12,7 @@ import type { CheckConfig } from "../config/types.js";
 const NOBODY = 65534;
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const registryPath = fileURLToPath(new URL("./registry.ts", import.meta.url));
+const clockPath = fileURLToPath(new URL("../engine/system-clock.ts", import.meta.url));
 
 let dir = "";
 before(async () => {
@@ -26,9 +27,8 @@ after(() => rm(dir, { recursive: true, force: true }));
  */
 async function observeAsNobody(configs: CheckConfig[]): Promise<Observation[]> {
   const script = `
-    import { setTimeout as delay } from "node:timers/promises";
     const { createCheck } = await import(${JSON.stringify(registryPath)});
-    const clock = { now: () => Date.now(), monotonic: () => performance.now(), sleep: (ms, signal) => delay(ms, undefined, { signal }) };
+    const { systemClock: clock } = await import(${JSON.stringify(clockPath)});
     const runner = { target: "unused.service" };
     const configs = JSON.parse(process.argv[1]);
     const observations = [];

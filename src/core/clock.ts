@@ -8,4 +8,6 @@ export interface Clock {
   monotonic(): number;
   /** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `onDue` after `ms` unless the returned function is called first: a timer with no promise or error to make, for what runs every round. */
+  setTimer(ms: number, onDue: () => void): () => void;
 }

@@ -9,4 +9,8 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => Number(process.hrtime.bigint() / 1_000_000n),
   sleep: (ms, signal) => delay(ms, undefined, signal === undefined ? undefined : { signal }),
+  setTimer: (ms, onDue) => {
+    const timer = setTimeout(onDue, ms);
+    return () => clearTimeout(timer);
+  },
 };

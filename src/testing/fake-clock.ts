@@ -42,5 +42,14 @@ export function createFakeClock(startWall = Date.UTC(2024, 10, 30, 21, 0, 0)): F
     mono = target;
   };
 
-  return { now: () => wall, monotonic: () => mono, sleep, advance, jumpWallClock: (ms) => void (wall += ms) };
+  const setTimer = (ms: number, onDue: () => void): (() => void) => {
+    const sleeper = { until: mono + ms, wake: onDue };
+    sleepers.push(sleeper);
+    return () => {
+      const index = sleepers.indexOf(sleeper);
+      if (index >= 0) sleepers.splice(index, 1);
+    };
+  };
+
+  return { now: () => wall, monotonic: () => mono, sleep, setTimer, advance, jumpWallClock: (ms) => void (wall += ms) };
 }

@@ -47,6 +47,7 @@ async function superviseUntilAsked(
   if (app.store === null) throw new LifeguardError("The store could not be opened");
   const controller = new AbortController();
   let lastStatus = "";
+  const healths = new Map<string, string>();
   // Listening before the supervised services start: they get its real address (LIFEGUARD_PING_URL).
   const http = await startDaemonHttp(app.config, { store: app.store, logger, now: clock.now, signal: controller.signal });
   app.announceHttp(http.server.address);
@@ -55,6 +56,9 @@ async function superviseUntilAsked(
     store: app.store, clock, logger, signal: controller.signal,
     onRound: (report) => {
       http.countEvents(report.service, report.events);
+      // The line names every service: rebuilt only when one's health changed, not every round.
+      if (healths.get(report.service) === report.health) return;
+      healths.set(report.service, report.health);
       const line = statusLine(scheduler.loops);
       if (line !== lastStatus) notifier?.status((lastStatus = line));
     },
