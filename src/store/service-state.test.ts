@@ -144,3 +144,12 @@ test("touchRound writes nothing within the throttle, refreshes checked_at after 
   assert.equal(store.touchRound("trader", steady, now + 600_000), false);
   assert.deepEqual(store.loadState("trader"), failing(now));
 });
+
+test("loadState parses a stored state once while its text stays the same, and reads a new one at once", (t) => {
+  const store = openTestStore(t, makeTempDir(t));
+  store.commitRound("trader", { state: failing(T0), events: [], checkedAt: T0 });
+  const first = store.loadState("trader");
+  assert.equal(store.loadState("trader"), first, "the same parsed object: no JSON or schema work per round");
+  store.commitRound("trader", { state: failing(T0 + 1000), events: [], checkedAt: T0 + 1000 });
+  assert.deepEqual(store.loadState("trader"), failing(T0 + 1000));
+});

@@ -22,9 +22,15 @@ export interface CommitSettings {
 const NOTHING: CommitResult = { stateWritten: false, checkedAtWritten: false, events: 0, restartId: null };
 
 /** The stored state of `service`, or the initial state when there is none; `problem` says why a stored one was unusable. */
-export function loadState(db: Database, service: string): ParsedState {
+export function loadState(db: Database, service: string, memo?: Map<string, { text: string; parsed: ParsedState }>): ParsedState {
   const row = readRow(db, service);
-  return row === undefined ? { state: initialState(), problem: null } : parseState(row.state);
+  if (row === undefined) return { state: initialState(), problem: null };
+  // The daemon reads each state every round and it seldom changes: parse a text once.
+  const known = memo?.get(service);
+  if (known?.text === row.state) return known.parsed;
+  const parsed = parseState(row.state);
+  memo?.set(service, { text: row.state, parsed });
+  return parsed;
 }
 
 /**

@@ -71,6 +71,7 @@ export function openStore(dir: string, options: StoreOptions): Store {
   const settings = { now, checkedAtThrottleMs: options.checkedAtThrottleMs ?? DEFAULT_THROTTLE_MS };
   const counts = { stateWrites: 0, checkedAtWrites: 0, eventWrites: 0, restartWrites: 0 };
   const held = new Set<Lease>();
+  const parsedStates = new Map<string, { text: string; parsed: ParsedState }>();
   const guard = <T>(action: string, run: () => T): T => {
     try {
       return run();
@@ -87,7 +88,7 @@ export function openStore(dir: string, options: StoreOptions): Store {
 
   return {
     file,
-    loadState: (service) => guard("read", () => report(service, loadState(db, service))),
+    loadState: (service) => guard("read", () => report(service, loadState(db, service, parsedStates))),
     commitRound: (service, round) =>
       guard("write to", () => {
         const result = commitRound(db, service, round, settings);
