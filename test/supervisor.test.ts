@@ -76,3 +76,53 @@ test("a crashed supervised bot is restarted at once and nothing outlives Lifegua
   });
   assert.deepEqual(alive, []);
 });
+
+test("a reload keeps an unchanged supervised bot running and restarts one whose command changed", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-reload-"));
+  const log = join(dir, "bot.log");
+  const pidFile = join(dir, "bot.pid");
+  const watchdogLog = join(dir, "watchdog.log");
+  const config = join(dir, "lifeguard.yaml");
+  const write = (interval: string, everyMs: number) => writeFileSync(config, stringify({
+    state: join(dir, "state"),
+    log: { file: watchdogLog },
+    http: { listen: "127.0.0.1:0" },
+    services: { bot: { command: logBotArgv(log, { everyMs, pidFile }), interval, checks: [{ "log-fresh": { path: log, "max-age": "1m" } }] } },
+  }));
+  write("30s", 100);
+  const lifeguard = spawn(process.execPath, [BIN, "run", "-c", config], { cwd: REPO, detached: true, stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => lifeguard.once("exit", (code) => resolve(code)));
+  const seen = new Map<number, number>();
+  const botPid = (): number | null => {
+    if (!existsSync(pidFile)) return null;
+    const { pid } = JSON.parse(readFileSync(pidFile, "utf8")) as BotPids;
+    const stat = readProcStat(pid);
+    if (stat === null || stat.state === "Z") return null;
+    seen.set(pid, stat.startTime);
+    return pid;
+  };
+  t.after(() => {
+    if (lifeguard.exitCode === null && lifeguard.signalCode === null) process.kill(-(lifeguard.pid as number), "SIGKILL");
+    for (const [pid, startTime] of seen) if (readProcStat(pid)?.startTime === startTime) process.kill(pid, "SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const text = () => (existsSync(watchdogLog) ? readFileSync(watchdogLog, "utf8") : "");
+  const reloads = () => text().match(/Reloaded the configuration/g)?.length ?? 0;
+
+  assert.ok(await waitFor(() => botPid() !== null && /Lifeguard started/.test(text()), WAIT), text());
+  const first = botPid();
+  write("20s", 100); // only the interval changed
+  process.kill(lifeguard.pid as number, "SIGHUP");
+  assert.ok(await waitFor(() => reloads() === 1 && (text().match(/Lifeguard started/g)?.length ?? 0) === 2, WAIT), text());
+  assert.match(text(), /Kept "bot" is "active" \(PID \d+, up .*\) across the reload: its command and settings did not change/);
+  assert.equal(botPid(), first, "the same process runs on");
+
+  write("20s", 150); // the command changed
+  process.kill(lifeguard.pid as number, "SIGHUP");
+  assert.ok(await waitFor(() => reloads() === 2 && botPid() !== null && botPid() !== first, WAIT), text());
+  assert.equal(readProcStat(first as number)?.startTime === seen.get(first as number) && readProcStat(first as number)?.state !== "Z", false, "the old bot is gone");
+
+  process.kill(lifeguard.pid as number, "SIGTERM");
+  assert.equal(await exited, 0);
+  assert.equal(botPid(), null, "nothing outlives Lifeguard");
+});

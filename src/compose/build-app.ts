@@ -34,6 +34,8 @@ export interface App {
    * `LIFEGUARD_PING_URL` from its next start on. Before this, it gets none.
    */
   announceHttp(address: ListenAddress): void;
+  /** Its supervised services, for the app that replaces it on a reload (`AppOptions.carry`). */
+  carry(): CarriedService[];
   close(): void;
 }
 
@@ -42,6 +44,17 @@ export interface AppOptions {
   logger?: Logger;
   /** Do not create the store when it does not exist yet (`check --dry-run`, `status`). */
   readOnly?: boolean;
+  /**
+   * The services of the app this one replaces (a reload): a supervised service whose runner
+   * settings and ping URL are unchanged keeps its runner, so its process runs on untouched.
+   */
+  carry?: readonly CarriedService[];
+}
+
+/** A service of a replaced app, with what decides whether its runner can be kept. */
+export interface CarriedService {
+  parts: ServiceParts;
+  key: string;
 }
 
 /** The only place that picks concrete adapters: runner, checks, store and log. */
@@ -57,8 +70,31 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
     if (http === null || token === null || !hasPingHeartbeat(service)) return {};
     return { [PING_URL_VARIABLE]: formatPingUrl(http, derivePingKey(token, service.name), service.name) };
   };
-  const services = config.services.map((service) => buildService(service, { clock, logger, heartbeats, pingEnv }));
-  return { config, clock, logger, services, store, announceHttp: (address) => void (http = address), close: () => store?.close() };
+  const carried = new Map((options.carry ?? []).map((entry) => [entry.key, entry.parts.runner]));
+  const services = config.services.map((service) => {
+    const key = carryKey(service, config);
+    return buildService(service, { clock, logger, heartbeats, pingEnv }, key === null ? undefined : carried.get(key));
+  });
+  return {
+    config, clock, logger, services, store,
+    announceHttp: (address) => void (http = address),
+    carry: () => services.flatMap((parts) => {
+      const key = carryKey(parts.config, config);
+      return key === null ? [] : [{ parts, key }];
+    }),
+    close: () => store?.close(),
+  };
+}
+
+/**
+ * What must be equal for a reload to keep a supervised service's process: its name, runner
+ * settings, and the ping URL it was given (none with port 0: a new listen gives a new port).
+ */
+function carryKey(service: ServiceConfig, config: LifeguardConfig): string | null {
+  if (service.runner.kind !== "process") return null;
+  const pings = hasPingHeartbeat(service);
+  if (pings && config.http.port === 0) return null;
+  return JSON.stringify([service.name, service.runner, pings ? [config.http.host, config.http.port, config.http.token] : null]);
 }
 
 /** Where a supervised service with a heartbeat by ping finds the URL to ping. */
@@ -109,9 +145,9 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function buildService(config: ServiceConfig, deps: RunnerDeps): ServiceParts {
+function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): ServiceParts {
   const create = RUNNERS[config.runner.kind] as RunnerFactory<RunnerConfig["kind"]>;
-  const runner = create(config.runner, config, deps);
+  const runner = kept ?? create(config.runner, config, deps);
   const { clock, heartbeats } = deps;
   const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats }));
   return { config, runner, checks };

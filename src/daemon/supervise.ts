@@ -14,6 +14,12 @@ export async function startSupervised(services: ServiceParts[], deps: { store: S
   const { logger, now, store } = deps;
   const supervised = services.filter((parts) => isSupervising(parts.runner));
   for (const parts of supervised) {
+    // Kept across a reload, still running: its process and its startup grace carry on.
+    const status = await parts.runner.status(new AbortController().signal);
+    if (status.state === "active") {
+      logger.write({ at: now(), tag: "INFO", service: parts.config.name, message: `Kept ${status.summary} across the reload: its command and settings did not change` });
+      continue;
+    }
     const outcome = await parts.runner.start(parts.config.restart.verifyTimeoutMs, new AbortController().signal);
     // Its startup grace runs from now: the first round must not judge a log not yet written.
     if (outcome.ok) store.commitRound(parts.config.name, { state: markStarted(store.loadState(parts.config.name), now()), events: [], checkedAt: now() });

@@ -1,7 +1,7 @@
 import type { LifeguardConfig } from "../../config/types.js";
 import { LifeguardError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
-import { buildApp, type App } from "../../compose/build-app.js";
+import { buildApp, type App, type CarriedService } from "../../compose/build-app.js";
 import { startScheduler } from "../../daemon/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
 import { statusLine } from "../../daemon/status-line.js";
@@ -25,12 +25,16 @@ export async function runDaemon(options: RunOptions, io: CliIo): Promise<number>
   let config = await source.open();
   const signals = listenForSignals();
   const notifier = createSystemdNotifier(io.env);
+  let carried: CarriedService[] = [];
   try {
     for (;;) {
-      const app = buildApp(config);
+      const app = buildApp(config, { carry: carried });
+      // A reload keeps the processes of unchanged supervised services; the others stop here.
+      await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)));
       const outcome = await superviseUntilAsked(app, notifier, signals.next, source);
       app.close();
       if (outcome.kind === "stop") return 0;
+      carried = app.carry();
       config = outcome.config;
     }
   } finally {
@@ -86,8 +90,6 @@ async function superviseUntilAsked(
       notifier?.reloading();
       scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
       await scheduler.done;
-      // Supervised services restart under the new config (their command may have changed).
-      await shutdownSupervised(app.services);
       return { kind: "reload", config: reloaded };
     }
   } finally {
