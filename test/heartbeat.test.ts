@@ -6,15 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { derivePingKey } from "../src/http/token.js";
-import { heartbeatBotArgv, type BotPids } from "../src/testing/bots.js";
-import { readProcStat } from "../src/process/proc-stat.js";
+import { heartbeatBotArgv } from "../src/testing/bots.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { BIN, REPO } from "./support/lab.js";
+import { daemonFiles, startDaemon, statusUrl, trackBot } from "./support/daemon.js";
 
 const TOKEN = "heartbeat-test-token-0123456789";
 const CURL = "/usr/bin/curl";
@@ -39,14 +36,13 @@ function curl(url: string, headers: string[] = []): Promise<number> {
 }
 
 test("heartbeat pings by the bot and by curl: a hung bot and a reported failure are restarted at once", { skip: NO_CURL }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "lifeguard-heartbeat-"));
-  const pidFile = join(dir, "bot.pid");
-  const output = join(dir, "bot.out.log");
-  const watchdogLog = join(dir, "watchdog.log");
-  const config = join(dir, "lifeguard.yaml");
-  writeFileSync(config, stringify({
-    state: join(dir, "state"),
-    log: { file: watchdogLog },
+  const files = daemonFiles("lifeguard-heartbeat-");
+  const pidFile = join(files.dir, "bot.pid");
+  const output = join(files.dir, "bot.out.log");
+  const bot = trackBot(pidFile);
+  const lifeguard = startDaemon(t, files, {
+    state: files.state,
+    log: { file: files.watchdogLog },
     http: { listen: "127.0.0.1:0", token: TOKEN },
     services: {
       bot: {
@@ -59,34 +55,19 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
         restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", limit: { max: 10, per: "1h" }, backoff: { initial: "0s", max: "0s" } },
       },
     },
-  }));
-  const lifeguard = spawn(process.execPath, [BIN, "run", "-c", config], { cwd: REPO, detached: true, stdio: "ignore" });
-  const exited = new Promise<number | null>((resolve) => lifeguard.once("exit", (code) => resolve(code)));
-  const seen = new Map<number, number>(); // pid → start time, of every bot Lifeguard started
-  const currentBot = (): number | null => {
-    if (!existsSync(pidFile)) return null;
-    const { pid } = JSON.parse(readFileSync(pidFile, "utf8")) as BotPids;
-    const stat = readProcStat(pid);
-    if (stat === null || stat.state === "Z") return null;
-    seen.set(pid, stat.startTime);
-    return pid;
-  };
-  t.after(() => {
-    if (lifeguard.exitCode === null && lifeguard.signalCode === null) process.kill(-(lifeguard.pid as number), "SIGKILL");
-    for (const [pid, startTime] of seen) if (readProcStat(pid)?.startTime === startTime) process.kill(pid, "SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
+  }, [bot]);
   const text = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");
-  const count = (pattern: RegExp) => text(watchdogLog).match(new RegExp(pattern.source, "g"))?.length ?? 0;
+  const watchdogLog = files.watchdogLog;
+  const count = (pattern: RegExp) => lifeguard.count(pattern);
   const restarted = /\[RESTART\] "bot" restarted \(reason: heartbeat\)/;
   /** Waits until Lifeguard restarted the bot once more than `before`, and a new bot runs. */
   const waitForRestart = async (before: number, oldPid: number) =>
-    waitFor(() => count(restarted) > before && ![null, oldPid].includes(currentBot()), RESTART_WAIT);
+    waitFor(() => count(restarted) > before && ![null, oldPid].includes(bot.current()), RESTART_WAIT);
 
   // The bot pings with the URL Lifeguard gave it, on the port the system picked.
   assert.ok(await waitFor(() => /status at http:\/\/127\.0\.0\.1:\d+\/api\/status/.test(text(watchdogLog)), WAIT), text(watchdogLog));
-  const url = /status at (http:\/\/127\.0\.0\.1:\d+)\/api\/status/.exec(text(watchdogLog))?.[1] as string;
-  assert.ok(await waitFor(() => currentBot() !== null && /heartbeat-bot: ping 200\n[\s\S]*ping 200\n/.test(text(output)), WAIT), text(output) + text(watchdogLog));
+  const url = statusUrl(text(watchdogLog)) as string;
+  assert.ok(await waitFor(() => bot.current() !== null && /heartbeat-bot: ping 200\n[\s\S]*ping 200\n/.test(text(output)), WAIT), text(output) + text(watchdogLog));
   const metrics = async () => (await fetch(`${url}/metrics`)).text();
   assert.ok(await waitFor(async () => /^lifeguard_check_ok\{service="bot",check="heartbeat"\} 1$/m.test(await metrics()), WAIT), await metrics());
   assert.match(await metrics(), /^lifeguard_heartbeat_age_seconds\{service="bot",check="heartbeat"\} \d/m);
@@ -102,7 +83,7 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
   assert.equal(await curl(`${url}/ping/nope`, [`Authorization: Bearer ${TOKEN}`]), 404);
 
   // Hung but alive: the bot stops pinging; Lifeguard restarts it once max-age has run out.
-  const first = currentBot() as number;
+  const first = bot.current() as number;
   let before = count(restarted);
   process.kill(first, "SIGUSR1");
   assert.ok(await waitForRestart(before, first), text(watchdogLog));
@@ -110,7 +91,7 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
 
   // A failure reported by curl, on a bot gone quiet so that no fresh ping of its own clears it.
   // (The restart was verified by a passing heartbeat: the new bot has pinged.)
-  const second = currentBot() as number;
+  const second = bot.current() as number;
   before = count(restarted);
   process.kill(second, "SIGUSR1");
   assert.equal(await curl(`${url}/ping/bot/fail`, [`Authorization: Bearer ${TOKEN}`]), 200);
@@ -118,7 +99,7 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
   assert.match(text(watchdogLog), /\[FAIL\] "bot" reported failure at \S+ \(\d+m?s ago\)/);
 
   // A failure reported by the bot itself, with its ping key.
-  const third = currentBot() as number;
+  const third = bot.current() as number;
   before = count(restarted);
   process.kill(third, "SIGUSR2");
   assert.ok(await waitForRestart(before, third), text(watchdogLog));
@@ -129,15 +110,11 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
     return now.services[0]?.health.kind === "healthy" && now.services[0]?.lastPing?.signal.kind === "success";
   }, WAIT), text(watchdogLog));
 
-  process.kill(lifeguard.pid as number, "SIGTERM");
-  assert.equal(await exited, 0);
+  process.kill(lifeguard.pid, "SIGTERM");
+  assert.equal(await lifeguard.exited, 0);
   assert.match(text(watchdogLog), /Lifeguard stopped/);
   assert.doesNotMatch(text(watchdogLog), new RegExp(TOKEN), "the token is never logged");
   assert.doesNotMatch(text(watchdogLog), new RegExp(derivePingKey(TOKEN, "bot")), "nor the ping key");
-  const alive = [...seen].filter(([pid, startTime]) => {
-    const stat = readProcStat(pid);
-    return stat !== null && stat.startTime === startTime && stat.state !== "Z";
-  });
-  assert.deepEqual(alive, []);
-  assert.ok(seen.size >= 4, "the first bot and three restarted ones were seen");
+  assert.deepEqual(bot.survivors(), []);
+  assert.ok(bot.seen.size >= 4, "the first bot and three restarted ones were seen");
 });

@@ -1,0 +1,105 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { BotPids } from "../../src/testing/bots.js";
+import { readProcStat } from "../../src/process/proc-stat.js";
+import { BIN, REPO } from "./lab.js";
+
+/** A `lifeguard run` started by a test, with the files it works in. */
+export interface DaemonUnderTest {
+  dir: string;
+  pid: number;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** The watchdog log so far. */
+  log(): string;
+  /** How often `pattern` occurs in the watchdog log. */
+  count(pattern: RegExp): number;
+  /** Writes the config file again (then SIGHUP reloads it). */
+  writeConfig(config: Record<string, unknown>): void;
+}
+
+/** Where a test's daemon keeps its things: a temp dir, the store, the watchdog log and the config. */
+export interface DaemonFiles {
+  dir: string;
+  state: string;
+  watchdogLog: string;
+}
+
+type TestContext = { after(fn: () => void | Promise<void>): void };
+
+/** A temp dir for a daemon under test; `startDaemon` removes it after the test. */
+export function daemonFiles(prefix: string): DaemonFiles {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, state: join(dir, "state"), watchdogLog: join(dir, "watchdog.log") };
+}
+
+/**
+ * Starts `lifeguard run -c <dir>/lifeguard.yaml` in its own process group. After the test,
+ * whatever happened, in this order: a daemon still running is killed with its group (so it
+ * starts no bot), then every bot process seen that still runs, then the directory goes.
+ */
+export function startDaemon(t: TestContext, files: DaemonFiles, config: Record<string, unknown>, bots: readonly BotTracker[] = []): DaemonUnderTest {
+  const configFile = join(files.dir, "lifeguard.yaml");
+  const writeConfig = (next: Record<string, unknown>): void => writeFileSync(configFile, stringify(next));
+  writeConfig(config);
+  const child = spawn(process.execPath, [BIN, "run", "-c", configFile], { cwd: REPO, detached: true, stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), "SIGKILL");
+    for (const bot of bots) bot.killSurvivors();
+    rmSync(files.dir, { recursive: true, force: true });
+  });
+  const log = (): string => (existsSync(files.watchdogLog) ? readFileSync(files.watchdogLog, "utf8") : "");
+  return {
+    dir: files.dir, pid: child.pid as number, exited, log, writeConfig,
+    count: (pattern) => log().match(new RegExp(pattern.source, "g"))?.length ?? 0,
+  };
+}
+
+/** The daemon's HTTP base URL, from its "status at" line; undefined before it is logged. */
+export function statusUrl(log: string): string | undefined {
+  return /status at (http:\/\/127\.0\.0\.1:\d+)\/api\/status/.exec(log)?.[1];
+}
+
+export type BotTracker = ReturnType<typeof trackBot>;
+
+/**
+ * Follows the processes a bot's pid file names (the bot and its child), remembering each by pid
+ * and start time, so that cleanup kills only those, by pid, never by name.
+ */
+export function trackBot(pidFile: string) {
+  const seen = new Map<number, number>();
+  const alive = (pid: number, startTime: number): boolean => {
+    const stat = readProcStat(pid);
+    return stat !== null && stat.startTime === startTime && stat.state !== "Z";
+  };
+  const read = (): BotPids | null => (existsSync(pidFile) ? (JSON.parse(readFileSync(pidFile, "utf8")) as BotPids) : null);
+  const remember = (pid: number | null): number | null => {
+    const stat = pid === null ? null : readProcStat(pid);
+    if (pid === null || stat === null || stat.state === "Z") return null;
+    seen.set(pid, stat.startTime);
+    return pid;
+  };
+  return {
+    seen,
+    /** The running bot's pid (and its child's, remembered too), or null when none runs. */
+    current(): number | null {
+      const pids = read();
+      if (pids === null) return null;
+      remember(pids.child);
+      return remember(pids.pid);
+    },
+    /** Every process seen that still runs: empty once nothing outlived the daemon. */
+    survivors(): Array<[number, number]> {
+      return [...seen].filter(([pid, startTime]) => alive(pid, startTime));
+    },
+    /** Kills what still runs of every process seen, the one the pid file names now included. */
+    killSurvivors(): void {
+      this.current();
+      for (const [pid] of this.survivors()) process.kill(pid, "SIGKILL");
+    },
+  };
+}
