@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
 
 // Dependencies point inward: the core is pure (no node:*, no adapters); adapters never import each other.
-const adapters = ["checks", "runners", "store", "engine", "cli", "log", "config", "testing"];
+const adapters = ["checks", "runners", "store", "engine", "cli", "log", "config", "testing", "notify"];
 const noImport = (patterns, message) => ["error", { patterns: patterns.map((group) => ({ group: [group], message })) }];
 
 export default tseslint.config(
@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/checks/**/*.ts", "src/runners/**/*.ts", "src/store/**/*.ts", "src/log/**/*.ts"],
+    files: ["src/checks/**/*.ts", "src/runners/**/*.ts", "src/store/**/*.ts", "src/log/**/*.ts", "src/notify/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": noImport(["../engine/*", "../cli/*", "../testing/*"], "Adapters depend on the core, not on the engine, the CLI or test helpers."),

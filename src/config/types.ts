@@ -150,3 +150,89 @@ export interface LifeguardConfig {
   deadman: DeadmanConfig | null;
   services: ServiceConfig[];
 }
+
+/** Options every alert channel has. */
+export interface ChannelCommon {
+  /** The channel's name under `alerts:`, used by routes, `failover` and `test-alert NAME`. */
+  name: string;
+  /** Bound on one delivery attempt; a channel that takes longer failed this attempt. */
+  timeoutMs: number;
+  /** The channel that takes over an alert this one keeps failing to deliver; null: none. */
+  failover: string | null;
+  /** How long this channel may keep failing an alert before `failover` takes it. */
+  failoverAfterMs: number;
+}
+
+/** SMTP: nodemailer's transport. Port 465 usually means `secure`, 587 STARTTLS, 25 a local relay. */
+export interface SmtpTransportConfig {
+  kind: "smtp";
+  host: string;
+  port: number;
+  /** Implicit TLS from the first byte (port 465). */
+  secure: boolean;
+  /** Without `secure`: `required` refuses a server that does not offer STARTTLS, `auto` upgrades when offered, `off` never does. */
+  starttls: "required" | "auto" | "off";
+  /** null: no authentication. */
+  user: string | null;
+  /** A secret. */
+  pass: string | null;
+  /** A PEM file of certificate authorities to trust besides the system's (a self-signed server); absolute; null: the system's only. */
+  ca: string | null;
+}
+
+/** The local sendmail program (`sendmail -i -t`, message on stdin), e.g. Debian's postfix or msmtp. */
+export interface SendmailTransportConfig {
+  kind: "sendmail";
+  /** Absolute path of the program. */
+  path: string;
+}
+
+export interface EmailChannelConfig extends ChannelCommon {
+  type: "email";
+  to: string[];
+  from: string;
+  transport: SmtpTransportConfig | SendmailTransportConfig;
+}
+
+/** Telegram's Bot API `sendMessage`. */
+export interface TelegramChannelConfig extends ChannelCommon {
+  type: "telegram";
+  /** The bot's token (a secret: it is part of every request URL). */
+  token: string;
+  /** Chat id (`123456789`, `-100...` for a group) or `@channelname`. */
+  chat: string;
+  /** Base URL of the Bot API, without a trailing slash: `https://api.telegram.org` or a self-hosted server. */
+  api: string;
+}
+
+/** A JSON POST to `url`; `preset` shapes the body for a known receiver. */
+export interface WebhookChannelConfig extends ChannelCommon {
+  type: "webhook";
+  /** A secret (incoming-webhook URLs hold their key). */
+  url: string;
+  preset: "generic" | "slack" | "discord" | "ntfy";
+  /** Sent with every request; values are secrets (an Authorization header). */
+  headers: Record<string, string>;
+}
+
+/** Alertmanager's v2 API: firing and resolved alerts, one per service incident. */
+export interface AlertmanagerChannelConfig extends ChannelCommon {
+  type: "alertmanager";
+  /** Base URL of Alertmanager, without a trailing slash: `http://127.0.0.1:9093`. */
+  url: string;
+  /** Added to every alert's labels (`env: prod`); Lifeguard's own labels win. */
+  labels: Record<string, string>;
+  /** Sent with every request (a proxy's Authorization); values are secrets. */
+  headers: Record<string, string>;
+}
+
+/** A program run with the alert in its environment and as JSON on its standard input; argv, never a shell. */
+export interface ExecChannelConfig extends ChannelCommon {
+  type: "exec";
+  command: string[];
+  /** Added to the environment the program inherits from Lifeguard. */
+  env: Record<string, string>;
+}
+
+export type ChannelConfig = EmailChannelConfig | TelegramChannelConfig | WebhookChannelConfig | AlertmanagerChannelConfig | ExecChannelConfig;
+export type ChannelType = ChannelConfig["type"];
