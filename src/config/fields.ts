@@ -140,3 +140,19 @@ function regexProblem(source: string): string | undefined {
     return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
   }
 }
+
+/**
+ * A secret that is not a token: a password, a header value. Non-empty, one line (it may be sent
+ * in a header), never quoted by a message. Described here, as `.describe()` returns an unmarked copy.
+ */
+export function secretText(description: string) {
+  const schema = z
+    .string({ error: (issue) => (issue.input === undefined ? "missing required key; expected a secret string" : `expected a secret string, got ${describeKind(issue.input)}`) })
+    .check((context) => {
+      if (context.value === "") context.issues.push({ code: "custom", input: "(not shown)", message: "expected a secret string, got an empty one" });
+      // eslint-disable-next-line no-control-regex
+      else if (/[\r\n\x00]/.test(context.value)) context.issues.push({ code: "custom", input: "(not shown)", message: "expected a secret on one line, got one with a line break or NUL (the value is not shown)" });
+    })
+    .describe(description);
+  return markSecret(schema);
+}

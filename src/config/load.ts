@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
@@ -18,7 +18,8 @@ const FILE_HINT = "Pass the configuration file with -c/--config FILE.";
  */
 export async function loadConfig(path: string, env: Env = process.env): Promise<LifeguardConfig> {
   const text = await readConfigText(path);
-  const result = validateConfig(text, { source: path, baseDir: dirname(resolve(path)), env });
+  const baseDir = dirname(resolve(path));
+  const result = validateConfig(text, { source: path, baseDir, env, readFile: (file) => readSecretFile(resolve(baseDir, file)) });
   if (!result.ok) throw new ConfigError(result.issues);
   return result.config;
 }
@@ -42,6 +43,15 @@ async function readConfigText(path: string): Promise<string> {
   } catch (error) {
     const message = `cannot read the configuration file as ${reasonOf(error)}`;
     throw new ConfigError([{ file: path, line: null, column: null, path: "", message }], FILE_HINT);
+  }
+}
+
+/** A `${file:PATH}` reference's text, or why it cannot be read. */
+function readSecretFile(path: string): string | Error {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    return new Error(reasonOf(error));
   }
 }
 

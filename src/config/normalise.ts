@@ -5,7 +5,8 @@ import { runningCheck } from "./check-running.js";
 import { pathResolver } from "./resolve-path.js";
 import { runnerKindOf } from "./runner-kinds.js";
 import type { ParsedConfig, ParsedService } from "./schema.js";
-import type { CheckConfig, DeadmanConfig, LifeguardConfig, ServiceConfig } from "./types.js";
+import { normaliseChannel } from "./channel-kinds.js";
+import type { AlertingConfig, CheckConfig, DeadmanConfig, LifeguardConfig, ServiceConfig } from "./types.js";
 
 /** Where the text came from: its name for messages, and the directory relative paths start from. */
 export interface ConfigOrigin {
@@ -16,6 +17,8 @@ export interface ConfigOrigin {
 /** What a service's parts are normalised with: paths resolved against the config file, the store's directory. */
 interface ServiceContext extends CheckContext {
   state: string;
+  /** Every channel's name: the route of a service that lists none. */
+  channels: string[];
 }
 
 /** Shapes the parsed file into the config the rest of Lifeguard uses: camelCase, ms, absolute paths, check ids. */
@@ -34,7 +37,20 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin): Lifeguard
     retention: { maxAgeMs: parsed.retention["max-age"], maxBytes: parsed.retention["max-size"] },
     http: { ...parsed.http.listen, token: parsed.http.token },
     deadman: normaliseDeadman(parsed.deadman),
-    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state })),
+    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state, channels: Object.keys(parsed.alerts) })),
+    channels: Object.entries(parsed.alerts).map(([name, channel]) => normaliseChannel(channel, { name, resolvePath })),
+    alerting: normaliseAlerting(parsed.alerting),
+  };
+}
+
+function normaliseAlerting(alerting: ParsedConfig["alerting"]): AlertingConfig {
+  return {
+    retry: { initialMs: alerting.retry.initial, maxMs: alerting.retry.max },
+    expireMs: alerting.expire,
+    dedupeMs: alerting.dedupe,
+    flapping: { max: alerting.flapping.max, perMs: alerting.flapping.per },
+    remindMs: alerting.remind,
+    lifecycle: alerting.lifecycle,
   };
 }
 
@@ -63,6 +79,7 @@ function normaliseService(name: string, service: ParsedService, context: Service
     checks: assignIds(withRunningFirst(service.checks).map((item) => normaliseCheck(item, context))),
     restart: { stopTimeoutMs: restart["stop-timeout"], killWaitMs: restart["kill-wait"], verifyTimeoutMs: restart["verify-timeout"] },
     policy,
+    alerts: [...(service.alerts ?? context.channels)],
   };
 }
 

@@ -1,5 +1,5 @@
 import { formatDuration } from "../core/duration.js";
-import { quote } from "./messages.js";
+import { didYouMean, quote } from "./messages.js";
 import type { Problem } from "./problem.js";
 import { pathResolver } from "./resolve-path.js";
 import { outputFile } from "./runner-process.js";
@@ -23,7 +23,43 @@ export function checkRules(config: ParsedConfig, origin: { baseDir: string }): P
   }
   problems.push(...checkOutputFiles(config, pathResolver(origin.baseDir)));
   problems.push(...checkPingHeartbeats(config));
+  problems.push(...checkAlertRoutes(config));
   return problems;
+}
+
+/** Routes and failovers name channels that exist; a failover chain never comes back to where it began. */
+function checkAlertRoutes(config: ParsedConfig): Problem[] {
+  const problems: Problem[] = [];
+  const names = Object.keys(config.alerts);
+  const known = (name: string): string => (names.length === 0 ? "none is configured under alerts:" : `known: ${names.map(quote).join(", ")}${didYouMean(name, names)}`);
+  for (const [service, settings] of Object.entries(config.services)) {
+    (settings.alerts ?? []).forEach((name, index) => {
+      if (!names.includes(name)) problems.push({ path: ["services", service, "alerts", index], message: `expected the name of a channel under alerts:, got ${quote(name)} (${known(name)})` });
+    });
+  }
+  for (const [name, channel] of Object.entries(config.alerts)) {
+    const { failover } = channel;
+    if (failover === null) continue;
+    const path = ["alerts", name, "failover"];
+    if (!names.includes(failover)) problems.push({ path, message: `expected the name of another channel, got ${quote(failover)} (${known(failover)})` });
+    else if (failover === name) problems.push({ path, message: `expected another channel, got the channel itself (${quote(name)})` });
+    else {
+      const loop = failoverLoop(config, name);
+      if (loop !== null) problems.push({ path, message: `expected a failover chain that ends, got a loop: ${loop.map(quote).join(" → ")}` });
+    }
+  }
+  return problems;
+}
+
+/** The chain from `start` when it comes back to `start`; null when it ends (or loops elsewhere, reported there). */
+function failoverLoop(config: ParsedConfig, start: string): string[] | null {
+  const chain = [start];
+  let next = config.alerts[start]?.failover ?? null;
+  while (next !== null && !chain.includes(next)) {
+    chain.push(next);
+    next = config.alerts[next]?.failover ?? null;
+  }
+  return next === start ? [...chain, start] : null;
 }
 
 function checkService(name: string, service: ParsedService): Problem[] {

@@ -8,7 +8,7 @@ import { defineRunnerKind, type RunnerContext } from "./runner-kind.js";
 /** Environment variable names: what a shell could export. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const envName = z.string().regex(ENV_NAME, {
+export const envName = z.string().regex(ENV_NAME, {
   error: (issue) => `expected a variable name of letters, digits and "_", not starting with a digit, got ${describeValue(issue.input)}`,
 });
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { alerting } from "./alerting.js";
+import { channelName, channelSchema } from "./channel-kinds.js";
 import { checkItem } from "./check-kinds.js";
 import { deadman } from "./deadman.js";
 import { duration, filePath, integer, secret, size } from "./fields.js";
@@ -62,6 +64,11 @@ const service = z
     "failure-threshold": integer(1).default(2).describe("Consecutive failing rounds before Lifeguard acts."),
     "startup-grace": duration().prefault("60s").describe("After a (re)start, failures do not count for this long."),
     restart,
+    alerts: z
+      .array(channelName)
+      .nullable()
+      .prefault(null)
+      .describe("The alert channels (names under the top-level `alerts:`) this service's alerts go to; `[]`: none. Empty: every channel."),
   })
   .meta({ oneOf: [{ required: ["systemd"] }, { required: ["command"] }] })
   .describe("One watched service: a systemd unit (`systemd`), or a command Lifeguard runs itself (`command`).");
@@ -114,6 +121,11 @@ export const configSchema = z
     http,
     deadman,
     services,
+    alerts: z
+      .record(channelName, channelSchema)
+      .prefault({})
+      .describe("The alert channels, by name (letters, digits, `_`, `.`, `-`): where a human hears what Lifeguard did or could not do. A service without `alerts:` goes to every channel."),
+    alerting,
   })
   .describe("Lifeguard configuration.");
 

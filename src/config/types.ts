@@ -98,6 +98,8 @@ export interface ServiceConfig {
   checks: CheckConfig[];
   restart: RestartConfig;
   policy: PolicySettings;
+  /** Names of the channels its alerts go to (every channel unless the service lists some); may be empty. */
+  alerts: string[];
 }
 
 export interface LogConfig {
@@ -149,6 +151,24 @@ export interface LifeguardConfig {
   /** null: no dead-man's switch. */
   deadman: DeadmanConfig | null;
   services: ServiceConfig[];
+  /** The alert channels, in file order. */
+  channels: ChannelConfig[];
+  alerting: AlertingConfig;
+}
+
+/** How the outbox delivers: retries, expiry and noise control (`alerting:`). */
+export interface AlertingConfig {
+  retry: { initialMs: number; maxMs: number };
+  /** An alert not delivered this long after its event is dropped. */
+  expireMs: number;
+  /** An identical alert (service, kind, reason) within this window is not sent again; 0: never deduplicated. */
+  dedupeMs: number;
+  /** More than `max` alerts for one service within `perMs`: the rest wait for a quiet `perMs` and go out as one digest. */
+  flapping: { max: number; perMs: number };
+  /** Remind a gave-up service's channels this often; null: never. */
+  remindMs: number | null;
+  /** Alert every channel when `lifeguard run` starts and stops. */
+  lifecycle: boolean;
 }
 
 /** Options every alert channel has. */

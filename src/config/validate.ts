@@ -2,7 +2,7 @@ import type { ConfigIssue } from "../core/errors.js";
 import { isSecret } from "./fields.js";
 import { formatPath, type FieldPath } from "./format-path.js";
 import { interpolateDocument } from "./interpolate-document.js";
-import type { Env } from "./interpolate.js";
+import type { Env, ReadSecretFile } from "./interpolate.js";
 import { locateProblem } from "./locate.js";
 import { describeIssue } from "./messages.js";
 import { normalise, type ConfigOrigin } from "./normalise.js";
@@ -18,6 +18,8 @@ import { toProblems } from "./zod-issues.js";
 /** Where the text came from and what it may read: file name for messages, base of relative paths, environment. */
 export interface ValidateOptions extends ConfigOrigin {
   env: Env;
+  /** Reads `${file:PATH}` references, PATH resolved against `baseDir`; without it they are refused. */
+  readFile?: ReadSecretFile;
 }
 
 /** A valid, normalised config, or every issue found. */
@@ -33,7 +35,10 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
   if (isEmptyDocument(source.document)) {
     return { ok: false, issues: [{ file: options.source, line: null, column: null, path: "", message: 'the file is empty; expected a map with at least "services"' }] };
   }
-  const interpolation = interpolateDocument(source.document, options.env, { isSecret: (path) => isSecret(schemaAt(configSchema, path)) });
+  const interpolation = interpolateDocument(source.document, options.env, {
+    isSecret: (path) => isSecret(schemaAt(configSchema, path)),
+    ...(options.readFile === undefined ? {} : { readFile: options.readFile }),
+  });
   const problems = [...syntax, ...interpolation];
   let data: unknown;
   try {

@@ -1,3 +1,4 @@
+import type { AlertDraft, Enqueued } from "./outbox.js";
 import type { ServiceEvent } from "./policy.js";
 import type { ServiceState } from "./state.js";
 
@@ -29,6 +30,8 @@ export interface RoundCommit {
   state: ServiceState;
   events: ServiceEvent[];
   restart?: RestartRecord;
+  /** Alerts of the round's events: stored with them, before any attempt to send. */
+  alerts?: readonly AlertDraft[];
   checkedAt: number;
 }
 
@@ -41,7 +44,8 @@ export interface Lease {
 export interface ServiceStore {
   acquireLock(service: string, options: { waitMs: number; signal?: AbortSignal }): Promise<Lease | null>;
   loadState(service: string): ServiceState;
-  commitRound(service: string, round: RoundCommit): void;
+  /** Returns what became of the round's alerts, in order. */
+  commitRound(service: string, round: RoundCommit): { alerts: Enqueued[] };
   /**
    * Records a round that changed nothing, without the lock: refreshes when it was checked
    * (throttled: usually no write at all) only while the stored state is still `state`. False

@@ -71,6 +71,48 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    // The outbox: an alert is stored before any attempt to send it, with one delivery per
+    // channel; a channel that failed waits as a whole (`channels.retry_at`), so what piles up
+    // in an outage goes out together, as one digest.
+    sql: `
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        service TEXT,
+        kind TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        repeats INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX alerts_by_key ON alerts (dedupe_key, created_at);
+      CREATE INDEX alerts_by_service ON alerts (service, created_at);
+      CREATE TABLE deliveries (
+        alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'expired', 'handed-over')),
+        due_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        first_failed_at INTEGER,
+        last_error TEXT,
+        claimed_until INTEGER,
+        claimed_by TEXT,
+        finished_at INTEGER,
+        PRIMARY KEY (alert_id, channel)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX deliveries_pending ON deliveries (channel, due_at) WHERE status = 'pending';
+      CREATE TABLE channels (
+        channel TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL DEFAULT 0,
+        retry_at INTEGER,
+        last_ok_at INTEGER,
+        last_error TEXT,
+        last_error_at INTEGER
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

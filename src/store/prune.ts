@@ -35,7 +35,8 @@ export function prune(db: Database, retention: RetentionConfig, now: number): Pr
     const cutoff = Math.trunc(now - retention.maxAgeMs);
     const byAge =
       db.prepare("DELETE FROM restarts WHERE started_at < ?").run(cutoff).changes +
-      db.prepare("DELETE FROM events WHERE at < ?").run(cutoff).changes;
+      db.prepare("DELETE FROM events WHERE at < ?").run(cutoff).changes +
+      deleteFinishedAlerts(db, cutoff);
     const bySize = deleteOldestWhileOver(db, retention.maxBytes * TARGET_RATIO, retention.maxBytes);
     db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(LAST_PRUNE_KEY, Math.trunc(now));
     return { byAge, bySize };
@@ -60,6 +61,13 @@ function deleteOldestWhileOver(db: Database, target: number, cap: number): numbe
     deleted += db.prepare("DELETE FROM events WHERE at <= ?").run(cutoff).changes;
   }
   return deleted;
+}
+
+/** Deletes the alerts older than `cutoff` that nothing waits to send (their deliveries go with them); pending ones expire first. */
+function deleteFinishedAlerts(db: Database, cutoff: number): number {
+  return db
+    .prepare("DELETE FROM alerts WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND status = 'pending')")
+    .run(cutoff).changes;
 }
 
 /** Returns free pages to the file system and empties the WAL. A reader in another process may delay the WAL part to a later prune. */

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { RoundCommit } from "../core/store.js";
 import { canonicalJson } from "./json.js";
 import { parseState, type ParsedState } from "./parse-state.js";
+import { insertAlerts } from "./outbox.js";
 import { insertEvent, insertRestart } from "./records.js";
 import type { CommitResult } from "./types.js";
 import { initialState, type ServiceState } from "../core/state.js";
@@ -19,7 +20,7 @@ export interface CommitSettings {
   checkedAtThrottleMs: number;
 }
 
-const NOTHING: CommitResult = { stateWritten: false, checkedAtWritten: false, events: 0, restartId: null };
+const NOTHING: CommitResult = { stateWritten: false, checkedAtWritten: false, events: 0, restartId: null, alerts: [] };
 
 /** The stored state of `service`, or the initial state when there is none; `problem` says why a stored one was unusable. */
 export function loadState(db: Database, service: string, memo?: Map<string, { text: string; parsed: ParsedState }>): ParsedState {
@@ -44,7 +45,7 @@ export function commitRound(db: Database, service: string, round: RoundCommit, s
     throw new Error(`commitRound("${service}") got a restart record of "${round.restart.service}"`);
   }
   const stateJson = canonicalJson(round.state);
-  const hasRecords = round.events.length > 0 || round.restart !== undefined;
+  const hasRecords = round.events.length > 0 || round.restart !== undefined || (round.alerts?.length ?? 0) > 0;
   const plan = (row: StateRow | undefined): { state: boolean; checkedAt: boolean } => {
     const state = row?.state !== stateJson;
     const stale = row?.checked_at == null || Math.abs(round.checkedAt - row.checked_at) >= settings.checkedAtThrottleMs;
@@ -66,7 +67,8 @@ export function commitRound(db: Database, service: string, round: RoundCommit, s
     }
     for (const event of round.events) insertEvent(db, service, event);
     const restartId = round.restart === undefined ? null : insertRestart(db, round.restart);
-    return { stateWritten: todo.state, checkedAtWritten: todo.checkedAt, events: round.events.length, restartId };
+    const alerts = insertAlerts(db, round.alerts ?? []);
+    return { stateWritten: todo.state, checkedAtWritten: todo.checkedAt, events: round.events.length, restartId, alerts };
   });
   return write.immediate();
 }

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { RetentionConfig } from "../config/types.js";
 import type { Heartbeat, HeartbeatStore, PingSignal } from "../core/heartbeat.js";
 import type { Logger } from "../core/logger.js";
+import type { Outbox } from "../core/outbox.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { ServiceState } from "../core/state.js";
 import type { RestartRecord, RoundCommit, ServiceStore } from "../core/store.js";
@@ -11,6 +12,7 @@ import { readHistory } from "./history.js";
 import { acquireLock, readLockOwner, type AcquireOptions, type Lease } from "./lock.js";
 import type { LeaseOwner } from "./lock-owner.js";
 import { openDatabase } from "./open-database.js";
+import { channelHealth, claimDue, insertAlerts, lastAlertAt, nextDueAt, settle } from "./outbox.js";
 import type { ParsedState } from "./parse-state.js";
 import { isPruneDue, prune } from "./prune.js";
 import { insertEvent, insertRestart } from "./records.js";
@@ -31,7 +33,7 @@ export interface StoreOptions {
 }
 
 /** The SQLite store: state, history, events, per-service locks and heartbeats. Every method is one transaction or none. */
-export interface Store extends ServiceStore, HeartbeatStore {
+export interface Store extends ServiceStore, HeartbeatStore, Outbox {
   /** Path of the database file. */
   readonly file: string;
   loadState(service: string): ServiceState;
@@ -131,6 +133,12 @@ export function openStore(dir: string, options: StoreOptions): Store {
     readHeartbeat: (service) => guard("read", () => readHeartbeat(db, service)),
     recordPing: (service, signal, at) => guard("write to", () => recordPing(db, service, signal, at)),
     watchHeartbeat: (service, at) => guard("write to", () => watchHeartbeat(db, service, at)),
+    enqueueAlerts: (drafts) => guard("write to", () => db.transaction(() => insertAlerts(db, drafts)).immediate()),
+    claimDue: (channel, at, claimOptions) => guard("write to", () => claimDue(db, channel, at, claimOptions)),
+    settle: (channel, alertIds, settlement, at, owner) => guard("write to", () => settle(db, channel, alertIds, settlement, at, owner)),
+    nextDueAt: (channels) => guard("read", () => nextDueAt(db, channels)),
+    lastAlertAt: (service, kinds) => guard("read", () => lastAlertAt(db, service, kinds)),
+    channelHealth: (channels) => guard("read", () => channelHealth(db, channels)),
     checkIntegrity: () => guard("check", () => checkIntegrity(db)),
     stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),
     close: () => {

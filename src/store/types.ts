@@ -1,3 +1,4 @@
+import type { Enqueued } from "../core/outbox.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { ServiceState } from "../core/state.js";
 import type { RestartRecord } from "../core/store.js";
@@ -9,6 +10,8 @@ export interface CommitResult {
   events: number;
   /** Row id of the restart record, or null when the round had none. */
   restartId: number | null;
+  /** What became of the round's alerts, in order. */
+  alerts: Enqueued[];
 }
 
 /** One line of history: a restart or an event, newest first. */

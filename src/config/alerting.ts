@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { duration, integer } from "./fields.js";
+
+/** `alerting:`: how the outbox retries, and how noise is kept down. Every channel shares it. */
+export const alerting = z
+  .strictObject({
+    retry: z
+      .strictObject({
+        initial: duration({ min: 1000 }).prefault("30s").describe("Wait after a failed delivery before trying that channel again."),
+        max: duration({ min: 1000 }).prefault("15m").describe("The wait doubles with each failure, up to this."),
+      })
+      .prefault({})
+      .describe("How a channel that failed is tried again."),
+    expire: duration({ min: 1000 }).prefault("24h").describe("An alert still not delivered this long after its event is dropped (and logged): news that old misleads more than it helps."),
+    dedupe: duration().prefault("10m").describe("An alert identical to one of this long ago (same service, kind and reason) is not sent again. `0s`: never deduplicate."),
+    flapping: z
+      .strictObject({
+        max: integer(1).default(4).describe("More alerts than this for one service within `per`..."),
+        per: duration({ min: 1000 }).prefault("15m").describe("...and the rest wait until the service has been quiet for `per`, then go out as one summary."),
+      })
+      .prefault({})
+      .describe("A flapping service produces a summary, not a storm."),
+    remind: duration({ min: 60_000 }).nullable().prefault(null).describe("While a service stays gave-up, remind its channels this often. Empty: no reminders."),
+    lifecycle: z.boolean().default(true).describe("Alert every channel when `lifeguard run` starts and stops."),
+  })
+  .prefault({})
+  .describe("How alerts are delivered: retries, expiry, deduplication, flapping summaries and reminders.");
