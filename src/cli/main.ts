@@ -9,6 +9,7 @@ import { runReset } from "./commands/reset.js";
 import { runValidate } from "./commands/validate.js";
 import { runSchema } from "./commands/schema.js";
 import { runDaemon } from "./commands/run.js";
+import { runTestAlert } from "./commands/test-alert.js";
 import { commandAfterDashes, type RunOptions } from "./config-source.js";
 import { addQuickOptions } from "./quick-options.js";
 
@@ -69,6 +70,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, argv: readonly
     .description("check a configuration file and print every problem with file, line and field")
     .addOption(config)
     .action(act((options) => runValidate(options, io)));
+  program.command("test-alert")
+    .description("send a test alert on every channel (or CHANNEL) now, and report per channel whether it was delivered or the exact error")
+    .argument("[channel]", "only this channel")
+    .addOption(config)
+    .action(act((channel: string | undefined, options) => runTestAlert(channel, options, io)));
   program.command("schema")
     .description("print the JSON Schema of the configuration file, for editors")
     .action(act(() => runSchema(io)));

@@ -19,6 +19,7 @@ import { SYSTEMD_NOTIFY_VARIABLES } from "../daemon/sd-notify.js";
 import { formatPingUrl } from "../http/ping-url.js";
 import type { ListenAddress } from "../http/listen-address.js";
 import { derivePingKey } from "../http/token.js";
+import { buildAlerting, type Alerting } from "./alerting.js";
 
 /** Everything a command needs, built from one config: the composition root. */
 export interface App {
@@ -28,6 +29,8 @@ export interface App {
   services: ServiceParts[];
   /** Null only in read-only use before any store exists (a dry run on a fresh machine). */
   store: Store | null;
+  /** The alert channels, and (with a writable store) what queues and delivers alerts. */
+  alerting: Alerting;
   /**
    * Tells the services where the daemon's HTTP server listens (the real port when the config
    * asked for 0): a supervised service with a heartbeat by ping finds its URL in
@@ -75,8 +78,10 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
     const key = carryKey(service, config);
     return buildService(service, { clock, logger, heartbeats, pingEnv }, key === null ? undefined : carried.get(key));
   });
+  // Read-only use (a dry run, status) queues and sends nothing.
+  const alerting = buildAlerting(config, options.readOnly === true ? null : store, clock, logger);
   return {
-    config, clock, logger, services, store,
+    config, clock, logger, services, store, alerting,
     announceHttp: (address) => void (http = address),
     carry: () => services.flatMap((parts) => {
       const key = carryKey(parts.config, config);

@@ -1,6 +1,7 @@
 import { hasPingHeartbeat } from "../config/check-heartbeat.js";
 import type { LifeguardConfig } from "../config/types.js";
 import type { Ping } from "../core/heartbeat.js";
+import type { ChannelHealth } from "../core/outbox.js";
 import type { RestartRecord } from "../core/store.js";
 import { restartsInWindow } from "../core/restart-limit.js";
 import { initialState, type ServiceState } from "../core/state.js";
@@ -19,6 +20,20 @@ export interface ServiceStatus {
   lastRestart: RestartRecord | null;
   /** The last ping, for a service with a heartbeat check by ping (null: never pinged); absent for others. */
   lastPing?: Ping | null;
+}
+
+/** One alert channel as `lifeguard status` shows it: what waits, and how its last attempts went. */
+export interface ChannelStatus extends ChannelHealth {
+  type: string;
+}
+
+/** The configured channels with the outbox's view of them (nothing pending, never tried: without a store). */
+export function collectChannels(config: LifeguardConfig, store: Store | null): ChannelStatus[] {
+  const names = config.channels.map((channel) => channel.name);
+  const health = store?.channelHealth(names) ?? names.map((channel) => ({
+    channel, pending: 0, oldestPendingAt: null, failures: 0, retryAt: null, lastOkAt: null, lastError: null, lastErrorAt: null,
+  }));
+  return health.map((entry, index) => ({ ...entry, type: config.channels[index]?.type ?? "" }));
 }
 
 /** Joins the configured services with what the store remembers of them. */

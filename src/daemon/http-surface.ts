@@ -4,7 +4,7 @@ import { describeSignal, isFailureSignal, type PingSignal } from "../core/heartb
 import type { Logger } from "../core/logger.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { Store } from "../store/index.js";
-import { collectStatus } from "../compose/service-status.js";
+import { collectChannels, collectStatus } from "../compose/service-status.js";
 import { createHandler, createMetrics, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
 import { VERSION } from "../version.js";
 import type { Scheduler } from "./scheduler.js";
@@ -66,6 +66,7 @@ export async function startDaemonHttp(
         : { ok: false, summary: "A service's loop has made no progress within its interval and the longest round" };
     },
     status: () => collectStatus(config, store, now()),
+    channels: () => collectChannels(config, store),
     history: (query) => store.history(query),
     metrics: () => metrics.render(),
     ping,

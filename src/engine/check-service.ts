@@ -13,6 +13,7 @@ import { decide } from "../core/decide.js";
 import { settleRestart } from "../core/settle-restart.js";
 import { restartService, type RestartOutcome } from "./restart-sequence.js";
 import { lockWaitMs } from "./lock-wait.js";
+import { announceQueued, roundAlerts, type AlertDeps } from "./round-alerts.js";
 
 /** A configured service with its concrete runner and checks, built by the composition root. */
 export interface ServiceParts {
@@ -26,6 +27,8 @@ export interface EngineDeps {
   clock: Clock;
   logger: Logger;
   signal: AbortSignal;
+  /** Where alerts go; absent: no alerts (no channel configured, or a dry run). */
+  alerts?: AlertDeps;
 }
 
 /** What one round did to one service: typed access for the library, the CLI and tests. */
@@ -119,7 +122,8 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
   const decision = decide(deps.store.loadState(config.name), observations, now, config.policy, config.name);
   const events = eventsOf(decision.actions);
   // The decision is stored before acting: a kill -9 mid-restart leaves the attempt counted.
-  deps.store.commitRound(config.name, { state: decision.state, events, checkedAt: now });
+  const alerts = roundAlerts(events, config, observations, decision.state, deps.alerts);
+  announceQueued(deps.store.commitRound(config.name, { state: decision.state, events, alerts, checkedAt: now }).alerts, deps.alerts);
   events.forEach((event) => logEvent(deps, parts, event));
 
   const restart = decision.actions.find((action) => action.type === "restart");
@@ -144,15 +148,17 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
   const settledEvents = eventsOf(settled.actions);
   // The evidence is every observation of the round, passing ones too: the log's last matching
   // lines explain a stale log as much as its age does.
-  deps.store.commitRound(config.name, {
+  const committed = deps.store.commitRound(config.name, {
     state: settled.state,
     events: settledEvents,
+    alerts: roundAlerts(settledEvents, config, observations, settled.state, deps.alerts),
     checkedAt: finishedAt,
     restart: {
       service: config.name, startedAt, finishedAt, reason: restart.reason, attempt: restart.attempt, max: restart.max,
       ok: outcome.ok, summary: outcome.summary, evidence: observations, steps: outcome.steps,
     },
   });
+  announceQueued(committed.alerts, deps.alerts);
   settledEvents.forEach((event) => logEvent(deps, parts, event));
   return report(parts, observations, decision.verdict, decision.actions, outcome, [...events, ...settledEvents], settled.state);
 }

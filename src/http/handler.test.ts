@@ -21,6 +21,7 @@ function lifeguard(overrides: Partial<HandlerDeps> = {}) {
     token: TOKEN,
     healthy: () => ({ ok: true, summary: "Watching 1 service" }),
     status: () => [STATUS],
+    channels: () => [],
     history: (query) => {
       queries.push(query);
       return [ENTRY];

@@ -33,6 +33,8 @@ export interface HandlerDeps {
   healthy(): Answer<LifeguardHealth>;
   /** Each service as `lifeguard status --json` shows it (`ServiceStatus[]`). */
   status(): Answer<readonly unknown[]>;
+  /** Each alert channel as `lifeguard status --json` shows it (`ChannelStatus[]`). */
+  channels(): Answer<readonly unknown[]>;
   /** Restarts and events, newest first (`Store.history`). */
   history(query: HistoryRequest): Answer<readonly unknown[]>;
   /** The Prometheus exposition text (`LifeguardMetrics.render`). */
@@ -92,7 +94,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     "/api/status": {
       methods: READ,
       read: true,
-      run: () => attempt("read the status", async () => jsonResponse(200, { at: new Date(deps.now()).toISOString(), services: await deps.status() })),
+      run: () => attempt("read the status", async () => jsonResponse(200, { at: new Date(deps.now()).toISOString(), services: await deps.status(), channels: await deps.channels() })),
     },
     "/api/history": {
       methods: READ,

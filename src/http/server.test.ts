@@ -35,6 +35,7 @@ const lifeguard = () =>
     token: TOKEN,
     healthy: () => ({ ok: true, summary: "Watching 1 service" }),
     status: () => [],
+    channels: () => [],
     history: () => [],
     metrics: async () => "lifeguard_build_info{version=\"0\"} 1\n",
     ping: (service) => (service === "trader" ? { status: "accepted", summary: "ok" } : { status: "unknown-service" }),

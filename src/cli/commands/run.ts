@@ -9,6 +9,7 @@ import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/su
 import { startDaemonHttp } from "../../daemon/http-surface.js";
 import { startDeadman } from "../../daemon/deadman.js";
 import { lifeguardHealth } from "../../daemon/lifeguard-health.js";
+import { flushBeforeStop, queueLifecycleAlert, runAlerting } from "../../daemon/lifecycle-alerts.js";
 import type { CliIo } from "../io.js";
 import { listenForSignals } from "../signal-queue.js";
 import { chooseConfigSource, type ConfigSource, type RunOptions } from "../config-source.js";
@@ -26,16 +27,19 @@ export async function runDaemon(options: RunOptions, io: CliIo): Promise<number>
   const signals = listenForSignals();
   const notifier = createSystemdNotifier(io.env);
   let carried: CarriedService[] = [];
+  let reloads = 0;
   try {
     for (;;) {
       const app = buildApp(config, { carry: carried });
       // A reload keeps the processes of unchanged supervised services; the others stop here.
       await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)));
-      const outcome = await superviseUntilAsked(app, notifier, signals.next, source);
+      // Lifeguard's start is news (an alert); a reload is not.
+      const outcome = await superviseUntilAsked(app, notifier, signals.next, source, reloads === 0);
       app.close();
       if (outcome.kind === "stop") return 0;
       carried = app.carry();
       config = outcome.config;
+      reloads += 1;
     }
   } finally {
     signals.dispose();
@@ -45,7 +49,7 @@ export async function runDaemon(options: RunOptions, io: CliIo): Promise<number>
 type Ending = { kind: "stop" } | { kind: "reload"; config: LifeguardConfig };
 
 async function superviseUntilAsked(
-  app: App, notifier: SystemdNotifier | null, next: ReturnType<typeof listenForSignals>["next"], source: ConfigSource,
+  app: App, notifier: SystemdNotifier | null, next: ReturnType<typeof listenForSignals>["next"], source: ConfigSource, starting: boolean,
 ): Promise<Ending> {
   const { logger, clock } = app;
   if (app.store === null) throw new LifeguardError("The store could not be opened");
@@ -56,8 +60,12 @@ async function superviseUntilAsked(
   const http = await startDaemonHttp(app.config, { store: app.store, logger, now: clock.now, signal: controller.signal });
   app.announceHttp(http.server.address);
   await startSupervised(app.services, { store: app.store, logger, now: clock.now });
+  // Alerts are delivered on their own loop: a channel that is down or slow never delays a round.
+  const alerting = new AbortController();
+  const alertLoop = runAlerting(app, alerting.signal);
   const scheduler = startScheduler(app.services, {
     store: app.store, clock, logger, signal: controller.signal,
+    ...(app.alerting.deps === undefined ? {} : { alerts: app.alerting.deps }),
     onRound: (report) => {
       http.countEvents(report.service, report.events);
       // The line names every service: rebuilt only when one's health changed, not every round.
@@ -72,7 +80,9 @@ async function superviseUntilAsked(
   const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
   const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(scheduler, app.store), signal: controller.signal });
   notifier?.ready();
-  say(logger, clock.now(), `Lifeguard started: watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")} (pid ${process.pid}); status at ${http.server.url}/api/status`);
+  const watching = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
+  say(logger, clock.now(), `Lifeguard started: ${watching} (pid ${process.pid}); status at ${http.server.url}/api/status`);
+  if (starting) queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${watching}`);
   try {
     for (;;) {
       const request = await next();
@@ -82,6 +92,10 @@ async function superviseUntilAsked(
         controller.abort();
         await scheduler.done;
         await shutdownSupervised(app.services);
+        alerting.abort();
+        await alertLoop;
+        queueLifecycleAlert(app, "lifeguard-stopped", `Lifeguard stopped on ${request.signal}; its services are no longer watched`);
+        await flushBeforeStop(app);
         say(logger, clock.now(), "Lifeguard stopped");
         return { kind: "stop" };
       }
@@ -93,6 +107,8 @@ async function superviseUntilAsked(
       return { kind: "reload", config: reloaded };
     }
   } finally {
+    alerting.abort();
+    await alertLoop;
     await http.server.close();
     clearInterval(pinger);
     await deadman.stop();

@@ -4,7 +4,7 @@ import { buildApp } from "../../compose/build-app.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
-import { collectStatus, type ServiceStatus } from "../../compose/service-status.js";
+import { collectChannels, collectStatus, type ChannelStatus, type ServiceStatus } from "../../compose/service-status.js";
 
 /** `lifeguard status`: each service, its state, last check and restarts in the current window. */
 export async function runStatus(options: { config?: string; json?: boolean }, io: CliIo): Promise<number> {
@@ -13,7 +13,9 @@ export async function runStatus(options: { config?: string; json?: boolean }, io
   try {
     const now = app.clock.now();
     const statuses = collectStatus(config, app.store, now);
-    io.stdout(options.json === true ? JSON.stringify({ at: new Date(now).toISOString(), services: statuses }, null, 2) : renderStatus(statuses, now));
+    const channels = collectChannels(config, app.store);
+    const text = () => (channels.length === 0 ? renderStatus(statuses, now) : `${renderStatus(statuses, now)}\n\n${renderChannels(channels, now)}`);
+    io.stdout(options.json === true ? JSON.stringify({ at: new Date(now).toISOString(), services: statuses, channels }, null, 2) : text());
     return 0;
   } finally {
     app.close();
@@ -33,6 +35,26 @@ function renderStatus(statuses: ServiceStatus[], now: number): string {
     ...(pinged ? [describePing(status.lastPing, now)] : []),
   ]);
   return formatTable(["SERVICE", "TARGET", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART", ...(pinged ? ["LAST PING"] : [])], rows);
+}
+
+/** The alert channels: what waits in the outbox, the last delivery, the last error (its secrets already hidden). */
+function renderChannels(channels: ChannelStatus[], now: number): string {
+  const rows = channels.map((channel) => [
+    channel.channel,
+    channel.type,
+    describePending(channel, now),
+    formatAgo(channel.lastOkAt, now, formatDuration),
+    channel.lastError === null || (channel.lastOkAt ?? 0) > (channel.lastErrorAt ?? 0) ? "-" : `${formatAgo(channel.lastErrorAt, now, formatDuration)}: ${channel.lastError}`,
+  ]);
+  return formatTable(["CHANNEL", "TYPE", "PENDING", "LAST SENT", "LAST ERROR"], rows);
+}
+
+/** `0`, `3 (oldest 5m ago, retry in 30s)`. */
+function describePending(channel: ChannelStatus, now: number): string {
+  if (channel.pending === 0) return "0";
+  const oldest = `oldest ${formatAgo(channel.oldestPendingAt, now, formatDuration)}`;
+  const retry = channel.retryAt !== null && channel.retryAt > now ? `, retry in ${formatDuration(channel.retryAt - now)}` : "";
+  return `${channel.pending} (${oldest}${retry})`;
 }
 
 /** `12s ago`, `3s ago (fail)`, `never`; `-` for a service that takes no pings. */

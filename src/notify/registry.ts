@@ -1,0 +1,36 @@
+import type { Clock } from "../core/clock.js";
+import type { ChannelConfig, ChannelType } from "../config/types.js";
+import { createBoundedChannel } from "./bounded-channel.js";
+import type { Channel, SenderFactory } from "./channel.js";
+import { createAlertmanagerSender } from "./channels/alertmanager.js";
+import { createEmailSender } from "./channels/email.js";
+import { createExecSender } from "./channels/exec.js";
+import { createTelegramSender } from "./channels/telegram.js";
+import { createWebhookSender } from "./channels/webhook.js";
+
+type ConfigOf<T extends ChannelType> = Extract<ChannelConfig, { type: T }>;
+
+/** A channel type: how its sender is made, and which of its settings are secrets (hidden from every result). */
+interface ChannelKind<Config> {
+  create: SenderFactory<Config>;
+  secrets(config: Config): string[];
+}
+
+/** One entry per channel type: adding a type is one file and one entry here. */
+const CHANNEL_KINDS: { [T in ChannelType]: ChannelKind<ConfigOf<T>> } = {
+  email: { create: createEmailSender, secrets: (config) => (config.transport.kind === "smtp" && config.transport.pass !== null ? [config.transport.pass] : []) },
+  telegram: { create: createTelegramSender, secrets: (config) => [config.token] },
+  webhook: { create: createWebhookSender, secrets: (config) => [config.url, ...Object.values(config.headers)] },
+  alertmanager: { create: createAlertmanagerSender, secrets: (config) => Object.values(config.headers) },
+  exec: { create: createExecSender, secrets: () => [] },
+};
+
+/**
+ * Builds the channel a config describes. Every type gets the same wrapper: bounded by its
+ * `timeoutMs` and the caller's signal, never throwing, its secrets hidden from its results.
+ */
+export function createChannel(config: ChannelConfig, deps: { clock: Clock }): Channel {
+  // The map pairs each type with its own config type; TypeScript cannot follow that through a union.
+  const kind = CHANNEL_KINDS[config.type] as ChannelKind<ChannelConfig>;
+  return createBoundedChannel(config, deps.clock, kind.create(config, deps), kind.secrets(config));
+}
