@@ -41,6 +41,12 @@ export const emailChannel = defineChannelKind({
       .optional()
       .describe(`Send with the local sendmail program instead of SMTP: \`true\` for ${DEFAULT_SENDMAIL}, or its path. A channel has either \`smtp\` or \`sendmail\`.`),
   },
+  // One way to send: SMTP or sendmail.
+  rules: ({ smtp: server, sendmail }) => {
+    if (server !== undefined && sendmail !== undefined) return [{ path: ["sendmail"], message: 'expected either "smtp" or "sendmail", got both' }];
+    if (server === undefined && sendmail === undefined) return [{ path: [], message: 'expected "smtp: { host: ... }" or "sendmail: true", got neither' }];
+    return [];
+  },
   normalise: (options, context) => ({ to: [...options.to], from: options.from, transport: transportOf(options, context) }),
 });
 

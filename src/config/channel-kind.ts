@@ -34,6 +34,8 @@ export function defineChannelKind<T extends ChannelType, Shape extends z.ZodRawS
   description: string;
   defaultTimeout: string;
   shape: Shape;
+  /** Rules across the type's own keys: each problem's path is relative to the channel. */
+  rules?: (options: z.output<z.ZodObject<Shape>>) => Array<{ path: string[]; message: string }>;
   normalise: (options: z.output<z.ZodObject<Shape>>, context: ChannelContext) => Body<T>;
 }): ChannelKindSpec {
   const notAMap = (issue: z.core.$ZodRawIssue) => (issue.code === "invalid_type" ? `expected a map of ${spec.type} channel options, got ${describeValue(issue.input)}` : undefined);
@@ -43,7 +45,13 @@ export function defineChannelKind<T extends ChannelType, Shape extends z.ZodRawS
     failover: z.string().min(1).nullable().default(null).describe("Another channel (by name) that takes over an alert this one keeps failing to deliver for `failover-after`, or refuses for good. Empty: none."),
     "failover-after": duration().prefault("10m").describe("How long this channel may keep failing an alert before `failover` takes it."),
   };
-  const options = z.strictObject({ ...common, ...spec.shape }, { error: notAMap }).describe(spec.description);
+  const { rules } = spec;
+  const object = z.strictObject({ ...common, ...spec.shape }, { error: notAMap });
+  const options = (rules === undefined
+    ? object
+    : object.check((context) => {
+      for (const problem of rules(context.value as z.output<z.ZodObject<Shape>>)) context.issues.push({ code: "custom", input: context.value, path: problem.path, message: problem.message });
+    })).describe(spec.description);
   return {
     type: spec.type,
     options,

@@ -38,7 +38,6 @@ function checkAlertRoutes(config: ParsedConfig): Problem[] {
     });
   }
   for (const [name, channel] of Object.entries(config.alerts)) {
-    problems.push(...checkEmailTransport(name, channel));
     const { failover } = channel;
     if (failover === null) continue;
     const path = ["alerts", name, "failover"];
@@ -50,15 +49,6 @@ function checkAlertRoutes(config: ParsedConfig): Problem[] {
     }
   }
   return problems;
-}
-
-/** An email channel sends by SMTP or by sendmail: exactly one of them. */
-function checkEmailTransport(name: string, channel: ParsedConfig["alerts"][string]): Problem[] {
-  if (channel.type !== "email") return [];
-  const { smtp, sendmail } = channel as { smtp?: unknown; sendmail?: unknown };
-  if (smtp !== undefined && sendmail !== undefined) return [{ path: ["alerts", name, "sendmail"], message: 'expected either "smtp" or "sendmail", got both' }];
-  if (smtp === undefined && sendmail === undefined) return [{ path: ["alerts", name], message: 'expected "smtp: { host: ... }" or "sendmail: true", got neither' }];
-  return [];
 }
 
 /** The chain from `start` when it comes back to `start`; null when it ends (or loops elsewhere, reported there). */
