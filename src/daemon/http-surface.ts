@@ -43,6 +43,7 @@ export async function startDaemonHttp(
         limit: service.policy.limit,
         observations: scheduler?.loops[index]?.lastReport?.observations ?? [],
       })),
+      channels: store.channelHealth(config.channels.map((channel) => channel.name)),
     }),
   });
   const ping = (service: string, signal: PingSignal): PingResult => {

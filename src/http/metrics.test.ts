@@ -135,6 +135,22 @@ test("a service that leaves the snapshot leaves the output, its restart counter 
   assert.ok(keys.length > 0 && keys.every((key) => !key.includes('"backup"')), keys.join("\n"));
 });
 
+const CHANNELS = [
+  { channel: "phone", pending: 0, oldestPendingAt: null, failures: 0, retryAt: null, lastOkAt: NOW - 60_000, lastError: null, lastErrorAt: null },
+  { channel: "mail", pending: 3, oldestPendingAt: NOW - HOUR, failures: 2, retryAt: NOW + 60_000, lastOkAt: null, lastError: "Cannot connect", lastErrorAt: NOW - 1000 },
+];
+
+test("each alert channel's pending alerts, failures and last success are derived from the snapshot", async () => {
+  const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: [], channels: CHANNELS }), processMetrics: false }).render());
+  assert.deepEqual([...values].filter(([key]) => key.startsWith("lifeguard_alert")), [
+    ['lifeguard_alerts_pending{channel="phone"}', 0],
+    ['lifeguard_alerts_pending{channel="mail"}', 3],
+    ['lifeguard_alert_channel_failures{channel="phone"}', 0],
+    ['lifeguard_alert_channel_failures{channel="mail"}', 2],
+    ['lifeguard_alert_channel_last_success_timestamp_seconds{channel="phone"}', (NOW - 60_000) / 1000],
+  ]);
+});
+
 test("each Lifeguard has its own registry: prom-client's global one stays empty", async () => {
   const metrics = createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: fleet() }) });
   await metrics.render();
@@ -159,7 +175,7 @@ function promtool(text: string): { status: number | null; said: string } {
 }
 
 test("the output passes `promtool check metrics` without a warning", { skip: NO_PROMTOOL }, async () => {
-  const metrics = createMetrics({ version: "0.1.0", snapshot: () => ({ at: NOW, services: fleet() }) });
+  const metrics = createMetrics({ version: "0.1.0", snapshot: () => ({ at: NOW, services: fleet(), channels: CHANNELS }) });
   metrics.countEvents("trader", [restartEvent(NOW)]);
   assert.deepEqual(promtool(await metrics.render()), { status: 0, said: "" });
 });

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import type { Observation } from "../core/outcome.js";
+import type { ChannelHealth } from "../core/outbox.js";
 import type { ServiceEvent } from "../core/policy.js";
 import { restartsInWindow } from "../core/restart-limit.js";
 import type { HealthKind, ServiceState } from "../core/state.js";
@@ -19,6 +20,8 @@ export interface MetricsSnapshot {
   /** Wall time (ms) of the snapshot: the restart window ends here. */
   at: number;
   services: readonly ServiceSnapshot[];
+  /** The alert channels as the outbox sees them; absent or empty without channels. */
+  channels?: readonly ChannelHealth[];
 }
 
 export interface MetricsOptions {
@@ -84,6 +87,11 @@ export function createMetrics(options: MetricsOptions): LifeguardMetrics {
     logAge: gauge("log_age_seconds", "Age of the log file the check watches (time since its last write), as of the last round.", ["service", "check"]),
     heartbeatAge: gauge("heartbeat_age_seconds", "Time since the service's last heartbeat (a ping, or a touch of the heartbeat file), as of the last round.", ["service", "check"]),
   };
+  const channel = {
+    pending: gauge("alerts_pending", "Alerts waiting in the outbox to be sent on the channel.", ["channel"]),
+    failures: gauge("alert_channel_failures", "Failed delivery attempts on the channel since its last success.", ["channel"]),
+    lastOk: gauge("alert_channel_last_success_timestamp_seconds", "When the channel last delivered, in seconds since the epoch (absent: never).", ["channel"]),
+  };
   const restarts = new Counter<"service">({
     name: `${PREFIX}restarts_total`,
     help: "Restart attempts Lifeguard decided since it started.",
@@ -98,7 +106,13 @@ export function createMetrics(options: MetricsOptions): LifeguardMetrics {
   };
 
   const derive = (snapshot: MetricsSnapshot): void => {
-    for (const metric of [...Object.values(service), ...Object.values(check)]) metric.reset();
+    for (const metric of [...Object.values(service), ...Object.values(check), ...Object.values(channel)]) metric.reset();
+    for (const entry of snapshot.channels ?? []) {
+      const labels = { channel: entry.channel };
+      channel.pending.set(labels, entry.pending);
+      channel.failures.set(labels, entry.failures);
+      if (entry.lastOkAt !== null) channel.lastOk.set(labels, entry.lastOkAt / 1000);
+    }
     for (const entry of snapshot.services) {
       const labels = { service: entry.service };
       const kind = entry.state.health.kind;
