@@ -5,9 +5,9 @@ import type { Clock } from "./core/clock.js";
 import { loadConfig } from "./config/load.js";
 import type { LifeguardConfig } from "./config/types.js";
 import { validateConfig } from "./config/validate.js";
-import { buildApp, EMPTY_STORE } from "./compose/build-app.js";
-import { assertOneShot } from "./compose/one-shot.js";
-import { checkRound, type RoundReport } from "./engine/check-round.js";
+import { buildApp } from "./compose/build-app.js";
+import { assertOneShot, checkOnce } from "./compose/one-shot.js";
+import type { RoundReport } from "./engine/check-round.js";
 import { EXIT } from "./core/errors.js";
 
 export interface WatchdogOptions {
@@ -45,8 +45,7 @@ export class Watchdog {
     const dryRun = options.dryRun === true;
     const app = buildApp(config, { readOnly: dryRun, ...this.#options });
     try {
-      const deps = { store: app.store ?? EMPTY_STORE, clock: app.clock, logger: app.logger, signal: options.signal ?? new AbortController().signal };
-      return await checkRound(app.services, deps, { dryRun });
+      return await checkOnce(app, app.services, { dryRun, signal: options.signal ?? new AbortController().signal });
     } finally {
       app.close();
     }

@@ -1,5 +1,9 @@
 import type { ServiceConfig } from "../config/types.js";
 import { UsageError } from "../core/errors.js";
+import { checkRound, type RoundReport } from "../engine/check-round.js";
+import type { ServiceParts } from "../engine/check-service.js";
+import { queueReminders } from "../engine/remind.js";
+import { EMPTY_STORE, type App } from "./build-app.js";
 
 /**
  * Refuses a one-shot round (`lifeguard check`, the library's `Watchdog`) over a supervised
@@ -12,4 +16,23 @@ export function assertOneShot(services: readonly ServiceConfig[]): void {
   const others = services.filter((service) => service.runner.kind !== "process").map((service) => service.name);
   const hint = others.length === 0 ? undefined : `Check the others once with: lifeguard check --service ${others.join(" ")}`;
   throw new UsageError(`Cannot check "${supervised.name}" in one-shot mode as Lifeguard supervises its command itself: run "lifeguard run"`, hint);
+}
+
+/** How long a one-shot round spends sending alerts at most (each attempt is also bounded by its channel's timeout). */
+const FLUSH_BUDGET_MS = 60_000;
+
+/**
+ * One round over `services` (`lifeguard check`, the library's `Watchdog`), then the alerts:
+ * queued with the round's events, sent after the restarts (a channel that is down never
+ * delays one); what cannot be sent now waits in the outbox for the next round.
+ */
+export async function checkOnce(app: App, services: ServiceParts[], options: { dryRun: boolean; signal: AbortSignal }): Promise<RoundReport> {
+  const { deps, notifier } = app.alerting;
+  const engine = { store: app.store ?? EMPTY_STORE, clock: app.clock, logger: app.logger, signal: options.signal, ...(deps === undefined ? {} : { alerts: deps }) };
+  const round = await checkRound(services, engine, { dryRun: options.dryRun });
+  if (app.store !== null && notifier !== null && !options.dryRun) {
+    queueReminders(services.map((parts) => parts.config), app.store, app.clock, deps);
+    await notifier.flush(AbortSignal.any([options.signal, AbortSignal.timeout(FLUSH_BUDGET_MS)]));
+  }
+  return round;
 }
