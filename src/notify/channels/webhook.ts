@@ -1,0 +1,77 @@
+import type { WebhookChannelConfig } from "../../config/types.js";
+import type { SendFinding, SenderFactory } from "../channel.js";
+import { ellipsis, fitText } from "../fit-text.js";
+import { hideSecrets } from "../hide-secrets.js";
+import { postJson, type HttpOutcome } from "../http-post.js";
+import { parseRetryAfter } from "../retry-after.js";
+import { originOf, urlSecrets } from "../secret-url.js";
+import { idempotencyKey, renderWebhook, splitNtfyUrl } from "../webhook-presets.js";
+
+/** How results name the receiver. */
+const RECEIVERS: Record<WebhookChannelConfig["preset"], string> = { slack: "Slack", discord: "Discord", ntfy: "ntfy", generic: "the webhook" };
+/** A receiver's error text is one line; an HTML error page is not worth more than this. */
+const DETAIL_LIMIT = 200;
+
+/**
+ * POSTs one alert, or a digest, as one JSON body shaped by `preset` (src/notify/webhook-presets.ts),
+ * with `headers` and an `Idempotency-Key`. The URL and the header values are secrets: results
+ * name the URL's origin only, and a receiver's answer is cleared of both before it is quoted.
+ */
+export const createWebhookSender: SenderFactory<WebhookChannelConfig> = (config, deps) => async (alerts, signal) => {
+  const where = `${RECEIVERS[config.preset]} at "${originOf(config.url)}"`;
+  const evidence = { origin: originOf(config.url), preset: config.preset, alerts: alerts.length };
+  const request = renderWebhook(config, alerts);
+  if ("problem" in request) return { ok: false, permanent: true, summary: `Cannot send to ${where} as ${request.problem}`, evidence };
+  const outcome = await postJson(request.url, request.body, webhookHeaders(config, idempotencyKey(alerts)), signal);
+  const finding = webhookFinding(where, { ...evidence, ...(request.cut > 0 ? { cut: request.cut } : {}) }, outcome, deps.clock.now());
+  return hideSecrets(finding, secretsOf(config));
+};
+
+/** JSON and the idempotency key by default; the config's headers override them (names are case-insensitive). */
+export function webhookHeaders(config: Pick<WebhookChannelConfig, "headers">, key: string): Headers {
+  const headers = new Headers({ "content-type": "application/json", "idempotency-key": key });
+  for (const [name, value] of Object.entries(config.headers)) headers.set(name, value);
+  return headers;
+}
+
+/** 2xx is sent; 408, 429 and 5xx are worth retrying (after `Retry-After`); any other answer is refused until the config changes. */
+function webhookFinding(where: string, evidence: Record<string, unknown>, outcome: HttpOutcome, now: number): SendFinding {
+  if (outcome.kind === "aborted") return { ok: false, summary: `Cannot send to ${where} as it did not answer in time`, evidence, cause: "timed out" };
+  if (outcome.kind === "unreachable") return { ok: false, summary: `Cannot send to ${where} as ${outcome.cause}`, evidence, cause: outcome.cause };
+  const { status } = outcome;
+  const answered = `${status}${outcome.statusText === "" ? "" : ` ${outcome.statusText}`}`;
+  const withStatus = { ...evidence, status };
+  if (status >= 200 && status <= 299) return { ok: true, summary: `Sent to ${where} (${answered})`, evidence: withStatus };
+  const detail = answerDetail(outcome.body);
+  const failed = `Cannot send to ${where} as it answered ${answered}${detail === "" ? "" : `: ${detail}`}`;
+  const cause = detail === "" ? answered : detail;
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfterMs = parseRetryAfter(outcome.headers.get("retry-after"), now);
+    return { ok: false, summary: failed, evidence: withStatus, cause, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  const redirect = status >= 300 && status <= 399 ? " (a redirect is not followed: set `url` to where it leads)" : "";
+  return { ok: false, permanent: true, summary: `${failed}${redirect}`, evidence: withStatus, cause };
+}
+
+/**
+ * The receiver's reason on one short line: the `message`, `error` or `description` of a JSON
+ * answer (Discord, ntfy), else the text's first line (Slack's `invalid_token`).
+ */
+export function answerDetail(body: string): string {
+  let text = body;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown> | null;
+    const field = [parsed?.message, parsed?.error, parsed?.description].find((value) => typeof value === "string");
+    if (typeof field === "string") text = field;
+  } catch {
+    // Not JSON: the text as it is.
+  }
+  const line = text.split(/\r?\n/).map((part) => part.trim()).find((part) => part !== "") ?? "";
+  return fitText(line, { limit: DETAIL_LIMIT, marker: ellipsis }).text;
+}
+
+/** Everything of the config a result must not show: the URL beyond its origin, the ntfy topic, the header values. */
+function secretsOf(config: WebhookChannelConfig): string[] {
+  const topic = config.preset === "ntfy" ? splitNtfyUrl(config.url)?.topic : undefined;
+  return [...urlSecrets(config.url), ...(topic === undefined ? [] : [topic]), ...Object.values(config.headers)];
+}
