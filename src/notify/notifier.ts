@@ -9,8 +9,11 @@ import { backoffDelay } from "../core/backoff.js";
 
 /** At most this many alerts go out as one digest; the rest follow in the next one. */
 export const DIGEST_LIMIT = 20;
-/** A claim outlives the channel's timeout by this much, so a slow attempt keeps its alerts. */
-const CLAIM_MARGIN_MS = 30_000;
+/**
+ * A claim outlives the channel's timeout (which aborts the attempt) by this much; a Lifeguard
+ * killed mid-attempt leaves its claim, which the next one takes over after this.
+ */
+const CLAIM_MARGIN_MS = 5000;
 /** The daemon looks at the outbox at least this often (another process may have queued alerts) ... */
 const MAX_IDLE_MS = 60_000;
 /** ... and at most this often, whatever the due times say. */

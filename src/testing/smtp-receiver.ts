@@ -22,6 +22,8 @@ export interface SmtpReceiverOptions {
   /** Require this login (others get 535); without it AUTH is not offered. */
   auth?: { user: string; pass: string };
   behaviour?: SmtpBehaviour;
+  /** Listen on this port (a server that comes back after an outage); default 0, any free one. */
+  port?: number;
 }
 
 export interface ReceivedEmail extends ParsedEmail {
@@ -75,7 +77,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
       }, callback);
     },
   });
-  const port = await listen(server).catch(async (error: unknown) => {
+  const port = await listen(server, options.port ?? 0).catch(async (error: unknown) => {
     if (certificate) await rm(certificate.dir, { recursive: true, force: true });
     throw error;
   });
@@ -167,10 +169,10 @@ async function makeCertificate(): Promise<Certificate> {
   }
 }
 
-function listen(server: SMTPServer): Promise<number> {
+function listen(server: SMTPServer, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.server.address() as AddressInfo).port));
+    server.listen(port, "127.0.0.1", () => resolve((server.server.address() as AddressInfo).port));
   });
 }
 
