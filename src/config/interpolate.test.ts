@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { formatConfigIssue } from "../core/errors.js";
 import { interpolate } from "./interpolate.js";
 import { protectReferences } from "./protect-references.js";
 import { validateConfig } from "./validate.js";
@@ -82,4 +83,49 @@ test("keys are not interpolated", () => {
 test("interpolation leaves line and column numbers of later values right", () => {
   const result = validateConfig("services:\n  t: { systemd: ${UNIT}, interval: 5 minutes }\n", { source: "f", baseDir: "/", env: { UNIT: "a-much-longer-unit-name" } });
   assert.deepEqual(!result.ok && result.issues.map((issue) => `${issue.line}:${issue.column}`), ["2:36"]);
+});
+
+/** A reader over `files`, recording the paths it was asked for; any other path does not exist. */
+function readerOf(files: Record<string, string>) {
+  const asked: string[] = [];
+  const read = (path: string): string | Error => {
+    asked.push(path);
+    return Object.hasOwn(files, path) ? (files[path] as string) : new Error("it does not exist");
+  };
+  return { read, asked };
+}
+
+test("interpolate reads ${file:PATH} through the reader, dropping one trailing line break", () => {
+  const { read, asked } = readerOf({ "tg.txt": "123:abc\n", "crlf.txt": "pass\r\n", "two.txt": "pass\n\n", "bare.txt": "pass" });
+  assert.deepEqual(interpolate("${file:tg.txt}", env, read), { value: "123:abc", changed: true, errors: [] });
+  assert.equal(interpolate("${file:crlf.txt}", env, read).value, "pass");
+  assert.equal(interpolate("${file:two.txt}", env, read).value, "pass\n");
+  assert.equal(interpolate("Bearer ${file:bare.txt}", env, read).value, "Bearer pass");
+  assert.deepEqual(asked, ["tg.txt", "crlf.txt", "two.txt", "bare.txt"]);
+});
+
+test("interpolate reports a ${file:PATH} the reader cannot read, with the reader's reason", () => {
+  const { read } = readerOf({});
+  assert.deepEqual(interpolate("${file:/run/credentials/tg}", env, read), {
+    value: "${file:/run/credentials/tg}", changed: true, errors: ['cannot read the file "/run/credentials/tg" of ${file:...} as it does not exist'],
+  });
+});
+
+test("interpolate refuses ${file:PATH} without a reader", () => {
+  assert.deepEqual(interpolate("${file:tg.txt}", env).errors, [
+    'expected ${NAME} here, got a file reference "${file:tg.txt}" (files are read only from a configuration file)',
+  ]);
+});
+
+test("validateConfig reads a secret from ${file:PATH} with the caller's reader, as written", () => {
+  const { read, asked } = readerOf({ "secrets/tg.txt": "123456:ABC-secret\n" });
+  const text = "services: { t: { systemd: t } }\nalerts:\n  phone: { type: telegram, token: \"${file:secrets/tg.txt}\", chat: 42 }\n";
+  const result = validateConfig(text, { source: "f.yaml", baseDir: "/etc/lifeguard", env: {}, readFile: read });
+  assert.ok(result.ok);
+  assert.equal(result.config.channels[0]?.type === "telegram" && result.config.channels[0].token, "123456:ABC-secret");
+  assert.deepEqual(asked, ["secrets/tg.txt"]);
+  const missing = validateConfig(text.replace("tg.txt", "gone.txt"), { source: "f.yaml", baseDir: "/etc/lifeguard", env: {}, readFile: read });
+  assert.deepEqual(!missing.ok && missing.issues.map(formatConfigIssue), [
+    'f.yaml:3:35: alerts.phone.token: cannot read the file "secrets/gone.txt" of ${file:...} as it does not exist',
+  ]);
 });

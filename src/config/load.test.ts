@@ -47,8 +47,28 @@ test("loadConfig throws every issue of an invalid file, with exit code 78", asyn
   assert.equal(error.exitCode, EXIT.config);
   assert.equal(
     error.message,
-    `Invalid configuration (2 problems):\n  ${file}:4:15: services.t.interval: expected a duration with a unit, got the bare number 30 (write 30s, 5m or 1h)\n  ${file}:5:5: services.t.max_age: unknown key "max_age" (known: systemd, systemctl-timeout, command, cwd, env, user, output, min-uptime, interval, checks, failure-threshold, startup-grace, restart)`,
+    `Invalid configuration (2 problems):\n  ${file}:4:15: services.t.interval: expected a duration with a unit, got the bare number 30 (write 30s, 5m or 1h)\n  ${file}:5:5: services.t.max_age: unknown key "max_age" (known: systemd, systemctl-timeout, command, cwd, env, user, output, min-uptime, interval, checks, failure-threshold, startup-grace, restart, alerts)`,
   );
+});
+
+test("loadConfig reads a ${file:PATH} secret relative to the config file's directory", async () => {
+  const dir = tempDir();
+  const file = join(dir, "lifeguard.yaml");
+  writeFileSync(join(dir, "secret.txt"), "123456:ABC-from-file\n");
+  writeFileSync(file, 'services: { t: { systemd: t } }\nalerts:\n  phone: { type: telegram, token: "${file:secret.txt}", chat: 42 }\n');
+  // The working directory is elsewhere: the file is found beside the config, not here.
+  assert.notEqual(process.cwd(), dir);
+  const config = await loadConfig(file, {});
+  assert.equal(config.channels[0]?.type === "telegram" && config.channels[0].token, "123456:ABC-from-file");
+});
+
+test("loadConfig names a ${file:PATH} secret that does not exist, with exit code 78", async () => {
+  const dir = tempDir();
+  const file = join(dir, "lifeguard.yaml");
+  writeFileSync(file, 'services: { t: { systemd: t } }\nalerts:\n  phone: { type: telegram, token: "${file:secret.txt}", chat: 42 }\n');
+  const error = await configErrorOf(() => loadConfig(file, {}));
+  assert.equal(error.message, `Invalid configuration:\n  ${file}:3:35: alerts.phone.token: cannot read the file "secret.txt" of \${file:...} as it does not exist`);
+  assert.equal(error.exitCode, EXIT.config);
 });
 
 test("loadConfig names a missing file", async () => {

@@ -11,14 +11,14 @@ import { keysAt, schemaAt } from "./schema-at.js";
 export function toProblems(issues: readonly z.core.$ZodIssue[], schema: z.ZodType): Problem[] {
   return issues.flatMap((issue): Problem[] => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ path: [...issue.path, key], atKey: true, message: unknownKeyMessage(key, schema, issue.path) }));
+      return issue.keys.map((key) => ({ path: [...issue.path, key], atKey: true, message: unknownKeyMessage(key, schema, issue.path, issue.input) }));
     }
     return [{ path: issue.path, message: issue.message, ...(issue.code === "invalid_key" ? { atKey: true } : {}) }];
   });
 }
 
-function unknownKeyMessage(key: string, schema: z.ZodType, path: readonly PropertyKey[]): string {
-  const allowed = keysAt(schema, path);
+function unknownKeyMessage(key: string, schema: z.ZodType, path: readonly PropertyKey[], input: unknown): string {
+  const allowed = keysAt(schema, path, input);
   const hint = didYouMean(key, allowed);
   const known = ` (known: ${allowed.join(", ")})`;
   if (schemaAt(schema, path) === checkKindMap) return `unknown check kind ${quote(key)}${hint}${known}`;
