@@ -50,7 +50,7 @@ test("an unknown key is pointed at, with a did-you-mean when one is close", () =
 });
 
 test("an unknown key far from every known one lists the known keys", () => {
-  assert.deepEqual(issuesOf(`${service()}\nalerts: {}\n`), ['lifeguard.yaml:4:1: alerts: unknown key "alerts" (known: state, log, retention, http, deadman, services)']);
+  assert.deepEqual(issuesOf(`${service()}\nnotifications: {}\n`), ['lifeguard.yaml:4:1: notifications: unknown key "notifications" (known: state, log, retention, http, deadman, services, alerts, alerting)']);
 });
 
 test("an unknown check kind gets a did-you-mean and the known kinds", () => {

@@ -63,8 +63,14 @@ test("the full example normalises to exact values", () => {
           backoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000, minUptimeMs: null },
           rearmAfterMs: 6 * 3_600_000,
         },
+        alerts: [],
       },
     ],
+    channels: [],
+    alerting: {
+      retry: { initialMs: 30_000, maxMs: 900_000 }, expireMs: 86_400_000, dedupeMs: 600_000,
+      flapping: { max: 4, perMs: 900_000 }, remindMs: null, lifecycle: true,
+    },
   });
 });
 
@@ -91,8 +97,14 @@ test("a minimal config gets every default", () => {
           backoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000, minUptimeMs: null },
           rearmAfterMs: null,
         },
+        alerts: [],
       },
     ],
+    channels: [],
+    alerting: {
+      retry: { initialMs: 30_000, maxMs: 900_000 }, expireMs: 86_400_000, dedupeMs: 600_000,
+      flapping: { max: 4, perMs: 900_000 }, remindMs: null, lifecycle: true,
+    },
   });
 });
 

@@ -27,7 +27,7 @@ test("commitRound stores the state that loadState reads back", (t) => {
   const store = openTestStore(t, makeTempDir(t));
   const state = failing(T0);
   const result = store.commitRound("trader", { state, events: [anEvent(T0)], checkedAt: T0 });
-  assert.deepEqual(result, { stateWritten: true, checkedAtWritten: true, events: 1, restartId: null });
+  assert.deepEqual(result, { stateWritten: true, checkedAtWritten: true, events: 1, restartId: null, alerts: [] });
   assert.deepEqual(store.loadState("trader"), state);
   assert.deepEqual(store.loadState("other"), initialState());
 });
@@ -52,7 +52,7 @@ test("a steady round within the throttle writes nothing at all", (t) => {
   const before = store.stats().rowsChanged;
   for (let i = 0; i < 50; i++) {
     const result = store.commitRound("trader", { state: initialState(), events: [], checkedAt: T0 + i * 1000 });
-    assert.deepEqual(result, { stateWritten: false, checkedAtWritten: false, events: 0, restartId: null });
+    assert.deepEqual(result, { stateWritten: false, checkedAtWritten: false, events: 0, restartId: null, alerts: [] });
   }
   assert.equal(store.stats().rowsChanged, before);
 });
