@@ -15,10 +15,10 @@ import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";
 import { DB_FILE_NAME, openStore, type Store } from "../store/index.js";
 import { createLogger } from "../log/create-logger.js";
-import { SYSTEMD_NOTIFY_VARIABLES } from "../daemon/sd-notify.js";
 import { formatPingUrl } from "../http/ping-url.js";
 import type { ListenAddress } from "../http/listen-address.js";
 import { derivePingKey } from "../http/token.js";
+import { inheritedEnv, PING_URL_VARIABLE } from "../process/inherited-env.js";
 import { buildAlerting, type Alerting } from "./alerting.js";
 
 /** Everything a command needs, built from one config: the composition root. */
@@ -102,9 +102,6 @@ function carryKey(service: ServiceConfig, config: LifeguardConfig): string | nul
   return JSON.stringify([service.name, service.runner, pings ? [config.http.host, config.http.port, config.http.token] : null]);
 }
 
-/** Where a supervised service with a heartbeat by ping finds the URL to ping. */
-export const PING_URL_VARIABLE = "LIFEGUARD_PING_URL";
-
 /** What a service's parts may need besides its config. */
 interface RunnerDeps {
   clock: Clock;
@@ -137,18 +134,6 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
         }),
     }),
 };
-
-/**
- * What a supervised service inherits: Lifeguard's environment without systemd's notify socket
- * or a ping URL of Lifeguard's own (a child pinging either could keep a hung Lifeguard looking
- * alive), without Lifeguard's token and without the dead-man's switch URL the docs suggest
- * (`${DEADMAN_URL}`), for the same reasons.
- */
-function inheritedEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of [...SYSTEMD_NOTIFY_VARIABLES, PING_URL_VARIABLE, "LIFEGUARD_TOKEN", "DEADMAN_URL"]) delete env[name];
-  return env;
-}
 
 function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): ServiceParts {
   const create = RUNNERS[config.runner.kind] as RunnerFactory<RunnerConfig["kind"]>;

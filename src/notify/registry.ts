@@ -22,7 +22,8 @@ const CHANNEL_KINDS: { [T in ChannelType]: ChannelKind<ConfigOf<T>> } = {
   telegram: { create: createTelegramSender, secrets: (config) => [config.token] },
   webhook: { create: createWebhookSender, secrets: (config) => [config.url, ...Object.values(config.headers)] },
   alertmanager: { create: createAlertmanagerSender, secrets: (config) => Object.values(config.headers) },
-  exec: { create: createExecSender, secrets: () => [] },
+  // The program's `env` holds its keys (a pager's token); a failing program may echo one on stderr.
+  exec: { create: createExecSender, secrets: (config) => Object.values(config.env) },
 };
 
 /**
