@@ -104,9 +104,10 @@ async function flushChannel(entry: { channel: Channel; config: ChannelCommon }, 
       // Stopping mid-attempt: the claim runs out and the next start sends them; no failure counted.
       break;
     }
-    const settlement = settlementOf(delivery, claimed, config, options);
-    options.outbox.settle(config.name, claimed.map((item) => item.rowId), settlement, options.clock.now(), options.owner);
-    logDelivery(options, config, claimed, delivery, settlement);
+    const settledAt = options.clock.now();
+    const settlement = settlementOf(delivery, claimed, config, options, settledAt);
+    options.outbox.settle(config.name, claimed.map((item) => item.rowId), settlement, settledAt, options.owner);
+    logDelivery(options, config, claimed, delivery, settlement, settledAt);
     if (settlement.outcome !== "sent") break;
   }
   return report;
@@ -119,10 +120,9 @@ function withRepeats(claimed: ClaimedAlert): Alert {
 }
 
 /** Sent; or handed to the failover channel; or failed for good; or tried again after the backoff. */
-function settlementOf(delivery: Delivery, claimed: readonly ClaimedAlert[], config: ChannelCommon, options: NotifierOptions): Settlement {
+function settlementOf(delivery: Delivery, claimed: readonly ClaimedAlert[], config: ChannelCommon, options: NotifierOptions, now: number): Settlement {
   if (delivery.ok) return { outcome: "sent" };
   const error = delivery.summary;
-  const now = options.clock.now();
   const firstFailedAt = Math.min(now, ...claimed.map((item) => item.firstFailedAt ?? now));
   if (config.failover !== null && (delivery.permanent || now - firstFailedAt >= config.failoverAfterMs)) return { outcome: "handed-over", error, to: config.failover };
   if (delivery.permanent) return { outcome: "failed", error };
@@ -131,16 +131,16 @@ function settlementOf(delivery: Delivery, claimed: readonly ClaimedAlert[], conf
   return { outcome: "retry", error, retryAt: now + delayMs };
 }
 
-function logDelivery(options: NotifierOptions, config: ChannelCommon, claimed: readonly ClaimedAlert[], delivery: Delivery, settlement: Settlement): void {
+function logDelivery(options: NotifierOptions, config: ChannelCommon, claimed: readonly ClaimedAlert[], delivery: Delivery, settlement: Settlement, at: number): void {
   const what = claimed.length === 1 ? `alert "${claimed[0]?.alert.title ?? ""}"` : `${claimed.length} alerts as one digest`;
   const service = claimed.length === 1 ? (claimed[0]?.alert.service ?? undefined) : undefined;
   const write = (tag: LogTag, message: string): void =>
-    options.logger.write({ at: options.clock.now(), tag, message, ...(service === undefined ? {} : { service }), data: { channel: config.name, alerts: claimed.map((item) => item.alert.id) } });
+    options.logger.write({ at, tag, message, ...(service === undefined ? {} : { service }), data: { channel: config.name, alerts: claimed.map((item) => item.alert.id) } });
   switch (settlement.outcome) {
     case "sent":
       return write("INFO", `Sent ${what} to "${config.name}"`);
     case "retry":
-      return write("WARN", `${delivery.summary}; ${what} will be sent again in ${formatDuration(settlement.retryAt - options.clock.now())}`);
+      return write("WARN", `${delivery.summary}; ${what} will be sent again in ${formatDuration(settlement.retryAt - at)}`);
     case "failed":
       return write("ERROR", `${delivery.summary}; ${what} will not be sent to "${config.name}" (fix the channel, then "lifeguard test-alert ${config.name}")`);
     case "handed-over":
