@@ -10,6 +10,7 @@ const TOKEN = "s3cret-T0ken-for-tests";
 const NOW = Date.UTC(2024, 10, 30, 21, 0, 0);
 const HOUR = 3_600_000;
 const STATUS = { service: "trader", target: "gemini-trader.service", health: { kind: "healthy" }, restartsInWindow: 0 };
+const CHANNEL = { channel: "phone", type: "telegram", pending: 1, failures: 0, lastOkAt: null };
 const ENTRY = { type: "event", id: 1, at: NOW - 1000, service: "trader", event: { kind: "recovered" } };
 
 /** A handler over plain values; `pings`, `queries` and `logged` tell what it was asked and said. */
@@ -21,7 +22,7 @@ function lifeguard(overrides: Partial<HandlerDeps> = {}) {
     token: TOKEN,
     healthy: () => ({ ok: true, summary: "Watching 1 service" }),
     status: () => [STATUS],
-    channels: () => [],
+    channels: () => [CHANNEL],
     history: (query) => {
       queries.push(query);
       return [ENTRY];
@@ -79,7 +80,7 @@ test("/api/status answers the `lifeguard status --json` shape", async () => {
   const answer = await lifeguard().send("/api/status");
   assert.equal(answer.status, 200);
   assert.equal(answer.headers.get("content-type"), "application/json; charset=utf-8");
-  assert.deepEqual(answer.json, { at: "2024-11-30T21:00:00.000Z", services: [STATUS] });
+  assert.deepEqual(answer.json, { at: "2024-11-30T21:00:00.000Z", services: [STATUS], channels: [CHANNEL] });
 });
 
 test("/api/history answers { entries } and asks for 50 entries by default", async () => {
