@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// Bundles the CLI into one CommonJS file so `lifeguard check` starts fast from cron: one file
-// to read instead of hundreds, and one V8 code cache for it (bin/lifeguard.js). better-sqlite3
-// stays external: it is a native addon.
+// Bundles the CLI into CommonJS files so `lifeguard check` starts fast from cron: one file to
+// read instead of hundreds, and one V8 code cache for it (bin/lifeguard.js). Three bundles:
+// - lifeguard-cli.cjs: every command;
+// - lifeguard-run.cjs: `lifeguard run` alone, which bin/lifeguard.js starts for the daemon, so
+//   that the long-running process holds only its own code (src/cli/run-main.ts);
+// - lifeguard-config.cjs: the process in which the daemon loads its config (src/cli/config-process.ts).
+// better-sqlite3 stays external: it is a native addon.
 import { build } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
 
 await build({
-  entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/lifeguard-cli.cjs",
+  entryPoints: {
+    "lifeguard-cli": "src/cli/main.ts",
+    "lifeguard-run": "src/cli/run-main.ts",
+    "lifeguard-config": "src/cli/config-process.ts",
+  },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -19,6 +28,6 @@ await build({
   logOverride: { "empty-import-meta": "silent" },
 });
 
-// Code caches of the previous bundle would only be rejected: drop them (bin/lifeguard.js
+// Code caches of the previous bundles would only be rejected: drop them (bin/lifeguard.js
 // writes each command's cache on its first run).
-for (const file of readdirSync("dist")) if (/^lifeguard-cli\.([a-z-]+\.)?cache$/.test(file)) rmSync(`dist/${file}`);
+for (const file of readdirSync("dist")) if (/^lifeguard-[a-z]+\.([a-z-]+\.)?cache$/.test(file)) rmSync(`dist/${file}`);

@@ -1,8 +1,8 @@
-import { quickConfig, type QuickFlags } from "../config/quick-config.js";
+import type { QuickFlags } from "../config/quick-config.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { UsageError } from "../core/errors.js";
 import type { CliIo } from "./io.js";
-import { openConfig } from "./open-config.js";
+import { loadConfigApart } from "./load-config-apart.js";
 
 /** `lifeguard run`'s options: a config file, or quick mode's flags and the command after `--`. */
 export interface RunOptions extends QuickFlags {
@@ -35,13 +35,12 @@ export function chooseConfigSource(options: RunOptions, io: CliIo): ConfigSource
     if (quickFlag !== undefined) {
       throw new UsageError(`Cannot use ${QUICK_FLAGS[quickFlag]} without a command: quick mode supervises the command after "--"`, "Write: lifeguard run [flags] -- CMD ARGS...");
     }
-    return { open: () => openConfig({ config }, io), reloadable: true };
+    return { open: () => loadConfigApart({ kind: "file", config }, io), reloadable: true };
   }
   if (config !== undefined) {
     throw new UsageError('Cannot use -c/--config with a command after "--": quick mode takes no configuration file', "Leave out -c, or put the command in the file as `command: [CMD, ARGS...]`.");
   }
-  const context = { env: io.env, cwd: io.cwd, isRoot: process.getuid?.() === 0 };
-  return { open: async () => quickConfig(command, flags, context), reloadable: false };
+  return { open: () => loadConfigApart({ kind: "quick", command, flags }, io), reloadable: false };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Logger } from "../core/logger.js";
 import { initialState } from "../core/state.js";
 import type { ServiceStore } from "../core/store.js";
 import type { Runner } from "../core/runner.js";
-import { hasPingHeartbeat } from "../config/check-heartbeat.js";
+import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
 import type { LifeguardConfig, RunnerConfig, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import { systemClock } from "../engine/system-clock.js";

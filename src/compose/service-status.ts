@@ -1,4 +1,4 @@
-import { hasPingHeartbeat } from "../config/check-heartbeat.js";
+import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
 import type { LifeguardConfig } from "../config/types.js";
 import type { Ping } from "../core/heartbeat.js";
 import type { ChannelHealth } from "../core/outbox.js";

@@ -1,6 +1,5 @@
 import { defineCheckKind } from "./check-kind.js";
 import { duration, filePath } from "./fields.js";
-import type { ServiceConfig } from "./types.js";
 
 /** `heartbeat`: the service proves it is alive, by pinging `/ping/NAME` or by touching a file. */
 export const heartbeatCheck = defineCheckKind({
@@ -19,7 +18,3 @@ export const heartbeatCheck = defineCheckKind({
   normalise: (options, context) => ({ maxAgeMs: options["max-age"], file: options.file === null ? null : context.resolvePath(options.file) }),
 });
 
-/** Whether the service has a `heartbeat` check that takes pings (one without `file`): it has a ping URL. */
-export function hasPingHeartbeat(service: ServiceConfig): boolean {
-  return service.checks.some((check) => check.kind === "heartbeat" && check.file === null);
-}

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatConfigIssue } from "../core/errors.js";
 import { configValidators } from "../testing/validate-helpers.js";
-import { hasPingHeartbeat } from "./check-heartbeat.js";
+import { hasPingHeartbeat } from "./ping-heartbeat.js";
 import { validateConfig } from "./validate.js";
 
 const options = { source: "lifeguard.yaml", baseDir: "/etc/lifeguard" };

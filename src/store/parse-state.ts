@@ -1,13 +1,19 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
 import { initialState, type ServiceState } from "../core/state.js";
 
-const time = z.number().finite();
+// zod/mini (a few KiB where classic zod is most of a MiB: the daemon keeps this resident) brings no
+// messages of its own: the English ones say what a stored field holds instead.
+z.config(en());
+
+const time = z.number();
+const count = z.int().check(z.nonnegative());
 const problem = { since: time, reason: z.string() };
 
 // Loose objects: fields this code does not know (from a newer Lifeguard) are kept, not dropped.
 const HealthSchema = z.discriminatedUnion("kind", [
   z.looseObject({ kind: z.literal("healthy") }),
-  z.looseObject({ kind: z.literal("failing"), rounds: z.number().int().nonnegative(), backoffUntil: time.optional(), ...problem }),
+  z.looseObject({ kind: z.literal("failing"), rounds: count, backoffUntil: z.optional(time), ...problem }),
   z.looseObject({ kind: z.literal("restarting"), ...problem }),
   z.looseObject({ kind: z.literal("gave-up"), ...problem }),
 ]);
@@ -15,11 +21,11 @@ const HealthSchema = z.discriminatedUnion("kind", [
 const StateSchema = z.looseObject({
   health: HealthSchema,
   restarts: z.array(time),
-  lastStartAt: time.nullable(),
-  backoffStep: z.number().int().nonnegative(),
-  healthySince: time.nullable(),
-  incidentSince: time.nullable(),
-  alertOnlySince: z.record(z.string(), time).optional(),
+  lastStartAt: z.nullable(time),
+  backoffStep: count,
+  healthySince: z.nullable(time),
+  incidentSince: z.nullable(time),
+  alertOnlySince: z.optional(z.record(z.string(), time)),
 });
 
 // Fails to compile when ServiceState gains a required field this schema does not check.
