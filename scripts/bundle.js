@@ -5,7 +5,9 @@
 // - lifeguard-run.cjs: `lifeguard run` alone, which bin/lifeguard.js starts for the daemon, so
 //   that the long-running process holds only its own code (src/cli/run-main.ts);
 // - lifeguard-config.cjs: the process in which the daemon loads its config (src/cli/config-process.ts).
-// better-sqlite3 stays external: it is a native addon.
+// better-sqlite3 stays external: it is a native addon. So do nodemailer and prom-client, which
+// are loaded only when first needed (the first email, the first /metrics scrape): required from
+// node_modules then, their code is not held in memory by a daemon that never uses them.
 import { build } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
 
@@ -22,7 +24,7 @@ await build({
   format: "cjs",
   target: "node20",
   sourcemap: true,
-  external: ["better-sqlite3"],
+  external: ["better-sqlite3", "nodemailer", "prom-client"],
   logLevel: "warning",
   // src/daemon/datagram-socket.ts falls back to __dirname when import.meta is empty (CommonJS).
   logOverride: { "empty-import-meta": "silent" },

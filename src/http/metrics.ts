@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import type { Counter, Gauge, Registry } from "prom-client";
 import type { Observation } from "../core/outcome.js";
 import type { ChannelHealth } from "../core/outbox.js";
 import type { ServiceEvent } from "../core/policy.js";
@@ -34,7 +34,8 @@ export interface MetricsOptions {
 
 /** Lifeguard's metrics: one registry per Lifeguard, never prom-client's global one. */
 export interface LifeguardMetrics {
-  readonly registry: Registry;
+  /** The registry, made (and prom-client loaded) at the first call. */
+  registry(): Promise<Registry>;
   /** Counts what the policy decided; the daemon passes every event it commits. */
   countEvents(service: string, events: readonly ServiceEvent[]): void;
   /** Takes a snapshot and renders the Prometheus text format (0.0.4). */
@@ -56,10 +57,38 @@ const HEALTH_KINDS = Object.keys({ healthy: 1, failing: 1, restarting: 1, "gave-
 const MISNAMED_DEFAULTS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
 
 /**
- * Builds the registry. Everything but `restarts_total` is derived at scrape time from the
- * snapshot, so a service that left the config leaves the output at the next scrape.
+ * Lifeguard's metrics. prom-client is loaded and the registry made at the first scrape, not at
+ * start: a daemon nobody scrapes keeps that memory (about 10 MiB, a fifth of its footprint).
+ * Everything is derived at scrape time: the snapshot, and the restarts counted since start
+ * (`countEvents`), so a service that left the config leaves the output at the next scrape.
  */
 export function createMetrics(options: MetricsOptions): LifeguardMetrics {
+  const restarts = new Map<string, number>();
+  let built: Promise<BuiltMetrics> | undefined;
+  const build = (): Promise<BuiltMetrics> => (built ??= buildRegistry(options));
+  return {
+    registry: async () => (await build()).registry,
+    countEvents: (name, events) => {
+      const attempts = events.filter((event) => event.kind === "restart").length;
+      if (attempts > 0) restarts.set(name, (restarts.get(name) ?? 0) + attempts);
+    },
+    render: async () => {
+      const metrics = await build();
+      const snapshot = await options.snapshot();
+      for (const name of restarts.keys()) if (!snapshot.services.some((entry) => entry.service === name)) restarts.delete(name);
+      metrics.derive(snapshot, restarts);
+      return metrics.registry.metrics();
+    },
+  };
+}
+
+interface BuiltMetrics {
+  registry: Registry;
+  derive(snapshot: MetricsSnapshot, restarts: ReadonlyMap<string, number>): void;
+}
+
+async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
+  const { collectDefaultMetrics, Counter, Gauge, Registry } = await import("prom-client");
   const registry = new Registry();
   if (options.processMetrics !== false) {
     // The event-loop delay histogram samples at 10 ms by default: 100 wake-ups a second of an
@@ -92,21 +121,15 @@ export function createMetrics(options: MetricsOptions): LifeguardMetrics {
     failures: gauge("alert_channel_failures", "Failed delivery attempts on the channel since its last success.", ["channel"]),
     lastOk: gauge("alert_channel_last_success_timestamp_seconds", "When the channel last delivered, in seconds since the epoch (absent: never).", ["channel"]),
   };
-  const restarts = new Counter<"service">({
+  const restartsTotal: Counter<"service"> = new Counter<"service">({
     name: `${PREFIX}restarts_total`,
     help: "Restart attempts Lifeguard decided since it started.",
     labelNames: ["service"],
     registers: [registry],
   });
-  /** The services `restarts` has a series for. */
-  const counted = new Set<string>();
-  const count = (name: string, attempts: number): void => {
-    counted.add(name);
-    restarts.inc({ service: name }, attempts);
-  };
 
-  const derive = (snapshot: MetricsSnapshot): void => {
-    for (const metric of [...Object.values(service), ...Object.values(check), ...Object.values(channel)]) metric.reset();
+  const derive = (snapshot: MetricsSnapshot, restarts: ReadonlyMap<string, number>): void => {
+    for (const metric of [...Object.values(service), ...Object.values(check), ...Object.values(channel), restartsTotal]) metric.reset();
     for (const entry of snapshot.channels ?? []) {
       const labels = { channel: entry.channel };
       channel.pending.set(labels, entry.pending);
@@ -120,29 +143,13 @@ export function createMetrics(options: MetricsOptions): LifeguardMetrics {
       service.gaveUp.set(labels, Number(kind === "gave-up"));
       service.inWindow.set(labels, restartsInWindow(entry.state.restarts, snapshot.at, entry.limit.perMs).length);
       service.limit.set(labels, entry.limit.max);
-      // The counter exists from the start, so increase() sees the first restart.
-      count(entry.service, 0);
+      // Every service has a series from the start (0), so increase() sees the first restart;
+      // the count only grows while Lifeguard runs, so the counter never goes back.
+      restartsTotal.inc(labels, restarts.get(entry.service) ?? 0);
       deriveChecks(entry, check, service);
     }
-    const known = new Set(snapshot.services.map((entry) => entry.service));
-    for (const name of counted) {
-      if (known.has(name)) continue;
-      restarts.remove({ service: name });
-      counted.delete(name);
-    }
   };
-
-  return {
-    registry,
-    countEvents: (name, events) => {
-      const attempts = events.filter((event) => event.kind === "restart").length;
-      if (attempts > 0) count(name, attempts);
-    },
-    render: async () => {
-      derive(await options.snapshot());
-      return registry.metrics();
-    },
-  };
+  return { registry, derive };
 }
 
 type ServiceGauges = Record<"up" | "healthy", Gauge<"service">>;

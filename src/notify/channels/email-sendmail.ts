@@ -1,4 +1,3 @@
-import { createTransport } from "nodemailer";
 import { formatDuration } from "../../core/duration.js";
 import { formatCommand, runCommand, type CommandResult } from "../../process/run-command.js";
 import type { SendFinding } from "../channel.js";
@@ -19,6 +18,8 @@ const PERMANENT_EXIT_CODES = new Set([64, 65, 67, 68, 77, 78]);
  * `signal` and the timeout end it (SIGTERM, then SIGKILL) and its last stderr line is the cause.
  */
 export async function sendWithSendmail(message: EmailMessage, path: string, bounds: { timeoutMs: number; signal: AbortSignal }): Promise<SendFinding> {
+  // Loaded at the first email, not at start: a daemon that never mails keeps its memory.
+  const { createTransport } = await import("nodemailer");
   const composer = createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   const { envelope, message: raw } = await composer.sendMail(message);
   const recipients = envelope.to.map(String);

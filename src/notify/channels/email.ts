@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createTransport } from "nodemailer";
 import type { EmailChannelConfig, SmtpTransportConfig } from "../../config/types.js";
 import type { SendFinding, SenderFactory } from "../channel.js";
 import { describeSmtpFailure } from "./email-failure.js";
@@ -22,6 +21,8 @@ async function sendWithSmtp(message: EmailMessage, smtp: SmtpTransportConfig, ti
   const hide = hider(smtp);
   const ca = await readCa(smtp.ca, server);
   if (typeof ca !== "string" && ca !== null) return ca;
+  // Loaded at the first email, not at start: a daemon that never mails keeps its memory.
+  const { createTransport } = await import("nodemailer");
   const transport = createTransport({
     host: smtp.host,
     port: smtp.port,
