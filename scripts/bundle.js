@@ -25,6 +25,9 @@ await build({
   target: "node20",
   sourcemap: true,
   external: ["better-sqlite3", "nodemailer", "prom-client"],
+  // import("nodemailer") becomes a require() when first called: bin/lifeguard.js runs the bundle
+  // as a vm.Script (for its code cache), which has no loader for a dynamic import().
+  supported: { "dynamic-import": false },
   logLevel: "warning",
   // src/daemon/datagram-socket.ts falls back to __dirname when import.meta is empty (CommonJS).
   logOverride: { "empty-import-meta": "silent" },
