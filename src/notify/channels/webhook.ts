@@ -2,8 +2,8 @@ import type { WebhookChannelConfig } from "../../config/types.js";
 import type { SendFinding, SenderFactory } from "../channel.js";
 import { ellipsis, fitText } from "../fit-text.js";
 import { hideSecrets } from "../hide-secrets.js";
-import { postJson, type HttpOutcome } from "../http-post.js";
-import { parseRetryAfter } from "../retry-after.js";
+import { httpFinding } from "../http-finding.js";
+import { postJson } from "../http-post.js";
 import { originOf, urlSecrets } from "../secret-url.js";
 import { idempotencyKey, renderWebhook, splitNtfyUrl } from "../webhook-presets.js";
 
@@ -23,7 +23,8 @@ export const createWebhookSender: SenderFactory<WebhookChannelConfig> = (config,
   const request = renderWebhook(config, alerts);
   if ("problem" in request) return { ok: false, permanent: true, summary: `Cannot send to ${where} as ${request.problem}`, evidence };
   const outcome = await postJson(request.url, request.body, webhookHeaders(config, idempotencyKey(alerts)), signal);
-  const finding = webhookFinding(where, { ...evidence, ...(request.cut > 0 ? { cut: request.cut } : {}) }, outcome, deps.clock.now());
+  const words = { where, sent: (answered: string) => `Sent to ${where} (${answered})`, detail: answerDetail };
+  const finding = httpFinding(outcome, words, { ...evidence, ...(request.cut > 0 ? { cut: request.cut } : {}) }, deps.clock.now());
   return hideSecrets(finding, secretsOf(config));
 };
 
@@ -32,25 +33,6 @@ export function webhookHeaders(config: Pick<WebhookChannelConfig, "headers">, ke
   const headers = new Headers({ "content-type": "application/json", "idempotency-key": key });
   for (const [name, value] of Object.entries(config.headers)) headers.set(name, value);
   return headers;
-}
-
-/** 2xx is sent; 408, 429 and 5xx are worth retrying (after `Retry-After`); any other answer is refused until the config changes. */
-function webhookFinding(where: string, evidence: Record<string, unknown>, outcome: HttpOutcome, now: number): SendFinding {
-  if (outcome.kind === "aborted") return { ok: false, summary: `Cannot send to ${where} as it did not answer in time`, evidence, cause: "timed out" };
-  if (outcome.kind === "unreachable") return { ok: false, summary: `Cannot send to ${where} as ${outcome.cause}`, evidence, cause: outcome.cause };
-  const { status } = outcome;
-  const answered = `${status}${outcome.statusText === "" ? "" : ` ${outcome.statusText}`}`;
-  const withStatus = { ...evidence, status };
-  if (status >= 200 && status <= 299) return { ok: true, summary: `Sent to ${where} (${answered})`, evidence: withStatus };
-  const detail = answerDetail(outcome.body);
-  const failed = `Cannot send to ${where} as it answered ${answered}${detail === "" ? "" : `: ${detail}`}`;
-  const cause = detail === "" ? answered : detail;
-  if (status === 408 || status === 429 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(outcome.headers.get("retry-after"), now);
-    return { ok: false, summary: failed, evidence: withStatus, cause, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  }
-  const redirect = status >= 300 && status <= 399 ? " (a redirect is not followed: set `url` to where it leads)" : "";
-  return { ok: false, permanent: true, summary: `${failed}${redirect}`, evidence: withStatus, cause };
 }
 
 /**
