@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { alertmanagerSkipReason, startAlertmanagerLab } from "../src/testing/alertmanager-lab.js";
 import { startWebhookReceiver, TEST_WEBHOOK_PATH } from "../src/testing/webhook-receiver.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { daemonFiles, startDaemon } from "./support/daemon.js";
+import { daemonConfig, daemonFiles, startDaemon } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 30_000, intervalMs: 100 };
 
@@ -19,10 +19,7 @@ test("Alertmanager sees the incident of a restarted service fire, then resolve w
   const alertmanager = await startAlertmanagerLab();
   t.after(() => alertmanager.stop());
   const files = daemonFiles("lifeguard-am-");
-  const lifeguard = startDaemon(t, files, {
-    state: files.state,
-    log: { file: files.watchdogLog },
-    http: { listen: "127.0.0.1:0" },
+  const lifeguard = startDaemon(t, files, daemonConfig(files, {
     services: {
       bot: {
         command: failsOnce(join(files.dir, "failed-once")),
@@ -33,7 +30,7 @@ test("Alertmanager sees the incident of a restarted service fire, then resolve w
     },
     alerts: { fleet: { type: "alertmanager", url: alertmanager.url, labels: { env: "test" } } },
     alerting: { lifecycle: false },
-  });
+  }));
   const problems = async () => (await alertmanager.alerts()).filter((alert) => alert.labels.alertname === "LifeguardServiceProblem" && alert.labels.service === "bot");
 
   assert.ok(await waitFor(async () => (await problems()).length > 0, WAIT), lifeguard.log());
@@ -52,13 +49,10 @@ test("a webhook hears Lifeguard start and stop, the stop before the process exit
   const hook = await startWebhookReceiver();
   t.after(() => hook.close());
   const files = daemonFiles("lifeguard-lifecycle-");
-  const lifeguard = startDaemon(t, files, {
-    state: files.state,
-    log: { file: files.watchdogLog },
-    http: { listen: "127.0.0.1:0" },
+  const lifeguard = startDaemon(t, files, daemonConfig(files, {
     services: { bot: { command: ["/bin/sleep", "100000"], interval: "30s" } },
     alerts: { hook: { type: "webhook", url: `${hook.origin}${TEST_WEBHOOK_PATH}` } },
-  });
+  }));
   const kinds = () => hook.received.flatMap((request) => (request.body as { alerts: Array<{ kind: string; message: string }> }).alerts.map((alert) => alert.kind));
   assert.ok(await waitFor(() => kinds().includes("lifeguard-started"), WAIT), lifeguard.log());
   const started = (hook.received[0]?.body as { alerts: Array<{ message: string }> }).alerts[0];

@@ -1,12 +1,11 @@
 // A channel that hangs, or always fails, never delays a restart: alerts go out on their own loop.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { logBotArgv } from "../src/testing/bots.js";
 import { startTelegramReceiver } from "../src/testing/telegram-receiver.js";
 import { startWebhookReceiver, TEST_WEBHOOK_PATH } from "../src/testing/webhook-receiver.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { daemonFiles, startDaemon, trackBot } from "./support/daemon.js";
+import { botFiles, daemonConfig, daemonFiles, startDaemon } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 30_000, intervalMs: 50 };
 
@@ -18,13 +17,8 @@ test("a crashing bot is restarted again and again while one channel hangs and an
   hook.behave({ kind: "hang" });
   telegram.behave({ kind: "fail", status: 502, description: "Bad Gateway" });
   const files = daemonFiles("lifeguard-no-delay-");
-  const log = join(files.dir, "bot.log");
-  const pidFile = join(files.dir, "bot.pid");
-  const bot = trackBot(pidFile);
-  const lifeguard = startDaemon(t, files, {
-    state: files.state,
-    log: { file: files.watchdogLog },
-    http: { listen: "127.0.0.1:0" },
+  const { log, pidFile, bot } = botFiles(files);
+  const lifeguard = startDaemon(t, files, daemonConfig(files, {
     services: {
       bot: {
         command: logBotArgv(log, { everyMs: 100, crashAfter: 5, pidFile }),
@@ -37,7 +31,7 @@ test("a crashing bot is restarted again and again while one channel hangs and an
       phone: { type: "telegram", token: "123456789:AAE-s3cret-Bot-Token_xyz", chat: "42", api: telegram.api },
     },
     alerting: { lifecycle: false },
-  }, [bot]);
+  }), [bot]);
 
   assert.ok(await waitFor(() => hook.requests.length > 0, WAIT), lifeguard.log());
   assert.ok(await waitFor(() => /\[GAVE-UP\] Cannot restart "bot"/.test(lifeguard.log()), WAIT), lifeguard.log());

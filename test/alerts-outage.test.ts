@@ -3,12 +3,11 @@
 // comes up, a new Lifeguard starts: each alert arrives exactly once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { logBotArgv } from "../src/testing/bots.js";
 import { refusedSmtpConfig, startSmtpReceiver } from "../src/testing/smtp-receiver.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { daemonFiles, startDaemon, statusUrl, trackBot } from "./support/daemon.js";
+import { botFiles, daemonConfig, daemonFiles, startDaemon, statusUrl } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 30_000, intervalMs: 50 };
 
@@ -16,13 +15,8 @@ test("alerts queued while the SMTP server is down survive a kill -9 and arrive e
   // A port nothing listens on yet: the "down" server, which later comes up on it.
   const { port } = (await refusedSmtpConfig()).transport as { port: number };
   const files = daemonFiles("lifeguard-outage-");
-  const log = join(files.dir, "bot.log");
-  const pidFile = join(files.dir, "bot.pid");
-  const bot = trackBot(pidFile);
-  const config = {
-    state: files.state,
-    log: { file: files.watchdogLog },
-    http: { listen: "127.0.0.1:0" },
+  const { log, pidFile, bot } = botFiles(files);
+  const config = daemonConfig(files, {
     services: {
       bot: {
         command: logBotArgv(log, { everyMs: 100, crashAfter: 10, pidFile }),
@@ -32,7 +26,7 @@ test("alerts queued while the SMTP server is down survive a kill -9 and arrive e
     },
     alerts: { mail: { type: "email", to: "ops@example.com", from: "lifeguard@test.example", smtp: { host: "127.0.0.1", port, starttls: "off" }, timeout: "2s" } },
     alerting: { retry: { initial: "1s", max: "1s" }, lifecycle: false },
-  };
+  });
   const first = startDaemon(t, files, config, [bot]);
   const pending = async (): Promise<number> => {
     const url = statusUrl(first.log());

@@ -2,23 +2,17 @@
 // crashes (told at once by the exit, no polling), and leaves no process behind when it stops.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { logBotArgv } from "../src/testing/bots.js";
 import { readProcStat } from "../src/process/proc-stat.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { daemonFiles, startDaemon, statusUrl, trackBot } from "./support/daemon.js";
+import { botFiles, daemonConfig, daemonFiles, startDaemon, statusUrl } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 20_000, intervalMs: 50 };
 
 test("a crashed supervised bot is restarted at once and nothing outlives Lifeguard's SIGTERM", async (t) => {
   const files = daemonFiles("lifeguard-supervise-");
-  const log = join(files.dir, "bot.log");
-  const pidFile = join(files.dir, "bot.pid");
-  const bot = trackBot(pidFile);
-  const lifeguard = startDaemon(t, files, {
-    state: files.state,
-    log: { file: files.watchdogLog },
-    http: { listen: "127.0.0.1:0" },
+  const { log, pidFile, bot } = botFiles(files);
+  const lifeguard = startDaemon(t, files, daemonConfig(files, {
     services: {
       bot: {
         command: logBotArgv(log, { everyMs: 100, crashAfter: 15, child: true, pidFile }),
@@ -28,7 +22,7 @@ test("a crashed supervised bot is restarted at once and nothing outlives Lifegua
         restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", backoff: { initial: "1m", max: "1m" } },
       },
     },
-  }, [bot]);
+  }), [bot]);
   const seeing = (pattern: RegExp) => () => (bot.current(), pattern.test(lifeguard.log()));
 
   assert.ok(await waitFor(seeing(/Started "bot"/), WAIT), lifeguard.log());
@@ -54,13 +48,8 @@ test("a crashed supervised bot is restarted at once and nothing outlives Lifegua
 
 test("a reload keeps an unchanged supervised bot running and restarts one whose command changed", async (t) => {
   const files = daemonFiles("lifeguard-reload-");
-  const log = join(files.dir, "bot.log");
-  const pidFile = join(files.dir, "bot.pid");
-  const bot = trackBot(pidFile);
-  const config = (interval: string, everyMs: number) => ({
-    state: files.state,
-    log: { file: files.watchdogLog },
-    http: { listen: "127.0.0.1:0" },
+  const { log, pidFile, bot } = botFiles(files);
+  const config = (interval: string, everyMs: number) => daemonConfig(files, {
     services: { bot: { command: logBotArgv(log, { everyMs, pidFile }), interval, checks: [{ "log-fresh": { path: log, "max-age": "1m" } }] } },
   });
   const lifeguard = startDaemon(t, files, config("30s", 100), [bot]);

@@ -1,18 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { AlertBody } from "../core/alert-compose.js";
-import type { AlertingConfig } from "../config/types.js";
-import { sampleAlert } from "../testing/alerts.js";
+import { DEFAULT_ALERTING as ALERTING, sampleAlert } from "../testing/alerts.js";
 import { draftAlerts } from "./drafts.js";
-
-const ALERTING: AlertingConfig = {
-  retry: { initialMs: 30_000, maxMs: 900_000 },
-  expireMs: 86_400_000,
-  dedupeMs: 600_000,
-  flapping: { max: 4, perMs: 900_000 },
-  remindMs: null,
-  lifecycle: true,
-};
 
 const body = (overrides: Partial<AlertBody> = {}): AlertBody => {
   const { id: _id, ...alert } = sampleAlert();

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Alert } from "../core/alert.js";
 import { createMemoryLogger } from "../core/logger.js";
-import type { AlertingConfig, ChannelCommon } from "../config/types.js";
+import type { ChannelCommon } from "../config/types.js";
 import { makeTempDir, openTestStore } from "../store/fixtures/helpers.js";
-import { sampleAlert } from "../testing/alerts.js";
+import { DEFAULT_ALERTING as ALERTING, sampleAlert } from "../testing/alerts.js";
 import { createFakeClock, type FakeClock } from "../testing/fake-clock.js";
 import { createBoundedChannel } from "./bounded-channel.js";
 import type { SendFinding } from "./channel.js";
@@ -12,10 +12,6 @@ import { draftAlerts } from "./drafts.js";
 import { createNotifier } from "./notifier.js";
 
 const MIN = 60_000;
-const ALERTING: AlertingConfig = {
-  retry: { initialMs: 30_000, maxMs: 15 * MIN }, expireMs: 24 * 60 * MIN, dedupeMs: 10 * MIN,
-  flapping: { max: 4, perMs: 15 * MIN }, remindMs: null, lifecycle: true,
-};
 
 /** A channel whose answers the test scripts: `answers` are used in turn, the last one repeats; `hang` never answers. */
 function scriptedChannel(name: string, clock: FakeClock, answers: Array<SendFinding | "hang">, overrides: Partial<ChannelCommon> = {}) {

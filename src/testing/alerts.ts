@@ -1,4 +1,5 @@
 import type { Alert } from "../core/alert.js";
+import type { AlertingConfig } from "../config/types.js";
 
 /** A realistic alert for channel and renderer tests: `trader` restarted because its log went stale. */
 export function sampleAlert(overrides: Partial<Alert> = {}): Alert {
@@ -21,3 +22,13 @@ export function sampleAlert(overrides: Partial<Alert> = {}): Alert {
     ...overrides,
   };
 }
+
+/** `alerting:` with every default (docs/configuration.md), for tests of the notifier's parts. */
+export const DEFAULT_ALERTING: AlertingConfig = {
+  retry: { initialMs: 30_000, maxMs: 900_000 },
+  expireMs: 86_400_000,
+  dedupeMs: 600_000,
+  flapping: { max: 4, perMs: 900_000 },
+  remindMs: null,
+  lifecycle: true,
+};

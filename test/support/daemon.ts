@@ -36,6 +36,17 @@ export function daemonFiles(prefix: string): DaemonFiles {
   return { dir, state: join(dir, "state"), watchdogLog: join(dir, "watchdog.log") };
 }
 
+/** A config in the daemon's files (store, watchdog log, HTTP on a free loopback port) with `rest` on top. */
+export function daemonConfig(files: DaemonFiles, rest: Record<string, unknown>): Record<string, unknown> {
+  return { state: files.state, log: { file: files.watchdogLog }, http: { listen: "127.0.0.1:0" }, ...rest };
+}
+
+/** A log bot's log and pid file in the daemon's dir, and its tracker for cleanup. */
+export function botFiles(files: DaemonFiles): { log: string; pidFile: string; bot: BotTracker } {
+  const pidFile = join(files.dir, "bot.pid");
+  return { log: join(files.dir, "bot.log"), pidFile, bot: trackBot(pidFile) };
+}
+
 /**
  * Starts `lifeguard run -c <dir>/lifeguard.yaml` in its own process group. After the test,
  * whatever happened, in this order: a daemon still running is killed with its group (so it

@@ -1,5 +1,5 @@
 import type { WebhookChannelConfig } from "../../config/types.js";
-import type { SendFinding, SenderFactory } from "../channel.js";
+import type { SenderFactory } from "../channel.js";
 import { ellipsis, fitText } from "../fit-text.js";
 import { hideSecrets } from "../hide-secrets.js";
 import { httpFinding } from "../http-finding.js";
