@@ -31,7 +31,7 @@ test("validate accepts a good file and names its services", async (t) => {
   const { run, config } = workspace(t);
   const result = await run(["validate", "-c", config]);
   assert.equal(result.exitCode, 0, result.stderr);
-  assert.equal(result.stdout.trim(), `Configuration "${config}" is valid: 1 service: "trader" (running, log-fresh)`);
+  assert.equal(result.stdout.trim(), `Configuration "${config}" is valid: 1 service: "trader" (running, log-fresh); no alert channel`);
 });
 
 test("validate finds ./lifeguard.yaml without -c", async (t) => {

@@ -5,6 +5,8 @@ import { openConfig } from "../open-config.js";
 export async function runValidate(options: { config?: string }, io: CliIo): Promise<number> {
   const config = await openConfig(options, io);
   const names = config.services.map((service) => `"${service.name}" (${service.checks.map((check) => check.id).join(", ")})`);
-  io.stdout(`Configuration "${config.source}" is valid: ${names.length} service${names.length === 1 ? "" : "s"}: ${names.join("; ")}`);
+  const channels = config.channels.map((channel) => `"${channel.name}" (${channel.type})`);
+  const alerts = channels.length === 0 ? "; no alert channel" : `; ${channels.length} alert channel${channels.length === 1 ? "" : "s"}: ${channels.join(", ")}`;
+  io.stdout(`Configuration "${config.source}" is valid: ${names.length} service${names.length === 1 ? "" : "s"}: ${names.join("; ")}${alerts}`);
   return 0;
 }
