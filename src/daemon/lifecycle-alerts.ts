@@ -14,7 +14,17 @@ export function queueLifecycleAlert(app: App, kind: "lifeguard-started" | "lifeg
   const { deps } = app.alerting;
   if (app.store === null || deps === undefined || !deps.alerting.lifecycle) return;
   const body = lifecycleAlert(kind, deps.host, app.clock.now(), message);
-  announceQueued(app.store.enqueueAlerts(draftAlerts([body], app.config.channels.map((channel) => channel.name), deps.alerting)), deps);
+  const { store } = app;
+  guarded(app, `queue the "${kind}" alert`, () => announceQueued(store.enqueueAlerts(draftAlerts([body], app.config.channels.map((channel) => channel.name), deps.alerting)), deps));
+}
+
+/** Runs `step`; a failure (the store busy or broken) is logged and never stops Lifeguard. */
+function guarded(app: App, what: string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    app.logger.write({ at: app.clock.now(), tag: "ERROR", message: `Cannot ${what} as ${error instanceof Error ? error.message : String(error)}` });
+  }
 }
 
 /**
@@ -25,7 +35,7 @@ export async function runAlerting(app: App, signal: AbortSignal): Promise<void> 
   const { notifier, deps } = app.alerting;
   const { store } = app;
   if (notifier === null || store === null) return;
-  const remind = (): void => queueReminders(app.config.services, store, app.clock, deps);
+  const remind = (): void => guarded(app, "queue reminders", () => queueReminders(app.config.services, store, app.clock, deps));
   const timer = deps?.alerting.remindMs == null ? undefined : setInterval(remind, REMIND_EVERY_MS);
   try {
     await notifier.run(signal);

@@ -184,3 +184,21 @@ test("the loop sends what is queued when woken, and stops when its signal aborts
   controller.abort();
   await running;
 });
+
+test("a store that cannot be read now is logged; the flush goes on with the other channels and never throws", async (t) => {
+  const clock = createFakeClock();
+  const phone = scriptedChannel("phone", clock, [OK]);
+  const mail = scriptedChannel("mail", clock, [OK]);
+  const { store, queue } = setUp(t, [phone.entry, mail.entry], clock);
+  const logger = createMemoryLogger();
+  const busy = { ...store, claimDue: (channel: string, ...rest: Parameters<typeof store.claimDue> extends [string, ...infer R] ? R : never) => {
+    if (channel === "phone") throw new Error("database is locked");
+    return store.claimDue(channel, ...rest);
+  } };
+  const notifier = createNotifier({ outbox: busy, channels: [phone.entry, mail.entry], alerting: ALERTING, clock, logger, owner: "1@test" });
+  queue("first");
+  const report = await notifier.flush(new AbortController().signal);
+  assert.deepEqual(report.deliveries.map((delivery) => delivery.channel), ["mail"]);
+  assert.equal(logger.entries[0]?.message, 'Cannot deliver the alerts of "phone" now as database is locked; they stay in the outbox');
+  assert.equal(store.channelHealth(["phone"])[0]?.pending, 1);
+});

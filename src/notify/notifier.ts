@@ -53,7 +53,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   let woken = false;
 
   const flush = async (signal: AbortSignal): Promise<FlushReport> => {
-    const reports = await Promise.all(options.channels.map((entry) => flushChannel(entry, options, signal)));
+    const reports = await Promise.all(options.channels.map((entry) => flushGuarded(entry, options, signal)));
     return { deliveries: reports.flatMap((report) => report.deliveries), expired: reports.flatMap((report) => report.expired) };
   };
 
@@ -87,6 +87,19 @@ export function createNotifier(options: NotifierOptions): Notifier {
       wakeUp?.();
     },
   };
+}
+
+/** A channel's flush that never throws: a store that cannot be read or written now is logged, and tried again at the next flush. */
+async function flushGuarded(entry: { channel: Channel; config: ChannelCommon }, options: NotifierOptions, signal: AbortSignal): Promise<FlushReport> {
+  try {
+    return await flushChannel(entry, options, signal);
+  } catch (error) {
+    options.logger.write({
+      at: options.clock.now(), tag: "ERROR", data: { channel: entry.config.name },
+      message: `Cannot deliver the alerts of "${entry.config.name}" now as ${error instanceof Error ? error.message : String(error)}; they stay in the outbox`,
+    });
+    return { deliveries: [], expired: [] };
+  }
 }
 
 async function flushChannel(entry: { channel: Channel; config: ChannelCommon }, options: NotifierOptions, signal: AbortSignal): Promise<FlushReport> {
