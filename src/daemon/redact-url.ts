@@ -3,12 +3,11 @@
  * `scheme://host[:port]`, and never the rest.
  */
 
+import { originOf } from "../notify/secret-url.js";
+
 const HIDDEN = "(hidden)";
 
-/** `https://hc-ping.example` for `https://hc-ping.example/abc-key?x=1`: what messages may show of a secret URL. */
-export function originOf(url: string): string {
-  return URL.canParse(url) ? new URL(url).origin : HIDDEN;
-}
+export { originOf };
 
 /**
  * `text` (an error message from fetch, say) with every trace of the secret URL replaced: the URL

@@ -1,12 +1,12 @@
 /**
- * A secret URL (an incoming webhook's path holds its key, a Bot API URL holds the token) as
- * results may show it: its origin and nothing else. The idea of src/daemon/redact-url.ts, kept
- * here so that notify/ does not import from the daemon's composition root.
+ * A secret URL (an incoming webhook's path holds its key, a Bot API URL holds the token, a
+ * dead-man's switch's push URL holds the monitor's key) as results and messages may show it:
+ * its origin and nothing else.
  */
 
-/** `https://hooks.slack.com` for `https://hooks.slack.com/services/T0/B0/key`; `(an invalid URL)` when it does not parse. */
+/** `https://hooks.slack.com` for `https://hooks.slack.com/services/T0/B0/key`; `(hidden)` when it does not parse (nothing of it is shown). */
 export function originOf(url: string): string {
-  return URL.canParse(url) ? new URL(url).origin : "(an invalid URL)";
+  return URL.canParse(url) ? new URL(url).origin : "(hidden)";
 }
 
 /** The parts of `url` beyond its origin, as `hideSecrets` takes them: the path and query, together and apart. */
