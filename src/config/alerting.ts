@@ -16,7 +16,7 @@ export const alerting = z
     flapping: z
       .strictObject({
         max: integer(1).default(4).describe("More alerts than this for one service within `per`..."),
-        per: duration({ min: 1000 }).prefault("15m").describe("...and the rest wait until the service has been quiet for `per`, then go out as one summary."),
+        per: duration({ min: 1000 }).prefault("15m").describe("...and the rest are held for `per`, then go out together as one summary (again every `per` while it flaps)."),
       })
       .prefault({})
       .describe("A flapping service produces a summary, not a storm."),

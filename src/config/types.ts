@@ -163,7 +163,7 @@ export interface AlertingConfig {
   expireMs: number;
   /** An identical alert (service, kind, reason) within this window is not sent again; 0: never deduplicated. */
   dedupeMs: number;
-  /** More than `max` alerts for one service within `perMs`: the rest wait for a quiet `perMs` and go out as one digest. */
+  /** More than `max` alerts for one service within `perMs`: the rest are held for `perMs` and go out together as one digest. */
   flapping: { max: number; perMs: number };
   /** Remind a gave-up service's channels this often; null: never. */
   remindMs: number | null;

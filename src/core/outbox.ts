@@ -10,7 +10,7 @@ export interface AlertDraft {
   dedupeKey: string;
   /** 0: never deduplicated. */
   dedupeMs: number;
-  /** More than `max` alerts of its service within `perMs`: it waits for a quiet `perMs`, with the rest. */
+  /** More than `max` alerts of its service within `perMs`: it is held (at most `perMs`) and goes out with the others held, as one digest. */
   flapping: { max: number; perMs: number };
   /** Dropped when not delivered by this wall time. */
   expiresAt: number;

@@ -115,6 +115,22 @@ test("a flapping service's alerts past the limit wait, with its other pending on
   assert.equal(store.enqueueAlerts([draft(T0 + 4 * MIN, { service: "other", flapping })])[0]?.outcome, "queued");
 });
 
+test("a service that never stops flapping still gets its summary once per window", (t) => {
+  const store = openTestStore(t, makeTempDir(t));
+  const flapping = { max: 2, perMs: 15 * MIN };
+  const sentAt: number[] = [];
+  for (let minute = 0; minute < 60; minute += 3) {
+    const at = T0 + minute * MIN;
+    store.enqueueAlerts([draft(at, { message: `flap at ${minute}`, flapping })]);
+    const { claimed } = store.claimDue("phone", at, CLAIM);
+    if (claimed.length > 0) sentAt.push(minute);
+    store.settle("phone", claimed.map((item) => item.rowId), { outcome: "sent" }, at, CLAIM.owner);
+  }
+  // The first two go at once; then each digest goes 15 minutes after the first alert it holds
+  // (held at 6, sent at 21; the next held at 24, sent at 39...), however long it flaps.
+  assert.deepEqual(sentAt, [0, 3, 21, 39, 57]);
+});
+
 test("an alert not delivered before it expires is marked expired and returned once", (t) => {
   const store = openTestStore(t, makeTempDir(t));
   store.enqueueAlerts([draft(T0, { expiresAt: T0 + MIN })]);

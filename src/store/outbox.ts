@@ -36,20 +36,30 @@ function insertAlert(db: Database, draft: AlertDraft): Enqueued {
     }
   }
   const held = alert.service !== null && recentCount(db, alert.service, at - draft.flapping.perMs) >= draft.flapping.max;
-  const dueAt = held ? at + draft.flapping.perMs : at;
+  // Held alerts join those already held, so a service that never stops flapping still gets its
+  // summary once per window rather than one pushed back for ever.
+  const dueAt = held && alert.service !== null ? (heldUntil(db, alert.service) ?? at + draft.flapping.perMs) : at;
   const alertId = Number(
     db.prepare("INSERT INTO alerts (created_at, service, kind, dedupe_key, body) VALUES (?, ?, ?, ?, ?)")
       .run(at, alert.service, alert.kind, draft.dedupeKey, JSON.stringify(alert)).lastInsertRowid,
   );
   const deliver = db.prepare("INSERT INTO deliveries (alert_id, channel, status, due_at, expires_at) VALUES (?, ?, 'pending', ?, ?)");
   for (const channel of new Set(draft.channels)) deliver.run(alertId, channel, dueAt, Math.trunc(draft.expiresAt));
-  // A flapping service's alerts wait together for a quiet window, then go out as one digest.
+  // A flapping service's alerts are held together and go out as one digest.
   if (held && alert.service !== null) holdRecent(db, alert.service, at - draft.flapping.perMs, dueAt);
   return { outcome: "queued", alertId, dueAt, held };
 }
 
 function recentCount(db: Database, service: string, since: number): number {
   return db.prepare("SELECT count(*) FROM alerts WHERE service = ? AND created_at > ?").pluck().get(service, since) as number;
+}
+
+/** When the service's held alerts go out (pending, due after they were made), or null when none is held. */
+function heldUntil(db: Database, service: string): number | null {
+  return db
+    .prepare("SELECT min(d.due_at) FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE a.service = ? AND d.status = 'pending' AND d.due_at > a.created_at")
+    .pluck()
+    .get(service) as number | null;
 }
 
 function holdRecent(db: Database, service: string, since: number, until: number): void {
