@@ -179,3 +179,25 @@ test("pruning by age keeps the alerts still waiting to be sent", (t) => {
   assert.equal(result.deletedByAge, 1);
   assert.equal(store.channelHealth(["phone"])[0]?.pending, 1);
 });
+
+test("an alert left pending for a channel no longer configured is pruned by age once it expired", (t) => {
+  const store = openTestStore(t, makeTempDir(t));
+  store.enqueueAlerts([draft(T0, { channels: ["removed"], expiresAt: T0 + 24 * 60 * MIN })]);
+  assert.equal(store.prune({ now: T0 + 365 * 24 * 60 * MIN, force: true }).deletedByAge, 1);
+  assert.equal(store.channelHealth(["removed"])[0]?.pending, 0);
+});
+
+test("pruning by size takes the oldest settled alerts with the history, never one still to be sent", (t) => {
+  const store = openTestStore(t, makeTempDir(t), { retention: { maxAgeMs: 365 * 24 * 60 * MIN, maxBytes: 128 * 1024 } });
+  const big = "log line ".repeat(200);
+  const drafts = Array.from({ length: 600 }, (_, i) => draft(T0 + i, { message: `alert ${i} ${big}`, service: `s${i}`, expiresAt: T0 + 1000 * MIN }));
+  store.enqueueAlerts(drafts);
+  store.enqueueAlerts([draft(T0 - 1, { message: "still pending", channels: ["mail"], expiresAt: T0 + 1000 * MIN })]);
+  for (let claimed = store.claimDue("phone", T0 + 1000, CLAIM).claimed; claimed.length > 0; claimed = store.claimDue("phone", T0 + 1000, CLAIM).claimed) {
+    store.settle("phone", claimed.map((item) => item.rowId), { outcome: "sent" }, T0 + 1000, CLAIM.owner);
+  }
+  const result = store.prune({ now: T0 + 2000, force: true });
+  assert.ok(result.deletedBySize > 300, `deleted ${result.deletedBySize}`);
+  assert.ok(result.bytesAfter <= 128 * 1024, `in use ${result.bytesAfter}`);
+  assert.equal(store.claimDue("mail", T0 + 2000, CLAIM).claimed[0]?.alert.message, "still pending", "the oldest alert, but not yet sent: kept");
+});

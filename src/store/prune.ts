@@ -24,7 +24,7 @@ export function isPruneDue(db: Database, now: number): boolean {
 }
 
 /**
- * Deletes history (restarts and events) older than `maxAgeMs`, then the oldest rows in batches
+ * Deletes history (restarts, events and alerts no channel may still send) older than `maxAgeMs`, then the oldest rows in batches
  * while the file needs more than `maxBytes`, in one transaction; then gives the freed pages
  * back (`incremental_vacuum`) and folds the WAL into the file, truncating both, so the file
  * really shrinks. Service states and locks are never pruned.
@@ -36,8 +36,8 @@ export function prune(db: Database, retention: RetentionConfig, now: number): Pr
     const byAge =
       db.prepare("DELETE FROM restarts WHERE started_at < ?").run(cutoff).changes +
       db.prepare("DELETE FROM events WHERE at < ?").run(cutoff).changes +
-      deleteFinishedAlerts(db, cutoff);
-    const bySize = deleteOldestWhileOver(db, retention.maxBytes * TARGET_RATIO, retention.maxBytes);
+      deleteSettledAlerts(db, cutoff, Math.trunc(now));
+    const bySize = deleteOldestWhileOver(db, retention.maxBytes * TARGET_RATIO, retention.maxBytes, Math.trunc(now));
     db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(LAST_PRUNE_KEY, Math.trunc(now));
     return { byAge, bySize };
   }).immediate();
@@ -45,29 +45,34 @@ export function prune(db: Database, retention: RetentionConfig, now: number): Pr
   return { ran: true, deletedByAge: deleted.byAge, deletedBySize: deleted.bySize, bytesBefore, bytesAfter: usedBytes(db) };
 }
 
-/** Deletes the oldest history rows, both tables together, until the file needs no more than `target` bytes. */
-function deleteOldestWhileOver(db: Database, target: number, cap: number): number {
+/** Deletes the oldest history rows (restarts, events and settled alerts together) until the file needs no more than `target` bytes. */
+function deleteOldestWhileOver(db: Database, target: number, cap: number, now: number): number {
   if (usedBytes(db) <= cap) return 0;
-  const total = db.prepare("SELECT (SELECT count(*) FROM restarts) + (SELECT count(*) FROM events)").pluck();
+  const total = db.prepare(`SELECT (SELECT count(*) FROM restarts) + (SELECT count(*) FROM events) + (SELECT count(*) FROM alerts WHERE ${SETTLED})`).pluck();
   const nthOldest = db
-    .prepare("SELECT t FROM (SELECT started_at AS t FROM restarts UNION ALL SELECT at AS t FROM events) ORDER BY t LIMIT 1 OFFSET ?")
+    .prepare(`SELECT t FROM (SELECT started_at AS t FROM restarts UNION ALL SELECT at AS t FROM events UNION ALL SELECT created_at AS t FROM alerts WHERE ${SETTLED}) ORDER BY t LIMIT 1 OFFSET ?`)
     .pluck();
   let deleted = 0;
-  for (let rows = total.get() as number, used = usedBytes(db); rows > 0 && used > target; rows = total.get() as number, used = usedBytes(db)) {
+  for (let rows = total.get({ now }) as number, used = usedBytes(db); rows > 0 && used > target; rows = total.get({ now }) as number, used = usedBytes(db)) {
     // The share of rows that holds the excess bytes, if rows were alike; the loop corrects the guess.
     const batch = Math.min(rows, Math.max(MIN_BATCH, Math.ceil((rows * (used - target)) / used)));
-    const cutoff = nthOldest.get(batch - 1) as number;
+    const cutoff = nthOldest.get(batch - 1, { now }) as number;
     deleted += db.prepare("DELETE FROM restarts WHERE started_at <= ?").run(cutoff).changes;
     deleted += db.prepare("DELETE FROM events WHERE at <= ?").run(cutoff).changes;
+    deleted += deleteSettledAlerts(db, cutoff + 1, now);
   }
   return deleted;
 }
 
-/** Deletes the alerts older than `cutoff` that nothing waits to send (their deliveries go with them); pending ones expire first. */
-function deleteFinishedAlerts(db: Database, cutoff: number): number {
-  return db
-    .prepare("DELETE FROM alerts WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND status = 'pending')")
-    .run(cutoff).changes;
+/**
+ * An alert no channel may still send: every delivery finished, or pending past its expiry (a
+ * channel removed from the config never claims it again). `@now` is bound by the caller.
+ */
+const SETTLED = "NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND status = 'pending' AND expires_at > @now)";
+
+/** Deletes the settled alerts older than `cutoff` (their deliveries go with them); what may still be sent is kept. */
+function deleteSettledAlerts(db: Database, cutoff: number, now: number): number {
+  return db.prepare(`DELETE FROM alerts WHERE created_at < @cutoff AND ${SETTLED}`).run({ cutoff, now }).changes;
 }
 
 /** Returns free pages to the file system and empties the WAL. A reader in another process may delay the WAL part to a later prune. */
