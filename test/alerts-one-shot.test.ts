@@ -53,5 +53,9 @@ describe("alerts of lifeguard check against real systemd", { skip: support.ok ? 
     const again = await lifeguard(sandbox, ["check", "-c", config]);
     assert.equal(again.exitCode, 0);
     assert.equal(runs().length, 1 + delivered.length, "nothing is sent twice");
+
+    // The history tells what became of the alert: sent on the second try.
+    const history = await lifeguard(sandbox, ["history", "-c", config]);
+    assert.match(history.stdout, /^\S+ \S+ +bot +alert +Restarted "bot" on \S+ → pager: sent \d\d:\d\d:\d\d$/m);
   });
 });

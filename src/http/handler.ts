@@ -35,7 +35,7 @@ export interface HandlerDeps {
   status(): Answer<readonly unknown[]>;
   /** Each alert channel as `lifeguard status --json` shows it (`ChannelStatus[]`). */
   channels(): Answer<readonly unknown[]>;
-  /** Restarts and events, newest first (`Store.history`). */
+  /** Restarts, events and alerts, newest first (`Store.history`). */
   history(query: HistoryRequest): Answer<readonly unknown[]>;
   /** The Prometheus exposition text (`LifeguardMetrics.render`). */
   metrics(): Promise<string>;

@@ -5,4 +5,4 @@ export { DB_FILE_NAME } from "./open-database.js";
 export { SCHEMA_VERSION } from "./migrations.js";
 export type { AcquireOptions, Lease } from "./lock.js";
 export type { LeaseOwner } from "./lock-owner.js";
-export type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
+export type { AlertDelivery, AlertRecord, CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";

@@ -201,3 +201,26 @@ test("pruning by size takes the oldest settled alerts with the history, never on
   assert.ok(result.bytesAfter <= 128 * 1024, `in use ${result.bytesAfter}`);
   assert.equal(store.claimDue("mail", T0 + 2000, CLAIM).claimed[0]?.alert.message, "still pending", "the oldest alert, but not yet sent: kept");
 });
+
+test("the history shows each alert with its delivery on each channel", (t) => {
+  const store = openTestStore(t, makeTempDir(t));
+  store.enqueueAlerts([draft(T0, { channels: ["phone", "mail"] })]);
+  store.enqueueAlerts([draft(T0 + 1000, { message: "Lifeguard started", service: null, channels: ["phone"] })]);
+  const claimed = store.claimDue("phone", T0 + 2000, CLAIM).claimed;
+  store.settle("phone", claimed.map((item) => item.rowId), { outcome: "sent" }, T0 + 2000, CLAIM.owner);
+  const [mail] = store.claimDue("mail", T0 + 2000, CLAIM).claimed;
+  store.settle("mail", [mail?.rowId ?? 0], { outcome: "retry", error: "Cannot send email via smtp:587 as the connection was refused", retryAt: T0 + 60_000 }, T0 + 2000, CLAIM.owner);
+  const alerts = store.history().flatMap((entry) => (entry.type === "alert" ? [{ service: entry.service, at: entry.at, alert: entry.alert }] : []));
+  assert.deepEqual(alerts, [
+    { service: null, at: T0 + 1000, alert: { kind: "restarted", title: 'Restarted "trader" on testhost', repeats: 0, deliveries: [{ channel: "phone", status: "sent", attempts: 1, finishedAt: T0 + 2000, lastError: null }] } },
+    {
+      service: "trader", at: T0, alert: {
+        kind: "restarted", title: 'Restarted "trader" on testhost', repeats: 0, deliveries: [
+          { channel: "mail", status: "pending", attempts: 1, finishedAt: null, lastError: "Cannot send email via smtp:587 as the connection was refused" },
+          { channel: "phone", status: "sent", attempts: 1, finishedAt: T0 + 2000, lastError: null },
+        ],
+      },
+    },
+  ]);
+  assert.deepEqual(store.history({ service: "trader" }).filter((entry) => entry.type === "alert").length, 1);
+});

@@ -14,10 +14,32 @@ export interface CommitResult {
   alerts: Enqueued[];
 }
 
-/** One line of history: a restart or an event, newest first. */
+/** One line of history: a restart, an event, or an alert and what became of it on each channel; newest first. */
 export type HistoryEntry =
   | { type: "restart"; id: number; at: number; service: string; restart: RestartRecord }
-  | { type: "event"; id: number; at: number; service: string; event: ServiceEvent };
+  | { type: "event"; id: number; at: number; service: string; event: ServiceEvent }
+  /** `service` is null for Lifeguard's own alerts (started, stopped). */
+  | { type: "alert"; id: number; at: number; service: string | null; alert: AlertRecord };
+
+/** An alert as the history keeps it: what it said, and its delivery on each channel. */
+export interface AlertRecord {
+  kind: string;
+  title: string;
+  /** Identical alerts folded into it. */
+  repeats: number;
+  deliveries: AlertDelivery[];
+}
+
+export interface AlertDelivery {
+  channel: string;
+  status: "pending" | "sent" | "failed" | "expired" | "handed-over";
+  /** Attempts made, failed ones included. */
+  attempts: number;
+  /** When it was sent, failed for good, expired or was handed over; null while pending. */
+  finishedAt: number | null;
+  /** The last failure (its secrets hidden), or null. */
+  lastError: string | null;
+}
 
 export interface HistoryQuery {
   service?: string;

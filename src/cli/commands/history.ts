@@ -1,7 +1,8 @@
 import { formatDuration, parseDuration } from "../../core/duration.js";
 import { UsageError } from "../../core/errors.js";
 import { buildApp } from "../../compose/build-app.js";
-import type { HistoryEntry } from "../../store/index.js";
+import type { AlertRecord, HistoryEntry } from "../../store/index.js";
+import { plural } from "../../core/policy-messages.js";
 import type { RestartRecord } from "../../core/store.js";
 import { formatLocalTime } from "../../log/format.js";
 import { formatTable } from "../format-table.js";
@@ -16,7 +17,7 @@ interface HistoryOptions {
   limit?: string;
 }
 
-/** `lifeguard history`: restarts and events, newest first. */
+/** `lifeguard history`: restarts, events and alerts (with their delivery per channel), newest first. */
 export async function runHistory(options: HistoryOptions, io: CliIo): Promise<number> {
   const sinceMs = options.since === undefined ? undefined : parseDuration(options.since);
   if (sinceMs === undefined && options.since !== undefined) throw new UsageError(`Cannot read --since "${options.since}": expected a duration like "24h" or "7d"`);
@@ -41,9 +42,24 @@ const TOLD_BY_RESTART = new Set(["restart", "restarted", "restart-failed"]);
 
 function renderHistory(entries: HistoryEntry[]): string {
   const rows = entries
-    .filter((entry) => entry.type === "restart" || !TOLD_BY_RESTART.has(entry.event.kind))
-    .map((entry) => (entry.type === "restart" ? describeRestart(entry.at, entry.service, entry.restart) : [formatLocalTime(entry.at), entry.service, entry.event.kind, entry.event.message]));
+    .filter((entry) => entry.type !== "event" || !TOLD_BY_RESTART.has(entry.event.kind))
+    .map((entry) => {
+      if (entry.type === "restart") return describeRestart(entry.at, entry.service, entry.restart);
+      if (entry.type === "alert") return [formatLocalTime(entry.at), entry.service ?? "-", "alert", describeAlert(entry.alert)];
+      return [formatLocalTime(entry.at), entry.service, entry.event.kind, entry.event.message];
+    });
   return formatTable(["TIME", "SERVICE", "WHAT", "DETAILS"], rows);
+}
+
+/** `Restarted "trader" on pi → phone: sent 03:00:05; mail: pending (2 attempts; Cannot send ...)`. */
+function describeAlert(alert: AlertRecord): string {
+  const deliveries = alert.deliveries.map((delivery) => {
+    const when = delivery.finishedAt === null ? "" : ` ${formatLocalTime(delivery.finishedAt).slice(11)}`;
+    const failed = delivery.status !== "sent" && delivery.lastError !== null ? ` (${plural(delivery.attempts, "attempt")}; ${delivery.lastError})` : "";
+    return `${delivery.channel}: ${delivery.status}${when}${failed}`;
+  });
+  const repeats = alert.repeats === 0 ? "" : ` (×${alert.repeats + 1})`;
+  return `${alert.title}${repeats} → ${deliveries.join("; ")}`;
 }
 
 function describeRestart(at: number, service: string, restart: RestartRecord): string[] {
