@@ -6,23 +6,29 @@ import { join } from "node:path";
 import { alertmanagerSkipReason, startAlertmanagerLab } from "../src/testing/alertmanager-lab.js";
 import { startWebhookReceiver, TEST_WEBHOOK_PATH } from "../src/testing/webhook-receiver.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { daemonConfig, daemonFiles, startDaemon } from "./support/daemon.js";
+import { botFiles, daemonConfig, daemonFiles, startDaemon } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 30_000, intervalMs: 100 };
 
-/** A command that fails once (exit 1 after a second), then runs: one incident, one restart, one recovery. */
-function failsOnce(marker: string): string[] {
-  return ["/bin/sh", "-c", `if [ -e ${marker} ]; then exec /bin/sleep 100000; fi; touch ${marker}; sleep 1; exit 1`];
+/**
+ * A command that writes its pid (as the log bot does, so cleanup finds it) and sleeps; with
+ * `failOnceMarker`, its first run exits 1 after a second: one incident, one restart, one recovery.
+ * `$$$$` because the config turns `$$` into `$`: the shell sees `$$`, its own pid.
+ */
+function sleeper(pidFile: string, failOnceMarker?: string): string[] {
+  const failOnce = failOnceMarker === undefined ? "" : `if [ ! -e ${failOnceMarker} ]; then touch ${failOnceMarker}; sleep 1; exit 1; fi; `;
+  return ["/bin/sh", "-c", `${failOnce}printf '{"pid": %s, "child": null}' $$$$ > ${pidFile}; exec /bin/sleep 100000`];
 }
 
 test("Alertmanager sees the incident of a restarted service fire, then resolve when it recovered", { skip: alertmanagerSkipReason() }, async (t) => {
   const alertmanager = await startAlertmanagerLab();
   t.after(() => alertmanager.stop());
   const files = daemonFiles("lifeguard-am-");
+  const { pidFile, bot } = botFiles(files);
   const lifeguard = startDaemon(t, files, daemonConfig(files, {
     services: {
       bot: {
-        command: failsOnce(join(files.dir, "failed-once")),
+        command: sleeper(pidFile, join(files.dir, "failed-once")),
         interval: "1s",
         "startup-grace": "2s",
         restart: { "stop-timeout": "2s", "kill-wait": "1s", "verify-timeout": "5s" },
@@ -30,7 +36,7 @@ test("Alertmanager sees the incident of a restarted service fire, then resolve w
     },
     alerts: { fleet: { type: "alertmanager", url: alertmanager.url, labels: { env: "test" } } },
     alerting: { lifecycle: false },
-  }));
+  }), [bot]);
   const problems = async () => (await alertmanager.alerts()).filter((alert) => alert.labels.alertname === "LifeguardServiceProblem" && alert.labels.service === "bot");
 
   assert.ok(await waitFor(async () => (await problems()).length > 0, WAIT), lifeguard.log());
@@ -43,22 +49,29 @@ test("Alertmanager sees the incident of a restarted service fire, then resolve w
   assert.ok(await waitFor(() => /\[OK\] "bot" is healthy again after/.test(lifeguard.log()), WAIT), lifeguard.log());
   assert.ok(await waitFor(async () => (await problems()).length === 0, WAIT), "the recovered incident is resolved in Alertmanager");
   assert.match(lifeguard.log(), /Sent alert ""bot" recovered on .*" to "fleet"/);
+  bot.current();
+  process.kill(lifeguard.pid, "SIGTERM");
+  assert.equal(await lifeguard.exited, 0);
+  assert.deepEqual(bot.survivors(), []);
 });
 
 test("a webhook hears Lifeguard start and stop, the stop before the process exits", async (t) => {
   const hook = await startWebhookReceiver();
   t.after(() => hook.close());
   const files = daemonFiles("lifeguard-lifecycle-");
+  const { pidFile, bot } = botFiles(files);
   const lifeguard = startDaemon(t, files, daemonConfig(files, {
-    services: { bot: { command: ["/bin/sleep", "100000"], interval: "30s" } },
+    services: { bot: { command: sleeper(pidFile), interval: "30s" } },
     alerts: { hook: { type: "webhook", url: `${hook.origin}${TEST_WEBHOOK_PATH}` } },
-  }));
+  }), [bot]);
   const kinds = () => hook.received.flatMap((request) => (request.body as { alerts: Array<{ kind: string; message: string }> }).alerts.map((alert) => alert.kind));
   assert.ok(await waitFor(() => kinds().includes("lifeguard-started"), WAIT), lifeguard.log());
   const started = (hook.received[0]?.body as { alerts: Array<{ message: string }> }).alerts[0];
   assert.equal(started?.message, 'Lifeguard started, watching "bot"');
+  assert.ok(await waitFor(() => bot.current() !== null, WAIT));
   process.kill(lifeguard.pid, "SIGTERM");
   assert.equal(await lifeguard.exited, 0);
+  assert.deepEqual(bot.survivors(), []);
   assert.deepEqual(kinds(), ["lifeguard-started", "lifeguard-stopped"]);
   assert.match(lifeguard.log(), /Sent alert "Lifeguard stopped on .*" to "hook"/);
 });
