@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mostUrgent, type Severity } from "./alert.js";
 import type { AlertBody, EventContext } from "./alert-compose.js";
 import { alertOfEvent, lifecycleAlert, reminderAlert, testAlert } from "./alert-compose.js";
 import { ALERTING_EVENTS } from "./alerting-events.js";
@@ -265,4 +266,11 @@ test("testAlert names the channel it proves", () => {
     message: 'This is a test of the alert channel "phone": if you read this, Lifeguard\'s alerts reach you.',
     details: [], evidence: [], incident: null,
   });
+});
+
+test("several alerts as one message take the severity of the most urgent", () => {
+  const at = (severity: Severity) => ({ ...testAlert("pi", 0, "x"), id: severity, severity });
+  assert.equal(mostUrgent([at("resolved"), at("warning"), at("info")]), "warning");
+  assert.equal(mostUrgent([at("resolved"), at("critical")]), "critical");
+  assert.equal(mostUrgent([at("resolved")]), "resolved");
 });

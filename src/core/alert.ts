@@ -67,3 +67,11 @@ export interface Alert {
   evidence: AlertEvidence[];
   incident: AlertIncident | null;
 }
+
+/** Most urgent first. */
+const URGENCY: readonly Severity[] = ["critical", "warning", "info", "resolved"];
+
+/** The severity of several alerts as one message (a digest): that of the most urgent. */
+export function mostUrgent(alerts: readonly Alert[]): Severity {
+  return URGENCY.find((severity) => alerts.some((alert) => alert.severity === severity)) ?? "info";
+}

@@ -1,4 +1,4 @@
-import type { Alert, Severity } from "../core/alert.js";
+import { mostUrgent, type Alert, type Severity } from "../core/alert.js";
 import { renderText } from "./render-text.js";
 
 /** The version of the JSON an alert program reads on stdin; a change that breaks a reader bumps it. */
@@ -9,9 +9,6 @@ export const EXEC_INPUT_VERSION = 1;
  * digest's text is cut to this many characters in LIFEGUARD_ALERT_TEXT (stdin has it whole).
  */
 export const MAX_TEXT_VARIABLE_CHARS = 32 * 1024;
-
-/** The most urgent first: a digest's severity is that of its most urgent alert. */
-const URGENCY: readonly Severity[] = ["critical", "warning", "info", "resolved"];
 
 /** One alert as the program reads it on stdin: times as ISO 8601 UTC. */
 export interface ExecAlertJson {
@@ -67,10 +64,6 @@ export function execVariables(alerts: readonly Alert[]): Record<string, string> 
     LIFEGUARD_ALERT_COUNT: String(alerts.length),
     LIFEGUARD_ALERT_TEXT: body.length <= MAX_TEXT_VARIABLE_CHARS ? body : `${body.slice(0, MAX_TEXT_VARIABLE_CHARS - 1)}…`,
   };
-}
-
-function mostUrgent(alerts: readonly Alert[]): Severity {
-  return URGENCY.find((severity) => alerts.some((alert) => alert.severity === severity)) ?? "info";
 }
 
 function alertJson(alert: Alert): ExecAlertJson {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Alert, Severity } from "../core/alert.js";
+import { mostUrgent, type Alert, type Severity } from "../core/alert.js";
 import type { WebhookChannelConfig } from "../config/types.js";
 import { ellipsis, fitText, utf16Units, utf8Bytes, type FitOptions } from "./fit-text.js";
 import { renderText } from "./render-text.js";
@@ -62,14 +62,12 @@ function discordRequest(url: string, title: string, body: string): WebhookReques
 
 const NTFY_PRIORITY: Record<Severity, number> = { critical: 5, warning: 4, info: 3, resolved: 3 };
 const NTFY_TAGS: Record<Severity, string> = { critical: "rotating_light", warning: "warning", info: "information_source", resolved: "white_check_mark" };
-/** Which severity a digest takes: its most urgent alert's. */
-const URGENCY: readonly Severity[] = ["critical", "warning", "info", "resolved"];
 
 /** ntfy's JSON publishing: the topic moves from the URL's last segment into the body, posted to the server's root. */
 function ntfyRequest(url: string, title: string, body: string, alerts: readonly Alert[]): WebhookRequest | { problem: string } {
   const target = splitNtfyUrl(url);
   if (target === undefined) return { problem: "its URL names no topic (expected https://ntfy.sh/TOPIC)" };
-  const severity = URGENCY.find((level) => alerts.some((alert) => alert.severity === level)) ?? "info";
+  const severity = mostUrgent(alerts);
   const message = fitText(body, { limit: NTFY_MESSAGE_LIMIT, measure: utf8Bytes });
   return {
     url: target.root,

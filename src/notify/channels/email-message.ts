@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Alert, Severity } from "../../core/alert.js";
+import { mostUrgent, type Alert } from "../../core/alert.js";
 import { renderText } from "../render-text.js";
 
 /** An email as nodemailer takes it (`SendMailOptions`' fields we use), composed without I/O. */
@@ -17,7 +17,6 @@ export interface EmailMessage {
 const SENDER_NAME = "Lifeguard";
 /** Used in Message-IDs when `from` has no domain (a local `lifeguard` user on the relay). */
 const FALLBACK_DOMAIN = "lifeguard.invalid";
-const SEVERITY_ORDER: readonly Severity[] = ["critical", "warning", "info", "resolved"];
 
 /**
  * One alert, or several as one digest, as one email. The subject is the rendered title as it
@@ -56,7 +55,7 @@ function filterHeaders(alerts: readonly Alert[], domain: string): Record<string,
   const [first] = alerts;
   const single = alerts.length === 1 && first !== undefined ? first : null;
   const services = unique(alerts.flatMap((alert) => (alert.service === null ? [] : [alert.service])));
-  const severity = SEVERITY_ORDER.find((level) => alerts.some((alert) => alert.severity === level)) ?? "info";
+  const severity = mostUrgent(alerts);
   const headers: Record<string, string> = {
     "Auto-Submitted": "auto-generated", // RFC 3834: no out-of-office answers to a watchdog
     "X-Lifeguard-Kind": single === null ? "digest" : single.kind,
