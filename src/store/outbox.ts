@@ -117,15 +117,13 @@ export function settle(db: Database, channel: string, alertIds: readonly number[
     };
     if (settlement.outcome === "sent") {
       mine("UPDATE deliveries SET status = 'sent', finished_at = ?, attempts = attempts + 1, claimed_until = NULL", at);
-      upsertChannel(db, channel, "failures = 0, retry_at = NULL, last_ok_at = excluded.last_ok_at", { last_ok_at: at });
+      recordChannel(db, channel, { ok: true, at });
       return;
     }
     const failed = "attempts = attempts + 1, first_failed_at = coalesce(first_failed_at, ?), last_error = ?, claimed_until = NULL";
     if (settlement.outcome === "retry") {
       mine(`UPDATE deliveries SET ${failed}`, at, settlement.error);
-      upsertChannel(db, channel, "failures = failures + 1, retry_at = excluded.retry_at, last_error = excluded.last_error, last_error_at = excluded.last_error_at", {
-        retry_at: Math.trunc(settlement.retryAt), last_error: settlement.error, last_error_at: at,
-      });
+      recordChannel(db, channel, { ok: false, at, error: settlement.error, retryAt: Math.trunc(settlement.retryAt) });
       return;
     }
     const status = settlement.outcome === "failed" ? "failed" : "handed-over";
@@ -137,19 +135,27 @@ export function settle(db: Database, channel: string, alertIds: readonly number[
       );
       for (const id of alertIds) handOver.run(settlement.to, at, id, channel);
     }
-    upsertChannel(db, channel, "failures = failures + 1, last_error = excluded.last_error, last_error_at = excluded.last_error_at", { last_error: settlement.error, last_error_at: at });
+    recordChannel(db, channel, { ok: false, at, error: settlement.error, retryAt: null });
   }).immediate();
 }
 
-const CHANNEL_COLUMNS = ["retry_at", "last_ok_at", "last_error", "last_error_at"] as const;
-
-/** Inserts the channel's row, or updates it with `update` (which reads `excluded.*`). */
-function upsertChannel(db: Database, channel: string, update: string, values: Partial<Record<(typeof CHANNEL_COLUMNS)[number], number | string>>): void {
-  const failures = update.includes("failures = failures + 1") ? 1 : 0;
+/**
+ * Keeps the channel's health: a success clears its failures and its retry wait; a failure counts
+ * and keeps its error, and makes the channel wait until `retryAt` (null: no wait, as for a
+ * failure that retrying cannot mend, which is about the alert or the config, not the channel).
+ */
+function recordChannel(db: Database, channel: string, attempt: { ok: true; at: number } | { ok: false; at: number; error: string; retryAt: number | null }): void {
+  if (attempt.ok) {
+    db.prepare(
+      `INSERT INTO channels (channel, failures, last_ok_at) VALUES (?, 0, ?)
+       ON CONFLICT (channel) DO UPDATE SET failures = 0, retry_at = NULL, last_ok_at = excluded.last_ok_at`,
+    ).run(channel, attempt.at);
+    return;
+  }
   db.prepare(
-    `INSERT INTO channels (channel, failures, ${CHANNEL_COLUMNS.join(", ")}) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (channel) DO UPDATE SET ${update}`,
-  ).run(channel, failures, ...CHANNEL_COLUMNS.map((column) => values[column] ?? null));
+    `INSERT INTO channels (channel, failures, retry_at, last_error, last_error_at) VALUES (?, 1, ?, ?, ?)
+     ON CONFLICT (channel) DO UPDATE SET failures = failures + 1, retry_at = excluded.retry_at, last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
+  ).run(channel, attempt.retryAt, attempt.error, attempt.at);
 }
 
 /** The earliest time something pending on one of `channels` may go: its due time, its channel's retry wait, a claim's end. */
