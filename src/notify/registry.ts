@@ -3,10 +3,10 @@ import type { ChannelConfig, ChannelType } from "../config/types.js";
 import { createBoundedChannel } from "./bounded-channel.js";
 import type { Channel, SenderFactory } from "./channel.js";
 import { createAlertmanagerSender } from "./channels/alertmanager.js";
-import { createEmailSender } from "./channels/email.js";
+import { createEmailSender, emailSecrets } from "./channels/email.js";
 import { createExecSender } from "./channels/exec.js";
-import { createTelegramSender } from "./channels/telegram.js";
-import { createWebhookSender } from "./channels/webhook.js";
+import { createTelegramSender, telegramSecrets } from "./channels/telegram.js";
+import { createWebhookSender, webhookSecrets } from "./channels/webhook.js";
 
 type ConfigOf<T extends ChannelType> = Extract<ChannelConfig, { type: T }>;
 
@@ -18,9 +18,9 @@ interface ChannelKind<Config> {
 
 /** One entry per channel type: adding a type is one file and one entry here. */
 const CHANNEL_KINDS: { [T in ChannelType]: ChannelKind<ConfigOf<T>> } = {
-  email: { create: createEmailSender, secrets: (config) => (config.transport.kind === "smtp" && config.transport.pass !== null ? [config.transport.pass] : []) },
-  telegram: { create: createTelegramSender, secrets: (config) => [config.token] },
-  webhook: { create: createWebhookSender, secrets: (config) => [config.url, ...Object.values(config.headers)] },
+  email: { create: createEmailSender, secrets: emailSecrets },
+  telegram: { create: createTelegramSender, secrets: telegramSecrets },
+  webhook: { create: createWebhookSender, secrets: webhookSecrets },
   alertmanager: { create: createAlertmanagerSender, secrets: (config) => Object.values(config.headers) },
   // The program's `env` holds its keys (a pager's token); a failing program may echo one on stderr.
   exec: { create: createExecSender, secrets: (config) => Object.values(config.env) },

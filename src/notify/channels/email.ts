@@ -84,7 +84,16 @@ async function readCa(path: string | null, server: string): Promise<string | nul
  * (base64 alone for LOGIN, `\0user\0pass` for PLAIN), in case a server echoes it back.
  */
 function hider(smtp: SmtpTransportConfig): (text: string) => string {
-  if (smtp.pass === null || smtp.pass === "") return (text) => text;
-  const secrets = [smtp.pass, Buffer.from(smtp.pass).toString("base64"), Buffer.from(`\0${smtp.user ?? ""}\0${smtp.pass}`).toString("base64")];
+  const secrets = smtpSecrets(smtp);
   return (text) => secrets.reduce((out, secret) => out.split(secret).join("[hidden]"), text);
+}
+
+/** What no result may show: the password, as written and as AUTH LOGIN and AUTH PLAIN send it (base64). */
+export function emailSecrets(config: EmailChannelConfig): string[] {
+  return config.transport.kind === "smtp" ? smtpSecrets(config.transport) : [];
+}
+
+function smtpSecrets(smtp: SmtpTransportConfig): string[] {
+  if (smtp.pass === null || smtp.pass === "") return [];
+  return [smtp.pass, Buffer.from(smtp.pass).toString("base64"), Buffer.from(`\0${smtp.user ?? ""}\0${smtp.pass}`).toString("base64")];
 }

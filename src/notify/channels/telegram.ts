@@ -33,8 +33,11 @@ export const createTelegramSender: SenderFactory<TelegramChannelConfig> = (confi
   const outcome = await postJson(`${config.api}/bot${config.token}/sendMessage`, payload, new Headers(), signal);
   const finding = telegramFinding(config, outcome, cut, deps.clock.now());
   // A self-hosted server or a proxy may quote the request path in its description.
-  return hideSecrets(finding, [config.token, `bot${config.token}`]);
+  return hideSecrets(finding, telegramSecrets(config));
 };
+
+/** What no result may show: the token, and the request path's `bot<token>` as a whole. */
+export const telegramSecrets = (config: TelegramChannelConfig): string[] => [config.token, `bot${config.token}`];
 
 /** The title, a blank line, the body; the body is cut to fit Telegram's limit, with a marker saying so. */
 export function renderTelegram(alerts: readonly Alert[]): { text: string; cut: number } {

@@ -25,7 +25,7 @@ export const createWebhookSender: SenderFactory<WebhookChannelConfig> = (config,
   const outcome = await postJson(request.url, request.body, webhookHeaders(config, idempotencyKey(alerts)), signal);
   const words = { where, sent: (answered: string) => `Sent to ${where} (${answered})`, detail: answerDetail };
   const finding = httpFinding(outcome, words, { ...evidence, ...(request.cut > 0 ? { cut: request.cut } : {}) }, deps.clock.now());
-  return hideSecrets(finding, secretsOf(config));
+  return hideSecrets(finding, webhookSecrets(config));
 };
 
 /** JSON and the idempotency key by default; the config's headers override them (names are case-insensitive). */
@@ -53,7 +53,7 @@ export function answerDetail(body: string): string {
 }
 
 /** Everything of the config a result must not show: the URL beyond its origin, the ntfy topic, the header values. */
-function secretsOf(config: WebhookChannelConfig): string[] {
+export function webhookSecrets(config: WebhookChannelConfig): string[] {
   const topic = config.preset === "ntfy" ? splitNtfyUrl(config.url)?.topic : undefined;
   return [...urlSecrets(config.url), ...(topic === undefined ? [] : [topic]), ...Object.values(config.headers)];
 }
