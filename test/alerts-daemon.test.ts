@@ -55,23 +55,27 @@ test("Alertmanager sees the incident of a restarted service fire, then resolve w
   assert.deepEqual(bot.survivors(), []);
 });
 
-test("a webhook hears Lifeguard start and stop, the stop before the process exits", async (t) => {
+test("a webhook hears Lifeguard start and stop, the stop before the process exits; a reload is no start and brings its channels", async (t) => {
   const hook = await startWebhookReceiver();
   t.after(() => hook.close());
   const files = daemonFiles("lifeguard-lifecycle-");
   const { pidFile, bot } = botFiles(files);
-  const lifeguard = startDaemon(t, files, daemonConfig(files, {
+  const config = (channel: string) => daemonConfig(files, {
     services: { bot: { command: sleeper(pidFile), interval: "30s" } },
-    alerts: { hook: { type: "webhook", url: `${hook.origin}${TEST_WEBHOOK_PATH}` } },
-  }), [bot]);
+    alerts: { [channel]: { type: "webhook", url: `${hook.origin}${TEST_WEBHOOK_PATH}` } },
+  });
+  const lifeguard = startDaemon(t, files, config("hook"), [bot]);
   const kinds = () => hook.received.flatMap((request) => (request.body as { alerts: Array<{ kind: string; message: string }> }).alerts.map((alert) => alert.kind));
   assert.ok(await waitFor(() => kinds().includes("lifeguard-started"), WAIT), lifeguard.log());
   const started = (hook.received[0]?.body as { alerts: Array<{ message: string }> }).alerts[0];
   assert.equal(started?.message, 'Lifeguard started, watching "bot"');
   assert.ok(await waitFor(() => bot.current() !== null, WAIT));
+  lifeguard.writeConfig(config("relay"));
+  process.kill(lifeguard.pid, "SIGHUP");
+  assert.ok(await waitFor(() => /Reloaded the configuration/.test(lifeguard.log()), WAIT), lifeguard.log());
   process.kill(lifeguard.pid, "SIGTERM");
   assert.equal(await lifeguard.exited, 0);
   assert.deepEqual(bot.survivors(), []);
   assert.deepEqual(kinds(), ["lifeguard-started", "lifeguard-stopped"]);
-  assert.match(lifeguard.log(), /Sent alert "Lifeguard stopped on .*" to "hook"/);
+  assert.match(lifeguard.log(), /Sent alert "Lifeguard stopped on .*" to "relay"/);
 });
