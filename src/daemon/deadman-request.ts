@@ -3,21 +3,11 @@ import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
 import type { DeadmanConfig } from "../config/types.js";
 import { VERSION } from "../version.js";
+import { NETWORK_ERRORS } from "../notify/http-post.js";
 import { originOf, redactUrl } from "./redact-url.js";
 
 /** The `fetch` the switch uses: the global one (Node's undici), or a stand-in in unit tests. */
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
-
-/** Plain words for the network errors a push meets most. */
-const CAUSES: Record<string, string> = {
-  ECONNREFUSED: "the connection was refused",
-  ECONNRESET: "the connection was reset",
-  ENOTFOUND: "the host name does not resolve",
-  EAI_AGAIN: "the host name cannot be resolved now",
-  ENETUNREACH: "the network is unreachable",
-  EHOSTUNREACH: "the host is unreachable",
-  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
-};
 
 /**
  * Requests the switch's URL once, bounded by `timeoutMs` on the clock and by `signal`. Never
@@ -78,6 +68,6 @@ function describeFetchError(error: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
   const code = (cause as { code?: unknown }).code;
   if (typeof code !== "string") return cause.message;
-  const words = CAUSES[code];
+  const words = NETWORK_ERRORS[code];
   return words === undefined ? (cause.message.includes(code) ? cause.message : `${cause.message} (${code})`) : `${words} (${code})`;
 }

@@ -13,8 +13,8 @@ export type HttpOutcome =
 /** Enough for any error description; a receiver that streams more is not read further. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Plain words for the network errors a POST meets most. */
-const NETWORK_ERRORS: Record<string, string> = {
+/** Plain words for the network errors a request meets most (the channels' and the dead-man's switch's). */
+export const NETWORK_ERRORS: Readonly<Record<string, string>> = {
   ECONNREFUSED: "the connection was refused",
   ECONNRESET: "the connection was reset",
   EPIPE: "the connection was closed while sending",
