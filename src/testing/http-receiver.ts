@@ -31,6 +31,27 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
+/** A channel's receiver over HTTP, as its tests and the end-to-end tests use it. */
+export interface ChannelReceiver<Config, Behaviour, Received> extends Pick<HttpReceiver, "requests" | "waitForRequests" | "close"> {
+  /** A channel config (name "test") pointing at this receiver. */
+  config(overrides?: Partial<Config>): Config;
+  /** The same config at a port that refuses connections. */
+  refusingConfig(overrides?: Partial<Config>): Config;
+  /** What it accepted, in order. */
+  received: Received[];
+  /** Sets the behaviours of the next requests: each takes the next one, the last one stays. */
+  behave(...behaviours: Behaviour[]): void;
+}
+
+/** The behaviours of `ChannelReceiver.behave`: taken in turn, the last one staying; `fallback` when none is set. */
+export function behaviourQueue<Behaviour>(fallback: Behaviour): { next(): Behaviour; set(behaviours: Behaviour[]): void } {
+  let queue = [fallback];
+  return {
+    next: () => (queue.length > 1 ? queue.shift() : queue[0]) ?? fallback,
+    set: (behaviours) => void (queue = behaviours.length > 0 ? behaviours : [fallback]),
+  };
+}
+
 /** A loopback HTTP server on a free port that records each request and lets `handle` answer it. */
 export async function startHttpReceiver(handle: Handle): Promise<HttpReceiver> {
   const requests: RecordedRequest[] = [];

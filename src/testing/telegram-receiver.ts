@@ -1,5 +1,5 @@
 import type { TelegramChannelConfig } from "../config/types.js";
-import { startHttpReceiver, type RecordedRequest } from "./http-receiver.js";
+import { behaviourQueue, startHttpReceiver, type ChannelReceiver } from "./http-receiver.js";
 
 /** A token in the Bot API's shape; tests assert it never shows in a result. */
 export const TEST_BOT_TOKEN = "123456789:AAE-s3cret-Bot-Token_xyz";
@@ -26,21 +26,10 @@ export interface TelegramMessage {
   body: Record<string, unknown>;
 }
 
-export interface TelegramReceiver {
+/** Its `config` has the test token and chat. */
+export interface TelegramReceiver extends ChannelReceiver<TelegramChannelConfig, TelegramBehaviour, TelegramMessage> {
   /** The Bot API base URL to set as `api`. */
   api: string;
-  /** A channel config pointing at this receiver: name "test", the test token and chat. */
-  config(overrides?: Partial<TelegramChannelConfig>): TelegramChannelConfig;
-  /** The same config at a port that refuses connections. */
-  refusingConfig(overrides?: Partial<TelegramChannelConfig>): TelegramChannelConfig;
-  /** Messages accepted, in order. */
-  received: TelegramMessage[];
-  /** Every request with what it was answered (null: held). */
-  requests: RecordedRequest[];
-  /** Sets the behaviours of the next requests: each takes the next one, the last one stays. */
-  behave(...behaviours: TelegramBehaviour[]): void;
-  waitForRequests(count: number, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** A local server with the Bot API's semantics for `/bot<TOKEN>/sendMessage` (loopback, a free port). */
@@ -48,12 +37,12 @@ export async function startTelegramReceiver(options: { token?: string; chats?: s
   const token = options.token ?? TEST_BOT_TOKEN;
   const chats = new Set(options.chats ?? [TEST_CHAT]);
   const received: TelegramMessage[] = [];
-  let behaviours: TelegramBehaviour[] = [{ kind: "accept" }];
+  const behaviours = behaviourQueue<TelegramBehaviour>({ kind: "accept" });
   let nextId = 1;
   const error = (code: number, description: string, parameters?: Record<string, unknown>) => ({ ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) });
 
   const http = await startHttpReceiver((request, answer) => {
-    const behaviour = (behaviours.length > 1 ? behaviours.shift() : behaviours[0]) ?? { kind: "accept" };
+    const behaviour = behaviours.next();
     if (behaviour.kind === "hang") return;
     // Any prefix: a self-hosted server may sit under a path (`api: https://example.org/telegram`).
     const method = /\/bot([^/]+)\/(\w+)$/.exec(request.path);
@@ -82,7 +71,7 @@ export async function startTelegramReceiver(options: { token?: string; chats?: s
     refusingConfig: (overrides) => config(http.refusedOrigin, overrides),
     received,
     requests: http.requests,
-    behave: (...next) => void (behaviours = next.length > 0 ? next : [{ kind: "accept" }]),
+    behave: (...next) => behaviours.set(next),
     waitForRequests: http.waitForRequests,
     close: http.close,
   };

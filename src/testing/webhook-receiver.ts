@@ -1,5 +1,5 @@
 import type { WebhookChannelConfig } from "../config/types.js";
-import { startHttpReceiver, type RecordedRequest } from "./http-receiver.js";
+import { behaviourQueue, startHttpReceiver, type ChannelReceiver, type RecordedRequest } from "./http-receiver.js";
 
 /** The secret part of the test URL (an incoming webhook's key); tests assert it never shows in a result. */
 export const TEST_WEBHOOK_PATH = "/hooks/T0001/B0002/s3cret-hook-key";
@@ -13,29 +13,18 @@ export type WebhookBehaviour =
   | { kind: "fail"; status: number; retryAfter?: string; body?: unknown }
   | { kind: "hang" };
 
-export interface WebhookReceiver {
+/** Its `config` has preset generic and the secret path; `received` holds the requests answered 2xx. */
+export interface WebhookReceiver extends ChannelReceiver<WebhookChannelConfig, WebhookBehaviour, RecordedRequest> {
   /** `http://127.0.0.1:PORT`: what results may show of the URL. */
   origin: string;
-  /** A channel config pointing at this receiver (name "test", preset generic, the secret path). */
-  config(overrides?: Partial<WebhookChannelConfig>): WebhookChannelConfig;
-  /** The same config at a port that refuses connections. */
-  refusingConfig(overrides?: Partial<WebhookChannelConfig>): WebhookChannelConfig;
-  /** Requests answered 2xx, in order. */
-  received: RecordedRequest[];
-  /** Every request with what it was answered (null: held). */
-  requests: RecordedRequest[];
-  /** Sets the behaviours of the next requests: each takes the next one, the last one stays. */
-  behave(...behaviours: WebhookBehaviour[]): void;
-  waitForRequests(count: number, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** A loopback HTTP server that records method, path, headers and the parsed JSON body of each POST. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: RecordedRequest[] = [];
-  let behaviours: WebhookBehaviour[] = [{ kind: "accept" }];
+  const behaviours = behaviourQueue<WebhookBehaviour>({ kind: "accept" });
   const http = await startHttpReceiver((request, answer) => {
-    const behaviour = (behaviours.length > 1 ? behaviours.shift() : behaviours[0]) ?? { kind: "accept" };
+    const behaviour = behaviours.next();
     if (behaviour.kind === "hang") return;
     if (behaviour.kind === "fail") {
       return answer(behaviour.status, behaviour.body ?? "", behaviour.retryAfter === undefined ? {} : { "retry-after": behaviour.retryAfter });
@@ -53,7 +42,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     refusingConfig: (overrides) => config(http.refusedOrigin, overrides),
     received,
     requests: http.requests,
-    behave: (...next) => void (behaviours = next.length > 0 ? next : [{ kind: "accept" }]),
+    behave: (...next) => behaviours.set(next),
     waitForRequests: http.waitForRequests,
     close: http.close,
   };
