@@ -60,3 +60,14 @@ test("an unexpected error is a reply with its stack and exit 70", () => {
   if (!reply.ok) assert.match(reply.error.message, /^Cannot load the configuration: unexpected error: TypeError: x is undefined\n/);
   if (!reply.ok) assert.equal(reply.error.exitCode, EXIT.software);
 });
+
+test("a loader process that cannot run is a LifeguardError naming what it said, not a crash", async () => {
+  const io = ioIn(VALID);
+  const broken = { ...io, env: { ...io.env, NODE_OPTIONS: "--no-such-node-flag" } };
+  await assert.rejects(loadConfigApart({ kind: "file" }, broken), (error: unknown) => {
+    assert.ok(error instanceof LifeguardError && !(error instanceof ConfigError));
+    assert.equal(error.exitCode, EXIT.software);
+    assert.match(error.message, /^Cannot load the configuration as its loader process failed: .*--no-such-node-flag/s);
+    return true;
+  });
+});
