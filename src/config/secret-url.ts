@@ -29,8 +29,8 @@ export function urlProblem(text: string): string | undefined {
   if (!URL.canParse(text)) return `expected ${EXPECTED}, got one that does not parse as a URL ${HIDDEN}`;
   const url = new URL(text);
   if (url.protocol !== "http:" && url.protocol !== "https:") return `expected ${EXPECTED}, got one with the scheme ${quote(scheme)} ${HIDDEN}`;
-  // fetch refuses such a URL, and its message would quote it whole.
-  if (url.username !== "" || url.password !== "") return `expected ${EXPECTED} without a user name or password (fetch refuses them), got one with them ${HIDDEN}`;
+  // Credentials in a URL end up quoted whole by messages and proxies; headers keep them out.
+  if (url.username !== "" || url.password !== "") return `expected ${EXPECTED} without a user name or password (a secret belongs in the path or a header), got one with them ${HIDDEN}`;
   return undefined;
 }
 

@@ -228,7 +228,7 @@ test("an invalid secret is reported without its value", () => {
     },
     {
       text: '  chat: { type: webhook, url: "https://user:pw@hooks.example/SECRETKEY" }\n', env: {}, secret: "SECRETKEY",
-      expected: "lifeguard.yaml:4:31: alerts.chat.url: expected an http:// or https:// URL without a user name or password (fetch refuses them), got one with them (the URL is not shown)",
+      expected: "lifeguard.yaml:4:31: alerts.chat.url: expected an http:// or https:// URL without a user name or password (a secret belongs in the path or a header), got one with them (the URL is not shown)",
     },
     {
       text: '  chat: { type: webhook, url: https://h.example/x, headers: { Authorization: "${H}" } }\n', env: { H: "Bearer tok\nSECRETTAIL" }, secret: "SECRETTAIL",

@@ -53,7 +53,7 @@ test("a URL that is not http(s) is refused without showing it", () => {
   assert.deepEqual(issue("ftp://hc-ping.example/ping/s3cret-key"), [`${prefix}, got one with the scheme "ftp:" (the URL is not shown)`]);
   assert.deepEqual(issue("hc-ping.example/ping/s3cret-key"), [`${prefix}, got one without a scheme; write "https://" in front (the URL is not shown)`]);
   assert.deepEqual(issue("http://[::1/ping/s3cret-key"), [`${prefix}, got one that does not parse as a URL (the URL is not shown)`]);
-  assert.deepEqual(issue("https://me:hunter2@hc-ping.example/ping/s3cret-key"), [`${prefix} without a user name or password (fetch refuses them), got one with them (the URL is not shown)`]);
+  assert.deepEqual(issue("https://me:hunter2@hc-ping.example/ping/s3cret-key"), [`${prefix} without a user name or password (a secret belongs in the path or a header), got one with them (the URL is not shown)`]);
   assert.deepEqual(issue(""), [`${prefix}, got an empty one`]);
 });
 

@@ -4,17 +4,21 @@ import type { Outcome } from "../core/outcome.js";
 import type { DeadmanConfig } from "../config/types.js";
 import { VERSION } from "../version.js";
 import { NETWORK_ERRORS } from "../notify/http-post.js";
+import { sendRequest } from "../notify/http-request.js";
 import { originOf, redactUrl } from "./redact-url.js";
 
-/** The `fetch` the switch uses: the global one (Node's undici), or a stand-in in unit tests. */
-export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+/** How the switch sends its request: `sendRequest`, or a stand-in in unit tests. */
+export type SendRequest = typeof sendRequest;
+
+/** The answer's body is not needed: only its status counts. */
+const MAX_BODY_BYTES = 1024;
 
 /**
  * Requests the switch's URL once, bounded by `timeoutMs` on the clock and by `signal`. Never
  * throws: the outcome says what happened, and none of its text holds more of the URL than its
  * origin. A non-2xx answer is a failure.
  */
-export async function requestDeadman(config: DeadmanConfig, deps: { clock: Clock; fetch: Fetch }, signal: AbortSignal): Promise<Outcome> {
+export async function requestDeadman(config: DeadmanConfig, deps: { clock: Clock; send: SendRequest }, signal: AbortSignal): Promise<Outcome> {
   const { clock } = deps;
   const started = clock.monotonic();
   const controller = new AbortController();
@@ -27,7 +31,7 @@ export async function requestDeadman(config: DeadmanConfig, deps: { clock: Clock
       (): Result => ({ timeout: true }),
       (reason: unknown): Result => ({ error: reason }),
     );
-    const result = await Promise.race([send(config, deps.fetch, controller.signal), deadline]);
+    const result = await Promise.race([request(config, deps.send, controller.signal), deadline]);
     return toOutcome(config, result, clock.monotonic() - started);
   } finally {
     signal.removeEventListener("abort", forward);
@@ -38,12 +42,10 @@ export async function requestDeadman(config: DeadmanConfig, deps: { clock: Clock
 
 type Result = { status: number; statusText: string } | { error: unknown } | { timeout: true };
 
-async function send(config: DeadmanConfig, fetch: Fetch, signal: AbortSignal): Promise<Result> {
+async function request(config: DeadmanConfig, send: SendRequest, signal: AbortSignal): Promise<Result> {
   try {
-    const response = await fetch(config.url, { method: config.method, signal, headers: { "user-agent": `lifeguard/${VERSION}` } });
-    // The body is not needed: cancelling it frees the connection.
-    await response.body?.cancel().catch(() => undefined);
-    return { status: response.status, statusText: response.statusText };
+    const answer = await send(config.url, { method: config.method, signal, headers: { "user-agent": `lifeguard/${VERSION}` }, maxBodyBytes: MAX_BODY_BYTES });
+    return { status: answer.status, statusText: answer.statusText };
   } catch (error) {
     return { error };
   }
@@ -56,14 +58,15 @@ function toOutcome(config: DeadmanConfig, result: Result, durationMs: number): O
     ok: false, summary: `Cannot reach the dead-man's switch at "${origin}" as ${cause}`, evidence, durationMs, timedOut, cause,
   });
   if ("timeout" in result) return failed(`it did not answer within ${formatDuration(config.timeoutMs)}`, true);
-  if ("error" in result) return failed(redactUrl(describeFetchError(result.error), config.url));
+  if ("error" in result) return failed(redactUrl(describeRequestError(result.error), config.url));
   const answered = redactUrl(`${result.status}${result.statusText === "" ? "" : ` ${result.statusText}`}`, config.url);
+  if (result.status >= 300 && result.status <= 399) return failed(`it answered ${answered} (a redirect is not followed: set \`url\` to where it leads)`);
   if (result.status < 200 || result.status > 299) return failed(`it answered ${answered}`);
   return { ok: true, summary: `The dead-man's switch at "${origin}" answered ${answered}`, evidence, durationMs, timedOut: false };
 }
 
-/** fetch's error in words: `the connection was refused (ECONNREFUSED)`; undici puts the reason in `cause`. */
-function describeFetchError(error: unknown): string {
+/** The request's error in words: `the connection was refused (ECONNREFUSED)`; a wrapped reason is read from `cause`. */
+function describeRequestError(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   if (!(cause instanceof Error)) return String(cause);
   const code = (cause as { code?: unknown }).code;

@@ -10,7 +10,8 @@ import { systemClock } from "../engine/system-clock.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { waitFor } from "../testing/wait-for.js";
 import { startDeadman } from "./deadman.js";
-import type { Fetch } from "./deadman-request.js";
+import { sendRequest } from "../notify/http-request.js";
+import type { SendRequest } from "./deadman-request.js";
 import type { Health } from "./lifeguard-health.js";
 
 const MINUTE = 60_000;
@@ -54,9 +55,9 @@ async function closedPort(t: TestContext): Promise<number> {
 }
 
 /** The switch on `clock`, with a health the test flips, counting its rounds; stopped when the test ends. */
-function startSwitch(t: TestContext, url: string, options: Partial<DeadmanConfig> & { clock?: Clock; fetch?: Fetch } = {}) {
+function startSwitch(t: TestContext, url: string, options: Partial<DeadmanConfig> & { clock?: Clock; send?: SendRequest } = {}) {
   const fake = createFakeClock();
-  const { clock = fake, fetch, ...settings } = options;
+  const { clock = fake, send, ...settings } = options;
   const logger = createMemoryLogger();
   const controller = new AbortController();
   const health = { ok: true, summary: "a service's loop has made no progress within its interval and the longest round" };
@@ -67,7 +68,7 @@ function startSwitch(t: TestContext, url: string, options: Partial<DeadmanConfig
       clock, logger, signal: controller.signal,
       health: (): Health => (health.ok ? { ok: true } : { ok: false, summary: health.summary }),
       onRound: () => void (rounds += 1),
-      ...(fetch === undefined ? {} : { fetch }),
+      ...(send === undefined ? {} : { send }),
     },
   );
   t.after(() => deadman.stop());
@@ -182,16 +183,29 @@ test("a refused connection is logged once, not every interval, and so is the rec
   assertNoSecret(logger.entries);
 });
 
-test("no log line shows more of the URL than its origin: answers, failures, pauses and fetch's own messages", async (t) => {
+test("a redirect is not followed: the switch fails and says to set the URL to where it leads", async (t) => {
+  const monitor = await startMonitor(t, (response) => {
+    response.writeHead(301, { location: "https://elsewhere.example/ping" });
+    response.end();
+  });
+  const { lines, roundsDone } = startSwitch(t, monitor.url);
+  await roundsDone(1);
+  assert.deepEqual(lines(), [
+    `[ERROR] Cannot reach the dead-man's switch at "${monitor.origin}" as it answered 301 Moved Permanently (a redirect is not followed: set \`url\` to where it leads); trying again every 1m, logged again once it works`,
+  ]);
+  assert.equal(monitor.requests.length, 1);
+});
+
+test("no log line shows more of the URL than its origin: answers, failures, pauses and the request's own messages", async (t) => {
   let status = 503;
   const monitor = await startMonitor(t, (response) => {
     response.statusCode = status;
     response.end();
   });
   let quoting = false;
-  // undici quotes the whole URL in some messages ("Request cannot be constructed from a URL that includes credentials: ...").
-  const fetch: Fetch = (url, init) => (quoting ? Promise.reject(new TypeError(`Cannot fetch ${url}: the path ${SECRET_PATH} is odd`)) : globalThis.fetch(url, init));
-  const { fake, logger, health, lines, roundsDone } = startSwitch(t, monitor.url, { fetch });
+  // A library's error may quote the whole URL (undici's did: "Request cannot be constructed from a URL that includes credentials: ...").
+  const send: SendRequest = (url, request) => (quoting ? Promise.reject(new TypeError(`Cannot fetch ${url}: the path ${SECRET_PATH} is odd`)) : sendRequest(url, request));
+  const { fake, logger, health, lines, roundsDone } = startSwitch(t, monitor.url, { send });
   let round = 1;
   const next = async (change: () => void) => {
     change();

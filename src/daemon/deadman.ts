@@ -1,7 +1,8 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { DeadmanConfig } from "../config/types.js";
-import { requestDeadman, type Fetch } from "./deadman-request.js";
+import { sendRequest } from "../notify/http-request.js";
+import { requestDeadman, type SendRequest } from "./deadman-request.js";
 import { INITIAL_DEADMAN_STATE, noteDeadmanRound, type DeadmanRound } from "./deadman-state.js";
 import type { Health } from "./lifeguard-health.js";
 import { originOf } from "./redact-url.js";
@@ -13,8 +14,8 @@ export interface DeadmanDeps {
   health(): Health;
   /** The daemon's: its abort ends the switch at once, a request in flight included. */
   signal: AbortSignal;
-  /** The global fetch by default. */
-  fetch?: Fetch;
+  /** `sendRequest` by default. */
+  send?: SendRequest;
   /** Called after every round, once its lines are logged (tests wait on it). */
   onRound?: (round: DeadmanRound) => void;
 }
@@ -54,14 +55,14 @@ export function startDeadman(config: DeadmanConfig | null, deps: DeadmanDeps): D
 
 async function runLoop(config: DeadmanConfig, deps: DeadmanDeps, signal: AbortSignal): Promise<void> {
   const { clock, logger } = deps;
-  const fetch = deps.fetch ?? globalThis.fetch;
+  const send = deps.send ?? sendRequest;
   const context = { origin: originOf(config.url), intervalMs: config.intervalMs };
   let state = INITIAL_DEADMAN_STATE;
   while (!signal.aborted) {
     const started = clock.monotonic();
     const health = checkHealth(deps);
     const round: DeadmanRound = health.ok
-      ? { kind: "sent", outcome: await requestDeadman(config, { clock, fetch }, signal) }
+      ? { kind: "sent", outcome: await requestDeadman(config, { clock, send }, signal) }
       : { kind: "skipped", reason: health.summary };
     // A request cut short by shutdown says nothing about the monitor.
     if (signal.aborted) break;

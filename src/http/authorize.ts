@@ -1,3 +1,4 @@
+import type { HttpAnswer, HttpRequest } from "./exchange.js";
 import { errorResponse } from "./json-response.js";
 import { readPresentedToken, tokensEqual } from "./token.js";
 
@@ -14,12 +15,12 @@ export interface AuthorizeOptions {
  * refuses it: 403 when no token is configured (the endpoint is off), 401 when the token is
  * missing or wrong. The answers name where the token was read from, never the token.
  */
-export function authorize(request: Request, url: URL, token: string | null, what: string, options: AuthorizeOptions = {}): Response | null {
+export function authorize(request: HttpRequest, token: string | null, what: string, options: AuthorizeOptions = {}): HttpAnswer | null {
   if (token === null || token === "") {
     return errorResponse(403, `Cannot accept ${what} as no token is set: set http.token in the config, e.g. "token: \${LIFEGUARD_TOKEN}"`);
   }
   const { pathToken, pingKey } = options;
-  const presented = pathToken === undefined ? readPresentedToken(request, url) : { token: pathToken, source: "path" as const };
+  const presented = pathToken === undefined ? readPresentedToken(request) : { token: pathToken, source: "path" as const };
   if (presented === null) {
     return errorResponse(401, `Cannot accept ${what} without the token: send "Authorization: Bearer TOKEN" or add "?token=TOKEN"`, {
       "www-authenticate": 'Bearer realm="lifeguard"',

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createMemoryLogger } from "../core/logger.js";
+import { createRequest } from "./exchange.js";
 import { createHandler, type HandlerDeps, type PingResult } from "./handler.js";
 import type { HistoryRequest } from "./history-query.js";
 import type { PingSignal } from "./ping-path.js";
@@ -14,6 +15,13 @@ const CHANNEL = { channel: "phone", type: "telegram", pending: 1, failures: 0, l
 const ENTRY = { type: "event", id: 1, at: NOW - 1000, service: "trader", event: { kind: "recovered" } };
 
 /** A handler over plain values; `pings`, `queries` and `logged` tell what it was asked and said. */
+/** What a test request carries besides its path. */
+interface SendInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 function lifeguard(overrides: Partial<HandlerDeps> = {}) {
   const pings: Array<{ service: string; signal: PingSignal }> = [];
   const queries: HistoryRequest[] = [];
@@ -36,11 +44,13 @@ function lifeguard(overrides: Partial<HandlerDeps> = {}) {
     logger,
     ...overrides,
   });
-  const send = async (path: string, init: RequestInit = {}) => {
-    const response = await handler(new Request(`http://127.0.0.1:9473${path}`, init));
-    const text = await response.text();
-    const json = text !== "" && response.headers.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : undefined;
-    return { status: response.status, headers: response.headers, text, json };
+  const send = async (path: string, init: SendInit = {}) => {
+    const url = new URL(`http://127.0.0.1:9473${path}`);
+    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const answer = await handler(createRequest({ method: init.method, url, headers: Object.entries(init.headers ?? {}), body }));
+    const text = answer.body ?? "";
+    const json = text !== "" && answer.headers["content-type"]?.startsWith("application/json") ? JSON.parse(text) : undefined;
+    return { status: answer.status, headers: new Map(Object.entries(answer.headers)), text, json };
   };
   return { send, pings, queries, logged: logger.entries };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "../core/logger.js";
 import { authorize } from "./authorize.js";
+import type { HttpAnswer, HttpRequest } from "./exchange.js";
 import { parseHistoryQuery, type HistoryRequest } from "./history-query.js";
 import { errorResponse, jsonResponse, textResponse, withoutBody } from "./json-response.js";
 import { isPingPathProblem, parsePingPath, type PingSignal } from "./ping-path.js";
@@ -46,7 +47,7 @@ export interface HandlerDeps {
   logger?: Logger;
 }
 
-export type Handler = (request: Request) => Promise<Response>;
+export type Handler = (request: HttpRequest) => Promise<HttpAnswer>;
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 const READ = ["GET", "HEAD"];
@@ -57,10 +58,10 @@ interface Route {
   methods: string[];
   /** Guarded by the token when `protectReads` is set. */
   read: boolean;
-  run(url: URL): Promise<Response>;
+  run(url: URL): Promise<HttpAnswer>;
 }
 
-/** Lifeguard's HTTP surface as a pure `Request → Response` function; the socket is `server.ts`'s. */
+/** Lifeguard's HTTP surface as a pure request → answer function; the socket is `server.ts`'s. */
 export function createHandler(deps: HandlerDeps): Handler {
   const token = deps.token === "" ? null : deps.token;
   const scrub = (text: string): string => redactSecret(text, token);
@@ -70,7 +71,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     return message;
   };
   /** Runs `answer`; a thrown error becomes a 500 naming the failed action. */
-  const attempt = async (action: string, answer: () => Promise<Response>): Promise<Response> => {
+  const attempt = async (action: string, answer: () => Promise<HttpAnswer>): Promise<HttpAnswer> => {
     try {
       return await answer();
     } catch (error) {
@@ -112,12 +113,12 @@ export function createHandler(deps: HandlerDeps): Handler {
     },
   };
 
-  const ping = async (request: Request, url: URL): Promise<Response> => {
+  const ping = async (request: HttpRequest, url: URL): Promise<HttpAnswer> => {
     const target = parsePingPath(url.pathname.slice("/ping/".length).split("/"));
     if (isPingPathProblem(target)) return errorResponse(target.status, target.message);
     // The service's own ping key opens its pings only: it is derived from the name pinged.
     const pingKey = token === null ? undefined : derivePingKey(token, target.service);
-    const denied = authorize(request, url, token, "a ping", { pathToken: target.token, pingKey });
+    const denied = authorize(request, token, "a ping", { pathToken: target.token, pingKey });
     if (denied) return denied;
     const service = scrub(target.service);
     return attempt(`record the ping of ${JSON.stringify(service)}`, async () => {
@@ -128,22 +129,21 @@ export function createHandler(deps: HandlerDeps): Handler {
     });
   };
 
-  const answer = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const method = request.method.toUpperCase();
+  const answer = async (request: HttpRequest): Promise<HttpAnswer> => {
+    const { url, method } = request;
     if (url.pathname.startsWith("/ping/")) return refuseMethod(method, PING, "/ping/...") ?? ping(request, url);
     const route = routes[url.pathname];
     if (route === undefined) return errorResponse(404, `Not found: Lifeguard serves ${SERVED}`);
-    const refused = refuseMethod(method, route.methods, url.pathname) ?? (route.read && deps.protectReads ? authorize(request, url, token, `a request for ${url.pathname}`) : null);
+    const refused = refuseMethod(method, route.methods, url.pathname) ?? (route.read && deps.protectReads ? authorize(request, token, `a request for ${url.pathname}`) : null);
     return refused ?? route.run(url);
   };
   return async (request) => {
     const response = await answer(request);
-    return request.method.toUpperCase() === "HEAD" ? withoutBody(response) : response;
+    return request.method === "HEAD" ? withoutBody(response) : response;
   };
 }
 
-function refuseMethod(method: string, allowed: string[], route: string): Response | null {
+function refuseMethod(method: string, allowed: string[], route: string): HttpAnswer | null {
   if (allowed.includes(method)) return null;
   return errorResponse(405, `Cannot ${method} ${route}: it takes ${allowed.join(" or ")}`, { allow: allowed.join(", ") });
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequest, type HttpAnswer, type HttpRequest } from "./exchange.js";
 
 /** Reads a request's body, at most `limit` bytes; null when it is larger (the caller answers 413). */
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
@@ -27,27 +28,23 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
 }
 
 /**
- * The web `Request` for a node request, its URL on `origin` (the address the server listens on,
- * not the client's Host header). Null for a target that is not a path (`*`, `http://...`).
+ * The handler's request for a node request, its URL on `origin` (the address the server listens
+ * on, not the client's Host header). Null for a target that is not a path (`*`, `http://...`).
  */
-export function toWebRequest(request: IncomingMessage, origin: string, body: Buffer, signal: AbortSignal): Request | null {
+export function toHttpRequest(request: IncomingMessage, origin: string, body: Buffer, signal: AbortSignal): HttpRequest | null {
   const target = request.url ?? "";
   if (!target.startsWith("/")) return null;
-  const headers = new Headers();
-  for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
-    headers.append(request.rawHeaders[index] as string, request.rawHeaders[index + 1] as string);
-  }
-  const method = request.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD" && body.length > 0;
-  return new Request(`${origin}${target}`, { method, headers, signal, ...(hasBody ? { body } : {}) });
+  const headers: Array<[string, string]> = [];
+  for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) headers.push([request.rawHeaders[index] as string, request.rawHeaders[index + 1] as string]);
+  return createRequest({ method: request.method ?? "GET", url: new URL(`${origin}${target}`), headers, body, signal });
 }
 
-/** Writes a web `Response` to a node response, with its length (answers are small and whole; HEAD answers have no body). */
-export async function writeResponse(target: ServerResponse, response: Response): Promise<void> {
-  const body = response.body === null ? null : Buffer.from(await response.arrayBuffer());
+/** Writes an answer to a node response, with its length (answers are small and whole; HEAD answers have no body). */
+export function writeAnswer(target: ServerResponse, answer: HttpAnswer): void {
   if (target.destroyed) return;
-  response.headers.forEach((value, name) => target.setHeader(name, value));
-  target.statusCode = response.status;
+  const body = answer.body === null ? null : Buffer.from(answer.body, "utf8");
+  for (const [name, value] of Object.entries(answer.headers)) target.setHeader(name, value);
+  target.statusCode = answer.status;
   if (body !== null) target.setHeader("content-length", body.length);
   target.end(body ?? undefined);
 }

@@ -6,6 +6,7 @@ import { LifeguardError } from "../core/errors.js";
 import { createMemoryLogger } from "../core/logger.js";
 import { waitFor } from "../testing/wait-for.js";
 import { createHandler, type Handler } from "./handler.js";
+import { jsonResponse } from "./json-response.js";
 import { startHttpServer, type HttpServerOptions } from "./server.js";
 
 const TOKEN = "server-test-token";
@@ -19,7 +20,7 @@ async function serve(t: TestContext, handler: Handler, options: Partial<HttpServ
 
 /** A handler that answers what it was given: method, URL, headers, body. */
 const echo: Handler = async (request) =>
-  Response.json({ method: request.method, url: request.url, host: request.headers.get("host"), custom: request.headers.get("x-custom"), body: await request.text() });
+  jsonResponse(200, { method: request.method, url: request.url.href, host: request.header("host"), custom: request.header("x-custom"), body: request.body.toString("utf8") });
 
 /** Sends raw bytes and resolves to everything the server answered before it closed the connection. */
 function rawExchange(port: number, text: string, { keepOpen = false } = {}): Promise<string> {
@@ -41,6 +42,16 @@ const lifeguard = () =>
     ping: (service) => (service === "trader" ? { status: "accepted", summary: "ok" } : { status: "unknown-service" }),
     now: Date.now,
   });
+
+test("a repeated header reaches the handler with every value: a second Authorization is not dropped", async (t) => {
+  const server = await serve(t, echo);
+  const answer = await rawExchange(server.address.port, "GET /healthz HTTP/1.1\r\nHost: a\r\nX-Custom: 42\r\nx-custom: 43\r\nConnection: close\r\n\r\n");
+  assert.equal(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).custom, "42, 43");
+  // Two candidates read as none: one request presents one token.
+  const pinged = await serve(t, lifeguard());
+  const twice = await rawExchange(pinged.address.port, `GET /ping/trader HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer ${TOKEN}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`);
+  assert.match(twice, /^HTTP\/1\.1 401 [^]*without the token/);
+});
 
 test("a listen address may come parsed, as the config holds it", async (t) => {
   const server = await serve(t, lifeguard(), { listen: { host: "127.0.0.1", port: 0 } });

@@ -5,7 +5,8 @@ import type { Logger } from "../core/logger.js";
 import type { Handler } from "./handler.js";
 import { errorResponse } from "./json-response.js";
 import { formatListenAddress, type ListenAddress } from "./listen-address.js";
-import { readBody, toWebRequest, writeResponse } from "./node-bridge.js";
+import type { HttpAnswer, HttpRequest } from "./exchange.js";
+import { readBody, toHttpRequest, writeAnswer } from "./node-bridge.js";
 
 /** Bounds on what one client can hold; the defaults suit a Raspberry Pi. */
 export interface HttpLimits {
@@ -34,7 +35,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxConnections: 64,
   closeGraceMs: 2_000,
 };
-/** Methods the web `Request` cannot carry; they never reach the handler. */
+/** Methods Lifeguard never serves (tunnels, echoes); they never reach the handler. */
 const UNSERVED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** How often node enforces the header and request timeouts. */
 const TIMEOUT_CHECK_MS = 1_000;
@@ -142,30 +143,30 @@ async function serve(request: IncomingMessage, response: ServerResponse, context
     const body = await readBody(request, context.limits.bodyBytes);
     if (body === null) {
       response.setHeader("connection", "close");
-      return await writeResponse(response, errorResponse(413, `Cannot read the request: its body is larger than ${context.limits.bodyBytes} bytes`));
+      return writeAnswer(response, errorResponse(413, `Cannot read the request: its body is larger than ${context.limits.bodyBytes} bytes`));
     }
     if (UNSERVED_METHODS.has(request.method ?? "")) {
-      return await writeResponse(response, errorResponse(405, `Cannot ${request.method} anything: Lifeguard takes GET, HEAD or POST`, { allow: "GET, HEAD, POST" }));
+      return writeAnswer(response, errorResponse(405, `Cannot ${request.method} anything: Lifeguard takes GET, HEAD or POST`, { allow: "GET, HEAD, POST" }));
     }
-    const webRequest = toWebRequest(request, context.origin, body, aborter.signal);
-    if (webRequest === null) return await writeResponse(response, errorResponse(400, "Cannot read the request: its target is not a path"));
-    await writeResponse(response, await answerInTime(context.handler, webRequest, context.limits.answerTimeoutMs));
+    const httpRequest = toHttpRequest(request, context.origin, body, aborter.signal);
+    if (httpRequest === null) return writeAnswer(response, errorResponse(400, "Cannot read the request: its target is not a path"));
+    writeAnswer(response, await answerInTime(context.handler, httpRequest, context.limits.answerTimeoutMs));
   } catch (error) {
     // A client that went away mid-request is not Lifeguard's failure.
     if (response.destroyed) return;
     // A ping path may hold the token, a query too: neither reaches the log.
     const route = request.url?.includes("/ping/") ? "/ping/..." : (request.url ?? "").split("?")[0];
     context.logger?.write({ at: Date.now(), tag: "ERROR", message: `Cannot answer ${request.method} ${route}: ${(error as Error).message}` });
-    if (!response.headersSent) await writeResponse(response, errorResponse(500, "Cannot answer the request: Lifeguard failed; see its log")).catch(() => undefined);
+    if (!response.headersSent) writeAnswer(response, errorResponse(500, "Cannot answer the request: Lifeguard failed; see its log"));
     else response.destroy();
   }
 }
 
 /** The handler's answer, or a 503 once `timeoutMs` passes; gives up at once when the client is gone. */
-async function answerInTime(handler: Handler, request: Request, timeoutMs: number): Promise<Response> {
+async function answerInTime(handler: Handler, request: HttpRequest, timeoutMs: number): Promise<HttpAnswer> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
-  const late = new Promise<Response>((resolve) => {
+  const late = new Promise<HttpAnswer>((resolve) => {
     const give = () => resolve(errorResponse(503, `Cannot answer in time: Lifeguard took longer than ${timeoutMs} ms`));
     timer = setTimeout(give, timeoutMs);
     onAbort = give;

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createRequest } from "./exchange.js";
 import { derivePingKey, readPresentedToken, redactSecret, tokensEqual } from "./token.js";
 
 test("tokensEqual is true only for the same token", () => {
@@ -21,7 +22,7 @@ test("tokensEqual compares tokens of any lengths without throwing (it compares t
 
 const request = (path: string, headers: Record<string, string> = {}) => {
   const url = new URL(`http://127.0.0.1${path}`);
-  return readPresentedToken(new Request(url, { headers }), url);
+  return readPresentedToken(createRequest({ url, headers: Object.entries(headers) }));
 };
 
 test("readPresentedToken reads a Bearer header, else ?token=", () => {

@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { lazyCrypto } from "../process/lazy-crypto.js";
+import type { HttpRequest } from "./exchange.js";
 
 /** Hex characters of a ping key: 128 bits, as long as a healthchecks.io ping key. */
 const PING_KEY_LENGTH = 32;
@@ -9,11 +10,11 @@ const PING_KEY_LENGTH = 32;
  * of the secret leaks through timing.
  */
 export function tokensEqual(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
+  return lazyCrypto().timingSafeEqual(digest(presented), digest(expected));
 }
 
 function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return lazyCrypto().createHash("sha256").update(text, "utf8").digest();
 }
 
 /** Where a request's token came from, for messages; the token itself is never repeated. */
@@ -32,13 +33,13 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * cannot carry two candidates. Null when the request presents none; an `Authorization` header
  * of another scheme counts as none.
  */
-export function readPresentedToken(request: Request, url: URL): PresentedToken | null {
-  const header = request.headers.get("authorization");
+export function readPresentedToken(request: HttpRequest): PresentedToken | null {
+  const header = request.header("authorization");
   if (header !== null) {
     const match = BEARER.exec(header);
     return match ? { token: match[1] as string, source: "header" } : null;
   }
-  const query = url.searchParams.get("token");
+  const query = request.url.searchParams.get("token");
   return query === null || query === "" ? null : { token: query, source: "query" };
 }
 
@@ -54,5 +55,5 @@ export function redactSecret(text: string, secret: string | null): string {
  * stored: changing the token changes every key.
  */
 export function derivePingKey(token: string, service: string): string {
-  return createHmac("sha256", token).update(`ping:${service}`, "utf8").digest("hex").slice(0, PING_KEY_LENGTH);
+  return lazyCrypto().createHmac("sha256", token).update(`ping:${service}`, "utf8").digest("hex").slice(0, PING_KEY_LENGTH);
 }

@@ -29,7 +29,7 @@ export function httpFinding(outcome: HttpOutcome, words: HttpReceiverWords, evid
   const failed = `Cannot send to ${where} as it answered ${answered}${detail === "" ? "" : `: ${detail}`}`;
   const cause = detail === "" ? answered : detail;
   if (status === 408 || status === 429 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(outcome.headers.get("retry-after"), now);
+    const retryAfterMs = parseRetryAfter(outcome.headers["retry-after"] ?? null, now);
     return { ok: false, summary: failed, evidence: withStatus, cause, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   const redirect = status >= 300 && status <= 399 ? " (a redirect is not followed: set `url` to where it leads)" : "";

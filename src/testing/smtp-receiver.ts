@@ -1,15 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { readFile } from "node:fs/promises";
-import { promisify } from "node:util";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import type { EmailChannelConfig, SmtpTransportConfig } from "../config/types.js";
 import { parseEmail, type ParsedEmail } from "./parse-email.js";
+import { makeCertificate, type Certificate } from "./self-signed.js";
 
-const OPENSSL = "/usr/bin/openssl";
 /** Bound on close(): hung connections are closed at once, this only covers a stuck one. */
 const CLOSE_TIMEOUT_MS = 1000;
 
@@ -142,31 +137,6 @@ function smtpConfig(port: number, receiver: { tls: string; auth: SmtpReceiverOpt
       ...transport,
     },
   };
-}
-
-interface Certificate {
-  dir: string;
-  certPath: string;
-  key: string;
-  cert: string;
-}
-
-/** A self-signed certificate for 127.0.0.1 and localhost, valid one day, in a temp dir of its own. */
-async function makeCertificate(): Promise<Certificate> {
-  const dir = await mkdtemp(join(tmpdir(), "lifeguard-smtp-"));
-  const keyPath = join(dir, "key.pem");
-  const certPath = join(dir, "cert.pem");
-  try {
-    await promisify(execFile)(OPENSSL, [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", keyPath, "-out", certPath, "-days", "1", "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-    ], { timeout: 10_000 });
-    return { dir, certPath, key: await readFile(keyPath, "utf8"), cert: await readFile(certPath, "utf8") };
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
 }
 
 function listen(server: SMTPServer, port: number): Promise<number> {

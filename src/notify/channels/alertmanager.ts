@@ -16,7 +16,7 @@ const MAX_ERROR_CHARS = 300;
 export const createAlertmanagerSender: SenderFactory<AlertmanagerChannelConfig> = (config, deps) => async (alerts, signal) => {
   const host = new URL(config.url).host;
   const body = toAlertmanagerAlerts(alerts, config.labels);
-  const outcome = await postJson(`${config.url}/api/v2/alerts`, body, new Headers(config.headers), signal);
+  const outcome = await postJson(`${config.url}/api/v2/alerts`, body, config.headers, signal);
   const count = body.length === 1 ? "1 alert" : `${body.length} alerts`;
   const words = { where: `Alertmanager at ${host}`, sent: () => `Sent ${count} to Alertmanager at ${host}`, detail: errorText };
   return httpFinding(outcome, words, { host, alerts: body.length }, deps.clock.now());

@@ -25,12 +25,12 @@ interface BotApiAnswer {
 /**
  * Sends one alert, or a digest, as ONE plain-text message (no parse_mode: nothing in a log line
  * can break the markup) to `chat` through the Bot API's `sendMessage`. The token is part of the
- * URL, so no result quotes the URL or fetch's message: only the API's origin.
+ * URL, so no result quotes the URL or a network error's message: only the API's origin.
  */
 export const createTelegramSender: SenderFactory<TelegramChannelConfig> = (config, deps) => async (alerts, signal) => {
   const { text, cut } = renderTelegram(alerts);
   const payload = { chat_id: config.chat, text, disable_web_page_preview: true };
-  const outcome = await postJson(`${config.api}/bot${config.token}/sendMessage`, payload, new Headers(), signal);
+  const outcome = await postJson(`${config.api}/bot${config.token}/sendMessage`, payload, {}, signal);
   const finding = telegramFinding(config, outcome, cut, deps.clock.now());
   // A self-hosted server or a proxy may quote the request path in its description.
   return hideSecrets(finding, telegramSecrets(config));
@@ -70,7 +70,7 @@ function telegramFinding(config: TelegramChannelConfig, outcome: HttpOutcome, cu
   const failed = `Cannot send to Telegram chat "${config.chat}" as it answered ${status}${description === "" ? "" : ` ${description}`}`;
   if (status === 429) {
     const retryAfter = answer?.parameters?.retry_after;
-    const retryAfterMs = typeof retryAfter === "number" && retryAfter >= 0 ? retryAfter * 1000 : parseRetryAfter(outcome.headers.get("retry-after"), now);
+    const retryAfterMs = typeof retryAfter === "number" && retryAfter >= 0 ? retryAfter * 1000 : parseRetryAfter(outcome.headers["retry-after"] ?? null, now);
     return { ok: false, summary: failed, evidence, cause: description, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   if (status === 408 || status >= 500) return { ok: false, summary: failed, evidence, cause: description };

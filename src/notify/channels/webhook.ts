@@ -3,7 +3,7 @@ import type { SenderFactory } from "../channel.js";
 import { ellipsis, fitText } from "../fit-text.js";
 import { hideSecrets } from "../hide-secrets.js";
 import { httpFinding } from "../http-finding.js";
-import { postJson } from "../http-post.js";
+import { lowerCaseNames, postJson } from "../http-post.js";
 import { originOf, urlSecrets } from "../secret-url.js";
 import { idempotencyKey, renderWebhook, splitNtfyUrl } from "../webhook-presets.js";
 
@@ -29,10 +29,8 @@ export const createWebhookSender: SenderFactory<WebhookChannelConfig> = (config,
 };
 
 /** JSON and the idempotency key by default; the config's headers override them (names are case-insensitive). */
-export function webhookHeaders(config: Pick<WebhookChannelConfig, "headers">, key: string): Headers {
-  const headers = new Headers({ "content-type": "application/json", "idempotency-key": key });
-  for (const [name, value] of Object.entries(config.headers)) headers.set(name, value);
-  return headers;
+export function webhookHeaders(config: Pick<WebhookChannelConfig, "headers">, key: string): Record<string, string> {
+  return { "content-type": "application/json", "idempotency-key": key, ...lowerCaseNames(config.headers) };
 }
 
 /**
