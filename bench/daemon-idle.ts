@@ -19,6 +19,10 @@ const MIB = 1024 * 1024;
 const SLEEPER = ["/bin/sh", "-c", 'echo $$$$ > "$0"; exec /bin/sleep 100000'];
 /** A Node process that does nothing but keep its event loop alive. */
 const BARE_NODE = "setInterval(() => {}, 1000)";
+/** The daemon's I/O for 1 service without Lifeguard: HTTP server, a child, SQLite, the log stat()ed and watched. */
+const FLOOR_PROGRAM = join(import.meta.dirname, "bots", "floor.cjs");
+/** What a served daemon is asked, in turn, each time. */
+const SCRAPED_PATHS = ["/healthz", "/api/status", "/metrics"];
 /** The background writer appends a line to every watched log this often: a log that is written to, rarely. */
 const WRITER_EVERY_MS = 10_000;
 /** CPU is read per slice of this length too, to show how steady it is (a tick is 10 ms: 0.1 % of one core over 10 s). */
@@ -28,8 +32,10 @@ const CPU_SLICE_MS = 10_000;
 export interface IdleScenario {
   services: number;
   intervalMs: number;
-  /** % of one core over the window. */
-  cpuGoal: number;
+  /** Requests /healthz, /api/status and /metrics this often, from the start to the end of the window (as a status check and a Prometheus would); null: no request at all. */
+  scrapeEveryMs: number | null;
+  /** % of one core over the window; null: no goal. */
+  cpuGoal: number | null;
   cpuCompetitor: string;
   rssGoalBytes: number | null;
   rssCompetitor: string;
@@ -62,7 +68,13 @@ interface IdleRun {
 export async function benchIdle(options: IdleBenchOptions): Promise<Section> {
   const runs: IdleRun[] = [];
   for (const scenario of options.scenarios) runs.push(await idleRun(scenario, options));
-  return describe(runs, await sampleBareNode(options), options);
+  return describe(runs, { bare: await sampleBareNode(options), floor: await sampleFloor(options) }, options);
+}
+
+/** Baselines, sampled as the daemons are (for a fifth of the window). */
+interface Baselines {
+  bare: Sample[];
+  floor: Sample[];
 }
 
 /** The floor: RSS of a Node process that only keeps a timer, sampled as the daemons are (for a fifth of the window). */
@@ -71,11 +83,34 @@ async function sampleBareNode(options: IdleBenchOptions): Promise<Sample[]> {
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     await delay(options.settleMs);
-    return await sample(child.pid as number, { ...options, windowMs: Math.max(options.sampleMs, options.windowMs / 5) });
+    return await sampleBaseline(child.pid as number, options);
   } finally {
     child.kill("SIGKILL");
     await exited;
   }
+}
+
+const sampleBaseline = (pid: number, options: IdleBenchOptions): Promise<Sample[]> => sample(pid, { ...options, windowMs: Math.max(options.sampleMs, options.windowMs / 5) });
+
+/** The floor program (bench/bots/floor.cjs) in a lab of its own; its sleeping child is ended by PID whatever happens. */
+async function sampleFloor(options: IdleBenchOptions): Promise<Sample[]> {
+  return withDaemonLab("floor", async (lab) => {
+    const log = join(lab.dir, "svc.log");
+    appendFileSync(log, `${new Date().toISOString()} INFO still here\n`);
+    const child = spawn(process.execPath, [FLOOR_PROGRAM, lab.dir, log], { stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => void (output += chunk));
+    try {
+      if (!(await waitFor(() => output.includes("\n"), { timeoutMs: 30_000 }))) throw new Error("The floor program did not print its child's pid");
+      lab.remember(Number(output.trim()));
+      await delay(options.settleMs);
+      return await sampleBaseline(child.pid as number, options);
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
 }
 
 async function idleRun(scenario: IdleScenario, options: IdleBenchOptions): Promise<IdleRun> {
@@ -92,19 +127,35 @@ async function idleRun(scenario: IdleScenario, options: IdleBenchOptions): Promi
       checks: ["running", { "log-fresh": { path: logOf(name), "max-age": "1h" } }],
     }]));
     const writer = setInterval(touch, WRITER_EVERY_MS);
+    let scraper: NodeJS.Timeout | undefined;
     try {
       const daemon = await lab.startDaemon({ services });
+      if (scenario.scrapeEveryMs !== null) {
+        await scrape(daemon);
+        scraper = setInterval(() => void scrape(daemon), scenario.scrapeEveryMs);
+      }
       const pids = await readPids(names.map(pidOf));
       pids.forEach(lab.remember);
       await delay(options.settleMs);
       const samples = await sample(daemon.pid, options);
+      clearInterval(scraper);
       const roundsFresh = await countFreshRounds(daemon, scenario.intervalMs);
       const restarts = daemon.entries().filter((entry) => entry.data.event === "restart").length;
       return { scenario, samples, startupMs: daemon.readyAt - daemon.spawnedAt, roundsFresh, restarts, shutdown: await lab.stopDaemon() };
     } finally {
       clearInterval(writer);
+      clearInterval(scraper);
     }
   });
+}
+
+/** One request to each of SCRAPED_PATHS, one after the other; a failed one fails the bench. */
+async function scrape(daemon: Daemon): Promise<void> {
+  for (const path of SCRAPED_PATHS) {
+    const response = await fetch(`${daemon.url}${path}`);
+    await response.text();
+    if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  }
 }
 
 async function readPids(files: string[]): Promise<number[]> {
@@ -166,17 +217,19 @@ function activityOf(run: IdleRun): { seconds: number; roundsPerSecond: number; w
   };
 }
 
-const label = (s: IdleScenario): string => `${s.services} service${s.services === 1 ? "" : "s"} at ${s.intervalMs / 1000} s`;
+const cpuGoalCells = (goal: number | null, whole: number): string[] => (goal === null ? ["–", ""] : [`< ${goal} %`, verdict(whole < goal)]);
+const label = (s: IdleScenario): string =>
+  `${s.services} service${s.services === 1 ? "" : "s"} at ${s.intervalMs / 1000} s${s.scrapeEveryMs === null ? "" : `, served (${SCRAPED_PATHS.join(", ")} every ${s.scrapeEveryMs / 1000} s)`}`;
 const percent = (value: number): string => `${value.toFixed(2)} %`;
 const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
 
-function describe(runs: IdleRun[], bare: Sample[], options: IdleBenchOptions): Section {
+function describe(runs: IdleRun[], baselines: Baselines, options: IdleBenchOptions): Section {
   const cpu: Table = {
     caption: `CPU of the daemon's process (all its threads, not its children), % of one core over ${formatSeconds(options.windowMs)}`,
     columns: ["daemon", "whole window", `per ${CPU_SLICE_MS / 1000} s: median`, "p95", "min – max", "n", "goal", "", "competitor"],
     rows: runs.map((run) => {
       const { whole, slices } = cpuFigures(run.samples, options.sampleMs);
-      return [label(run.scenario), percent(whole), percent(slices.median), percent(slices.p95), `${percent(slices.min)} – ${percent(slices.max)}`, String(slices.n), `< ${run.scenario.cpuGoal} %`, verdict(whole < run.scenario.cpuGoal), run.scenario.cpuCompetitor];
+      return [label(run.scenario), percent(whole), percent(slices.median), percent(slices.p95), `${percent(slices.min)} – ${percent(slices.max)}`, String(slices.n), ...cpuGoalCells(run.scenario.cpuGoal, whole), run.scenario.cpuCompetitor];
     }),
   };
   const memoryRow = (name: string, samples: Sample[], goal: number | null, competitor: string): string[] => {
@@ -190,7 +243,8 @@ function describe(runs: IdleRun[], bare: Sample[], options: IdleBenchOptions): S
     columns: ["process", "VmRSS: median", "p95", "min – max", "n", "file-backed (median)", "anonymous (median)", "VmHWM", "goal", "", "competitor"],
     rows: [
       ...runs.map((run) => memoryRow(label(run.scenario), run.samples, run.scenario.rssGoalBytes, run.scenario.rssCompetitor)),
-      memoryRow(`baseline: bare Node (\`node -e "${BARE_NODE}"\`)`, bare, null, "–"),
+      memoryRow("floor: the same I/O without Lifeguard (`bench/bots/floor.cjs`)", baselines.floor, null, "–"),
+      memoryRow(`baseline: bare Node (\`node -e "${BARE_NODE}"\`)`, baselines.bare, null, "–"),
     ],
   };
   const activity: Table = {
@@ -211,24 +265,27 @@ function describe(runs: IdleRun[], bare: Sample[], options: IdleBenchOptions): S
       "After the window the bench reads `/metrics` once (outside the window) to confirm every service's checks ran within its last interval, i.e. the daemon was doing its rounds and not merely asleep.",
     ],
     tables: [cpu, memory, activity],
-    findings: findings(runs, bare, options),
+    findings: findings(runs, baselines, options),
   };
 }
 
-function findings(runs: IdleRun[], bare: Sample[], options: IdleBenchOptions): string[] {
+function findings(runs: IdleRun[], { bare, floor }: Baselines, options: IdleBenchOptions): string[] {
   const medianOf = (samples: Sample[], pick: (usage: ProcUsage) => number): number => summarise(samples.map((s) => pick(s.usage))).median;
   const out = runs.map((run) => {
     const { whole } = cpuFigures(run.samples, options.sampleMs);
     const rssMax = Math.max(...run.samples.map((s) => s.usage.rssBytes));
     const goal = run.scenario.rssGoalBytes;
     const memory = goal === null ? "" : `; ${verdict(rssMax < goal)} RSS at most ${mib(rssMax)} (goal under ${formatBytes(goal)}; ${run.scenario.rssCompetitor})`;
-    return `${verdict(whole < run.scenario.cpuGoal)} ${label(run.scenario)}: ${percent(whole)} of one core (goal under ${run.scenario.cpuGoal} %; ${run.scenario.cpuCompetitor})${memory}.`;
+    const cpuGoal = run.scenario.cpuGoal;
+    const cpu = cpuGoal === null ? `${label(run.scenario)}: ${percent(whole)} of one core` : `${verdict(whole < cpuGoal)} ${label(run.scenario)}: ${percent(whole)} of one core (goal under ${cpuGoal} %; ${run.scenario.cpuCompetitor})`;
+    return `${cpu}${memory}.`;
   });
   const first = runs[0];
   if (first !== undefined) {
     const rss = (samples: Sample[]): number => medianOf(samples, (u) => u.rssBytes);
     const file = (samples: Sample[]): number => medianOf(samples, (u) => u.rssFileBytes);
     out.push(`Memory floor: a bare Node process keeping one timer is ${mib(rss(bare))} resident here (${mib(file(bare))} of it file-backed, mostly the node binary's pages); the daemon with ${label(first.scenario)} is ${mib(rss(first.samples))} (${mib(file(first.samples))} file-backed), so Lifeguard itself adds ${mib(rss(first.samples) - rss(bare))}, of which ${mib(file(first.samples) - file(bare))} are more pages of the node binary and native addons (code Node runs for the daemon) and ${mib(medianOf(first.samples, (u) => u.rssAnonBytes) - medianOf(bare, (u) => u.rssAnonBytes))} anonymous memory (JS heap, malloc, SQLite).`);
+    out.push(`The same I/O without Lifeguard (\`bench/bots/floor.cjs\`: an HTTP server on loopback, one sleeping child, a SQLite store written every second, the log stat()ed every second and watched) is ${mib(rss(floor))} resident (${mib(file(floor))} file-backed): of the daemon's ${mib(rss(first.samples))}, ${mib(rss(first.samples) - rss(floor))} are Lifeguard's own code and data.`);
   }
   for (const run of runs) {
     const a = activityOf(run);

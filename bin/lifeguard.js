@@ -1,37 +1,53 @@
 #!/usr/bin/env node
-// Starts the bundled CLI with a V8 code cache: cron starts Lifeguard every minute, and
-// compiling the bundle is a third of its start-up. Node 20 has no built-in compile cache, so
-// the bundle runs as a vm.Script with `cachedData`. The cache is an optimisation only: when it
-// is missing, stale (another Node version) or corrupt, V8 rejects it, the bundle compiles as
-// usual, and a fresh cache is written where the install directory is writable. Each command
-// has its own cache, holding the code that command ran (`check` compiles the store, the checks
-// and the engine; `validate` only the config pipeline).
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { dirname } from "node:path";
-import v8 from "node:v8";
-import vm from "node:vm";
+// The launcher, in CommonJS (bin/package.json): an ES module entry would keep Node's ESM loader
+// resident in the daemon for nothing (measured about 0.6 MiB of its RSS).
+//
+// `lifeguard run`, the daemon, has a bundle of its own (dist/lifeguard-run.cjs): a long-running
+// process should hold only the code it runs. It is required as is: it starts once, so a compile
+// cache would save it nothing that matters.
+//
+// Every other command runs the CLI bundle with a V8 code cache: cron starts `lifeguard check`
+// every minute, and compiling the bundle is a third of its start-up. Node 20 has no built-in
+// compile cache, so the bundle runs as a vm.Script with `cachedData`. The cache is an
+// optimisation only: when it is missing, stale (another Node version) or corrupt, V8 rejects it,
+// the bundle compiles as usual, and a fresh cache is written where the install directory is
+// writable. Each command has its own cache, holding the code that command ran (`check` compiles
+// the store, the checks and the engine; `validate` only the config pipeline).
+"use strict";
+const { readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { dirname, join } = require("node:path");
 
+const dist = join(__dirname, "..", "dist");
 const command = /^[a-z-]+$/.test(process.argv[2] ?? "") ? process.argv[2] : "other";
-// The daemon has a bundle of its own: a long-running process should hold only the code it runs.
-const name = command === "run" ? "lifeguard-run" : "lifeguard-cli";
-const bundle = fileURLToPath(new URL(`../dist/${name}.cjs`, import.meta.url));
-const cacheFile = fileURLToPath(new URL(`../dist/${name}.${command}.cache`, import.meta.url));
 
-// The daemon's work is a few small rounds a second: interpreter and baseline code run it at no
-// measurable CPU cost, and without the optimising compiler its machine code is never paged in.
-if (command === "run") v8.setFlagsFromString("--no-opt");
+if (command === "run") {
+  // The daemon's work is a few small rounds a second: interpreter and baseline code run it at no
+  // measurable CPU cost, and without the optimising compiler its machine code is never paged in.
+  require("node:v8").setFlagsFromString("--no-opt");
+  finish(require(join(dist, "lifeguard-run.cjs")).main(process.argv.slice(2)));
+} else {
+  const bundle = join(dist, "lifeguard-cli.cjs");
+  const cacheFile = join(dist, `lifeguard-cli.${command}.cache`);
+  const { script, cached } = compile(bundle, cacheFile);
+  const module = { exports: {} };
+  const { createRequire } = require("node:module");
+  script.runInThisContext().call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  finish(module.exports.main(process.argv.slice(2)), () => {
+    if (!cached || script.cachedDataRejected) writeCache(cacheFile, script.createCachedData());
+  });
+}
 
-const { script, cached } = compile();
-const module = { exports: {} };
-script.runInThisContext().call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+/** Sets the exit code from the command's answer, then runs `after`. A rejection stays unhandled: Node prints it and exits with 1. */
+function finish(running, after = () => {}) {
+  void running.then((code) => {
+    process.exitCode = code;
+    after();
+  });
+}
 
-process.exitCode = await module.exports.main(process.argv.slice(2));
-if (!cached || script.cachedDataRejected) writeCache(script.createCachedData());
-
-/** In a function: the cache's bytes are garbage once compiled, not kept for as long as the daemon runs. */
-function compile() {
+/** In a function: the cache's bytes are garbage once compiled, not kept for as long as the command runs. */
+function compile(bundle, cacheFile) {
+  const vm = require("node:vm");
   const cachedData = readOptional(cacheFile);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`;
   const script = new vm.Script(wrapped, { filename: bundle, ...(cachedData === undefined ? {} : { cachedData }) });
@@ -47,7 +63,7 @@ function readOptional(path) {
 }
 
 /** Written whole or not at all (a concurrent run reads either the old file or the new one). */
-function writeCache(data) {
+function writeCache(cacheFile, data) {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, data);

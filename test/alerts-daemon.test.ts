@@ -6,19 +6,9 @@ import { join } from "node:path";
 import { alertmanagerSkipReason, startAlertmanagerLab } from "../src/testing/alertmanager-lab.js";
 import { startWebhookReceiver, TEST_WEBHOOK_PATH } from "../src/testing/webhook-receiver.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { botFiles, daemonConfig, daemonFiles, startDaemon } from "./support/daemon.js";
+import { botFiles, daemonConfig, daemonFiles, sleeperCommand, startDaemon } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 30_000, intervalMs: 100 };
-
-/**
- * A command that writes its pid (as the log bot does, so cleanup finds it) and sleeps; with
- * `failOnceMarker`, its first run exits 1 after a second: one incident, one restart, one recovery.
- * `$$$$` because the config turns `$$` into `$`: the shell sees `$$`, its own pid.
- */
-function sleeper(pidFile: string, failOnceMarker?: string): string[] {
-  const failOnce = failOnceMarker === undefined ? "" : `if [ ! -e ${failOnceMarker} ]; then touch ${failOnceMarker}; sleep 1; exit 1; fi; `;
-  return ["/bin/sh", "-c", `${failOnce}printf '{"pid": %s, "child": null}' $$$$ > ${pidFile}; exec /bin/sleep 100000`];
-}
 
 test("Alertmanager sees the incident of a restarted service fire, then resolve when it recovered", { skip: alertmanagerSkipReason() }, async (t) => {
   const alertmanager = await startAlertmanagerLab();
@@ -28,7 +18,7 @@ test("Alertmanager sees the incident of a restarted service fire, then resolve w
   const lifeguard = startDaemon(t, files, daemonConfig(files, {
     services: {
       bot: {
-        command: sleeper(pidFile, join(files.dir, "failed-once")),
+        command: sleeperCommand(pidFile, join(files.dir, "failed-once")),
         interval: "1s",
         "startup-grace": "2s",
         restart: { "stop-timeout": "2s", "kill-wait": "1s", "verify-timeout": "5s" },
@@ -61,7 +51,7 @@ test("a webhook hears Lifeguard start and stop, the stop before the process exit
   const files = daemonFiles("lifeguard-lifecycle-");
   const { pidFile, bot } = botFiles(files);
   const config = (channel: string) => daemonConfig(files, {
-    services: { bot: { command: sleeper(pidFile), interval: "30s" } },
+    services: { bot: { command: sleeperCommand(pidFile), interval: "30s" } },
     alerts: { [channel]: { type: "webhook", url: `${hook.origin}${TEST_WEBHOOK_PATH}` } },
   });
   const lifeguard = startDaemon(t, files, config("hook"), [bot]);

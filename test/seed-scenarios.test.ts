@@ -144,7 +144,7 @@ describe("the seed's tests against real systemd", { skip: support.ok ? false : s
     const results = await Promise.all([lifeguard(sandbox, ["check", "-c", config]), lifeguard(sandbox, ["check", "-c", config])]);
     const codes = results.map((r) => r.exitCode).sort();
     assert.equal(restarts(await history(config)).length, 1, results.map((r) => r.stdout).join("\n---\n"));
-    assert.deepEqual(codes, [0, 1]);
+    assert.deepEqual(codes, [0, 1], results.map((r) => r.stdout + r.stderr).join("\n---\n"));
   });
 
   test("a hanging systemctl is a failed observation, not a hung watchdog", async () => {

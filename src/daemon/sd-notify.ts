@@ -1,4 +1,4 @@
-import { performance } from "node:perf_hooks";
+import { monotonicMs } from "../process/monotonic.js";
 import type { Outcome } from "../core/outcome.js";
 import { sendDatagram, type SendDatagram } from "./datagram-socket.js";
 
@@ -103,7 +103,7 @@ export function statusLine(text: string, maxBytes: number): string {
 }
 
 function sendMessage(send: SendDatagram, socket: string, message: string): Outcome {
-  const started = performance.now();
+  const started = monotonicMs();
   const label = labelOf(message);
   let error: ReturnType<SendDatagram>;
   try {
@@ -112,7 +112,7 @@ function sendMessage(send: SendDatagram, socket: string, message: string): Outco
     // A sender is not supposed to throw; the caller's loop must not die if one does.
     error = { code: "ERR_UNEXPECTED", reason: (thrown as Error).message };
   }
-  const durationMs = performance.now() - started;
+  const durationMs = monotonicMs() - started;
   const evidence = { message: label, socket };
   if (error === null) return { ok: true, summary: `Sent "${label}" to systemd at "${socket}"`, evidence, durationMs, timedOut: false };
   return {

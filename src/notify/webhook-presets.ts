@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { mostUrgent, type Alert, type Severity } from "../core/alert.js";
 import type { WebhookChannelConfig } from "../config/types.js";
+import { lazyCrypto } from "../process/lazy-crypto.js";
 import { ellipsis, fitText, utf16Units, utf8Bytes, type FitOptions } from "./fit-text.js";
 import { renderText } from "./render-text.js";
 
@@ -91,7 +91,7 @@ export function splitNtfyUrl(url: string): { root: string; topic: string } | und
 export function idempotencyKey(alerts: readonly Alert[]): string {
   const joined = alerts.map((alert) => alert.id).join(",");
   if (joined.length <= IDEMPOTENCY_KEY_LIMIT) return joined;
-  return `digest-sha256-${createHash("sha256").update(joined).digest("hex")}`;
+  return `digest-sha256-${lazyCrypto().createHash("sha256").update(joined).digest("hex")}`;
 }
 
 /** A heading line, then the body fitted into what is left of the limit. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { performance } from "node:perf_hooks";
+import { monotonicMs } from "./monotonic.js";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { formatDuration } from "../core/duration.js";
@@ -64,14 +64,14 @@ interface RunState {
 export function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
   const [file, ...args] = argv;
   if (file === undefined) throw new TypeError("runCommand needs at least the program in argv");
-  const started = performance.now();
+  const started = monotonicMs();
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const state: RunState = { exitCode: null, signal: null, startError: null, stopReason: null, exited: false, lastSignalSent: null, abandoned: false };
   const stdout = collect(maxBytes);
   const stderr = collect(maxBytes);
   const result = (): CommandResult =>
-    composeResult([...argv], state, { stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated() || stderr.truncated() }, options.timeoutMs, performance.now() - started);
+    composeResult([...argv], state, { stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated() || stderr.truncated() }, options.timeoutMs, monotonicMs() - started);
 
   if (options.signal?.aborted) {
     state.stopReason = "abort";

@@ -1,4 +1,4 @@
-import { performance } from "node:perf_hooks";
+import { monotonicMs } from "../process/monotonic.js";
 import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
 import type { Runner, RunnerStatus } from "../core/runner.js";
@@ -67,15 +67,15 @@ export class ProcessRunner implements Runner {
   }
 
   async status(_signal: AbortSignal): Promise<RunnerStatus> {
-    const started = performance.now();
+    const started = monotonicMs();
     const current = this.#current;
     const result = (ok: boolean, state: string, details: string, evidence: Record<string, unknown> = {}): RunnerStatus =>
-      ({ ok, state, summary: `"${this.target}" is "${state}" (${details})`, evidence: { name: this.target, ...evidence }, durationMs: performance.now() - started, timedOut: false });
+      ({ ok, state, summary: `"${this.target}" is "${state}" (${details})`, evidence: { name: this.target, ...evidence }, durationMs: monotonicMs() - started, timedOut: false });
     if (current === null) return result(false, "inactive", "not started yet");
     const { run } = current;
     const evidence = { pid: run.pid, startedAt: run.startedAt, lastOutputAt: run.output.lastOutputAt(), outputFile: this.#options.output?.file ?? null };
     if (run.exit === null) {
-      const uptimeMs = performance.now() - run.startedMono;
+      const uptimeMs = monotonicMs() - run.startedMono;
       return result(true, "active", `PID ${run.pid}, up ${formatDuration(uptimeMs)}`, { ...evidence, uptimeMs });
     }
     const left = groupMembers(run.group);
@@ -85,7 +85,7 @@ export class ProcessRunner implements Runner {
   }
 
   async stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
-    const started = performance.now();
+    const started = monotonicMs();
     const current = this.#current;
     if (current === null || this.#isOver(current)) return this.#outcome(started, true, `"${this.target}" was not running`);
     current.requested = true;
@@ -94,13 +94,13 @@ export class ProcessRunner implements Runner {
     signalGroup(current.run.group, "SIGCONT", current.run.exit === null);
     const wait = await this.#waitForEnd(current, started + timeoutMs, signal, null);
     const evidence = { pid: current.run.pid, signal: "SIGTERM", signalled, left: wait.left.map((member) => member.pid) };
-    if (wait.ended) return this.#outcome(started, true, `Stopped "${this.target}" in ${formatDuration(performance.now() - started)}`, evidence);
+    if (wait.ended) return this.#outcome(started, true, `Stopped "${this.target}" in ${formatDuration(monotonicMs() - started)}`, evidence);
     if (wait.aborted) return this.#outcome(started, false, `Cannot stop "${this.target}" as the stop was cancelled`, evidence);
     return { ...this.#outcome(started, false, `"${this.target}" did not stop within ${formatDuration(timeoutMs)}: ${describeLeft(wait.left)}`, evidence), timedOut: true };
   }
 
   async kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
-    const started = performance.now();
+    const started = monotonicMs();
     const current = this.#current;
     if (current === null) return this.#outcome(started, true, `"${this.target}" had no process left to kill: it was not started`);
     current.requested = true;
@@ -115,7 +115,7 @@ export class ProcessRunner implements Runner {
   }
 
   async start(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
-    const started = performance.now();
+    const started = monotonicMs();
     const { command, cwd, user } = this.#options;
     const evidence: Record<string, unknown> = { command: [...command], cwd: cwd ?? null, user: user ?? null };
     const cannot = (reason: string, why?: string): Outcome => ({ ...this.#outcome(started, false, `Cannot start "${this.target}" as ${reason}`, evidence), ...causeOf(why) });
@@ -136,7 +136,7 @@ export class ProcessRunner implements Runner {
     }
     const current = this.#track(spawned.run);
     evidence.pid = spawned.run.pid;
-    const settle = Math.min(this.#options.settleMs ?? DEFAULT_SETTLE_MS, Math.max(0, started + timeoutMs - performance.now()));
+    const settle = Math.min(this.#options.settleMs ?? DEFAULT_SETTLE_MS, Math.max(0, started + timeoutMs - monotonicMs()));
     const watched = await raceWait(spawned.run.exited, settle, signal);
     if (watched === "aborted") return this.#outcome(started, false, `Cannot confirm that "${this.target}" started as the start was cancelled`, evidence);
     if (watched === "done") {
@@ -152,13 +152,13 @@ export class ProcessRunner implements Runner {
    * `stopTimeoutMs`, then waits up to `killWaitMs`. Later starts are refused. Idempotent.
    */
   async shutdown(options: { stopTimeoutMs: number; killWaitMs: number }, signal: AbortSignal = new AbortController().signal): Promise<Outcome> {
-    const started = performance.now();
+    const started = monotonicMs();
     this.#closed = true;
     const stop = await this.stop(options.stopTimeoutMs, signal);
     if (stop.ok || !stop.timedOut) return stop;
     const kill = await this.kill(options.killWaitMs, signal);
     const summary = kill.ok ? `"${this.target}" did not stop within ${formatDuration(options.stopTimeoutMs)} of SIGTERM and was killed (SIGKILL to its process group)` : kill.summary;
-    return { ...kill, summary, durationMs: performance.now() - started, evidence: { stop: stop.evidence, kill: kill.evidence } };
+    return { ...kill, summary, durationMs: monotonicMs() - started, evidence: { stop: stop.evidence, kill: kill.evidence } };
   }
 
   #track(run: Run): Current {
@@ -188,7 +188,7 @@ export class ProcessRunner implements Runner {
   #describe(current: Current): ProcessExit {
     const { run } = current;
     const requested = current.requestedAtExit ?? current.requested;
-    const exit = run.exit ?? { code: null, signal: null, at: Date.now(), uptimeMs: performance.now() - run.startedMono };
+    const exit = run.exit ?? { code: null, signal: null, at: Date.now(), uptimeMs: monotonicMs() - run.startedMono };
     const clean = exit.code === 0 || (exit.signal !== null && (requested || CLEAN_SIGNALS.has(exit.signal)));
     const lastOutput = run.output.lastLine();
     return { pid: run.pid, ...exit, requested, state: clean ? "inactive" : "failed", ...(lastOutput === undefined ? {} : { lastOutput }) };
@@ -214,6 +214,6 @@ export class ProcessRunner implements Runner {
   }
 
   #outcome(started: number, ok: boolean, summary: string, evidence: Record<string, unknown> = {}): Outcome {
-    return { ok, summary, evidence: { name: this.target, ...evidence }, durationMs: performance.now() - started, timedOut: false };
+    return { ok, summary, evidence: { name: this.target, ...evidence }, durationMs: monotonicMs() - started, timedOut: false };
   }
 }

@@ -1,4 +1,4 @@
-import { performance } from "node:perf_hooks";
+import { monotonicMs } from "../process/monotonic.js";
 import { setTimeout as delay } from "node:timers/promises";
 import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
@@ -52,9 +52,9 @@ export class SystemdRunner implements Runner {
   }
 
   async status(signal: AbortSignal): Promise<RunnerStatus> {
-    const started = performance.now();
+    const started = monotonicMs();
     const answer = await this.#show(this.#commandTimeoutMs, signal);
-    const durationMs = performance.now() - started;
+    const durationMs = monotonicMs() - started;
     if ("failure" in answer) {
       const { failure } = answer;
       return { ...failed(`Cannot ask systemd about "${this.target}" as ${reason(failure, this.#commandTimeoutMs)}`, failure, { unit: this.target }, durationMs), state: "unknown" };
@@ -64,33 +64,33 @@ export class SystemdRunner implements Runner {
   }
 
   async stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
-    const started = performance.now();
+    const started = monotonicMs();
     const deadline = started + timeoutMs;
     const beforeBound = this.#bound(deadline);
     const before = await this.#show(beforeBound, signal);
     const evidence: Record<string, unknown> = { unit: this.target, mainPidBefore: mainPid(before) };
-    if ("failure" in before) return failed(`Cannot stop unit "${this.target}" as ${reason(before.failure, beforeBound)}`, before.failure, evidence, performance.now() - started);
-    if (isMissing(before.unit)) return { ok: false, summary: `Cannot stop unit "${this.target}" as it is not loaded: not-found`, evidence, durationMs: performance.now() - started, timedOut: false };
+    if ("failure" in before) return failed(`Cannot stop unit "${this.target}" as ${reason(before.failure, beforeBound)}`, before.failure, evidence, monotonicMs() - started);
+    if (isMissing(before.unit)) return { ok: false, summary: `Cannot stop unit "${this.target}" as it is not loaded: not-found`, evidence, durationMs: monotonicMs() - started, timedOut: false };
     const sendBound = this.#bound(deadline);
     const sent = await this.#run(["stop", "--no-block"], sendBound, signal);
-    if (!sent.ok) return failed(`Cannot stop unit "${this.target}" as ${reason(sent, sendBound)}`, sent, evidence, performance.now() - started);
+    if (!sent.ok) return failed(`Cannot stop unit "${this.target}" as ${reason(sent, sendBound)}`, sent, evidence, monotonicMs() - started);
 
     const wait = await this.#waitUntilStopped(deadline, signal);
     Object.assign(evidence, { mainPidAfter: mainPid(wait.last), states: wait.states });
-    const durationMs = performance.now() - started;
+    const durationMs = monotonicMs() - started;
     if (wait.stopped) return { ok: true, summary: `Stopped unit "${this.target}" in ${formatDuration(durationMs)}`, evidence, durationMs, timedOut: false };
     if (wait.aborted) return { ok: false, summary: `Cannot stop unit "${this.target}" as the stop was cancelled`, evidence, durationMs, timedOut: false };
     return { ok: false, summary: `Unit "${this.target}" did not stop within ${formatDuration(timeoutMs)}: ${this.#now(wait)}`, evidence, durationMs, timedOut: true, ...causeOf(wait.last) };
   }
 
   async kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
-    const started = performance.now();
+    const started = monotonicMs();
     const before = mainPid(await this.#show(this.#commandTimeoutMs, signal));
     // Every process of the unit's cgroup, and nothing else: never a pattern (DESIGN.md).
     const sent = await this.#run(["kill", "--kill-whom=all", "--signal=SIGKILL"], this.#commandTimeoutMs, signal);
-    const wait = await this.#waitUntilStopped(performance.now() + waitMs, signal, before ?? 0);
+    const wait = await this.#waitUntilStopped(monotonicMs() + waitMs, signal, before ?? 0);
     const evidence = { unit: this.target, signal: "SIGKILL", killExitCode: sent.exitCode, mainPidBefore: before, mainPidAfter: mainPid(wait.last), states: wait.states };
-    const durationMs = performance.now() - started;
+    const durationMs = monotonicMs() - started;
     const outcome = (ok: boolean, summary: string, timedOut = false, cause?: string): Outcome =>
       ({ ok, summary, evidence, durationMs, timedOut, ...(cause === undefined ? {} : { cause }) });
 
@@ -105,7 +105,7 @@ export class SystemdRunner implements Runner {
   }
 
   async start(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
-    const started = performance.now();
+    const started = monotonicMs();
     const deadline = started + timeoutMs;
     // Lifeguard has its own restart limit: systemd's StartLimitBurst must not refuse this start.
     const reset = await this.#run(["reset-failed"], this.#bound(deadline), signal);
@@ -113,10 +113,10 @@ export class SystemdRunner implements Runner {
     const evidence: Record<string, unknown> = { unit: this.target, resetFailed: reset.ok ? "done" : systemctlCause(reset) ?? reset.summary };
     if (!run.ok) {
       const summary = run.timedOut ? `Unit "${this.target}" did not finish starting within ${formatDuration(timeoutMs)}` : `Cannot start unit "${this.target}" as ${reason(run, timeoutMs)}`;
-      return failed(summary, run, evidence, performance.now() - started);
+      return failed(summary, run, evidence, monotonicMs() - started);
     }
     const after = await this.#show(this.#commandTimeoutMs, signal);
-    const durationMs = performance.now() - started;
+    const durationMs = monotonicMs() - started;
     if ("failure" in after) return { ok: true, summary: `Started unit "${this.target}"`, evidence, durationMs, timedOut: false };
     Object.assign(evidence, { state: compactState(after.unit), mainPidAfter: after.unit.mainPid, result: after.unit.result });
     // A Type=simple unit reports its start done at fork; one already dead did not start.
@@ -125,7 +125,7 @@ export class SystemdRunner implements Runner {
   }
 
   /**
-   * Polls until the unit is down, `deadline` (performance.now() ms) passes, or `signal` aborts.
+   * Polls until the unit is down, `deadline` (a monotonicMs() time) passes, or `signal` aborts.
    * A new main PID in place of `killedPid` counts as down too: systemd's own `Restart=` already
    * replaced the killed processes, faster than a poll could see the unit dead.
    */
@@ -140,7 +140,7 @@ export class SystemdRunner implements Runner {
         const replaced = killedPid > 0 && unit.mainPid > 0 && unit.mainPid !== killedPid;
         if (isStopped(unit) || replaced) return { ...wait, stopped: true };
       }
-      const left = deadline - performance.now();
+      const left = deadline - monotonicMs();
       if (left <= 0) return wait;
       try {
         await delay(Math.min(this.#pollMs, left), undefined, { signal });
@@ -164,7 +164,7 @@ export class SystemdRunner implements Runner {
 
   /** A call's bound: the command timeout (or `cap`), but never past the step's deadline. */
   #bound(deadline: number, cap = this.#commandTimeoutMs): number {
-    return Math.max(MIN_CALL_MS, Math.min(cap, deadline - performance.now()));
+    return Math.max(MIN_CALL_MS, Math.min(cap, deadline - monotonicMs()));
   }
 
   #now(wait: StopWait): string {

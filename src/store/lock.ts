@@ -1,6 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { randomUUID } from "node:crypto";
-import { performance } from "node:perf_hooks";
+import { monotonicMs } from "../process/monotonic.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describeSelf, isOwnerAlive, type LeaseOwner } from "./lock-owner.js";
 
@@ -44,12 +43,12 @@ const DEFAULT_POLL_MS = 100;
  */
 export async function acquireLock(db: Database, service: string, options: AcquireOptions, now: () => number): Promise<Lease | null> {
   const self = describeSelf(options.label ?? "lifeguard");
-  const deadline = performance.now() + options.waitMs;
+  const deadline = monotonicMs() + options.waitMs;
   for (;;) {
     options.signal?.throwIfAborted();
     const lease = tryAcquire(db, service, self, now);
     if (lease !== null) return lease;
-    const left = deadline - performance.now();
+    const left = deadline - monotonicMs();
     if (left <= 0) return null;
     await pause(Math.min(options.pollMs ?? DEFAULT_POLL_MS, left), options.signal);
   }
@@ -65,7 +64,8 @@ function tryAcquire(db: Database, service: string, self: LeaseOwner, now: () => 
   const take = db.transaction(() => {
     const holder = readLockOwner(db, service);
     if (holder !== null && isOwnerAlive(holder, self)) return null;
-    const token = randomUUID();
+    // 128 random bits from SQLite's own generator: node:crypto would stay loaded in the daemon for this alone.
+    const token = (db.prepare("SELECT lower(hex(randomblob(16))) AS token").get() as { token: string }).token;
     const acquiredAt = Math.trunc(now());
     db.prepare(
       `INSERT OR REPLACE INTO locks (service, token, pid, start_time, boot_id, host, label, acquired_at)

@@ -48,15 +48,25 @@ export function botFiles(files: DaemonFiles): { log: string; pidFile: string; bo
 }
 
 /**
+ * A supervised command that writes its pid as the log bot does (so `botFiles`' tracker finds it)
+ * and sleeps; with `failOnceMarker`, its first run exits 1 after a second: one incident, one
+ * restart, one recovery. `$$$$` because the config turns `$$` into `$`: the shell sees `$$`.
+ */
+export function sleeperCommand(pidFile: string, failOnceMarker?: string): string[] {
+  const failOnce = failOnceMarker === undefined ? "" : `if [ ! -e ${failOnceMarker} ]; then touch ${failOnceMarker}; sleep 1; exit 1; fi; `;
+  return ["/bin/sh", "-c", `${failOnce}printf '{"pid": %s, "child": null}' $$$$ > ${pidFile}; exec /bin/sleep 100000`];
+}
+
+/**
  * Starts `lifeguard run -c <dir>/lifeguard.yaml` in its own process group. After the test,
  * whatever happened, in this order: a daemon still running is killed with its group (so it
  * starts no bot), then every bot process seen that still runs, then the directory goes.
  */
-export function startDaemon(t: TestContext, files: DaemonFiles, config: Record<string, unknown>, bots: readonly BotTracker[] = []): DaemonUnderTest {
+export function startDaemon(t: TestContext, files: DaemonFiles, config: Record<string, unknown>, bots: readonly BotTracker[] = [], env: NodeJS.ProcessEnv = process.env): DaemonUnderTest {
   const configFile = join(files.dir, "lifeguard.yaml");
   const writeConfig = (next: Record<string, unknown>): void => writeFileSync(configFile, stringify(next));
   writeConfig(config);
-  const child = spawn(process.execPath, [BIN, "run", "-c", configFile], { cwd: REPO, detached: true, stdio: "ignore" });
+  const child = spawn(process.execPath, [BIN, "run", "-c", configFile], { cwd: REPO, detached: true, stdio: "ignore", env });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), "SIGKILL");

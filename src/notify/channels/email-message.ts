@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { mostUrgent, type Alert } from "../../core/alert.js";
 import { renderText } from "../render-text.js";
+import { lazyCrypto } from "../../process/lazy-crypto.js";
 
 /** An email as nodemailer takes it (`SendMailOptions`' fields we use), composed without I/O. */
 export interface EmailMessage {
@@ -46,7 +46,7 @@ export function composeEmail(alerts: readonly Alert[], recipients: { from: strin
 export function messageIdFor(alerts: readonly Alert[], domain: string): string {
   const [only] = alerts;
   if (alerts.length === 1 && only !== undefined) return `<${atom(only.id)}@${domain}>`;
-  const hash = createHash("sha256").update(alerts.map((alert) => alert.id).join("\n")).digest("hex").slice(0, 32);
+  const hash = lazyCrypto().createHash("sha256").update(alerts.map((alert) => alert.id).join("\n")).digest("hex").slice(0, 32);
   return `<digest-${alerts.length}-${hash}@${domain}>`;
 }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
-import { performance } from "node:perf_hooks";
+import { monotonicMs } from "../../process/monotonic.js";
 import { readProcStat } from "../../process/proc-stat.js";
 import type { OutputLog } from "./output-log.js";
 import type { OwnedGroup } from "./process-group.js";
@@ -24,7 +24,7 @@ export interface Run {
   readonly group: OwnedGroup;
   /** Wall-clock ms since the epoch. */
   readonly startedAt: number;
-  /** performance.now() at the spawn, for the uptime. */
+  /** monotonicMs() at the spawn, for the uptime. */
   readonly startedMono: number;
   readonly output: OutputLog;
   /** Null while the leader runs (or is a zombie Node has not reaped yet). */
@@ -71,7 +71,7 @@ export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: N
 function track(child: ChildProcess, pid: number, output: OutputLog): Run {
   // Read before the event loop runs again: Node cannot have reaped the child yet, so pid is ours.
   const stat = readProcStat(pid);
-  const startedMono = performance.now();
+  const startedMono = monotonicMs();
   let onExit: (exit: LeaderExit) => void = () => undefined;
   const exited = new Promise<LeaderExit>((resolve) => (onExit = resolve));
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
@@ -91,7 +91,7 @@ function track(child: ChildProcess, pid: number, output: OutputLog): Run {
   }
   child.on("error", () => undefined); // a failed kill(); the runner signals the group itself
   child.once("exit", (code, signal) => {
-    run.exit = { code, signal, at: Date.now(), uptimeMs: performance.now() - startedMono };
+    run.exit = { code, signal, at: Date.now(), uptimeMs: monotonicMs() - startedMono };
     onExit(run.exit);
   });
   return run;

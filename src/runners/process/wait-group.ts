@@ -1,4 +1,4 @@
-import { performance } from "node:perf_hooks";
+import { monotonicMs } from "../../process/monotonic.js";
 import type { ProcStat } from "../../process/proc-stat.js";
 import { groupMembers, signalGroup } from "./process-group.js";
 import type { Run } from "./spawn-run.js";
@@ -13,7 +13,7 @@ export interface GroupWait {
 
 /**
  * Waits until the leader has exited and no process of its group is left, `deadline`
- * (performance.now() ms) passes, or `signal` aborts. The leader's exit is an event; other members
+ * (a monotonicMs() time) passes, or `signal` aborts. The leader's exit is an event; other members
  * are not our children, so once the leader is gone they are looked up in /proc every `pollMs`.
  * `resend` is signalled to the group again at each look (SIGKILL for what a fork raced past).
  */
@@ -21,7 +21,7 @@ export async function waitForGroupEnd(run: Run, options: { deadline: number; sig
   for (;;) {
     const left = groupMembers(run.group);
     if (run.exit !== null && left.length === 0) return { ended: true, aborted: false, left };
-    const remaining = options.deadline - performance.now();
+    const remaining = options.deadline - monotonicMs();
     if (remaining <= 0) return { ended: false, aborted: false, left };
     const waited = await raceWait(run.exit === null ? run.exited : null, run.exit === null ? remaining : Math.min(options.pollMs, remaining), options.signal);
     if (waited === "aborted") return { ended: false, aborted: true, left: groupMembers(run.group) };
