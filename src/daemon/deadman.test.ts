@@ -11,6 +11,7 @@ import { createFakeClock } from "../testing/fake-clock.js";
 import { waitFor } from "../testing/wait-for.js";
 import { startDeadman } from "./deadman.js";
 import { sendRequest } from "../notify/http-request.js";
+import { closedPort } from "../testing/http-receiver.js";
 import type { SendRequest } from "./deadman-request.js";
 import type { Health } from "./lifeguard-health.js";
 
@@ -45,13 +46,6 @@ async function startMonitor(t: TestContext, respond: (response: ServerResponse, 
   t.after(close);
   const { port: bound } = server.address() as AddressInfo;
   return { requests, port: bound, origin: `http://127.0.0.1:${bound}`, url: `http://127.0.0.1:${bound}${SECRET_PATH}${SECRET_QUERY}`, close };
-}
-
-/** A port nothing listens on: a server's, closed. */
-async function closedPort(t: TestContext): Promise<number> {
-  const monitor = await startMonitor(t);
-  await monitor.close();
-  return monitor.port;
 }
 
 /** The switch on `clock`, with a health the test flips, counting its rounds; stopped when the test ends. */
@@ -162,7 +156,7 @@ test("requests never overlap: a slow answer delays the next request, and there i
 });
 
 test("a refused connection is logged once, not every interval, and so is the recovery", async (t) => {
-  const port = await closedPort(t);
+  const port = await closedPort();
   const url = `http://127.0.0.1:${port}${SECRET_PATH}${SECRET_QUERY}`;
   const { fake, logger, lines, roundsDone } = startSwitch(t, url);
   for (const round of [1, 2, 3]) {

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Clock } from "../core/clock.js";
+import { monotonicMs } from "../process/monotonic.js";
 
 /**
  * The real clock. `monotonic()` is CLOCK_MONOTONIC in ms: it never jumps when NTP sets the
@@ -7,7 +8,7 @@ import type { Clock } from "../core/clock.js";
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  monotonic: () => Number(process.hrtime.bigint() / 1_000_000n),
+  monotonic: () => Math.trunc(monotonicMs()),
   sleep: (ms, signal) => delay(ms, undefined, signal === undefined ? undefined : { signal }),
   setTimer: (ms, onDue) => {
     const timer = setTimeout(onDue, ms);

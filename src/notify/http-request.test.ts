@@ -5,6 +5,7 @@ import { rm } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { closedPort } from "../testing/http-receiver.js";
 import { makeCertificate } from "../testing/self-signed.js";
 import { waitFor } from "../testing/wait-for.js";
 import { describeNetworkError } from "./http-post.js";
@@ -88,10 +89,7 @@ test("an abort ends the request while it waits for the answer, and while the bod
 });
 
 test("a refused connection rejects with node's error, whose code names it", async () => {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const port = await closedPort();
   const error = await sendRequest(`http://127.0.0.1:${port}/`, GET()).catch((caught: unknown) => caught);
   assert.equal(describeNetworkError(error), "the connection was refused (ECONNREFUSED)");
 });

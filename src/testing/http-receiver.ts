@@ -108,7 +108,7 @@ async function listen(server: Server): Promise<number> {
 }
 
 /** A port nothing listens on: one the kernel gave a server that is closed again. */
-async function closedPort(): Promise<number> {
+export async function closedPort(): Promise<number> {
   const server = createServer();
   const port = await listen(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
