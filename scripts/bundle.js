@@ -24,7 +24,7 @@ const common = {
   // bundle as a vm.Script (for its code cache), which has no loader for a dynamic import().
   supported: { "dynamic-import": false },
   logLevel: "warning",
-  // src/daemon/datagram-socket.ts falls back to __dirname when import.meta is empty (CommonJS).
+  // src/process/native-addon.ts falls back to __dirname when import.meta is empty (CommonJS).
   logOverride: { "empty-import-meta": "silent" },
 };
 

@@ -1,10 +1,11 @@
-# One Node-API addon (ABI-stable: built once, loads on every Node from 20 on) that sends one
-# AF_UNIX datagram from the calling process. Node has no AF_UNIX SOCK_DGRAM socket of its own.
+# One Node-API addon (ABI-stable: built once, loads on every Node from 20 on) for what Node has no
+# API for: one AF_UNIX datagram from the calling process (sd_notify), and prctl/waitpid for a
+# child subreaper (process_control.c).
 {
   "targets": [
     {
       "target_name": "sd_notify",
-      "sources": ["sd_notify.c"],
+      "sources": ["sd_notify.c", "process_control.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     }

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <node_api.h>
+#include "process_control.h"
 
 // The longest address we accept, plus room to detect one that is too long.
 #define ADDRESS_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) + 1)
@@ -83,5 +84,6 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   if (napi_create_function(env, "sendDatagram", NAPI_AUTO_LENGTH, send_datagram_js, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "sendDatagram", fn) != napi_ok) return NULL;
+  if (register_process_control(env, exports) != 0) return NULL;
   return exports;
 }

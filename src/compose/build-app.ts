@@ -6,6 +6,7 @@ import type { Logger } from "../core/logger.js";
 import { initialState } from "../core/state.js";
 import type { ServiceStore } from "../core/store.js";
 import type { Runner } from "../core/runner.js";
+import type { RunJournal } from "../core/run-journal.js";
 import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
 import type { LifeguardConfig, RunnerConfig, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
@@ -73,10 +74,11 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
     if (http === null || token === null || !hasPingHeartbeat(service)) return {};
     return { [PING_URL_VARIABLE]: formatPingUrl(http, derivePingKey(token, service.name), service.name) };
   };
+  const supervisedCount = config.services.filter((service) => service.runner.kind === "process").length;
   const carried = new Map((options.carry ?? []).map((entry) => [entry.key, entry.parts.runner]));
   const services = config.services.map((service) => {
     const key = carryKey(service, config);
-    return buildService(service, { clock, logger, heartbeats, pingEnv }, key === null ? undefined : carried.get(key));
+    return buildService(service, { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store }, key === null ? undefined : carried.get(key));
   });
   // Read-only use (a dry run, status) queues and sends nothing.
   const alerting = buildAlerting(config, options.readOnly === true ? null : store, clock, logger);
@@ -109,6 +111,10 @@ interface RunnerDeps {
   heartbeats: HeartbeatStore;
   /** `LIFEGUARD_PING_URL` for the service, when it has one; asked at each start. */
   pingEnv(service: ServiceConfig): Record<string, string>;
+  /** How many services Lifeguard supervises (`command:`): with one, its orphans are that one's. */
+  supervisedCount: number;
+  /** Where supervised runs are recorded (the store); none in read-only use. */
+  journal: RunJournal | undefined;
 }
 
 type RunnerFactory<K extends RunnerConfig["kind"]> = (runner: Extract<RunnerConfig, { kind: K }>, service: ServiceConfig, deps: RunnerDeps) => Runner;
@@ -126,6 +132,14 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
       user: runner.user ?? undefined,
       output: runner.output,
       baseEnv: inheritedEnv(),
+      ...(deps.journal === undefined ? {} : { journal: deps.journal }),
+      claimsAdopted: deps.supervisedCount === 1,
+      survivorStop: { stopTimeoutMs: service.restart.stopTimeoutMs, killWaitMs: service.restart.killWaitMs },
+      onJournalError: (error) =>
+        deps.logger.write({
+          at: deps.clock.now(), tag: "WARN", service: service.name,
+          message: `Cannot record the run of "${service.name}" in the store as ${error instanceof Error ? error.message : String(error)}; a Lifeguard started after this one is killed may not find it`,
+        }),
       // The service runs on when its output cannot be written; the watchdog log says why.
       onOutputError: (error) =>
         deps.logger.write({

@@ -215,6 +215,8 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
   add(decide(gaveUp.state, FAILING_ROUND, T + 2 * H, policy, "trader"));
   add(resetService(gaveUp.state, T + 2 * H, "trader"));
   add(decide(initialState(), [RUNNING, MEMORY], T, POLICY, "trader"));
+  // Made by the daemon's start, not by the policy: what a killed Lifeguard left running was stopped.
+  made.set("replaced", { kind: "replaced", at: T, message: 'Started "trader" (PID 9) after stopping the copy that a previous Lifeguard left running', data: {} });
   const kinds = Object.keys(ALERTING_EVENTS) as EventKind[];
   assert.deepEqual([...made.keys()].sort(), [...kinds].sort());
   for (const kind of kinds) {
@@ -224,7 +226,7 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
     assert.equal(alert !== null, ALERTING_EVENTS[kind], kind);
     if (alert !== null) assert.equal(alert.kind, kind);
   }
-  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "reset", "restart"]);
+  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "replaced", "reset", "restart"]);
 });
 
 test("reminderAlert reminds only of a service that stays gave-up", () => {

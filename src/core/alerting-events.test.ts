@@ -15,6 +15,7 @@ const EXPECTED: Record<EventKind, boolean> = {
   "alert-only": true,
   rearmed: true,
   reset: false,
+  replaced: false,
 };
 
 test("ALERTING_EVENTS names every event kind and which of them alert a human", () => {

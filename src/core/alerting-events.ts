@@ -23,6 +23,8 @@ export const ALERTING_EVENTS: Readonly<Record<EventKind, boolean>> = {
   rearmed: true,
   // A human did it and already knows.
   reset: false,
+  // Told in Lifeguard's own start alert, with the copies it stopped.
+  replaced: false,
 };
 
 /** True when an event of this kind is sent to the service's alert channels. */

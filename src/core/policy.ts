@@ -30,7 +30,8 @@ export type EventKind =
   | "recovered" // healthy again after a problem
   | "alert-only" // an alert-only check is failing
   | "rearmed" // gave-up ended by rearm-after
-  | "reset"; // gave-up or restart history cleared by `lifeguard reset`
+  | "reset" // gave-up or restart history cleared by `lifeguard reset`
+  | "replaced"; // what a killed Lifeguard left running was stopped before a new start (supervisor mode)
 
 export interface ServiceEvent {
   kind: EventKind;

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { getSystemErrorName } from "node:util";
+import { findAddon, loadAddon } from "../process/native-addon.js";
+
+export { findAddon } from "../process/native-addon.js";
 
 /** Why one datagram was not sent: an errno name (`ENOENT`) or a module-loading code, and a reason in words. */
 export interface DatagramError {
@@ -19,11 +18,6 @@ export type SendDatagram = (address: string, bytes: Uint8Array) => DatagramError
 interface Addon {
   sendDatagram(address: string, bytes: Uint8Array): number;
 }
-
-/** Node has no AF_UNIX SOCK_DGRAM socket (dgram is UDP only, net is stream only): a tiny addon sends it. */
-const ADDON = join("native", "sd-notify", "build", "Release", "sd_notify.node");
-/** From src/daemon, dist/daemon or the CLI bundle in dist/, the checkout is at most this many levels up. */
-const SEARCH_DEPTH = 4;
 
 const REASONS: Record<string, string> = {
   ENOENT: "the socket does not exist",
@@ -42,25 +36,12 @@ let loaded: { send: SendDatagram } | undefined;
 /** The addon's sender, loaded on first use; when the addon cannot be loaded, every send reports why. */
 export const sendDatagram: SendDatagram = (address, bytes) => (loaded ??= { send: loadSendDatagram(findAddon()) }).send(address, bytes);
 
-/** Where the built addon is, searching up from this module; null when it was not built. */
-export function findAddon(start = moduleDir()): string | null {
-  for (let dir = start, level = 0; level < SEARCH_DEPTH; level += 1, dir = dirname(dir)) {
-    const candidate = join(dir, ADDON);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
 /** The sender of the addon at `path` (null: not built); one that reports the failure when it cannot be loaded. */
 export function loadSendDatagram(path: string | null): SendDatagram {
-  if (path === null) return failing({ code: "MODULE_NOT_FOUND", reason: `the native module "${ADDON}" is not built (node-gyp rebuild in native/sd-notify)` });
-  let addon: Addon;
-  try {
-    addon = createRequire(path)(path) as Addon;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "ERR_DLOPEN_FAILED";
-    return failing({ code, reason: `the native module "${path}" cannot be loaded: ${(error as Error).message}` });
-  }
+  // Node has no AF_UNIX SOCK_DGRAM socket (dgram is UDP only, net is stream only): the addon sends it.
+  const found = loadAddon<Addon>(path);
+  if (!("addon" in found)) return failing(found);
+  const { addon } = found;
   return (address, bytes) => {
     try {
       const errno = addon.sendDatagram(address, bytes);
@@ -84,9 +65,4 @@ function errorOf(errno: number): DatagramError {
 
 function failing(error: DatagramError): SendDatagram {
   return () => error;
-}
-
-/** This module's directory, whether it runs as ESM (tsx, dist/) or inside a CommonJS bundle. */
-function moduleDir(): string {
-  return typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
 }

@@ -3,16 +3,21 @@ import { markStarted } from "../core/mark-started.js";
 import type { ServiceStore } from "../core/store.js";
 import { isSupervising, type ServiceExit, type SupervisingRunner } from "../core/runner.js";
 import { formatDuration } from "../core/duration.js";
+import { becomeChildSubreaper } from "../process/subreaper.js";
+import { stopAdopted } from "../process/stop-adopted.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import type { Scheduler } from "./scheduler.js";
+import type { Outcome } from "../core/outcome.js";
+import type { ServiceEvent } from "../core/policy.js";
 
 /**
  * Supervisor mode in the daemon: starts every service whose runner owns its process, runs a
  * round at once when one exits (no polling delay), and stops them all when Lifeguard stops.
  */
-export async function startSupervised(services: ServiceParts[], deps: { store: ServiceStore; logger: Logger; now: () => number }): Promise<SupervisingRunner[]> {
+export async function startSupervised(services: ServiceParts[], deps: { store: ServiceStore; logger: Logger; now: () => number }): Promise<StartedServices> {
   const { logger, now, store } = deps;
   const supervised = services.filter((parts) => isSupervising(parts.runner));
+  const replaced: string[] = [];
   for (const parts of supervised) {
     // Kept across a reload, still running: its process and its startup grace carry on.
     const status = await parts.runner.status(new AbortController().signal);
@@ -21,11 +26,27 @@ export async function startSupervised(services: ServiceParts[], deps: { store: S
       continue;
     }
     const outcome = await parts.runner.start(parts.config.restart.verifyTimeoutMs, new AbortController().signal);
+    const name = parts.config.name;
+    // A copy a killed Lifeguard left running was stopped first: the history says so.
+    const events = Array.isArray(outcome.evidence.replaced) ? [replacedEvent(outcome, now())] : [];
+    if (events.length > 0) replaced.push(`"${name}"`);
     // Its startup grace runs from now: the first round must not judge a log not yet written.
-    if (outcome.ok) store.commitRound(parts.config.name, { state: markStarted(store.loadState(parts.config.name), now()), events: [], checkedAt: now() });
-    logger.write({ at: now(), tag: outcome.ok ? "INFO" : "ERROR", service: parts.config.name, message: outcome.summary });
+    const state = store.loadState(name);
+    if (outcome.ok || events.length > 0) store.commitRound(name, { state: outcome.ok ? markStarted(state, now()) : state, events, checkedAt: now() });
+    logger.write({ at: now(), tag: outcome.ok ? (events.length > 0 ? "WARN" : "INFO") : "ERROR", service: name, message: outcome.summary });
   }
-  return supervised.map((parts) => parts.runner as SupervisingRunner);
+  return { runners: supervised.map((parts) => parts.runner as SupervisingRunner), replaced };
+}
+
+/** What `startSupervised` did. */
+export interface StartedServices {
+  runners: SupervisingRunner[];
+  /** Services (quoted names) whose copy left running by a previous Lifeguard was stopped before their start. */
+  replaced: string[];
+}
+
+function replacedEvent(outcome: Outcome, at: number): ServiceEvent {
+  return { kind: "replaced", at, message: outcome.summary, data: { pids: outcome.evidence.replaced, pid: outcome.evidence.pid ?? null } };
 }
 
 /** Wakes a service's loop when its process exits unasked; returns the unsubscribers. */
@@ -41,11 +62,29 @@ export function wakeOnExit(services: ServiceParts[], scheduler: Scheduler, logge
   });
 }
 
-/** Stops every supervised process (SIGTERM to its group, then SIGKILL): no orphans when Lifeguard stops. */
+/**
+ * Makes Lifeguard the reaper of what its supervised services orphan (a helper whose parent died
+ * is re-parented to Lifeguard, not PID 1), when it supervises any. Without the native addon it
+ * says so once: helpers are then still found by their run's token.
+ */
+export function adoptOrphans(services: ServiceParts[], logger: Logger, now: () => number): void {
+  if (!services.some((parts) => isSupervising(parts.runner))) return;
+  const problem = becomeChildSubreaper();
+  if (problem !== null) logger.write({ at: now(), tag: "WARN", message: `Cannot make Lifeguard the reaper of its services' orphaned helpers as ${problem}; helpers that clear their environment and leave their parent may then escape a stop` });
+}
+
+/**
+ * Stops every supervised process (SIGTERM to every process of its run, then SIGKILL), then any
+ * orphan Lifeguard adopted that belonged to no run it knew: nothing it started outlives it.
+ */
 export async function shutdownSupervised(services: ServiceParts[]): Promise<void> {
-  await Promise.all(services.map(async (parts) => {
-    if (isSupervising(parts.runner)) await parts.runner.shutdown({ stopTimeoutMs: parts.config.restart.stopTimeoutMs, killWaitMs: parts.config.restart.killWaitMs });
+  const supervised = services.filter((parts) => isSupervising(parts.runner));
+  await Promise.all(supervised.map(async (parts) => {
+    await (parts.runner as SupervisingRunner).shutdown({ stopTimeoutMs: parts.config.restart.stopTimeoutMs, killWaitMs: parts.config.restart.killWaitMs });
   }));
+  if (supervised.length === 0) return;
+  const longest = Math.max(...supervised.map((parts) => parts.config.restart.stopTimeoutMs));
+  await stopAdopted(longest);
 }
 
 function describeExit(service: string, exit: ServiceExit): string {

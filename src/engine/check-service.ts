@@ -58,6 +58,7 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
   "alert-only": "WARN",
   rearmed: "INFO",
   reset: "INFO",
+  replaced: "WARN",
 };
 
 /**

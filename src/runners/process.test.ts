@@ -149,10 +149,10 @@ test("a service ignoring SIGTERM is killed with its child as a group", async (t)
 
   const stop = await runner.stop(300, forever());
   assert.equal(stop.timedOut, true);
-  assert.equal(stop.summary, `"${runner.target}" did not stop within 300ms: 2 processes of its group are still running (PIDs ${[bot.pid, child.pid].sort((a, b) => a - b).join(", ")})`);
+  assert.equal(stop.summary, `"${runner.target}" did not stop within 300ms: 2 of its processes are still running (PIDs ${[bot.pid, child.pid].sort((a, b) => a - b).join(", ")})`);
   const kill = await runner.kill(WAIT_MS, forever());
   assert.equal(kill.ok, true, kill.summary);
-  assert.equal(kill.summary, `Killed "${runner.target}" (SIGKILL to its process group, 2 processes)`);
+  assert.equal(kill.summary, `Killed "${runner.target}" (SIGKILL to 2 processes of its run)`);
   assert.ok(!lab.isAlive(bot) && !lab.isAlive(child), "bot and child are gone");
   const exit = await exited;
   assert.deepEqual({ signal: exit.signal, requested: exit.requested, state: exit.state }, { signal: "SIGKILL", requested: true, state: "inactive" });
@@ -193,7 +193,7 @@ test("shutdown escalates to SIGKILL, leaves no process of the group, and refuses
   const { bot, child } = await lab.processesOf(runner);
   const shutdown = await runner.shutdown({ stopTimeoutMs: 200, killWaitMs: WAIT_MS });
   assert.equal(shutdown.ok, true, shutdown.summary);
-  assert.equal(shutdown.summary, `"${runner.target}" did not stop within 200ms of SIGTERM and was killed (SIGKILL to its process group)`);
+  assert.equal(shutdown.summary, `"${runner.target}" did not stop within 200ms of SIGTERM and was killed (SIGKILL to every process of its run)`);
   assert.ok(!lab.isAlive(bot) && (child === null || !lab.isAlive(child)));
   const start = await runner.start(WAIT_MS, forever());
   assert.equal(start.summary, `Cannot start "${runner.target}" as Lifeguard is shutting down`);
@@ -218,7 +218,7 @@ describe("when Lifeguard itself ends", () => {
     t.after(async () => {
       if (fixture.exitCode === null && fixture.signalCode === null) fixture.kill("SIGKILL");
       await exited;
-      signalGroup({ pgid: bot.pid, leaderStartTime: bot.startTime }, "SIGKILL", false);
+      signalGroup({ pgid: bot.pid, leaderStartTime: bot.startTime, token: null }, "SIGKILL", false);
     });
     assert.equal((await lines.next()).value, `started ${bot.pid}`);
     return { lab, fixture, exited, lines, bot, child };
@@ -228,7 +228,7 @@ describe("when Lifeguard itself ends", () => {
     const { lab, fixture, exited, lines, bot, child } = await supervise(t, []);
     assert.ok(lab.isAlive(bot) && lab.isAlive(child));
     fixture.kill("SIGTERM");
-    assert.equal((await lines.next()).value, `shutdown ok: "supervised" did not stop within 300ms of SIGTERM and was killed (SIGKILL to its process group)`);
+    assert.equal((await lines.next()).value, `shutdown ok: "supervised" did not stop within 300ms of SIGTERM and was killed (SIGKILL to every process of its run)`);
     assert.equal(await exited, 0);
     assert.ok(!lab.isAlive(bot) && !lab.isAlive(child), "bot and child are gone");
   });

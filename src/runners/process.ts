@@ -8,6 +8,10 @@ import { createOutputLog } from "./process/output-log.js";
 import { groupMembers, signalGroup } from "./process/process-group.js";
 import { resolveUser, type UserAccount } from "./process/resolve-user.js";
 import { isDirectory, spawnRun, type Run } from "./process/spawn-run.js";
+import { describeUnstoppable, stopSurvivors, type SurvivorReport } from "./process/survivors.js";
+import { randomToken } from "../process/random-token.js";
+import { readBootId } from "../process/proc-stat.js";
+import type { RunJournal, SupervisedRun } from "../core/run-journal.js";
 import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 import { raceWait, waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
 
@@ -18,6 +22,8 @@ export type { OutputTarget } from "./process/output-log.js";
 export const DEFAULT_SETTLE_MS = 100;
 /** How often a stop or kill looks whether the rest of the group is gone once the leader exited. */
 export const DEFAULT_POLL_INTERVAL_MS = 50;
+/** How long a start waits for a survivor of a previous Lifeguard to end, after SIGTERM and after SIGKILL, unless told. */
+export const DEFAULT_SURVIVOR_STOP_MS = 5_000;
 /** Signals that end a service cleanly (systemd's view): `inactive`, not `failed`. */
 const CLEAN_SIGNALS = new Set<string>(["SIGHUP", "SIGINT", "SIGTERM", "SIGPIPE"]);
 
@@ -28,18 +34,23 @@ interface Current {
   /** `requested` when the leader exited: a later kill of leftovers does not make a crash look requested. */
   requestedAtExit: boolean | null;
   releaseGuard: () => void;
+  /** Its journal record was deleted: it is over. */
+  forgotten: boolean;
 }
 
 /**
  * Supervisor mode's runner: Lifeguard spawns the command and owns it. The command leads its own
- * process group; stop is SIGTERM to the group, kill is SIGKILL to the group, including members
- * left after the leader exited (found in /proc by group id, verified by the leader's start time,
- * never by name). A crash is seen at once from Node's exit event: see `onExit`.
+ * process group, and every process it starts carries the run's token: stop is SIGTERM to every
+ * process of the run, kill is SIGKILL to them, including helpers that left the group with
+ * setsid() and members left after the leader exited (found in /proc by group, token and
+ * ancestry, verified by start time, never by name; see process-group.ts). A crash is seen at once
+ * from Node's exit event: see `onExit`.
  *
  * The daemon calls `shutdown()` when Lifeguard receives SIGTERM or SIGINT. A plain exit of Lifeguard
- * (process.exit, an uncaught error) SIGKILLs the group synchronously. Nothing can act when
- * Lifeguard itself is SIGKILLed: Node has no PR_SET_PDEATHSIG, so the group survives (run Lifeguard
- * under systemd, whose cgroup kill then covers it, or as a container's main process).
+ * (process.exit, an uncaught error) SIGKILLs the run synchronously. Nothing can act when Lifeguard
+ * itself is SIGKILLed: the run survives it. So each run is recorded in the journal (the store)
+ * before its spawn, and every start first stops what earlier runs left (`stopSurvivors`): a
+ * Lifeguard started again never runs a second copy beside the first.
  */
 export class ProcessRunner implements Runner {
   readonly target: string;
@@ -78,7 +89,7 @@ export class ProcessRunner implements Runner {
       const uptimeMs = monotonicMs() - run.startedMono;
       return result(true, "active", `PID ${run.pid}, up ${formatDuration(uptimeMs)}`, { ...evidence, uptimeMs });
     }
-    const left = groupMembers(run.group);
+    const left = groupMembers(run.group, run.seen);
     const exit = this.#describe(current);
     const details = `${describeExit(exit)} after ${formatDuration(exit.uptimeMs)}${left.length === 0 ? "" : `; ${describeLeft(left)}`}`;
     return { ...result(false, exit.state, details, { ...evidence, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, leftPids: left.map((member) => member.pid) }), ...causeOf(exit.lastOutput) };
@@ -89,9 +100,9 @@ export class ProcessRunner implements Runner {
     const current = this.#current;
     if (current === null || this.#isOver(current)) return this.#outcome(started, true, `"${this.target}" was not running`);
     current.requested = true;
-    const signalled = signalGroup(current.run.group, "SIGTERM", current.run.exit === null);
+    const signalled = signalGroup(current.run.group, "SIGTERM", current.run.exit === null, current.run.seen);
     // As systemd does: a stopped (SIGSTOP) process can act on SIGTERM only once continued.
-    signalGroup(current.run.group, "SIGCONT", current.run.exit === null);
+    signalGroup(current.run.group, "SIGCONT", current.run.exit === null, current.run.seen);
     const wait = await this.#waitForEnd(current, started + timeoutMs, signal, null);
     const evidence = { pid: current.run.pid, signal: "SIGTERM", signalled, left: wait.left.map((member) => member.pid) };
     if (wait.ended) return this.#outcome(started, true, `Stopped "${this.target}" in ${formatDuration(monotonicMs() - started)}`, evidence);
@@ -104,12 +115,12 @@ export class ProcessRunner implements Runner {
     const current = this.#current;
     if (current === null) return this.#outcome(started, true, `"${this.target}" had no process left to kill: it was not started`);
     current.requested = true;
-    // Every process of the group we created, and nothing else: never a pattern (DESIGN.md).
-    const signalled = signalGroup(current.run.group, "SIGKILL", current.run.exit === null);
+    // Every process of the run we started, and nothing else: never a pattern (DESIGN.md).
+    const signalled = signalGroup(current.run.group, "SIGKILL", current.run.exit === null, current.run.seen);
     if (signalled.length === 0 && this.#isOver(current)) return this.#outcome(started, true, `"${this.target}" had no process left to kill`, { pid: current.run.pid });
     const wait = await this.#waitForEnd(current, started + waitMs, signal, "SIGKILL");
     const evidence = { pid: current.run.pid, signal: "SIGKILL", signalled, left: wait.left.map((member) => member.pid) };
-    if (wait.ended) return this.#outcome(started, true, `Killed "${this.target}" (SIGKILL to its process group, ${plural(signalled.length, "process", "processes")})`, evidence);
+    if (wait.ended) return this.#outcome(started, true, `Killed "${this.target}" (SIGKILL to ${plural(signalled.length, "process", "processes")} of its run)`, evidence);
     if (wait.aborted) return this.#outcome(started, false, `Cannot confirm that "${this.target}" was killed as the wait was cancelled`, evidence);
     return { ...this.#outcome(started, false, `"${this.target}" did not stop within ${formatDuration(waitMs)} of SIGKILL: ${describeLeft(wait.left)}`, evidence), timedOut: true };
   }
@@ -123,18 +134,28 @@ export class ProcessRunner implements Runner {
     const previous = this.#current;
     if (previous !== null && previous.run.exit === null) return this.#outcome(started, true, `"${this.target}" is already running (PID ${previous.run.pid})`, { ...evidence, pid: previous.run.pid });
     // A leftover of the previous run (a helper that outlived the leader) would run twice.
-    const left = previous === null ? [] : groupMembers(previous.run.group);
+    const left = previous === null ? [] : groupMembers(previous.run.group, previous.run.seen);
     if (left.length > 0) return cannot(`its previous run left ${plural(left.length, "process", "processes")} running (PIDs ${left.map((member) => member.pid).join(", ")})`, "stop or kill it first");
+    // What a Lifeguard killed before us left running: never a second copy beside it.
+    const survivors = await this.#stopSurvivors(signal);
+    if (survivors.left.length > 0) return { ...cannot(describeUnstoppable(survivors, this.#survivorStop().killWaitMs)), evidence: { ...evidence, survivors: survivors.left.map((member) => member.pid) } };
+    if (survivors.summary !== null) evidence.replaced = survivors.found.flatMap((entry) => entry.members.map((member) => member.pid));
+    const replaced = survivors.summary === null ? "" : ` after stopping ${survivors.summary}`;
 
     const account = user === undefined ? null : resolveUser(user);
     if (account !== null && "problem" in account) return cannot(account.problem);
     const output = createOutputLog(this.#options.output, (error) => this.#options.onOutputError?.(error));
-    const spawned = await spawnRun({ command, cwd, env: this.#environment(account), account, output });
+    // Recorded before the spawn: a Lifeguard killed right after it still leaves the token to find the run by.
+    const record: SupervisedRun = { service: this.target, token: randomToken(), bootId: readBootId(), pid: null, startTime: null, startedAt: Date.now() };
+    this.#journal((journal) => journal.recordRun(record));
+    const spawned = await spawnRun({ command, cwd, env: this.#environment(account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, account, output });
     if ("error" in spawned) {
+      this.#journal((journal) => journal.forgetRun(record.token));
       const context = { program: command[0] as string, cwd, cwdExists: cwd === undefined || isDirectory(cwd), user };
       return cannot(describeSpawnError(spawned.error, context), spawned.error.message);
     }
     const current = this.#track(spawned.run);
+    this.#journal((journal) => journal.recordRun({ ...record, pid: spawned.run.pid, startTime: spawned.run.group.leaderStartTime, startedAt: spawned.run.startedAt }));
     evidence.pid = spawned.run.pid;
     const settle = Math.min(this.#options.settleMs ?? DEFAULT_SETTLE_MS, Math.max(0, started + timeoutMs - monotonicMs()));
     const watched = await raceWait(spawned.run.exited, settle, signal);
@@ -142,9 +163,9 @@ export class ProcessRunner implements Runner {
     if (watched === "done") {
       await spawned.run.drained;
       const exit = this.#describe(current);
-      return { ...this.#outcome(started, false, `"${this.target}" ${describeExit(exit)} right after its start`, { ...evidence, code: exit.code, signal: exit.signal }), ...causeOf(exit.lastOutput) };
+      return { ...this.#outcome(started, false, `"${this.target}" ${describeExit(exit)} right after its start${replaced}`, { ...evidence, code: exit.code, signal: exit.signal }), ...causeOf(exit.lastOutput) };
     }
-    return this.#outcome(started, true, `Started "${this.target}" (PID ${spawned.run.pid})`, evidence);
+    return this.#outcome(started, true, `Started "${this.target}" (PID ${spawned.run.pid})${replaced}`, evidence);
   }
 
   /**
@@ -154,19 +175,24 @@ export class ProcessRunner implements Runner {
   async shutdown(options: { stopTimeoutMs: number; killWaitMs: number }, signal: AbortSignal = new AbortController().signal): Promise<Outcome> {
     const started = monotonicMs();
     this.#closed = true;
-    const stop = await this.stop(options.stopTimeoutMs, signal);
-    if (stop.ok || !stop.timedOut) return stop;
-    const kill = await this.kill(options.killWaitMs, signal);
-    const summary = kill.ok ? `"${this.target}" did not stop within ${formatDuration(options.stopTimeoutMs)} of SIGTERM and was killed (SIGKILL to its process group)` : kill.summary;
-    return { ...kill, summary, durationMs: monotonicMs() - started, evidence: { stop: stop.evidence, kill: kill.evidence } };
+    try {
+      const stop = await this.stop(options.stopTimeoutMs, signal);
+      if (stop.ok || !stop.timedOut) return stop;
+      const kill = await this.kill(options.killWaitMs, signal);
+      const summary = kill.ok ? `"${this.target}" did not stop within ${formatDuration(options.stopTimeoutMs)} of SIGTERM and was killed (SIGKILL to every process of its run)` : kill.summary;
+      return { ...kill, summary, durationMs: monotonicMs() - started, evidence: { stop: stop.evidence, kill: kill.evidence } };
+    } finally {
+      // Whatever could not be killed must not hold Lifeguard's exit by its pipes.
+      this.#current?.run.detach();
+    }
   }
 
   #track(run: Run): Current {
-    const current: Current = { run, requested: false, requestedAtExit: null, releaseGuard: killOnExit(() => void signalGroup(run.group, "SIGKILL", run.exit === null)) };
+    const current: Current = { run, requested: false, requestedAtExit: null, forgotten: false, releaseGuard: killOnExit(() => void signalGroup(run.group, "SIGKILL", run.exit === null, run.seen)) };
     this.#current = current;
     void run.exited.then(() => {
       current.requestedAtExit = current.requested;
-      if (groupMembers(run.group).length === 0) current.releaseGuard();
+      if (groupMembers(run.group, run.seen).length === 0) this.#ended(current);
       return run.drained;
     }).then(() => this.#notify(this.#describe(current)));
     return current;
@@ -196,14 +222,48 @@ export class ProcessRunner implements Runner {
 
   /** The leader exited and no process of its group is left. */
   #isOver(current: Current): boolean {
-    const over = current.run.exit !== null && groupMembers(current.run.group).length === 0;
-    if (over) current.releaseGuard();
+    const over = current.run.exit !== null && groupMembers(current.run.group, current.run.seen).length === 0;
+    if (over) this.#ended(current);
     return over;
+  }
+
+  /** No process of the run is left: nothing to kill when Lifeguard exits, nothing for a later Lifeguard to find. */
+  #ended(current: Current): void {
+    current.releaseGuard();
+    if (current.forgotten) return;
+    current.forgotten = true;
+    this.#journal((journal) => journal.forgetRun(current.run.group.token as string));
+  }
+
+  /** Stops what earlier runs left (a Lifeguard killed before us); their records go once they are over. */
+  async #stopSurvivors(signal: AbortSignal): Promise<SurvivorReport> {
+    const runs = this.#journal((journal) => journal.runsOf(this.target)) ?? [];
+    const own = new Set([this.#current?.run.group.token]);
+    const earlier = runs.filter((run) => !own.has(run.token));
+    const report = await stopSurvivors(earlier, { ...this.#survivorStop(), bootId: readBootId(), pollMs: this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, signal, now: Date.now });
+    for (const run of report.over) this.#journal((journal) => journal.forgetRun(run.token));
+    return report;
+  }
+
+  #survivorStop(): { stopTimeoutMs: number; killWaitMs: number } {
+    return this.#options.survivorStop ?? { stopTimeoutMs: DEFAULT_SURVIVOR_STOP_MS, killWaitMs: DEFAULT_SURVIVOR_STOP_MS };
+  }
+
+  /** Runs `use` on the journal; a store that cannot be written or read is told, never fatal. */
+  #journal<T>(use: (journal: RunJournal) => T): T | undefined {
+    const journal = this.#options.journal;
+    if (journal === undefined) return undefined;
+    try {
+      return use(journal);
+    } catch (error) {
+      this.#options.onJournalError?.(error);
+      return undefined;
+    }
   }
 
   #waitForEnd(current: Current, deadline: number, signal: AbortSignal, resend: NodeJS.Signals | null): Promise<GroupWait> {
     return waitForGroupEnd(current.run, { deadline, signal, resend, pollMs: this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS }).then((wait) => {
-      if (wait.ended) current.releaseGuard();
+      if (wait.ended) this.#ended(current);
       return wait;
     });
   }

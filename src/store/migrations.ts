@@ -113,6 +113,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    // Supervised runs that may still be alive: what a Lifeguard started after a kill -9 of the
+    // previous one must find (and stop) before it starts the service again. A row is written
+    // before the spawn (token only), completed after it, and deleted once the run is over.
+    sql: `
+      CREATE TABLE supervised_runs (
+        token TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        boot_id TEXT,
+        pid INTEGER,
+        start_time INTEGER,
+        started_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX supervised_runs_by_service ON supervised_runs (service);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

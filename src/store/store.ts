@@ -6,6 +6,7 @@ import type { Outbox } from "../core/outbox.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { ServiceState } from "../core/state.js";
 import type { RestartRecord, RoundCommit, ServiceStore } from "../core/store.js";
+import type { RunJournal } from "../core/run-journal.js";
 import { toStoreError } from "./errors.js";
 import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
 import { readHistory } from "./history.js";
@@ -18,6 +19,7 @@ import { isPruneDue, prune } from "./prune.js";
 import { insertEvent, insertRestart } from "./records.js";
 import { commitRound, loadState, touchRound } from "./service-state.js";
 import { listServices } from "./services.js";
+import { forgetRun, recordRun, runsOf } from "./supervised-runs.js";
 import type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
 
 export interface StoreOptions {
@@ -33,7 +35,7 @@ export interface StoreOptions {
 }
 
 /** The SQLite store: state, history, events, per-service locks and heartbeats. Every method is one transaction or none. */
-export interface Store extends ServiceStore, HeartbeatStore, Outbox {
+export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal {
   /** Path of the database file. */
   readonly file: string;
   loadState(service: string): ServiceState;
@@ -139,6 +141,9 @@ export function openStore(dir: string, options: StoreOptions): Store {
     nextDueAt: (channels) => guard("read", () => nextDueAt(db, channels)),
     lastAlertAt: (service, kinds) => guard("read", () => lastAlertAt(db, service, kinds)),
     channelHealth: (channels) => guard("read", () => channelHealth(db, channels)),
+    recordRun: (run) => guard("write to", () => recordRun(db, run)),
+    forgetRun: (token) => guard("write to", () => forgetRun(db, token)),
+    runsOf: (service) => guard("read", () => runsOf(db, service)),
     checkIntegrity: () => guard("check", () => checkIntegrity(db)),
     stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),
     close: () => {

@@ -5,7 +5,7 @@ import { buildApp, type App, type CarriedService } from "../../compose/build-app
 import { startScheduler } from "../../daemon/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
 import { statusLine } from "../../daemon/status-line.js";
-import { shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
+import { adoptOrphans, shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
 import { startDaemonHttp } from "../../daemon/http-surface.js";
 import { startDeadman } from "../../daemon/deadman.js";
 import { lifeguardHealth } from "../../daemon/lifeguard-health.js";
@@ -59,7 +59,8 @@ async function superviseUntilAsked(
   // Listening before the supervised services start: they get its real address (LIFEGUARD_PING_URL).
   const http = await startDaemonHttp(app.config, { store: app.store, logger, now: clock.now, signal: controller.signal });
   app.announceHttp(http.server.address);
-  await startSupervised(app.services, { store: app.store, logger, now: clock.now });
+  adoptOrphans(app.services, logger, clock.now);
+  const supervised = await startSupervised(app.services, { store: app.store, logger, now: clock.now });
   // Alerts are delivered on their own loop: a channel that is down or slow never delays a round.
   const alerting = new AbortController();
   const alertLoop = runAlerting(app, alerting.signal);
@@ -82,7 +83,8 @@ async function superviseUntilAsked(
   notifier?.ready();
   const watching = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
   say(logger, clock.now(), `Lifeguard started: ${watching} (pid ${process.pid}); status at ${http.server.url}/api/status`);
-  if (starting) queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${watching}`);
+  const replaced = supervised.replaced.length === 0 ? "" : `; it stopped what a previous Lifeguard left running of ${supervised.replaced.join(", ")} before starting it anew (was that Lifeguard killed?)`;
+  if (starting || replaced !== "") queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${watching}${replaced}`);
   try {
     for (;;) {
       const request = await next();

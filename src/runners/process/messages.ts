@@ -18,11 +18,11 @@ export function describeExit(exit: Pick<LeaderExit, "code" | "signal">): string 
   return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`;
 }
 
-/** `PID 5 is still running` or `3 processes of its group are still running (PIDs 5, 6, 7)`. */
+/** `PID 5 is still running` or `3 of its processes are still running (PIDs 5, 6, 7)`. */
 export function describeLeft(members: readonly ProcStat[]): string {
   const [only] = members;
   if (members.length === 1 && only !== undefined) return `PID ${only.pid} is still running${only.state === "D" ? " (in uninterruptible sleep)" : ""}`;
-  return `${members.length} processes of its group are still running (PIDs ${members.map((member) => member.pid).join(", ")})`;
+  return `${members.length} of its processes are still running (PIDs ${members.map((member) => member.pid).join(", ")})`;
 }
 
 /** `1 process`, `2 processes`. */

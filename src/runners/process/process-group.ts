@@ -1,71 +1,132 @@
-import { readdirSync } from "node:fs";
-import { readProcStat, type ProcStat } from "../../process/proc-stat.js";
+import { DEAD_STATES, listProcesses } from "../../process/list-processes.js";
+import { readEnvironValue } from "../../process/proc-environ.js";
+import type { ProcStat } from "../../process/proc-stat.js";
+import { adoptedProcesses } from "../../process/subreaper.js";
+
+/** The variable that carries a run's token into every process the run starts (unless one clears its environment). */
+export const RUN_TOKEN_VARIABLE = "LIFEGUARD_RUN_ID";
 
 /**
- * A process group Lifeguard created: the service's first process leads it (spawned detached, so
- * it leads a new session too), and the group id is that leader's pid.
+ * One run of a service that Lifeguard started: its first process leads a new session and process
+ * group (spawned detached, so the group id is the leader's pid), and its environment carries a
+ * random token (`RUN_TOKEN_VARIABLE`) that every process it starts inherits.
  */
 export interface OwnedGroup {
   pgid: number;
   /** The leader's start time (clock ticks after boot), read right after the spawn; null without /proc. */
   leaderStartTime: number | null;
+  /** The run's token; null for a run recorded before tokens existed. */
+  token: string | null;
+  /**
+   * The orphans Lifeguard adopted as a child subreaper count as the run's: true when this run's
+   * service is the only one Lifeguard supervises, so that nothing else can have left them.
+   */
+  claimsAdopted?: boolean;
 }
 
-const DEAD_STATES = new Set(["Z", "X", "x"]);
+/**
+ * What is remembered of each process (by pid and start time) once looked at: whether it belongs
+ * to the run. Once a member, always one: a helper found below the leader stays the service's
+ * after its parent died and it was re-parented (to Lifeguard as a subreaper, or to PID 1).
+ */
+export type MemberCache = Map<string, boolean>;
 
 /**
- * The living processes of `group`, found in /proc by their process group id, never by name.
- *
- * Linux keeps a pid number allocated while any process still uses it as its group id, so pid
- * `pgid` can be handed to a new process only once our group is empty. A process at pid `pgid`
- * with another start time therefore proves our group is gone (and a new group with the same id
- * would be someone else's): then nothing is ours. Zombies are dead and never counted.
+ * The living processes of the run `group`: everything it started, found by identity, never by name.
+ * - its process group: Linux keeps a pid allocated while any process uses it as its group id, so
+ *   a process at pid `pgid` with another start time proves our group is gone (and a new group with
+ *   that id would be someone else's): then the group adds nothing;
+ * - every process that carries the run's token in the environment it was started with (a helper
+ *   that left the group with setsid(), even once re-parented to PID 1 after Lifeguard died);
+ * - every descendant of those (a helper that also cleared its environment);
+ * - every process found a member by an earlier look with the same `cache`;
+ * - with `claimsAdopted`, the orphans Lifeguard adopted (a helper that cleared its environment,
+ *   left the group and lost its parent before any look) and their descendants.
+ * Every member was started after the leader: an earlier start time is a foreign process, whatever
+ * it claims. Zombies are dead and never counted. `cache` keeps each process's verdict by pid and
+ * start time, so that a wait that looks every 50 ms reads each environment once.
  */
-export function groupMembers(group: OwnedGroup): ProcStat[] {
+export function groupMembers(group: OwnedGroup, cache: MemberCache = new Map(), processes: readonly ProcStat[] = listProcesses()): ProcStat[] {
   if (group.leaderStartTime === null) return [];
-  const atLeader = readStatQuietly(group.pgid);
-  if (atLeader !== null && atLeader.startTime !== group.leaderStartTime) return [];
-  const members: ProcStat[] = [];
-  for (const pid of listPids()) {
-    const stat = pid === group.pgid ? atLeader : readStatQuietly(pid);
-    // Every member was forked after the leader: an earlier start time would be a foreign process.
-    if (stat === null || stat.pgrp !== group.pgid || DEAD_STATES.has(stat.state) || stat.startTime < group.leaderStartTime) continue;
-    members.push(stat);
+  const start = group.leaderStartTime;
+  const atLeader = processes.find((stat) => stat.pid === group.pgid);
+  const groupIsOurs = atLeader === undefined || atLeader.startTime === start;
+  const alive = processes.filter((stat) => !DEAD_STATES.has(stat.state) && stat.startTime >= start && stat.pid !== process.pid);
+  const members = new Map<number, ProcStat>();
+  for (const stat of alive) {
+    if ((groupIsOurs && stat.pgrp === group.pgid) || isMarkedMember(stat, group.token, cache)) members.set(stat.pid, stat);
   }
-  return members;
+  if (group.claimsAdopted === true) for (const stat of adoptedProcesses(alive)) members.set(stat.pid, stat);
+  addDescendants(members, alive);
+  forget(cache, processes);
+  for (const member of members.values()) cache.set(keyOf(member), true);
+  return [...members.values()].sort((a, b) => a.pid - b.pid);
 }
 
 /**
- * Sends `signal` to the whole group (`kill(-pgid)`: one atomic delivery, so a member forking at
- * that moment cannot slip through), but only after `groupMembers` proved the group is still ours.
- * `leaderUnreaped`: our child has not been reaped yet, so pid `pgid` is still ours whatever /proc
- * says (the only proof left without /proc). Returns the pids that were signalled.
+ * Sends `signal` to every member of the run: the group at once (`kill(-pgid)`: one atomic delivery,
+ * so a member forking at that moment cannot slip through), then each member outside it, each
+ * only after `groupMembers` proved it ours. `leaderUnreaped`: our child has not been reaped yet,
+ * so pid `pgid` is still ours whatever /proc says (the only proof left without /proc).
+ * Returns the pids that were signalled.
  */
-export function signalGroup(group: OwnedGroup, signal: NodeJS.Signals, leaderUnreaped: boolean): number[] {
-  const members = groupMembers(group).map((member) => member.pid);
-  if (members.length === 0 && !(leaderUnreaped && group.leaderStartTime === null)) return [];
-  try {
-    process.kill(-group.pgid, signal);
-    return members.length === 0 ? [group.pgid] : members;
-  } catch {
-    // ESRCH: the last member ended in between.
-    return [];
+export function signalGroup(group: OwnedGroup, signal: NodeJS.Signals, leaderUnreaped: boolean, cache: MemberCache = new Map()): number[] {
+  const members = groupMembers(group, cache);
+  if (members.length === 0) {
+    if (!(leaderUnreaped && group.leaderStartTime === null)) return [];
+    return deliver(-group.pgid, signal) ? [group.pgid] : [];
+  }
+  const signalled: number[] = [];
+  const inGroup = members.filter((member) => member.pgrp === group.pgid);
+  if (inGroup.length > 0 && deliver(-group.pgid, signal)) signalled.push(...inGroup.map((member) => member.pid));
+  for (const member of members) {
+    if (member.pgrp !== group.pgid && deliver(member.pid, signal)) signalled.push(member.pid);
+  }
+  return signalled.sort((a, b) => a - b);
+}
+
+/** Whether the process carries the run's token, or was found a member before. */
+function isMarkedMember(stat: ProcStat, token: string | null, cache: MemberCache): boolean {
+  const key = keyOf(stat);
+  let verdict = cache.get(key);
+  if (verdict === undefined) {
+    verdict = token !== null && readEnvironValue(stat.pid, RUN_TOKEN_VARIABLE) === token;
+    cache.set(key, verdict);
+  }
+  return verdict;
+}
+
+/** Adds the descendants of `members` among `alive`, and the subreaper's orphans below them, until none is new. */
+function addDescendants(members: Map<number, ProcStat>, alive: readonly ProcStat[]): void {
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of alive) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  const pending = [...members.keys()];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    for (const child of children.get(pid) ?? []) {
+      if (members.has(child.pid)) continue;
+      members.set(child.pid, child);
+      pending.push(child.pid);
+    }
   }
 }
 
-function listPids(): number[] {
-  try {
-    return readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
-  } catch {
-    return [];
-  }
+/** Drops the verdicts of processes that are gone: the cache stays as large as the process table. */
+function forget(cache: MemberCache, processes: readonly ProcStat[]): void {
+  if (cache.size === 0) return;
+  const present = new Set(processes.map(keyOf));
+  for (const key of cache.keys()) if (!present.has(key)) cache.delete(key);
 }
 
-/** A process that ends while we read it, or that we may not read, is simply not seen. */
-function readStatQuietly(pid: number): ProcStat | null {
+function keyOf(stat: ProcStat): string {
+  return `${stat.pid}:${stat.startTime}`;
+}
+
+/** `kill()`, false when the process ended in between (ESRCH) or may not be signalled. */
+function deliver(target: number, signal: NodeJS.Signals): boolean {
   try {
-    return readProcStat(pid);
+    process.kill(target, signal);
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }

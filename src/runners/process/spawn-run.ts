@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import { monotonicMs } from "../../process/monotonic.js";
 import { readProcStat } from "../../process/proc-stat.js";
 import type { OutputLog } from "./output-log.js";
-import type { OwnedGroup } from "./process-group.js";
+import { RUN_TOKEN_VARIABLE, type MemberCache, type OwnedGroup } from "./process-group.js";
 import type { UserAccount } from "./resolve-user.js";
 
 /** After the exit, how long output still in the pipes is read before the exit is reported. */
@@ -22,6 +22,8 @@ export interface LeaderExit {
 export interface Run {
   readonly pid: number;
   readonly group: OwnedGroup;
+  /** Which processes were found to belong to this run (see groupMembers). */
+  readonly seen: MemberCache;
   /** Wall-clock ms since the epoch. */
   readonly startedAt: number;
   /** monotonicMs() at the spawn, for the uptime. */
@@ -32,12 +34,21 @@ export interface Run {
   readonly exited: Promise<LeaderExit>;
   /** Resolves once the output written before the exit was read: both pipes closed, or DRAIN_MS after the exit. */
   readonly drained: Promise<void>;
+  /**
+   * Stops reading its output: a helper that outlived the run (one that cannot be killed, in
+   * uninterruptible sleep) holds the pipes open, and must not keep Lifeguard from exiting.
+   */
+  detach(): void;
 }
 
 export interface RunSpec {
   command: readonly string[];
   cwd: string | undefined;
   env: NodeJS.ProcessEnv;
+  /** The run's identity in its processes' environment (`RUN_TOKEN_VARIABLE`): see OwnedGroup. */
+  token: string;
+  /** See OwnedGroup.claimsAdopted. */
+  claimsAdopted: boolean;
   account: UserAccount | null;
   output: OutputLog;
 }
@@ -55,7 +66,7 @@ export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: N
   try {
     child = spawn(file, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: { ...spec.env, [RUN_TOKEN_VARIABLE]: spec.token },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
       ...(spec.account === null ? {} : { uid: spec.account.uid, gid: spec.account.gid }),
@@ -65,10 +76,10 @@ export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: N
   }
   const pid = child.pid;
   if (pid === undefined) return { error: await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve)) };
-  return { run: track(child, pid, spec.output) };
+  return { run: track(child, pid, spec) };
 }
 
-function track(child: ChildProcess, pid: number, output: OutputLog): Run {
+function track(child: ChildProcess, pid: number, { output, token, claimsAdopted }: RunSpec): Run {
   // Read before the event loop runs again: Node cannot have reaped the child yet, so pid is ours.
   const stat = readProcStat(pid);
   const startedMono = monotonicMs();
@@ -77,13 +88,18 @@ function track(child: ChildProcess, pid: number, output: OutputLog): Run {
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const run: Run = {
     pid,
-    group: { pgid: pid, leaderStartTime: stat?.startTime ?? null },
+    group: { pgid: pid, leaderStartTime: stat?.startTime ?? null, token, claimsAdopted },
+    seen: new Map(),
     startedAt: Date.now(),
     startedMono,
     output,
     exit: null,
     exited,
     drained: exited.then(() => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, DRAIN_MS))])),
+    detach: () => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    },
   };
   for (const stream of [child.stdout, child.stderr]) {
     stream?.on("data", (chunk: Buffer) => output.write(chunk));

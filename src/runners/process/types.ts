@@ -1,3 +1,4 @@
+import type { RunJournal } from "../../core/run-journal.js";
 import type { OutputTarget } from "./output-log.js";
 
 export interface ProcessRunnerOptions {
@@ -23,6 +24,21 @@ export interface ProcessRunnerOptions {
   settleMs?: number;
   /** How often stop and kill look in /proc for group members left after the leader exited (default 50ms). */
   pollIntervalMs?: number;
+  /**
+   * Where each run is recorded while it may be alive (the store): a start first stops what runs a
+   * Lifeguard killed before it left (found by the records, never by name). None: no records.
+   */
+  journal?: RunJournal;
+  /** Told when the journal cannot be written or read; the service is supervised all the same. */
+  onJournalError?: (error: unknown) => void;
+  /** How a start stops such a survivor: SIGTERM, `stopTimeoutMs`, SIGKILL, `killWaitMs` (the service's restart settings). */
+  survivorStop?: { stopTimeoutMs: number; killWaitMs: number };
+  /**
+   * This is the only service Lifeguard supervises: the orphans it adopts as a child subreaper can
+   * only be this service's, and are stopped with it (a helper that cleared its environment and
+   * lost its parent is found no other way).
+   */
+  claimsAdopted?: boolean;
   /** Told when the output cannot be written (once per failing streak); the service runs on. */
   onOutputError?: (error: unknown) => void;
 }

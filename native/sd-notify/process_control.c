@@ -1,0 +1,51 @@
+// Two process-control calls Node has no API for, for supervisor mode (src/process/subreaper.ts):
+// setChildSubreaper() makes this process the reaper of its orphaned descendants (prctl(2)
+// PR_SET_CHILD_SUBREAPER), so that a helper a service detached with setsid() and whose parent
+// died is re-parented to Lifeguard instead of PID 1: still Lifeguard's to find and stop.
+// reapChild(pid) collects one such adopted child once it is a zombie (waitpid(2) with WNOHANG,
+// for that pid only: never -1, which would take the exit statuses of Node's own children).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <node_api.h>
+#include "process_control.h"
+
+static napi_value int_result(napi_env env, int value) {
+  napi_value result;
+  napi_create_int32(env, value, &result);
+  return result;
+}
+
+// Returns 0 or an errno.
+static napi_value set_child_subreaper_js(napi_env env, napi_callback_info info) {
+  return int_result(env, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno);
+}
+
+// Returns the pid when it was reaped, 0 when it has not exited yet, or -errno (ECHILD: not our child).
+static napi_value reap_child_js(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t pid = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 ||
+      napi_get_value_int32(env, argv[0], &pid) != napi_ok || pid <= 0) {
+    napi_throw_type_error(env, NULL, "reapChild(pid) takes one positive pid");
+    return NULL;
+  }
+  int status = 0;
+  pid_t reaped;
+  do {
+    reaped = waitpid((pid_t)pid, &status, WNOHANG);
+  } while (reaped < 0 && errno == EINTR);
+  return int_result(env, reaped < 0 ? -errno : (int)reaped);
+}
+
+int register_process_control(napi_env env, napi_value exports) {
+  napi_value fn;
+  if (napi_create_function(env, "setChildSubreaper", NAPI_AUTO_LENGTH, set_child_subreaper_js, NULL, &fn) != napi_ok) return -1;
+  if (napi_set_named_property(env, exports, "setChildSubreaper", fn) != napi_ok) return -1;
+  if (napi_create_function(env, "reapChild", NAPI_AUTO_LENGTH, reap_child_js, NULL, &fn) != napi_ok) return -1;
+  if (napi_set_named_property(env, exports, "reapChild", fn) != napi_ok) return -1;
+  return 0;
+}

@@ -1,0 +1,90 @@
+import { formatDuration } from "../../core/duration.js";
+import type { SupervisedRun } from "../../core/run-journal.js";
+import { monotonicMs } from "../../process/monotonic.js";
+import type { ProcStat } from "../../process/proc-stat.js";
+import { describeLeft, plural } from "./messages.js";
+import { groupMembers, signalGroup, type MemberCache, type OwnedGroup } from "./process-group.js";
+import { raceWait } from "./wait-group.js";
+
+/** What became of the runs a previous Lifeguard left: none alive, all stopped, or some still running. */
+export interface SurvivorReport {
+  /** Every run that had processes left, with them as first found. */
+  found: Array<{ run: SupervisedRun; members: ProcStat[] }>;
+  /** Processes still running after SIGKILL and `killWaitMs`: nothing may be started beside them. */
+  left: ProcStat[];
+  /** Runs that are over (or were ended here): their records can go. */
+  over: SupervisedRun[];
+  /** `the copy that a previous Lifeguard left running (PID 5, up 4m; ...)`; null when none was found or some is left. */
+  summary: string | null;
+}
+
+export interface SurvivorOptions {
+  /** This boot's id: a run of another boot is over. */
+  bootId: string | null;
+  stopTimeoutMs: number;
+  killWaitMs: number;
+  pollMs: number;
+  signal: AbortSignal;
+  now: () => number;
+}
+
+/**
+ * Finds what earlier runs of a service left running (a Lifeguard killed with SIGKILL, or while it
+ * restarted the service) and stops it through the safe sequence, as a restart would: SIGTERM (and
+ * SIGCONT) to every process of those runs, `stopTimeoutMs` for them to end, then SIGKILL and
+ * `killWaitMs`. Processes are found by the recorded identity only (group, start time, run token):
+ * never by name. Their output went to a pipe that died with the Lifeguard that read it, so they
+ * cannot be adopted: a bot writing to it would die of EPIPE at its next line.
+ */
+export async function stopSurvivors(runs: readonly SupervisedRun[], options: SurvivorOptions): Promise<SurvivorReport> {
+  const tracked = runs.map((run) => ({ run, group: groupOf(run, options.bootId), cache: new Map() as MemberCache }));
+  const membersOf = (entry: (typeof tracked)[number]): ProcStat[] => (entry.group === null ? [] : groupMembers(entry.group, entry.cache));
+  const found = tracked.map((entry) => ({ run: entry.run, members: membersOf(entry) })).filter((entry) => entry.members.length > 0);
+  if (found.length === 0) return { found, left: [], over: [...runs], summary: null };
+  const alive = tracked.filter((entry) => found.some((survivor) => survivor.run === entry.run));
+  const signalAll = (signal: NodeJS.Signals): void => alive.forEach((entry) => entry.group !== null && signalGroup(entry.group, signal, false, entry.cache));
+  const remaining = (): ProcStat[] => alive.flatMap(membersOf);
+  const started = monotonicMs();
+  signalAll("SIGTERM");
+  signalAll("SIGCONT");
+  let left = await waitUntilGone(remaining, started + options.stopTimeoutMs, options, null);
+  const killed = left.length > 0;
+  if (killed) {
+    signalAll("SIGKILL");
+    left = await waitUntilGone(remaining, monotonicMs() + options.killWaitMs, options, () => signalAll("SIGKILL"));
+  }
+  const over = runs.filter((run) => !alive.some((entry) => entry.run === run) || left.length === 0);
+  return { found, left, over, summary: left.length > 0 ? null : describeStopped(found, killed, options) };
+}
+
+/** `Cannot start "bot" as ...` when survivors could not be stopped. */
+export function describeUnstoppable(report: SurvivorReport, killWaitMs: number): string {
+  return `a copy that a previous Lifeguard left running did not end within ${formatDuration(killWaitMs)} of SIGKILL: ${describeLeft(report.left)}`;
+}
+
+function describeStopped(found: SurvivorReport["found"], killed: boolean, options: SurvivorOptions): string {
+  const pids = found.flatMap((entry) => entry.members.map((member) => member.pid));
+  const leaders = found.map((entry) => entry.run).filter((run) => run.pid !== null && pids.includes(run.pid));
+  const oldest = Math.min(...found.map((entry) => entry.run.startedAt));
+  const leader = leaders.length === 1 && leaders[0] !== undefined ? `PID ${leaders[0].pid}, ` : "";
+  const how = killed ? `SIGTERM, then SIGKILL after ${formatDuration(options.stopTimeoutMs)}` : "SIGTERM";
+  return `the copy that a previous Lifeguard left running (${leader}up ${formatDuration(Math.max(0, options.now() - oldest))}; ${plural(pids.length, "process", "processes")}: ${pids.length === 1 ? "PID" : "PIDs"} ${pids.join(", ")}; ${how})`;
+}
+
+/** The group to look for: a run recorded before its spawn has only its token (no pid, no start time floor). */
+function groupOf(run: SupervisedRun, bootId: string | null): OwnedGroup | null {
+  if (run.bootId !== null && bootId !== null && run.bootId !== bootId) return null;
+  if (run.pid === null) return { pgid: -1, leaderStartTime: 0, token: run.token };
+  if (run.startTime === null) return null; // no /proc when it was spawned: nothing can be verified
+  return { pgid: run.pid, leaderStartTime: run.startTime, token: run.token };
+}
+
+async function waitUntilGone(remaining: () => ProcStat[], deadline: number, options: SurvivorOptions, resend: (() => void) | null): Promise<ProcStat[]> {
+  for (;;) {
+    const left = remaining();
+    const wait = deadline - monotonicMs();
+    if (left.length === 0 || wait <= 0) return left;
+    if ((await raceWait(null, Math.min(options.pollMs, wait), options.signal)) === "aborted") return remaining();
+    resend?.();
+  }
+}

@@ -1,0 +1,83 @@
+// Lifeguard killed with SIGKILL (or by the OOM killer) while it supervises a bot, at rest or in
+// the middle of a restart: started again on the same config, it must never run a second copy.
+// The bot writes its own log (not stdout), ignores SIGTERM and has a setsid() helper: the
+// hardest survivor to find and to stop.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { copyBotArgv, killCopies, livingCopies } from "../../src/testing/copy-bot.js";
+import { waitFor } from "../../src/testing/wait-for.js";
+import { daemonConfig, daemonFiles, startDaemon, type DaemonFiles, type DaemonUnderTest } from "../support/daemon.js";
+import { BIN, REPO } from "../support/lab.js";
+
+const WAIT = { timeoutMs: 30_000, intervalMs: 50 };
+
+function botConfig(files: DaemonFiles, copies: string, freezeFile: string): Record<string, unknown> {
+  const log = join(files.dir, "bot.log");
+  return daemonConfig(files, {
+    services: {
+      bot: {
+        command: copyBotArgv(log, copies, { ignoreTerm: true, helper: true, freezeFile }),
+        interval: "1s",
+        checks: [{ "log-fresh": { path: log, "max-age": "2s" } }],
+        "failure-threshold": 1,
+        "startup-grace": "1s",
+        // A long stop timeout: a SIGKILL of Lifeguard lands while it waits for the bot to obey SIGTERM.
+        restart: { "stop-timeout": "20s", "kill-wait": "2s", "verify-timeout": "5s", limit: { max: 5, per: "1h" } },
+      },
+    },
+  });
+}
+
+/** The events of `lifeguard history --json`, as a user reads them. */
+function historyEvents(files: DaemonFiles): Array<{ kind: string; message: string }> {
+  const result = spawnSync(process.execPath, [BIN, "history", "--json", "-c", join(files.dir, "lifeguard.yaml")], { cwd: REPO, encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  const { entries } = JSON.parse(result.stdout) as { entries: Array<{ type: string; event?: { kind: string; message: string } }> };
+  return entries.flatMap((entry) => (entry.type === "event" && entry.event !== undefined ? [entry.event] : []));
+}
+
+async function killHard(lifeguard: DaemonUnderTest): Promise<void> {
+  process.kill(lifeguard.pid, "SIGKILL"); // Lifeguard alone: its bot lives in a session of its own
+  await lifeguard.exited;
+}
+
+for (const moment of ["at rest", "while it waits for the bot to obey SIGTERM during a restart"] as const) {
+  test(`Lifeguard killed ${moment} and started again leaves exactly one bot running`, async (t) => {
+    const files = daemonFiles("lifeguard-kill9-");
+    const copies = join(files.dir, "copies");
+    const freezeFile = join(files.dir, "freeze");
+    t.after(() => killCopies(copies));
+    const config = botConfig(files, copies, freezeFile);
+    const first = startDaemon(t, files, config);
+    assert.ok(await waitFor(() => livingCopies(copies, "bot").length === 1 && livingCopies(copies, "helper").length === 1, WAIT), first.log());
+    const [oldBot] = livingCopies(copies, "bot");
+
+    if (moment !== "at rest") {
+      writeFileSync(freezeFile, "");
+      assert.ok(await waitFor(() => /\[RESTART\] .*"bot"/.test(first.log()) || /Restarting "bot"/.test(first.log()), WAIT), first.log());
+    }
+    await killHard(first);
+    assert.equal(livingCopies(copies, "bot").length, 1, "the fault: the bot survives its Lifeguard");
+    rmSync(freezeFile, { force: true });
+
+    const second = startDaemon(t, files, config);
+    assert.ok(await waitFor(() => /Started "bot"/.test(second.log()) && livingCopies(copies, "bot").some((copy) => copy.pid !== oldBot?.pid), WAIT), second.log());
+    assert.deepEqual(livingCopies(copies, "bot").map((copy) => copy.pid === oldBot?.pid), [false], "one bot, and not the old one");
+    assert.match(second.log(), new RegExp(`Started "bot" \\(PID \\d+\\) after stopping the copy that a previous Lifeguard left running \\(PID ${oldBot?.pid}, up [^;]+; 2 processes: PIDs [\\d, ]+; SIGTERM, then SIGKILL after 20s\\)`));
+    assert.ok(await waitFor(() => livingCopies(copies, "helper").length === 1, WAIT), "the new bot's helper runs");
+    const bots = livingCopies(copies, "bot");
+    assert.equal(bots.length, 1, "exactly one bot");
+    assert.notEqual(bots[0]?.pid, oldBot?.pid, "the old copy was replaced");
+    const replaced = historyEvents(files).filter((event) => event.kind === "replaced");
+    assert.equal(replaced.length, 1, JSON.stringify(historyEvents(files)));
+    assert.match(replaced[0]?.message ?? "", /after stopping the copy that a previous Lifeguard left running/);
+
+    process.kill(second.pid, "SIGTERM");
+    assert.ok(await waitFor(() => existsSync(files.watchdogLog) && /Lifeguard stopped/.test(second.log()), WAIT), second.log());
+    assert.equal(await second.exited, 0);
+    assert.deepEqual(livingCopies(copies), [], "nothing outlives Lifeguard's SIGTERM");
+  });
+}
