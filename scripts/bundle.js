@@ -32,7 +32,9 @@ await build({ ...common, entryPoints: { "lifeguard-cli": "src/cli/main.ts", "lif
 // The daemon holds its bundle's source in memory for as long as it runs: whitespace and syntax
 // minified, it is a third smaller, while names stay readable in stack traces. (The CLI bundle
 // stays as written: the bench maps `check`'s CPU profile onto it line by line.)
-await build({ ...common, entryPoints: { "lifeguard-run": "src/cli/run-main.ts" }, minifyWhitespace: true, minifySyntax: true });
+// re2js, the log patterns' engine (about 260 KiB), stays outside it too: required when the first
+// log-activity check compiles its pattern, a daemon without one never holds it.
+await build({ ...common, entryPoints: { "lifeguard-run": "src/cli/run-main.ts" }, external: [...common.external, "re2js"], minifyWhitespace: true, minifySyntax: true });
 
 // Code caches of the previous bundles would only be rejected: drop them (bin/lifeguard.js
 // writes each command's cache on its first run).
