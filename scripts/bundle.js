@@ -7,7 +7,8 @@
 // - lifeguard-config.cjs: the process in which the daemon loads its config (src/cli/config-process.ts).
 // better-sqlite3 stays external: it is a native addon. So do nodemailer and prom-client, which
 // are loaded only when first needed (the first email, the first /metrics scrape): required from
-// node_modules then, their code is not held in memory by a daemon that never uses them.
+// node_modules then, their code is not held in memory by a daemon that never uses them. re2js,
+// the log patterns' engine, is required the same way (src/process/lazy-re2.ts), by no bundle.
 import { build } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
 
@@ -32,9 +33,7 @@ await build({ ...common, entryPoints: { "lifeguard-cli": "src/cli/main.ts", "lif
 // The daemon holds its bundle's source in memory for as long as it runs: whitespace and syntax
 // minified, it is a third smaller, while names stay readable in stack traces. (The CLI bundle
 // stays as written: the bench maps `check`'s CPU profile onto it line by line.)
-// re2js, the log patterns' engine (about 260 KiB), stays outside it too: required when the first
-// log-activity check compiles its pattern, a daemon without one never holds it.
-await build({ ...common, entryPoints: { "lifeguard-run": "src/cli/run-main.ts" }, external: [...common.external, "re2js"], minifyWhitespace: true, minifySyntax: true });
+await build({ ...common, entryPoints: { "lifeguard-run": "src/cli/run-main.ts" }, minifyWhitespace: true, minifySyntax: true });
 
 // Code caches of the previous bundles would only be rejected: drop them (bin/lifeguard.js
 // writes each command's cache on its first run).

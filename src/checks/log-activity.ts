@@ -1,6 +1,6 @@
 import type { LogActivityCheckConfig } from "../config/types.js";
 import { describeLogFileError } from "./log-file-error.js";
-import { compileLinePattern, filterLines, findLastLine, type LinePattern } from "./match-lines.js";
+import { compileLinePattern, filterLines, findLastLine } from "./match-lines.js";
 import type { Finding, ProbeFactory } from "./probe.js";
 import { shortenLine } from "./shorten-line.js";
 import { readTailLines, type TailResult } from "./tail-lines.js";
@@ -14,10 +14,9 @@ const RECENT_MATCHES_KEPT = 5;
  * in an error however busy its log looks).
  */
 export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config) => {
-  let patterns: Promise<[LinePattern | Error, LinePattern | Error | null]> | undefined;
+  const match = compileLinePattern(config.match, config.ignoreCase);
+  const forbid = config.forbid === null ? null : compileLinePattern(config.forbid, config.ignoreCase);
   return async (signal) => {
-    patterns ??= Promise.all([compileLinePattern(config.match, config.ignoreCase), config.forbid === null ? null : compileLinePattern(config.forbid, config.ignoreCase)]);
-    const [match, forbid] = await patterns;
     if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
     if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
     let tail: TailResult;

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { lazyRe2 } from "../process/lazy-re2.js";
 
 /** A compiled log pattern: one test of one line, in time linear in the line's length. */
 export interface LinePattern {
@@ -13,22 +14,14 @@ export interface LinePattern {
  */
 export const MATCH_SLICE_CHARS = 1024 * 1024;
 
-type Engine = typeof import("re2js");
-let engine: Promise<Engine> | undefined;
-
-/** re2js (about 260 KiB) is loaded with the first pattern: a daemon without one never holds it. */
-function loadEngine(): Promise<Engine> {
-  engine ??= import("re2js");
-  return engine;
-}
-
 /**
  * Compiles a log pattern with RE2 (re2js): no backtracking, so no pattern (`(a+)+$`) and no
  * line can take more than linear time. The config has already refused what RE2 cannot compile;
- * a pattern that reaches here unchecked (the library) gets RE2's error.
+ * a pattern that reaches here unchecked (the library) gets RE2's error. re2js is loaded with the
+ * first pattern (process/lazy-re2.ts): a daemon without one never holds it.
  */
-export async function compileLinePattern(source: string, ignoreCase: boolean): Promise<LinePattern | Error> {
-  const { RE2JS } = await loadEngine();
+export function compileLinePattern(source: string, ignoreCase: boolean): LinePattern | Error {
+  const { RE2JS } = lazyRe2();
   try {
     const compiled = RE2JS.compile(source, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
     return { test: (line) => compiled.test(line) };

@@ -1,4 +1,4 @@
-import { RE2JS } from "re2js";
+import { lazyRe2 } from "../process/lazy-re2.js";
 
 /**
  * What the syntax of a log pattern is, for messages and docs. Patterns run on RE2 (re2js), whose
@@ -25,7 +25,7 @@ export function describePatternProblem(source: string): string | undefined {
   const unsupported = findUnsupported(source);
   if (unsupported !== undefined) return unsupported;
   try {
-    RE2JS.compile(source);
+    lazyRe2().RE2JS.compile(source);
     return undefined;
   } catch (error) {
     return (error as Error).message
