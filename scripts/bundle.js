@@ -7,7 +7,8 @@
 // - lifeguard-config.cjs: the process in which the daemon loads its config (src/cli/config-process.ts).
 // better-sqlite3 stays external: it is a native addon. So do nodemailer and prom-client, which
 // are loaded only when first needed (the first email, the first /metrics scrape): required from
-// node_modules then, their code is not held in memory by a daemon that never uses them.
+// node_modules then, their code is not held in memory by a daemon that never uses them. re2js,
+// the log patterns' engine, is required the same way (src/process/lazy-re2.ts), by no bundle.
 import { build } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
 

@@ -39,6 +39,34 @@ test("validate finds ./lifeguard.yaml without -c", async (t) => {
   assert.equal((await run(["validate"])).exitCode, 0);
 });
 
+test("validate warns of a pattern that would hang a backtracking engine, and accepts it", async (t) => {
+  const { run, config, write, dir } = workspace(t);
+  write(`services:
+  trader:
+    systemd: gemini-trader
+    checks:
+      - log-activity: { path: ${join(dir, "bot.log")}, match: "(a+)+$", forbid: "(\\\\w|\\\\d)+!" }
+      - log-activity: { path: ${join(dir, "bot.log")}, match: "VIX|Position|Update" }
+`);
+  const result = await run(["validate", "-c", config]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  const engines = "Lifeguard matches it in linear time (RE2), but a backtracking engine (grep -P, Python's re, JavaScript's RegExp) can take exponential time on a line that almost matches";
+  assert.equal(result.stderr, [
+    `warning: ${config}: service "trader", check "log-activity", option "match": the pattern "(a+)+$" repeats a repetition ("(a+)+"): ${engines}`,
+    `warning: ${config}: service "trader", check "log-activity", option "forbid": the pattern "(\\\\w|\\\\d)+!" repeats alternatives that match the same text ("(\\\\w|\\\\d)+"): ${engines}`,
+    "",
+  ].join("\n"));
+  assert.match(result.stdout, /is valid: 1 service: "trader" \(running, log-activity, log-activity#2\)/);
+});
+
+test("a pattern with a backreference exits 78 naming file, line, field and the unsupported construct", async (t) => {
+  const { run, config, write, dir } = workspace(t);
+  write(`services:\n  trader:\n    systemd: x\n    checks:\n      - log-activity: { path: ${join(dir, "bot.log")}, match: '(\\w+) \\1' }\n`);
+  const result = await run(["check", "-c", config]);
+  assert.equal(result.exitCode, 78, result.stderr);
+  assert.match(result.stderr, /lifeguard\.yaml:5:\d+: services\.trader\.checks\[0\]\.match: expected a regular expression \(RE2 syntax\), got "\(\\\\w\+\) \\\\1" \(backreference "\\1" is not supported: Lifeguard matches in linear time \(RE2\), which rules out backreferences and lookaround\)/);
+});
+
 test("an invalid config exits 78 naming file, line, column and field", async (t) => {
   const { run, config, write } = workspace(t);
   write("services:\n  trader:\n    systemd: x\n    checks:\n      - log-fresh: { path: /x, max_age: 5m }\n");

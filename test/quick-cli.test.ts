@@ -22,7 +22,7 @@ test("quick mode refuses flags it cannot read with exit 64, naming the flag, and
   const { dir, run } = workspace(t);
   const cases: Array<[string[], string]> = [
     [["--max-age", "5 minutes"], 'lifeguard: Cannot read --max-age: expected a duration like "90s", "5m" or "1h", got "5 minutes"\n'],
-    [["--match", "Update("], 'lifeguard: Cannot read --match: expected a JavaScript regular expression, got "Update(" (Unterminated group)\n'],
+    [["--match", "Update("], 'lifeguard: Cannot read --match: expected a regular expression (RE2 syntax), got "Update(" (missing closing ")" in "Update(")\n'],
     [["--interval", "0.5s"], 'lifeguard: Cannot read --interval: expected at least "1s", got "0.5s"\n'],
   ];
   for (const [flags, message] of cases) {

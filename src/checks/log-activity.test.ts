@@ -110,5 +110,21 @@ test("log-activity reports an invalid pattern instead of throwing", async () => 
   const observation = await observe(await writeLog(["Update"]), { match: "(unclosed" });
   assert.equal(observation.ok, false);
   assert.equal(observation.summary, 'Cannot run check "log-activity" as its match pattern "(unclosed" is invalid');
-  assert.match(observation.cause ?? "", /Unterminated group/);
+  assert.equal(observation.cause, "error parsing regexp: missing closing ): `(unclosed`");
+});
+
+test("log-activity matches in linear time: a pattern that backtracks exponentially elsewhere passes over adversarial lines", async () => {
+  // "(a+)+$" against 40 "a"s and a "b" takes a backtracking engine about 2^40 steps; RE2 reads the line once.
+  const adversarial = Array.from({ length: 1000 }, (_, i) => `${"a".repeat(40 + (i % 7))}b`);
+  const path = await writeLog([...adversarial, "a".repeat(60_000) + "b", "aaaa"]);
+  const observation = await observe(path, { match: "(a+)+$", forbid: "(x|x)*y", lines: 2000 });
+  assert.equal(observation.ok, true, observation.summary);
+  assert.equal(observation.summary, "Process appears responsive (1 recent entry)");
+});
+
+test("log-activity keeps the options users expect: ignore-case, alternation, classes, anchors and groups", async () => {
+  const path = await writeLog(["[21:00:01] position OPENED btc", "[21:00:02] Heartbeat", "Traceback (most recent call last):"]);
+  assert.equal((await observe(path, { match: "^\\[\\d{2}:\\d{2}:\\d{2}\\] (?:POSITION|vix) opened\\b", ignoreCase: true })).summary, "Process appears responsive (1 recent entry)");
+  assert.equal((await observe(path, { match: "POSITION" })).ok, false, "case matters without ignore-case");
+  assert.match((await observe(path, { match: "Heartbeat$", forbid: "^Traceback" })).summary, /^Forbidden pattern "\^Traceback" found in last 100 lines: Traceback/);
 });

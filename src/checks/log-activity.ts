@@ -1,5 +1,6 @@
 import type { LogActivityCheckConfig } from "../config/types.js";
 import { describeLogFileError } from "./log-file-error.js";
+import { compileLinePattern, filterLines, findLastLine } from "./match-lines.js";
 import type { Finding, ProbeFactory } from "./probe.js";
 import { shortenLine } from "./shorten-line.js";
 import { readTailLines, type TailResult } from "./tail-lines.js";
@@ -13,8 +14,8 @@ const RECENT_MATCHES_KEPT = 5;
  * in an error however busy its log looks).
  */
 export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config) => {
-  const match = compilePattern(config.match, config.ignoreCase);
-  const forbid = config.forbid === null ? null : compilePattern(config.forbid, config.ignoreCase);
+  const match = compileLinePattern(config.match, config.ignoreCase);
+  const forbid = config.forbid === null ? null : compileLinePattern(config.forbid, config.ignoreCase);
   return async (signal) => {
     if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
     if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
@@ -24,12 +25,13 @@ export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (con
     } catch (error) {
       return describeLogFileError(config.path, error);
     }
-    return describeTail(config, tail, match, forbid);
+    const matching = await filterLines(tail.lines, match, { signal });
+    const forbidden = forbid === null ? undefined : await findLastLine(tail.lines, forbid, { signal });
+    return describeTail(config, tail, matching, forbidden);
   };
 };
 
-function describeTail(config: LogActivityCheckConfig, tail: TailResult, match: RegExp, forbid: RegExp | null): Finding {
-  const matching = tail.lines.filter((line) => match.test(line));
+function describeTail(config: LogActivityCheckConfig, tail: TailResult, matching: string[], forbidden: string | undefined): Finding {
   const evidence: Record<string, unknown> = {
     path: config.path,
     linesExamined: tail.lines.length,
@@ -38,7 +40,6 @@ function describeTail(config: LogActivityCheckConfig, tail: TailResult, match: R
     ...(tail.scanCutShort ? { scanCutShort: true, bytesScanned: tail.bytesScanned } : {}),
     ...(tail.shrank ? { shrank: true } : {}),
   };
-  const forbidden = forbid === null ? undefined : tail.lines.findLast((line) => forbid.test(line));
   if (forbidden !== undefined) {
     const line = shortenLine(forbidden);
     return { ok: false, summary: `Forbidden pattern "${config.forbid}" found in last ${config.lines} lines: ${line}`, evidence: { ...evidence, forbidden: line } };
@@ -50,15 +51,6 @@ function describeTail(config: LogActivityCheckConfig, tail: TailResult, match: R
   const lines = matching.length === 1 ? "line" : "lines";
   const min = config.min > 1 ? ` (min ${config.min})` : "";
   return { ok: false, summary: `No recent activity: ${matching.length} ${lines} matching ${config.match} in last ${config.lines}${min}`, evidence };
-}
-
-/** Without the `g` flag: `test` must not carry `lastIndex` from one line to the next. */
-function compilePattern(source: string, ignoreCase: boolean): RegExp | Error {
-  try {
-    return new RegExp(source, ignoreCase ? "i" : "");
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
 }
 
 function invalidPattern(config: LogActivityCheckConfig, field: string, source: string, error: Error): Finding {

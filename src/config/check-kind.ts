@@ -23,6 +23,8 @@ export interface CheckKindSpec {
   kind: CheckKind;
   options: z.ZodType<CommonOptions>;
   normalise(options: CommonOptions, context: CheckContext): CheckSettings;
+  /** The check's log patterns, by option name, for `validate`'s warnings; none for most kinds. */
+  patterns(check: CheckConfig): Array<{ option: string; source: string }>;
 }
 
 type Body<K extends CheckKind> = Omit<Extract<CheckConfig, { kind: K }>, "id" | "kind" | "timeoutMs" | "alertOnly">;
@@ -34,6 +36,8 @@ export function defineCheckKind<K extends CheckKind, Shape extends z.ZodRawShape
   defaultTimeout: string;
   shape: Shape;
   normalise: (options: z.output<z.ZodObject<Shape>>, context: CheckContext) => Body<K>;
+  /** The regular expressions of a normalised check, by option name (null: not set). */
+  patterns?: (check: Extract<CheckConfig, { kind: K }>) => Record<string, string | null>;
 }): CheckKindSpec {
   const notAMap = (issue: z.core.$ZodRawIssue) => (issue.code === "invalid_type" ? `expected a map of ${spec.kind} options, got ${describeValue(issue.input)}` : undefined);
   const common = {
@@ -50,5 +54,7 @@ export function defineCheckKind<K extends CheckKind, Shape extends z.ZodRawShape
       alertOnly: parsed["alert-only"],
       ...spec.normalise(parsed as unknown as z.output<z.ZodObject<Shape>>, context),
     }) as CheckSettings,
+    patterns: (check) =>
+      Object.entries(spec.patterns?.(check as Extract<CheckConfig, { kind: K }>) ?? {}).flatMap(([option, source]) => (source === null ? [] : [{ option, source }])),
   };
 }

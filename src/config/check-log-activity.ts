@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCheckKind } from "./check-kind.js";
+import { PATTERN_SYNTAX } from "./describe-pattern-problem.js";
 import { filePath, integer, regex } from "./fields.js";
 
 /** `log-activity`: the tail of the log shows the service doing its work. */
@@ -10,9 +11,9 @@ export const logActivityCheck = defineCheckKind({
   shape: {
     path: filePath().describe("The log file to read; relative to the config file's directory."),
     lines: integer(1, 100_000).default(100).describe("How many lines from the end of the file to look at (1 to 100000)."),
-    match: regex().describe('A JavaScript regular expression a line must match to count as activity, e.g. `"VIX|Position|Update"`.'),
+    match: regex().describe(`A regular expression a line must match to count as activity, e.g. \`"VIX|Position|Update"\`. ${PATTERN_SYNTAX}; matched in time linear in the line's length, so no pattern can hang Lifeguard.`),
     min: integer(1).default(1).describe("At least this many matching lines are needed."),
-    forbid: regex().optional().describe("A JavaScript regular expression that fails the check when any line of the tail matches it, e.g. `Traceback`."),
+    forbid: regex().optional().describe("A regular expression (RE2 syntax, as `match`) that fails the check when any line of the tail matches it, e.g. `Traceback`."),
     "ignore-case": z.boolean().default(false).describe("Match `match` and `forbid` without regard to case."),
   },
   normalise: (options, context) => ({
@@ -23,4 +24,5 @@ export const logActivityCheck = defineCheckKind({
     forbid: options.forbid ?? null,
     ignoreCase: options["ignore-case"],
   }),
+  patterns: (check) => ({ match: check.match, forbid: check.forbid }),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatDuration, formatSize, parseDuration, parseSize } from "../core/duration.js";
+import { describePatternProblem } from "./describe-pattern-problem.js";
 import { describeValue, quote } from "./messages.js";
 
 /** Field types shared by the schema: durations, sizes, paths and regular expressions as users write them. */
@@ -93,11 +94,11 @@ export function isSecret(schema: z.ZodType | undefined): boolean {
   return schema !== undefined && SECRETS.has(schema);
 }
 
-/** A JavaScript regular expression, checked by compiling it. */
+/** A regular expression for log lines (RE2 syntax: matched in linear time), checked by compiling it. */
 export function regex() {
   return z.string().check((context) => {
-    const problem = regexProblem(context.value);
-    if (problem !== undefined) context.issues.push({ code: "custom", input: context.value, message: `expected a JavaScript regular expression, got ${quote(context.value)} (${problem})` });
+    const problem = describePatternProblem(context.value);
+    if (problem !== undefined) context.issues.push({ code: "custom", input: context.value, message: `expected a regular expression (RE2 syntax), got ${quote(context.value)} (${problem})` });
   });
 }
 
@@ -129,16 +130,6 @@ function secretProblem(value: string, minLength: number): string | undefined {
   if (/[\s\x00-\x1f\x7f]/.test(value)) return "a token without spaces or control characters (it is sent in an HTTP header), got one with them (the token is not shown)";
   if (value.length < minLength) return `a token of at least ${minLength} characters, got ${value.length} (the token is not shown)`;
   return undefined;
-}
-
-/** Why `source` does not compile as a RegExp (`Unterminated group`), or undefined when it does. */
-function regexProblem(source: string): string | undefined {
-  try {
-    new RegExp(source);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  }
 }
 
 /**

@@ -92,7 +92,7 @@ test("--heartbeat adds a heartbeat check", () => {
 test("a flag that cannot be read is a usage error naming the flag, not a YAML path", () => {
   assert.equal(usageMessage(["node"], { maxAge: "soon" }), 'Cannot read --max-age: expected a duration like "90s", "5m" or "1h", got "soon"');
   assert.equal(usageMessage(["node"], { maxAge: "0s" }), 'Cannot read --max-age: expected at least "1ms", got "0s"');
-  assert.equal(usageMessage(["node"], { match: "(" }), 'Cannot read --match: expected a JavaScript regular expression, got "(" (Unterminated group)');
+  assert.equal(usageMessage(["node"], { match: "(" }), 'Cannot read --match: expected a regular expression (RE2 syntax), got "(" (missing closing ")" in "(")');
   assert.equal(usageMessage(["node"], { interval: "500ms" }), 'Cannot read --interval: expected at least "1s", got "500ms"');
   assert.equal(usageMessage(["node"], { listen: "9473" }), 'Cannot read --listen: expected an address like "127.0.0.1:9473" or "[::1]:9473", got "9473" (the port is missing: write "9473:9473")');
   assert.equal(usageMessage(["node"], { logFormat: "xml" }), 'Cannot read --log-format: expected "text" or "json", got "xml"');
@@ -105,7 +105,7 @@ test("every problem is reported, each under its flag", () => {
     "Cannot read the command line (3 problems):",
     '  --state: expected a non-empty string, got ""',
     '  --max-age: expected a duration like "90s", "5m" or "1h", got "soon"',
-    '  --match: expected a JavaScript regular expression, got "(" (Unterminated group)',
+    '  --match: expected a regular expression (RE2 syntax), got "(" (missing closing ")" in "(")',
   ].join("\n"));
 });
 

@@ -25,7 +25,7 @@ export interface LogActivityCheckConfig extends CheckCommon {
   path: string;
   /** How many lines from the end of the file to look at. */
   lines: number;
-  /** Regular expression (JavaScript syntax) a line must match to count as activity. */
+  /** Regular expression (RE2 syntax, matched in linear time) a line must match to count as activity. */
   match: string;
   /** At least this many matching lines in the tail. */
   min: number;

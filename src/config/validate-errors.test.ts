@@ -102,8 +102,15 @@ test("an invalid service name is pointed at by its key", () => {
 
 test("regular expressions must compile, and the regex error is given", () => {
   assert.deepEqual(issuesOf(service("checks:", '  - log-activity: { path: /a.log, match: "VIX|(", forbid: "[a-" }')), [
-    'lifeguard.yaml:5:46: services.trader.checks[0].match: expected a JavaScript regular expression, got "VIX|(" (Unterminated group)',
-    'lifeguard.yaml:5:63: services.trader.checks[0].forbid: expected a JavaScript regular expression, got "[a-" (Unterminated character class)',
+    'lifeguard.yaml:5:46: services.trader.checks[0].match: expected a regular expression (RE2 syntax), got "VIX|(" (missing closing ")" in "VIX|(")',
+    'lifeguard.yaml:5:63: services.trader.checks[0].forbid: expected a regular expression (RE2 syntax), got "[a-" (missing closing "]" in "[a-")',
+  ]);
+});
+
+test("a pattern that needs backtracking is refused, saying which construct and why", () => {
+  assert.deepEqual(issuesOf(service("checks:", String.raw`  - log-activity: { path: /a.log, match: '(\w+) \1', forbid: "Error(?!: retrying)" }`)), [
+    String.raw`lifeguard.yaml:5:46: services.trader.checks[0].match: expected a regular expression (RE2 syntax), got "(\\w+) \\1" (backreference "\1" is not supported: Lifeguard matches in linear time (RE2), which rules out backreferences and lookaround)`,
+    'lifeguard.yaml:5:66: services.trader.checks[0].forbid: expected a regular expression (RE2 syntax), got "Error(?!: retrying)" (lookahead "(?!" is not supported: Lifeguard matches in linear time (RE2), which rules out backreferences and lookaround)',
   ]);
 });
 
