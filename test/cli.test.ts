@@ -1,9 +1,10 @@
 // The CLI as a user meets it, without systemd: exit codes, messages, read-only commands.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatSize } from "../src/core/duration.js";
 import { runCommand } from "../src/process/run-command.js";
 import { openStore } from "../src/store/index.js";
 import { BIN, REPO } from "./support/lab.js";
@@ -53,6 +54,26 @@ test("a missing config file exits 78 and says so", async (t) => {
   const result = await run(["status", "-c", join(dir, "nope.yaml")]);
   assert.equal(result.exitCode, 78);
   assert.match(result.stderr, /nope\.yaml: cannot read the configuration file as it does not exist/);
+});
+
+test("a generated 10 MB config of 700 000 keys is refused before parsing, with exit 78", async (t) => {
+  const { run, write, config, standard } = workspace(t);
+  const keys = Array.from({ length: 700_000 }, (_, index) => `  k${index}: ${index}`).join("\n");
+  write(`${standard()}generated:\n${keys}\n`);
+  const result = await run(["validate", "-c", config]);
+  assert.equal(result.exitCode, 78, result.stderr);
+  const size = formatSize(statSync(config).size);
+  assert.equal(result.stderr, `lifeguard: Invalid configuration:\n  ${config}: cannot load the configuration file as it is ${size}: a Lifeguard configuration is at most 1MiB\nhint: A Lifeguard configuration is a few KiB: check that -c/--config names the right file.\n`);
+});
+
+test("a YAML bomb is refused with exit 78, not expanded", async (t) => {
+  const { run, write, config, standard } = workspace(t);
+  const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+  for (const [index, name] of [..."bcdefghi"].entries()) levels.push(`${name}: &${name} [${Array(10).fill(`*${"abcdefghi"[index]}`).join(", ")}]`);
+  write(`${standard()}${levels.join("\n")}\n`);
+  const result = await run(["validate", "-c", config]);
+  assert.equal(result.exitCode, 78, result.stderr);
+  assert.match(result.stderr, /invalid YAML: its aliases \(\*name\) expand to far more data than the file holds, as a YAML bomb does/);
 });
 
 test("schema prints the JSON Schema", async (t) => {
