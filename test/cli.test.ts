@@ -1,11 +1,17 @@
 // The CLI as a user meets it, without systemd: exit codes, messages, read-only commands.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatSize } from "../src/core/duration.js";
 import { runCommand } from "../src/process/run-command.js";
-import { openStore } from "../src/store/index.js";
+import { initialState } from "../src/core/state.js";
+import type { ServiceEvent } from "../src/core/policy.js";
+import { formatLocalTime } from "../src/log/format.js";
+import { draftAlerts } from "../src/notify/drafts.js";
+import { openStore, type HistoryEntry } from "../src/store/index.js";
+import { DEFAULT_ALERTING, sampleAlert } from "../src/testing/alerts.js";
 import { BIN, REPO } from "./support/lab.js";
 
 function workspace(t: { after(fn: () => void): void }) {
@@ -83,6 +89,26 @@ test("a missing config file exits 78 and says so", async (t) => {
   assert.match(result.stderr, /nope\.yaml: cannot read the configuration file as it does not exist/);
 });
 
+test("a generated 10 MB config of 700 000 keys is refused before parsing, with exit 78", async (t) => {
+  const { run, write, config, standard } = workspace(t);
+  const keys = Array.from({ length: 700_000 }, (_, index) => `  k${index}: ${index}`).join("\n");
+  write(`${standard()}generated:\n${keys}\n`);
+  const result = await run(["validate", "-c", config]);
+  assert.equal(result.exitCode, 78, result.stderr);
+  const size = formatSize(statSync(config).size);
+  assert.equal(result.stderr, `lifeguard: Invalid configuration:\n  ${config}: cannot load the configuration file as it is ${size}: a Lifeguard configuration is at most 1MiB\nhint: A Lifeguard configuration is a few KiB: check that -c/--config names the right file.\n`);
+});
+
+test("a YAML bomb is refused with exit 78, not expanded", async (t) => {
+  const { run, write, config, standard } = workspace(t);
+  const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+  for (const [index, name] of [..."bcdefghi"].entries()) levels.push(`${name}: &${name} [${Array(10).fill(`*${"abcdefghi"[index]}`).join(", ")}]`);
+  write(`${standard()}${levels.join("\n")}\n`);
+  const result = await run(["validate", "-c", config]);
+  assert.equal(result.exitCode, 78, result.stderr);
+  assert.match(result.stderr, /invalid YAML: its aliases \(\*name\) expand to far more data than the file holds, as a YAML bomb does/);
+});
+
 test("schema prints the JSON Schema", async (t) => {
   const { run } = workspace(t);
   const result = await run(["schema"]);
@@ -129,6 +155,34 @@ test("status, history and check --dry-run read without creating the store", asyn
   assert.match(dryRun.stdout, /\[FAIL\] Log file ".*bot\.log" does not exist/);
   assert.match(dryRun.stdout, /Would do nothing: 1 of 2 failing rounds/);
   assert.equal(existsSync(join(dir, "state")), false);
+});
+
+test("history lists the same entries as text and as --json, restarts, events and alerts at equal times included", async (t) => {
+  const { run, config, dir } = workspace(t);
+  const store = openStore(join(dir, "state"), { retention: { maxAgeMs: 86_400_000, maxBytes: 64 * 1024 ** 2 } });
+  const at = Date.now() - 3_600_000;
+  for (let i = 0; i < 30; i++) {
+    // One moment per restart: the decision, the record, the outcome and its alert all at `now`.
+    const now = at + Math.floor(i / 3) * 1000;
+    const event = (kind: ServiceEvent["kind"]): ServiceEvent => ({ kind, at: now, message: `${kind} ${i}`, data: {} });
+    store.commitRound("trader", { state: initialState(), events: [event("failing"), event("restart")], checkedAt: now });
+    const restart = { service: "trader", startedAt: now, finishedAt: now, reason: "log-fresh", attempt: 1, max: 3, ok: i % 2 === 0, summary: `restart ${i}`, evidence: [], steps: [] };
+    store.commitRound("trader", { state: initialState(), events: [event(i % 2 === 0 ? "restarted" : "restart-failed")], restart, checkedAt: now });
+    const { id: _id, ...alert } = sampleAlert({ at: now, message: `alert ${i}`, service: "trader" });
+    store.enqueueAlerts(draftAlerts([alert], ["phone"], { ...DEFAULT_ALERTING, dedupeMs: 0 }));
+  }
+  const alerts = store.history({ limit: 1000 }).filter((entry) => entry.type === "alert").length;
+  assert.ok(alerts > 0);
+  store.close();
+  for (const limit of ["50", "1000"]) {
+    const text = await run(["history", "--limit", limit, "-c", config]);
+    assert.equal(text.exitCode, 0, text.stderr);
+    const rows = text.stdout.trim().split("\n").slice(1).map((line) => /^(\S+ \S+) +(\S+) +(\S+) +/.exec(line)?.slice(1, 4));
+    const json = JSON.parse((await run(["history", "--json", "--limit", limit, "-c", config])).stdout) as { entries: HistoryEntry[] };
+    const what = (entry: HistoryEntry): string => (entry.type === "restart" ? "restart-outcome" : entry.type === "alert" ? "alert" : entry.event.kind);
+    assert.equal(json.entries.length, Math.min(Number(limit), 120 + alerts), "30 restarts, 90 events and the alerts, up to the limit");
+    assert.deepEqual(rows, json.entries.map((entry) => [formatLocalTime(entry.at), entry.service ?? "-", what(entry)]));
+  }
 });
 
 test("check writes the JSON log to a file when configured", async (t) => {

@@ -6,7 +6,7 @@ export const alerting = z
   .strictObject({
     retry: z
       .strictObject({
-        initial: duration({ min: 1000 }).prefault("30s").describe("Wait after a failed delivery before trying that channel again."),
+        initial: duration({ min: 1000 }).prefault("30s").describe("Wait after a failed delivery before trying that channel again. A receiver that names its own wait (Telegram's `retry_after`, HTTP's `Retry-After`) is waited for instead: at least 1s, at most `max`."),
         max: duration({ min: 1000 }).prefault("15m").describe("The wait doubles with each failure, up to this."),
       })
       .prefault({})

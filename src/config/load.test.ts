@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, EXIT } from "../core/errors.js";
 import { findConfigPath, loadConfig } from "./load.js";
+import { MAX_CONFIG_BYTES } from "./read-bounded.js";
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -124,4 +125,34 @@ test("findConfigPath names both places when neither exists", async () => {
   const local = join(cwd, "lifeguard.yaml");
   assert.equal(error.message, `Invalid configuration:\n  ${local}: cannot find a configuration file: neither "${local}" nor "${system}" exists`);
   assert.equal(error.exitCode, EXIT.config);
+});
+
+test("loadConfig refuses a file over 1 MiB before parsing it, naming its size", async () => {
+  const file = join(tempDir(), "lifeguard.yaml");
+  writeFileSync(file, `services: { t: { systemd: t } }\n${"# padding\n".repeat(1024 * 1024)}`);
+  const error = await configErrorOf(() => loadConfig(file, {}));
+  assert.equal(error.message, `Invalid configuration:\n  ${file}: cannot load the configuration file as it is 10MiB: a Lifeguard configuration is at most 1MiB`);
+  assert.equal(error.exitCode, EXIT.config);
+  assert.equal(error.hint, "A Lifeguard configuration is a few KiB: check that -c/--config names the right file.");
+});
+
+test("loadConfig names the bytes of a file just over the limit, and reads a file of exactly the limit", async () => {
+  const dir = tempDir();
+  const head = "services: { t: { systemd: t } }\n";
+  const exact = join(dir, "exact.yaml");
+  writeFileSync(exact, head + "#".repeat(MAX_CONFIG_BYTES - head.length - 1) + "\n");
+  assert.equal((await loadConfig(exact, {})).services[0]?.name, "t");
+  const over = join(dir, "over.yaml");
+  writeFileSync(over, head + "#".repeat(MAX_CONFIG_BYTES - head.length) + "\n");
+  const error = await configErrorOf(() => loadConfig(over, {}));
+  assert.equal(error.message, `Invalid configuration:\n  ${over}: cannot load the configuration file as it is ${MAX_CONFIG_BYTES + 1} bytes: a Lifeguard configuration is at most 1MiB`);
+});
+
+test("loadConfig stops reading a device that never ends, as a config or as a ${file:PATH} secret", async () => {
+  const error = await configErrorOf(() => loadConfig("/dev/zero", {}));
+  assert.equal(error.message, "Invalid configuration:\n  /dev/zero: cannot load the configuration file as it is more than 1MiB: a Lifeguard configuration is at most 1MiB");
+  const file = join(tempDir(), "lifeguard.yaml");
+  writeFileSync(file, 'services: { t: { systemd: t } }\nalerts:\n  phone: { type: telegram, token: "${file:/dev/zero}", chat: 42 }\n');
+  const secret = await configErrorOf(() => loadConfig(file, {}));
+  assert.equal(secret.message, `Invalid configuration:\n  ${file}:3:35: alerts.phone.token: cannot read the file "/dev/zero" of \${file:...} as it is more than 1MiB: a Lifeguard configuration is at most 1MiB`);
 });

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
 import type { Env } from "./interpolate.js";
 import { quote } from "./messages.js";
+import { OversizeFile, readFileUpTo } from "./read-bounded.js";
 import type { LifeguardConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
 
@@ -17,7 +17,7 @@ const FILE_HINT = "Pass the configuration file with -c/--config FILE.";
  * file when it cannot be read, or carrying every issue when it is invalid.
  */
 export async function loadConfig(path: string, env: Env = process.env): Promise<LifeguardConfig> {
-  const text = await readConfigText(path);
+  const text = readConfigText(path);
   const baseDir = dirname(resolve(path));
   const result = validateConfig(text, { source: path, baseDir, env, readFile: (file) => readSecretFile(resolve(baseDir, file)) });
   if (!result.ok) throw new ConfigError(result.issues);
@@ -37,21 +37,25 @@ export function findConfigPath(explicit?: string, options: { cwd?: string; syste
   throw new ConfigError([{ file: local, line: null, column: null, path: "", message }], FILE_HINT);
 }
 
-async function readConfigText(path: string): Promise<string> {
+const SIZE_HINT = "A Lifeguard configuration is a few KiB: check that -c/--config names the right file.";
+
+/** The file's text, read no further than MAX_CONFIG_BYTES: an oversized file is refused before parsing. */
+function readConfigText(path: string): string {
   try {
-    return await readFile(path, "utf8");
+    return readFileUpTo(path);
   } catch (error) {
-    const message = `cannot read the configuration file as ${reasonOf(error)}`;
-    throw new ConfigError([{ file: path, line: null, column: null, path: "", message }], FILE_HINT);
+    const oversize = error instanceof OversizeFile;
+    const message = oversize ? `cannot load the configuration file as ${error.message}` : `cannot read the configuration file as ${reasonOf(error)}`;
+    throw new ConfigError([{ file: path, line: null, column: null, path: "", message }], oversize ? SIZE_HINT : FILE_HINT);
   }
 }
 
 /** A `${file:PATH}` reference's text, or why it cannot be read. */
 function readSecretFile(path: string): string | Error {
   try {
-    return readFileSync(path, "utf8");
+    return readFileUpTo(path);
   } catch (error) {
-    return new Error(reasonOf(error));
+    return new Error(error instanceof OversizeFile ? error.message : reasonOf(error));
   }
 }
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatConfigIssue } from "../core/errors.js";
-import { validateConfig } from "./validate.js";
+import { MAX_SERVICES, validateConfig } from "./validate.js";
 
 /** The formatted issues of an invalid text, in file order. */
 function issuesOf(text: string, env: Record<string, string> = {}): string[] {
@@ -221,5 +221,17 @@ test("every issue is reported, in file order", () => {
 test("a value whose interpolation failed is not reported twice", () => {
   assert.deepEqual(issuesOf(service("interval: ${INTERVAL}")), [
     'lifeguard.yaml:4:15: services.trader.interval: environment variable "INTERVAL" is not set (write ${INTERVAL:-/fallback} for a default)',
+  ]);
+});
+
+test("more services than any host runs are refused before the schema reads them", () => {
+  const services = Array.from({ length: MAX_SERVICES + 1 }, (_, index) => `  s${index}: { command: [/bin/true] }`);
+  assert.deepEqual(issuesOf(["services:", ...services].join("\n")), [`lifeguard.yaml:1:1: services: expected at most ${MAX_SERVICES} services, got ${MAX_SERVICES + 1} (one Lifeguard watches the services of one host)`]);
+});
+
+test("a YAML bomb (aliases of aliases) is refused, not expanded", () => {
+  const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ..."bcdefghi".split("").map((name, index) => `${name}: &${name} [${Array(10).fill(`*${"abcdefghi"[index]}`).join(", ")}]`)];
+  assert.deepEqual(issuesOf([...levels, "services: { t: { systemd: t } }"].join("\n")), [
+    "lifeguard.yaml:1:1: invalid YAML: its aliases (*name) expand to far more data than the file holds, as a YAML bomb does; write the values out or use fewer aliases",
   ]);
 });

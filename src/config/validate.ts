@@ -42,9 +42,9 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
   const problems = [...syntax, ...interpolation];
   let data: unknown;
   try {
-    data = source.document.toJS();
+    data = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return failure([...problems, { path: [], message: `invalid YAML: ${(error as Error).message}` }], source, options.source);
+    return failure([...problems, { path: [], message: `invalid YAML: ${describeToJsError(error)}` }], source, options.source);
   }
   const checked = checkDocument(data, options, interpolation);
   const all = [...problems, ...checked.problems];
@@ -72,6 +72,9 @@ export function validateDocument(data: unknown, origin: ConfigOrigin): Validatio
  * reported again as wrong.
  */
 function checkDocument(data: unknown, origin: ConfigOrigin, failed: readonly Problem[]): { problems: Problem[]; parsed: ParsedConfig | null } {
+  // Counted before the schema, which would spend seconds and hundreds of MiB on a generated monster.
+  const count = serviceCount(data);
+  if (count > MAX_SERVICES) return { problems: [{ path: ["services"], message: `expected at most ${MAX_SERVICES} services, got ${count} (one Lifeguard watches the services of one host)` }], parsed: null };
   const runnerKeys = checkRunnerKeys(data);
   const parsed = configSchema.safeParse(data, { error: describeIssue, reportInput: true });
   if (!parsed.success) {
@@ -100,4 +103,24 @@ function isWithin(path: FieldPath, prefix: FieldPath): boolean {
 function byPosition(a: ConfigIssue, b: ConfigIssue): number {
   const rank = (issue: ConfigIssue): number => (issue.line ?? 1e9) * 1e6 + (issue.column ?? 0);
   return rank(a) - rank(b);
+}
+
+/**
+ * The yaml package's guard against a "billion laughs": aliases (`*name`) that repeat anchors
+ * holding aliases would expand a small file into gigabytes. Its default, set here on purpose.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+function describeToJsError(error: unknown): string {
+  const message = (error as Error).message;
+  if (error instanceof ReferenceError && /excessive alias count/i.test(message)) return "its aliases (*name) expand to far more data than the file holds, as a YAML bomb does; write the values out or use fewer aliases";
+  return message;
+}
+
+/** More services than any host runs: a generated or mistaken file, refused before the schema reads it. */
+export const MAX_SERVICES = 1000;
+
+function serviceCount(data: unknown): number {
+  const services = typeof data === "object" && data !== null ? (data as { services?: unknown }).services : undefined;
+  return typeof services === "object" && services !== null ? Object.keys(services).length : 0;
 }

@@ -53,13 +53,35 @@ export async function restartService(
 
   // A stop that times out is not a failure: the force kill below is its backup.
   record("stop", await target.runner.stop(settings.stopTimeoutMs, signal));
+  if (signal.aborted) return finish(false, interruptedByShutdown(target.name, null));
   const kill = record("kill", await target.runner.kill(settings.killWaitMs, signal));
+  if (signal.aborted) return finish(false, interruptedByShutdown(target.name, null));
   if (!kill.ok) return finish(false, `Cannot restart "${target.name}" as it did not stop: ${kill.summary}`, kill.cause);
 
   const start = record("start", await target.runner.start(settings.verifyTimeoutMs, signal));
+  // Cancelled while it watched the fresh process: the process was spawned all the same.
+  if (signal.aborted) return finish(false, interruptedByShutdown(target.name, startedPid(start)));
   if (!start.ok) return finish(false, `Cannot restart "${target.name}" as it did not start: ${start.summary}`, start.cause);
 
   const verify = record("verify", await verifyStarted(target, settings, { clock, signal }));
+  if (signal.aborted) return finish(false, interruptedByShutdown(target.name, startedPid(start)));
   if (!verify.ok) return finish(false, `Restarted "${target.name}" but ${verify.summary}`, verify.cause);
   return finish(true, `Restarted "${target.name}": ${verify.summary}`);
+}
+
+/**
+ * Lifeguard's shutdown (the signal's abort) cut the restart short: what it had done by then.
+ * `started` is the new process's PID once it was spawned (a runner without PIDs: 0), else null;
+ * the shutdown then stops it with the service's other processes.
+ */
+export function interruptedByShutdown(service: string, started: number | null): string {
+  const where = started === null ? "before the new process started" : `after the new process started${started === 0 ? "" : ` (PID ${started})`}`;
+  return `Restart of "${service}" interrupted by Lifeguard's shutdown ${where}`;
+}
+
+/** The PID a start step spawned, 0 when it started without naming one, null when nothing was spawned. */
+function startedPid(start: StepRecord): number | null {
+  const pid = start.evidence.pid;
+  if (typeof pid === "number") return pid;
+  return start.ok ? 0 : null;
 }

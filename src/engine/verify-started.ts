@@ -43,9 +43,20 @@ export async function verifyStarted(
       const why = status.ok ? summarise(failing) : status.summary;
       return outcome(false, `its checks did not pass within ${formatDuration(settings.verifyTimeoutMs)}: ${why}`, evidence, true);
     }
-    await clock.sleep(VERIFY_POLL_MS, signal);
+    if (!(await sleepUnlessCancelled(clock, signal))) return outcome(false, `its verification was cancelled after ${formatDuration(clock.monotonic() - started)}`, { state: status.state });
   }
 }
 
 const isCounted = (observation: Observation): boolean => !observation.ok && !observation.alertOnly;
 const summarise = (failing: Observation[]): string => failing.map((o) => o.summary).join("; ");
+
+/** Waits one poll; false when the signal cut the wait (Lifeguard's shutdown): the caller says so instead of throwing. */
+async function sleepUnlessCancelled(clock: Clock, signal: AbortSignal): Promise<boolean> {
+  try {
+    await clock.sleep(VERIFY_POLL_MS, signal);
+    return true;
+  } catch (error) {
+    if (signal.aborted) return false;
+    throw error;
+  }
+}

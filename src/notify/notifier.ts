@@ -5,7 +5,7 @@ import type { Logger, LogTag } from "../core/logger.js";
 import type { ClaimedAlert, Outbox, Settlement } from "../core/outbox.js";
 import type { AlertingConfig, ChannelCommon } from "../config/types.js";
 import type { Channel, Delivery } from "./channel.js";
-import { backoffDelay } from "../core/backoff.js";
+import { retryDelay } from "./retry-after.js";
 
 /** At most this many alerts go out as one digest; the rest follow in the next one. */
 export const DIGEST_LIMIT = 20;
@@ -132,7 +132,7 @@ function withRepeats(claimed: ClaimedAlert): Alert {
   return { ...claimed.alert, details: [...claimed.alert.details, `Happened ${claimed.repeats + 1} times (identical alerts folded into this one)`] };
 }
 
-/** Sent; or handed to the failover channel; or failed for good; or tried again after the backoff. */
+/** Sent; or handed to the failover channel; or failed for good; or tried again after the receiver's wait or the backoff. */
 function settlementOf(delivery: Delivery, claimed: readonly ClaimedAlert[], config: ChannelCommon, options: NotifierOptions, now: number): Settlement {
   if (delivery.ok) return { outcome: "sent" };
   const error = delivery.summary;
@@ -140,8 +140,7 @@ function settlementOf(delivery: Delivery, claimed: readonly ClaimedAlert[], conf
   if (config.failover !== null && (delivery.permanent || now - firstFailedAt >= config.failoverAfterMs)) return { outcome: "handed-over", error, to: config.failover };
   if (delivery.permanent) return { outcome: "failed", error };
   const attempts = Math.max(...claimed.map((item) => item.attempts)) + 1;
-  const delayMs = Math.max(backoffDelay(attempts, options.alerting.retry), delivery.retryAfterMs ?? 0);
-  return { outcome: "retry", error, retryAt: now + delayMs };
+  return { outcome: "retry", error, retryAt: now + retryDelay(attempts, delivery.retryAfterMs, options.alerting.retry) };
 }
 
 function logDelivery(options: NotifierOptions, config: ChannelCommon, claimed: readonly ClaimedAlert[], delivery: Delivery, settlement: Settlement, at: number): void {

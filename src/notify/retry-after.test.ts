@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseRetryAfter } from "./retry-after.js";
+import { parseRetryAfter, retryDelay, RETRY_AFTER_FLOOR_MS } from "./retry-after.js";
 
 const NOW = Date.UTC(2026, 10, 28, 3, 0, 0);
 
@@ -16,4 +16,14 @@ test("parseRetryAfter reads an HTTP date as the time left until it; a past date 
 
 test("parseRetryAfter ignores what it cannot read", () => {
   for (const value of [null, "", "soon", "1.5", "-3", "1e3"]) assert.equal(parseRetryAfter(value, NOW), undefined, String(value));
+});
+
+test("retryDelay takes the receiver's wait, floored at 1s and cut at the max; else the backoff", () => {
+  const retry = { initialMs: 30_000, maxMs: 900_000 };
+  assert.equal(retryDelay(1, 1000, retry), 1000);
+  assert.equal(retryDelay(3, 1000, retry), 1000, "the receiver knows better than the doubling");
+  assert.equal(retryDelay(1, 0, retry), RETRY_AFTER_FLOOR_MS);
+  assert.equal(retryDelay(1, 3_600_000, retry), 900_000);
+  assert.equal(retryDelay(1, undefined, retry), 30_000);
+  assert.equal(retryDelay(2, undefined, retry), 60_000);
 });

@@ -37,17 +37,13 @@ export async function runHistory(options: HistoryOptions, io: CliIo): Promise<nu
   }
 }
 
-/** Events a restart record already tells in full; `--json` keeps them. */
-const TOLD_BY_RESTART = new Set(["restart", "restarted", "restart-failed"]);
-
+/** One row per entry: the text lists exactly what `--json` does (a restart cut short has events and no record). */
 function renderHistory(entries: HistoryEntry[]): string {
-  const rows = entries
-    .filter((entry) => entry.type !== "event" || !TOLD_BY_RESTART.has(entry.event.kind))
-    .map((entry) => {
-      if (entry.type === "restart") return describeRestart(entry.at, entry.service, entry.restart);
-      if (entry.type === "alert") return [formatLocalTime(entry.at), entry.service ?? "-", "alert", describeAlert(entry.alert)];
-      return [formatLocalTime(entry.at), entry.service, entry.event.kind, entry.event.message];
-    });
+  const rows = entries.map((entry) => {
+    if (entry.type === "restart") return describeRestart(entry.at, entry.service, entry.restart);
+    if (entry.type === "alert") return [formatLocalTime(entry.at), entry.service ?? "-", "alert", describeAlert(entry.alert)];
+    return [formatLocalTime(entry.at), entry.service, entry.event.kind, entry.event.message];
+  });
   return formatTable(["TIME", "SERVICE", "WHAT", "DETAILS"], rows);
 }
 
@@ -65,5 +61,6 @@ function describeAlert(alert: AlertRecord): string {
 function describeRestart(at: number, service: string, restart: RestartRecord): string[] {
   const took = formatDuration(restart.finishedAt - restart.startedAt);
   const details = `${restart.summary}; reason: ${restart.reason}; attempt ${restart.attempt} of ${restart.max}; took ${took}`;
-  return [formatLocalTime(at), service, restart.ok ? "restarted" : "restart-failed", details];
+  // Not an event kind: the events "restart", "restarted" and "restart-failed" have rows of their own.
+  return [formatLocalTime(at), service, "restart-outcome", details];
 }
