@@ -71,7 +71,8 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
   const metrics = async () => (await fetch(`${url}/metrics`)).text();
   assert.ok(await waitFor(async () => /^lifeguard_check_ok\{service="bot",check="heartbeat"\} 1$/m.test(await metrics()), WAIT), await metrics());
   assert.match(await metrics(), /^lifeguard_heartbeat_age_seconds\{service="bot",check="heartbeat"\} \d/m);
-  const status = (await (await fetch(`${url}/api/status`)).json()) as { services: Array<{ health: { kind: string }; lastPing: { signal: { kind: string } } | null }> };
+  const statusOf = () => fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const status = (await (await statusOf()).json()) as { services: Array<{ health: { kind: string }; lastPing: { signal: { kind: string } } | null }> };
   assert.equal(status.services[0]?.health.kind, "healthy");
   assert.equal(status.services[0]?.lastPing?.signal.kind, "success");
   assert.doesNotMatch(text(output), new RegExp(TOKEN), "the bot never sees the token");
@@ -106,7 +107,7 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
 
   // The new bot's pings make it healthy again.
   assert.ok(await waitFor(async () => {
-    const now = (await (await fetch(`${url}/api/status`)).json()) as typeof status;
+    const now = (await (await statusOf()).json()) as typeof status;
     return now.services[0]?.health.kind === "healthy" && now.services[0]?.lastPing?.signal.kind === "success";
   }, WAIT), text(watchdogLog));
 

@@ -4,7 +4,7 @@ import { describeSignal, isFailureSignal, type PingSignal } from "../core/heartb
 import type { Logger } from "../core/logger.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { Store } from "../store/index.js";
-import { collectChannels, collectStatus } from "../compose/service-status.js";
+import { collectChannels, collectStatus, overviewOf } from "../compose/service-status.js";
 import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
 import { VERSION } from "../version.js";
 import { excuseLostPings } from "./excuse-lost-pings.js";
@@ -71,6 +71,7 @@ export async function startDaemonHttp(
         : { ok: false, summary: "A service's loop has made no progress within its interval and the longest round" };
     },
     status: () => collectStatus(config, store, now()),
+    overview: () => collectStatus(config, store, now()).map(overviewOf),
     channels: () => collectChannels(config, store),
     history: (query) => store.history(query),
     metrics: () => metrics.render(),

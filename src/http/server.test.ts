@@ -36,6 +36,7 @@ const lifeguard = () =>
     token: TOKEN,
     healthy: () => ({ ok: true, summary: "Watching 1 service" }),
     status: () => [],
+    overview: () => [],
     channels: () => [],
     history: () => [],
     metrics: async () => "lifeguard_build_info{version=\"0\"} 1\n",
