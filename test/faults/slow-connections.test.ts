@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { get, type IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { heartbeatBotArgv } from "../../src/testing/bots.js";
@@ -67,12 +68,15 @@ function slowClient(port: number, trickle: boolean, sockets: Set<Socket>, attack
 test("300 slow connections on loopback: /healthz and pings are answered, the pinging bot is not restarted", async (t) => {
   const files = daemonFiles("lifeguard-slow-connections-");
   const pidFile = join(files.dir, "bot.pid");
+  const output = join(files.dir, "bot.out.log");
   const bot = trackBot(pidFile);
+  const botPings = () => (existsSync(output) ? readFileSync(output, "utf8") : "").split("\n").filter((line) => line.startsWith("heartbeat-bot: ping"));
   const lifeguard = startDaemon(t, files, daemonConfig(files, {
     http: { listen: "127.0.0.1:0", token: TOKEN },
     services: {
       bot: {
         command: heartbeatBotArgv({ everyMs: 250, pidFile }),
+        output: { file: output },
         interval: "30s",
         checks: [{ heartbeat: { "max-age": "2s" } }],
         "failure-threshold": 1,
@@ -100,6 +104,7 @@ test("300 slow connections on loopback: /healthz and pings are answered, the pin
   assert.ok(await waitFor(botIsPinging, WAIT), lifeguard.log());
   const botPid = bot.current();
 
+  const pingsBefore = botPings().length;
   for (let index = 0; index < SLOW_CLIENTS; index += 1) slowClient(port, index % 2 === 0, sockets, attack.signal);
   assert.ok(await waitFor(() => sockets.size >= SLOW_CLIENTS / 2, WAIT), `only ${sockets.size} slow sockets open`);
 
@@ -112,12 +117,16 @@ test("300 slow connections on loopback: /healthz and pings are answered, the pin
   }
   attack.abort();
   for (const socket of sockets) socket.destroy();
+  const botPingsDuringAttack = botPings().slice(pingsBefore);
 
   for (const health of healthz) assert.deepEqual([health.status, health.body], [200, '{"ok":true,"summary":"Watching 1 service(s)"}\n']);
   for (const ping of pings) {
     assert.equal(ping.status, 200, ping.body);
     assert.equal((JSON.parse(ping.body) as { ok: boolean }).ok, true);
   }
+  // The bot's own pings (its ping key, a fresh connection each) were answered too.
+  assert.ok(botPingsDuringAttack.length > 0, "the bot pinged during the attack");
+  assert.deepEqual(botPingsDuringAttack.filter((line) => line !== "heartbeat-bot: ping 200"), []);
   // Pinged since the attack ended, and never restarted: no ping was held against it.
   assert.ok(await waitFor(botIsPinging, WAIT), lifeguard.log());
   assert.equal(lifeguard.count(/\[RESTART\]/), 0, lifeguard.log());
