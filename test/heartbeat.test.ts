@@ -9,9 +9,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { derivePingKey } from "../src/http/token.js";
-import { heartbeatBotArgv } from "../src/testing/bots.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { daemonFiles, startDaemon, statusUrl, trackBot } from "./support/daemon.js";
+import { daemonFiles, pingingBotService, startDaemon, statusUrl, trackBot } from "./support/daemon.js";
 
 const TOKEN = "heartbeat-test-token-0123456789";
 const CURL = "/usr/bin/curl";
@@ -45,15 +44,7 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
     log: { file: files.watchdogLog },
     http: { listen: "127.0.0.1:0", token: TOKEN },
     services: {
-      bot: {
-        command: heartbeatBotArgv({ everyMs: 250, pidFile }),
-        output: { file: output },
-        interval: "30s",
-        checks: [{ heartbeat: { "max-age": "2s" } }],
-        "failure-threshold": 1,
-        "startup-grace": "0s",
-        restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", limit: { max: 10, per: "1h" }, backoff: { initial: "0s", max: "0s" } },
-      },
+      bot: pingingBotService(pidFile, output),
     },
   }, [bot]);
   const text = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");

@@ -10,9 +10,8 @@ import { connect, type Socket } from "node:net";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { heartbeatBotArgv } from "../../src/testing/bots.js";
 import { waitFor } from "../../src/testing/wait-for.js";
-import { daemonConfig, daemonFiles, startDaemon, statusUrl, trackBot } from "../support/daemon.js";
+import { daemonConfig, daemonFiles, pingingBotService, startDaemon, statusUrl, trackBot } from "../support/daemon.js";
 
 const TOKEN = "slow-connections-token-0123456789";
 const WAIT = { timeoutMs: 20_000, intervalMs: 50 };
@@ -74,15 +73,7 @@ test("300 slow connections on loopback: /healthz and pings are answered, the pin
   const lifeguard = startDaemon(t, files, daemonConfig(files, {
     http: { listen: "127.0.0.1:0", token: TOKEN },
     services: {
-      bot: {
-        command: heartbeatBotArgv({ everyMs: 250, pidFile }),
-        output: { file: output },
-        interval: "30s",
-        checks: [{ heartbeat: { "max-age": "2s" } }],
-        "failure-threshold": 1,
-        "startup-grace": "0s",
-        restart: { "stop-timeout": "2s", "kill-wait": "1s", "verify-timeout": "5s", limit: { max: 10, per: "1h" }, backoff: { initial: "0s", max: "0s" } },
-      },
+      bot: pingingBotService(pidFile, output),
     },
   }), [bot]);
   const attack = new AbortController();
