@@ -11,12 +11,16 @@ import { botFiles, daemonConfig, daemonFiles, startDaemon, statusUrl } from "./s
 
 const WAIT = { timeoutMs: 30_000, intervalMs: 50 };
 
+/** The channels' state in /api/status is for the token's holder only. */
+const TOKEN = "alerts-outage-token-0123456789";
+
 test("alerts queued while the SMTP server is down survive a kill -9 and arrive exactly once when it is back", async (t) => {
   // A port nothing listens on yet: the "down" server, which later comes up on it.
   const { port } = (await refusedSmtpConfig()).transport as { port: number };
   const files = daemonFiles("lifeguard-outage-");
   const { log, pidFile, bot } = botFiles(files);
   const config = daemonConfig(files, {
+    http: { listen: "127.0.0.1:0", token: TOKEN },
     services: {
       bot: {
         command: logBotArgv(log, { everyMs: 100, crashAfter: 10, pidFile }),
@@ -31,7 +35,7 @@ test("alerts queued while the SMTP server is down survive a kill -9 and arrive e
   const pending = async (): Promise<number> => {
     const url = statusUrl(first.log());
     if (url === undefined) return 0;
-    const status = (await (await fetch(`${url}/api/status`)).json()) as { channels: Array<{ pending: number; lastError: string | null }> };
+    const status = (await (await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { channels: Array<{ pending: number; lastError: string | null }> };
     return status.channels[0]?.pending ?? 0;
   };
   assert.ok(await waitFor(() => /\[GAVE-UP\] Cannot restart "bot"/.test(first.log()), WAIT), first.log());

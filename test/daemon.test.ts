@@ -57,7 +57,7 @@ TimeoutStopSec=30s
     assert.match(logText(), /Lifeguard started: watching "bot"/);
   });
 
-  test("serves /healthz, /api/status and /metrics on loopback, and refuses pings without the token", async () => {
+  test("serves /healthz, /api/status and /metrics on loopback, and refuses pings and the history without the token", async () => {
     const get = async (path: string) => {
       const script = `const r = await fetch("http://127.0.0.1:9473${path}"); console.log(JSON.stringify({ status: r.status, body: await r.text() }));`;
       const result = await sandbox.exec([process.execPath, "--input-type=module", "-e", script]);
@@ -65,8 +65,10 @@ TimeoutStopSec=30s
       return JSON.parse(result.stdout) as { status: number; body: string };
     };
     assert.equal((await get("/healthz")).status, 200);
-    const status = JSON.parse((await get("/api/status")).body) as { services: Array<{ service: string; target: string }> };
-    assert.deepEqual(status.services.map((s) => [s.service, s.target]), [["bot", "watched.service"]]);
+    // No token is set: the status names the services and their health, nothing they wrote.
+    const status = JSON.parse((await get("/api/status")).body) as { services: Array<{ service: string; health: { kind: string } }> };
+    assert.deepEqual(status.services.map((s) => [s.service, s.health.kind]), [["bot", "healthy"]]);
+    assert.equal((await get("/api/history")).status, 403);
     assert.match((await get("/metrics")).body, /^lifeguard_service_up\{service="bot"\} 1$/m);
     assert.equal((await get("/ping/bot")).status, 403);
   });

@@ -9,9 +9,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { derivePingKey } from "../src/http/token.js";
-import { heartbeatBotArgv } from "../src/testing/bots.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { daemonFiles, startDaemon, statusUrl, trackBot } from "./support/daemon.js";
+import { daemonFiles, pingingBotService, startDaemon, statusUrl, trackBot } from "./support/daemon.js";
 
 const TOKEN = "heartbeat-test-token-0123456789";
 const CURL = "/usr/bin/curl";
@@ -45,15 +44,7 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
     log: { file: files.watchdogLog },
     http: { listen: "127.0.0.1:0", token: TOKEN },
     services: {
-      bot: {
-        command: heartbeatBotArgv({ everyMs: 250, pidFile }),
-        output: { file: output },
-        interval: "30s",
-        checks: [{ heartbeat: { "max-age": "2s" } }],
-        "failure-threshold": 1,
-        "startup-grace": "0s",
-        restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", limit: { max: 10, per: "1h" }, backoff: { initial: "0s", max: "0s" } },
-      },
+      bot: pingingBotService(pidFile, output),
     },
   }, [bot]);
   const text = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");
@@ -71,7 +62,8 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
   const metrics = async () => (await fetch(`${url}/metrics`)).text();
   assert.ok(await waitFor(async () => /^lifeguard_check_ok\{service="bot",check="heartbeat"\} 1$/m.test(await metrics()), WAIT), await metrics());
   assert.match(await metrics(), /^lifeguard_heartbeat_age_seconds\{service="bot",check="heartbeat"\} \d/m);
-  const status = (await (await fetch(`${url}/api/status`)).json()) as { services: Array<{ health: { kind: string }; lastPing: { signal: { kind: string } } | null }> };
+  const statusOf = () => fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const status = (await (await statusOf()).json()) as { services: Array<{ health: { kind: string }; lastPing: { signal: { kind: string } } | null }> };
   assert.equal(status.services[0]?.health.kind, "healthy");
   assert.equal(status.services[0]?.lastPing?.signal.kind, "success");
   assert.doesNotMatch(text(output), new RegExp(TOKEN), "the bot never sees the token");
@@ -106,7 +98,7 @@ test("heartbeat pings by the bot and by curl: a hung bot and a reported failure 
 
   // The new bot's pings make it healthy again.
   assert.ok(await waitFor(async () => {
-    const now = (await (await fetch(`${url}/api/status`)).json()) as typeof status;
+    const now = (await (await statusOf()).json()) as typeof status;
     return now.services[0]?.health.kind === "healthy" && now.services[0]?.lastPing?.signal.kind === "success";
   }, WAIT), text(watchdogLog));
 

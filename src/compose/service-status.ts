@@ -22,6 +22,21 @@ export interface ServiceStatus {
   lastPing?: Ping | null;
 }
 
+/**
+ * A service as `/api/status` shows it to a request without the token: its name, health and
+ * restart count, nothing it wrote or was judged by (no reason, evidence, target or last ping).
+ */
+export interface ServiceOverview {
+  service: string;
+  health: { kind: ServiceState["health"]["kind"]; since?: number };
+  restartsInWindow: number;
+}
+
+export function overviewOf(status: ServiceStatus): ServiceOverview {
+  const { health } = status;
+  return { service: status.service, health: "since" in health ? { kind: health.kind, since: health.since } : { kind: health.kind }, restartsInWindow: status.restartsInWindow };
+}
+
 /** One alert channel as `lifeguard status` shows it: what waits, and how its last attempts went. */
 export interface ChannelStatus extends ChannelHealth {
   type: string;

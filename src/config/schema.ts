@@ -107,7 +107,7 @@ const http = z
     token: secret({ minLength: TOKEN_MIN_LENGTH })
       .nullable()
       .default(null)
-      .describe(`The secret HTTP clients must present (\`Authorization: Bearer ...\`); at least ${TOKEN_MIN_LENGTH} characters. Write \`\${LIFEGUARD_TOKEN}\` to keep it out of the file. Empty: no token, so ping and mutating endpoints are refused (403) until one is set.`),
+      .describe(`The secret HTTP clients must present (\`Authorization: Bearer ...\`); at least ${TOKEN_MIN_LENGTH} characters. Write \`\${LIFEGUARD_TOKEN}\` to keep it out of the file. Needed for pings and for what shows a service's output or evidence (\`/api/history\`, the whole \`/api/status\`). Empty: no token, so those are refused (403) until one is set, and \`/api/status\` names each service and its health only.`),
   })
   .prefault({})
   .describe("Lifeguard's HTTP server in daemon mode (`lifeguard run`): health, metrics and the API.");

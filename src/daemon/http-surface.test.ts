@@ -104,17 +104,26 @@ test("the service's ping key, as in LIFEGUARD_PING_URL, is accepted for its own 
   assert.equal((await ping(`/ping/${derivePingKey(TOKEN, "plain")}/bot`, {})).status, 401);
 });
 
-test("/api/status shows the last ping of a service with a heartbeat by ping", async (t) => {
+test("/api/status shows the last ping of a service with a heartbeat by ping, to the token", async (t) => {
   const { http, scheduler, ping, advance } = await surface(t);
   http.attach(scheduler);
   advance(1000);
   await ping("/ping/bot/fail");
-  const status = (await (await fetch(`${http.server.url}/api/status`)).json()) as { services: Array<Record<string, unknown>> };
+  const status = (await (await fetch(`${http.server.url}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { services: Array<Record<string, unknown>> };
   assert.deepEqual(status.services.map((service) => [service.service, service.lastPing]), [
     ["bot", { at: NOW + 1000, signal: { kind: "fail" } }],
     ["plain", undefined],
     ["toucher", undefined],
   ]);
+});
+
+test("/api/status without the token names each service and its health, nothing more", async (t) => {
+  const { http, scheduler, ping } = await surface(t);
+  http.attach(scheduler);
+  await ping("/ping/bot/fail");
+  const status = (await (await fetch(`${http.server.url}/api/status`)).json()) as { services: unknown[]; channels?: unknown };
+  assert.deepEqual(status.services, ["bot", "plain", "toucher"].map((service) => ({ service, health: { kind: "healthy" }, restartsInWindow: 0 })));
+  assert.equal(status.channels, undefined);
 });
 
 test("/healthz says Lifeguard is starting until the scheduler is attached", async (t) => {

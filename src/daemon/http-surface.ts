@@ -4,9 +4,10 @@ import { describeSignal, isFailureSignal, type PingSignal } from "../core/heartb
 import type { Logger } from "../core/logger.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { Store } from "../store/index.js";
-import { collectChannels, collectStatus } from "../compose/service-status.js";
-import { createHandler, createMetrics, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
+import { collectChannels, collectStatus, overviewOf } from "../compose/service-status.js";
+import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
 import { VERSION } from "../version.js";
+import { excuseLostPings } from "./excuse-lost-pings.js";
 import type { Scheduler } from "./scheduler.js";
 
 /** The daemon's HTTP server and the metrics it keeps. */
@@ -57,7 +58,10 @@ export async function startDaemonHttp(
     return { status: "accepted", summary: `Recorded the ${describeSignal(signal)} ping of "${service}"; its checks run now` };
   };
   // Pings sent while no Lifeguard listened were lost, not missed: each heartbeat's age starts over.
-  for (const service of config.services) if (hasPingHeartbeat(service)) store.watchHeartbeat(service.name, now());
+  const pinged = config.services.filter(hasPingHeartbeat).map((service) => service.name);
+  for (const service of pinged) store.watchHeartbeat(service, now());
+  // So were pings sent while the server shed connections.
+  const lostPings = excuseLostPings(pinged, { store, logger: deps.logger, now, maxConnections: DEFAULT_HTTP_LIMITS.maxConnections });
   const handler = createHandler({
     token: config.http.token,
     healthy: () => {
@@ -67,6 +71,7 @@ export async function startDaemonHttp(
         : { ok: false, summary: "A service's loop has made no progress within its interval and the longest round" };
     },
     status: () => collectStatus(config, store, now()),
+    overview: () => collectStatus(config, store, now()).map(overviewOf),
     channels: () => collectChannels(config, store),
     history: (query) => store.history(query),
     metrics: () => metrics.render(),
@@ -74,7 +79,10 @@ export async function startDaemonHttp(
     now,
     logger: deps.logger,
   });
-  const server = await startHttpServer({ listen: { host: config.http.host, port: config.http.port }, handler, signal: deps.signal, logger: deps.logger });
+  const served = await startHttpServer({
+    listen: { host: config.http.host, port: config.http.port }, handler, signal: deps.signal, logger: deps.logger, onShed: () => lostPings.shed(),
+  });
+  const server: HttpServer = { ...served, close: () => served.close().finally(() => lostPings.stop()) };
   return {
     server,
     countEvents: (service, events) => metrics.countEvents(service, events),

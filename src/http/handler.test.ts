@@ -11,6 +11,7 @@ const TOKEN = "s3cret-T0ken-for-tests";
 const NOW = Date.UTC(2024, 10, 30, 21, 0, 0);
 const HOUR = 3_600_000;
 const STATUS = { service: "trader", target: "gemini-trader.service", health: { kind: "healthy" }, restartsInWindow: 0 };
+const OVERVIEW = { service: "trader", health: { kind: "healthy" }, restartsInWindow: 0 };
 const CHANNEL = { channel: "phone", type: "telegram", pending: 1, failures: 0, lastOkAt: null };
 const ENTRY = { type: "event", id: 1, at: NOW - 1000, service: "trader", event: { kind: "recovered" } };
 
@@ -30,6 +31,7 @@ function lifeguard(overrides: Partial<HandlerDeps> = {}) {
     token: TOKEN,
     healthy: () => ({ ok: true, summary: "Watching 1 service" }),
     status: () => [STATUS],
+    overview: () => [OVERVIEW],
     channels: () => [CHANNEL],
     history: (query) => {
       queries.push(query);
@@ -86,8 +88,8 @@ test("HEAD answers as GET without a body", async () => {
   assert.match(answer.headers.get("content-type") ?? "", /^application\/json/);
 });
 
-test("/api/status answers the `lifeguard status --json` shape", async () => {
-  const answer = await lifeguard().send("/api/status");
+test("/api/status answers the `lifeguard status --json` shape to the token", async () => {
+  const answer = await lifeguard().send("/api/status", bearer());
   assert.equal(answer.status, 200);
   assert.equal(answer.headers.get("content-type"), "application/json; charset=utf-8");
   assert.deepEqual(answer.json, { at: "2024-11-30T21:00:00.000Z", services: [STATUS], channels: [CHANNEL] });
@@ -95,7 +97,7 @@ test("/api/status answers the `lifeguard status --json` shape", async () => {
 
 test("/api/history answers { entries } and asks for 50 entries by default", async () => {
   const { send, queries } = lifeguard();
-  const answer = await send("/api/history");
+  const answer = await send("/api/history", bearer());
   assert.equal(answer.status, 200);
   assert.deepEqual(answer.json, { entries: [ENTRY] });
   assert.deepEqual(queries, [{ limit: 50 }]);
@@ -103,8 +105,8 @@ test("/api/history answers { entries } and asks for 50 entries by default", asyn
 
 test("/api/history passes service, since (a duration back from now) and limit", async () => {
   const { send, queries } = lifeguard();
-  assert.equal((await send("/api/history?service=trader&since=24h&limit=5")).status, 200);
-  assert.equal((await send("/api/history?since=1h30m&limit=1000")).status, 200);
+  assert.equal((await send(`/api/history?service=trader&since=24h&limit=5&token=${TOKEN}`)).status, 200);
+  assert.equal((await send("/api/history?since=1h30m&limit=1000", bearer())).status, 200);
   assert.deepEqual(queries, [
     { service: "trader", since: NOW - 24 * HOUR, limit: 5 },
     { since: NOW - 1.5 * HOUR, limit: 1000 },
@@ -125,7 +127,7 @@ test("/api/history refuses a bad query with 400 naming the parameter", async () 
     ["servce=trader", 'Unknown query parameter "servce": expected service, since or limit'],
   ];
   for (const [query, message] of cases) {
-    const answer = await send(`/api/history?${query}`);
+    const answer = await send(`/api/history?${query}`, bearer());
     assert.equal(answer.status, 400, query);
     assert.deepEqual(answer.json, { error: message }, query);
   }
@@ -147,8 +149,8 @@ test("a failing dependency is a 500 naming the failed action, and is logged", as
     history: () => Promise.reject(new Error("disk I/O error")),
     metrics: () => Promise.reject(new Error("snapshot failed")),
   });
-  assert.deepEqual(await send("/api/status").then((a) => [a.status, a.json]), [500, { error: "Cannot read the status: database is locked" }]);
-  assert.deepEqual(await send("/api/history").then((a) => [a.status, a.json]), [500, { error: "Cannot read the history: disk I/O error" }]);
+  assert.deepEqual(await send("/api/status", bearer()).then((a) => [a.status, a.json]), [500, { error: "Cannot read the status: database is locked" }]);
+  assert.deepEqual(await send("/api/history", bearer()).then((a) => [a.status, a.json]), [500, { error: "Cannot read the history: disk I/O error" }]);
   assert.deepEqual(await send("/metrics").then((a) => [a.status, a.json]), [500, { error: "Cannot render the metrics: snapshot failed" }]);
   assert.equal(logged.length, 3);
   assert.ok(logged.every((entry) => entry.tag === "ERROR" && entry.at === NOW));
@@ -343,7 +345,7 @@ test("the token never appears in an answer or the log, whatever carries it", asy
   });
   const answers = await Promise.all([
     send("/healthz"),
-    send("/api/status"),
+    send("/api/status", bearer()),
     send(`/ping/${TOKEN}/trader`),
     send(`/ping/${TOKEN}`, bearer()),
     send(`/ping/trader/${TOKEN}`, bearer()),
@@ -369,4 +371,32 @@ test("protectReads requires the token for /api/* and /metrics, never for /health
   assert.equal((await send("/healthz")).status, 200);
   const off = await lifeguard({ protectReads: true, token: null }).send("/metrics");
   assert.equal(off.status, 403);
+});
+
+test("without the token /api/status shows names and health only, and says how to see the rest; a wrong token is a 401", async () => {
+  const { send } = lifeguard();
+  const answer = await send("/api/status");
+  assert.equal(answer.status, 200);
+  assert.deepEqual(answer.json, {
+    at: "2024-11-30T21:00:00.000Z",
+    services: [OVERVIEW],
+    detail: 'Names and health only: for evidence, restarts and channels, send "Authorization: Bearer TOKEN" or add "?token=TOKEN"',
+  });
+  assert.equal((await send("/api/status", bearer("wrong-token"))).status, 401);
+  assert.equal((await send("/api/status?token=wrong-token")).status, 401);
+  const unset = await lifeguard({ token: null }).send("/api/status", bearer("anything"));
+  assert.equal(unset.status, 200);
+  assert.equal(unset.json.detail, "Names and health only: for evidence, restarts and channels, set http.token in the config and send it");
+});
+
+test("/api/history needs the token: 401 without it, 403 while none is set", async () => {
+  const { send, queries } = lifeguard();
+  const without = await send("/api/history?service=trader");
+  assert.equal(without.status, 401);
+  assert.deepEqual(without.json, { error: 'Cannot accept a request for /api/history without the token: send "Authorization: Bearer TOKEN" or add "?token=TOKEN"' });
+  assert.equal((await send("/api/history", bearer(derivePingKey(TOKEN, "trader")))).status, 401, "a ping key is not the token");
+  const unset = await lifeguard({ token: null }).send("/api/history");
+  assert.equal(unset.status, 403);
+  assert.deepEqual(unset.json, { error: 'Cannot accept a request for /api/history as no token is set: set http.token in the config, e.g. "token: ${LIFEGUARD_TOKEN}"' });
+  assert.deepEqual(queries, []);
 });

@@ -4,7 +4,7 @@ import type { HttpAnswer, HttpRequest } from "./exchange.js";
 import { parseHistoryQuery, type HistoryRequest } from "./history-query.js";
 import { errorResponse, jsonResponse, textResponse, withoutBody } from "./json-response.js";
 import { isPingPathProblem, parsePingPath, type PingSignal } from "./ping-path.js";
-import { derivePingKey, redactSecret } from "./token.js";
+import { derivePingKey, readPresentedToken, redactSecret } from "./token.js";
 
 /** Lifeguard's own health for `/healthz`: its loop runs, its store answers. */
 export interface LifeguardHealth {
@@ -27,13 +27,18 @@ type Answer<T> = T | Promise<T>;
  * imports no store, engine or socket, so it is tested in process with plain values.
  */
 export interface HandlerDeps {
-  /** `null` (or empty) turns pings off: they are refused with 403 until `http.token` is set. */
+  /**
+   * `null` (or empty) turns off pings and whatever shows a service's output or evidence
+   * (`/api/history`, the whole `/api/status`): refused with 403 until `http.token` is set.
+   */
   token: string | null;
-  /** Also require the token for `/api/*` and `/metrics` (never for `/healthz`). */
+  /** Also require the token for `/metrics` and `/api/status`'s overview (never for `/healthz`). */
   protectReads?: boolean;
   healthy(): Answer<LifeguardHealth>;
-  /** Each service as `lifeguard status --json` shows it (`ServiceStatus[]`). */
+  /** Each service as `lifeguard status --json` shows it (`ServiceStatus[]`): its evidence too, so only with the token. */
   status(): Answer<readonly unknown[]>;
+  /** Each service's name and health, nothing it wrote or was judged by: `/api/status` without the token (`ServiceOverview[]`). */
+  overview(): Answer<readonly unknown[]>;
   /** Each alert channel as `lifeguard status --json` shows it (`ChannelStatus[]`). */
   channels(): Answer<readonly unknown[]>;
   /** Restarts, events and alerts, newest first (`Store.history`). */
@@ -54,11 +59,18 @@ const READ = ["GET", "HEAD"];
 const PING = ["GET", "POST"];
 const SERVED = "/healthz, /api/status, /api/history, /metrics and /ping/NAME";
 
+/**
+ * Who may have a route's answer: anyone (`/healthz`); anyone unless `protectReads` is set
+ * (`/metrics`); only the token's holder (what shows a service's output or evidence).
+ */
+type Access = "public" | "read" | "token";
+
 interface Route {
   methods: string[];
-  /** Guarded by the token when `protectReads` is set. */
-  read: boolean;
+  access: Access;
   run(url: URL): Promise<HttpAnswer>;
+  /** A `token` route's answer to a request that presents no token (or when none is set), unless `protectReads`. */
+  withoutToken?(): Promise<HttpAnswer>;
 }
 
 /** Lifeguard's HTTP surface as a pure request → answer function; the socket is `server.ts`'s. */
@@ -82,7 +94,7 @@ export function createHandler(deps: HandlerDeps): Handler {
   const routes: Record<string, Route> = {
     "/healthz": {
       methods: READ,
-      read: false,
+      access: "public",
       run: async () => {
         try {
           const health = await deps.healthy();
@@ -94,12 +106,17 @@ export function createHandler(deps: HandlerDeps): Handler {
     },
     "/api/status": {
       methods: READ,
-      read: true,
+      access: "token",
+      withoutToken: () =>
+        attempt("read the status", async () => {
+          const how = token === null ? "set http.token in the config and send it" : 'send "Authorization: Bearer TOKEN" or add "?token=TOKEN"';
+          return jsonResponse(200, { at: new Date(deps.now()).toISOString(), services: await deps.overview(), detail: `Names and health only: for evidence, restarts and channels, ${how}` });
+        }),
       run: () => attempt("read the status", async () => jsonResponse(200, { at: new Date(deps.now()).toISOString(), services: await deps.status(), channels: await deps.channels() })),
     },
     "/api/history": {
       methods: READ,
-      read: true,
+      access: "token",
       run: async (url) => {
         const query = parseHistoryQuery(url.searchParams, deps.now());
         if ("problem" in query) return errorResponse(400, scrub(query.problem));
@@ -108,7 +125,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     },
     "/metrics": {
       methods: READ,
-      read: true,
+      access: "read",
       run: () => attempt("render the metrics", async () => textResponse(200, await deps.metrics(), METRICS_CONTENT_TYPE)),
     },
   };
@@ -134,8 +151,12 @@ export function createHandler(deps: HandlerDeps): Handler {
     if (url.pathname.startsWith("/ping/")) return refuseMethod(method, PING, "/ping/...") ?? ping(request, url);
     const route = routes[url.pathname];
     if (route === undefined) return errorResponse(404, `Not found: Lifeguard serves ${SERVED}`);
-    const refused = refuseMethod(method, route.methods, url.pathname) ?? (route.read && deps.protectReads ? authorize(request, token, `a request for ${url.pathname}`) : null);
-    return refused ?? route.run(url);
+    const refusedMethod = refuseMethod(method, route.methods, url.pathname);
+    if (refusedMethod) return refusedMethod;
+    if (route.access === "public" || (route.access === "read" && !deps.protectReads)) return route.run(url);
+    // A wrong token is refused, not answered with the token-less view: the caller learns it is wrong.
+    if (route.withoutToken && !deps.protectReads && (token === null || readPresentedToken(request) === null)) return route.withoutToken();
+    return authorize(request, token, `a request for ${url.pathname}`) ?? route.run(url);
   };
   return async (request) => {
     const response = await answer(request);

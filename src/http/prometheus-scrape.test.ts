@@ -111,6 +111,7 @@ test("a real Prometheus scrapes /metrics with the token and stores every service
     protectReads: true,
     healthy: () => ({ ok: true, summary: "ok" }),
     status: () => [],
+    overview: () => [],
     channels: () => [],
     history: () => [],
     metrics: () => metrics.render(),

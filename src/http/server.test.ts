@@ -36,6 +36,7 @@ const lifeguard = () =>
     token: TOKEN,
     healthy: () => ({ ok: true, summary: "Watching 1 service" }),
     status: () => [],
+    overview: () => [],
     channels: () => [],
     history: () => [],
     metrics: async () => "lifeguard_build_info{version=\"0\"} 1\n",
@@ -198,4 +199,19 @@ test("an IPv6 loopback address in brackets is served", { skip: hasIpv6Loopback ?
   assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   const parsed = await serve(t, lifeguard(), { listen: { host: "::1", port: 0 } });
   assert.equal((await fetch(`${parsed.url}/healthz`)).status, 200);
+});
+
+test("at the connection cap a new client is served in place of the one that waited longest; onShed hears of it", async (t) => {
+  const shed: string[] = [];
+  const server = await serve(t, lifeguard(), { limits: { maxConnections: 2 }, onShed: (what) => void shed.push(what) });
+  const silent = [0, 1].map(() => connect({ host: "127.0.0.1", port: server.address.port }).on("error", () => undefined));
+  t.after(() => silent.forEach((socket) => socket.destroy()));
+  const closed = silent.map((socket) => new Promise((resolve) => socket.once("close", resolve)));
+  await Promise.all(silent.map((socket) => new Promise((resolve) => socket.once("connect", resolve))));
+  // The client's connection evicts the first silent one; the second survives no other newcomer.
+  const answer = await rawExchange(server.address.port, "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  assert.match(answer, /^HTTP\/1\.1 200 /);
+  await closed[0];
+  assert.deepEqual(shed, ["evicted"]);
+  assert.equal(silent[1]?.destroyed, false);
 });

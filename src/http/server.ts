@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { LifeguardError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
+import { createConnectionSlots, type ConnectionSlots } from "./connection-slots.js";
 import type { Handler } from "./handler.js";
 import { errorResponse } from "./json-response.js";
 import { formatListenAddress, type ListenAddress } from "./listen-address.js";
@@ -12,7 +13,7 @@ import { readBody, toHttpRequest, writeAnswer } from "./node-bridge.js";
 export interface HttpLimits {
   /** Larger request bodies get 413 (a ping's body is at most a short log excerpt). */
   bodyBytes: number;
-  /** Time to receive the headers, and the whole request. */
+  /** Time to receive the headers (short: a slowloris holds its slot no longer), and the whole request. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   /** The handler's answer; past it, 503. */
@@ -20,19 +21,23 @@ export interface HttpLimits {
   /** An idle kept-alive connection is closed after this (Prometheus keeps its connection). */
   keepAliveTimeoutMs: number;
   maxRequestsPerSocket: number;
+  /** Open connections; at the cap, a new one takes the place of the one that waited longest for a request. */
   maxConnections: number;
+  /** Open connections from one address, but loopback's (every local client has the same address). */
+  maxConnectionsPerAddress: number;
   /** `close()` waits this long for requests in flight, then cuts their connections. */
   closeGraceMs: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   bodyBytes: 64 * 1024,
-  headersTimeoutMs: 5_000,
+  headersTimeoutMs: 2_000,
   requestTimeoutMs: 10_000,
   answerTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   maxRequestsPerSocket: 1_000,
   maxConnections: 64,
+  maxConnectionsPerAddress: 16,
   closeGraceMs: 2_000,
 };
 /** Methods Lifeguard never serves (tunnels, echoes); they never reach the handler. */
@@ -49,6 +54,11 @@ export interface HttpServerOptions {
   /** Hears of answers that failed outside the handler's own error handling. */
   logger?: Logger;
   limits?: Partial<HttpLimits>;
+  /**
+   * Hears of each connection closed to make room (`evicted`) or turned away (`refused`): while
+   * it sheds connections, the server may have dropped a request, a ping among them.
+   */
+  onShed?(what: "evicted" | "refused"): void;
 }
 
 export interface HttpServer {
@@ -65,13 +75,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   options.signal?.throwIfAborted();
   const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   let origin = "";
+  const slots = createConnectionSlots<Socket>(limits);
   const server = createServer(
     { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
-    (request, response) => void serve(request, response, { origin, handler: options.handler, limits, logger: options.logger }),
+    (request, response) => void serve(request, response, { origin, handler: options.handler, limits, logger: options.logger, slots }),
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
-  server.maxConnections = limits.maxConnections;
+  // Not node's maxConnections: it turns the newcomer away, so 64 slow clients would shut out every ping.
+  server.on("connection", (socket: Socket) => admit(socket, slots, options.onShed));
   await listen(server, wanted);
   const bound = server.address() as AddressInfo;
   const address = { host: bound.address, port: bound.port };
@@ -98,6 +110,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     options.signal.throwIfAborted();
   }
   return { url: origin, address, close };
+}
+
+/** Takes a new connection in, closing the one it replaces, or closes it when there is no room. */
+function admit(socket: Socket, slots: ConnectionSlots<Socket>, onShed: HttpServerOptions["onShed"]): void {
+  const admission = slots.admit(socket, socket.remoteAddress ?? "");
+  if (admission.kind === "refused") {
+    socket.destroy();
+    return onShed?.("refused");
+  }
+  socket.once("close", () => slots.release(socket));
+  if (admission.kind === "evicted") {
+    admission.evicted.destroy();
+    onShed?.("evicted");
+  }
 }
 
 function listen(server: Server, address: ListenAddress): Promise<void> {
@@ -133,14 +159,18 @@ interface ServeContext {
   handler: Handler;
   limits: HttpLimits;
   logger: Logger | undefined;
+  slots: ConnectionSlots<Socket>;
 }
 
 /** One request: bounded body, bounded answer; never throws. */
 async function serve(request: IncomingMessage, response: ServerResponse, context: ServeContext): Promise<void> {
   const aborter = new AbortController();
   response.once("close", () => aborter.abort());
+  response.once("finish", () => context.slots.waiting(request.socket));
   try {
     const body = await readBody(request, context.limits.bodyBytes);
+    // Whole: from here on the request is answered, never evicted (a slow body still may be).
+    context.slots.answering(request.socket);
     if (body === null) {
       response.setHeader("connection", "close");
       return writeAnswer(response, errorResponse(413, `Cannot read the request: its body is larger than ${context.limits.bodyBytes} bytes`));

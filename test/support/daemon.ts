@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { BotPids } from "../../src/testing/bots.js";
+import { heartbeatBotArgv, type BotPids } from "../../src/testing/bots.js";
 import { readProcStat } from "../../src/process/proc-stat.js";
 import { BIN, REPO } from "./lab.js";
 
@@ -45,6 +45,23 @@ export function daemonConfig(files: DaemonFiles, rest: Record<string, unknown>):
 export function botFiles(files: DaemonFiles): { log: string; pidFile: string; bot: BotTracker } {
   const pidFile = join(files.dir, "bot.pid");
   return { log: join(files.dir, "bot.log"), pidFile, bot: trackBot(pidFile) };
+}
+
+/**
+ * A service whose heartbeat bot pings every 250 ms and is restarted at once (threshold 1, no
+ * grace, no backoff) when 2 s pass without a ping; its 30s interval shows that a restart came
+ * from the heartbeat's due time, not a timer.
+ */
+export function pingingBotService(pidFile: string, output: string): Record<string, unknown> {
+  return {
+    command: heartbeatBotArgv({ everyMs: 250, pidFile }),
+    output: { file: output },
+    interval: "30s",
+    checks: [{ heartbeat: { "max-age": "2s" } }],
+    "failure-threshold": 1,
+    "startup-grace": "0s",
+    restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", limit: { max: 10, per: "1h" }, backoff: { initial: "0s", max: "0s" } },
+  };
 }
 
 /**
