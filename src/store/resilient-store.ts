@@ -110,29 +110,38 @@ export function openResilientStore(dir: string, options: ResilientStoreOptions):
     }
     return written;
   };
-  /** Opens or flushes to the store when it is due: at once after a replacement, every `retryMs` while the disk refuses. */
+  const nothingKept = (): boolean => journal.isEmpty() && memory.alerts().length === 0 && heartbeats.size === 0;
+  /** A write went through after a fault: say so once, with what was written and what was lost. */
+  const healed = (written: number): void => {
+    const ended = fault;
+    const dropped = journal.dropped();
+    fault = null;
+    journal.reset();
+    if (ended !== null) notify(recordedNotice(now(), file, ended, written, dropped));
+  };
+  /**
+   * Opens the store, or writes what memory kept, when it is due: at once after a replacement,
+   * every `retryMs` while the disk refuses. Only a write that goes through ends a fault.
+   */
   const recover = (force = false): void => {
-    if (fault === null && inner !== null && journal.isEmpty() && memory.alerts().length === 0 && heartbeats.size === 0) return;
+    if (inner !== null && nothingKept()) return;
     if (fault !== null && !force && monotonicMs() - lastTry < retryMs) return;
     lastTry = monotonicMs();
     try {
       inner ??= open();
-      const written = flush(inner);
-      const ended = fault;
-      const dropped = journal.dropped();
-      fault = null;
-      journal.reset();
-      if (ended !== null) notify(recordedNotice(now(), file, ended, written, dropped));
+      if (!nothingKept()) healed(flush(inner));
     } catch (error) {
       if (!absorb(error)) throw error;
     }
   };
-  /** `write` to the store when it can be written and nothing waits in memory before it; else `keep`. */
+  /** `write` to the store when nothing waits in memory before it (a write that goes through ends a fault); else `keep`. */
   const attempt = <T>(write: (store: Store) => T, keep: () => T): T => {
     recover();
-    if (fault === null && inner !== null && journal.isEmpty()) {
+    if (inner !== null && journal.isEmpty()) {
       try {
-        return write(inner);
+        const result = write(inner);
+        if (fault !== null) healed(0);
+        return result;
       } catch (error) {
         if (!absorb(error)) throw error;
       }

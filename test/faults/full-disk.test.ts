@@ -4,39 +4,27 @@
 // when space returns.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fillUp, mountSmallDisk, SMALL_DISK_SKIP } from "../../src/testing/small-disk.js";
 import { waitFor } from "../../src/testing/wait-for.js";
 import { startWebhookReceiver, TEST_WEBHOOK_PATH } from "../../src/testing/webhook-receiver.js";
 import { BIN, REPO } from "../support/lab.js";
 import { botFiles, daemonConfig, daemonFiles, startDaemon } from "../support/daemon.js";
 
 const WAIT = { timeoutMs: 60_000, intervalMs: 100 };
-const isRoot = process.getuid?.() === 0;
 
-/** Mounts a 1 MiB tmpfs on `dir`; after the test it is unmounted (lazily: the daemon may still hold it), whatever happened. */
-function mountSmallDisk(t: { after(fn: () => void): void }, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m,mode=0750", "tmpfs", dir]);
-  t.after(() => void spawnSync("umount", ["-l", dir]));
-}
-
-/** Writes zeros into `file` until the file system says ENOSPC. */
-function fillUp(file: string): void {
-  const dd = spawnSync("dd", ["if=/dev/zero", `of=${file}`, "bs=4k"], { encoding: "utf8" });
-  assert.match(dd.stderr, /No space left on device/);
-}
-
-test("with the state directory full, a crash-looping bot is restarted up to the limit, then given up; the history is written when space returns", { skip: isRoot ? false : "needs root to mount a 1 MiB tmpfs as the state directory" }, async (t) => {
+test("with the state directory full, a crash-looping bot is restarted up to the limit, then given up; the history is written when space returns", { skip: SMALL_DISK_SKIP }, async (t) => {
   const hook = await startWebhookReceiver();
   t.after(() => hook.close());
   const files = daemonFiles("lifeguard-full-disk-");
   mountSmallDisk(t, files.state);
   const { pidFile, bot } = botFiles(files);
   const crash = join(files.dir, "crash");
-  // Runs quietly until `crash` exists; from then on every start crashes a second later.
-  const command = ["/bin/sh", "-c", `printf '{"pid": %s, "child": null}' $$$$ > ${pidFile}; if [ -e ${crash} ]; then sleep 1; exit 1; fi; while [ ! -e ${crash} ]; do sleep 0.1; done; exit 1`];
+  // Runs quietly until `crash` exists; from then on every start crashes a second later. Its pid
+  // file is renamed into place: the test never reads it half written.
+  const command = ["/bin/sh", "-c", `printf '{"pid": %s, "child": null}' $$$$ > ${pidFile}.new; mv ${pidFile}.new ${pidFile}; if [ -e ${crash} ]; then sleep 1; exit 1; fi; while [ ! -e ${crash} ]; do sleep 0.1; done; exit 1`];
   const config = daemonConfig(files, {
     services: {
       bot: {
