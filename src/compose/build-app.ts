@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../core/clock.js";
 import type { HeartbeatStore } from "../core/heartbeat.js";
@@ -14,13 +15,14 @@ import { systemClock } from "../engine/system-clock.js";
 import { createCheck } from "../checks/registry.js";
 import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";
-import { DB_FILE_NAME, openStore, type Store } from "../store/index.js";
+import { DB_FILE_NAME, openResilientStore, openStore, type Store } from "../store/index.js";
 import { createLogger } from "../log/create-logger.js";
 import { formatPingUrl } from "../http/ping-url.js";
 import type { ListenAddress } from "../http/listen-address.js";
 import { derivePingKey } from "../http/token.js";
 import { inheritedEnv, PING_URL_VARIABLE } from "../process/inherited-env.js";
 import { buildAlerting, type Alerting } from "./alerting.js";
+import { announceStoreNotices } from "./announce-store-notices.js";
 
 /** Everything a command needs, built from one config: the composition root. */
 export interface App {
@@ -66,7 +68,10 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.log, { withService: config.services.length > 1 });
   const existing = existsSync(join(config.state, DB_FILE_NAME));
-  const store = options.readOnly && !existing ? null : openStore(config.state, { retention: config.retention, now: clock.now, logger });
+  const storeOptions = { retention: config.retention, now: clock.now, logger };
+  // What acts (a round, a restart) never depends on writing the store; read-only use sees the file as it is.
+  const resilient = options.readOnly === true ? null : openResilientStore(config.state, { ...storeOptions, host: hostname() });
+  const store = resilient ?? (existing ? openStore(config.state, storeOptions) : null);
   const heartbeats = options.readOnly || store === null ? readOnlyHeartbeats(store) : store;
   let http: ListenAddress | null = null;
   const pingEnv = (service: ServiceConfig): Record<string, string> => {
@@ -82,6 +87,7 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   });
   // Read-only use (a dry run, status) queues and sends nothing.
   const alerting = buildAlerting(config, options.readOnly === true ? null : store, clock, logger);
+  if (resilient !== null) announceStoreNotices(resilient, config, { logger, clock, alerting });
   return {
     config, clock, logger, services, store, alerting,
     announceHttp: (address) => void (http = address),

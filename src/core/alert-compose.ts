@@ -156,6 +156,11 @@ export function lifecycleAlert(kind: "lifeguard-started" | "lifeguard-stopped", 
   };
 }
 
+/** Lifeguard's store: the history kept in memory as the disk refuses writes, written again, or a corrupt file replaced. */
+export function storeAlert(host: string, at: number, title: string, message: string, severity: Severity): AlertBody {
+  return { kind: "store", severity, service: null, host, at, title: `${title} on ${host}`, message, details: [], evidence: [], incident: null };
+}
+
 /** `lifeguard test-alert`: proves the channel reaches a human. */
 export function testAlert(host: string, at: number, channel: string): AlertBody {
   return {

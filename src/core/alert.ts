@@ -15,6 +15,7 @@ export type AlertKind =
   | "reminder" // the service still stays gave-up
   | "lifeguard-started"
   | "lifeguard-stopped"
+  | "store" // the store: history kept in memory as the disk refuses writes, written again, a corrupt file replaced
   | "test"; // `lifeguard test-alert`
 
 /**

@@ -1,5 +1,7 @@
 /** The SQLite store: what the composition root and the CLI use. */
 export { openStore, type Store, type StoreOptions } from "./store.js";
+export { openResilientStore, type ResilientStore } from "./resilient-store.js";
+export type { StoreNotice } from "./store-notices.js";
 export { StoreError, type StoreErrorCode } from "./errors.js";
 export { DB_FILE_NAME } from "./open-database.js";
 export { SCHEMA_VERSION } from "./migrations.js";

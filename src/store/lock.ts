@@ -88,7 +88,8 @@ function ownerOf(row: LockRow): LeaseOwner {
   return { pid: row.pid, startTime: row.start_time, bootId: row.boot_id, host: row.host, label: row.label };
 }
 
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`; aborting `signal` rejects with its reason. */
+export async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   try {
     await sleep(ms, undefined, signal === undefined ? undefined : { signal });
   } catch (error) {

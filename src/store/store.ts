@@ -10,6 +10,7 @@ import type { RunJournal } from "../core/run-journal.js";
 import { toStoreError } from "./errors.js";
 import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
 import { readHistory } from "./history.js";
+import { insertKeptAlert, type KeptAlert } from "./kept-alerts.js";
 import { acquireLock, readLockOwner, type AcquireOptions, type Lease } from "./lock.js";
 import type { LeaseOwner } from "./lock-owner.js";
 import { openDatabase } from "./open-database.js";
@@ -57,8 +58,10 @@ export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal 
   recordPing(service: string, signal: PingSignal, at: number): void;
   /** Starts the watch of `service`'s pings over at `at` (the daemon, when it begins taking them). */
   watchHeartbeat(service: string, at: number): void;
-  /** `PRAGMA integrity_check` problems; empty when the file is sound (for `doctor`). */
-  checkIntegrity(): string[];
+  /** `PRAGMA integrity_check` problems (`quick_check` with `quick`: no index cross-checks); empty when the file is sound. */
+  checkIntegrity(options?: { quick?: boolean }): string[];
+  /** Writes an alert kept in memory while the store could not be written, deliveries and all. */
+  recordKeptAlert(kept: KeptAlert): void;
   stats(): StoreStats;
   /** Releases the leases still held and closes the file. */
   close(): void;
@@ -144,7 +147,8 @@ export function openStore(dir: string, options: StoreOptions): Store {
     recordRun: (run) => guard("write to", () => recordRun(db, run)),
     forgetRun: (token) => guard("write to", () => forgetRun(db, token)),
     runsOf: (service) => guard("read", () => runsOf(db, service)),
-    checkIntegrity: () => guard("check", () => checkIntegrity(db)),
+    checkIntegrity: ({ quick = false } = {}) => guard("check", () => checkIntegrity(db, quick)),
+    recordKeptAlert: (kept) => guard("write to", () => insertKeptAlert(db, kept)),
     stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),
     close: () => {
       for (const lease of [...held]) lease.release();
@@ -166,9 +170,10 @@ function track(held: Set<Lease>, lease: Lease): Lease {
   return tracked;
 }
 
-function checkIntegrity(db: Database): string[] {
-  const rows = db.pragma("integrity_check") as Array<{ integrity_check: string }>;
-  return rows.map((row) => row.integrity_check).filter((line) => line !== "ok");
+function checkIntegrity(db: Database, quick: boolean): string[] {
+  const pragma = quick ? "quick_check" : "integrity_check";
+  const rows = db.pragma(pragma) as Array<Record<string, string>>;
+  return rows.map((row) => row[pragma] ?? "").filter((line) => line !== "ok");
 }
 
 function warnUnreadable(logger: Logger | undefined, at: number, service: string, parsed: ParsedState): void {
