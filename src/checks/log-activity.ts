@@ -2,7 +2,8 @@ import type { LogActivityCheckConfig } from "../config/types.js";
 import { describeLogFileError } from "./log-file-error.js";
 import type { Finding, ProbeFactory } from "./probe.js";
 import { shortenLine } from "./shorten-line.js";
-import { readTailLines, type TailResult } from "./tail-lines.js";
+import { readLogWindow, type LogWindow } from "./read-log-window.js";
+import { describeUnfilledWindow } from "./unfilled-window.js";
 
 /** How many of the most recent matching lines the evidence keeps. */
 const RECENT_MATCHES_KEPT = 5;
@@ -18,9 +19,9 @@ export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (con
   return async (signal) => {
     if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
     if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
-    let tail: TailResult;
+    let tail: LogWindow;
     try {
-      tail = await readTailLines(config.path, config.lines, { signal });
+      tail = await readLogWindow(config.path, config.lines, { signal });
     } catch (error) {
       return describeLogFileError(config.path, error);
     }
@@ -28,7 +29,7 @@ export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (con
   };
 };
 
-function describeTail(config: LogActivityCheckConfig, tail: TailResult, match: RegExp, forbid: RegExp | null): Finding {
+function describeTail(config: LogActivityCheckConfig, tail: LogWindow, match: RegExp, forbid: RegExp | null): Finding {
   const matching = tail.lines.filter((line) => match.test(line));
   const evidence: Record<string, unknown> = {
     path: config.path,
@@ -37,6 +38,7 @@ function describeTail(config: LogActivityCheckConfig, tail: TailResult, match: R
     recent: matching.slice(-RECENT_MATCHES_KEPT).map((line) => shortenLine(line)),
     ...(tail.scanCutShort ? { scanCutShort: true, bytesScanned: tail.bytesScanned } : {}),
     ...(tail.shrank ? { shrank: true } : {}),
+    ...(tail.rotated === undefined ? {} : { rotated: tail.rotated }),
   };
   const forbidden = forbid === null ? undefined : tail.lines.findLast((line) => forbid.test(line));
   if (forbidden !== undefined) {
@@ -47,6 +49,8 @@ function describeTail(config: LogActivityCheckConfig, tail: TailResult, match: R
     const entries = matching.length === 1 ? "entry" : "entries";
     return { ok: true, summary: `Process appears responsive (${matching.length} recent ${entries})`, evidence };
   }
+  const unfilled = describeUnfilledWindow(config, tail, matching.length);
+  if (unfilled !== undefined) return { ...unfilled, evidence };
   const lines = matching.length === 1 ? "line" : "lines";
   const min = config.min > 1 ? ` (min ${config.min})` : "";
   return { ok: false, summary: `No recent activity: ${matching.length} ${lines} matching ${config.match} in last ${config.lines}${min}`, evidence };
