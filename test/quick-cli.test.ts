@@ -60,7 +60,7 @@ test("run --help shows quick mode's flags, its exit code for usage errors and an
   const help = await run(["run", "--help"]);
   assert.equal(help.exitCode, 0);
   assert.match(help.stdout, /^Usage: lifeguard run \[-c FILE\] {2}\| {2}\[quick-mode options\] -- CMD ARGS\.\.\.\n/);
-  for (const flag of ["--max-age <duration>", "--match <regex>", "--heartbeat <duration>", "--name <name>", "--interval <duration>", "--state <dir>", "--output <file>", "--listen <host:port>", "--log-format <format>"]) {
+  for (const flag of ["--max-age <duration>", "--match <regex>", "--heartbeat <duration>", "--name <name>", "--interval <duration>", "--state <dir>", "--output <file>", "--output-max-size <size>", "--listen <host:port>", "--log-format <format>"]) {
     assert.ok(help.stdout.includes(flag), flag);
   }
   assert.match(help.stdout, /exits 64 \(usage error\)/);
@@ -69,6 +69,6 @@ test("run --help shows quick mode's flags, its exit code for usage errors and an
   const readme = readFileSync(join(REPO, "README.md"), "utf8");
   const section = readme.slice(readme.indexOf("## Quick mode (no config file)"), readme.indexOf("## Configuration"));
   const flags = [...help.stdout.matchAll(/^ {2}(--[a-z-]+) </gm)].map((match) => match[1]);
-  assert.equal(flags.length, 9);
+  assert.equal(flags.length, 10);
   for (const flag of flags) assert.ok(section.includes(`[${flag} `), `README's quick mode shows ${flag}`);
 });

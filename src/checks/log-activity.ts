@@ -3,7 +3,8 @@ import { describeLogFileError } from "./log-file-error.js";
 import { compileLinePattern, filterLines, findLastLine } from "./match-lines.js";
 import type { Finding, ProbeFactory } from "./probe.js";
 import { shortenLine } from "./shorten-line.js";
-import { readTailLines, type TailResult } from "./tail-lines.js";
+import { readLogWindow, type LogWindow } from "./read-log-window.js";
+import { describeUnfilledWindow } from "./unfilled-window.js";
 
 /** How many of the most recent matching lines the evidence keeps. */
 const RECENT_MATCHES_KEPT = 5;
@@ -19,9 +20,9 @@ export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (con
   return async (signal) => {
     if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
     if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
-    let tail: TailResult;
+    let tail: LogWindow;
     try {
-      tail = await readTailLines(config.path, config.lines, { signal });
+      tail = await readLogWindow(config.path, config.lines, { signal });
     } catch (error) {
       return describeLogFileError(config.path, error);
     }
@@ -31,7 +32,7 @@ export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (con
   };
 };
 
-function describeTail(config: LogActivityCheckConfig, tail: TailResult, matching: string[], forbidden: string | undefined): Finding {
+function describeTail(config: LogActivityCheckConfig, tail: LogWindow, matching: string[], forbidden: string | undefined): Finding {
   const evidence: Record<string, unknown> = {
     path: config.path,
     linesExamined: tail.lines.length,
@@ -39,6 +40,7 @@ function describeTail(config: LogActivityCheckConfig, tail: TailResult, matching
     recent: matching.slice(-RECENT_MATCHES_KEPT).map((line) => shortenLine(line)),
     ...(tail.scanCutShort ? { scanCutShort: true, bytesScanned: tail.bytesScanned } : {}),
     ...(tail.shrank ? { shrank: true } : {}),
+    ...(tail.rotated === undefined ? {} : { rotated: tail.rotated }),
   };
   if (forbidden !== undefined) {
     const line = shortenLine(forbidden);
@@ -48,6 +50,8 @@ function describeTail(config: LogActivityCheckConfig, tail: TailResult, matching
     const entries = matching.length === 1 ? "entry" : "entries";
     return { ok: true, summary: `Process appears responsive (${matching.length} recent ${entries})`, evidence };
   }
+  const unfilled = describeUnfilledWindow(config, tail, matching.length);
+  if (unfilled !== undefined) return { ...unfilled, evidence };
   const lines = matching.length === 1 ? "line" : "lines";
   const min = config.min > 1 ? ` (min ${config.min})` : "";
   return { ok: false, summary: `No recent activity: ${matching.length} ${lines} matching ${config.match} in last ${config.lines}${min}`, evidence };

@@ -21,7 +21,7 @@ export interface ConfigSource {
 /** Each quick-mode flag as the user writes it, by commander's name for it. */
 const QUICK_FLAGS: Record<keyof QuickFlags, string> = {
   name: "--name", maxAge: "--max-age", match: "--match", heartbeat: "--heartbeat", interval: "--interval",
-  state: "--state", output: "--output", listen: "--listen", logFormat: "--log-format",
+  state: "--state", output: "--output", outputMaxSize: "--output-max-size", listen: "--listen", logFormat: "--log-format",
 };
 
 /**

@@ -30,6 +30,7 @@ export function addQuickOptions(command: Command): Command {
     .option("--interval <duration>", "quick mode: time between check rounds (default: 30s)")
     .option("--state <dir>", "quick mode: the store's directory (default: $LIFEGUARD_STATE, else /var/lib/lifeguard as root, else ${XDG_STATE_HOME:-~/.local/state}/lifeguard)")
     .option("--output <file>", "quick mode: the file the command's stdout and stderr go to (default: <state>/<name>.out.log)")
+    .option("--output-max-size <size>", "quick mode: rotate the output file to <file>.1 before it grows beyond SIZE (default: 10MiB)")
     .option("--listen <host:port>", "quick mode: the HTTP server's address (default: 127.0.0.1:9473; port 0: any free port)")
     .option("--log-format <format>", "quick mode: the watchdog log on stdout, text or json (default: text)")
     .addHelpText("after", RUN_HELP);

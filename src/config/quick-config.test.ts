@@ -74,6 +74,12 @@ test("the other flags set the name, the interval, the state, the listen address 
   assert.equal(config.services[0]?.runner.kind === "process" ? config.services[0].runner.output.file : null, "/srv/app/state/trader.out.log");
 });
 
+test("--output-max-size sets the size at which the output file is rotated", () => {
+  const [service] = quickConfig(["node", "bot.js"], { output: "logs/bot.out", outputMaxSize: "4KiB" }, CONTEXT).services;
+  assert.deepEqual(service?.runner.kind === "process" ? service.runner.output : null, { file: "/srv/app/logs/bot.out", maxBytes: 4096, keep: 3 });
+  assert.match(usageMessage(["node"], { outputMaxSize: "1B" }), /^Cannot read --output-max-size: expected at least /);
+});
+
 test("--heartbeat writes the heartbeat check document: heartbeat: { max-age }", () => {
   const { document } = buildQuickDocument(["python3", "bot.py"], { maxAge: "1m", heartbeat: "2m" }, CONTEXT);
   const service = (document.services as Record<string, Record<string, unknown>>).python3;

@@ -28,6 +28,7 @@ export interface QuickFlags {
   interval?: string;
   state?: string;
   output?: string;
+  outputMaxSize?: string;
   listen?: string;
   logFormat?: string;
 }
@@ -91,7 +92,11 @@ export function buildQuickDocument(command: readonly string[], flags: QuickFlags
   const service: Record<string, unknown> = {};
   origins.push({ path: at, from: "--name" });
   set(service, [...at, "command"], [...command], COMMAND_ORIGIN);
-  if (flags.output !== undefined) set(service, [...at, "output"], { file: flags.output }, "--output");
+  const outputAt = [...at, "output"] as const;
+  const outputFields: Record<string, unknown> = {};
+  if (flags.output !== undefined) set(outputFields, [...outputAt, "file"], flags.output, "--output");
+  if (flags.outputMaxSize !== undefined) set(outputFields, [...outputAt, "max-size"], flags.outputMaxSize, "--output-max-size");
+  if (Object.keys(outputFields).length > 0) service.output = outputFields;
   if (flags.interval !== undefined) set(service, [...at, "interval"], flags.interval, "--interval");
   const checks = quickChecks(flags, output);
   service.checks = checks.map((check) => check.item);

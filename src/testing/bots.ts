@@ -16,6 +16,10 @@ export interface LogBotOptions {
   ignoreTerm?: boolean;
   crashAfter?: number;
   hangAfter?: number;
+  /** Filler lines (matching none of VIX, Position, Update) between two work lines, one per tick. */
+  filler?: number;
+  /** After this many work lines, only filler lines: busy, but doing no work. */
+  idleAfter?: number;
   child?: boolean;
   /** Where the bot writes its pids; `LOG_BOT_PID_FILE` in its environment does the same without changing argv. */
   pidFile?: string;
@@ -31,6 +35,8 @@ export function logBotArgv(log: string, options: LogBotOptions = {}): string[] {
   if (options.ignoreTerm) argv.push("--ignore-term");
   if (options.crashAfter !== undefined) argv.push("--crash-after", String(options.crashAfter));
   if (options.hangAfter !== undefined) argv.push("--hang-after", String(options.hangAfter));
+  if (options.filler !== undefined) argv.push("--filler", String(options.filler));
+  if (options.idleAfter !== undefined) argv.push("--idle-after", String(options.idleAfter));
   if (options.child) argv.push("--child");
   if (options.pidFile !== undefined) argv.push("--pid-file", options.pidFile);
   return argv;

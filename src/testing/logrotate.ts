@@ -9,10 +9,21 @@ export const LOGROTATE = ["/usr/sbin/logrotate", "/sbin/logrotate", "/usr/bin/lo
 /** A test's skip reason when logrotate is missing; CI installs it. */
 export const LOGROTATE_SKIP = LOGROTATE === undefined ? "logrotate is not installed (Debian package `logrotate`)" : false;
 
+/** How logrotate treats the file besides its mode; the default keeps one rotated file, uncompressed. */
+export interface LogrotateOptions {
+  /** Rotated files kept (`rotate N`); default 1. */
+  rotate?: number;
+  /** gzip the rotated files (`compress`). */
+  compress?: boolean;
+  /** With `compress`: leave `<file>.1` plain until the next rotation (`delaycompress`). */
+  delaycompress?: boolean;
+}
+
 /** Rotates `path` once with the real logrotate, in the given mode; its config and state sit beside the file. */
-export async function rotateWithLogrotate(path: string, mode: "create" | "copytruncate"): Promise<void> {
+export async function rotateWithLogrotate(path: string, mode: "create" | "copytruncate", options: LogrotateOptions = {}): Promise<void> {
   const dir = dirname(path);
   const config = join(dir, `${mode}.logrotate.conf`);
-  await writeFile(config, `${path} {\n  ${mode}\n  rotate 1\n  missingok\n}\n`, { mode: 0o644 });
+  const directives = [mode, `rotate ${options.rotate ?? 1}`, "missingok", ...(options.compress ? ["compress"] : []), ...(options.delaycompress ? ["delaycompress"] : [])];
+  await writeFile(config, `${path} {\n${directives.map((line) => `  ${line}\n`).join("")}}\n`, { mode: 0o644 });
   await promisify(execFile)(LOGROTATE as string, ["--force", "--state", join(dir, "logrotate.state"), config], { timeout: 10_000 });
 }

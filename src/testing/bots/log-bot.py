@@ -2,7 +2,7 @@
 """log-bot: a stand-in for the seed's trading bot, for Lifeguard's tests.
 
 Usage: log-bot.py LOG [--every MS] [--reopen] [--ignore-term] [--crash-after N]
-                      [--hang-after N] [--child] [--pid-file PATH]
+                      [--hang-after N] [--idle-after N] [--filler N] [--child] [--pid-file PATH]
 
 Every MS milliseconds (default 1000) it appends a line like
     2024-11-30 21:00:01 INFO VIX 15.2 Position ok Update 17
@@ -14,6 +14,9 @@ line: the output a supervisor captures (a socket, which /dev/stdout cannot reope
   --ignore-term     ignore SIGTERM (so does its child): only SIGKILL ends it
   --crash-after N   after N lines, log a Traceback line and exit 1
   --hang-after N    after N lines, stay alive but write nothing (the seed's frozen bot)
+  --filler N        write N filler lines (`DEBUG heartbeat tick ...`, matching none of VIX, Position,
+                    Update) between two work lines, one each MS: a work line every N+1 ticks
+  --idle-after N    after N work lines, write only filler lines: busy, but doing no work
   --child           fork a child that stays alive, even after the bot dies: proves that a kill
                     reached the whole cgroup or process group
   --pid-file PATH   write {"pid": ..., "child": ...} (pids in the bot's PID namespace) once running;
@@ -36,6 +39,8 @@ def parse_args():
     parser.add_argument("--ignore-term", action="store_true")
     parser.add_argument("--crash-after", type=int, default=None, metavar="N")
     parser.add_argument("--hang-after", type=int, default=None, metavar="N")
+    parser.add_argument("--filler", type=int, default=0, metavar="N")
+    parser.add_argument("--idle-after", type=int, default=None, metavar="N")
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--pid-file", default=os.environ.get("LOG_BOT_PID_FILE"), metavar="PATH")
     return parser.parse_args()
@@ -98,8 +103,13 @@ def main():
         write_pid_file(args.pid_file, child)
 
     count = 0
+    tick = 0
     while True:
-        if args.hang_after is None or count < args.hang_after:
+        tick += 1
+        idle = args.idle_after is not None and count >= args.idle_after
+        if (tick - 1) % (args.filler + 1) != 0 or idle:
+            log.write("DEBUG heartbeat tick %d, nothing to report" % tick)
+        elif args.hang_after is None or count < args.hang_after:
             count += 1
             log.write("INFO VIX %.1f Position ok Update %d" % (15 + (count % 10) / 10, count))
         if args.crash_after is not None and count >= args.crash_after:
