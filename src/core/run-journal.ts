@@ -14,6 +14,9 @@ export interface SupervisedRun {
   startTime: number | null;
   /** Wall-clock ms since the epoch. */
   startedAt: number;
+  /** The Lifeguard that started it, and that process's start time: while it lives, the run is its own, not a survivor. */
+  ownerPid: number;
+  ownerStartTime: number | null;
 }
 
 /**

@@ -10,7 +10,7 @@ import { resolveUser, type UserAccount } from "./process/resolve-user.js";
 import { isDirectory, spawnRun, type Run } from "./process/spawn-run.js";
 import { describeUnstoppable, stopSurvivors, type SurvivorReport } from "./process/survivors.js";
 import { randomToken } from "../process/random-token.js";
-import { readBootId } from "../process/proc-stat.js";
+import { readBootId, readProcStat } from "../process/proc-stat.js";
 import type { RunJournal, SupervisedRun } from "../core/run-journal.js";
 import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 import { raceWait, waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
@@ -22,6 +22,11 @@ export type { OutputTarget } from "./process/output-log.js";
 export const DEFAULT_SETTLE_MS = 100;
 /** How often a stop or kill looks whether the rest of the group is gone once the leader exited. */
 export const DEFAULT_POLL_INTERVAL_MS = 50;
+/** This process, as a run's record names its owner. */
+function owner(): Pick<SupervisedRun, "ownerPid" | "ownerStartTime"> {
+  return { ownerPid: process.pid, ownerStartTime: readProcStat(process.pid)?.startTime ?? null };
+}
+
 /** How long a start waits for a survivor of a previous Lifeguard to end, after SIGTERM and after SIGKILL, unless told. */
 export const DEFAULT_SURVIVOR_STOP_MS = 5_000;
 /** Signals that end a service cleanly (systemd's view): `inactive`, not `failed`. */
@@ -138,6 +143,7 @@ export class ProcessRunner implements Runner {
     if (left.length > 0) return cannot(`its previous run left ${plural(left.length, "process", "processes")} running (PIDs ${left.map((member) => member.pid).join(", ")})`, "stop or kill it first");
     // What a Lifeguard killed before us left running: never a second copy beside it.
     const survivors = await this.#stopSurvivors(signal);
+    if (survivors.owned !== null) return cannot(`another Lifeguard (PID ${survivors.owned.ownerPid}) supervises it (PID ${survivors.owned.pid ?? "not yet known"})`, "run one Lifeguard per configuration and state directory");
     if (survivors.left.length > 0) return { ...cannot(describeUnstoppable(survivors, this.#survivorStop().killWaitMs)), evidence: { ...evidence, survivors: survivors.left.map((member) => member.pid) } };
     if (survivors.summary !== null) evidence.replaced = survivors.found.flatMap((entry) => entry.members.map((member) => member.pid));
     const replaced = survivors.summary === null ? "" : ` after stopping ${survivors.summary}`;
@@ -146,7 +152,7 @@ export class ProcessRunner implements Runner {
     if (account !== null && "problem" in account) return cannot(account.problem);
     const output = createOutputLog(this.#options.output, (error) => this.#options.onOutputError?.(error));
     // Recorded before the spawn: a Lifeguard killed right after it still leaves the token to find the run by.
-    const record: SupervisedRun = { service: this.target, token: randomToken(), bootId: readBootId(), pid: null, startTime: null, startedAt: Date.now() };
+    const record: SupervisedRun = { service: this.target, token: randomToken(), bootId: readBootId(), pid: null, startTime: null, startedAt: Date.now(), ...owner() };
     this.#journal((journal) => journal.recordRun(record));
     const spawned = await spawnRun({ command, cwd, env: this.#environment(account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, account, output });
     if ("error" in spawned) {

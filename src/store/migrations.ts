@@ -125,7 +125,9 @@ export const MIGRATIONS: readonly Migration[] = [
         boot_id TEXT,
         pid INTEGER,
         start_time INTEGER,
-        started_at INTEGER NOT NULL
+        started_at INTEGER NOT NULL,
+        owner_pid INTEGER NOT NULL,
+        owner_start_time INTEGER
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX supervised_runs_by_service ON supervised_runs (service);
     `,

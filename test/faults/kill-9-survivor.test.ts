@@ -81,3 +81,21 @@ for (const moment of ["at rest", "while it waits for the bot to obey SIGTERM dur
     assert.deepEqual(livingCopies(copies), [], "nothing outlives Lifeguard's SIGTERM");
   });
 }
+
+test("a second Lifeguard started on the same config while the first runs never stops or doubles the first one's bot", async (t) => {
+  const files = daemonFiles("lifeguard-twice-");
+  const copies = join(files.dir, "copies");
+  t.after(() => killCopies(copies));
+  const config = botConfig(files, copies, join(files.dir, "freeze"));
+  const first = startDaemon(t, files, config);
+  assert.ok(await waitFor(() => livingCopies(copies, "bot").length === 1, WAIT), first.log());
+  const [bot] = livingCopies(copies, "bot");
+  const second = startDaemon(t, files, config);
+  assert.ok(await waitFor(() => new RegExp(`Cannot start "bot" as another Lifeguard \\(PID ${first.pid}\\) supervises it \\(PID ${bot?.pid}\\)`).test(second.log()), WAIT), second.log());
+  assert.deepEqual(livingCopies(copies, "bot").map((copy) => copy.pid), [bot?.pid], "the first one's bot runs on, alone");
+  for (const lifeguard of [second, first]) {
+    process.kill(lifeguard.pid, "SIGTERM");
+    assert.equal(await lifeguard.exited, 0);
+  }
+  assert.deepEqual(livingCopies(copies), []);
+});

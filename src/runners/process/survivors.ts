@@ -1,7 +1,7 @@
 import { formatDuration } from "../../core/duration.js";
 import type { SupervisedRun } from "../../core/run-journal.js";
 import { monotonicMs } from "../../process/monotonic.js";
-import type { ProcStat } from "../../process/proc-stat.js";
+import { isProcessAlive, type ProcStat } from "../../process/proc-stat.js";
 import { describeLeft, plural } from "./messages.js";
 import { groupMembers, signalGroup, type MemberCache, type OwnedGroup } from "./process-group.js";
 import { raceWait } from "./wait-group.js";
@@ -14,6 +14,8 @@ export interface SurvivorReport {
   left: ProcStat[];
   /** Runs that are over (or were ended here): their records can go. */
   over: SupervisedRun[];
+  /** A run with processes left whose Lifeguard still lives (another instance on the same store): nothing was done. */
+  owned: SupervisedRun | null;
   /** `the copy that a previous Lifeguard left running (PID 5, up 4m; ...)`; null when none was found or some is left. */
   summary: string | null;
 }
@@ -40,7 +42,10 @@ export async function stopSurvivors(runs: readonly SupervisedRun[], options: Sur
   const tracked = runs.map((run) => ({ run, group: groupOf(run, options.bootId), cache: new Map() as MemberCache }));
   const membersOf = (entry: (typeof tracked)[number]): ProcStat[] => (entry.group === null ? [] : groupMembers(entry.group, entry.cache));
   const found = tracked.map((entry) => ({ run: entry.run, members: membersOf(entry) })).filter((entry) => entry.members.length > 0);
-  if (found.length === 0) return { found, left: [], over: [...runs], summary: null };
+  if (found.length === 0) return { found, left: [], over: [...runs], owned: null, summary: null };
+  // A run whose Lifeguard lives is that Lifeguard's: stopping it would start a tug of war.
+  const owned = found.find((entry) => entry.run.ownerPid !== process.pid && isProcessAlive(entry.run.ownerPid, entry.run.ownerStartTime));
+  if (owned !== undefined) return { found, left: [], over: [], owned: owned.run, summary: null };
   const alive = tracked.filter((entry) => found.some((survivor) => survivor.run === entry.run));
   const signalAll = (signal: NodeJS.Signals): void => alive.forEach((entry) => entry.group !== null && signalGroup(entry.group, signal, false, entry.cache));
   const remaining = (): ProcStat[] => alive.flatMap(membersOf);
@@ -54,7 +59,7 @@ export async function stopSurvivors(runs: readonly SupervisedRun[], options: Sur
     left = await waitUntilGone(remaining, monotonicMs() + options.killWaitMs, options, () => signalAll("SIGKILL"));
   }
   const over = runs.filter((run) => !alive.some((entry) => entry.run === run) || left.length === 0);
-  return { found, left, over, summary: left.length > 0 ? null : describeStopped(found, killed, options) };
+  return { found, left, over, owned: null, summary: left.length > 0 ? null : describeStopped(found, killed, options) };
 }
 
 /** `Cannot start "bot" as ...` when survivors could not be stopped. */
