@@ -42,9 +42,10 @@ export interface Daemon {
 
 /** A restart as `lifeguard history --json` lists it: times are wall-clock ms. */
 export interface HistoryEntry {
-  type: "restart" | "event";
+  type: "restart" | "event" | "alert";
   at: number;
-  restart?: { startedAt: number; finishedAt: number; ok: boolean; steps: Array<{ step: string; ok: boolean; durationMs: number; summary: string }> };
+  service: string | null;
+  restart?: { startedAt: number; finishedAt: number; ok: boolean; reason: string; summary: string; steps: Array<{ step: string; ok: boolean; durationMs: number; summary: string }> };
 }
 
 /** How the lab's daemon ended, and what it left behind. */

@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from "node:os";
 
 /** One table of RESULTS.md: rows of already formatted cells. */
@@ -60,7 +61,17 @@ export function renderResults(command: string, machine: Machine, durationMs: num
   return `${lines.join("\n")}\n`;
 }
 
-function renderTable(table: Table): string[] {
+/**
+ * The command as the user typed it (Markdown): `npm run SCRIPT [-- flags]` and what npm ran, or
+ * node with the script's file (`fallback` when argv lacks it).
+ */
+export function describeCommandLine(script: string, fallback: string): string {
+  const args = process.argv.slice(2);
+  if (process.env.npm_lifecycle_event === script) return `\`npm run ${script}${args.length > 0 ? ` -- ${args.join(" ")}` : ""}\`, which runs \`${process.env.npm_lifecycle_script ?? "?"}\``;
+  return `\`${["node", ...process.execArgv, relative(process.cwd(), process.argv[1] ?? fallback), ...args].join(" ")}\``;
+}
+
+export function renderTable(table: Table): string[] {
   const row = (cells: string[]): string => `| ${cells.join(" | ")} |`;
   return [row(table.columns), row(table.columns.map(() => "---")), ...table.rows.map(row)];
 }

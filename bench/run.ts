@@ -12,7 +12,7 @@ import { benchCheckWallTime } from "./check-wall-time.js";
 import { benchCrash } from "./daemon-crash.js";
 import { benchFreeze } from "./daemon-freeze.js";
 import { benchIdle, type IdleScenario } from "./daemon-idle.js";
-import { describeMachine, renderResults, type Section } from "./report.js";
+import { describeCommandLine, describeMachine, renderResults, type Section } from "./report.js";
 import { benchTail } from "./tail.js";
 
 const BENCH_DIR = import.meta.dirname;
@@ -70,12 +70,5 @@ try {
 } finally {
   if (flags.clean) rmSync(DATA_DIR, { recursive: true, force: true });
 }
-writeFileSync(results, renderResults(commandLine(), machine, performance.now() - started, sections));
+writeFileSync(results, renderResults(describeCommandLine("bench", "bench/run.ts"), machine, performance.now() - started, sections));
 progress(`wrote ${relative(process.cwd(), results)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-
-/** The command as the user typed it (Markdown): `npm run bench [-- flags]` and what npm ran, or node with this file. */
-function commandLine(): string {
-  const args = process.argv.slice(2);
-  if (process.env.npm_lifecycle_event === "bench") return `\`npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}\`, which runs \`${process.env.npm_lifecycle_script ?? "?"}\``;
-  return `\`${["node", ...process.execArgv, relative(process.cwd(), process.argv[1] ?? "bench/run.ts"), ...args].join(" ")}\``;
-}
