@@ -56,6 +56,8 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
   "gave-up": "GAVE-UP",
   recovered: "OK",
   "alert-only": "WARN",
+  unobserved: "WARN",
+  observed: "OK",
   rearmed: "INFO",
   reset: "INFO",
 };
@@ -169,7 +171,7 @@ function runChecks(parts: ServiceParts, deps: EngineDeps): Promise<Observation[]
 
 async function observe(parts: ServiceParts, deps: EngineDeps, logPassing = true): Promise<Observation[]> {
   const observations = await runChecks(parts, deps);
-  for (const observation of observations) if (logPassing || !observation.ok) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", describeObservation(observation));
+  for (const observation of observations) if (logPassing || !observation.ok) log(deps, parts, tagOfObservation(observation), describeObservation(observation));
   return observations;
 }
 
@@ -197,6 +199,12 @@ function describeObservation(observation: Observation): string {
   const { summary, cause } = observation;
   if (observation.ok || cause === undefined || summary.includes(cause)) return summary;
   return cause.startsWith(summary) ? cause : `${summary} (${cause})`;
+}
+
+/** A check that cannot look never restarts anything, as an alert-only one: a warning, not a failure. */
+function tagOfObservation(observation: Observation): LogTag {
+  if (observation.ok) return "OK";
+  return observation.alertOnly || observation.unobservable === true ? "WARN" : "FAIL";
 }
 
 const eventsOf = (actions: Action[]): ServiceEvent[] => actions.flatMap((action) => (action.type === "event" ? [action.event] : []));
