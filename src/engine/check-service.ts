@@ -194,11 +194,12 @@ export function exitCodeOf(verdict: Verdict, restart: RestartOutcome | null): nu
   return verdict.status === "healthy" || verdict.status === "grace" ? EXIT.healthy : EXIT.unhealthy;
 }
 
-/** The summary, with the cause when it adds something (systemctl's stderr line, an errno). */
+/** The summary, with the cause when it adds something (systemctl's stderr line, an errno), and the hint. */
 function describeObservation(observation: Observation): string {
-  const { summary, cause } = observation;
-  if (observation.ok || cause === undefined || summary.includes(cause)) return summary;
-  return cause.startsWith(summary) ? cause : `${summary} (${cause})`;
+  const { summary, cause, hint } = observation;
+  const said = observation.ok || cause === undefined || summary.includes(cause) ? summary : cause.startsWith(summary) ? cause : `${summary} (${cause})`;
+  // The fix of a log Lifeguard cannot read: the log says it too, not only the alert.
+  return hint === undefined ? said : `${said}. ${hint}`;
 }
 
 /** A check that cannot look never restarts anything, as an alert-only one: a warning, not a failure. */
