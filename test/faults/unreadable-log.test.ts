@@ -106,6 +106,13 @@ describe("a log Lifeguard cannot read", { skip }, () => {
     assert.ok(sent[0]?.includes(JSON.stringify(fix).slice(1, -1)), `the alert names the fix: ${sent[0]}`);
     assert.ok(sent[0]?.includes('Cannot observe \\"bot\\" through check \\"log-activity\\"'), sent[0]);
 
+    // The service's state says it is not observed, and why.
+    const status = await asNobody(["status", "-c", config]);
+    assert.match(status.stdout, /\nbot\s+private-bot\.service\s+healthy; unobserved: log-activity since \d+\w* ago\s/, status.stdout);
+    const json = JSON.parse((await asNobody(["status", "--json", "-c", config])).stdout) as { services: Array<{ unobserved?: Record<string, { reason: string; hint?: string }> }> };
+    assert.deepEqual(json.services[0]?.unobserved?.["log-activity"]?.hint, fix);
+    assert.equal(json.services[0]?.unobserved?.["log-activity"]?.reason, `Cannot read log file "${log}" as permission was denied`);
+
     // The fix applied (its chmod half, as root would): Lifeguard observes again, and says so.
     chmodSync(log, 0o644);
     const fixed = await asNobody(["check", "-c", config]);
@@ -114,5 +121,6 @@ describe("a log Lifeguard cannot read", { skip }, () => {
     assert.equal(after.length, 2);
     assert.ok(after[1]?.includes('Observing \\"bot\\" through check \\"log-activity\\" again'), after[1]);
     assert.equal(await mainPid(), pid);
+    assert.doesNotMatch((await asNobody(["status", "-c", config])).stdout, /unobserved/);
   });
 });
