@@ -2,7 +2,8 @@
 // restart a healthy bot because its log is mode 0600, but say so once, with the fix.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { logBotArgv, PYTHON, readBotPids } from "../../src/testing/bots.js";
@@ -17,6 +18,10 @@ const DAEMON = 1;
 const support = sandboxSupport();
 // Running Lifeguard as another user, and a bot as a third, needs root; CI is root.
 const skip = process.getuid?.() !== 0 ? "needs root: Lifeguard runs as nobody and the bot as daemon" : support.ok ? false : support.reason;
+
+/** The fix the alert must name: the real user Lifeguard runs as, the log's real owner, group and mode. */
+const fixFor = (log: string): string => `Let user "nobody" read the log file "${log}": run "setfacl -m u:nobody:r ${log}", ` +
+  `or "chmod g+r ${log}" and "usermod -aG daemon nobody" (then restart Lifeguard); it is owned by "daemon:daemon" with mode 0600`;
 
 interface HistoryJson {
   entries: Array<{ type: string; event?: { kind: string; message: string; data: Record<string, unknown> } }>;
@@ -48,45 +53,50 @@ describe("a log Lifeguard cannot read", { skip }, () => {
     const started = await sandbox.exec(["systemctl", "start", "private-bot.service"]);
     assert.ok(started.ok, started.stderr);
     await readBotPids(pidFile);
-    // Lifeguard's own files belong to nobody, and so do the alert program's records.
-    const home = join(sandbox.workdir, "lifeguard");
-    alerts = join(home, "alerts");
-    mkdirSync(alerts, { recursive: true });
-    chownSync(home, NOBODY, NOBODY);
-    chownSync(alerts, NOBODY, NOBODY);
-    config = join(home, "lifeguard.yaml");
-    writeFileSync(config, stringify({
-      state: join(home, "state"),
-      services: {
-        bot: {
-          systemd: "private-bot.service",
-          checks: ["running", { "log-fresh": { path: log, "max-age": "1m" } }, { "log-activity": { path: log, lines: 20, match: "Update" } }],
-          "failure-threshold": 1,
-          restart: { "stop-timeout": "2s", "kill-wait": "1s", "verify-timeout": "5s" },
-        },
-      },
-      alerts: { pager: { type: "exec", command: [PYTHON, ALERT_PROGRAM, alerts], timeout: "10s" } },
-    }));
+    ({ config, alerts } = lifeguardHome("check"));
     assert.ok(await waitFor(() => readFileSync(log, "utf8").includes("Update"), { timeoutMs: 10_000 }));
   });
   after(async () => {
     await sandbox?.stop();
   });
 
+  /** Lifeguard's own files, owned by nobody (so are the alert program's records), for one mode of running it. */
+  function lifeguardHome(name: string, extra: Record<string, unknown> = {}): { config: string; alerts: string; home: string } {
+    const home = join(sandbox.workdir, `lifeguard-${name}`);
+    const records = join(home, "alerts");
+    mkdirSync(records, { recursive: true });
+    chownSync(home, NOBODY, NOBODY);
+    chownSync(records, NOBODY, NOBODY);
+    const file = join(home, "lifeguard.yaml");
+    writeFileSync(file, stringify({
+      state: join(home, "state"),
+      ...extra,
+      services: {
+        bot: {
+          systemd: "private-bot.service",
+          interval: "1s",
+          checks: ["running", { "log-fresh": { path: log, "max-age": "1m" } }, { "log-activity": { path: log, lines: 20, match: "Update" } }],
+          "failure-threshold": 1,
+          restart: { "stop-timeout": "2s", "kill-wait": "1s", "verify-timeout": "5s" },
+        },
+      },
+      alerts: { pager: { type: "exec", command: [PYTHON, ALERT_PROGRAM, records], timeout: "10s" } },
+    }));
+    return { config: file, alerts: records, home };
+  }
   const asNobody = (args: string[]) =>
     sandbox.exec(["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, BIN, ...args], { timeoutMs: 120_000, cwd: REPO });
   const mainPid = async (): Promise<number> => Number((await sandbox.exec(["systemctl", "show", "--property=MainPID", "--value", "private-bot.service"])).stdout.trim());
-  const received = (): string[] => readdirSync(alerts).filter((name) => name.startsWith("run-")).sort().map((name) => readFileSync(join(alerts, name), "utf8"));
-  const history = async (): Promise<HistoryJson> => {
-    const result = await asNobody(["history", "--json", "-c", config]);
+  const received = (records = alerts): string[] => readdirSync(records).filter((name) => name.startsWith("run-") && name.endsWith(".json")).sort().map((name) => readFileSync(join(records, name), "utf8"));
+  const history = async (file = config): Promise<HistoryJson> => {
+    const result = await asNobody(["history", "--json", "-c", file]);
     assert.equal(result.exitCode, 0, result.stderr);
     return JSON.parse(result.stdout) as HistoryJson;
   };
 
   test("check as nobody restarts nothing, alerts once with the fix, exits 2, and tells when it can read again", async () => {
     const pid = await mainPid();
-    const fix = `Let user "nobody" read the log file "${log}": run "setfacl -m u:nobody:r ${log}", ` +
-      `or "chmod g+r ${log}" and "usermod -aG daemon nobody" (then restart Lifeguard); it is owned by "daemon:daemon" with mode 0600`;
+    const fix = fixFor(log);
 
     const first = await asNobody(["check", "-c", config]);
     // 2: something is not right and Lifeguard did not fix it; a human must.
@@ -122,5 +132,37 @@ describe("a log Lifeguard cannot read", { skip }, () => {
     assert.ok(after[1]?.includes('Observing \\"bot\\" through check \\"log-activity\\" again'), after[1]);
     assert.equal(await mainPid(), pid);
     assert.doesNotMatch((await asNobody(["status", "-c", config])).stdout, /unobserved/);
+  });
+
+  test("the daemon as nobody restarts nothing round after round, and alerts once with the fix", async () => {
+    chmodSync(log, 0o600);
+    const pid = await mainPid();
+    const daemon = lifeguardHome("daemon", { log: { file: "WATCHDOG_LOG" } });
+    const watchdogLog = join(daemon.home, "watchdog.log");
+    writeFileSync(daemon.config, readFileSync(daemon.config, "utf8").replace("WATCHDOG_LOG", watchdogLog));
+    const argv = [...sandbox.nsenterArgs, "setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, BIN, "run", "-c", daemon.config];
+    const [command, ...args] = argv as [string, ...string[]];
+    const child = spawn(command, args, { cwd: REPO, stdio: "ignore", detached: true });
+    // Whatever happens: the daemon's group goes; the sandbox's stop ends what it left inside.
+    const stop = (): void => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), "SIGKILL");
+    };
+    try {
+      const unobserved = (): string[] => received(daemon.alerts).filter((text) => (JSON.parse(text) as { env: Record<string, string> }).env.LIFEGUARD_ALERT_KIND === "unobserved");
+      const daemonLog = (): string => (existsSync(watchdogLog) ? readFileSync(watchdogLog, "utf8") : "no log yet");
+      assert.ok(await waitFor(() => unobserved().length >= 1, { timeoutMs: 60_000 }), daemonLog());
+      // Steady rounds log nothing: let the bot write 25 more lines (5s at its pace, 5 rounds of 1s) before looking again.
+      const lines = (): number => readFileSync(log, "utf8").split("\n").length;
+      const seen = lines();
+      assert.ok(await waitFor(() => lines() >= seen + 25, { timeoutMs: 60_000 }));
+      assert.equal(unobserved().length, 1, "announced once");
+      assert.ok(unobserved()[0]?.includes(JSON.stringify(fixFor(log)).slice(1, -1)), unobserved()[0]);
+      assert.equal(await mainPid(), pid, "the healthy bot was not restarted");
+      const entries = (await history(daemon.config)).entries;
+      assert.deepEqual(entries.filter((entry) => entry.type === "restart"), []);
+      assert.deepEqual(entries.flatMap((entry) => (entry.event === undefined ? [] : [entry.event.kind])), ["unobserved"]);
+    } finally {
+      stop();
+    }
   });
 });
