@@ -1,7 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,9 @@ import type { Observation } from "../core/outcome.js";
 import type { CheckConfig } from "../config/types.js";
 
 const NOBODY = 65534;
+const DAEMON = 1;
+const asRoot = process.getuid?.() === 0;
+const rootOnly = asRoot ? {} : { skip: "needs root: permission denied is only real for another user, and these files are chowned" };
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const registryPath = fileURLToPath(new URL("./registry.ts", import.meta.url));
 const clockPath = fileURLToPath(new URL("../engine/system-clock.ts", import.meta.url));
@@ -50,7 +53,7 @@ const activityConfig = (path: string): CheckConfig => ({
   kind: "log-activity", id: "log-activity", ...common, path, lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false,
 });
 
-test("log checks fail clearly when permission is denied on the log's directory", async () => {
+test("log checks cannot observe when permission is denied on the log's directory, and name the fix", rootOnly, async () => {
   const closed = join(dir, "closed");
   await mkdir(closed, { mode: 0o700 });
   const path = join(closed, "bot.log");
@@ -58,12 +61,44 @@ test("log checks fail clearly when permission is denied on the log's directory",
   const observations = await observeAsNobody([freshConfig(path), activityConfig(path)]);
   for (const observation of observations) {
     assert.equal(observation.ok, false);
+    assert.equal(observation.unobservable, true);
     assert.equal(observation.summary, `Cannot read log file "${path}" as permission was denied`);
     assert.equal(observation.evidence.code, "EACCES");
+    // The directory is root's: joining its group is no fix to offer.
+    assert.equal(observation.hint, `Let user "nobody" enter the directory "${closed}": run "setfacl -m u:nobody:x ${closed}"; it is owned by "root:root" with mode 0700`);
   }
 });
 
-test("log-activity fails when the log cannot be read, log-fresh only needs its metadata", async () => {
+test("log-activity names the group that would let Lifeguard read a log it may not", rootOnly, async () => {
+  const open = join(dir, "daemon");
+  await mkdir(open, { mode: 0o755 });
+  const path = join(open, "bot.log");
+  await writeFile(path, "Update\n", { mode: 0o600 });
+  await chown(path, DAEMON, DAEMON);
+  const [activity] = await observeAsNobody([activityConfig(path)]);
+  assert.equal(activity?.unobservable, true);
+  assert.equal(activity?.hint, `Let user "nobody" read the log file "${path}": run "setfacl -m u:nobody:r ${path}", ` +
+    `or "chmod g+r ${path}" and "usermod -aG daemon nobody" (then restart Lifeguard); it is owned by "daemon:daemon" with mode 0600`);
+});
+
+test("an unreadable log is an ordinary failure with on-unreadable: restart, its fix kept", rootOnly, async () => {
+  const path = join(dir, "daemon", "bot.log");
+  const [activity] = await observeAsNobody([{ ...activityConfig(path), onUnreadable: "restart" } as CheckConfig]);
+  assert.equal(activity?.ok, false);
+  assert.equal(activity?.unobservable, undefined);
+  assert.match(activity?.hint ?? "", /^Let user "nobody" read the log file/);
+});
+
+test("a missing log fails: it is no unobservable log", async () => {
+  const [fresh, activity] = await observeAsNobody([freshConfig(join(dir, "gone.log")), activityConfig(join(dir, "gone.log"))]);
+  for (const observation of [fresh, activity]) {
+    assert.equal(observation?.summary, `Log file "${join(dir, "gone.log")}" does not exist`);
+    assert.equal(observation?.unobservable, undefined);
+    assert.equal(observation?.hint, undefined);
+  }
+});
+
+test("log-activity cannot observe when the log cannot be read, log-fresh only needs its metadata", rootOnly, async () => {
   const open = join(dir, "open");
   await mkdir(open, { mode: 0o755 });
   const path = join(open, "bot.log");
@@ -71,4 +106,5 @@ test("log-activity fails when the log cannot be read, log-fresh only needs its m
   const [fresh, activity] = await observeAsNobody([freshConfig(path), activityConfig(path)]);
   assert.equal(fresh?.ok, true, fresh?.summary);
   assert.equal(activity?.summary, `Cannot read log file "${path}" as permission was denied`);
+  assert.equal(activity?.unobservable, true);
 });

@@ -15,6 +15,13 @@ const SUMMARIES: Record<string, (what: string, path: string) => string> = {
 };
 
 /**
+ * Errors that say Lifeguard cannot look, not that the service misbehaves: permission denied (on
+ * the file or on a directory above it), a failing disk, a stale or vanished mount, a link loop.
+ * A missing file (ENOENT) is not one: a bot that never wrote its log, or lost it, is failing.
+ */
+const UNOBSERVABLE = new Set(["EACCES", "EPERM", "EIO", "ELOOP", "ESTALE", "ENOTCONN", "EHOSTDOWN"]);
+
+/**
  * Turns the error of stat-ing, opening or reading a watched file into a failed finding; shared
  * by every check that looks at a file, so a missing file reads the same everywhere. `what` names
  * the file's role in the summary: "log file" by default, "heartbeat file".
@@ -28,6 +35,7 @@ export function describeLogFileError(path: string, error: unknown, what = "log f
     summary: summarise === undefined ? `Cannot read ${what} "${path}": ${message}` : summarise(what, path),
     evidence: { path, ...(code === undefined ? {} : { code }) },
     cause: message,
+    ...(code !== undefined && UNOBSERVABLE.has(code) ? { unobservable: true } : {}),
   };
 }
 

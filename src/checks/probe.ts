@@ -12,6 +12,9 @@ export interface Finding {
   timedOut?: boolean;
   /** The failure needs no confirmation over rounds (Observation.conclusive). */
   conclusive?: boolean;
+  /** The probe could not look (Observation.unobservable); `hint` says how to let it. */
+  unobservable?: boolean;
+  hint?: string;
   /** A passing finding that turns failing by itself at this wall time (`Check.dueAt`). */
   dueAt?: number;
 }

@@ -12,6 +12,8 @@ export interface ServiceStatus {
   service: string;
   target: string;
   health: ServiceState["health"];
+  /** Checks that cannot observe the service (a log Lifeguard may not read): since when, why, and the fix; absent when none. */
+  unobserved?: ServiceState["unobserved"];
   /** Wall time (ms) of the last recorded round; recorded at most every few minutes while nothing changes. */
   lastCheckAt: number | null;
   lastChangeAt: number | null;
@@ -61,6 +63,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       service: service.name,
       target: service.target,
       health: state.health,
+      ...(state.unobserved === undefined ? {} : { unobserved: state.unobserved }),
       lastCheckAt: summary?.checkedAt ?? null,
       lastChangeAt: summary?.updatedAt ?? null,
       restartsInWindow: restartsInWindow(state.restarts, now, service.policy.limit.perMs).length,

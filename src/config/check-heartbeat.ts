@@ -1,4 +1,5 @@
 import { defineCheckKind } from "./check-kind.js";
+import { onUnreadable, unreadableSetting } from "./on-unreadable.js";
 import { duration, filePath } from "./fields.js";
 
 /** `heartbeat`: the service proves it is alive, by pinging `/ping/NAME` or by touching a file. */
@@ -14,7 +15,8 @@ export const heartbeatCheck = defineCheckKind({
       .nullable()
       .default(null)
       .describe("A file the service touches to say it is alive, checked by its modification time; relative to the config file's directory. Empty: HTTP pings (at most one such check per service)."),
+    "on-unreadable": onUnreadable(),
   },
-  normalise: (options, context) => ({ maxAgeMs: options["max-age"], file: options.file === null ? null : context.resolvePath(options.file) }),
+  normalise: (options, context) => ({ maxAgeMs: options["max-age"], file: options.file === null ? null : context.resolvePath(options.file), ...unreadableSetting(options["on-unreadable"]) }),
 });
 

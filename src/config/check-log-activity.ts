@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCheckKind } from "./check-kind.js";
 import { PATTERN_SYNTAX } from "./describe-pattern-problem.js";
+import { onUnreadable, unreadableSetting } from "./on-unreadable.js";
 import { filePath, integer, regex } from "./fields.js";
 
 /** `log-activity`: the tail of the log shows the service doing its work. */
@@ -15,6 +16,7 @@ export const logActivityCheck = defineCheckKind({
     min: integer(1).default(1).describe("At least this many matching lines are needed."),
     forbid: regex().optional().describe("A regular expression (RE2 syntax, as `match`) that fails the check when any line of the tail matches it, e.g. `Traceback`."),
     "ignore-case": z.boolean().default(false).describe("Match `match` and `forbid` without regard to case."),
+    "on-unreadable": onUnreadable(),
   },
   normalise: (options, context) => ({
     path: context.resolvePath(options.path),
@@ -23,6 +25,7 @@ export const logActivityCheck = defineCheckKind({
     min: options.min,
     forbid: options.forbid ?? null,
     ignoreCase: options["ignore-case"],
+    ...unreadableSetting(options["on-unreadable"]),
   }),
   patterns: (check) => ({ match: check.match, forbid: check.forbid }),
 });

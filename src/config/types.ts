@@ -1,4 +1,7 @@
 import type { PolicySettings } from "../core/policy.js";
+import type { UnreadableAction } from "./on-unreadable.js";
+
+export type { UnreadableAction };
 
 /** Options every check kind accepts. */
 export interface CheckCommon {
@@ -18,6 +21,8 @@ export interface LogFreshCheckConfig extends CheckCommon {
   kind: "log-fresh";
   path: string;
   maxAgeMs: number;
+  /** A file Lifeguard cannot read: absent (`alert`) the check is unobserved, never a restart; `restart` counts it as a failure. */
+  onUnreadable?: UnreadableAction;
 }
 
 export interface LogActivityCheckConfig extends CheckCommon {
@@ -32,6 +37,8 @@ export interface LogActivityCheckConfig extends CheckCommon {
   /** Regular expression that fails the check when any tail line matches it, e.g. `Traceback`. */
   forbid: string | null;
   ignoreCase: boolean;
+  /** A file Lifeguard cannot read: absent (`alert`) the check is unobserved, never a restart; `restart` counts it as a failure. */
+  onUnreadable?: UnreadableAction;
 }
 
 /** The service proves it is alive: by pinging Lifeguard over HTTP, or by touching a file. */
@@ -41,6 +48,8 @@ export interface HeartbeatCheckConfig extends CheckCommon {
   maxAgeMs: number;
   /** A file the service touches, absolute; null: pings to `/ping/NAME` (at most one such check per service). */
   file: string | null;
+  /** A file Lifeguard cannot read: absent (`alert`) the check is unobserved, never a restart; `restart` counts it as a failure. */
+  onUnreadable?: UnreadableAction;
 }
 
 export type CheckConfig = RunningCheckConfig | LogFreshCheckConfig | LogActivityCheckConfig | HeartbeatCheckConfig;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mostUrgent, type Severity } from "./alert.js";
 import type { AlertBody, EventContext } from "./alert-compose.js";
-import { alertOfEvent, lifecycleAlert, reminderAlert, testAlert } from "./alert-compose.js";
+import { alertOfEvent, evidenceOf, lifecycleAlert, reminderAlert, testAlert } from "./alert-compose.js";
 import { ALERTING_EVENTS } from "./alerting-events.js";
 import { decide } from "./decide.js";
 import type { Observation } from "./outcome.js";
@@ -28,6 +28,11 @@ const STALE: Observation = {
 };
 const MEMORY: Observation = {
   check: "memory", ok: false, summary: "Memory 950MiB is over 900MiB", evidence: {}, durationMs: 1, timedOut: false, at: T, alertOnly: true,
+};
+const FIX = 'Let user "lifeguard" read the log file "/home/bot/bot.log": run "setfacl -m u:lifeguard:r /home/bot/bot.log"';
+const UNREADABLE: Observation = {
+  check: "log-fresh", ok: false, summary: 'Cannot read log file "/home/bot/bot.log" as permission was denied', cause: "EACCES: permission denied, stat '/home/bot/bot.log'",
+  evidence: { path: "/home/bot/bot.log", code: "EACCES" }, durationMs: 1, timedOut: false, at: T, alertOnly: false, unobservable: true, hint: FIX,
 };
 /** The round's checks in config order: a passing one first, so the ordering shows. */
 const FAILING_ROUND = [RUNNING, QUIET];
@@ -217,6 +222,9 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
   add(decide(initialState(), [RUNNING, MEMORY], T, POLICY, "trader"));
   // Made by the daemon's start, not by the policy: what a killed Lifeguard left running was stopped.
   made.set("replaced", { kind: "replaced", at: T, message: 'Started "trader" (PID 9) after stopping the copy that a previous Lifeguard left running', data: {} });
+  const blind = decide(initialState(), [RUNNING, UNREADABLE], T, POLICY, "trader");
+  add(blind);
+  add(decide(blind.state, [RUNNING, { ...STALE, ok: true }], T + M, POLICY, "trader"));
   const kinds = Object.keys(ALERTING_EVENTS) as EventKind[];
   assert.deepEqual([...made.keys()].sort(), [...kinds].sort());
   for (const kind of kinds) {
@@ -227,6 +235,42 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
     if (alert !== null) assert.equal(alert.kind, kind);
   }
   assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "replaced", "reset", "restart"]);
+});
+
+test("alertOfEvent tells that a check cannot observe, with the fix, and when it observes again", () => {
+  const blind = decide(initialState(), [RUNNING, UNREADABLE, QUIET], T, POLICY, "trader");
+  const round = [RUNNING, UNREADABLE, QUIET];
+  assert.deepEqual(alertOf(eventOf(blind, "unobserved"), contextOf(blind.state, round)), {
+    kind: "unobserved",
+    severity: "warning",
+    service: "trader",
+    host: HOST,
+    at: T,
+    title: 'Cannot observe "trader" through check "log-fresh" on pi',
+    message: `Cannot observe "trader" through check "log-fresh" (no restart until it can): ${UNREADABLE.summary}`,
+    details: [FIX],
+    evidence: [{ check: "log-fresh", ok: false, summary: UNREADABLE.summary, lines: [`Cause: ${UNREADABLE.cause}`] }],
+    incident: { id: `trader/log-fresh@${T}`, since: T },
+  });
+  const fresh = { ...STALE, ok: true, summary: "Log file is fresh (3s old)", cause: undefined };
+  const seeing = decide(blind.state, [RUNNING, fresh], T + 5 * M, POLICY, "trader");
+  assert.deepEqual(alertOf(eventOf(seeing, "observed"), contextOf(seeing.state, [RUNNING, fresh])), {
+    kind: "observed",
+    severity: "resolved",
+    service: "trader",
+    host: HOST,
+    at: T + 5 * M,
+    title: 'Observing "trader" through check "log-fresh" again on pi',
+    message: 'Observing "trader" through check "log-fresh" again after 5m: Log file is fresh (3s old)',
+    details: ["Not observed for: 5m"],
+    evidence: [{ check: "log-fresh", ok: true, summary: "Log file is fresh (3s old)", lines: [] }],
+    incident: { id: `trader/log-fresh@${T}`, since: T, durationMs: 5 * M },
+  });
+});
+
+test("evidenceOf shows the fix of an unreadable log read as a failure (on-unreadable: restart)", () => {
+  const failing = { ...UNREADABLE, unobservable: undefined };
+  assert.deepEqual(evidenceOf([failing])[0]?.lines, [`Cause: ${UNREADABLE.cause}`, FIX]);
 });
 
 test("reminderAlert reminds only of a service that stays gave-up", () => {

@@ -30,6 +30,9 @@ const SEVERITY: Record<ServiceAlertKind, Severity> = {
   "gave-up": "critical",
   recovered: "resolved",
   "alert-only": "warning",
+  // Lifeguard stopped watching part of the service: a human must let it look again.
+  unobserved: "warning",
+  observed: "resolved",
   rearmed: "info",
 };
 
@@ -40,7 +43,8 @@ export function alertOfEvent(event: ServiceEvent, context: EventContext): AlertB
   if (!alertsHuman(event.kind)) return null;
   const kind = event.kind as ServiceAlertKind;
   const { service, host } = context;
-  const alertOnly = event.data.alertOnly === true || kind === "alert-only";
+  // An alert-only check's and an unobserved check's alerts are about that one check.
+  const alertOnly = event.data.alertOnly === true || kind === "alert-only" || kind === "unobserved" || kind === "observed";
   return {
     kind,
     severity: SEVERITY[kind],
@@ -70,6 +74,10 @@ function titleOf(kind: ServiceAlertKind, service: string, host: string, event: S
       return `"${service}" check "${String(event.data.check)}" is failing${on}`;
     case "rearmed":
       return `Re-armed "${service}"${on}`;
+    case "unobserved":
+      return `Cannot observe "${service}" through check "${String(event.data.check)}"${on}`;
+    case "observed":
+      return `Observing "${service}" through check "${String(event.data.check)}" again${on}`;
   }
 }
 
@@ -82,6 +90,7 @@ function detailsOf(kind: ServiceAlertKind, event: ServiceEvent, context: EventCo
   if (kind === "restart-failed" && typeof data.summary === "string") details.push(`Failed: ${data.summary}`);
   if (kind === "restarted" || kind === "restart-failed" || kind === "gave-up") details.push(`Restarts: ${restartCount(event.at, context)}`);
   if (kind === "recovered" && typeof data.durationMs === "number") details.push(`Down for: ${formatDuration(data.durationMs)}`);
+  if (kind === "observed" && typeof data.durationMs === "number") details.push(`Not observed for: ${formatDuration(data.durationMs)}`);
   if (typeof data.hint === "string") details.push(data.hint);
   else if (kind === "gave-up") details.push(`Run: ${resetCommand(context.service)}`);
   return details;
@@ -93,7 +102,7 @@ function restartCount(at: number, context: EventContext): string {
   return attemptOf(restartsInWindow(context.state.restarts, at, perMs).length, max, perMs);
 }
 
-/** The service's incident (`trader@<since>`), or one alert-only check's (`trader/memory@<since>`). */
+/** The service's incident (`trader@<since>`), or one check's: alert-only or unobserved (`trader/memory@<since>`). */
 function incidentOf(event: ServiceEvent, context: EventContext, alertOnly: boolean): Alert["incident"] {
   const durationMs = typeof event.data.durationMs === "number" ? { durationMs: event.data.durationMs } : {};
   if (alertOnly) {
@@ -116,6 +125,8 @@ function evidenceLines(observation: Observation): string[] {
   const lines: string[] = [];
   const { cause, evidence } = observation;
   if (cause !== undefined && !observation.summary.includes(cause)) lines.push(`Cause: ${cause}`);
+  // An unobserved check's hint is the alert's own detail; another's (a log read as a failure, `on-unreadable: restart`) is shown here.
+  if (observation.hint !== undefined && observation.unobservable !== true) lines.push(observation.hint);
   if (typeof evidence.forbidden === "string") lines.push(evidence.forbidden);
   else if (Array.isArray(evidence.recent)) lines.push(...evidence.recent.filter((line): line is string => typeof line === "string").slice(-EVIDENCE_LINES));
   return lines;

@@ -11,6 +11,8 @@ export type AlertKind =
   | "gave-up" // the restart limit is reached: manual intervention needed
   | "recovered" // a confirmed problem (or an announced alert-only check) cleared
   | "alert-only" // an alert-only check began failing
+  | "unobserved" // a check cannot observe the service: no restart, here is the fix
+  | "observed" // an unobserved check observes again
   | "rearmed" // gave-up ended by rearm-after
   | "reminder" // the service still stays gave-up
   | "lifeguard-started"

@@ -13,6 +13,8 @@ const EXPECTED: Record<EventKind, boolean> = {
   "gave-up": true,
   recovered: true,
   "alert-only": true,
+  unobserved: true,
+  observed: true,
   rearmed: true,
   reset: false,
   replaced: false,

@@ -19,6 +19,9 @@ export const ALERTING_EVENTS: Readonly<Record<EventKind, boolean>> = {
   // Only confirmed problems (and announced alert-only ones) are ever declared recovered.
   recovered: true,
   "alert-only": true,
+  // Lifeguard cannot watch the service and a human must fix that (the alert names how); it hears when it can again.
+  unobserved: true,
+  observed: true,
   // The human was told Lifeguard gave up; they must hear that it resumed on its own.
   rearmed: true,
   // A human did it and already knows.

@@ -14,6 +14,13 @@ const PASSING = [observe("running", true, "Service is active"), observe("log-act
 const FAILING = [observe("running", true, "Service is active"), QUIET];
 const ALERT_ONLY = [...PASSING, observe("memory", false, "Memory 950MiB is over 900MiB", true)];
 const NONE: Observation[] = [];
+// The log cannot be read: the running check still judges, the log check only says why it cannot.
+const UNREADABLE = { ...observe("log-activity", false, 'Cannot read log file "/home/bot/bot.log" as permission was denied'), unobservable: true, hint: "Let user \"lifeguard\" read it" };
+const UNOBSERVED = [observe("running", true, "Service is active"), UNREADABLE];
+const UNOBSERVED_CRASH = [{ ...observe("running", false, "Service is inactive"), conclusive: true }, UNREADABLE];
+const ONLY_UNOBSERVED = [UNREADABLE];
+const READABLE_AGAIN = PASSING;
+const seen = { unobserved: { "log-activity": { since: T - 5 * M, reason: UNREADABLE.summary, hint: UNREADABLE.hint } } };
 
 const state = (over: Partial<ServiceState>): ServiceState => ({ ...initialState(), ...over });
 const failing = (rounds: number, extra: Partial<Extract<Health, { kind: "failing" }>> = {}): Health =>
@@ -42,7 +49,17 @@ const ROWS: Row[] = [
   { name: "healthy + failing within the grace stays healthy", from: state({ lastStartAt: T - 10 * S }), round: FAILING, to: "healthy", events: [], verdict: "grace" },
   { name: "healthy + no observations changes nothing", from: state({}), round: NONE, to: "healthy", events: [], verdict: "healthy" },
   { name: "healthy after a restart + passing closes the incident", from: state({ lastStartAt: T - 2 * M, incidentSince: T - 5 * M }), round: PASSING, to: "healthy", events: ["recovered"], verdict: "healthy" },
+  { name: "healthy + a check that cannot observe stays healthy and announces it", from: state({}), round: UNOBSERVED, to: "healthy", events: ["unobserved"], verdict: "unobserved" },
+  { name: "healthy + still unobserved announces nothing again", from: state(seen), round: UNOBSERVED, to: "healthy", events: [], verdict: "unobserved" },
+  { name: "healthy + only checks that cannot observe changes nothing but announces it", from: state({}), round: ONLY_UNOBSERVED, to: "healthy", events: ["unobserved"], verdict: "unobserved" },
+  { name: "healthy + a crash while the log cannot be read restarts at once", from: state({}), round: UNOBSERVED_CRASH, to: "restarting", events: ["failing", "restart", "unobserved"], verdict: "restart", restart: true },
+  { name: "healthy unobserved + readable and passing announces it observes again", from: state(seen), round: READABLE_AGAIN, to: "healthy", events: ["observed"], verdict: "healthy" },
+  { name: "healthy unobserved + readable and failing counts the failure", from: state(seen), round: FAILING, to: "failing", events: ["failing", "observed"], verdict: "failing" },
+  { name: "healthy after a restart + unobserved keeps the incident open", from: state({ lastStartAt: T - 2 * M, incidentSince: T - 5 * M }), round: UNOBSERVED, to: "healthy", events: ["unobserved"], verdict: "unobserved" },
   // failing
+  { name: "failing + a check that cannot observe is not counted", from: state({ health: failing(1) }), round: UNOBSERVED, to: "healthy", events: ["unobserved"], verdict: "unobserved" },
+  { name: "failing + only checks that cannot observe changes nothing", from: state({ health: failing(1) }), round: ONLY_UNOBSERVED, to: "failing", events: ["unobserved"], verdict: "failing" },
+  { name: "failing + a crash while unobserved restarts", from: state({ health: failing(1), ...seen }), round: UNOBSERVED_CRASH, to: "restarting", events: ["restart"], verdict: "restart", restart: true },
   { name: "failing below the threshold + passing is a blip, no incident", from: state({ health: failing(1) }), round: PASSING, to: "healthy", events: [], verdict: "healthy" },
   { name: "failing + failing reaching the threshold restarts", from: state({ health: failing(1) }), round: FAILING, to: "restarting", events: ["restart"], verdict: "restart", restart: true },
   { name: "failing + failing with the limit reached gives up", from: state({ health: failing(1), restarts: FULL_WINDOW }), round: FAILING, to: "gave-up", events: ["gave-up"], verdict: "gave-up" },
@@ -60,11 +77,13 @@ const ROWS: Row[] = [
   { name: "restarting + failing settles the interrupted restart and restarts again", from: state({ health: restarting, restarts: [T - 60 * S], backoffStep: 1, incidentSince: T - 2 * M }), round: FAILING, to: "restarting", events: ["restart-failed", "restart"], verdict: "restart", restart: true },
   { name: "restarting + failing with the limit reached gives up", from: state({ health: restarting, restarts: [T - 50 * M, T - 40 * M, T - 60 * S], backoffStep: 3, incidentSince: T - 2 * M }), round: FAILING, to: "gave-up", events: ["restart-failed", "gave-up"], verdict: "gave-up" },
   { name: "restarting + alert-only failing settles the interrupted restart and recovers", from: state({ health: restarting, restarts: [T - 60 * S], backoffStep: 1, incidentSince: T - 2 * M }), round: ALERT_ONLY, to: "healthy", events: ["restart-failed", "recovered", "alert-only"], verdict: "alert-only" },
+  { name: "restarting + unobserved settles the interrupted restart, counts nothing", from: state({ health: restarting, restarts: [T - 60 * S], backoffStep: 1, incidentSince: T - 2 * M }), round: UNOBSERVED, to: "healthy", events: ["restart-failed", "unobserved"], verdict: "unobserved" },
   { name: "restarting + no observations changes nothing", from: state({ health: restarting, restarts: [T - 60 * S] }), round: NONE, to: "restarting", events: [], verdict: "failing" },
   // gave-up
   { name: "gave-up + failing stays gave-up", from: state({ health: gaveUp(T - 10 * M), restarts: FULL_WINDOW }), round: FAILING, to: "gave-up", events: [], verdict: "gave-up" },
   { name: "gave-up + passing stays gave-up", from: state({ health: gaveUp(T - 10 * M), restarts: FULL_WINDOW }), round: PASSING, to: "gave-up", events: [], verdict: "gave-up" },
   { name: "gave-up + alert-only failing stays gave-up", from: state({ health: gaveUp(T - 10 * M) }), round: ALERT_ONLY, to: "gave-up", events: ["alert-only"], verdict: "gave-up" },
+  { name: "gave-up + unobserved stays gave-up and announces it", from: state({ health: gaveUp(T - 10 * M) }), round: UNOBSERVED, to: "gave-up", events: ["unobserved"], verdict: "gave-up" },
   { name: "gave-up + no observations changes nothing", from: state({ health: gaveUp(T - 10 * M) }), round: NONE, to: "gave-up", events: [], verdict: "gave-up" },
   { name: "gave-up + failing before rearm-after stays gave-up", from: state({ health: gaveUp(T - 59 * M) }), round: FAILING, policy: { rearmAfterMs: H }, to: "gave-up", events: [], verdict: "gave-up" },
   { name: "gave-up + failing after rearm-after re-arms and counts again", from: state({ health: gaveUp(T - H), restarts: FULL_WINDOW, incidentSince: T - 2 * H }), round: FAILING, policy: { rearmAfterMs: H }, to: "failing", events: ["rearmed", "failing"], verdict: "failing" },
@@ -84,7 +103,7 @@ for (const row of ROWS) {
 
 test("the transition table covers every health × every kind of round", () => {
   const kinds = ["healthy", "failing", "restarting", "gave-up"] as const;
-  const rounds = { passing: PASSING, failing: FAILING, "alert-only": ALERT_ONLY, none: NONE };
+  const rounds = { passing: PASSING, failing: FAILING, "alert-only": ALERT_ONLY, none: NONE, unobserved: UNOBSERVED };
   for (const kind of kinds) {
     for (const [label, round] of Object.entries(rounds)) {
       assert.ok(ROWS.some((row) => row.from.health.kind === kind && row.round === round), `${kind} × ${label}`);

@@ -4,11 +4,12 @@ import { formatDuration } from "./duration.js";
 import { elapsedSince } from "./elapsed.js";
 import { failRound } from "./fail-round.js";
 import type { Observation } from "./outcome.js";
-import { interruptedSummary, plural, recoveredMessage, resetCommand, summarise } from "./policy-messages.js";
+import { interruptedSummary, plural, recoveredMessage, resetCommand, summarise, unobservedVerdict } from "./policy-messages.js";
 import type { Action, Decision, PolicySettings, Verdict } from "./policy.js";
 import { isRearmDue, rearm } from "./rearm.js";
 import { settleRestart } from "./settle-restart.js";
-import type { Health, ServiceState } from "./state.js";
+import type { Health, ServiceState, UnobservedCheck } from "./state.js";
+import { trackUnobserved, type UnobservedRound } from "./track-unobserved.js";
 
 /**
  * One round of the policy: the service's state, this round's observations and the time in;
@@ -16,13 +17,18 @@ import type { Health, ServiceState } from "./state.js";
  * The transition table is in docs/policy.md.
  */
 export function decide(state: ServiceState, observations: Observation[], now: number, policy: PolicySettings, service: string): Decision {
+  // A check that cannot look (its log is unreadable) is no evidence either: only announced.
+  const unobserved = trackUnobserved(state.unobserved ?? {}, observations, now, service);
+  const observable = observations.filter((o) => o.unobservable !== true);
   // No observation is no evidence: nothing passes, nothing fails, nothing changes.
-  if (observations.length === 0) {
-    return { state, actions: [], verdict: { status: statusOfHealth(state.health), why: `No checks ran for "${service}": nothing to judge, state unchanged` } };
+  if (observable.length === 0) {
+    const why = observations.length === 0 ? `No checks ran for "${service}": nothing to judge, state unchanged` : `Nothing to judge "${service}" by, state unchanged`;
+    const round = { state, actions: [], verdict: { status: statusOfHealth(state.health), why } };
+    return finish([], round, { since: state.alertOnlySince ?? {}, actions: [], failing: [] }, unobserved);
   }
-  const alertOnly = trackAlertOnly(state.alertOnlySince ?? {}, observations, now, service);
-  const failing = observations.filter((o) => !o.ok && !o.alertOnly);
-  let current = withAlertOnlySince(state, alertOnly.since);
+  const alertOnly = trackAlertOnly(state.alertOnlySince ?? {}, observable, now, service);
+  const failing = observable.filter((o) => !o.ok && !o.alertOnly);
+  let current = withAlertOnlySince(state, keepUnobserved(state.alertOnlySince ?? {}, alertOnly.since, unobserved.checks));
   const before: Action[] = [];
 
   // Still `restarting` at the start of a round: the Lifeguard process that restarted it died first.
@@ -32,16 +38,19 @@ export function decide(state: ServiceState, observations: Observation[], now: nu
     before.push(...settled.actions);
   }
   if (current.health.kind === "gave-up") {
-    if (!isRearmDue(current.health.since, now, policy)) return finish(before, gaveUpRound(current, current.health, failing, now, policy, service), alertOnly);
+    if (!isRearmDue(current.health.since, now, policy)) return finish(before, gaveUpRound(current, current.health, failing, now, policy, service), alertOnly, unobserved);
     const rearmed = rearm(current, current.health.since, now, policy, service);
     current = rearmed.state;
     before.push(...rearmed.actions);
   }
-  if (failing.length === 0) return finish(before, passRound(current, observations.length, now, policy, service), alertOnly);
+  if (failing.length === 0) {
+    const blind = unobserved.checks.some((o) => !o.alertOnly);
+    return finish(before, blind ? partialPassRound(current, observable.length) : passRound(current, observable.length, now, policy, service), alertOnly, unobserved);
+  }
   // The grace spares a fresh start its old stale log, not a service that is not running at all.
   const certain = failing.filter((observation) => observation.conclusive === true);
-  if (isInGrace(current, now, policy) && certain.length === 0) return finish(before, graceRound(current, failing, now, policy), alertOnly);
-  return finish(before, failRound(current, isInGrace(current, now, policy) ? certain : failing, now, policy, service), alertOnly);
+  if (isInGrace(current, now, policy) && certain.length === 0) return finish(before, graceRound(current, failing, now, policy), alertOnly, unobserved);
+  return finish(before, failRound(current, isInGrace(current, now, policy) ? certain : failing, now, policy, service), alertOnly, unobserved);
 }
 
 /** Every counted check passed: healthy again, closing an open incident; a long enough run resets the backoff. */
@@ -58,6 +67,15 @@ function passRound(state: ServiceState, checks: number, now: number, policy: Pol
     actions,
     verdict: { status: "healthy", why: checks === 1 ? "The check passes" : `All ${checks} checks pass` },
   };
+}
+
+/**
+ * The checks that observe pass, but a counted one cannot look: nothing counts as failing, yet
+ * the service is not known to be well, so an open incident stays open (no `recovered`) and no
+ * stable period begins or resets the backoff.
+ */
+function partialPassRound(state: ServiceState, checks: number): Decision {
+  return { state: { ...state, health: HEALTHY }, actions: [], verdict: { status: "healthy", why: checks === 1 ? "The check that observes passes" : `All ${checks} checks that observe pass` } };
 }
 
 const isInGrace = (state: ServiceState, now: number, policy: PolicySettings): boolean =>
@@ -83,9 +101,13 @@ function gaveUpRound(
   return { state: { ...state, healthySince }, actions: [], verdict: { status: "gave-up", why } };
 }
 
-/** Orders the round's actions (settling and rearm first, alert-only last) and mentions alert-only failures in the verdict. */
-function finish(before: Action[], round: Decision, alertOnly: AlertOnlyRound): Decision {
-  return { state: round.state, actions: [...before, ...round.actions, ...alertOnly.actions], verdict: withAlertOnly(round.verdict, alertOnly.failing) };
+/** Orders the round's actions (settling and rearm first, alert-only and unobserved last) and adds them to the verdict. */
+function finish(before: Action[], round: Decision, alertOnly: AlertOnlyRound, unobserved: UnobservedRound): Decision {
+  return {
+    state: withUnobserved(round.state, unobserved.unobserved),
+    actions: [...before, ...round.actions, ...alertOnly.actions, ...unobserved.actions],
+    verdict: withUnobservedVerdict(withAlertOnly(round.verdict, alertOnly.failing), unobserved.checks),
+  };
 }
 
 function withAlertOnly(verdict: Verdict, failing: readonly Observation[]): Verdict {
@@ -94,6 +116,25 @@ function withAlertOnly(verdict: Verdict, failing: readonly Observation[]): Verdi
     return { status: "alert-only", why: `${plural(failing.length, "alert-only check")} failing, which never restarts: ${summarise(failing)}` };
   }
   return { ...verdict, why: `${verdict.why}; alert only: ${summarise(failing)}` };
+}
+
+function withUnobservedVerdict(verdict: Verdict, unobserved: readonly Observation[]): Verdict {
+  if (unobserved.length === 0) return verdict;
+  if (verdict.status === "healthy") return { status: "unobserved", why: unobservedVerdict(unobserved) };
+  return { ...verdict, why: `${verdict.why}; cannot observe: ${summarise(unobserved)}` };
+}
+
+/** An alert-only check that cannot look keeps its place: it is not known to pass. */
+function keepUnobserved(previous: Record<string, number>, since: Record<string, number>, unobserved: readonly Observation[]): Record<string, number> {
+  const kept = unobserved.filter((o) => Object.hasOwn(previous, o.check)).map((o) => [o.check, previous[o.check] as number]);
+  return { ...Object.fromEntries(kept), ...since };
+}
+
+/** The unobserved map is left out when empty, as the alert-only one is. */
+function withUnobserved(state: ServiceState, unobserved: Record<string, UnobservedCheck>): ServiceState {
+  const { unobserved: previous, ...rest } = state;
+  if (Object.keys(unobserved).length > 0) return { ...rest, unobserved };
+  return previous === undefined ? state : rest;
 }
 
 /** The alert-only map is left out when empty, so a steady healthy round returns its state unchanged. */

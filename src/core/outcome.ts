@@ -25,4 +25,12 @@ export interface Observation extends Outcome {
    * running at all (its unit is inactive or failed, its process exited). A crash is answered at once.
    */
   conclusive?: boolean;
+  /**
+   * The check could not look at all (its log cannot be read: permission denied on the file or
+   * its directory, an I/O error, a stale mount): it neither passes nor fails, never restarts,
+   * and is announced once with `hint`. A missing log is no such case: it fails.
+   */
+  unobservable?: boolean;
+  /** What a human can do about it: the command that lets Lifeguard read the log. */
+  hint?: string;
 }

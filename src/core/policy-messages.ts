@@ -65,3 +65,13 @@ export function resetMessage(service: string, wasGaveUp: boolean, restartsCleare
   const cleared = `restart window (${plural(restartsCleared, "restart")}) and backoff cleared`;
   return wasGaveUp ? `Reset "${service}": automatic restarts re-armed, ${cleared}` : `Reset "${service}": ${cleared}`;
 }
+
+export const unobservedMessage = (service: string, observation: Observation): string =>
+  `Cannot observe "${service}" through check "${observation.check}" (no restart until it can): ${observation.summary}`;
+
+export const observedMessage = (service: string, observation: Observation, durationMs: number): string =>
+  `Observing "${service}" through check "${observation.check}" again after ${formatDuration(durationMs)}: ${observation.summary}`;
+
+/** The verdict of a round whose only news is checks that cannot observe. */
+export const unobservedVerdict = (unobserved: readonly Observation[]): string =>
+  `${plural(unobserved.length, "check")} cannot observe the service, which never restarts: ${summarise(unobserved)}`;

@@ -29,6 +29,8 @@ export type EventKind =
   | "gave-up" // the restart limit is reached: manual intervention needed
   | "recovered" // healthy again after a problem
   | "alert-only" // an alert-only check is failing
+  | "unobserved" // a check cannot observe the service (its log cannot be read)
+  | "observed" // an unobserved check observes again
   | "rearmed" // gave-up ended by rearm-after
   | "reset" // gave-up or restart history cleared by `lifeguard reset`
   | "replaced"; // what a killed Lifeguard left running was stopped before a new start (supervisor mode)
@@ -49,7 +51,7 @@ export type Action =
 
 /** What the round looked like, in one word, and why: printed by `check --dry-run` and `status`. */
 export interface Verdict {
-  status: "healthy" | "grace" | "failing" | "restart" | "backoff" | "gave-up" | "alert-only";
+  status: "healthy" | "grace" | "failing" | "restart" | "backoff" | "gave-up" | "alert-only" | "unobserved";
   why: string;
 }
 

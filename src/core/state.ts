@@ -39,6 +39,19 @@ export interface ServiceState {
    * (`alert-only`) and once more when it passes (`recovered`). Absent when none fail.
    */
   alertOnlySince?: Record<string, number>;
+  /**
+   * Checks that cannot observe the service (`Observation.unobservable`): check id → since when,
+   * and why. Each is announced once (`unobserved`, again when its hint changes) and once more when
+   * it observes again (`observed`). Absent when every check observes.
+   */
+  unobserved?: Record<string, UnobservedCheck>;
+}
+
+/** A check that cannot observe its service: since when, the observation's summary, and its fix. */
+export interface UnobservedCheck {
+  since: number;
+  reason: string;
+  hint?: string;
 }
 
 export function initialState(): ServiceState {

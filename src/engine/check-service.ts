@@ -56,6 +56,8 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
   "gave-up": "GAVE-UP",
   recovered: "OK",
   "alert-only": "WARN",
+  unobserved: "WARN",
+  observed: "OK",
   rearmed: "INFO",
   reset: "INFO",
   replaced: "WARN",
@@ -170,7 +172,7 @@ function runChecks(parts: ServiceParts, deps: EngineDeps): Promise<Observation[]
 
 async function observe(parts: ServiceParts, deps: EngineDeps, logPassing = true): Promise<Observation[]> {
   const observations = await runChecks(parts, deps);
-  for (const observation of observations) if (logPassing || !observation.ok) log(deps, parts, observation.ok ? "OK" : observation.alertOnly ? "WARN" : "FAIL", describeObservation(observation));
+  for (const observation of observations) if (logPassing || !observation.ok) log(deps, parts, tagOfObservation(observation), describeObservation(observation));
   return observations;
 }
 
@@ -193,11 +195,18 @@ export function exitCodeOf(verdict: Verdict, restart: RestartOutcome | null): nu
   return verdict.status === "healthy" || verdict.status === "grace" ? EXIT.healthy : EXIT.unhealthy;
 }
 
-/** The summary, with the cause when it adds something (systemctl's stderr line, an errno). */
+/** The summary, with the cause when it adds something (systemctl's stderr line, an errno), and the hint. */
 function describeObservation(observation: Observation): string {
-  const { summary, cause } = observation;
-  if (observation.ok || cause === undefined || summary.includes(cause)) return summary;
-  return cause.startsWith(summary) ? cause : `${summary} (${cause})`;
+  const { summary, cause, hint } = observation;
+  const said = observation.ok || cause === undefined || summary.includes(cause) ? summary : cause.startsWith(summary) ? cause : `${summary} (${cause})`;
+  // The fix of a log Lifeguard cannot read: the log says it too, not only the alert.
+  return hint === undefined ? said : `${said}. ${hint}`;
+}
+
+/** A check that cannot look never restarts anything, as an alert-only one: a warning, not a failure. */
+function tagOfObservation(observation: Observation): LogTag {
+  if (observation.ok) return "OK";
+  return observation.alertOnly || observation.unobservable === true ? "WARN" : "FAIL";
 }
 
 const eventsOf = (actions: Action[]): ServiceEvent[] => actions.flatMap((action) => (action.type === "event" ? [action.event] : []));

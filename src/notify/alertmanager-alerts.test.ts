@@ -69,6 +69,15 @@ test("an alert-only check is an incident of its own, named by a check label, res
   assert.deepEqual(passing, [{ ...failing, annotations: passing[0]?.annotations ?? {}, endsAt: iso(LATER) }]);
 });
 
+test("a check that cannot observe is an incident of that check, open until its observed", () => {
+  const checkIncident = { id: `trader/log-activity@${SINCE}`, since: SINCE };
+  const blind = one(sampleAlert({ kind: "unobserved", severity: "warning", at: AT, incident: checkIncident }));
+  assert.deepEqual(blind.labels, { alertname: "LifeguardCheckFailing", service: "trader", check: "log-activity", host: "testhost", severity: "warning" });
+  assert.equal(blind.endsAt, iso(AT + FIRING_WINDOW_MS.open));
+  const seeing = toAlertmanagerAlerts([sampleAlert({ kind: "observed", severity: "resolved", at: LATER, incident: checkIncident })], {});
+  assert.deepEqual(seeing, [{ ...blind, annotations: seeing[0]?.annotations ?? {}, endsAt: iso(LATER) }]);
+});
+
 test("the check is read from the incident id whatever the service name holds", () => {
   const since = 1795748049000;
   const alert = (id: string) => sampleAlert({ service: "bot@2", incident: { id, since } });

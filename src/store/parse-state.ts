@@ -26,6 +26,7 @@ const StateSchema = z.looseObject({
   healthySince: z.nullable(time),
   incidentSince: z.nullable(time),
   alertOnlySince: z.optional(z.record(z.string(), time)),
+  unobserved: z.optional(z.record(z.string(), z.looseObject({ since: time, reason: z.string(), hint: z.optional(z.string()) }))),
 });
 
 // Fails to compile when ServiceState gains a required field this schema does not check.

@@ -66,6 +66,13 @@ function describePing(ping: Ping | null | undefined, now: number): string {
 }
 
 function describeHealth(status: ServiceStatus, now: number): string {
+  const unobserved = Object.entries(status.unobserved ?? {});
+  if (unobserved.length === 0) return describeObserved(status, now);
+  const blind = unobserved.map(([check, { since }]) => `${check} since ${formatAgo(since, now, formatDuration)}`).join(", ");
+  return `${describeObserved(status, now)}; unobserved: ${blind}`;
+}
+
+function describeObserved(status: ServiceStatus, now: number): string {
   const { health } = status;
   if (health.kind === "healthy") return status.lastCheckAt === null ? "unknown" : "healthy";
   const since = formatAgo(health.since, now, formatDuration);

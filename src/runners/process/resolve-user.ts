@@ -1,28 +1,7 @@
 import { readFileSync } from "node:fs";
+import { parsePasswd, PASSWD_FILE, type UserAccount } from "../../process/accounts.js";
 
-/** A local account as /etc/passwd lists it. */
-export interface UserAccount {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-  shell: string;
-}
-
-export const PASSWD_FILE = "/etc/passwd";
-
-/** Parses passwd(5) lines (`name:x:uid:gid:gecos:home:shell`); malformed lines are skipped. */
-export function parsePasswd(text: string): UserAccount[] {
-  const accounts: UserAccount[] = [];
-  for (const line of text.split("\n")) {
-    const fields = line.split(":");
-    if (fields.length < 7 || line.startsWith("#")) continue;
-    const [name, , uid, gid, , home, shell] = fields as [string, string, string, string, string, string, string];
-    if (name === "" || !/^\d+$/.test(uid) || !/^\d+$/.test(gid)) continue;
-    accounts.push({ name, uid: Number(uid), gid: Number(gid), home, shell });
-  }
-  return accounts;
-}
+export { parsePasswd, PASSWD_FILE, type UserAccount } from "../../process/accounts.js";
 
 /**
  * The account `user` names, by name or else by numeric uid, or why there is none: the end of a
