@@ -14,7 +14,7 @@ import { BIN, REPO } from "../support/lab.js";
 
 const WAIT = { timeoutMs: 30_000, intervalMs: 50 };
 
-function botConfig(files: DaemonFiles, copies: string, freezeFile: string): Record<string, unknown> {
+function botConfig(files: DaemonFiles, copies: string, freezeFile: string, stopTimeout = "20s"): Record<string, unknown> {
   const log = join(files.dir, "bot.log");
   return daemonConfig(files, {
     services: {
@@ -24,8 +24,9 @@ function botConfig(files: DaemonFiles, copies: string, freezeFile: string): Reco
         checks: [{ "log-fresh": { path: log, "max-age": "2s" } }],
         "failure-threshold": 1,
         "startup-grace": "1s",
-        // A long stop timeout: a SIGKILL of Lifeguard lands while it waits for the bot to obey SIGTERM.
-        restart: { "stop-timeout": "20s", "kill-wait": "2s", "verify-timeout": "5s", limit: { max: 5, per: "1h" } },
+        // A long stop timeout: a SIGKILL of Lifeguard lands while it waits for the bot to obey SIGTERM;
+        // a long verify timeout: one lands while it verifies a new bot that is still frozen.
+        restart: { "stop-timeout": stopTimeout, "kill-wait": "2s", "verify-timeout": "60s", limit: { max: 5, per: "1h" } },
       },
     },
   });
@@ -44,33 +45,40 @@ async function killHard(lifeguard: DaemonUnderTest): Promise<void> {
   await lifeguard.exited;
 }
 
-for (const moment of ["at rest", "while it waits for the bot to obey SIGTERM during a restart"] as const) {
+const MOMENTS = [
+  { moment: "at rest", stopTimeout: "20s", waitFor: null },
+  { moment: "while it waits for the bot to obey SIGTERM during a restart", stopTimeout: "20s", waitFor: /Restarting "bot"/ },
+  { moment: "after a restart started the new bot, while it verifies it", stopTimeout: "1s", waitFor: /Restart step start: Started "bot"/ },
+] as const;
+
+for (const { moment, stopTimeout, waitFor: reached } of MOMENTS) {
   test(`Lifeguard killed ${moment} and started again leaves exactly one bot running`, async (t) => {
     const files = daemonFiles("lifeguard-kill9-");
     const copies = join(files.dir, "copies");
     const freezeFile = join(files.dir, "freeze");
     t.after(() => killCopies(copies));
-    const config = botConfig(files, copies, freezeFile);
+    const config = botConfig(files, copies, freezeFile, stopTimeout);
     const first = startDaemon(t, files, config);
     assert.ok(await waitFor(() => livingCopies(copies, "bot").length === 1 && livingCopies(copies, "helper").length === 1, WAIT), first.log());
-    const [oldBot] = livingCopies(copies, "bot");
 
-    if (moment !== "at rest") {
+    if (reached !== null) {
       writeFileSync(freezeFile, "");
-      assert.ok(await waitFor(() => /\[RESTART\] .*"bot"/.test(first.log()) || /Restarting "bot"/.test(first.log()), WAIT), first.log());
+      assert.ok(await waitFor(() => reached.test(first.log()), WAIT), first.log());
     }
     await killHard(first);
-    assert.equal(livingCopies(copies, "bot").length, 1, "the fault: the bot survives its Lifeguard");
+    const leftBehind = livingCopies(copies, "bot");
+    assert.equal(leftBehind.length, 1, "the fault: the bot survives its Lifeguard");
     rmSync(freezeFile, { force: true });
 
+    // Both Lifeguards write the same watchdog log: the second one's start is the next "Started" line.
+    const starts = (): number => first.count(/Started "bot" \(PID \d+\)/);
+    const startsBefore = starts();
     const second = startDaemon(t, files, config);
-    assert.ok(await waitFor(() => /Started "bot"/.test(second.log()) && livingCopies(copies, "bot").some((copy) => copy.pid !== oldBot?.pid), WAIT), second.log());
-    assert.deepEqual(livingCopies(copies, "bot").map((copy) => copy.pid === oldBot?.pid), [false], "one bot, and not the old one");
-    assert.match(second.log(), new RegExp(`Started "bot" \\(PID \\d+\\) after stopping the copy that a previous Lifeguard left running \\(PID ${oldBot?.pid}, up [^;]+; 2 processes: PIDs [\\d, ]+; SIGTERM, then SIGKILL after 20s\\)`));
+    assert.ok(await waitFor(() => starts() > startsBefore, WAIT), second.log());
+    assert.deepEqual(livingCopies(copies, "bot").map((copy) => copy.pid === leftBehind[0]?.pid), [false], "one bot, and not the one left behind");
+    assert.match(second.log(), new RegExp(`Started "bot" \\(PID \\d+\\) after stopping the copy that a previous Lifeguard left running \\(PID ${leftBehind[0]?.pid}, up [^;]+; 2 processes: PIDs [\\d, ]+; SIGTERM, then SIGKILL after ${stopTimeout}\\)`));
     assert.ok(await waitFor(() => livingCopies(copies, "helper").length === 1, WAIT), "the new bot's helper runs");
-    const bots = livingCopies(copies, "bot");
-    assert.equal(bots.length, 1, "exactly one bot");
-    assert.notEqual(bots[0]?.pid, oldBot?.pid, "the old copy was replaced");
+    assert.equal(livingCopies(copies, "bot").length, 1, "exactly one bot");
     const replaced = historyEvents(files).filter((event) => event.kind === "replaced");
     assert.equal(replaced.length, 1, JSON.stringify(historyEvents(files)));
     assert.match(replaced[0]?.message ?? "", /after stopping the copy that a previous Lifeguard left running/);
