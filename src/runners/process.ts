@@ -22,11 +22,6 @@ export type { OutputTarget } from "./process/output-log.js";
 export const DEFAULT_SETTLE_MS = 100;
 /** How often a stop or kill looks whether the rest of the group is gone once the leader exited. */
 export const DEFAULT_POLL_INTERVAL_MS = 50;
-/** This process, as a run's record names its owner. */
-function owner(): Pick<SupervisedRun, "ownerPid" | "ownerStartTime"> {
-  return { ownerPid: process.pid, ownerStartTime: readProcStat(process.pid)?.startTime ?? null };
-}
-
 /** How long a start waits for a survivor of a previous Lifeguard to end, after SIGTERM and after SIGKILL, unless told. */
 export const DEFAULT_SURVIVOR_STOP_MS = 5_000;
 /** Signals that end a service cleanly (systemd's view): `inactive`, not `failed`. */
@@ -282,4 +277,9 @@ export class ProcessRunner implements Runner {
   #outcome(started: number, ok: boolean, summary: string, evidence: Record<string, unknown> = {}): Outcome {
     return { ok, summary, evidence: { name: this.target, ...evidence }, durationMs: monotonicMs() - started, timedOut: false };
   }
+}
+
+/** This process, as a run's record names its owner. */
+function owner(): Pick<SupervisedRun, "ownerPid" | "ownerStartTime"> {
+  return { ownerPid: process.pid, ownerStartTime: readProcStat(process.pid)?.startTime ?? null };
 }

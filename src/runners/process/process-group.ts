@@ -99,7 +99,11 @@ function isMarkedMember(stat: ProcStat, token: string | null, cache: MemberCache
 /** Adds the descendants of `members` among `alive`, and the subreaper's orphans below them, until none is new. */
 function addDescendants(members: Map<number, ProcStat>, alive: readonly ProcStat[]): void {
   const children = new Map<number, ProcStat[]>();
-  for (const stat of alive) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  for (const stat of alive) {
+    const siblings = children.get(stat.ppid);
+    if (siblings === undefined) children.set(stat.ppid, [stat]);
+    else siblings.push(stat);
+  }
   const pending = [...members.keys()];
   for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
     for (const child of children.get(pid) ?? []) {
