@@ -1,6 +1,9 @@
 import { ChildProcess } from "node:child_process";
+import type { ProcStat } from "./proc-stat.js";
 
 const children = new Set<number>();
+/** Children that ran before tracking began, by pid and start time: Node's own, though no spawn was seen. */
+const earlier = new Map<number, number>();
 let installed = false;
 
 /**
@@ -9,11 +12,14 @@ let installed = false;
  * one of Node's own children would keep its `exit` event from ever firing. Every asynchronous
  * spawn (spawn, execFile, exec, fork) goes through ChildProcess.prototype.spawn, so wrapping it
  * sees each one synchronously, before any code could look at the new zombie. (spawnSync reaps
- * its child before it returns: no zombie of it is ever seen.) Idempotent.
+ * its child before it returns: no zombie of it is ever seen.) `running` are this process's
+ * children at that moment: before it was a subreaper, every child was one Node spawned (a
+ * loader's helper, say). Idempotent.
  */
-export function trackNodeChildren(): void {
+export function trackNodeChildren(running: readonly ProcStat[]): void {
   if (installed) return;
   installed = true;
+  for (const stat of running) earlier.set(stat.pid, stat.startTime);
   // Node's own method, which its typings leave out: child_process.spawn() calls child.spawn(options).
   const prototype = ChildProcess.prototype as unknown as { spawn(this: ChildProcess, ...args: unknown[]): unknown };
   const spawn = prototype.spawn;
@@ -28,7 +34,7 @@ export function trackNodeChildren(): void {
   };
 }
 
-/** Whether `pid` is a child Node spawned and has not reaped yet (only known once tracking is on). */
-export function isNodeChild(pid: number): boolean {
-  return children.has(pid);
+/** Whether the process is a child Node spawned and has not reaped yet (only known once tracking is on). */
+export function isNodeChild(stat: ProcStat): boolean {
+  return children.has(stat.pid) || earlier.get(stat.pid) === stat.startTime;
 }

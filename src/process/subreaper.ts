@@ -25,11 +25,13 @@ export function becomeChildSubreaper(): string | null {
   if (subreaper) return null;
   const found = loadAddon<ProcessControl>(findAddon());
   if (!("addon" in found)) return found.reason;
+  // Every child this process has now is Node's own: none could be adopted before the prctl.
+  const running = listProcesses().filter((stat) => stat.ppid === process.pid);
   const errno = found.addon.setChildSubreaper();
   if (errno !== 0) return `prctl(PR_SET_CHILD_SUBREAPER) failed with ${errorName(errno)}`;
   addon = found.addon;
   subreaper = true;
-  trackNodeChildren();
+  trackNodeChildren(running);
   let scheduled = false;
   // Node's own SIGCHLD handling (libuv) reaps only Node's children; the listener keeps no loop alive.
   process.on("SIGCHLD", () => {
@@ -54,7 +56,7 @@ export function isChildSubreaper(): boolean {
  */
 export function adoptedProcesses(processes: readonly ProcStat[] = listProcesses()): ProcStat[] {
   if (!subreaper) return [];
-  return processes.filter((stat) => stat.ppid === process.pid && !DEAD_STATES.has(stat.state) && !isNodeChild(stat.pid));
+  return processes.filter((stat) => stat.ppid === process.pid && !DEAD_STATES.has(stat.state) && !isNodeChild(stat));
 }
 
 /** Reaps every adopted orphan that has ended; returns their pids. Node's own children are left to Node. */
@@ -62,7 +64,7 @@ export function reapAdoptedZombies(): number[] {
   if (addon === null) return [];
   const reaped: number[] = [];
   for (const stat of listProcesses()) {
-    if (stat.ppid !== process.pid || stat.state !== "Z" || isNodeChild(stat.pid)) continue;
+    if (stat.ppid !== process.pid || stat.state !== "Z" || isNodeChild(stat)) continue;
     if (addon.reapChild(stat.pid) === stat.pid) reaped.push(stat.pid);
   }
   return reaped;

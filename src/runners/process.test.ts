@@ -327,3 +327,48 @@ test("a runner that never started is inactive, and stop and kill have nothing to
   assert.equal((await runner.stop(1000, forever())).summary, `"bot" was not running`);
   assert.equal((await runner.kill(1000, forever())).summary, `"bot" had no process left to kill: it was not started`);
 });
+
+test("a journal that cannot be written is told and never stops a start or a stop", async (t) => {
+  const lab = labFor(t);
+  const failures: string[] = [];
+  const broken = () => {
+    throw new Error("SQLITE_FULL: database or disk is full");
+  };
+  const runner = lab.runner({
+    command: python("import time; time.sleep(30)"),
+    journal: { recordRun: broken, forgetRun: broken, runsOf: broken },
+    onJournalError: (error) => failures.push((error as Error).message),
+  });
+  const start = await runner.start(WAIT_MS, forever());
+  assert.equal(start.ok, true, start.summary);
+  const stop = await runner.stop(WAIT_MS, forever());
+  assert.equal(stop.ok, true, stop.summary);
+  // Read before the start, recorded before and after the spawn, forgotten once over.
+  assert.deepEqual(failures, Array(4).fill("SQLITE_FULL: database or disk is full"));
+});
+
+test("a start stops what an earlier run in the journal left running, found by its token alone", async (t) => {
+  const lab = labFor(t);
+  const token = "00112233445566778899aabbccddeeff";
+  // A process of a run recorded before its spawn (a Lifeguard killed right after it): no pid, only the token.
+  const survivor = spawn(PYTHON, ["-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"], { detached: true, stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, LIFEGUARD_RUN_ID: token } });
+  const gone = new Promise<void>((resolve) => survivor.once("exit", () => resolve()));
+  t.after(() => void (survivor.exitCode === null && survivor.signalCode === null && survivor.kill("SIGKILL")));
+  await new Promise((resolve) => survivor.stdout?.once("data", resolve)); // it ignores SIGTERM from here on
+  const forgotten: string[] = [];
+  const runner = lab.runner({
+    command: python("import time; time.sleep(30)"),
+    survivorStop: { stopTimeoutMs: 200, killWaitMs: WAIT_MS },
+    journal: {
+      recordRun: () => undefined,
+      forgetRun: (gone) => void forgotten.push(gone),
+      runsOf: () => [{ service: "bot", token, bootId: null, pid: null, startTime: null, startedAt: Date.now() - 60_000, ownerPid: 999_999_999, ownerStartTime: 1 }],
+    },
+  });
+  const start = await runner.start(WAIT_MS, forever());
+  assert.equal(start.ok, true, start.summary);
+  assert.match(start.summary, new RegExp(`^Started "${runner.target}" \\(PID \\d+\\) after stopping the copy that a previous Lifeguard left running \\(up 1m; 1 process: PID ${survivor.pid}; SIGTERM, then SIGKILL after 200ms\\)$`));
+  await gone;
+  assert.equal(survivor.signalCode, "SIGKILL");
+  assert.ok(forgotten.includes(token), "the survivor's record goes once it is over");
+});

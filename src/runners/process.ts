@@ -13,7 +13,8 @@ import { randomToken } from "../process/random-token.js";
 import { readBootId, readProcStat } from "../process/proc-stat.js";
 import type { RunJournal, SupervisedRun } from "../core/run-journal.js";
 import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
-import { raceWait, waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
+import { waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
+import { raceWait } from "../process/race-wait.js";
 
 export type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 export type { OutputTarget } from "./process/output-log.js";

@@ -46,7 +46,9 @@ for (const { kind, options } of HELPERS) {
 
     process.kill(lifeguard.pid, "SIGTERM");
     // Bounded: before the fix Lifeguard logged "stopped" and never exited (the helper held its pipes).
-    const exit = await Promise.race([lifeguard.exited, new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 20_000))]);
+    let exit: number | null | "running" = "running";
+    void lifeguard.exited.then((code) => (exit = code));
+    assert.ok(await waitFor(() => exit !== "running", WAIT), `Lifeguard did not exit after SIGTERM:\n${lifeguard.log()}`);
     assert.equal(exit, 0, lifeguard.log());
     assert.deepEqual(livingCopies(copies), [], "no helper outlives Lifeguard");
   });

@@ -1,10 +1,9 @@
 import { formatDuration } from "../../core/duration.js";
 import type { SupervisedRun } from "../../core/run-journal.js";
-import { monotonicMs } from "../../process/monotonic.js";
+import { endProcesses } from "../../process/end-processes.js";
 import { isProcessAlive, type ProcStat } from "../../process/proc-stat.js";
 import { describeLeft, plural } from "./messages.js";
 import { groupMembers, signalGroup, type MemberCache, type OwnedGroup } from "./process-group.js";
-import { raceWait } from "./wait-group.js";
 
 /** What became of the runs a previous Lifeguard left: none alive, all stopped, or some still running. */
 export interface SurvivorReport {
@@ -47,17 +46,10 @@ export async function stopSurvivors(runs: readonly SupervisedRun[], options: Sur
   const owned = found.find((entry) => entry.run.ownerPid !== process.pid && isProcessAlive(entry.run.ownerPid, entry.run.ownerStartTime));
   if (owned !== undefined) return { found, left: [], over: [], owned: owned.run, summary: null };
   const alive = tracked.filter((entry) => found.some((survivor) => survivor.run === entry.run));
-  const signalAll = (signal: NodeJS.Signals): void => alive.forEach((entry) => entry.group !== null && signalGroup(entry.group, signal, false, entry.cache));
-  const remaining = (): ProcStat[] => alive.flatMap(membersOf);
-  const started = monotonicMs();
-  signalAll("SIGTERM");
-  signalAll("SIGCONT");
-  let left = await waitUntilGone(remaining, started + options.stopTimeoutMs, options, null);
-  const killed = left.length > 0;
-  if (killed) {
-    signalAll("SIGKILL");
-    left = await waitUntilGone(remaining, monotonicMs() + options.killWaitMs, options, () => signalAll("SIGKILL"));
-  }
+  const { left, killed } = await endProcesses({
+    signal: (name) => alive.forEach((entry) => entry.group !== null && signalGroup(entry.group, name, false, entry.cache)),
+    remaining: () => alive.flatMap(membersOf),
+  }, options);
   const over = runs.filter((run) => !alive.some((entry) => entry.run === run) || left.length === 0);
   return { found, left, over, owned: null, summary: left.length > 0 ? null : describeStopped(found, killed, options) };
 }
@@ -82,14 +74,4 @@ function groupOf(run: SupervisedRun, bootId: string | null): OwnedGroup | null {
   if (run.pid === null) return { pgid: -1, leaderStartTime: 0, token: run.token };
   if (run.startTime === null) return null; // no /proc when it was spawned: nothing can be verified
   return { pgid: run.pid, leaderStartTime: run.startTime, token: run.token };
-}
-
-async function waitUntilGone(remaining: () => ProcStat[], deadline: number, options: SurvivorOptions, resend: (() => void) | null): Promise<ProcStat[]> {
-  for (;;) {
-    const left = remaining();
-    const wait = deadline - monotonicMs();
-    if (left.length === 0 || wait <= 0) return left;
-    if ((await raceWait(null, Math.min(options.pollMs, wait), options.signal)) === "aborted") return remaining();
-    resend?.();
-  }
 }

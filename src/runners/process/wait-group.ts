@@ -1,5 +1,6 @@
 import { monotonicMs } from "../../process/monotonic.js";
 import type { ProcStat } from "../../process/proc-stat.js";
+import { raceWait } from "../../process/race-wait.js";
 import { groupMembers, signalGroup } from "./process-group.js";
 import type { Run } from "./spawn-run.js";
 
@@ -27,23 +28,4 @@ export async function waitForGroupEnd(run: Run, options: { deadline: number; sig
     if (waited === "aborted") return { ended: false, aborted: true, left: groupMembers(run.group, run.seen) };
     if (options.resend !== null && run.exit !== null) signalGroup(run.group, options.resend, false, run.seen);
   }
-}
-
-/**
- * Resolves `done` when `promise` settles, `timeout` after `ms` (a plain sleep when `promise` is
- * null), `aborted` when `signal` aborts; leaves no timer or listener behind.
- */
-export function raceWait(promise: Promise<unknown> | null, ms: number, signal: AbortSignal): Promise<"done" | "timeout" | "aborted"> {
-  if (signal.aborted) return Promise.resolve("aborted");
-  return new Promise((resolve) => {
-    const finish = (result: "done" | "timeout" | "aborted"): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      resolve(result);
-    };
-    const onAbort = (): void => finish("aborted");
-    const timer = setTimeout(() => finish("timeout"), Math.max(0, ms));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise?.then(() => finish("done"), () => finish("done"));
-  });
 }
