@@ -1,15 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createMemoryLogger } from "../core/logger.js";
+import type { Heartbeat, Ping } from "../core/heartbeat.js";
 import { excuseLostPings } from "./excuse-lost-pings.js";
 
 const NOW = Date.UTC(2024, 10, 30, 21, 0, 0);
 
-function lostPings(services: string[] = ["bot", "cron"]) {
+const MAX_AGE_MS = 60_000;
+
+/** Services that pinged (success) at `NOW`, unless `pings` says otherwise. */
+function lostPings(services: string[] = ["bot", "cron"], pings: Record<string, Ping | null> = {}) {
   let now = NOW;
   const watches: Array<[string, number]> = [];
   const logger = createMemoryLogger();
-  const excuse = excuseLostPings(services, { store: { watchHeartbeat: (service, at) => void watches.push([service, at]) }, logger, now: () => now, maxConnections: 64 });
+  const readHeartbeat = (service: string): Heartbeat => ({ watchedSince: NOW - MAX_AGE_MS, lastPing: service in pings ? (pings[service] ?? null) : { at: NOW, signal: { kind: "success" } } });
+  const store = { watchHeartbeat: (service: string, at: number) => void watches.push([service, at]), readHeartbeat };
+  const excuse = excuseLostPings(services.map((name) => ({ name, maxAgeMs: MAX_AGE_MS })), { store, logger, now: () => now, maxConnections: 64 });
   return { excuse, watches, logger, advance: (ms: number) => void (now += ms) };
 }
 
@@ -47,5 +53,21 @@ test("the log hears of shedding at most once a minute, with the count since", ()
     "Shed 1 HTTP connection(s) to make room for new ones (at most 64 open)",
     "Shed 2 HTTP connection(s) to make room for new ones (at most 64 open)",
   ]);
+  excuse.stop();
+});
+
+test("a shed excuses only a service that was alive: a flood buys a dead bot at most one more max-age", () => {
+  const pings: Record<string, Ping | null> = {
+    quiet: { at: NOW - MAX_AGE_MS - 1, signal: { kind: "success" } }, // its pings stopped over a max-age ago
+    failed: { at: NOW, signal: { kind: "fail" } },
+    never: null,
+  };
+  const { excuse, watches, advance } = lostPings(["alive", "quiet", "failed", "never"], pings);
+  excuse.shed();
+  assert.deepEqual(watches, [["alive", NOW]]);
+  // A flood that goes on: once the last real ping is a max-age old, nothing excuses it any more.
+  advance(MAX_AGE_MS);
+  excuse.shed();
+  assert.deepEqual(watches, [["alive", NOW]]);
   excuse.stop();
 });

@@ -13,16 +13,24 @@ export interface LostPings {
   stop(): void;
 }
 
+/** A service whose heartbeat takes pings, with its `max-age`. */
+export interface PingedService {
+  name: string;
+  maxAgeMs: number;
+}
+
 /**
  * A ping the server could not receive is lost, not missed by the service. While the HTTP
- * server sheds connections (more clients than its slots), each shed starts the watch of every
- * heartbeat by ping over, as a start of Lifeguard does: its age counts from the last shed, so
- * a heartbeat is judged again a full max-age after the shedding stopped. The watches are
- * written at most once a second, the last shed of a burst always; the log hears of the
- * shedding at most once a minute (a service whose pings stopped cannot fail by age meanwhile).
+ * server sheds connections (more clients than its slots), each shed starts the watch of a
+ * heartbeat by ping over, as a start of Lifeguard does, so that it is judged again a full
+ * max-age after the shedding stopped; but only for a service that was alive: its last real ping
+ * a success or start within its max-age. A flood (anyone on the machine can open connections to
+ * loopback) thus buys a service whose pings stopped at most one more max-age, never silence.
+ * The watches are written at most once a second, the last shed of a burst always; the log
+ * hears of the shedding at most once a minute.
  */
 export function excuseLostPings(
-  services: readonly string[], deps: { store: Pick<Store, "watchHeartbeat">; logger: Logger; now: () => number; maxConnections: number },
+  services: readonly PingedService[], deps: { store: Pick<Store, "watchHeartbeat" | "readHeartbeat">; logger: Logger; now: () => number; maxConnections: number },
 ): LostPings {
   const { store, logger, now } = deps;
   let lastShedAt: number | null = null;
@@ -37,10 +45,14 @@ export function excuseLostPings(
     if (lastShedAt === null) return;
     lastWriteAt = now();
     try {
-      for (const service of services) store.watchHeartbeat(service, lastShedAt);
+      for (const service of services) if (wasAlive(service, lastShedAt)) store.watchHeartbeat(service.name, lastShedAt);
     } catch (error) {
       logger.write({ at: now(), tag: "ERROR", message: `Cannot start the heartbeat watches over after connections were shed: ${error instanceof Error ? error.message : String(error)}` });
     }
+  };
+  const wasAlive = (service: PingedService, at: number): boolean => {
+    const ping = store.readHeartbeat(service.name)?.lastPing ?? null;
+    return ping !== null && (ping.signal.kind === "success" || ping.signal.kind === "start") && at - ping.at < service.maxAgeMs;
   };
   const log = (at: number): void => {
     unlogged += 1;

@@ -7,7 +7,7 @@ import type { Store } from "../store/index.js";
 import { collectChannels, collectStatus, overviewOf } from "../compose/service-status.js";
 import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
 import { VERSION } from "../version.js";
-import { excuseLostPings } from "./excuse-lost-pings.js";
+import { excuseLostPings, type PingedService } from "./excuse-lost-pings.js";
 import type { Scheduler } from "./scheduler.js";
 
 /** The daemon's HTTP server and the metrics it keeps. */
@@ -61,7 +61,7 @@ export async function startDaemonHttp(
   const pinged = config.services.filter(hasPingHeartbeat).map((service) => service.name);
   for (const service of pinged) store.watchHeartbeat(service, now());
   // So were pings sent while the server shed connections.
-  const lostPings = excuseLostPings(pinged, { store, logger: deps.logger, now, maxConnections: DEFAULT_HTTP_LIMITS.maxConnections });
+  const lostPings = excuseLostPings(pingedServices(config), { store, logger: deps.logger, now, maxConnections: DEFAULT_HTTP_LIMITS.maxConnections });
   const handler = createHandler({
     token: config.http.token,
     healthy: () => {
@@ -88,4 +88,9 @@ export async function startDaemonHttp(
     countEvents: (service, events) => metrics.countEvents(service, events),
     attach: (running) => void (scheduler = running),
   };
+}
+
+/** The services whose heartbeat takes pings, with the max-age of that check. */
+function pingedServices(config: LifeguardConfig): PingedService[] {
+  return config.services.flatMap((service) => service.checks.flatMap((check) => (check.kind === "heartbeat" && check.file === null ? [{ name: service.name, maxAgeMs: check.maxAgeMs }] : [])));
 }
