@@ -78,6 +78,19 @@ test("a check that cannot observe is an incident of that check, open until its o
   assert.deepEqual(seeing, [{ ...blind, annotations: seeing[0]?.annotations ?? {}, endsAt: iso(LATER) }]);
 });
 
+test("the store's trouble is an incident of its own: never Lifeguard stopped, resolved when the history is recorded again", () => {
+  const own = { kind: "store" as const, service: null, evidence: [], details: [], incident: null };
+  const full = one(sampleAlert({ ...own, severity: "warning", at: AT }));
+  assert.deepEqual(full.labels, { alertname: "LifeguardStoreProblem", host: "testhost", severity: "warning" });
+  assert.equal(full.endsAt, iso(AT + FIRING_WINDOW_MS.open));
+  // Alertmanager matches an alert by its labels: the same labels, ended now, close the incident.
+  const recorded = one(sampleAlert({ ...own, severity: "resolved", at: LATER }));
+  assert.deepEqual(recorded.labels, full.labels);
+  assert.equal(recorded.endsAt, iso(LATER));
+  const started = one(sampleAlert({ ...own, kind: "lifeguard-started", severity: "info", at: LATER }));
+  assert.equal(started.labels.alertname, "LifeguardStopped", "Lifeguard's start does not close the store's incident");
+});
+
 test("the check is read from the incident id whatever the service name holds", () => {
   const since = 1795748049000;
   const alert = (id: string) => sampleAlert({ service: "bot@2", incident: { id, since } });

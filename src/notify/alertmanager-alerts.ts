@@ -24,7 +24,7 @@ export interface PostableAlert {
 export const FIRING_WINDOW_MS = { open: 7 * 24 * 3_600_000, handled: 3_600_000, test: 5 * 60_000 } as const;
 
 /** Alert names, one per kind of incident: routes and silences match on them. */
-export const ALERT_NAMES = { service: "LifeguardServiceProblem", check: "LifeguardCheckFailing", stopped: "LifeguardStopped", test: "LifeguardTest" } as const;
+export const ALERT_NAMES = { service: "LifeguardServiceProblem", check: "LifeguardCheckFailing", stopped: "LifeguardStopped", store: "LifeguardStoreProblem", test: "LifeguardTest" } as const;
 
 /** The Alertmanager alert of one incident: its labels (the same when firing and resolved) and what resolves it. */
 interface Incident {
@@ -65,10 +65,12 @@ function toPostable(alert: Alert, extraLabels: Readonly<Record<string, string>>)
   }];
 }
 
-/** Which incident an alert belongs to: Lifeguard's own life, a test, one alert-only check, or the service. */
+/** Which incident an alert belongs to: Lifeguard's own life, its store, a test, one alert-only check, or the service. */
 function incidentOf(alert: Alert): Incident {
   const host = { host: alert.host };
   if (alert.kind === "test") return { labels: { alertname: ALERT_NAMES.test, ...host }, severities: ["info"] };
+  // The disk refusing the history, or a corrupt store replaced: open until the history is recorded again.
+  if (alert.kind === "store") return { labels: { alertname: ALERT_NAMES.store, ...host }, severities: ["warning"] };
   if (alert.service === null) return { labels: { alertname: ALERT_NAMES.stopped, ...host }, severities: ["info"] };
   const check = alertOnlyCheck(alert, alert.service);
   if (check !== null) return { labels: { alertname: ALERT_NAMES.check, service: alert.service, check, ...host }, severities: ["warning"] };
@@ -96,6 +98,7 @@ function isResolve(alert: Alert): boolean {
 
 /** A service problem is `critical` or `warning` (a re-armed service's `info` counts as `warning`: it is still the incident). */
 function firingSeverity(alert: Alert): string {
+  if (alert.kind === "store") return "warning";
   if (alert.service === null || alert.kind === "test") return "info";
   return alert.severity === "critical" ? "critical" : "warning";
 }
