@@ -51,6 +51,11 @@ export interface AppOptions {
   /** Do not create the store when it does not exist yet (`check --dry-run`, `status`). */
   readOnly?: boolean;
   /**
+   * The plain SQLite store, never the resilient one: a command whose whole point is a write
+   * (`reset`) must fail when the disk refuses it, not keep it in memory until it exits.
+   */
+  plainStore?: boolean;
+  /**
    * The services of the app this one replaces (a reload): a supervised service whose runner
    * settings and ping URL are unchanged keeps its runner, so its process runs on untouched.
    */
@@ -70,8 +75,8 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const existing = existsSync(join(config.state, DB_FILE_NAME));
   const storeOptions = { retention: config.retention, now: clock.now, logger };
   // What acts (a round, a restart) never depends on writing the store; read-only use sees the file as it is.
-  const resilient = options.readOnly === true ? null : openResilientStore(config.state, { ...storeOptions, host: hostname() });
-  const store = resilient ?? (existing ? openStore(config.state, storeOptions) : null);
+  const resilient = options.readOnly === true || options.plainStore === true ? null : openResilientStore(config.state, { ...storeOptions, host: hostname() });
+  const store = resilient ?? (existing || options.plainStore === true ? openStore(config.state, storeOptions) : null);
   const heartbeats = options.readOnly || store === null ? readOnlyHeartbeats(store) : store;
   let http: ListenAddress | null = null;
   const pingEnv = (service: ServiceConfig): Record<string, string> => {

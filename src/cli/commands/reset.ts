@@ -13,7 +13,8 @@ export async function runReset(name: string, options: { config?: string }, io: C
   if (!config.services.some((service) => service.name === name)) {
     throw new UsageError(`Cannot reset "${name}" as the configuration has no such service: ${config.services.map((s) => `"${s.name}"`).join(", ")}`);
   }
-  const app = buildApp(config);
+  // A reset the disk refuses must say so (exit 70), not print "armed" and be lost at exit.
+  const app = buildApp(config, { plainStore: true });
   try {
     const store = app.store;
     if (store === null) throw new LifeguardError("The store could not be opened");
