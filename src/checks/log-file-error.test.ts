@@ -82,7 +82,12 @@ test("log-activity names the group that would let Lifeguard read a log it may no
 });
 
 test("an unreadable log is an ordinary failure with on-unreadable: restart, its fix kept", rootOnly, async () => {
-  const path = join(dir, "daemon", "bot.log");
+  // Its own file: the test must not depend on the one before it.
+  const own = join(dir, "daemon-restart");
+  await mkdir(own, { mode: 0o755 });
+  const path = join(own, "bot.log");
+  await writeFile(path, "Update\n", { mode: 0o600 });
+  await chown(path, DAEMON, DAEMON);
   const [activity] = await observeAsNobody([{ ...activityConfig(path), onUnreadable: "restart" } as CheckConfig]);
   assert.equal(activity?.ok, false);
   assert.equal(activity?.unobservable, undefined);

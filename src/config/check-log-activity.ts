@@ -11,7 +11,7 @@ export const logActivityCheck = defineCheckKind({
   defaultTimeout: "5s",
   shape: {
     path: filePath().describe("The log file to read; relative to the config file's directory."),
-    lines: integer(1, 100_000).default(100).describe("How many lines from the end of the log to look at (1 to 100000). Just after a rotation the rest come from the rotated file (`<path>.1`, or logrotate's `dateext` name); a compressed one is not read, and until the new file holds `lines` lines too few matches do not fail the check."),
+    lines: integer(1, 100_000).default(100).describe("How many lines from the end of the log to look at (1 to 100000). Just after a rotation the rest come from the rotated file (`<path>.1`, or logrotate's `dateext` name); a compressed one is not read, and until the new file holds `lines` lines too few matches do not fail the check (so pair it with `log-fresh`, which fails a bot that writes nothing after such a rotation)."),
     match: regex().describe(`A regular expression a line must match to count as activity, e.g. \`"VIX|Position|Update"\`. ${PATTERN_SYNTAX}; matched in time linear in the line's length, so no pattern can hang Lifeguard.`),
     min: integer(1).default(1).describe("At least this many matching lines are needed."),
     forbid: regex().optional().describe("A regular expression (RE2 syntax, as `match`) that fails the check when any line of the tail matches it, e.g. `Traceback`."),

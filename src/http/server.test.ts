@@ -203,7 +203,8 @@ test("an IPv6 loopback address in brackets is served", { skip: hasIpv6Loopback ?
 
 test("at the connection cap a new client is served in place of the one that waited longest; onShed hears of it", async (t) => {
   const shed: string[] = [];
-  const server = await serve(t, lifeguard(), { limits: { maxConnections: 2 }, onShed: (what) => void shed.push(what) });
+  // A headers timeout far beyond the test: only the eviction may close a silent connection here.
+  const server = await serve(t, lifeguard(), { limits: { maxConnections: 2, headersTimeoutMs: 600_000, requestTimeoutMs: 600_000 }, onShed: (what) => void shed.push(what) });
   const silent = [0, 1].map(() => connect({ host: "127.0.0.1", port: server.address.port }).on("error", () => undefined));
   t.after(() => silent.forEach((socket) => socket.destroy()));
   const closed = silent.map((socket) => new Promise((resolve) => socket.once("close", resolve)));

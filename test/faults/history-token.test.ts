@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { derivePingKey } from "../../src/http/token.js";
 import { logBotArgv } from "../../src/testing/bots.js";
 import { waitFor } from "../../src/testing/wait-for.js";
 import { daemonConfig, daemonFiles, startDaemon, statusUrl, trackBot } from "../support/daemon.js";
@@ -58,6 +59,6 @@ test("without the token no answer shows a line the service wrote; with it, the h
     const answer = await get(path);
     assert.doesNotMatch(answer.text, OUTPUT_LINE, path);
   }
-  // A ping key opens the pings of its service, not its output.
-  assert.equal((await get("/api/history", "0123456789abcdef0123456789abcdef")).status, 401);
+  // The service's real ping key (what its LIFEGUARD_PING_URL carries) opens its pings, not its output.
+  assert.equal((await get("/api/history", derivePingKey(TOKEN, "bot"))).status, 401);
 });
