@@ -21,18 +21,14 @@ interface Candidate extends RotatedFile {
  * Finds the file the log's latest rotation left, in the log's directory: `<log>.1`, the name
  * Lifeguard's own rotation and logrotate give it (`.1.gz` when compressed), or with logrotate's
  * `dateext`, `<log>-<date>` with the latest date. Of `<log>.1` and `<log>.1.gz` the newer one
- * wins: a plain `.1` left from before `compress` was turned on is not the latest. Null when
- * there is none, or the directory cannot be read.
+ * wins: a plain `.1` left from before `compress` was turned on is not the latest. In a directory
+ * that cannot be listed only the numbered names are looked for. Null when there is none.
  */
 export async function findRotatedFile(path: string): Promise<RotatedFile | null> {
   const dir = dirname(path);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return null;
-  }
   const base = basename(path);
+  // A directory Lifeguard may enter but not list (mode 0711) still gives up its numbered names.
+  const names = await readdir(dir).catch(() => [`${base}.1`, ...COMPRESSED_SUFFIXES.map((suffix) => `${base}.1${suffix}`)]);
   const candidates: Candidate[] = [];
   for (const name of names) {
     const named = classify(base, name);

@@ -113,3 +113,22 @@ test("log-activity cannot observe when the log cannot be read, log-fresh only ne
   assert.equal(activity?.summary, `Cannot read log file "${path}" as permission was denied`);
   assert.equal(activity?.unobservable, true);
 });
+
+test("after a rotation, a directory Lifeguard may enter but not list still gives up <log>.1; a rotated file it may not read starts the window at the rotation", rootOnly, async () => {
+  // 0711: nobody may open names in it, not list them.
+  const hidden = join(dir, "unlistable");
+  await mkdir(hidden, { mode: 0o711 });
+  await chmod(hidden, 0o711);
+  const path = join(hidden, "bot.log");
+  await writeFile(path, "filler\n", { mode: 0o644 });
+  await writeFile(`${path}.1`, "Update\n", { mode: 0o644 });
+  const [activity] = await observeAsNobody([{ ...activityConfig(path), lines: 2 } as CheckConfig]);
+  assert.equal(activity?.ok, true, activity?.summary);
+  assert.deepEqual(activity?.evidence.rotated, { path: `${path}.1`, linesRead: 1 });
+
+  await chmod(`${path}.1`, 0o600);
+  const [blind] = await observeAsNobody([{ ...activityConfig(path), lines: 2 } as CheckConfig]);
+  assert.equal(blind?.ok, true, "too few lines since the rotation to judge");
+  assert.deepEqual(blind?.evidence.rotated, { path: `${path}.1`, unread: "unreadable" });
+  assert.match(blind?.summary ?? "", /\(the rotated file ".*bot\.log\.1" is unreadable\)$/);
+});
