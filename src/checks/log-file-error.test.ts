@@ -69,12 +69,18 @@ test("log checks cannot observe when permission is denied on the log's directory
   }
 });
 
-test("log-activity names the group that would let Lifeguard read a log it may not", rootOnly, async () => {
-  const open = join(dir, "daemon");
+/** A log only "daemon" may read (0600), in an open directory `name` of its own. */
+async function daemonOnlyLog(name: string): Promise<string> {
+  const open = join(dir, name);
   await mkdir(open, { mode: 0o755 });
   const path = join(open, "bot.log");
   await writeFile(path, "Update\n", { mode: 0o600 });
   await chown(path, DAEMON, DAEMON);
+  return path;
+}
+
+test("log-activity names the group that would let Lifeguard read a log it may not", rootOnly, async () => {
+  const path = await daemonOnlyLog("daemon");
   const [activity] = await observeAsNobody([activityConfig(path)]);
   assert.equal(activity?.unobservable, true);
   assert.equal(activity?.hint, `Let user "nobody" read the log file "${path}": run "setfacl -m u:nobody:r ${path}", ` +
@@ -83,11 +89,7 @@ test("log-activity names the group that would let Lifeguard read a log it may no
 
 test("an unreadable log is an ordinary failure with on-unreadable: restart, its fix kept", rootOnly, async () => {
   // Its own file: the test must not depend on the one before it.
-  const own = join(dir, "daemon-restart");
-  await mkdir(own, { mode: 0o755 });
-  const path = join(own, "bot.log");
-  await writeFile(path, "Update\n", { mode: 0o600 });
-  await chown(path, DAEMON, DAEMON);
+  const path = await daemonOnlyLog("daemon-restart");
   const [activity] = await observeAsNobody([{ ...activityConfig(path), onUnreadable: "restart" } as CheckConfig]);
   assert.equal(activity?.ok, false);
   assert.equal(activity?.unobservable, undefined);
