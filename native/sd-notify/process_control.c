@@ -4,8 +4,12 @@
 // died is re-parented to Lifeguard instead of PID 1: still Lifeguard's to find and stop.
 // reapChild(pid) collects one such adopted child once it is a zombie (waitpid(2) with WNOHANG,
 // for that pid only: never -1, which would take the exit statuses of Node's own children).
+// readXattr(path, name) reads one extended attribute (getxattr(2)): how systemd marks a cgroup it
+// delegated (`user.delegate`/`trusted.delegate` = "1"), so that Lifeguard creates cgroups for its
+// services only where it was given that right (src/process/delegated-cgroup.ts).
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/xattr.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -41,8 +45,31 @@ static napi_value reap_child_js(napi_env env, napi_callback_info info) {
   return int_result(env, reaped < 0 ? -errno : (int)reaped);
 }
 
+// Returns the value as a string (at most 4095 bytes), or -errno (ENODATA: no such attribute).
+static napi_value read_xattr_js(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  char path[4096];
+  char name[256];
+  size_t length = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2 ||
+      napi_get_value_string_utf8(env, argv[0], path, sizeof path, &length) != napi_ok || length == 0 || length >= sizeof path - 1 ||
+      napi_get_value_string_utf8(env, argv[1], name, sizeof name, &length) != napi_ok || length == 0 || length >= sizeof name - 1) {
+    napi_throw_type_error(env, NULL, "readXattr(path, name) takes a path and an attribute name");
+    return NULL;
+  }
+  char value[4096];
+  ssize_t size = getxattr(path, name, value, sizeof value - 1);
+  if (size < 0) return int_result(env, -errno);
+  napi_value result;
+  napi_create_string_utf8(env, value, (size_t)size, &result);
+  return result;
+}
+
 int register_process_control(napi_env env, napi_value exports) {
   napi_value fn;
+  if (napi_create_function(env, "readXattr", NAPI_AUTO_LENGTH, read_xattr_js, NULL, &fn) != napi_ok) return -1;
+  if (napi_set_named_property(env, exports, "readXattr", fn) != napi_ok) return -1;
   if (napi_create_function(env, "setChildSubreaper", NAPI_AUTO_LENGTH, set_child_subreaper_js, NULL, &fn) != napi_ok) return -1;
   if (napi_set_named_property(env, exports, "setChildSubreaper", fn) != napi_ok) return -1;
   if (napi_create_function(env, "reapChild", NAPI_AUTO_LENGTH, reap_child_js, NULL, &fn) != napi_ok) return -1;

@@ -4,6 +4,7 @@ import type { ServiceStore } from "../core/store.js";
 import { isSupervising, type ServiceExit, type SupervisingRunner } from "../core/runner.js";
 import { formatDuration } from "../core/duration.js";
 import { becomeChildSubreaper } from "../process/subreaper.js";
+import { claimDelegatedCgroup } from "../process/delegated-cgroup.js";
 import { stopAdopted } from "../process/stop-adopted.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import type { Scheduler } from "./scheduler.js";
@@ -63,12 +64,21 @@ export function wakeOnExit(services: ServiceParts[], scheduler: Scheduler, logge
 }
 
 /**
- * Makes Lifeguard the reaper of what its supervised services orphan (a helper whose parent died
- * is re-parented to Lifeguard, not PID 1), when it supervises any. Without the native addon it
- * says so once: helpers are then still found by their run's token.
+ * Readies Lifeguard to supervise commands, when it supervises any: it takes the cgroup systemd
+ * delegated to it (`Delegate=yes`), so that each command runs in a cgroup of its own, and it
+ * becomes the reaper of what its services orphan (a helper whose parent died is re-parented to
+ * Lifeguard, not PID 1). Says once what it could not do: helpers are then still found by their
+ * process group and their run's token.
  */
-export function adoptOrphans(services: ServiceParts[], logger: Logger, now: () => number): void {
+export function prepareSupervision(services: ServiceParts[], logger: Logger, now: () => number): void {
   if (!services.some((parts) => isSupervising(parts.runner))) return;
+  const cgroup = claimDelegatedCgroup();
+  if ("delegation" in cgroup) {
+    logger.write({ at: now(), tag: "INFO", message: `Each supervised command runs in a cgroup of its own below ${cgroup.delegation.root}: whatever it starts is stopped with it` });
+  } else if (process.env.INVOCATION_ID !== undefined) {
+    // Under systemd the fix is one line of the unit; elsewhere (a terminal, a container) there is none to give.
+    logger.write({ at: now(), tag: "INFO", message: `Supervised commands are followed by process group, run token and as orphans Lifeguard adopts, not by a cgroup of their own, as ${cgroup.reason} (Delegate=yes in Lifeguard's unit gives each command one)` });
+  }
   const problem = becomeChildSubreaper();
   if (problem !== null) logger.write({ at: now(), tag: "WARN", message: `Cannot make Lifeguard the reaper of its services' orphaned helpers as ${problem}; helpers that clear their environment and leave their parent may then escape a stop` });
 }

@@ -15,6 +15,7 @@ import type { RunJournal, SupervisedRun } from "../core/run-journal.js";
 import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 import { waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
 import { raceWait } from "../process/race-wait.js";
+import { releaseServiceCgroup, serviceCgroup } from "../process/delegated-cgroup.js";
 
 export type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 export type { OutputTarget } from "./process/output-log.js";
@@ -150,7 +151,8 @@ export class ProcessRunner implements Runner {
     // Recorded before the spawn: a Lifeguard killed right after it still leaves the token to find the run by.
     const record: SupervisedRun = { service: this.target, token: randomToken(), bootId: readBootId(), pid: null, startTime: null, startedAt: Date.now(), ...owner() };
     this.#journal((journal) => journal.recordRun(record));
-    const spawned = await spawnRun({ command, cwd, env: this.#environment(account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, account, output });
+    const cgroup = serviceCgroup(this.target);
+    const spawned = await spawnRun({ command, cwd, env: this.#environment(account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, cgroup, account, output });
     if ("error" in spawned) {
       this.#journal((journal) => journal.forgetRun(record.token));
       const context = { program: command[0] as string, cwd, cwdExists: cwd === undefined || isDirectory(cwd), user };
@@ -186,6 +188,8 @@ export class ProcessRunner implements Runner {
     } finally {
       // Whatever could not be killed must not hold Lifeguard's exit by its pipes.
       this.#current?.run.detach();
+      const cgroup = this.#current?.run.group.cgroup;
+      if (cgroup != null) releaseServiceCgroup(cgroup);
     }
   }
 
@@ -242,7 +246,7 @@ export class ProcessRunner implements Runner {
     const runs = this.#journal((journal) => journal.runsOf(this.target)) ?? [];
     const own = new Set([this.#current?.run.group.token]);
     const earlier = runs.filter((run) => !own.has(run.token));
-    const report = await stopSurvivors(earlier, { ...this.#survivorStop(), bootId: readBootId(), pollMs: this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, signal, now: Date.now });
+    const report = await stopSurvivors(earlier, { ...this.#survivorStop(), bootId: readBootId(), cgroup: serviceCgroup(this.target), pollMs: this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, signal, now: Date.now });
     for (const run of report.over) this.#journal((journal) => journal.forgetRun(run.token));
     return report;
   }

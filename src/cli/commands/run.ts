@@ -5,7 +5,7 @@ import { buildApp, type App, type CarriedService } from "../../compose/build-app
 import { startScheduler } from "../../daemon/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
 import { statusLine } from "../../daemon/status-line.js";
-import { adoptOrphans, shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
+import { prepareSupervision, shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";
 import { startDaemonHttp } from "../../daemon/http-surface.js";
 import { startDeadman } from "../../daemon/deadman.js";
 import { lifeguardHealth } from "../../daemon/lifeguard-health.js";
@@ -59,7 +59,7 @@ async function superviseUntilAsked(
   // Listening before the supervised services start: they get its real address (LIFEGUARD_PING_URL).
   const http = await startDaemonHttp(app.config, { store: app.store, logger, now: clock.now, signal: controller.signal });
   app.announceHttp(http.server.address);
-  adoptOrphans(app.services, logger, clock.now);
+  prepareSupervision(app.services, logger, clock.now);
   const supervised = await startSupervised(app.services, { store: app.store, logger, now: clock.now });
   // Alerts are delivered on their own loop: a channel that is down or slow never delays a round.
   const alerting = new AbortController();

@@ -2,6 +2,7 @@ import { DEAD_STATES, listProcesses } from "../../process/list-processes.js";
 import { readEnvironValue } from "../../process/proc-environ.js";
 import type { ProcStat } from "../../process/proc-stat.js";
 import { adoptedProcesses } from "../../process/subreaper.js";
+import { killServiceCgroup, processesIn } from "../../process/delegated-cgroup.js";
 
 /** The variable that carries a run's token into every process the run starts (unless one clears its environment). */
 export const RUN_TOKEN_VARIABLE = "LIFEGUARD_RUN_ID";
@@ -22,6 +23,11 @@ export interface OwnedGroup {
    * service is the only one Lifeguard supervises, so that nothing else can have left them.
    */
   claimsAdopted?: boolean;
+  /**
+   * The service's own cgroup (a delegated one, process/delegated-cgroup.ts) the run was started
+   * in: every process in it is the service's, whatever it did to its session or environment.
+   */
+  cgroup?: string | null;
 }
 
 /**
@@ -41,7 +47,9 @@ export type MemberCache = Map<string, boolean>;
  * - every descendant of those (a helper that also cleared its environment);
  * - every process found a member by an earlier look with the same `cache`;
  * - with `claimsAdopted`, the orphans Lifeguard adopted (a helper that cleared its environment,
- *   left the group and lost its parent before any look) and their descendants.
+ *   left the group and lost its parent before any look) and their descendants;
+ * - with a `cgroup`, every process in it (the kernel keeps a process, and all it forks, in its
+ *   cgroup: nothing a service does takes it out).
  * Every member was started after the leader: an earlier start time is a foreign process, whatever
  * it claims. Zombies are dead and never counted. `cache` keeps each process's verdict by pid and
  * start time, so that a wait that looks every 50 ms reads each environment once.
@@ -53,8 +61,9 @@ export function groupMembers(group: OwnedGroup, cache: MemberCache = new Map(), 
   const groupIsOurs = atLeader === undefined || atLeader.startTime === start;
   const alive = processes.filter((stat) => !DEAD_STATES.has(stat.state) && stat.startTime >= start && stat.pid !== process.pid);
   const members = new Map<number, ProcStat>();
+  const inCgroup = new Set(group.cgroup == null ? [] : processesIn(group.cgroup));
   for (const stat of alive) {
-    if ((groupIsOurs && stat.pgrp === group.pgid) || isMarkedMember(stat, group.token, cache)) members.set(stat.pid, stat);
+    if ((groupIsOurs && stat.pgrp === group.pgid) || inCgroup.has(stat.pid) || isMarkedMember(stat, group.token, cache)) members.set(stat.pid, stat);
   }
   if (group.claimsAdopted === true) for (const stat of adoptedProcesses(alive)) members.set(stat.pid, stat);
   addDescendants(members, alive);
@@ -65,8 +74,9 @@ export function groupMembers(group: OwnedGroup, cache: MemberCache = new Map(), 
 
 /**
  * Sends `signal` to every member of the run: the group at once (`kill(-pgid)`: one atomic delivery,
- * so a member forking at that moment cannot slip through), then each member outside it, each
- * only after `groupMembers` proved it ours. `leaderUnreaped`: our child has not been reaped yet,
+ * so a member forking at that moment cannot slip through), SIGKILL to the whole cgroup at once
+ * (`cgroup.kill`) when the run has one, then each member outside those, each only after
+ * `groupMembers` proved it ours. `leaderUnreaped`: our child has not been reaped yet,
  * so pid `pgid` is still ours whatever /proc says (the only proof left without /proc).
  * Returns the pids that were signalled.
  */
@@ -77,10 +87,13 @@ export function signalGroup(group: OwnedGroup, signal: NodeJS.Signals, leaderUnr
     return deliver(-group.pgid, signal) ? [group.pgid] : [];
   }
   const signalled: number[] = [];
+  const inCgroup = new Set(signal === "SIGKILL" && group.cgroup != null ? processesIn(group.cgroup) : []);
+  if (inCgroup.size > 0 && !killServiceCgroup(group.cgroup as string)) inCgroup.clear();
   const inGroup = members.filter((member) => member.pgrp === group.pgid);
   if (inGroup.length > 0 && deliver(-group.pgid, signal)) signalled.push(...inGroup.map((member) => member.pid));
   for (const member of members) {
-    if (member.pgrp !== group.pgid && deliver(member.pid, signal)) signalled.push(member.pid);
+    if (member.pgrp === group.pgid) continue;
+    if (inCgroup.has(member.pid) || deliver(member.pid, signal)) signalled.push(member.pid);
   }
   return signalled.sort((a, b) => a - b);
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import { monotonicMs } from "../../process/monotonic.js";
 import { readProcStat } from "../../process/proc-stat.js";
+import { moveIntoCgroup, spawnInside } from "../../process/delegated-cgroup.js";
 import type { OutputLog } from "./output-log.js";
 import { RUN_TOKEN_VARIABLE, type MemberCache, type OwnedGroup } from "./process-group.js";
 import type { UserAccount } from "./resolve-user.js";
@@ -49,6 +50,8 @@ export interface RunSpec {
   token: string;
   /** See OwnedGroup.claimsAdopted. */
   claimsAdopted: boolean;
+  /** The service's cgroup to start the run in (OwnedGroup.cgroup); null: none. */
+  cgroup: string | null;
   account: UserAccount | null;
   output: OutputLog;
 }
@@ -56,30 +59,35 @@ export interface RunSpec {
 /**
  * Spawns the command (never through a shell) detached: in a new session and process group whose
  * id is its pid, so that signals reach its helpers and never Lifeguard. stdin is /dev/null; stdout
- * and stderr are piped into `output` and always drained. Node reaps the child (no zombie) and
- * reports its exit by event. Resolves with the run, or the error that prevented the start.
+ * and stderr are piped into `output` and always drained. With a `cgroup`, the child is born in it
+ * (spawnInside). Node reaps the child (no zombie) and reports its exit by event. Resolves with the run, or the error that prevented the start.
  */
 export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: NodeJS.ErrnoException }> {
   const [file, ...args] = spec.command;
   if (file === undefined) return { error: Object.assign(new Error("The command is empty"), { code: "EINVAL" }) };
   let child: ChildProcess;
+  const start = (): ChildProcess => spawn(file, args, {
+    cwd: spec.cwd,
+    env: { ...spec.env, [RUN_TOKEN_VARIABLE]: spec.token },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(spec.account === null ? {} : { uid: spec.account.uid, gid: spec.account.gid }),
+  });
+  let inside = false;
   try {
-    child = spawn(file, args, {
-      cwd: spec.cwd,
-      env: { ...spec.env, [RUN_TOKEN_VARIABLE]: spec.token },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      ...(spec.account === null ? {} : { uid: spec.account.uid, gid: spec.account.gid }),
-    });
+    if (spec.cgroup === null) child = start();
+    else ({ result: child, inside } = spawnInside(spec.cgroup, start));
   } catch (error) {
     return { error: error as NodeJS.ErrnoException }; // e.g. EPERM when Lifeguard may not switch users
   }
   const pid = child.pid;
   if (pid === undefined) return { error: await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve)) };
+  // Lifeguard could not enter the cgroup: the child goes in now, and what it forked already is found by its token.
+  if (spec.cgroup !== null && !inside) moveIntoCgroup(spec.cgroup, pid);
   return { run: track(child, pid, spec) };
 }
 
-function track(child: ChildProcess, pid: number, { output, token, claimsAdopted }: RunSpec): Run {
+function track(child: ChildProcess, pid: number, { output, token, claimsAdopted, cgroup }: RunSpec): Run {
   // Read before the event loop runs again: Node cannot have reaped the child yet, so pid is ours.
   const stat = readProcStat(pid);
   const startedMono = monotonicMs();
@@ -88,7 +96,7 @@ function track(child: ChildProcess, pid: number, { output, token, claimsAdopted 
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const run: Run = {
     pid,
-    group: { pgid: pid, leaderStartTime: stat?.startTime ?? null, token, claimsAdopted },
+    group: { pgid: pid, leaderStartTime: stat?.startTime ?? null, token, claimsAdopted, cgroup },
     seen: new Map(),
     startedAt: Date.now(),
     startedMono,

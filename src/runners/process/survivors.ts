@@ -22,6 +22,8 @@ export interface SurvivorReport {
 export interface SurvivorOptions {
   /** This boot's id: a run of another boot is over. */
   bootId: string | null;
+  /** The service's cgroup: what it holds before a start is left from earlier runs. Null: none. */
+  cgroup: string | null;
   stopTimeoutMs: number;
   killWaitMs: number;
   pollMs: number;
@@ -38,7 +40,7 @@ export interface SurvivorOptions {
  * cannot be adopted: a bot writing to it would die of EPIPE at its next line.
  */
 export async function stopSurvivors(runs: readonly SupervisedRun[], options: SurvivorOptions): Promise<SurvivorReport> {
-  const tracked = runs.map((run) => ({ run, group: groupOf(run, options.bootId), cache: new Map() as MemberCache }));
+  const tracked = runs.map((run) => ({ run, group: groupOf(run, options), cache: new Map() as MemberCache }));
   const membersOf = (entry: (typeof tracked)[number]): ProcStat[] => (entry.group === null ? [] : groupMembers(entry.group, entry.cache));
   const found = tracked.map((entry) => ({ run: entry.run, members: membersOf(entry) })).filter((entry) => entry.members.length > 0);
   if (found.length === 0) return { found, left: [], over: [...runs], owned: null, summary: null };
@@ -69,9 +71,9 @@ function describeStopped(found: SurvivorReport["found"], killed: boolean, option
 }
 
 /** The group to look for: a run recorded before its spawn has only its token (no pid, no start time floor). */
-function groupOf(run: SupervisedRun, bootId: string | null): OwnedGroup | null {
+function groupOf(run: SupervisedRun, { bootId, cgroup }: Pick<SurvivorOptions, "bootId" | "cgroup">): OwnedGroup | null {
   if (run.bootId !== null && bootId !== null && run.bootId !== bootId) return null;
-  if (run.pid === null) return { pgid: -1, leaderStartTime: 0, token: run.token };
+  if (run.pid === null) return { pgid: -1, leaderStartTime: 0, token: run.token, cgroup };
   if (run.startTime === null) return null; // no /proc when it was spawned: nothing can be verified
-  return { pgid: run.pid, leaderStartTime: run.startTime, token: run.token };
+  return { pgid: run.pid, leaderStartTime: run.startTime, token: run.token, cgroup };
 }
