@@ -5,8 +5,14 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { cgroup2Mount, cgroupProcs } from "./cgroup.js";
 import { findDelegation } from "./delegated-cgroup.js";
+
+const NOBODY = 65534;
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 const HYBRID = [
   "25 31 0:23 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:9 - tmpfs tmpfs ro,mode=755",
@@ -63,16 +69,30 @@ test("a cgroup without the mark is never taken, however writable: creating cgrou
   assert.deepEqual(findDelegation({ mount, path: "/", reader: marks(mount, { "/ trusted.delegate": "0" }) }), { reason: "its cgroup / is not delegated to it" });
 });
 
-test("no cgroup2, no cgroup path, no addon or no write access: Lifeguard says which", (t) => {
+test("no cgroup2, no cgroup path or no addon: Lifeguard says which", (t) => {
   const unit = "/lifeguard.service";
   const mount = fakeMount(t, [unit]);
   const reader = marks(mount, { [`${unit} user.delegate`]: "1" });
   assert.deepEqual(findDelegation({ mount: null, path: unit, reader }), { reason: "no cgroup v2 hierarchy is mounted" });
   assert.deepEqual(findDelegation({ mount, path: null, reader }), { reason: "Lifeguard has no cgroup v2 path (/proc/self/cgroup)" });
   assert.deepEqual(findDelegation({ mount, path: unit, reader: null }), { reason: "the native addon that reads systemd's delegate mark is not built" });
-  if (process.getuid?.() === 0) return; // root writes whatever the mode says
+});
+
+test("a delegated cgroup that Lifeguard's user may not write is not taken, and the reason names it", async (t) => {
+  const unit = "/lifeguard.service";
+  const mount = fakeMount(t, [unit]);
+  chmodSync(mount, 0o755);
   chmodSync(join(mount, unit, "cgroup.procs"), 0o444);
-  assert.deepEqual(findDelegation({ mount, path: unit, reader }), { reason: `its delegated cgroup ${join(mount, unit)} is not writable by it` });
+  // As root (CI) the check runs as "nobody", whom the mode refuses; root itself may write anything.
+  const script = `
+    const { findDelegation } = await import(${JSON.stringify(new URL("./delegated-cgroup.ts", import.meta.url).href)});
+    const [mount, path] = process.argv.slice(1);
+    const reader = { readXattr: (dir, name) => (dir === mount + path && name === "user.delegate" ? "1" : -61) };
+    process.stdout.write(JSON.stringify(findDelegation({ mount, path, reader })));
+  `;
+  const asNobody = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", script, mount, unit], { cwd: REPO_ROOT, timeout: 30_000, ...asNobody });
+  assert.deepEqual(JSON.parse(stdout), { reason: `its delegated cgroup ${join(mount, unit)} is not writable by it` });
 });
 
 test("a cgroup's processes are those of it and of every cgroup below it", (t) => {

@@ -1,6 +1,6 @@
 import { accessSync, constants } from "node:fs";
 import { dirname, join } from "node:path";
-import { cgroup2Mount, cgroupPathOf, cgroupProcs, createCgroup, killCgroup, moveToCgroup, removeCgroup } from "./cgroup.js";
+import { cgroup2Mount, cgroupPathOf, cgroupProcs, createCgroup, killCgroup, moveToCgroup } from "./cgroup.js";
 import { findAddon, loadAddon } from "./native-addon.js";
 
 /**
@@ -139,16 +139,6 @@ export function killServiceCgroup(dir: string): boolean {
   const self = join(mount, own);
   if (self === dir || self.startsWith(`${dir}/`)) return false;
   return killCgroup(dir);
-}
-
-/** Removes a service's cgroup once it is empty; false while a process is left in it. */
-export function releaseServiceCgroup(dir: string): boolean {
-  return removeCgroup(dir);
-}
-
-/** The delegated cgroup Lifeguard claimed, if any. */
-export function claimedDelegation(): Delegation | null {
-  return claimed;
 }
 
 function returnHome(home: string): void {

@@ -15,7 +15,8 @@ import type { RunJournal, SupervisedRun } from "../core/run-journal.js";
 import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 import { waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
 import { raceWait } from "../process/race-wait.js";
-import { releaseServiceCgroup, serviceCgroup } from "../process/delegated-cgroup.js";
+import { serviceCgroup } from "../process/delegated-cgroup.js";
+import { removeCgroup } from "../process/cgroup.js";
 
 export type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 export type { OutputTarget } from "./process/output-log.js";
@@ -189,7 +190,7 @@ export class ProcessRunner implements Runner {
       // Whatever could not be killed must not hold Lifeguard's exit by its pipes.
       this.#current?.run.detach();
       const cgroup = this.#current?.run.group.cgroup;
-      if (cgroup != null) releaseServiceCgroup(cgroup);
+      if (cgroup != null) removeCgroup(cgroup); // stays while a process that could not be killed is in it
     }
   }
 

@@ -60,7 +60,8 @@ export interface RunSpec {
  * Spawns the command (never through a shell) detached: in a new session and process group whose
  * id is its pid, so that signals reach its helpers and never Lifeguard. stdin is /dev/null; stdout
  * and stderr are piped into `output` and always drained. With a `cgroup`, the child is born in it
- * (spawnInside). Node reaps the child (no zombie) and reports its exit by event. Resolves with the run, or the error that prevented the start.
+ * (spawnInside). Node reaps the child (no zombie) and reports its exit by event. Resolves with
+ * the run, or the error that prevented the start.
  */
 export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: NodeJS.ErrnoException }> {
   const [file, ...args] = spec.command;
