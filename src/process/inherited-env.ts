@@ -1,4 +1,4 @@
-import { SYSTEMD_NOTIFY_VARIABLES } from "../daemon/sd-notify.js";
+import { SYSTEMD_NOTIFY_VARIABLES } from "./sd-notify.js";
 
 /** Where a supervised service finds its own ping URL (set per service; Lifeguard's own must not leak). */
 export const PING_URL_VARIABLE = "LIFEGUARD_PING_URL";

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Outcome } from "../../core/outcome.js";
-import { createSystemdNotifier, type SystemdNotifier } from "../../daemon/sd-notify.js";
+import { createSystemdNotifier, type SystemdNotifier } from "../../process/sd-notify.js";
 
 const CHILD_EVERY_MS = 300;
 /** How long a reload (SIGHUP) takes: RELOADING=1, then this long later STATUS= and READY=1. */

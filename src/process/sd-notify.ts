@@ -1,4 +1,4 @@
-import { monotonicMs } from "../process/monotonic.js";
+import { monotonicMs } from "./monotonic.js";
 import type { Outcome } from "../core/outcome.js";
 import { sendDatagram, type SendDatagram } from "./datagram-socket.js";
 

@@ -1,7 +1,7 @@
 import { getSystemErrorName } from "node:util";
-import { findAddon, loadAddon } from "../process/native-addon.js";
+import { findAddon, loadAddon } from "./native-addon.js";
 
-export { findAddon } from "../process/native-addon.js";
+export { findAddon } from "./native-addon.js";
 
 /** Why one datagram was not sent: an errno name (`ENOENT`) or a module-loading code, and a reason in words. */
 export interface DatagramError {
