@@ -11,7 +11,7 @@ import type { RunJournal } from "../core/run-journal.js";
 import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
 import type { LifeguardConfig, RunnerConfig, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
-import { systemClock } from "../engine/system-clock.js";
+import { systemClock } from "../process/system-clock.js";
 import { createCheck } from "../checks/registry.js";
 import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";

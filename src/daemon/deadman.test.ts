@@ -6,7 +6,7 @@ import { setImmediate as turn, setTimeout as delay } from "node:timers/promises"
 import type { DeadmanConfig } from "../config/types.js";
 import type { Clock } from "../core/clock.js";
 import { createMemoryLogger } from "../core/logger.js";
-import { systemClock } from "../engine/system-clock.js";
+import { systemClock } from "../process/system-clock.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { waitFor } from "../testing/wait-for.js";
 import { startDeadman } from "./deadman.js";

@@ -10,7 +10,7 @@ import { buildConfig } from "../testing/build-config.js";
 import { createFakeRunner } from "../testing/fake-runner.js";
 import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { checkService, type ServiceParts } from "./check-service.js";
-import { systemClock } from "./system-clock.js";
+import { systemClock } from "../process/system-clock.js";
 
 function setup(t: { after(fn: () => void): void }, options: { failStep?: "stop" | "kill" | "start"; threshold?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-engine-"));

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { logBotArgv, readBotPids } from "../testing/bots.js";
 import { processLab } from "../testing/process-lab.js";
 import { restartService } from "./restart-sequence.js";
-import { systemClock } from "./system-clock.js";
+import { systemClock } from "../process/system-clock.js";
 
 const SETTINGS = { stopTimeoutMs: 2000, killWaitMs: 2000, verifyTimeoutMs: 60_000, startupGraceMs: 0 };
 

@@ -1,7 +1,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import type { Alert } from "../../core/alert.js";
-import { systemClock } from "../../engine/system-clock.js";
+import { systemClock } from "../../process/system-clock.js";
 import { createFakeClock } from "../../testing/fake-clock.js";
 import { sampleAlert } from "../../testing/alerts.js";
 import { alertmanagerSkipReason, startAlertmanagerLab, type AlertmanagerLab } from "../../testing/alertmanager-lab.js";

@@ -2,7 +2,7 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { systemClock } from "../../engine/system-clock.js";
+import { systemClock } from "../../process/system-clock.js";
 import { isProcessAlive, readProcStat } from "../../process/proc-stat.js";
 import { sampleAlert } from "../../testing/alerts.js";
 import { PYTHON } from "../../testing/bots.js";

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Clock } from "../core/clock.js";
-import { monotonicMs } from "../process/monotonic.js";
+import { monotonicMs } from "./monotonic.js";
 
 /**
  * The real clock. `monotonic()` is CLOCK_MONOTONIC in ms: it never jumps when NTP sets the
