@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, LifeguardError } from "../core/errors.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../core/version.js";
 import type { CliIo } from "./io.js";
 
 /** Wraps a command's action: the exit code it resolves to becomes the CLI's. */

@@ -2,9 +2,9 @@ import type { Clock } from "../core/clock.js";
 import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
 import type { DeadmanConfig } from "../config/types.js";
-import { VERSION } from "../version.js";
-import { NETWORK_ERRORS } from "../notify/http-post.js";
-import { sendRequest } from "../notify/http-request.js";
+import { VERSION } from "../core/version.js";
+import { NETWORK_ERRORS } from "../process/http-post.js";
+import { sendRequest } from "../process/http-request.js";
 import { originOf, redactUrl } from "./redact-url.js";
 
 /** How the switch sends its request: `sendRequest`, or a stand-in in unit tests. */

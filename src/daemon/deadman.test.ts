@@ -10,7 +10,7 @@ import { systemClock } from "../process/system-clock.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { waitFor } from "../testing/wait-for.js";
 import { startDeadman } from "./deadman.js";
-import { sendRequest } from "../notify/http-request.js";
+import { sendRequest } from "../process/http-request.js";
 import { closedPort } from "../testing/http-receiver.js";
 import type { SendRequest } from "./deadman-request.js";
 import type { Health } from "./lifeguard-health.js";

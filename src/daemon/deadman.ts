@@ -1,7 +1,7 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { DeadmanConfig } from "../config/types.js";
-import { sendRequest } from "../notify/http-request.js";
+import { sendRequest } from "../process/http-request.js";
 import { requestDeadman, type SendRequest } from "./deadman-request.js";
 import { INITIAL_DEADMAN_STATE, noteDeadmanRound, type DeadmanRound } from "./deadman-state.js";
 import type { Health } from "./lifeguard-health.js";

@@ -6,7 +6,7 @@ import type { ServiceEvent } from "../core/policy.js";
 import type { Store } from "../store/index.js";
 import { collectChannels, collectStatus, overviewOf } from "../compose/service-status.js";
 import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../core/version.js";
 import { excuseLostPings, type PingedService } from "./excuse-lost-pings.js";
 import type { Scheduler } from "./scheduler.js";
 

@@ -1,5 +1,5 @@
 import type { SendFinding } from "./channel.js";
-import type { HttpOutcome } from "./http-post.js";
+import type { HttpOutcome } from "../process/http-post.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** How a channel that POSTs words its results. */

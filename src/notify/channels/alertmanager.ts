@@ -2,7 +2,7 @@ import type { AlertmanagerChannelConfig } from "../../config/types.js";
 import { toAlertmanagerAlerts } from "../alertmanager-alerts.js";
 import type { SenderFactory } from "../channel.js";
 import { httpFinding } from "../http-finding.js";
-import { postJson } from "../http-post.js";
+import { postJson } from "../../process/http-post.js";
 
 /** Enough of an error body for a summary; Alertmanager's are one short sentence. */
 const MAX_ERROR_CHARS = 300;

@@ -3,7 +3,7 @@ import type { TelegramChannelConfig } from "../../config/types.js";
 import type { SendFinding, SenderFactory } from "../channel.js";
 import { ellipsis, fitText } from "../fit-text.js";
 import { hideSecrets } from "../hide-secrets.js";
-import { postJson, type HttpOutcome } from "../http-post.js";
+import { postJson, type HttpOutcome } from "../../process/http-post.js";
 import { renderText } from "../render-text.js";
 import { parseRetryAfter } from "../retry-after.js";
 import { originOf } from "../secret-url.js";

@@ -3,7 +3,7 @@ import type { SenderFactory } from "../channel.js";
 import { ellipsis, fitText } from "../fit-text.js";
 import { hideSecrets } from "../hide-secrets.js";
 import { httpFinding } from "../http-finding.js";
-import { lowerCaseNames, postJson } from "../http-post.js";
+import { lowerCaseNames, postJson } from "../../process/http-post.js";
 import { originOf, urlSecrets } from "../secret-url.js";
 import { idempotencyKey, renderWebhook, splitNtfyUrl } from "../webhook-presets.js";
 

@@ -1,8 +1,8 @@
-import { VERSION } from "../version.js";
+import { VERSION } from "../core/version.js";
 import { sendRequest } from "./http-request.js";
 
 /**
- * One JSON POST, reduced to what a channel classifies: an answer, a network failure in words
+ * One JSON POST, reduced to what its sender (an alert channel) classifies: an answer, a network failure in words
  * built from its error code (never the error's message, which may quote the URL and with it a
  * token), or an abort (the channel's timeout, or a shutdown).
  */
