@@ -5,7 +5,7 @@ import type { DeadmanConfig } from "../config/types.js";
 import { VERSION } from "../core/version.js";
 import { NETWORK_ERRORS } from "../process/http-post.js";
 import { sendRequest } from "../process/http-request.js";
-import { originOf, redactUrl } from "./redact-url.js";
+import { originOf, redactUrl } from "../core/secret-url.js";
 
 /** How the switch sends its request: `sendRequest`, or a stand-in in unit tests. */
 export type SendRequest = typeof sendRequest;

@@ -5,7 +5,7 @@ import { sendRequest } from "../process/http-request.js";
 import { requestDeadman, type SendRequest } from "./deadman-request.js";
 import { INITIAL_DEADMAN_STATE, noteDeadmanRound, type DeadmanRound } from "./deadman-state.js";
 import type { Health } from "./lifeguard-health.js";
-import { originOf } from "./redact-url.js";
+import { originOf } from "../core/secret-url.js";
 
 export interface DeadmanDeps {
   clock: Clock;

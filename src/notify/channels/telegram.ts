@@ -6,7 +6,7 @@ import { hideSecrets } from "../hide-secrets.js";
 import { postJson, type HttpOutcome } from "../../process/http-post.js";
 import { renderText } from "../render-text.js";
 import { parseRetryAfter } from "../retry-after.js";
-import { originOf } from "../secret-url.js";
+import { originOf } from "../../core/secret-url.js";
 
 /** Telegram refuses a message longer than this, counted in UTF-16 code units. */
 export const TELEGRAM_TEXT_LIMIT = 4096;

@@ -4,7 +4,7 @@ import { ellipsis, fitText } from "../fit-text.js";
 import { hideSecrets } from "../hide-secrets.js";
 import { httpFinding } from "../http-finding.js";
 import { lowerCaseNames, postJson } from "../../process/http-post.js";
-import { originOf, urlSecrets } from "../secret-url.js";
+import { originOf, urlSecrets } from "../../core/secret-url.js";
 import { idempotencyKey, renderWebhook, splitNtfyUrl } from "../webhook-presets.js";
 
 /** How results name the receiver. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { originOf, redactUrl } from "./redact-url.js";
+import { originOf, redactUrl } from "./secret-url.js";
 
 test("originOf shows scheme, host and a port that is not the default", () => {
   assert.equal(originOf("https://hc-ping.example/abc-key?x=1#y"), "https://hc-ping.example");
