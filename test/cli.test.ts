@@ -8,7 +8,7 @@ import { formatSize } from "../src/core/duration.js";
 import { runCommand } from "../src/process/run-command.js";
 import { initialState } from "../src/core/state.js";
 import type { ServiceEvent } from "../src/core/policy.js";
-import { formatLocalTime } from "../src/log/format.js";
+import { formatLocalTime } from "../src/process/local-time.js";
 import { draftAlerts } from "../src/notify/drafts.js";
 import { openStore, type HistoryEntry } from "../src/store/index.js";
 import { DEFAULT_ALERTING, sampleAlert } from "../src/testing/alerts.js";

@@ -1,12 +1,5 @@
 import type { LogEntry } from "../core/logger.js";
-
-const pad = (value: number): string => String(value).padStart(2, "0");
-
-/** `2024-11-30 21:00:01` in local time, as the seed's watchdog wrote it. */
-export function formatLocalTime(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
+import { formatLocalTime } from "../process/local-time.js";
 
 /**
  * The seed's text format: `[2024-11-30 21:00:01] [OK] Service gemini-trader is active`.

@@ -4,7 +4,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, existsSync, renameSync, t
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "./create-logger.js";
-import { formatText, formatJson, formatLocalTime } from "./format.js";
+import { formatText, formatJson } from "./format.js";
+import { formatLocalTime } from "../process/local-time.js";
 import { LOGROTATE_SKIP, rotateWithLogrotate } from "../testing/logrotate.js";
 
 const at = new Date(2024, 10, 30, 21, 0, 1).getTime();

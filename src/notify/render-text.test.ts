@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Alert } from "../core/alert.js";
-import { formatLocalTime } from "../log/format.js";
+import { formatLocalTime } from "../process/local-time.js";
 import { sampleAlert } from "../testing/alerts.js";
 import { renderEvidence, renderText } from "./render-text.js";
 

@@ -1,6 +1,6 @@
 import type { Alert, AlertEvidence } from "../core/alert.js";
 import { formatDuration } from "../core/duration.js";
-import { formatLocalTime } from "../log/format.js";
+import { formatLocalTime } from "../process/local-time.js";
 
 /** A message as plain text: a title (an email subject, a notification title) and a body that reads well on a phone. */
 export interface TextMessage {

@@ -4,7 +4,7 @@ import { buildApp } from "../../compose/build-app.js";
 import type { AlertRecord, HistoryEntry } from "../../store/index.js";
 import { plural } from "../../core/policy-messages.js";
 import type { RestartRecord } from "../../core/store.js";
-import { formatLocalTime } from "../../log/format.js";
+import { formatLocalTime } from "../../process/local-time.js";
 import { formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
