@@ -9,7 +9,7 @@ import { runCommand } from "../src/process/run-command.js";
 import { initialState } from "../src/core/state.js";
 import type { ServiceEvent } from "../src/core/policy.js";
 import { formatLocalTime } from "../src/process/local-time.js";
-import { draftAlerts } from "../src/notify/drafts.js";
+import { draftAlerts } from "../src/core/alert-drafts.js";
 import { openStore, type HistoryEntry } from "../src/store/index.js";
 import { DEFAULT_ALERTING, sampleAlert } from "../src/testing/alerts.js";
 import { BIN, REPO } from "./support/lab.js";

@@ -4,7 +4,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger, LogTag } from "../core/logger.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { announceQueued } from "../engine/round-alerts.js";
-import { draftAlerts } from "../notify/drafts.js";
+import { draftAlerts } from "../core/alert-drafts.js";
 import type { ResilientStore, StoreNotice } from "../store/index.js";
 import type { Alerting } from "./alerting.js";
 

@@ -2,7 +2,7 @@ import { lifecycleAlert } from "../core/alert-compose.js";
 import type { App } from "../compose/build-app.js";
 import { announceQueued } from "../engine/round-alerts.js";
 import { queueReminders } from "../engine/remind.js";
-import { draftAlerts } from "../notify/drafts.js";
+import { draftAlerts } from "../core/alert-drafts.js";
 
 /** How long a stopping Lifeguard tries to send what is queued (its "stopped" alert): systemd's stop timeout is longer. */
 export const STOP_FLUSH_MS = 5000;

@@ -3,7 +3,7 @@ import type { Clock } from "../core/clock.js";
 import type { Outbox } from "../core/outbox.js";
 import type { ServiceStore } from "../core/store.js";
 import type { ServiceConfig } from "../config/types.js";
-import { draftAlerts } from "../notify/drafts.js";
+import { draftAlerts } from "../core/alert-drafts.js";
 import { announceQueued, type AlertDeps } from "./round-alerts.js";
 
 /** The alerts a reminder follows: the announcement itself, or the previous reminder. */

@@ -4,7 +4,7 @@ import type { AlertDraft, Enqueued } from "../core/outbox.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { ServiceState } from "../core/state.js";
 import type { AlertingConfig, ServiceConfig } from "../config/types.js";
-import { draftAlerts } from "../notify/drafts.js";
+import { draftAlerts } from "../core/alert-drafts.js";
 
 /** What the engine needs to turn events into alerts; absent: nothing is alerted (no channel configured). */
 export interface AlertDeps {

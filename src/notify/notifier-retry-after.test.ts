@@ -7,7 +7,7 @@ import { DEFAULT_ALERTING as ALERTING, sampleAlert } from "../testing/alerts.js"
 import { createFakeClock } from "../testing/fake-clock.js";
 import { startTelegramReceiver } from "../testing/telegram-receiver.js";
 import { startWebhookReceiver } from "../testing/webhook-receiver.js";
-import { draftAlerts } from "./drafts.js";
+import { draftAlerts } from "../core/alert-drafts.js";
 import { createNotifier } from "./notifier.js";
 import { createChannel } from "./registry.js";
 

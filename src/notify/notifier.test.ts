@@ -8,7 +8,7 @@ import { DEFAULT_ALERTING as ALERTING, sampleAlert } from "../testing/alerts.js"
 import { createFakeClock, type FakeClock } from "../testing/fake-clock.js";
 import { createBoundedChannel } from "./bounded-channel.js";
 import type { SendFinding } from "./channel.js";
-import { draftAlerts } from "./drafts.js";
+import { draftAlerts } from "../core/alert-drafts.js";
 import { createNotifier } from "./notifier.js";
 
 const MIN = 60_000;

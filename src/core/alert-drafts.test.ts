@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AlertBody } from "../core/alert-compose.js";
+import type { AlertBody } from "./alert-compose.js";
 import { DEFAULT_ALERTING as ALERTING, sampleAlert } from "../testing/alerts.js";
-import { draftAlerts } from "./drafts.js";
+import { draftAlerts } from "./alert-drafts.js";
 
 const body = (overrides: Partial<AlertBody> = {}): AlertBody => {
   const { id: _id, ...alert } = sampleAlert();
