@@ -17,9 +17,7 @@ import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";
 import { DB_FILE_NAME, openResilientStore, openStore, type Store } from "../store/index.js";
 import { createLogger } from "../log/create-logger.js";
-import { formatPingUrl } from "../http/ping-url.js";
-import type { ListenAddress } from "../http/listen-address.js";
-import { derivePingKey } from "../http/token.js";
+import { servicePingUrl, type ListenAddress } from "../http/index.js";
 import { inheritedEnv, PING_URL_VARIABLE } from "../process/inherited-env.js";
 import { buildAlerting, type Alerting } from "./alerting.js";
 import { announceStoreNotices } from "./announce-store-notices.js";
@@ -82,7 +80,7 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const pingEnv = (service: ServiceConfig): Record<string, string> => {
     const token = config.http.token;
     if (http === null || token === null || !hasPingHeartbeat(service)) return {};
-    return { [PING_URL_VARIABLE]: formatPingUrl(http, derivePingKey(token, service.name), service.name) };
+    return { [PING_URL_VARIABLE]: servicePingUrl(http, token, service.name) };
   };
   const supervisedCount = config.services.filter((service) => service.runner.kind === "process").length;
   const carried = new Map((options.carry ?? []).map((entry) => [entry.key, entry.parts.runner]));

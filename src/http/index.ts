@@ -4,5 +4,6 @@ export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, type HistoryRequest } from ".
 export { formatListenAddress, isLoopback, type ListenAddress } from "./listen-address.js";
 export { createMetrics, type LifeguardMetrics, type MetricsOptions, type MetricsSnapshot, type ServiceSnapshot } from "./metrics.js";
 export type { PingSignal } from "./ping-path.js";
+export { servicePingUrl } from "./ping-url.js";
 export { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type HttpServerOptions } from "./server.js";
 export { tokensEqual } from "./token.js";
