@@ -1,8 +1,7 @@
-import type { Check } from "../core/check.js";
 import type { Clock } from "../core/clock.js";
 import type { Outcome } from "../core/outcome.js";
-import type { Runner } from "../core/runner.js";
 import type { RestartConfig } from "../config/types.js";
+import type { RestartTarget } from "./restart-target.js";
 import { verifyStarted } from "./verify-started.js";
 
 export type StepName = "stop" | "kill" | "start" | "verify";
@@ -15,12 +14,6 @@ export interface StepRecord extends Outcome {
 /** The whole sequence: ok when the service was started and verified. */
 export interface RestartOutcome extends Outcome {
   steps: StepRecord[];
-}
-
-export interface RestartTarget {
-  name: string;
-  runner: Runner;
-  checks: Check[];
 }
 
 /**

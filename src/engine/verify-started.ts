@@ -1,7 +1,7 @@
 import type { Clock } from "../core/clock.js";
 import type { Observation, Outcome } from "../core/outcome.js";
 import { formatDuration } from "../core/duration.js";
-import type { RestartTarget } from "./restart-sequence.js";
+import type { RestartTarget } from "./restart-target.js";
 
 /** How often verification looks again while it waits for the checks to pass. */
 export const VERIFY_POLL_MS = 500;
