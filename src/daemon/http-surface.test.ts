@@ -8,7 +8,7 @@ import { derivePingKey } from "../http/token.js";
 import { openStore } from "../store/index.js";
 import { buildConfig } from "../testing/build-config.js";
 import { startDaemonHttp } from "./http-surface.js";
-import type { Scheduler, ServiceLoop } from "./scheduler.js";
+import type { Scheduler, ServiceLoop } from "../engine/scheduler.js";
 
 const TOKEN = "s3cret-T0ken-for-tests";
 const NOW = Date.UTC(2024, 10, 30, 21, 0, 0);

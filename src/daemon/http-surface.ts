@@ -8,7 +8,7 @@ import { collectChannels, collectStatus, overviewOf } from "../compose/service-s
 import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
 import { VERSION } from "../core/version.js";
 import { excuseLostPings, type PingedService } from "./excuse-lost-pings.js";
-import type { Scheduler } from "./scheduler.js";
+import type { Scheduler } from "../engine/scheduler.js";
 
 /** The daemon's HTTP server and the metrics it keeps. */
 export interface DaemonHttp {

@@ -1,5 +1,5 @@
 import type { Store } from "../store/index.js";
-import type { Scheduler } from "./scheduler.js";
+import type { Scheduler } from "../engine/scheduler.js";
 
 /** Whether Lifeguard is doing its job, and why not. */
 export type Health = { ok: true } | { ok: false; summary: string };

@@ -1,4 +1,4 @@
-import type { ServiceLoop } from "./scheduler.js";
+import type { ServiceLoop } from "../engine/scheduler.js";
 
 /** The one-line summary systemd shows in `systemctl status lifeguard`: `2 services: trader healthy, bot failing`. */
 export function statusLine(loops: readonly ServiceLoop[]): string {

@@ -7,7 +7,7 @@ import { becomeChildSubreaper } from "../process/subreaper.js";
 import { claimDelegatedCgroup } from "../process/delegated-cgroup.js";
 import { stopAdopted } from "../process/stop-adopted.js";
 import type { ServiceParts } from "../engine/check-service.js";
-import type { Scheduler } from "./scheduler.js";
+import type { Scheduler } from "../engine/scheduler.js";
 import type { Outcome } from "../core/outcome.js";
 import type { ServiceEvent } from "../core/policy.js";
 

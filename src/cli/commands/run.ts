@@ -2,7 +2,7 @@ import type { LifeguardConfig } from "../../config/types.js";
 import { LifeguardError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { buildApp, type App, type CarriedService } from "../../compose/build-app.js";
-import { startScheduler } from "../../daemon/scheduler.js";
+import { startScheduler } from "../../engine/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../process/sd-notify.js";
 import { statusLine } from "../../daemon/status-line.js";
 import { prepareSupervision, shutdownSupervised, startSupervised, wakeOnExit } from "../../daemon/supervise.js";

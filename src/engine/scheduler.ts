@@ -1,7 +1,7 @@
 import { formatDuration } from "../core/duration.js";
 import { nextPolicyDeadline } from "../core/policy-deadline.js";
-import { checkService, type EngineDeps, type ServiceParts, type ServiceReport } from "../engine/check-service.js";
-import { lockWaitMs } from "../engine/lock-wait.js";
+import { checkService, type EngineDeps, type ServiceParts, type ServiceReport } from "./check-service.js";
+import { lockWaitMs } from "./lock-wait.js";
 
 /** How far past its due time a service's loop may be before the scheduler counts as stuck. */
 const STUCK_SLACK_MS = 5_000;
