@@ -1,5 +1,5 @@
 import type { QuickFlags } from "../config/quick-config.js";
-import type { LifeguardConfig } from "../config/types.js";
+import type { ConfigSource } from "../daemon/run-daemon.js";
 import { UsageError } from "../core/errors.js";
 import type { CliIo } from "./io.js";
 import { loadConfigApart } from "./load-config-apart.js";
@@ -9,13 +9,6 @@ export interface RunOptions extends QuickFlags {
   config?: string;
   /** The command after `--`; empty: no quick mode. */
   command: string[];
-}
-
-/** Where `lifeguard run` takes its configuration from. */
-export interface ConfigSource {
-  open(): Promise<LifeguardConfig>;
-  /** A file is read again on SIGHUP; quick mode's command line cannot change. */
-  readonly reloadable: boolean;
 }
 
 /** Each quick-mode flag as the user writes it, by commander's name for it. */

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { runDaemon } from "./commands/run.js";
+import { runDaemonCommand } from "./commands/run.js";
 import { commandAfterDashes, type RunOptions } from "./config-source.js";
 import type { CliIo } from "./io.js";
 import { configOption, type Act } from "./program.js";
@@ -11,5 +11,5 @@ export function addRunCommand(program: Command, io: CliIo, act: Act, argv: reado
     .description("watch continuously: every service at its interval, restarts as `check` does; reload on SIGHUP; " +
       "or, with a command after --, supervise that one command without a config file (quick mode)")
     .addOption(configOption()))
-    .action(act((operands: string[], options: Omit<RunOptions, "command">) => runDaemon({ ...options, command: commandAfterDashes(operands, argv) }, io)));
+    .action(act((operands: string[], options: Omit<RunOptions, "command">) => runDaemonCommand({ ...options, command: commandAfterDashes(operands, argv) }, io)));
 }

@@ -1,11 +1,10 @@
-/** What the daemon is asked to do by a signal. */
-export type DaemonRequest = { kind: "stop"; signal: NodeJS.Signals } | { kind: "reload" };
+import type { DaemonRequest, RequestSource } from "../daemon/run-daemon.js";
 
 /**
  * Turns SIGTERM/SIGINT (stop) and SIGHUP (reload) into requests the daemon awaits one at a
  * time; none is lost while the daemon is busy with the previous one. `dispose()` removes the handlers.
  */
-export function listenForSignals(): { next(): Promise<DaemonRequest>; dispose(): void } {
+export function listenForSignals(): RequestSource & { dispose(): void } {
   const pending: DaemonRequest[] = [];
   let waiting: ((request: DaemonRequest) => void) | null = null;
   const push = (request: DaemonRequest) => {

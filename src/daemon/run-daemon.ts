@@ -1,0 +1,200 @@
+import type { LifeguardConfig } from "../config/types.js";
+import { LifeguardError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { buildApp, type App, type CarriedService } from "../compose/build-app.js";
+import type { ServiceReport } from "../engine/check-service.js";
+import { startScheduler, type Scheduler } from "../engine/scheduler.js";
+import { createSystemdNotifier, type SystemdNotifier } from "../process/sd-notify.js";
+import { statusLine } from "./status-line.js";
+import { prepareSupervision, shutdownSupervised, startSupervised, wakeOnExit } from "./supervise.js";
+import { startDaemonHttp, type DaemonHttp } from "./http-surface.js";
+import { startDeadman } from "./deadman.js";
+import { lifeguardHealth } from "./lifeguard-health.js";
+import { flushBeforeStop, queueLifecycleAlert, runAlerting } from "./lifecycle-alerts.js";
+
+/** Where the daemon takes its configuration from, at its start and on every reload. */
+export interface ConfigSource {
+  open(): Promise<LifeguardConfig>;
+  /** A file is read again on SIGHUP; quick mode's command line cannot change. */
+  readonly reloadable: boolean;
+}
+
+/** What the daemon is asked to do (by a signal, in the CLI). */
+export type DaemonRequest = { kind: "stop"; signal: NodeJS.Signals } | { kind: "reload" };
+
+/** The daemon's requests, one at a time, none lost while it is busy with the previous one. */
+export interface RequestSource {
+  next(): Promise<DaemonRequest>;
+}
+
+export interface DaemonInputs {
+  config: ConfigSource;
+  requests: RequestSource;
+  /** The environment systemd's notify protocol is read from ($NOTIFY_SOCKET, $WATCHDOG_USEC). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `lifeguard run`, the daemon, and its composition root: builds the app from the config, checks
+ * every service at its interval and restarts as `check` does, serves HTTP, tells systemd it is
+ * alive (Type=notify, WatchdogSec=) from the scheduler's own progress, reloads the config on a
+ * reload request (an invalid one keeps the running config) and stops cleanly on a stop request.
+ * Resolves with the exit code: 0 after a requested stop.
+ */
+export async function runDaemon(inputs: DaemonInputs): Promise<number> {
+  let config = await inputs.config.open();
+  const notifier = createSystemdNotifier(inputs.env);
+  let carried: CarriedService[] = [];
+  for (let reloads = 0; ; reloads += 1) {
+    const app = buildApp(config, { carry: carried });
+    // A reload keeps the processes of unchanged supervised services; the others stop here.
+    await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)));
+    // Lifeguard's start is news (an alert); a reload is not.
+    const ending = await superviseUntilAsked(app, { ...inputs, notifier, starting: reloads === 0 });
+    app.close();
+    if (ending.kind === "stop") return 0;
+    carried = app.carry();
+    config = ending.config;
+  }
+}
+
+type Ending = { kind: "stop" } | { kind: "reload"; config: LifeguardConfig };
+
+interface Session {
+  notifier: SystemdNotifier | null;
+  config: ConfigSource;
+  requests: RequestSource;
+  starting: boolean;
+}
+
+/** Runs one config's app until a stop, or a reload that yields a valid config. */
+async function superviseUntilAsked(app: App, session: Session): Promise<Ending> {
+  const { logger, clock } = app;
+  const { notifier } = session;
+  const controller = new AbortController();
+  const parts = await startParts(app, session, controller.signal);
+  const { scheduler } = parts;
+  try {
+    for (;;) {
+      const request = await session.requests.next();
+      if (request.kind === "stop") {
+        say(logger, clock.now(), `Lifeguard stopping on ${request.signal}`);
+        notifier?.stopping();
+        controller.abort();
+        await scheduler.done;
+        await shutdownSupervised(app.services);
+        await parts.stopAlerting();
+        queueLifecycleAlert(app, "lifeguard-stopped", `Lifeguard stopped on ${request.signal}; its services are no longer watched`);
+        await flushBeforeStop(app);
+        say(logger, clock.now(), "Lifeguard stopped");
+        return { kind: "stop" };
+      }
+      const reloaded = await reloadConfig(session.config, logger, clock.now);
+      if (reloaded === null) continue;
+      notifier?.reloading();
+      scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
+      await scheduler.done;
+      return { kind: "reload", config: reloaded };
+    }
+  } finally {
+    await parts.stop();
+  }
+}
+
+interface RunningParts {
+  scheduler: Scheduler;
+  /** Ends the alert loop; idempotent. */
+  stopAlerting(): Promise<void>;
+  /** Ends everything this session started but the supervised processes and the scheduler's rounds. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a session's parts in their order: HTTP first (supervised services get its real address
+ * in LIFEGUARD_PING_URL), then the supervised services, the alert loop, the scheduler, the
+ * watchdog pings and the dead-man's switch; then tells systemd and the log it is ready.
+ */
+async function startParts(app: App, session: Session, signal: AbortSignal): Promise<RunningParts> {
+  const { logger, clock, store } = app;
+  if (store === null) throw new LifeguardError("The store could not be opened");
+  const { notifier } = session;
+  const http = await startDaemonHttp(app.config, { store, logger, now: clock.now, signal });
+  app.announceHttp(http.server.address);
+  prepareSupervision(app.services, logger, clock.now);
+  const supervised = await startSupervised(app.services, { store, logger, now: clock.now });
+  // Alerts are delivered on their own loop: a channel that is down or slow never delays a round.
+  const alerting = new AbortController();
+  const alertLoop = runAlerting(app, alerting.signal);
+  const scheduler = startScheduler(app.services, {
+    store, clock, logger, signal,
+    ...(app.alerting.deps === undefined ? {} : { alerts: app.alerting.deps }),
+    onRound: reportRounds(http, notifier, () => scheduler),
+  });
+  http.attach(scheduler);
+  const unsubscribe = wakeOnExit(app.services, scheduler, logger, clock.now);
+  const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
+  const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(scheduler, store), signal });
+  notifier?.ready();
+  const watching = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
+  say(logger, clock.now(), `Lifeguard started: ${watching} (pid ${process.pid}); status at ${http.server.url}/api/status`);
+  const replaced = supervised.replaced.length === 0 ? "" : `; it stopped what a previous Lifeguard left running of ${supervised.replaced.join(", ")} before starting it anew (was that Lifeguard killed?)`;
+  if (session.starting || replaced !== "") queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${watching}${replaced}`);
+  const stopAlerting = async (): Promise<void> => {
+    alerting.abort();
+    await alertLoop;
+  };
+  return {
+    scheduler,
+    stopAlerting,
+    stop: async () => {
+      await stopAlerting();
+      await http.server.close();
+      clearInterval(pinger);
+      await deadman.stop();
+      unsubscribe.forEach((stop) => stop());
+    },
+  };
+}
+
+/** Counts each round's events into the metrics, and tells systemd the status line when a service's health changed. */
+function reportRounds(http: DaemonHttp, notifier: SystemdNotifier | null, scheduler: () => Scheduler): (report: ServiceReport) => void {
+  const healths = new Map<string, string>();
+  let lastStatus = "";
+  return (report) => {
+    http.countEvents(report.service, report.events);
+    // The line names every service: rebuilt only when one's health changed, not every round.
+    if (healths.get(report.service) === report.health) return;
+    healths.set(report.service, report.health);
+    const line = statusLine(scheduler().loops);
+    if (line !== lastStatus) notifier?.status((lastStatus = line));
+  };
+}
+
+async function reloadConfig(source: ConfigSource, logger: Logger, now: () => number): Promise<LifeguardConfig | null> {
+  if (!source.reloadable) {
+    say(logger, now(), "Nothing to reload on SIGHUP: quick mode has no configuration file; supervising on as before");
+    return null;
+  }
+  try {
+    const config = await source.open();
+    say(logger, now(), `Reloaded the configuration "${config.source}": ${config.services.length} service(s)`);
+    return config;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.write({ at: now(), tag: "ERROR", message: `Cannot reload the configuration; the running one stays in force: ${message}` });
+    return null;
+  }
+}
+
+/** WATCHDOG=1 at half of WatchdogSec=, but only while every service loop makes progress. */
+function startWatchdogPings(notifier: SystemdNotifier | null, isProgressing: () => boolean): ReturnType<typeof setInterval> | undefined {
+  const intervalMs = notifier?.watchdogIntervalMs() ?? null;
+  if (notifier === null || intervalMs === null) return undefined;
+  return setInterval(() => {
+    if (isProgressing()) notifier.watchdog();
+  }, intervalMs);
+}
+
+function say(logger: Logger, at: number, message: string): void {
+  logger.write({ at, tag: "INFO", message });
+}
