@@ -15,7 +15,7 @@ const asRoot = process.getuid?.() === 0;
 const rootOnly = asRoot ? {} : { skip: "needs root: permission denied is only real for another user, and these files are chowned" };
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const registryPath = fileURLToPath(new URL("./registry.ts", import.meta.url));
-const clockPath = fileURLToPath(new URL("../engine/system-clock.ts", import.meta.url));
+const clockPath = fileURLToPath(new URL("../process/system-clock.ts", import.meta.url));
 
 let dir = "";
 before(async () => {
