@@ -1,5 +1,5 @@
 import type { Check } from "../core/check.js";
-import type { CheckConfig, CheckKind } from "../config/types.js";
+import type { CheckConfig, CheckConfigOf, CheckKind } from "../config/types.js";
 import { createBoundedCheck } from "./bounded-check.js";
 import { explainUnreadable } from "./explain-unreadable.js";
 import { createHeartbeatProbe } from "./heartbeat.js";
@@ -8,14 +8,11 @@ import { createLogFreshProbe } from "./log-fresh.js";
 import type { CheckDeps, Probe, ProbeFactory } from "./probe.js";
 import { createRunningProbe } from "./running.js";
 
-/** Each kind's config, by kind. */
-type ConfigByKind = { [Config in CheckConfig as Config["kind"]]: Config };
-
 /**
  * One probe factory per check kind: adding a kind is one file and one line here. Typed over
  * every kind of the config registry, so a kind without its factory does not compile.
  */
-const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<ConfigByKind[Kind]> } = {
+const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> } = {
   running: createRunningProbe,
   "log-fresh": createLogFreshProbe,
   "log-activity": createLogActivityProbe,
@@ -33,7 +30,7 @@ export function createCheck(config: CheckConfig, deps: CheckDeps): Check {
 }
 
 /** The probe of one kind; `kind` apart from its config lets TypeScript pair the factory with its config type. */
-function createProbe<Kind extends CheckKind>(kind: Kind, config: ConfigByKind[Kind], deps: CheckDeps): Probe {
+function createProbe<Kind extends CheckKind>(kind: Kind, config: CheckConfigOf<Kind>, deps: CheckDeps): Probe {
   return PROBE_FACTORIES[kind](config, deps);
 }
 

@@ -9,7 +9,7 @@ import type { ServiceStore } from "../core/store.js";
 import type { Runner } from "../core/runner.js";
 import type { RunJournal } from "../core/run-journal.js";
 import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
-import type { LifeguardConfig, RunnerConfig, RunnerKind, ServiceConfig } from "../config/types.js";
+import type { LifeguardConfig, RunnerConfigOf, RunnerKind, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import { systemClock } from "../engine/system-clock.js";
 import { createCheck } from "../checks/registry.js";
@@ -128,13 +128,10 @@ interface RunnerDeps {
   journal: RunJournal | undefined;
 }
 
-/** Each kind's runner config, by kind. */
-type ConfigByKind = { [Config in RunnerConfig as Config["kind"]]: Config };
-
 type RunnerFactory<Config> = (runner: Config, service: ServiceConfig, deps: RunnerDeps) => Runner;
 
 /** The runner of each kind: the only place that knows the concrete runners. Typed over every kind of the config registry. */
-const RUNNERS: { [Kind in RunnerKind]: RunnerFactory<ConfigByKind[Kind]> } = {
+const RUNNERS: { [Kind in RunnerKind]: RunnerFactory<RunnerConfigOf<Kind>> } = {
   systemd: (runner) => createSystemdRunner(runner),
   process: (runner, service, deps) =>
     new ProcessRunner({
@@ -164,7 +161,7 @@ const RUNNERS: { [Kind in RunnerKind]: RunnerFactory<ConfigByKind[Kind]> } = {
 };
 
 /** The runner of one kind; `kind` apart from its config lets TypeScript pair the factory with its config type. */
-function createRunner<Kind extends RunnerKind>(kind: Kind, runner: ConfigByKind[Kind], service: ServiceConfig, deps: RunnerDeps): Runner {
+function createRunner<Kind extends RunnerKind>(kind: Kind, runner: RunnerConfigOf<Kind>, service: ServiceConfig, deps: RunnerDeps): Runner {
   return RUNNERS[kind](runner, service, deps);
 }
 

@@ -28,38 +28,44 @@ export type RestartConfig = ServiceConfig["restart"];
 /** A check's normalised config: one type per kind of the registry (check-kinds.ts). */
 export type CheckConfig = ServiceConfig["checks"][number];
 export type CheckKind = (typeof CHECK_KINDS)[number]["kind"];
+/** The config of one check kind: what its probe (src/checks/) is built from. */
+export type CheckConfigOf<Kind extends CheckKind> = Extract<CheckConfig, { kind: Kind }>;
 /** Options every check kind accepts. */
 export type CheckCommon = Pick<CheckConfig, "id" | "timeoutMs" | "alertOnly">;
-export type RunningCheckConfig = Extract<CheckConfig, { kind: "running" }>;
-export type LogFreshCheckConfig = Extract<CheckConfig, { kind: "log-fresh" }>;
-export type LogActivityCheckConfig = Extract<CheckConfig, { kind: "log-activity" }>;
+export type RunningCheckConfig = CheckConfigOf<"running">;
+export type LogFreshCheckConfig = CheckConfigOf<"log-fresh">;
+export type LogActivityCheckConfig = CheckConfigOf<"log-activity">;
 /** The service proves it is alive: by pinging Lifeguard over HTTP, or by touching a file. */
-export type HeartbeatCheckConfig = Extract<CheckConfig, { kind: "heartbeat" }>;
+export type HeartbeatCheckConfig = CheckConfigOf<"heartbeat">;
 
 /** How a service is controlled: one type per kind of the registry (runner-kinds.ts); `kind` picks the runner (src/compose/build-app.ts). */
 export type RunnerConfig = ServiceConfig["runner"];
 export type RunnerKind = (typeof RUNNER_KINDS)[number]["kind"];
-export type SystemdRunnerConfig = Extract<RunnerConfig, { kind: "systemd" }>;
+/** The config of one runner kind: what its runner (src/runners/) is built from. */
+export type RunnerConfigOf<Kind extends RunnerKind> = Extract<RunnerConfig, { kind: Kind }>;
+export type SystemdRunnerConfig = RunnerConfigOf<"systemd">;
 /** Supervisor mode: Lifeguard spawns the command itself, in its own process group. */
-export type ProcessRunnerConfig = Extract<RunnerConfig, { kind: "process" }>;
+export type ProcessRunnerConfig = RunnerConfigOf<"process">;
 /** Where a supervised command's stdout and stderr go, rotated by size. */
 export type OutputConfig = ProcessRunnerConfig["output"];
 
 /** An alert channel's normalised config: one type per type of the registry (channel-kinds.ts). */
 export type ChannelConfig = LifeguardConfig["channels"][number];
 export type ChannelType = (typeof CHANNEL_KINDS)[number]["type"];
+/** The config of one channel type: what its sender (src/notify/channels/) is built from. */
+export type ChannelConfigOf<Type extends ChannelType> = Extract<ChannelConfig, { type: Type }>;
 /** Options every alert channel has. */
 export type ChannelCommon = Pick<ChannelConfig, "name" | "timeoutMs" | "failover" | "failoverAfterMs">;
-export type EmailChannelConfig = Extract<ChannelConfig, { type: "email" }>;
+export type EmailChannelConfig = ChannelConfigOf<"email">;
 /** SMTP: nodemailer's transport. */
 export type SmtpTransportConfig = Extract<EmailChannelConfig["transport"], { kind: "smtp" }>;
 /** The local sendmail program. */
 export type SendmailTransportConfig = Extract<EmailChannelConfig["transport"], { kind: "sendmail" }>;
 /** Telegram's Bot API `sendMessage`. */
-export type TelegramChannelConfig = Extract<ChannelConfig, { type: "telegram" }>;
+export type TelegramChannelConfig = ChannelConfigOf<"telegram">;
 /** A JSON POST to `url`; `preset` shapes the body for a known receiver. */
-export type WebhookChannelConfig = Extract<ChannelConfig, { type: "webhook" }>;
+export type WebhookChannelConfig = ChannelConfigOf<"webhook">;
 /** Alertmanager's v2 API: firing and resolved alerts, one per service incident. */
-export type AlertmanagerChannelConfig = Extract<ChannelConfig, { type: "alertmanager" }>;
+export type AlertmanagerChannelConfig = ChannelConfigOf<"alertmanager">;
 /** A program run with the alert in its environment and as JSON on its standard input; argv, never a shell. */
-export type ExecChannelConfig = Extract<ChannelConfig, { type: "exec" }>;
+export type ExecChannelConfig = ChannelConfigOf<"exec">;

@@ -1,5 +1,5 @@
 import type { Clock } from "../core/clock.js";
-import type { ChannelConfig, ChannelType } from "../config/types.js";
+import type { ChannelConfig, ChannelConfigOf, ChannelType } from "../config/types.js";
 import { createBoundedChannel } from "./bounded-channel.js";
 import type { Channel, ChannelDeps, Sender, SenderFactory } from "./channel.js";
 import { createAlertmanagerSender } from "./channels/alertmanager.js";
@@ -7,9 +7,6 @@ import { createEmailSender, emailSecrets } from "./channels/email.js";
 import { createExecSender } from "./channels/exec.js";
 import { createTelegramSender, telegramSecrets } from "./channels/telegram.js";
 import { createWebhookSender, webhookSecrets } from "./channels/webhook.js";
-
-/** Each type's config, by type. */
-type ConfigByType = { [Config in ChannelConfig as Config["type"]]: Config };
 
 /** A channel type: how its sender is made, and which of its settings are secrets (hidden from every result). */
 interface ChannelKind<Config> {
@@ -21,7 +18,7 @@ interface ChannelKind<Config> {
  * One entry per channel type: adding a type is one file and one entry here. Typed over every
  * type of the config registry, so a type without its entry does not compile.
  */
-const CHANNEL_KINDS: { [Type in ChannelType]: ChannelKind<ConfigByType[Type]> } = {
+const CHANNEL_KINDS: { [Type in ChannelType]: ChannelKind<ChannelConfigOf<Type>> } = {
   email: { create: createEmailSender, secrets: emailSecrets },
   telegram: { create: createTelegramSender, secrets: telegramSecrets },
   webhook: { create: createWebhookSender, secrets: webhookSecrets },
@@ -40,7 +37,7 @@ export function createChannel(config: ChannelConfig, deps: { clock: Clock }): Ch
 }
 
 /** The sender of one type and its secrets; `type` apart from its config lets TypeScript pair the entry with its config type. */
-function createSender<Type extends ChannelType>(type: Type, config: ConfigByType[Type], deps: ChannelDeps): { sender: Sender; secrets: string[] } {
+function createSender<Type extends ChannelType>(type: Type, config: ChannelConfigOf<Type>, deps: ChannelDeps): { sender: Sender; secrets: string[] } {
   const kind = CHANNEL_KINDS[type];
   return { sender: kind.create(config, deps), secrets: kind.secrets(config) };
 }
