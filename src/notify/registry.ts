@@ -18,7 +18,7 @@ interface ChannelKind<Config> {
  * One entry per channel type: adding a type is one file and one entry here. Typed over every
  * type of the config registry, so a type without its entry does not compile.
  */
-const CHANNEL_KINDS: { [Type in ChannelType]: ChannelKind<ChannelConfigOf<Type>> } = {
+const CHANNEL_SENDERS: { [Type in ChannelType]: ChannelKind<ChannelConfigOf<Type>> } = {
   email: { create: createEmailSender, secrets: emailSecrets },
   telegram: { create: createTelegramSender, secrets: telegramSecrets },
   webhook: { create: createWebhookSender, secrets: webhookSecrets },
@@ -38,6 +38,6 @@ export function createChannel(config: ChannelConfig, deps: { clock: Clock }): Ch
 
 /** The sender of one type and its secrets; `type` apart from its config lets TypeScript pair the entry with its config type. */
 function createSender<Type extends ChannelType>(type: Type, config: ChannelConfigOf<Type>, deps: ChannelDeps): { sender: Sender; secrets: string[] } {
-  const kind = CHANNEL_KINDS[type];
+  const kind = CHANNEL_SENDERS[type];
   return { sender: kind.create(config, deps), secrets: kind.secrets(config) };
 }
