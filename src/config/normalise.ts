@@ -68,6 +68,7 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
 function normaliseService(name: string, service: ParsedService, context: ServiceContext) {
   const { restart } = service;
   const { runner, target } = runnerKindOf(service).normalise(service, { ...context, name });
+  // Written to the core's type, not inferred: the core is what defines it, and it imports no config.
   const policy: PolicySettings = {
     failureThreshold: service["failure-threshold"],
     startupGraceMs: service["startup-grace"],
