@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HeartbeatStore } from "../core/heartbeat.js";
 import type { Runner, RunnerStatus } from "../core/runner.js";
-import type { CheckConfig } from "../config/types.js";
+import type { CheckConfig, CheckConfigOf, CheckKind } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createCheck } from "./registry.js";
 
@@ -26,13 +26,18 @@ test("createCheck builds every kind, and every observation carries id, time and 
   const path = join(dir, "bot.log");
   await writeFile(path, "Update VIX=1\n");
   const common = { timeoutMs: 5000, alertOnly: true };
-  const configs: CheckConfig[] = [
-    { kind: "running", id: "running", ...common },
-    { kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 300_000 },
-    { kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false },
-    { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
-    { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },
-  ];
+  // Keyed by kind, so that a kind added to the config registry does not compile here until it has a sample.
+  const samples: { [Kind in CheckKind]: Array<CheckConfigOf<Kind>> } = {
+    running: [{ kind: "running", id: "running", ...common }],
+    "log-fresh": [{ kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 300_000 }],
+    "log-activity": [{ kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false }],
+    heartbeat: [
+      { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
+      { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },
+    ],
+  };
+  const configs: CheckConfig[] = Object.values(samples).flat();
+  assert.equal(configs.length, 5);
   const clock = createFakeClock();
   const heartbeats: HeartbeatStore = { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) };
   for (const config of configs) {

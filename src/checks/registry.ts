@@ -1,17 +1,18 @@
 import type { Check } from "../core/check.js";
-import type { CheckConfig, CheckKind } from "../config/types.js";
+import type { CheckConfig, CheckConfigOf, CheckKind } from "../config/types.js";
 import { createBoundedCheck } from "./bounded-check.js";
 import { explainUnreadable } from "./explain-unreadable.js";
 import { createHeartbeatProbe } from "./heartbeat.js";
 import { createLogActivityProbe } from "./log-activity.js";
 import { createLogFreshProbe } from "./log-fresh.js";
-import type { CheckDeps, ProbeFactory } from "./probe.js";
+import type { CheckDeps, Probe, ProbeFactory } from "./probe.js";
 import { createRunningProbe } from "./running.js";
 
-type ConfigOf<Kind extends CheckKind> = Extract<CheckConfig, { kind: Kind }>;
-
-/** One probe factory per check kind: adding a kind is one file and one line here. */
-const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<ConfigOf<Kind>> } = {
+/**
+ * One probe factory per check kind: adding a kind is one file and one line here. Typed over
+ * every kind of the config registry, so a kind without its factory does not compile.
+ */
+const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> } = {
   running: createRunningProbe,
   "log-fresh": createLogFreshProbe,
   "log-activity": createLogActivityProbe,
@@ -24,10 +25,13 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<ConfigOf<Kind>> } = {
  * `alertOnly` and `durationMs` of each observation; a file it cannot read gets its fix.
  */
 export function createCheck(config: CheckConfig, deps: CheckDeps): Check {
-  // The map pairs each kind with its own config type; TypeScript cannot follow that through a union.
-  const createProbe = PROBE_FACTORIES[config.kind] as ProbeFactory<CheckConfig>;
   const onUnreadable = "onUnreadable" in config ? config.onUnreadable : undefined;
-  return createBoundedCheck(config, deps.clock, explainUnreadable(createProbe(config, deps), onUnreadable));
+  return createBoundedCheck(config, deps.clock, explainUnreadable(createProbe(config.kind, config, deps), onUnreadable));
+}
+
+/** The probe of one kind; `kind` apart from its config lets TypeScript pair the factory with its config type. */
+function createProbe<Kind extends CheckKind>(kind: Kind, config: CheckConfigOf<Kind>, deps: CheckDeps): Probe {
+  return PROBE_FACTORIES[kind](config, deps);
 }
 
 export type { CheckDeps } from "./probe.js";

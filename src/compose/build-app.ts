@@ -9,7 +9,7 @@ import type { ServiceStore } from "../core/store.js";
 import type { Runner } from "../core/runner.js";
 import type { RunJournal } from "../core/run-journal.js";
 import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
-import type { LifeguardConfig, RunnerConfig, ServiceConfig } from "../config/types.js";
+import type { LifeguardConfig, RunnerConfigOf, RunnerKind, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import { systemClock } from "../process/system-clock.js";
 import { createCheck } from "../checks/registry.js";
@@ -126,10 +126,10 @@ interface RunnerDeps {
   journal: RunJournal | undefined;
 }
 
-type RunnerFactory<K extends RunnerConfig["kind"]> = (runner: Extract<RunnerConfig, { kind: K }>, service: ServiceConfig, deps: RunnerDeps) => Runner;
+type RunnerFactory<Config> = (runner: Config, service: ServiceConfig, deps: RunnerDeps) => Runner;
 
-/** The runner of each kind: the only place that knows the concrete runners. */
-const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
+/** The runner of each kind: the only place that knows the concrete runners. Typed over every kind of the config registry. */
+const RUNNERS: { [Kind in RunnerKind]: RunnerFactory<RunnerConfigOf<Kind>> } = {
   systemd: (runner) => createSystemdRunner(runner),
   process: (runner, service, deps) =>
     new ProcessRunner({
@@ -158,9 +158,13 @@ const RUNNERS: { [K in RunnerConfig["kind"]]: RunnerFactory<K> } = {
     }),
 };
 
+/** The runner of one kind; `kind` apart from its config lets TypeScript pair the factory with its config type. */
+function createRunner<Kind extends RunnerKind>(kind: Kind, runner: RunnerConfigOf<Kind>, service: ServiceConfig, deps: RunnerDeps): Runner {
+  return RUNNERS[kind](runner, service, deps);
+}
+
 function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): ServiceParts {
-  const create = RUNNERS[config.runner.kind] as RunnerFactory<RunnerConfig["kind"]>;
-  const runner = kept ?? create(config.runner, config, deps);
+  const runner = kept ?? createRunner(config.runner.kind, config.runner, config, deps);
   const { clock, heartbeats } = deps;
   const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats }));
   return { config, runner, checks };

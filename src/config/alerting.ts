@@ -25,3 +25,20 @@ export const alerting = z
   })
   .prefault({})
   .describe("How alerts are delivered: retries, expiry, deduplication, flapping summaries and reminders.");
+
+/** How the outbox delivers: retries, expiry and noise control, in ms. */
+export function normaliseAlerting(parsed: z.output<typeof alerting>) {
+  return {
+    retry: { initialMs: parsed.retry.initial, maxMs: parsed.retry.max },
+    /** An alert not delivered this long after its event is dropped. */
+    expireMs: parsed.expire,
+    /** An identical alert (service, kind, reason) within this window is not sent again; 0: never deduplicated. */
+    dedupeMs: parsed.dedupe,
+    /** More than `max` alerts for one service within `perMs`: the rest are held for `perMs` and go out together as one digest. */
+    flapping: { max: parsed.flapping.max, perMs: parsed.flapping.per },
+    /** Remind a gave-up service's channels this often; null: never. */
+    remindMs: parsed.remind,
+    /** Alert every channel when `lifeguard run` starts and stops. */
+    lifecycle: parsed.lifecycle,
+  };
+}

@@ -18,5 +18,12 @@ export const alertmanagerChannel = defineChannelKind({
     labels: z.record(labelName, text()).prefault({}).describe("Labels added to every alert, e.g. `{ env: prod }`; Lifeguard's own labels (`alertname`, `service`, `host`, `severity`) win."),
     headers: headers("Headers sent with every request (an Authorization for a proxy in front of Alertmanager); the values are secrets."),
   },
-  normalise: (options) => ({ url: options.url, labels: { ...options.labels }, headers: { ...options.headers } }),
+  normalise: (options) => ({
+    /** Base URL of Alertmanager, without a trailing slash: `http://127.0.0.1:9093`. */
+    url: options.url,
+    /** Added to every alert's labels (`env: prod`); Lifeguard's own labels win. */
+    labels: { ...options.labels },
+    /** Sent with every request (a proxy's Authorization); values are secrets. */
+    headers: { ...options.headers },
+  }),
 });

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { defineChannelKind, type ChannelContext } from "./channel-kind.js";
 import { filePath, integer, secretText, text } from "./fields.js";
 import { describeValue } from "./messages.js";
-import type { EmailChannelConfig } from "./types.js";
 
 /** Debian's sendmail, provided by postfix, exim or msmtp-mta. */
 export const DEFAULT_SENDMAIL = "/usr/sbin/sendmail";
@@ -52,17 +51,37 @@ export const emailChannel = defineChannelKind({
 
 type EmailOptions = { smtp?: z.output<typeof smtp> | undefined; sendmail?: true | string | undefined };
 
-function transportOf(options: EmailOptions, context: ChannelContext): EmailChannelConfig["transport"] {
+/** How the channel sends: SMTP when the channel has `smtp`, else the local sendmail. */
+function transportOf(options: EmailOptions, context: ChannelContext) {
   const { smtp: server, sendmail } = options;
-  if (server === undefined) return { kind: "sendmail", path: sendmail === undefined || sendmail === true ? DEFAULT_SENDMAIL : context.resolvePath(sendmail) };
+  if (server !== undefined) return smtpTransport(server, context);
+  return sendmailTransport(sendmail === undefined || sendmail === true ? DEFAULT_SENDMAIL : context.resolvePath(sendmail));
+}
+
+/** The local sendmail program (`sendmail -i -t`, the message on stdin), e.g. Debian's postfix or msmtp. */
+function sendmailTransport(path: string) {
   return {
-    kind: "smtp",
+    kind: "sendmail" as const,
+    /** Absolute path of the program. */
+    path,
+  };
+}
+
+/** SMTP: nodemailer's transport. Port 465 usually means `secure`, 587 STARTTLS, 25 a local relay. */
+function smtpTransport(server: z.output<typeof smtp>, context: ChannelContext) {
+  return {
+    kind: "smtp" as const,
     host: server.host,
     port: server.port ?? (server.secure ? 465 : 587),
+    /** Implicit TLS from the first byte (port 465). */
     secure: server.secure,
+    /** Without `secure`: `required` refuses a server that does not offer STARTTLS, `auto` upgrades when offered, `off` never does. */
     starttls: server.starttls,
+    /** null: no authentication. */
     user: server.user,
+    /** A secret. */
     pass: server.pass,
+    /** A PEM file of certificate authorities to trust besides the system's (a self-signed server); absolute; null: the system's only. */
     ca: server.ca === null ? null : context.resolvePath(server.ca),
   };
 }

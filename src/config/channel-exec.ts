@@ -13,5 +13,10 @@ export const execChannel = defineChannelKind({
     command: commandLine().describe("The program and its arguments, e.g. `[/usr/local/bin/page-me, --urgent]`; never run through a shell."),
     env: z.record(envName, text({ hideValue: true })).prefault({}).describe("Variables added to the environment the program inherits from Lifeguard."),
   },
-  normalise: (options) => ({ command: [...options.command], env: { ...options.env } }),
+  normalise: (options) => ({
+    /** argv: the program and its arguments, never a shell line. */
+    command: [...options.command],
+    /** Added to the environment the program inherits from Lifeguard. */
+    env: { ...options.env },
+  }),
 });

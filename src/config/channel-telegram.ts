@@ -13,5 +13,12 @@ export const telegramChannel = defineChannelKind({
     chat: z.union([text(), z.int()]).transform(String).describe("The chat to write to: its id (`123456789`, `-100...` for a group or channel) or `@channelname`."),
     api: httpBaseUrl().prefault("https://api.telegram.org").describe("Base URL of the Bot API; change it for a self-hosted Bot API server."),
   },
-  normalise: (options) => ({ token: options.token, chat: options.chat, api: options.api }),
+  normalise: (options) => ({
+    /** The bot's token (a secret: it is part of every request URL). */
+    token: options.token,
+    /** Chat id (`123456789`, `-100...` for a group) or `@channelname`. */
+    chat: options.chat,
+    /** Base URL of the Bot API, without a trailing slash: `https://api.telegram.org` or a self-hosted server. */
+    api: options.api,
+  }),
 });

@@ -16,5 +16,11 @@ export const webhookChannel = defineChannelKind({
       .describe("The body's shape: `slack` and `discord` incoming webhooks, `ntfy` (the URL is the topic's), or `generic`, Lifeguard's documented payload."),
     headers: headers("Headers sent with every request, e.g. `{ Authorization: \"Bearer ${NTFY_TOKEN}\" }`; the values are secrets."),
   },
-  normalise: (options) => ({ url: options.url, preset: options.preset, headers: { ...options.headers } }),
+  normalise: (options) => ({
+    /** A secret (incoming-webhook URLs hold their key). */
+    url: options.url,
+    preset: options.preset,
+    /** Sent with every request; values are secrets (an Authorization header). */
+    headers: { ...options.headers },
+  }),
 });

@@ -17,6 +17,12 @@ export const heartbeatCheck = defineCheckKind({
       .describe("A file the service touches to say it is alive, checked by its modification time; relative to the config file's directory. Empty: HTTP pings (at most one such check per service)."),
     "on-unreadable": onUnreadable(),
   },
-  normalise: (options, context) => ({ maxAgeMs: options["max-age"], file: options.file === null ? null : context.resolvePath(options.file), ...unreadableSetting(options["on-unreadable"]) }),
+  normalise: (options, context) => ({
+    /** Fail when the last ping (or touch) is older than this. */
+    maxAgeMs: options["max-age"],
+    /** A file the service touches, absolute; null: pings to `/ping/NAME` (at most one such check per service). */
+    file: options.file === null ? null : context.resolvePath(options.file),
+    ...unreadableSetting(options["on-unreadable"]),
+  }),
 });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { duration } from "./fields.js";
+import type { Flatten } from "./flatten-type.js";
 import { describeValue } from "./messages.js";
-import type { CheckConfig, CheckKind } from "./types.js";
 
 /** What a check kind's normaliser may use; kinds never see the file system. */
 export interface CheckContext {
@@ -9,52 +9,68 @@ export interface CheckContext {
   resolvePath(path: string): string;
 }
 
-/** A check's normalised config before `normalise` gives it an id. */
-export type CheckSettings = CheckConfig extends infer C ? (C extends CheckConfig ? Omit<C, "id"> : never) : never;
+/** The options every kind accepts, with the kind's own default timeout. */
+function commonShape(defaultTimeout: string) {
+  return {
+    timeout: duration({ min: 1 }).prefault(defaultTimeout).describe("Bound on one run of the check; a run that takes longer counts as failed."),
+    "alert-only": z.boolean().default(false).describe("Report failures of this check but never restart because of them."),
+  };
+}
 
 /** The options every kind accepts, as parsed. */
-export interface CommonOptions {
-  timeout: number;
-  "alert-only": boolean;
+export type CommonOptions = z.output<z.ZodObject<ReturnType<typeof commonShape>>>;
+
+/** The settings every check has, from the options every kind accepts. */
+function commonSettings<Kind extends string>(kind: Kind, options: CommonOptions) {
+  return {
+    kind,
+    /** Bound on one run of the check; a check that takes longer is a failed observation. */
+    timeoutMs: options.timeout,
+    /** Report failures but never restart because of them. */
+    alertOnly: options["alert-only"],
+  };
 }
 
-/** One check kind as the config knows it: its options (kebab-case, with defaults) and how they normalise. */
-export interface CheckKindSpec {
-  kind: CheckKind;
-  options: z.ZodType<CommonOptions>;
-  normalise(options: CommonOptions, context: CheckContext): CheckSettings;
-  /** The check's log patterns, by option name, for `validate`'s warnings; none for most kinds. */
-  patterns(check: CheckConfig): Array<{ option: string; source: string }>;
+/** A kind's normalised config before `normalise` gives it an id: the common settings and its own. */
+type SettingsOf<Kind extends string, Body> = Flatten<ReturnType<typeof commonSettings<Kind>> & Body>;
+
+/**
+ * One check kind as the config knows it: its options (kebab-case, with defaults) and how they
+ * normalise into `Settings`, its normalised config before `normalise` gives it an id.
+ */
+export interface CheckKindSpec<Kind extends string, Settings, Options extends z.ZodType> {
+  kind: Kind;
+  options: Options;
+  normalise(options: CommonOptions, context: CheckContext): Settings;
+  /** The check's log patterns, by option name, for `validate`'s warnings; none for most kinds and for a check of another kind. */
+  patterns(check: { kind: string }): Array<{ option: string; source: string }>;
 }
 
-type Body<K extends CheckKind> = Omit<Extract<CheckConfig, { kind: K }>, "id" | "kind" | "timeoutMs" | "alertOnly">;
-
-/** Declares a check kind; `timeout` and `alert-only` are added to its options. */
-export function defineCheckKind<K extends CheckKind, Shape extends z.ZodRawShape>(spec: {
-  kind: K;
+/** Declares a check kind; `timeout` and `alert-only` are added to its options, `kind`, `timeoutMs` and `alertOnly` to its settings. */
+export function defineCheckKind<Kind extends string, Shape extends z.ZodRawShape, Body extends object>(spec: {
+  kind: Kind;
   description: string;
   defaultTimeout: string;
   shape: Shape;
-  normalise: (options: z.output<z.ZodObject<Shape>>, context: CheckContext) => Body<K>;
+  /** The kind's own settings; their doc comments are the normalised config's. */
+  normalise: (options: z.output<z.ZodObject<Shape>>, context: CheckContext) => Body;
   /** The regular expressions of a normalised check, by option name (null: not set). */
-  patterns?: (check: Extract<CheckConfig, { kind: K }>) => Record<string, string | null>;
-}): CheckKindSpec {
+  patterns?: (check: SettingsOf<Kind, Body>) => Record<string, string | null>;
+}) {
+  type Settings = SettingsOf<Kind, Body>;
   const notAMap = (issue: z.core.$ZodRawIssue) => (issue.code === "invalid_type" ? `expected a map of ${spec.kind} options, got ${describeValue(issue.input)}` : undefined);
-  const common = {
-    timeout: duration({ min: 1 }).prefault(spec.defaultTimeout).describe("Bound on one run of the check; a run that takes longer counts as failed."),
-    "alert-only": z.boolean().default(false).describe("Report failures of this check but never restart because of them."),
-  };
-  const options = z.strictObject({ ...common, ...spec.shape }, { error: notAMap }).describe(spec.description);
-  return {
+  const options = z.strictObject({ ...commonShape(spec.defaultTimeout), ...spec.shape }, { error: notAMap }).describe(spec.description);
+  const isOwn = (check: { kind: string }): check is Settings => check.kind === spec.kind;
+  const kind: CheckKindSpec<Kind, Settings, typeof options> = {
     kind: spec.kind,
-    options: options as unknown as z.ZodType<CommonOptions>,
+    options,
     normalise: (parsed, context) => ({
-      kind: spec.kind,
-      timeoutMs: parsed.timeout,
-      alertOnly: parsed["alert-only"],
+      ...commonSettings(spec.kind, parsed),
+      // The kind map (check-kinds.ts) parsed these options with this kind's own schema; only their type was lost there.
       ...spec.normalise(parsed as unknown as z.output<z.ZodObject<Shape>>, context),
-    }) as CheckSettings,
+    }),
     patterns: (check) =>
-      Object.entries(spec.patterns?.(check as Extract<CheckConfig, { kind: K }>) ?? {}).flatMap(([option, source]) => (source === null ? [] : [{ option, source }])),
+      Object.entries(isOwn(check) ? (spec.patterns?.(check) ?? {}) : {}).flatMap(([option, source]) => (source === null ? [] : [{ option, source }])),
   };
+  return kind;
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { CheckKindSpec, CommonOptions } from "./check-kind.js";
 import { heartbeatCheck } from "./check-heartbeat.js";
 import { logActivityCheck } from "./check-log-activity.js";
 import { logFreshCheck } from "./check-log-fresh.js";
@@ -9,13 +8,13 @@ import { describeValue, quote } from "./messages.js";
 const EXAMPLE = `${quote("running")} or ${quote("log-fresh: {...}")}`;
 
 /** The registry of check kinds, in the order the docs and messages list them. */
-export const CHECK_KINDS: readonly CheckKindSpec[] = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck];
+export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck] as const;
+
+/** A check's normalised config before `normalise` gives it an id: one type per kind. */
+export type CheckSettings = ReturnType<(typeof CHECK_KINDS)[number]["normalise"]>;
 
 /** The kinds that may be written as a bare string (`- running`): those whose options all have defaults. */
 export const BARE_CHECK_KINDS: readonly string[] = CHECK_KINDS.filter((spec) => spec.options.safeParse({}).success).map((spec) => spec.kind);
-
-/** A list item as parsed: one key, the kind, holding its options. */
-export type CheckItem = Partial<Record<string, CommonOptions>>;
 
 /** The one-key map `kind: {options}`; its keys are check kinds (messages say "unknown check kind"). */
 export const checkKindMap = z
@@ -27,7 +26,10 @@ export const checkKindMap = z
 /** One item of a service's `checks:` list: `- log-fresh: { ... }`, or a bare `- running`. */
 export const checkItem = z
   .preprocess(toKindMap, checkKindMap)
-  .describe("A check: a one-key map `kind: {options}`, or just the kind's name when its options all have defaults (`- running`).") as unknown as z.ZodType<CheckItem>;
+  .describe("A check: a one-key map `kind: {options}`, or just the kind's name when its options all have defaults (`- running`).");
+
+/** A list item as parsed: one key, the kind, holding its options. */
+export type CheckItem = z.output<typeof checkItem>;
 
 /** `running` becomes `{ running: {} }`; a map must have exactly one key, the kind. */
 function toKindMap(value: unknown, context: { issues: z.core.$ZodRawIssue[] }): unknown {

@@ -20,9 +20,13 @@ export const logActivityCheck = defineCheckKind({
   },
   normalise: (options, context) => ({
     path: context.resolvePath(options.path),
+    /** How many lines from the end of the file to look at. */
     lines: options.lines,
+    /** Regular expression (RE2 syntax, matched in linear time) a line must match to count as activity. */
     match: options.match,
+    /** At least this many matching lines in the tail. */
     min: options.min,
+    /** Regular expression that fails the check when any tail line matches it, e.g. `Traceback`; null: none. */
     forbid: options.forbid ?? null,
     ignoreCase: options["ignore-case"],
     ...unreadableSetting(options["on-unreadable"]),

@@ -25,3 +25,16 @@ export const deadman = z
   .nullable()
   .prefault(null)
   .describe("The outbound dead-man's switch of `lifeguard run`: while Lifeguard is healthy (every service's loop makes progress and the store answers) it requests `url` every `interval`, so an external monitor alerts when it hears nothing: the box, its network or Lifeguard is down. Empty: off.");
+
+/** The outbound dead-man's switch, in ms; null: none. */
+export function normaliseDeadman(parsed: z.output<typeof deadman>) {
+  if (parsed === null) return null;
+  return {
+    /** A secret (a push URL holds the monitor's key): never in a message, a log or the status; show its origin at most. */
+    url: parsed.url,
+    intervalMs: parsed.interval,
+    /** Bound on one request; a slow request delays the next, requests never overlap. */
+    timeoutMs: parsed.timeout,
+    method: parsed.method,
+  };
+}

@@ -16,7 +16,7 @@ export function configJsonSchema(): Record<string, unknown> {
     override: (context) => {
       // A check is also written as a bare kind name (`- running`), which zod sees only after its preprocess step.
       if (context.jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete context.jsonSchema.maximum;
-      if ((context.zodSchema as unknown) === checkItem) {
+      if (context.zodSchema === checkItem) {
         const { description, ...asMap } = context.jsonSchema;
         for (const key of Object.keys(context.jsonSchema)) delete context.jsonSchema[key];
         Object.assign(context.jsonSchema, { description, anyOf: [asMap, { type: "string", enum: BARE_CHECK_KINDS }] });

@@ -1,12 +1,13 @@
 import type { PolicySettings } from "../core/policy.js";
-import type { CheckContext, CheckSettings } from "./check-kind.js";
-import { CHECK_KINDS, type CheckItem } from "./check-kinds.js";
+import { normaliseAlerting } from "./alerting.js";
+import type { CheckContext } from "./check-kind.js";
+import { CHECK_KINDS, type CheckItem, type CheckSettings } from "./check-kinds.js";
 import { runningCheck } from "./check-running.js";
+import { normaliseDeadman } from "./deadman.js";
 import { pathResolver } from "./resolve-path.js";
 import { runnerKindOf } from "./runner-kinds.js";
 import type { ParsedConfig, ParsedService } from "./schema.js";
 import { normaliseChannel } from "./channel-kinds.js";
-import type { AlertingConfig, CheckConfig, DeadmanConfig, LifeguardConfig, ServiceConfig } from "./types.js";
 
 /** Where the text came from: its name for messages, and the directory relative paths start from. */
 export interface ConfigOrigin {
@@ -21,46 +22,53 @@ interface ServiceContext extends CheckContext {
   channels: string[];
 }
 
-/** Shapes the parsed file into the config the rest of Lifeguard uses: camelCase, ms, absolute paths, check ids. */
-export function normalise(parsed: ParsedConfig, origin: ConfigOrigin): LifeguardConfig {
+/**
+ * Shapes the parsed file into the config the rest of Lifeguard uses: camelCase, ms, absolute
+ * paths, check ids. What it returns is the type of the config (`LifeguardConfig`, types.ts):
+ * the doc comments on the fields here and in the kinds' normalisers are the config's.
+ */
+export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
   const resolvePath = pathResolver(origin.baseDir);
   const state = resolvePath(parsed.state);
   return {
+    /** Where it came from, for messages: a file path or `<inline>`. */
     source: origin.source,
+    /** Directory holding the SQLite store. */
     state,
     log: {
+      /** null: standard output. */
       file: parsed.log.file === null ? null : resolvePath(parsed.log.file),
       format: parsed.log.format,
+      /** Rotate the watchdog log to `<file>.1` beyond this size; null: never (leave it to logrotate). */
       maxBytes: parsed.log["max-size"],
+      /** Rotated files kept: `<file>.1` ... `<file>.<keep>`. */
       keep: parsed.log.keep,
     },
-    retention: { maxAgeMs: parsed.retention["max-age"], maxBytes: parsed.retention["max-size"] },
-    http: { ...parsed.http.listen, token: parsed.http.token },
+    retention: {
+      /** History and events older than this are pruned. */
+      maxAgeMs: parsed.retention["max-age"],
+      /** The store is pruned, oldest first, to stay under this size. */
+      maxBytes: parsed.retention["max-size"],
+    },
+    /** Lifeguard's HTTP server in daemon mode. */
+    http: {
+      ...parsed.http.listen,
+      /** The secret clients must present; null: none set, so ping and mutating endpoints are refused. Never put it in a message or a log. */
+      token: parsed.http.token,
+    },
+    /** null: no dead-man's switch. */
     deadman: normaliseDeadman(parsed.deadman),
     services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state, channels: Object.keys(parsed.alerts) })),
+    /** The alert channels, in file order. */
     channels: Object.entries(parsed.alerts).map(([name, channel]) => normaliseChannel(channel, { name, resolvePath })),
     alerting: normaliseAlerting(parsed.alerting),
   };
 }
 
-function normaliseAlerting(alerting: ParsedConfig["alerting"]): AlertingConfig {
-  return {
-    retry: { initialMs: alerting.retry.initial, maxMs: alerting.retry.max },
-    expireMs: alerting.expire,
-    dedupeMs: alerting.dedupe,
-    flapping: { max: alerting.flapping.max, perMs: alerting.flapping.per },
-    remindMs: alerting.remind,
-    lifecycle: alerting.lifecycle,
-  };
-}
-
-function normaliseDeadman(deadman: ParsedConfig["deadman"]): DeadmanConfig | null {
-  return deadman === null ? null : { url: deadman.url, intervalMs: deadman.interval, timeoutMs: deadman.timeout, method: deadman.method };
-}
-
-function normaliseService(name: string, service: ParsedService, context: ServiceContext): ServiceConfig {
+function normaliseService(name: string, service: ParsedService, context: ServiceContext) {
   const { restart } = service;
   const { runner, target } = runnerKindOf(service).normalise(service, { ...context, name });
+  // Written to the core's type, not inferred: the core is what defines it, and it imports no config.
   const policy: PolicySettings = {
     failureThreshold: service["failure-threshold"],
     startupGraceMs: service["startup-grace"],
@@ -73,12 +81,16 @@ function normaliseService(name: string, service: ParsedService, context: Service
   };
   return {
     name,
+    /** What the service controls, for people: the unit name, or the command line (shortened). */
     target,
+    /** How the service is controlled; `kind` picks the runner (src/compose/build-app.ts). */
     runner,
     intervalMs: service.interval,
+    /** Always starts with the implicit `running` check. */
     checks: assignIds(withRunningFirst(service.checks).map((item) => normaliseCheck(item, context))),
     restart: { stopTimeoutMs: restart["stop-timeout"], killWaitMs: restart["kill-wait"], verifyTimeoutMs: restart["verify-timeout"] },
     policy,
+    /** Names of the channels its alerts go to (every channel unless the service lists some); may be empty. */
     alerts: [...(service.alerts ?? context.channels)],
   };
 }
@@ -99,11 +111,15 @@ function normaliseCheck(item: CheckItem, context: CheckContext): CheckSettings {
 }
 
 /** `kind` for the first check of a kind, `kind#2`, `kind#3`... for repeats. */
-function assignIds(checks: CheckSettings[]): CheckConfig[] {
+function assignIds(checks: CheckSettings[]) {
   const counts = new Map<string, number>();
   return checks.map((check) => {
     const count = (counts.get(check.kind) ?? 0) + 1;
     counts.set(check.kind, count);
-    return { ...check, id: count === 1 ? check.kind : `${check.kind}#${count}` } as CheckConfig;
+    return {
+      ...check,
+      /** Unique within the service: the kind, with `#2`, `#3`... for repeats (`log-activity#2`). */
+      id: count === 1 ? check.kind : `${check.kind}#${count}`,
+    };
   });
 }

@@ -1,8 +1,5 @@
 import { z } from "zod";
 
-/** What a check that reads a file does when Lifeguard cannot read it (permission denied, an I/O error). */
-export type UnreadableAction = "alert" | "restart";
-
 /** The `on-unreadable` option of the checks that read a file. */
 export const onUnreadable = () =>
   z
@@ -14,5 +11,13 @@ export const onUnreadable = () =>
         "`restart` counts it as a failure like any other.",
     );
 
+/** What a check that reads a file does when Lifeguard cannot read it (permission denied, an I/O error). */
+export type UnreadableAction = z.output<ReturnType<typeof onUnreadable>>;
+
 /** The normalised setting: present only when the check opts in to restarts, absent for the default `alert`. */
-export const unreadableSetting = (action: UnreadableAction): { onUnreadable?: "restart" } => (action === "restart" ? { onUnreadable: "restart" } : {});
+export function unreadableSetting(action: UnreadableAction): {
+  /** A file Lifeguard cannot read: absent (`alert`) the check is unobserved, never a restart; `restart` counts it as a failure. */
+  onUnreadable?: "restart";
+} {
+  return action === "restart" ? { onUnreadable: "restart" } : {};
+}

@@ -1,14 +1,16 @@
 import { joinOr, quote } from "./messages.js";
 import type { Problem } from "./problem.js";
-import type { RunnerKindSpec } from "./runner-kind.js";
 import { processRunner } from "./runner-process.js";
 import { systemdRunner } from "./runner-systemd.js";
 
 /** The registry of runner kinds, in the order the docs and messages list them. */
-export const RUNNER_KINDS: readonly RunnerKindSpec[] = [systemdRunner, processRunner];
+export const RUNNER_KINDS = [systemdRunner, processRunner] as const;
+
+/** A runner kind as the registry holds it. */
+type RunnerSpec = (typeof RUNNER_KINDS)[number];
 
 /** The kind a parsed service uses: the one whose key it has. Validation made sure there is exactly one. */
-export function runnerKindOf(service: Record<string, unknown>): RunnerKindSpec {
+export function runnerKindOf(service: Record<string, unknown>): RunnerSpec {
   const chosen = chosenKinds(service);
   if (chosen.length !== 1 || chosen[0] === undefined) throw new Error(`A validated service has ${chosen.length} runner kinds`);
   return chosen[0];
@@ -40,7 +42,7 @@ function serviceProblems(name: string, service: Record<string, unknown>): Proble
   });
 }
 
-function chosenKinds(service: Record<string, unknown>): RunnerKindSpec[] {
+function chosenKinds(service: Record<string, unknown>): RunnerSpec[] {
   return RUNNER_KINDS.filter((spec) => service[spec.key] !== undefined);
 }
 

@@ -23,6 +23,7 @@ const output = z
 
 /** `command: [argv...]`: supervisor mode. Lifeguard spawns the command in its own process group and owns it. */
 export const processRunner = defineRunnerKind({
+  kind: "process",
   key: "command",
   example: "command: [python3, main.py]",
   shape: {
@@ -42,12 +43,23 @@ export const processRunner = defineRunnerKind({
     if (service.command === undefined) throw new Error("A process runner without a command");
     return {
       runner: {
-        kind: "process",
+        /** argv: the program and its arguments, never a shell line. */
         command: [...service.command],
+        /** Working directory, absolute; null: Lifeguard's own. */
         cwd: service.cwd === null ? null : context.resolvePath(service.cwd),
+        /** Added to the environment the command inherits from Lifeguard (they win over it). */
         env: { ...service.env },
+        /** Run as this user (name or uid); null: Lifeguard's own user. */
         user: service.user,
-        output: { file: outputFile(service.output.file, context), maxBytes: service.output["max-size"], keep: service.output.keep },
+        /** Where the command's stdout and stderr go, rotated by size. */
+        output: {
+          file: outputFile(service.output.file, context),
+          /** The file never grows beyond this: it is rotated to `<file>.1` first. */
+          maxBytes: service.output["max-size"],
+          /** Rotated files kept: `<file>.1` ... `<file>.<keep>`. */
+          keep: service.output.keep,
+        },
+        /** A start counts as stable once the command has run this long. */
         minUptimeMs: service["min-uptime"],
       },
       target: describeCommand(service.command),

@@ -4,6 +4,7 @@ import { toUnitName, unitName } from "./unit-name.js";
 
 /** `systemd: UNIT`: Lifeguard watches and restarts a systemd unit through systemctl. */
 export const systemdRunner = defineRunnerKind({
+  kind: "systemd",
   key: "systemd",
   example: "systemd: gemini-trader.service",
   shape: {
@@ -15,6 +16,14 @@ export const systemdRunner = defineRunnerKind({
   normalise: (service) => {
     if (service.systemd === undefined) throw new Error("A systemd runner without a unit");
     const unit = toUnitName(service.systemd);
-    return { runner: { kind: "systemd", unit, commandTimeoutMs: service["systemctl-timeout"] }, target: unit };
+    return {
+      runner: {
+        /** Full unit name, `.service` added when no suffix was given. */
+        unit,
+        /** Bound on every systemctl call that has no step timeout of its own. */
+        commandTimeoutMs: service["systemctl-timeout"],
+      },
+      target: unit,
+    };
   },
 });

@@ -6,6 +6,7 @@ import { deadman } from "./deadman.js";
 import { duration, filePath, integer, secret, size } from "./fields.js";
 import { listenAddress } from "./listen-address.js";
 import { describeValue } from "./messages.js";
+import { RUNNER_KINDS } from "./runner-kinds.js";
 import { processRunner } from "./runner-process.js";
 import { systemdRunner } from "./runner-systemd.js";
 
@@ -70,7 +71,7 @@ const service = z
       .prefault(null)
       .describe("The alert channels (names under the top-level `alerts:`) this service's alerts go to; `[]`: none. Empty: every channel."),
   })
-  .meta({ oneOf: [{ required: ["systemd"] }, { required: ["command"] }] })
+  .meta({ oneOf: RUNNER_KINDS.map((spec) => ({ required: [spec.key] })) })
   .describe("One watched service: a systemd unit (`systemd`), or a command Lifeguard runs itself (`command`).");
 
 const services = z

@@ -1,14 +1,12 @@
 import type { Clock } from "../core/clock.js";
-import type { ChannelConfig, ChannelType } from "../config/types.js";
+import type { ChannelConfig, ChannelConfigOf, ChannelType } from "../config/types.js";
 import { createBoundedChannel } from "./bounded-channel.js";
-import type { Channel, SenderFactory } from "./channel.js";
+import type { Channel, ChannelDeps, Sender, SenderFactory } from "./channel.js";
 import { createAlertmanagerSender } from "./channels/alertmanager.js";
 import { createEmailSender, emailSecrets } from "./channels/email.js";
 import { createExecSender } from "./channels/exec.js";
 import { createTelegramSender, telegramSecrets } from "./channels/telegram.js";
 import { createWebhookSender, webhookSecrets } from "./channels/webhook.js";
-
-type ConfigOf<T extends ChannelType> = Extract<ChannelConfig, { type: T }>;
 
 /** A channel type: how its sender is made, and which of its settings are secrets (hidden from every result). */
 interface ChannelKind<Config> {
@@ -16,8 +14,11 @@ interface ChannelKind<Config> {
   secrets(config: Config): string[];
 }
 
-/** One entry per channel type: adding a type is one file and one entry here. */
-const CHANNEL_KINDS: { [T in ChannelType]: ChannelKind<ConfigOf<T>> } = {
+/**
+ * One entry per channel type: adding a type is one file and one entry here. Typed over every
+ * type of the config registry, so a type without its entry does not compile.
+ */
+const CHANNEL_SENDERS: { [Type in ChannelType]: ChannelKind<ChannelConfigOf<Type>> } = {
   email: { create: createEmailSender, secrets: emailSecrets },
   telegram: { create: createTelegramSender, secrets: telegramSecrets },
   webhook: { create: createWebhookSender, secrets: webhookSecrets },
@@ -31,7 +32,12 @@ const CHANNEL_KINDS: { [T in ChannelType]: ChannelKind<ConfigOf<T>> } = {
  * `timeoutMs` and the caller's signal, never throwing, its secrets hidden from its results.
  */
 export function createChannel(config: ChannelConfig, deps: { clock: Clock }): Channel {
-  // The map pairs each type with its own config type; TypeScript cannot follow that through a union.
-  const kind = CHANNEL_KINDS[config.type] as ChannelKind<ChannelConfig>;
-  return createBoundedChannel(config, deps.clock, kind.create(config, deps), kind.secrets(config));
+  const { sender, secrets } = createSender(config.type, config, deps);
+  return createBoundedChannel(config, deps.clock, sender, secrets);
+}
+
+/** The sender of one type and its secrets; `type` apart from its config lets TypeScript pair the entry with its config type. */
+function createSender<Type extends ChannelType>(type: Type, config: ChannelConfigOf<Type>, deps: ChannelDeps): { sender: Sender; secrets: string[] } {
+  const kind = CHANNEL_SENDERS[type];
+  return { sender: kind.create(config, deps), secrets: kind.secrets(config) };
 }

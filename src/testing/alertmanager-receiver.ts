@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AlertmanagerChannelConfig } from "../config/types.js";
-import type { PostableAlert } from "../notify/alertmanager-alerts.js";
+import type { PostableAlert } from "../notify/channels/alertmanager-alerts.js";
 import { freePort } from "./alertmanager-lab.js";
 
 /**

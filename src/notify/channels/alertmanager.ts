@@ -1,5 +1,5 @@
 import type { AlertmanagerChannelConfig } from "../../config/types.js";
-import { toAlertmanagerAlerts } from "../alertmanager-alerts.js";
+import { toAlertmanagerAlerts } from "./alertmanager-alerts.js";
 import type { SenderFactory } from "../channel.js";
 import { httpFinding } from "../http-finding.js";
 import { postJson } from "../../process/http-post.js";

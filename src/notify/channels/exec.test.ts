@@ -9,7 +9,7 @@ import { PYTHON } from "../../testing/bots.js";
 import { startExecReceiver, type ExecReceiver } from "../../testing/exec-receiver.js";
 import { waitFor } from "../../testing/wait-for.js";
 import { createChannel } from "../registry.js";
-import { execInput } from "../exec-input.js";
+import { execInput } from "./exec-input.js";
 import { renderText } from "../render-text.js";
 import { createExecSender, isPermanentExit } from "./exec.js";
 

@@ -3,7 +3,7 @@ import type { ExecChannelConfig } from "../../config/types.js";
 import { inheritedEnv } from "../../process/inherited-env.js";
 import { runCommand, type CommandResult } from "../../process/run-command.js";
 import type { SendFinding, SenderFactory } from "../channel.js";
-import { execInput, execVariables } from "../exec-input.js";
+import { execInput, execVariables } from "./exec-input.js";
 
 /** sysexits(3)'s EX_TEMPFAIL: the one code of its range that asks for a retry. */
 const EX_TEMPFAIL = 75;

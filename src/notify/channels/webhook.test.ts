@@ -8,7 +8,7 @@ import { startWebhookReceiver, TEST_WEBHOOK_PATH, type WebhookReceiver } from ".
 import type { SendFinding } from "../channel.js";
 import { cutMarker } from "../fit-text.js";
 import { renderText } from "../render-text.js";
-import { DISCORD_CONTENT_LIMIT } from "../webhook-presets.js";
+import { DISCORD_CONTENT_LIMIT } from "./webhook-presets.js";
 import { createWebhookSender } from "./webhook.js";
 
 const NOW = Date.UTC(2026, 10, 28, 3, 0, 0);

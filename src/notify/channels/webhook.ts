@@ -5,7 +5,7 @@ import { hideSecrets } from "../hide-secrets.js";
 import { httpFinding } from "../http-finding.js";
 import { lowerCaseNames, postJson } from "../../process/http-post.js";
 import { originOf, urlSecrets } from "../../core/secret-url.js";
-import { idempotencyKey, renderWebhook, splitNtfyUrl } from "../webhook-presets.js";
+import { idempotencyKey, renderWebhook, splitNtfyUrl } from "./webhook-presets.js";
 
 /** How results name the receiver. */
 const RECEIVERS: Record<WebhookChannelConfig["preset"], string> = { slack: "Slack", discord: "Discord", ntfy: "ntfy", generic: "the webhook" };
@@ -13,7 +13,7 @@ const RECEIVERS: Record<WebhookChannelConfig["preset"], string> = { slack: "Slac
 const DETAIL_LIMIT = 200;
 
 /**
- * POSTs one alert, or a digest, as one JSON body shaped by `preset` (src/notify/webhook-presets.ts),
+ * POSTs one alert, or a digest, as one JSON body shaped by `preset` (webhook-presets.ts),
  * with `headers` and an `Idempotency-Key`. The URL and the header values are secrets: results
  * name the URL's origin only, and a receiver's answer is cleared of both before it is quoted.
  */

@@ -1,5 +1,5 @@
-import { mostUrgent, type Alert, type Severity } from "../core/alert.js";
-import { renderText } from "./render-text.js";
+import { mostUrgent, type Alert, type Severity } from "../../core/alert.js";
+import { renderText } from "../render-text.js";
 
 /** The version of the JSON an alert program reads on stdin; a change that breaks a reader bumps it. */
 export const EXEC_INPUT_VERSION = 1;

@@ -1,5 +1,5 @@
-import type { Alert } from "../core/alert.js";
-import { renderText } from "./render-text.js";
+import type { Alert } from "../../core/alert.js";
+import { renderText } from "../render-text.js";
 
 /** One alert of Alertmanager's v2 API (`POST /api/v2/alerts` takes an array of them). */
 export interface PostableAlert {

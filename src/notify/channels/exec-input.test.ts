@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sampleAlert } from "../testing/alerts.js";
+import { sampleAlert } from "../../testing/alerts.js";
 import { execInput, execVariables, MAX_TEXT_VARIABLE_CHARS } from "./exec-input.js";
-import { renderText } from "./render-text.js";
+import { renderText } from "../render-text.js";
 
 test("stdin holds the message as text and every alert with ISO times", () => {
   const alert = sampleAlert({ incident: { id: "trader@1795748049000", since: 1795748049000, durationMs: 372_000 } });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Severity } from "../core/alert.js";
-import { sampleAlert } from "../testing/alerts.js";
+import type { Severity } from "../../core/alert.js";
+import { sampleAlert } from "../../testing/alerts.js";
 import { escapeDiscord, escapeSlack, idempotencyKey, NTFY_MESSAGE_LIMIT, renderWebhook, splitNtfyUrl, type WebhookRequest } from "./webhook-presets.js";
 
 const NTFY = { url: "https://ntfy.example/alerts", preset: "ntfy" } as const;

@@ -1,8 +1,8 @@
-import { mostUrgent, type Alert, type Severity } from "../core/alert.js";
-import type { WebhookChannelConfig } from "../config/types.js";
-import { lazyCrypto } from "../process/lazy-crypto.js";
-import { ellipsis, fitText, utf16Units, utf8Bytes, type FitOptions } from "./fit-text.js";
-import { renderText } from "./render-text.js";
+import { mostUrgent, type Alert, type Severity } from "../../core/alert.js";
+import type { WebhookChannelConfig } from "../../config/types.js";
+import { lazyCrypto } from "../../process/lazy-crypto.js";
+import { ellipsis, fitText, utf16Units, utf8Bytes, type FitOptions } from "../fit-text.js";
+import { renderText } from "../render-text.js";
 
 /**
  * The body of a webhook POST for each preset, as pure data: where it goes, what it carries, and

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Alert } from "../core/alert.js";
-import { sampleAlert } from "../testing/alerts.js";
+import type { Alert } from "../../core/alert.js";
+import { sampleAlert } from "../../testing/alerts.js";
 import { alertOnlyCheck, FIRING_WINDOW_MS, toAlertmanagerAlerts, type PostableAlert } from "./alertmanager-alerts.js";
-import { renderText } from "./render-text.js";
+import { renderText } from "../render-text.js";
 
 const SINCE = Date.UTC(2026, 10, 28, 2, 53, 49);
 const AT = Date.UTC(2026, 10, 28, 3, 0, 1);
