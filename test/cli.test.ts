@@ -144,9 +144,10 @@ test("usage errors exit 64; --help and --version exit 0", async (t) => {
 
 test("status, history and check --dry-run read without creating the store", async (t) => {
   const { run, config, dir } = workspace(t);
+  // Nothing ever watched it: not healthy as far as anyone knows (exit 1), and never shown as such.
   const status = await run(["status", "-c", config]);
-  assert.equal(status.exitCode, 0, status.stderr);
-  assert.match(status.stdout, /^SERVICE\s+TARGET\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\n$/);
+  assert.equal(status.exitCode, 1, status.stderr);
+  assert.match(status.stdout, /^NOT WATCHED: no Lifeguard has watched it yet \(`lifeguard run`, or `lifeguard check` from cron, watches it\)\n\nSERVICE\s+TARGET\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\ntrader\s+gemini-trader\.service\s+unknown \(last known: never checked\)\s+never\s+0 of 3 in 1h\s+-\n$/);
   const history = await run(["history", "-c", config]);
   assert.equal(history.stdout.trim(), "No history yet.");
   const dryRun = await run(["check", "--dry-run", "-c", config]);
@@ -217,8 +218,8 @@ services:
   const others = await run(["check", "--dry-run", "--service", "trader", "-c", config]);
   assert.equal(others.exitCode, 2, others.stderr);
   const status = await run(["status", "-c", config]);
-  assert.equal(status.exitCode, 0, status.stderr);
-  assert.match(status.stdout, /\ntrader\s+gemini-trader\.service\s+unknown\s.*\nbot\s+python3 main\.py\s+unknown\s+never\s+0 of 3 in 1h\s+-\n$/);
+  assert.equal(status.exitCode, 1, status.stderr);
+  assert.match(status.stdout, /\ntrader\s+gemini-trader\.service\s+unknown \(last known: never checked\)\s.*\nbot\s+python3 main\.py\s+not supervised \(last known: never checked\)\s+never\s+0 of 3 in 1h\s+-\n$/);
 });
 
 test("a heartbeat by ping: check --dry-run judges the store's last ping without writing, status shows it", async (t) => {
@@ -242,8 +243,8 @@ services:
   const failed = await run(["check", "--dry-run", "-c", config]);
   assert.match(failed.stdout, /\[FAIL\] "trader" reported failure at \S+Z \([\dms]+ ago\)\n/, failed.stdout);
   const status = await run(["status", "-c", config]);
-  assert.equal(status.exitCode, 0, status.stderr);
-  assert.match(status.stdout, /^SERVICE\s+TARGET\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\s+LAST PING\ntrader\s+gemini-trader\.service\s+unknown\s+never\s+0 of 3 in 1h\s+-\s+[\dms]+ ago \(fail\)\n$/);
+  assert.equal(status.exitCode, 1, status.stderr);
+  assert.match(status.stdout, /^NOT WATCHED: no Lifeguard has watched it yet \(`lifeguard run`, or `lifeguard check` from cron, watches it\)\n\nSERVICE\s+TARGET\s+STATE\s+LAST CHECK\s+RESTARTS\s+LAST RESTART\s+LAST PING\ntrader\s+gemini-trader\.service\s+unknown \(last known: never checked\)\s+never\s+0 of 3 in 1h\s+-\s+[\dms]+ ago \(fail\)\n$/);
   const json = JSON.parse((await run(["status", "--json", "-c", config])).stdout) as { services: Array<{ lastPing: unknown }> };
   assert.deepEqual(json.services[0]?.lastPing, { at: pingedAt, signal: { kind: "fail" } });
 });

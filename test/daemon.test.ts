@@ -110,7 +110,11 @@ TimeoutStopSec=30s
     assert.equal(await show("lifeguard.service", "Result"), "success");
     assert.equal(await show("lifeguard.service", "ExecMainStatus"), "0");
     assert.match(logText(), /Lifeguard stopping on SIGTERM[\s\S]*Lifeguard stopped/);
+    // The store reads back, and says truly that nothing watches the service any more (exit 1).
     const status = await lifeguard(sandbox, ["status", "--json", "-c", config]);
-    assert.equal(status.exitCode, 0, status.stderr);
+    assert.equal(status.exitCode, 1, status.stderr);
+    const [service] = (JSON.parse(status.stdout) as { services: Array<{ watch: { kind: string; why: string } }> }).services;
+    assert.equal(service?.watch.kind, "unwatched");
+    assert.match(service?.watch.why ?? "", /^Lifeguard \(PID \d+\) stopped on SIGTERM$/);
   });
 });

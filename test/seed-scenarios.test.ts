@@ -51,6 +51,10 @@ describe("the seed's tests against real systemd", { skip: support.ok ? false : s
     const healthy = await lifeguard(sandbox, ["check", "-c", config]);
     assert.equal(healthy.exitCode, 0, healthy.stdout + healthy.stderr);
     assert.match(healthy.stdout, /\[OK\] All health checks passed/);
+    // The cron-started check is the watcher: status shows its state as current, and exits 0.
+    const watched = await lifeguard(sandbox, ["status", "-c", config]);
+    assert.equal(watched.exitCode, 0, watched.stdout + watched.stderr);
+    assert.match(watched.stdout, /^Watched by lifeguard check: its last run \d+m?s ago\n\nSERVICE .*\nbot\s+\S+\s+healthy\s/);
 
     const frozen = await mainPid(bot);
     await signalInside(sandbox, frozen, "STOP");

@@ -3,6 +3,9 @@ import { UsageError } from "../core/errors.js";
 import { checkRound, type RoundReport } from "../engine/check-round.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import { queueReminders } from "../engine/remind.js";
+import type { WatchLedger } from "../core/watch.js";
+import { isRecordedProcessAlive } from "../process/proc-stat.js";
+import { selfIdentity } from "../process/self-identity.js";
 import { EMPTY_STORE, type App } from "./build-app.js";
 
 /**
@@ -30,9 +33,26 @@ export async function checkOnce(app: App, services: ServiceParts[], options: { d
   const { deps, notifier } = app.alerting;
   const engine = { store: app.store ?? EMPTY_STORE, clock: app.clock, logger: app.logger, signal: options.signal, ...(deps === undefined ? {} : { alerts: deps }) };
   const round = await checkRound(services, engine, { dryRun: options.dryRun });
+  if (app.store !== null && !options.dryRun) recordCheckRuns(app.store, services.map((parts) => parts.config.name), app.clock.now());
   if (app.store !== null && notifier !== null && !options.dryRun) {
     queueReminders(services.map((parts) => parts.config), app.store, app.clock, deps);
     await notifier.flush(AbortSignal.any([options.signal, AbortSignal.timeout(FLUSH_BUDGET_MS)]));
   }
   return round;
+}
+
+/**
+ * Records this run as the watcher of `services`, so that `status` knows a `check` (cron, a timer)
+ * watches them and at which cadence. A daemon that watches one stays its watcher. A failure
+ * (a busy or failing store) is no reason to fail the round, which already acted.
+ */
+function recordCheckRuns(ledger: WatchLedger, services: readonly string[], now: number): void {
+  const identity = selfIdentity();
+  for (const service of services) {
+    try {
+      ledger.recordCheckRun({ service, mode: "check", ...identity, since: now, beatAt: now, previousBeatAt: null, stoppedAt: null, stopReason: null, url: null }, isRecordedProcessAlive);
+    } catch {
+      return;
+    }
+  }
 }

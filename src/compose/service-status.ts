@@ -5,12 +5,18 @@ import type { ChannelHealth } from "../core/outbox.js";
 import type { RestartRecord } from "../core/store.js";
 import { restartsInWindow } from "../core/restart-limit.js";
 import { initialState, type ServiceState } from "../core/state.js";
+import { judgeWatch, type Watch, type WatchRecord } from "../core/watch.js";
+import { isRecordedProcessAlive } from "../process/proc-stat.js";
 import type { Store } from "../store/index.js";
 
 /** One service as `lifeguard status` shows it, also its `--json` shape. */
 export interface ServiceStatus {
   service: string;
   target: string;
+  /** Whether a Lifeguard watches it now: `health` is current only while `watch.kind` is `watched`, else the last known. */
+  watch: WatchStatus;
+  /** A `command:` service: it runs only while a `lifeguard run` supervises it. */
+  supervised: boolean;
   health: ServiceState["health"];
   /** Checks that cannot observe the service (a log Lifeguard may not read): since when, why, and the fix; absent when none. */
   unobserved?: ServiceState["unobserved"];
@@ -24,19 +30,31 @@ export interface ServiceStatus {
   lastPing?: Ping | null;
 }
 
+/** Who watches a service now, as `status` shows it. */
+export type WatchStatus =
+  | { kind: "watched" | "stalled"; by: "lifeguard run" | "lifeguard check"; pid: number; since: number; lastBeatAt: number; url: string | null }
+  | { kind: "unwatched"; since: number | null; why: string };
+
 /**
  * A service as `/api/status` shows it to a request without the token: its name, health and
  * restart count, nothing it wrote or was judged by (no reason, evidence, target or last ping).
  */
 export interface ServiceOverview {
   service: string;
+  /** False: nobody watches it, and `health` is the last known, not the current one. */
+  watched: boolean;
   health: { kind: ServiceState["health"]["kind"]; since?: number };
   restartsInWindow: number;
 }
 
 export function overviewOf(status: ServiceStatus): ServiceOverview {
   const { health } = status;
-  return { service: status.service, health: "since" in health ? { kind: health.kind, since: health.since } : { kind: health.kind }, restartsInWindow: status.restartsInWindow };
+  return {
+    service: status.service,
+    watched: status.watch.kind === "watched",
+    health: "since" in health ? { kind: health.kind, since: health.since } : { kind: health.kind },
+    restartsInWindow: status.restartsInWindow,
+  };
 }
 
 /** One alert channel as `lifeguard status` shows it: what waits, and how its last attempts went. */
@@ -56,12 +74,15 @@ export function collectChannels(config: LifeguardConfig, store: Store | null): C
 /** Joins the configured services with what the store remembers of them. */
 export function collectStatus(config: LifeguardConfig, store: Store | null, now: number): ServiceStatus[] {
   const known = new Map((store?.services() ?? []).map((summary) => [summary.service, summary]));
+  const watchers = new Map((store?.watchers() ?? []).map((record) => [record.service, record]));
   return config.services.map((service) => {
     const summary = known.get(service.name);
     const state = summary?.state ?? initialState();
     return {
       service: service.name,
       target: service.target,
+      watch: watchStatusOf(watchers.get(service.name) ?? null, now),
+      supervised: service.runner.kind === "process",
       health: state.health,
       ...(state.unobserved === undefined ? {} : { unobserved: state.unobserved }),
       lastCheckAt: summary?.checkedAt ?? null,
@@ -72,4 +93,12 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       ...(hasPingHeartbeat(service) ? { lastPing: store?.readHeartbeat(service.name)?.lastPing ?? null } : {}),
     };
   });
+}
+
+/** The watch of a service, from its recorded watcher and whether that process still runs. */
+export function watchStatusOf(record: WatchRecord | null, now: number): WatchStatus {
+  const watch: Watch = judgeWatch(record, { alive: record !== null && record.mode === "daemon" && isRecordedProcessAlive(record) }, now);
+  if (watch.kind === "unwatched") return { kind: "unwatched", since: watch.since, why: watch.why };
+  const { by } = watch;
+  return { kind: watch.kind, by: by.mode === "daemon" ? "lifeguard run" : "lifeguard check", pid: by.pid, since: by.since, lastBeatAt: by.beatAt, url: by.url };
 }

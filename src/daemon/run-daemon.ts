@@ -11,6 +11,7 @@ import { startDaemonHttp, type DaemonHttp } from "./http-surface.js";
 import { startDeadman } from "./deadman.js";
 import { lifeguardHealth } from "./lifeguard-health.js";
 import { flushBeforeStop, queueLifecycleAlert, runAlerting } from "./lifecycle-alerts.js";
+import { claimWatching } from "./watch-claim.js";
 
 /** Where the daemon takes its configuration from, at its start and on every reload. */
 export interface ConfigSource {
@@ -74,6 +75,7 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
   const controller = new AbortController();
   const parts = await startParts(app, session, controller.signal);
   const { scheduler } = parts;
+  let ending = "an error";
   try {
     for (;;) {
       const request = await session.requests.next();
@@ -82,6 +84,7 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
         notifier?.stopping();
         controller.abort();
         await scheduler.done;
+        ending = request.signal;
         await shutdownSupervised(app.services);
         await parts.stopAlerting();
         queueLifecycleAlert(app, "lifeguard-stopped", `Lifeguard stopped on ${request.signal}; its services are no longer watched`);
@@ -94,10 +97,11 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
       notifier?.reloading();
       scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
       await scheduler.done;
+      ending = "a reload";
       return { kind: "reload", config: reloaded };
     }
   } finally {
-    await parts.stop();
+    await parts.stop(ending);
   }
 }
 
@@ -105,8 +109,8 @@ interface RunningParts {
   scheduler: Scheduler;
   /** Ends the alert loop; idempotent. */
   stopAlerting(): Promise<void>;
-  /** Ends everything this session started but the supervised processes and the scheduler's rounds. */
-  stop(): Promise<void>;
+  /** Ends everything this session started but the supervised processes and the scheduler's rounds; `reason` is recorded (`SIGTERM`, `a reload`). */
+  stop(reason: string): Promise<void>;
 }
 
 /**
@@ -118,35 +122,44 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   const { logger, clock, store } = app;
   if (store === null) throw new LifeguardError("The store could not be opened");
   const { notifier } = session;
-  const http = await startDaemonHttp(app.config, { store, logger, now: clock.now, signal });
+  // Before anything starts: a second daemon on the same services must not start their bots twice.
+  let scheduler: Scheduler | null = null;
+  const watching = claimWatching(store, app.services.map((parts) => parts.config.name), { now: clock.now, logger, state: app.config.state, isProgressing: () => scheduler?.isProgressing() ?? true });
+  const http = await startDaemonHttp(app.config, { store, logger, now: clock.now, signal }).catch((error: unknown) => {
+    watching.end("a failed start");
+    throw error;
+  });
   app.announceHttp(http.server.address);
+  watching.announce(http.server.url);
   prepareSupervision(app.services, logger, clock.now);
   const supervised = await startSupervised(app.services, { store, logger, now: clock.now });
   // Alerts are delivered on their own loop: a channel that is down or slow never delays a round.
   const alerting = new AbortController();
   const alertLoop = runAlerting(app, alerting.signal);
-  const scheduler = startScheduler(app.services, {
+  const running = startScheduler(app.services, {
     store, clock, logger, signal,
     ...(app.alerting.deps === undefined ? {} : { alerts: app.alerting.deps }),
-    onRound: reportRounds(http, notifier, () => scheduler),
+    onRound: reportRounds(http, notifier, () => running),
   });
-  http.attach(scheduler);
-  const unsubscribe = wakeOnExit(app.services, scheduler, logger, clock.now);
-  const pinger = startWatchdogPings(notifier, () => scheduler.isProgressing());
-  const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(scheduler, store), signal });
+  scheduler = running;
+  http.attach(running);
+  const unsubscribe = wakeOnExit(app.services, running, logger, clock.now);
+  const pinger = startWatchdogPings(notifier, () => running.isProgressing());
+  const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(running, store), signal });
   notifier?.ready();
-  const watching = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
-  say(logger, clock.now(), `Lifeguard started: ${watching} (pid ${process.pid}); status at ${http.server.url}/api/status`);
+  const names = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
+  say(logger, clock.now(), `Lifeguard started: ${names} (pid ${process.pid}); status at ${http.server.url}/api/status`);
   const replaced = supervised.replaced.length === 0 ? "" : `; it stopped what a previous Lifeguard left running of ${supervised.replaced.join(", ")} before starting it anew (was that Lifeguard killed?)`;
-  if (session.starting || replaced !== "") queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${watching}${replaced}`);
+  if (session.starting || replaced !== "") queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${names}${replaced}`);
   const stopAlerting = async (): Promise<void> => {
     alerting.abort();
     await alertLoop;
   };
   return {
-    scheduler,
+    scheduler: running,
     stopAlerting,
-    stop: async () => {
+    stop: async (reason) => {
+      watching.end(reason);
       await stopAlerting();
       await http.server.close();
       clearInterval(pinger);

@@ -61,6 +61,13 @@ export function isProcessAlive(pid: number, startTime: number | null): boolean {
   return startTime === null || stat.startTime === startTime;
 }
 
+/** A process recorded earlier still runs: on this boot, with its pid and start time. */
+export function isRecordedProcessAlive(recorded: { pid: number; startTime: number | null; bootId: string | null }): boolean {
+  const bootId = readBootId();
+  if (recorded.bootId !== null && bootId !== null && recorded.bootId !== bootId) return false;
+  return isProcessAlive(recorded.pid, recorded.startTime);
+}
+
 /** This boot's id (`/proc/sys/kernel/random/boot_id`): a pid from another boot is dead. Null without /proc. */
 export function readBootId(): string | null {
   try {

@@ -132,6 +132,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX supervised_runs_by_service ON supervised_runs (service);
     `,
   },
+  {
+    version: 5,
+    // Who watches each service: the daemon that claimed it (beating while its loops progress,
+    // marked stopped when it stops cleanly) or the last one-shot `check` run, so that `status`
+    // never shows a state as current while nothing watches.
+    sql: `
+      CREATE TABLE watchers (
+        service TEXT PRIMARY KEY,
+        mode TEXT NOT NULL CHECK (mode IN ('daemon', 'check')),
+        pid INTEGER NOT NULL,
+        start_time INTEGER,
+        boot_id TEXT,
+        host TEXT NOT NULL,
+        since INTEGER NOT NULL,
+        beat_at INTEGER NOT NULL,
+        previous_beat_at INTEGER,
+        stopped_at INTEGER,
+        stop_reason TEXT,
+        url TEXT
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -251,6 +251,12 @@ export function openResilientStore(dir: string, options: ResilientStoreOptions):
       ...read((store) => store.runsOf(service), []).filter((run) => !runs.has(run.token)),
       ...[...runs.values()].filter((run): run is SupervisedRun => run !== null && run.service === service),
     ],
+    // Watching is a report, not protection: a beat the disk refuses is dropped, the next one goes through.
+    watchers: () => read((store) => store.watchers(), []),
+    claimWatch: (records, isLive) => attempt((store) => store.claimWatch(records, isLive), () => null),
+    recordCheckRun: (record, isLive) => attempt((store) => store.recordCheckRun(record, isLive), () => undefined),
+    beatWatch: (pid, since, at) => attempt((store) => store.beatWatch(pid, since, at), () => undefined),
+    endWatch: (pid, since, at, reason) => attempt((store) => store.endWatch(pid, since, at, reason), () => undefined),
     checkIntegrity: (check) => read((store) => store.checkIntegrity(check), []),
     recordKeptAlert: (kept) => attempt((store) => store.recordKeptAlert(kept), () => undefined),
     stats: () => read((store) => store.stats(), { stateWrites: 0, checkedAtWrites: 0, eventWrites: 0, restartWrites: 0, rowsChanged: 0 }),

@@ -7,6 +7,7 @@ import type { ServiceEvent } from "../core/policy.js";
 import type { ServiceState } from "../core/state.js";
 import type { RestartRecord, RoundCommit, ServiceStore } from "../core/store.js";
 import type { RunJournal } from "../core/run-journal.js";
+import type { WatchLedger } from "../core/watch.js";
 import { toStoreError } from "./errors.js";
 import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
 import { readHistory } from "./history.js";
@@ -21,6 +22,7 @@ import { insertEvent, insertRestart } from "./records.js";
 import { commitRound, loadState, touchRound } from "./service-state.js";
 import { listServices } from "./services.js";
 import { forgetRun, recordRun, runsOf } from "./supervised-runs.js";
+import { beatWatch, claimWatch, endWatch, readWatchers, recordCheckRun } from "./watchers.js";
 import type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
 
 export interface StoreOptions {
@@ -36,7 +38,7 @@ export interface StoreOptions {
 }
 
 /** The SQLite store: state, history, events, per-service locks and heartbeats. Every method is one transaction or none. */
-export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal {
+export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal, WatchLedger {
   /** Path of the database file. */
   readonly file: string;
   loadState(service: string): ServiceState;
@@ -147,6 +149,11 @@ export function openStore(dir: string, options: StoreOptions): Store {
     recordRun: (run) => guard("write to", () => recordRun(db, run)),
     forgetRun: (token) => guard("write to", () => forgetRun(db, token)),
     runsOf: (service) => guard("read", () => runsOf(db, service)),
+    watchers: () => guard("read", () => readWatchers(db)),
+    claimWatch: (records, isLive) => guard("write to", () => claimWatch(db, records, isLive)),
+    recordCheckRun: (record, isLive) => guard("write to", () => recordCheckRun(db, record, isLive)),
+    beatWatch: (pid, since, at) => guard("write to", () => beatWatch(db, pid, since, at)),
+    endWatch: (pid, since, at, reason) => guard("write to", () => endWatch(db, pid, since, at, reason)),
     checkIntegrity: ({ quick = false } = {}) => guard("check", () => checkIntegrity(db, quick)),
     recordKeptAlert: (kept) => guard("write to", () => insertKeptAlert(db, kept)),
     stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),

@@ -98,12 +98,13 @@ test("a second Lifeguard started on the same config while the first runs never s
   const first = startDaemon(t, files, config);
   assert.ok(await waitFor(() => livingCopies(copies, "bot").length === 1, WAIT), first.log());
   const [bot] = livingCopies(copies, "bot");
-  const second = startDaemon(t, files, config);
-  assert.ok(await waitFor(() => new RegExp(`Cannot start "bot" as another Lifeguard \\(PID ${first.pid}\\) supervises it \\(PID ${bot?.pid}\\)`).test(second.log()), WAIT), second.log());
+  // The second one refuses before it starts anything: the store says who watches "bot".
+  const second = spawnSync(process.execPath, [BIN, "run", "-c", join(files.dir, "lifeguard.yaml")], { cwd: REPO, encoding: "utf8", timeout: 60_000 });
+  assert.equal(second.status, 70, second.stderr);
+  const refusal = `lifeguard: Cannot start as another Lifeguard (PID ${first.pid}, started TIME) watches "bot" with the state directory "${files.state}"\nhint: Stop that Lifeguard first, or give this configuration a state directory of its own (\`state:\`).\n`;
+  assert.equal(second.stderr.replace(/started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)/, "started TIME)"), refusal);
   assert.deepEqual(livingCopies(copies, "bot").map((copy) => copy.pid), [bot?.pid], "the first one's bot runs on, alone");
-  for (const lifeguard of [second, first]) {
-    process.kill(lifeguard.pid, "SIGTERM");
-    assert.equal(await lifeguard.exited, 0);
-  }
+  process.kill(first.pid, "SIGTERM");
+  assert.equal(await first.exited, 0);
   assert.deepEqual(livingCopies(copies), []);
 });

@@ -1,12 +1,18 @@
 import { formatDuration } from "../../core/duration.js";
 import { describeSignal, type Ping } from "../../core/heartbeat.js";
 import { buildApp } from "../../compose/build-app.js";
+import { formatLocalTime } from "../../process/local-time.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
 import { collectChannels, collectStatus, type ChannelStatus, type ServiceStatus } from "../../compose/service-status.js";
 
-/** `lifeguard status`: each service, its state, last check and restarts in the current window. */
+/**
+ * `lifeguard status`: who watches, then each service, its state, last check and restarts in the
+ * current window. A state is shown as current only while a Lifeguard watches the service; else
+ * it is `unknown` with the last known one beside it. Exit 0 when every service is watched and
+ * healthy, 1 otherwise (for scripts and exec probes).
+ */
 export async function runStatus(options: { config?: string; json?: boolean }, io: CliIo): Promise<number> {
   const config = await openConfig(options, io);
   const app = buildApp(config, { readOnly: true, logger: { write: () => undefined } });
@@ -14,9 +20,9 @@ export async function runStatus(options: { config?: string; json?: boolean }, io
     const now = app.clock.now();
     const statuses = collectStatus(config, app.store, now);
     const channels = collectChannels(config, app.store);
-    const text = () => (channels.length === 0 ? renderStatus(statuses, now) : `${renderStatus(statuses, now)}\n\n${renderChannels(channels, now)}`);
+    const text = () => [renderWatchers(statuses, now), renderStatus(statuses, now), ...(channels.length === 0 ? [] : [renderChannels(channels, now)])].join("\n\n");
     io.stdout(options.json === true ? JSON.stringify({ at: new Date(now).toISOString(), services: statuses, channels }, null, 2) : text());
-    return 0;
+    return statuses.every(isWatchedAndHealthy) ? 0 : 1;
   } finally {
     app.close();
   }
@@ -65,7 +71,47 @@ function describePing(ping: Ping | null | undefined, now: number): string {
   return ping.signal.kind === "success" ? ago : `${ago} (${describeSignal(ping.signal)})`;
 }
 
+/** Exit 0 of `status`: a Lifeguard watches it, and it is healthy with every check observing. */
+function isWatchedAndHealthy(status: ServiceStatus): boolean {
+  return status.watch.kind === "watched" && status.health.kind === "healthy" && status.lastCheckAt !== null && Object.keys(status.unobserved ?? {}).length === 0;
+}
+
+/**
+ * One line per watcher above the table: who watches, since when, its last sign of life; or why
+ * nothing does, so that nobody takes the last known states for current ones.
+ */
+function renderWatchers(statuses: ServiceStatus[], now: number): string {
+  const lines = new Map<string, string[]>();
+  for (const status of statuses) {
+    const line = describeWatcher(status.watch, now);
+    lines.set(line, [...(lines.get(line) ?? []), status.service]);
+  }
+  const scope = (services: string[]) => (lines.size === 1 ? "" : ` (${services.map((name) => `"${name}"`).join(", ")})`);
+  return [...lines].map(([line, services]) => `${line}${scope(services)}`).join("\n");
+}
+
+function describeWatcher(watch: ServiceStatus["watch"], now: number): string {
+  const ago = (at: number | null) => formatAgo(at, now, formatDuration);
+  if (watch.kind === "unwatched") {
+    if (watch.since === null) return `NOT WATCHED: ${watch.why}`;
+    return `NOT WATCHED since ${ago(watch.since)}: ${watch.why}; the states below are the last known, not current`;
+  }
+  if (watch.kind === "stalled") return `NOT WATCHED: Lifeguard (PID ${watch.pid}) runs but has made no round since ${ago(watch.lastBeatAt)}; the states below are the last known, not current`;
+  if (watch.by === "lifeguard check") return `Watched by lifeguard check: its last run ${ago(watch.lastBeatAt)}`;
+  return `Watched by lifeguard run (PID ${watch.pid}) since ${formatLocalTime(watch.since)}; last sign of life ${ago(watch.lastBeatAt)}`;
+}
+
 function describeHealth(status: ServiceStatus, now: number): string {
+  if (status.watch.kind !== "watched") {
+    // A command lives only as long as the Lifeguard that supervises it: none does now.
+    const unwatched = status.supervised ? "not supervised" : "unknown";
+    const since = status.watch.kind === "stalled" ? status.watch.lastBeatAt : status.watch.since;
+    return `${unwatched}${since === null ? "" : ` since ${formatAgo(since, now, formatDuration)}`} (last known: ${describeKnown(status, now)})`;
+  }
+  return describeKnown(status, now);
+}
+
+function describeKnown(status: ServiceStatus, now: number): string {
   const unobserved = Object.entries(status.unobserved ?? {});
   if (unobserved.length === 0) return describeObserved(status, now);
   const blind = unobserved.map(([check, { since }]) => `${check} since ${formatAgo(since, now, formatDuration)}`).join(", ");
@@ -74,7 +120,7 @@ function describeHealth(status: ServiceStatus, now: number): string {
 
 function describeObserved(status: ServiceStatus, now: number): string {
   const { health } = status;
-  if (health.kind === "healthy") return status.lastCheckAt === null ? "unknown" : "healthy";
+  if (health.kind === "healthy") return status.lastCheckAt === null ? "never checked" : "healthy";
   const since = formatAgo(health.since, now, formatDuration);
   return health.kind === "gave-up" ? `gave-up ${since}: needs \`lifeguard reset ${status.service}\`` : `${health.kind} since ${since}`;
 }
