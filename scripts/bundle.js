@@ -11,29 +11,11 @@
 // the log patterns' engine, is required the same way (src/process/lazy-re2.ts), by no bundle.
 import { build } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
+import { COMMON, RUN_BUNDLE } from "./bundle-options.js";
 
-const common = {
-  outdir: "dist",
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  sourcemap: true,
-  external: ["better-sqlite3", "nodemailer", "prom-client"],
-  // import("nodemailer") becomes a require() when first called: bin/lifeguard.js runs the CLI
-  // bundle as a vm.Script (for its code cache), which has no loader for a dynamic import().
-  supported: { "dynamic-import": false },
-  logLevel: "warning",
-  // src/process/native-addon.ts falls back to __dirname when import.meta is empty (CommonJS).
-  logOverride: { "empty-import-meta": "silent" },
-};
-
-await build({ ...common, entryPoints: { "lifeguard-cli": "src/cli/main.ts", "lifeguard-config": "src/cli/config-process.ts" } });
-// The daemon holds its bundle's source in memory for as long as it runs: whitespace and syntax
-// minified, it is a third smaller, while names stay readable in stack traces. (The CLI bundle
-// stays as written: the bench maps `check`'s CPU profile onto it line by line.)
-await build({ ...common, entryPoints: { "lifeguard-run": "src/cli/run-main.ts" }, minifyWhitespace: true, minifySyntax: true });
+// (The CLI bundle stays as written: the bench maps `check`'s CPU profile onto it line by line.)
+await build({ ...COMMON, entryPoints: { "lifeguard-cli": "src/cli/main.ts", "lifeguard-config": "src/cli/config-process.ts" } });
+await build(RUN_BUNDLE);
 
 // Code caches of the previous bundles would only be rejected: drop them (bin/lifeguard.js
 // writes each command's cache on its first run).
