@@ -110,7 +110,7 @@ function describe(weighed: Weighed[], floors: Floor[], options: WeighOptions): S
     title: "Daemon: what each piece of the memory machinery saves",
     method: [
       `The idle daemon of the section below (${label(SHAPE)}: a sleeping bot under \`running\` and \`log-fresh\`), started ${options.instances} time${options.instances === 1 ? "" : "s"} as shipped and ${options.instances} time${options.instances === 1 ? "" : "s"} as each variant, with a floor program per set of V8 flags; every process started one after the other, then ${formatSeconds(options.settleMs)} to settle, then VmRSS, RssFile, RssAnon and CPU read from /proc at the same ticks, every ${options.sampleMs / 1000} s for ${formatSeconds(options.windowMs)}.`,
-      "A variant is a launcher (and for the config, a bundle) written by `bench/variants.ts` into a scratch directory under `bench/data/`: each lacks one piece and is otherwise the shipped daemon. A figure is the median over a variant's daemons of each daemon's median.",
+      "A variant is a launcher (and for the config and the minifying, a bundle) written by `bench/variants.ts` into a scratch directory under `bench/data/`: each is the shipped daemon but for one choice, turned the other way. A figure is the median over a variant's daemons of each daemon's median.",
     ],
     tables: [table],
     findings,
