@@ -5,7 +5,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { RUN_BUNDLE } from "../scripts/bundle-options.js";
+import { COMMON, ENTRY_POINTS } from "../scripts/bundle-options.js";
 import { BIN, REPO } from "../test/support/lab.js";
 
 const DIST = join(REPO, "dist");
@@ -52,8 +52,7 @@ export function writeNoCacheLauncher(dir: string): string {
  * (directly in `dir`: the native addon is searched a few levels up only); returns its path.
  */
 async function buildRunBundle(dir: string, name: string, changes: BuildOptions): Promise<string> {
-  const entry = Object.values(RUN_BUNDLE.entryPoints as Record<string, string>)[0] as string;
-  await build({ ...RUN_BUNDLE, entryPoints: { [name]: entry }, absWorkingDir: REPO, outdir: dir, sourcemap: false, logLevel: "error", ...changes });
+  await build({ ...COMMON, entryPoints: { [name]: ENTRY_POINTS["lifeguard-run"] }, absWorkingDir: REPO, outdir: dir, sourcemap: false, logLevel: "error", ...changes });
   return join(dir, `${name}.cjs`);
 }
 
@@ -69,7 +68,7 @@ export async function buildDaemonVariants(dir: string): Promise<Variant[]> {
   // Each variant is the other side of one choice: without --no-opt if the launcher sets it, with it if not; likewise minifying.
   const flipped = flags.includes("--no-opt") ? flags.filter((flag) => flag !== "--no-opt") : [...flags, "--no-opt"];
   const addsNoOpt = !flags.includes("--no-opt");
-  const minified = RUN_BUNDLE.minifyWhitespace === true;
+  const minified = COMMON.minifyWhitespace === true;
   const configHere = await buildRunBundle(dir, "config-here", { plugins: [CONFIG_HERE] });
   const otherMinify = await buildRunBundle(dir, "minify", { minifyWhitespace: !minified, minifySyntax: !minified });
   // Beside it, the config process it starts (load-config-apart.ts looks in its bundle's directory).

@@ -87,7 +87,7 @@ function describe(weighed: Weighed[], floors: Floor[], options: WeighOptions): S
   const floorOf = (w: Weighed): Floor => floors.find((f) => f.flags.join(" ") === w.variant.v8Flags.join(" ")) as Floor;
   const cpu = (w: Weighed): number => median(w.samples.map((s) => cpuFigures(s, options.sampleMs).whole));
   const table: Table = {
-    caption: `The daemon (${label(SHAPE)}) as shipped and without each piece: ${options.instances} daemon${options.instances === 1 ? "" : "s"} of each, every one in the same ${formatSeconds(options.windowMs)} window`,
+    caption: `The daemon (${label(SHAPE)}) as shipped and each variant: ${options.instances} daemon${options.instances === 1 ? "" : "s"} of each, every one in the same ${formatSeconds(options.windowMs)} window`,
     columns: ["daemon", "VmRSS: median", "instances' medians: min – max", "file-backed", "anonymous", "− as shipped", "− its floor", "CPU, % of one core"],
     rows: [
       ...weighed.map((w) => {
@@ -102,8 +102,8 @@ function describe(weighed: Weighed[], floors: Floor[], options: WeighOptions): S
     const figures = `${mib(across(w.samples, rss))} against ${mib(across(production.samples, rss))} as shipped`;
     const cpuText = `CPU ${percent(cpu(w))} against ${percent(cpu(production))}`;
     // A piece pays for itself from PAYS_BYTES: the shipped daemon should have exactly the pieces that do.
-    if (w.variant.adds) return `${verdict(-saved < PAYS_BYTES)} ${w.variant.label}: ${figures}, so adding it would save ${mib(-saved)} (worth its code from ${formatBytes(PAYS_BYTES)}); ${cpuText}.`;
-    return `${verdict(saved >= PAYS_BYTES)} ${w.variant.label}: ${figures}, so the piece it lacks saves ${mib(saved)} (pays for itself from ${formatBytes(PAYS_BYTES)}); ${cpuText}.`;
+    if (w.variant.adds) return `${verdict(-saved < PAYS_BYTES)} ${w.variant.label}: ${figures}, so adding it would ${savesOrCosts(-saved)} (worth its code from ${formatBytes(PAYS_BYTES)} saved); ${cpuText}.`;
+    return `${verdict(saved >= PAYS_BYTES)} ${w.variant.label}: ${figures}, so the piece it lacks ${saved >= 0 ? "saves" : "costs"} ${mib(Math.abs(saved))} (pays for itself from ${formatBytes(PAYS_BYTES)} saved); ${cpuText}.`;
   });
   findings.push(cleanupFinding(weighed.flatMap((w) => w.outcomes.map((o) => o.shutdown))));
   return {
@@ -117,4 +117,5 @@ function describe(weighed: Weighed[], floors: Floor[], options: WeighOptions): S
   };
 }
 
+const savesOrCosts = (saved: number): string => (saved >= 0 ? `save ${mib(saved)}` : `cost ${mib(-saved)}`);
 const signed = (bytes: number): string => `${bytes >= 0 ? "+" : "−"}${mib(Math.abs(bytes))}`;

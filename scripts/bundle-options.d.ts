@@ -2,5 +2,5 @@ import type { BuildOptions } from "esbuild";
 
 /** Every bundle's options (scripts/bundle-options.js). */
 export const COMMON: BuildOptions;
-/** The daemon's bundle, dist/lifeguard-run.cjs. */
-export const RUN_BUNDLE: BuildOptions;
+/** Each bundle's entry, by its file name in dist/. */
+export const ENTRY_POINTS: Record<"lifeguard-cli" | "lifeguard-run" | "lifeguard-config", string>;
