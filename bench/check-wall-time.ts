@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { stringify } from "yaml";
@@ -11,6 +11,7 @@ import { summariseProfile } from "./cpu-profile.js";
 import { botLine } from "./log-files.js";
 import { formatBytes, formatMs, verdict, type Section, type Table } from "./report.js";
 import { summarise, type Summary } from "./stats.js";
+import { writeNoCacheLauncher } from "./variants.js";
 
 const GOAL_MS = 200;
 const BUNDLE = join(REPO, "dist/lifeguard-cli.cjs");
@@ -43,7 +44,7 @@ interface Stage {
 }
 
 interface Variant {
-  id: "spawn" | "node" | "import" | "systemctl" | "check";
+  id: "spawn" | "node" | "import" | "systemctl" | "check" | "no-cache";
   label: string;
   measures: string;
   argv: string[];
@@ -53,13 +54,17 @@ interface Variant {
 /** Wall time of `lifeguard check` (one service, three checks) as cron starts it, beside the baselines that explain it. */
 export async function benchCheckWallTime(options: CheckBenchOptions): Promise<Section> {
   const stage = await chooseStage(options);
+  // Under bench/data: the sandbox, with its own /tmp, sees the checkout.
+  mkdirSync(options.dataDir, { recursive: true });
+  const scratch = mkdtempSync(join(options.dataDir, "check-variants-"));
   try {
-    const variants = variantsFor(stage);
+    const variants = variantsFor(stage, writeNoCacheLauncher(scratch));
     const times = await timeVariants(stage, variants, options);
     const bundle = readBundleMap(BUNDLE);
     const profile = await profileCheck(stage, bundle);
     return describe(stage, variants, times, { profile, bundle }, options);
   } finally {
+    rmSync(scratch, { recursive: true, force: true });
     await stage.stop();
   }
 }
@@ -126,13 +131,14 @@ function threeChecks(log: string): unknown[] {
   return ["running", { "log-fresh": { path: log, "max-age": "1m" } }, { "log-activity": { path: log, lines: 100, match: "VIX|Position|Update", min: 1 } }];
 }
 
-function variantsFor(stage: Stage): Variant[] {
+function variantsFor(stage: Stage, noCacheLauncher: string): Variant[] {
   const { inSandbox } = stage;
   const variants: Variant[] = [
     { id: "spawn", label: "`true`", measures: inSandbox ? "spawning a process through nsenter" : "spawning a process", argv: ["true"], expectExit: 0 },
     { id: "node", label: "`node -e 0`", measures: "Node start-up and exit", argv: [NODE, "-e", "0"], expectExit: 0 },
     { id: "import", label: "`node bin/lifeguard.js --version`", measures: "Node + the launcher loading the CLI bundle with its code cache, printing the version", argv: [NODE, BIN, "--version"], expectExit: 0 },
     { id: "check", label: "`node bin/lifeguard.js check -c CFG`", measures: "one service, checks running + log-fresh + log-activity", argv: [NODE, BIN, "check", "-c", stage.config], expectExit: stage.checkExit },
+    { id: "no-cache", label: "`node NO-CACHE-LAUNCHER check -c CFG`", measures: "the same check, the CLI bundle required without a code cache (a launcher the bench writes)", argv: [NODE, noCacheLauncher, "check", "-c", stage.config], expectExit: stage.checkExit },
   ];
   if (inSandbox) variants.splice(3, 0, { id: "systemctl", label: "`systemctl show --property=… UNIT`", measures: "the one systemctl call the `running` check makes", argv: ["systemctl", "show", `--property=${SHOW_PROPERTIES.join(",")}`, "--", stage.unit], expectExit: 0 });
   return variants;
@@ -175,12 +181,14 @@ function describe(stage: Stage, variants: Variant[], timings: Timings, where: { 
   const overhead = med("spawn");
   const corrected = { median: check.median - overhead, p95: check.p95 - overhead };
   const ms = (n: number): string => formatMs(n, 1);
-  const figureRows = variants.map((v) => {
+  const row = (v: Variant): string[] => {
     const t = timings.get(v.id)?.times as Summary;
     const isCheck = v.id === "check";
-    return [`${stage.prefix} ${v.label}`.trim(), v.measures, ms(t.median), ms(t.p95), isCheck ? `< ${GOAL_MS} ms` : "baseline", isCheck ? verdict(t.p95 < GOAL_MS) : "", `${[...(timings.get(v.id)?.exitCodes ?? [])].join(", ")}`];
-  });
+    return [`${stage.prefix} ${v.label}`.trim(), v.measures, ms(t.median), ms(t.p95), isCheck ? `< ${GOAL_MS} ms` : v.id === "no-cache" ? "variant" : "baseline", isCheck ? verdict(t.p95 < GOAL_MS) : "", `${[...(timings.get(v.id)?.exitCodes ?? [])].join(", ")}`];
+  };
+  const figureRows = variants.filter((v) => v.id !== "no-cache").map(row);
   if (stage.inSandbox) figureRows.push(["check minus the nsenter/spawn overhead", "median and p95 of `check` minus the median of `true`", ms(corrected.median), ms(corrected.p95), `< ${GOAL_MS} ms`, verdict(corrected.p95 < GOAL_MS), ""]);
+  figureRows.push(...variants.filter((v) => v.id === "no-cache").map(row));
   const phases: Table = {
     caption: "Where the median goes (differences of medians)",
     columns: ["phase", "ms", "share of check"],
@@ -194,7 +202,7 @@ function describe(stage: Stage, variants: Variant[], timings: Timings, where: { 
     method: [
       `Target: ${stage.describe}.`,
       "Each command is spawned from the bench process and timed from spawn to exit (`performance.now()`), output read through pipes; Node is the one running the bench, the CLI is the esbuild bundle `dist/lifeguard-cli.cjs` started by `bin/lifeguard.js` with its V8 code cache (written by the warm-up runs), as cron would start it. Files (node, bundle, cache) are in the page cache.",
-      `The \`true\` row is what spawning alone costs${stage.inSandbox ? " (fork, nsenter entering the namespaces, exec)" : ""}; \`node -e 0\` and \`--version\` (the launcher loading the bundle) are baselines to split the check's time. The profile is one more check run with \`--cpu-prof --cpu-prof-interval=${PROFILE_INTERVAL_US}\` (µs), which slows it down a little.`,
+      `The \`true\` row is what spawning alone costs${stage.inSandbox ? " (fork, nsenter entering the namespaces, exec)" : ""}; \`node -e 0\` and \`--version\` (the launcher loading the bundle) are baselines to split the check's time. The last row runs the same check through a launcher the bench writes (\`bench/variants.ts\`), which requires the bundle as is: no \`vm.Script\`, no cached data; against \`check\` it weighs the code cache. The profile is one more check run with \`--cpu-prof --cpu-prof-interval=${PROFILE_INTERVAL_US}\` (µs), which slows it down a little.`,
     ],
     tables,
     findings: findings(timings, corrected, where.profile, stage),
@@ -209,6 +217,7 @@ function phaseRows(med: (id: Variant["id"]) => number, check: number, inSandbox:
     ["the check's own work: config, store, three checks, state written (check − `--version`)", check - med("import")],
   ];
   if (inSandbox) rows.push(["… of which one `systemctl show` as a process (systemctl − `true`)", med("systemctl") - med("spawn")]);
+  rows.push(["what the code cache saves (check without it − check)", med("no-cache") - check]);
   return rows.map(([phase, ms]) => [phase, formatMs(ms, 1), `${((ms / check) * 100).toFixed(0)} %`]);
 }
 
@@ -235,6 +244,8 @@ function findings(timings: Timings, corrected: { median: number; p95: number }, 
   // A tail the baselines share comes from the machine (other load), not from the CLI.
   const tail = (id: Variant["id"]): string => formatMs(times(id).p95 - times(id).median, 1);
   out.push(`Spread (p95 − median): check ${tail("check")}, \`node -e 0\` ${tail("node")}, \`--version\` ${tail("import")}; a spread the baselines share is the machine's (see the load average above), not the CLI's.`);
+  const saved = times("no-cache").median - check.median;
+  out.push(`The V8 code cache saves ${formatMs(saved, 1)} of the check's median (${((saved / times("no-cache").median) * 100).toFixed(0)} % of the ${formatMs(times("no-cache").median, 1)} it takes without one); p95 ${formatMs(check.p95, 1)} with it, ${formatMs(times("no-cache").p95, 1)} without.`);
   if (profile !== null) out.push(`Largest self time in the profile: ${profile.shares.slice(0, 3).map((s) => `${s.where} (${formatMs(s.ms, 1)})`).join(", ")}.`);
   if (stage.checkExit === null) out.push("Fallback figures: the unit does not exist, so `systemctl` answers fast with an error (or is missing) and no restart is tried; on a real unit the `running` check costs what one `systemctl show` costs.");
   return out;

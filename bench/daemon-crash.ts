@@ -58,7 +58,7 @@ async function crashRun(options: CrashBenchOptions): Promise<CrashRun> {
       process.kill(current.pid, "SIGKILL");
       const next = await bot.waitForStart(current.pid, 20_000);
       lab.remember(next.pid);
-      await waitForRestarted(daemon, next.t);
+      await waitForRestarted(daemon, killAt);
       trials.push({ killAt, firstLineAt: next.t });
       current = next;
     }

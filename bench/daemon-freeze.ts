@@ -58,7 +58,7 @@ async function freezeRun(intervalMs: number, trials: number): Promise<FreezeRun>
       const frozen = await freeze(current.pid, log, bot);
       const next = await bot.waitForStart(current.pid, MAX_AGE_MS + 20_000);
       lab.remember(next.pid);
-      await waitForRestarted(daemon, next.t);
+      await waitForRestarted(daemon, frozen.lastWrite);
       results.push({ ...frozen, firstLineAt: next.t });
       current = next;
     }

@@ -62,8 +62,12 @@ export interface Shutdown {
 /** A scratch directory, one daemon at a time, and every process to end by PID. */
 export interface DaemonLab {
   dir: string;
-  /** Writes `config` (the YAML keys as users write them) to the lab's directory and starts the daemon on it. */
-  startDaemon(config: Record<string, unknown>): Promise<Daemon>;
+  /**
+   * Writes `config` (the YAML keys as users write them) to the lab's directory and starts the
+   * daemon on it: `node LAUNCHER run -c CONFIG`, the launcher being bin/lifeguard.js unless a
+   * benchmark weighs another one.
+   */
+  startDaemon(config: Record<string, unknown>, launcher?: string): Promise<Daemon>;
   /** Remembers a process (pid and start time), so it can be ended by PID if it outlives the daemon. */
   remember(pid: number): void;
   /** SIGTERM to the daemon, SIGKILL if it lingers; then ends remembered processes still alive. */
@@ -86,9 +90,9 @@ export async function withDaemonLab<T>(prefix: string, body: (lab: DaemonLab) =>
   const lab: DaemonLab = {
     dir,
     remember,
-    async startDaemon(config) {
+    async startDaemon(config, launcher = BIN) {
       if (running !== null) throw new Error("The lab runs one daemon at a time");
-      const started = startDaemon(dir, config);
+      const started = startDaemon(dir, config, launcher);
       running = started;
       remember(started.child.pid as number);
       return await started.ready;
@@ -108,7 +112,14 @@ export async function withDaemonLab<T>(prefix: string, body: (lab: DaemonLab) =>
   }
 }
 
-function startDaemon(dir: string, userConfig: Record<string, unknown>): { child: ChildProcess; exited: Promise<void>; ready: Promise<Daemon> } {
+/** Labs for daemons that run at the same time: nested, so that each is cleaned up whatever happens. */
+export function withDaemonLabs<T>(prefixes: readonly string[], body: (labs: DaemonLab[]) => Promise<T>): Promise<T> {
+  const [first, ...rest] = prefixes;
+  if (first === undefined) return body([]);
+  return withDaemonLab(first, (lab) => withDaemonLabs(rest, (labs) => body([lab, ...labs])));
+}
+
+function startDaemon(dir: string, userConfig: Record<string, unknown>, launcher: string): { child: ChildProcess; exited: Promise<void>; ready: Promise<Daemon> } {
   const config = join(dir, "lifeguard.yaml");
   const log = join(dir, "lifeguard.log");
   const consoleFile = join(dir, "lifeguard.console");
@@ -118,7 +129,7 @@ function startDaemon(dir: string, userConfig: Record<string, unknown>): { child:
   const spawnedAt = Date.now();
   try {
     // Not detached: a Ctrl-C of the bench reaches the daemon too, which then stops its services.
-    child = spawn(process.execPath, [BIN, "run", "-c", config], { cwd: REPO, stdio: ["ignore", out, out] });
+    child = spawn(process.execPath, [launcher, "run", "-c", config], { cwd: REPO, stdio: ["ignore", out, out] });
   } finally {
     closeSync(out);
   }

@@ -10,7 +10,11 @@ export interface RestartTiming {
   killMs: number;
 }
 
-/** Waits until the daemon logged the end of a restart at or after `since` (wall ms); throws if it failed. */
+/**
+ * Waits until the daemon logged the end of a restart at or after `since` (wall ms): a moment
+ * before the restart was decided (the freeze, the kill), not the new bot's first line, which a
+ * slow start-up (a loaded machine) can put after the daemon's verification. Throws if it failed.
+ */
 export async function waitForRestarted(daemon: Daemon, since: number): Promise<DaemonEntry> {
   const ended = await daemon.waitForEntry((entry) => (entry.data.event === "restarted" || entry.data.event === "restart-failed") && entry.at >= Math.floor(since), RESTART_TIMEOUT_MS, "end of the restart");
   if (ended.data.event !== "restarted") throw new Error(`The restart failed: ${ended.message}`);

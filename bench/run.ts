@@ -1,10 +1,12 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
+// Parts, run in this order: tail, check, freeze, crash, weigh, idle (`daemon` = freeze, crash,
+// weigh and idle); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
 // Flags: --no-sandbox (time `check` without the systemd sandbox), --clean (delete bench/data afterwards;
 // by default the generated logs, 1 GiB among them, are kept and reused by the next run),
-// --only tail|check|daemon (repeatable: run only those parts), --quick (fewer runs and shorter
-// windows, for a smoke run). A run with --only or --quick writes bench/RESULTS.partial.md (not
-// committed), so that only a full run replaces bench/RESULTS.md.
-import { rmSync, writeFileSync } from "node:fs";
+// --quick (fewer runs and shorter windows, for a smoke run). A run of some parts only or with
+// --quick writes bench/RESULTS.partial.md (not committed), so that only a full run replaces
+// bench/RESULTS.md; either keeps the hand-written part at the end of bench/RESULTS.md.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -12,24 +14,27 @@ import { benchCheckWallTime } from "./check-wall-time.js";
 import { benchCrash } from "./daemon-crash.js";
 import { benchFreeze } from "./daemon-freeze.js";
 import { benchIdle, type IdleScenario } from "./daemon-idle.js";
-import { describeCommandLine, describeMachine, renderResults, type Section } from "./report.js";
+import { describeCommandLine, describeMachine, handWrittenPart, renderResults, type Section } from "./report.js";
 import { benchTail } from "./tail.js";
+import { launcherV8Flags } from "./variants.js";
+import { benchWeigh } from "./weigh.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = join(BENCH_DIR, "data");
-const PARTS = ["tail", "check", "daemon"] as const;
+const PARTS = ["tail", "check", "freeze", "crash", "weigh", "idle"] as const;
 type Part = (typeof PARTS)[number];
-const MIB = 1024 * 1024;
+const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "weigh", "idle"] };
 
-/** The daemon's idle goals and the competitors' figures beside them (issue 3). */
-const IDLE_SCENARIOS: IdleScenario[] = [
-  { services: 1, intervalMs: 1000, scrapeEveryMs: null, cpuGoal: 0.2, cpuCompetitor: "monit 5.33: 0.8 %", rssGoalBytes: 50 * MIB, rssCompetitor: "PM2 7.0.4: 55 MiB" },
+/** The daemon's idle goals (issues 3 and 11): the first two share one window with the floor, bare Node and PM2's daemon. */
+const TOGETHER: IdleScenario[] = [
+  { services: 1, intervalMs: 1000, scrapeEveryMs: null, cpuGoal: 0.2, cpuCompetitor: "monit 5.33: 0.8 %", memoryGoal: true },
   // The same daemon as it usually runs: asked for its health, status and metrics. No goal; the cost of being served.
-  { services: 1, intervalMs: 1000, scrapeEveryMs: 15_000, cpuGoal: null, cpuCompetitor: "–", rssGoalBytes: null, rssCompetitor: "–" },
-  { services: 200, intervalMs: 5000, scrapeEveryMs: null, cpuGoal: 3, cpuCompetitor: "–", rssGoalBytes: null, rssCompetitor: "–" },
+  { services: 1, intervalMs: 1000, scrapeEveryMs: 15_000, cpuGoal: null, cpuCompetitor: "–", memoryGoal: false },
 ];
+const ALONE: IdleScenario[] = [{ services: 200, intervalMs: 5000, scrapeEveryMs: null, cpuGoal: 3, cpuCompetitor: "–", memoryGoal: false }];
 
-const { values: flags } = parseArgs({
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     "no-sandbox": { type: "boolean", default: false },
     clean: { type: "boolean", default: false },
@@ -37,17 +42,20 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
   },
 });
-const only = new Set(flags.only ?? PARTS);
-const unknown = [...only].filter((part) => !PARTS.includes(part as Part));
-if (unknown.length > 0) throw new Error(`Unknown --only ${unknown.map((part) => `"${part}"`).join(", ")}: expected ${PARTS.join(", ")}`);
+const named = [...positionals, ...(flags.only ?? [])];
+const unknown = named.filter((part) => !PARTS.includes(part as Part) && GROUPS[part] === undefined);
+if (unknown.length > 0) throw new Error(`Unknown part ${unknown.map((part) => `"${part}"`).join(", ")}: expected ${[...PARTS, ...Object.keys(GROUPS)].join(", ")}`);
+const only = new Set<string>(named.length === 0 ? PARTS : named.flatMap((part): readonly string[] => GROUPS[part] ?? [part]));
 const runs = (part: Part): boolean => only.has(part);
 const quick = flags.quick;
 const partial = quick || only.size < PARTS.length;
-const results = join(BENCH_DIR, partial ? "RESULTS.partial.md" : "RESULTS.md");
+const committed = join(BENCH_DIR, "RESULTS.md");
+const results = partial ? join(BENCH_DIR, "RESULTS.partial.md") : committed;
 
 const started = performance.now();
 const machine = describeMachine();
 const progress = (text: string): void => void process.stderr.write(`bench: ${text}\n`);
+const window = { settleMs: quick ? 2000 : 5000, windowMs: quick ? 10_000 : 60_000, sampleMs: 1000 };
 
 const sections: Section[] = [];
 try {
@@ -56,19 +64,36 @@ try {
     sections.push(await benchTail({ dataDir: DATA_DIR, warmup: quick ? 5 : 20, iterations: quick ? 30 : 200, coldIterations: quick ? 5 : 20, retainedCalls: quick ? 200 : 2000 }));
   }
   if (runs("check")) {
-    progress("lifeguard check wall time");
+    progress("lifeguard check wall time, with and without the code cache");
     sections.push(await benchCheckWallTime({ dataDir: DATA_DIR, warmup: quick ? 1 : 3, runs: quick ? 5 : 30, sandbox: !flags["no-sandbox"] }));
   }
-  if (runs("daemon")) {
+  if (runs("freeze")) {
     progress("daemon: freeze to recovery (SIGSTOP the bot, at 30 s and 1 s intervals)");
     sections.push(await benchFreeze({ runs: [{ intervalMs: 30_000, trials: quick ? 3 : 10 }, { intervalMs: 1000, trials: quick ? 2 : 5 }] }));
+  }
+  if (runs("crash")) {
     progress("daemon: crash to new process (SIGKILL the bot)");
     sections.push(await benchCrash({ trials: quick ? 5 : 20, startupRuns: quick ? 5 : 20 }));
-    progress(`daemon: idle CPU and memory (${IDLE_SCENARIOS.length} daemons, ${quick ? 10 : 60} s each)`);
-    sections.push(await benchIdle({ settleMs: quick ? 2000 : 5000, windowMs: quick ? 10_000 : 60_000, sampleMs: 1000, scenarios: IDLE_SCENARIOS }));
+  }
+  if (runs("weigh")) {
+    progress(`daemon: each piece of the memory machinery weighed (variants side by side, ${window.windowMs / 1000} s)`);
+    sections.push(await benchWeigh({ dataDir: DATA_DIR, ...window, instances: quick ? 1 : 3 }));
+  }
+  if (runs("idle")) {
+    progress(`daemon: idle CPU and memory beside the floor and PM2's daemon (${1 + ALONE.length} windows of ${window.windowMs / 1000} s; installs PM2 into bench/.peers on first use)`);
+    sections.push(await benchIdle({ ...window, together: TOGETHER, alone: ALONE, v8Flags: launcherV8Flags() }));
   }
 } finally {
   if (flags.clean) rmSync(DATA_DIR, { recursive: true, force: true });
 }
-writeFileSync(results, renderResults(describeCommandLine("bench", "bench/run.ts"), machine, performance.now() - started, sections));
+const kept = handWrittenPart(readOptional(committed));
+writeFileSync(results, renderResults(describeCommandLine("bench", "bench/run.ts"), machine, performance.now() - started, sections, kept));
 progress(`wrote ${relative(process.cwd(), results)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+function readOptional(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}

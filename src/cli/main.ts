@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import { Command, Option } from "commander";
 import { processIo, type CliIo } from "./io.js";
 import { runCheck } from "./commands/check.js";
 import { runStatus } from "./commands/status.js";
@@ -17,6 +17,16 @@ import { addRunCommand } from "./run-command.js";
  */
 export function main(argv: string[], io: CliIo = processIo): Promise<number> {
   return runCli(argv, io, (program, act) => addCommands(program, act, io, argv));
+}
+
+/**
+ * The names of the CLI's commands, as declared below: `bin/lifeguard.js` writes a code cache for
+ * these only, not for any word a user mistypes.
+ */
+export function commandNames(): string[] {
+  const program = new Command();
+  addCommands(program, () => async () => {}, processIo, []);
+  return program.commands.map((command) => command.name());
 }
 
 function addCommands(program: Command, act: Act, io: CliIo, argv: readonly string[]): void {
