@@ -27,7 +27,8 @@ test("status says who watches; after a kill -9 of the daemon it shows the bot as
   const daemon = startDaemon(t, files, config, [bot]);
   assert.ok(await waitFor(() => status(files).code === 0, WAIT), daemon.log());
   const watched = status(files);
-  assert.match(watched.stdout, new RegExp(`^Watched by lifeguard run \\(PID ${daemon.pid}\\) since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d; last sign of life \\d+m?s ago\\n\\nSERVICE .*\\nbot\\s+/bin/sh -c .*\\s+healthy\\s`));
+  // Its first minute is its startup grace: status says so, and when judgement is whole again.
+  assert.match(watched.stdout, new RegExp(`^Watched by lifeguard run \\(PID ${daemon.pid}\\) since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d; last sign of life \\d+m?s ago\\n\\nSERVICE .*\\nbot\\s+/bin/sh -c .*\\s+healthy; in startup grace until \\d\\d:\\d\\d:\\d\\d \\(started \\d+m?s ago\\)\\s`));
   assert.deepEqual(watchOf(files).pid, daemon.pid);
 
   process.kill(-daemon.pid, "SIGKILL");

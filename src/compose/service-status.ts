@@ -4,6 +4,8 @@ import type { Ping } from "../core/heartbeat.js";
 import type { ChannelHealth } from "../core/outbox.js";
 import type { RestartRecord } from "../core/store.js";
 import { restartsInWindow } from "../core/restart-limit.js";
+import { heldBackOf } from "../core/held-back.js";
+import type { HeldBack } from "../core/policy.js";
 import { initialState, type ServiceState } from "../core/state.js";
 import { judgeWatch, type Watch, type WatchRecord } from "../core/watch.js";
 import { isRecordedProcessAlive } from "../process/proc-stat.js";
@@ -17,6 +19,8 @@ export interface ServiceStatus {
   watch: WatchStatus;
   /** A `command:` service: it runs only while a `lifeguard run` supervises it. */
   supervised: boolean;
+  /** What holds back a restart of it now (startup grace, threshold, backoff) and until when; null when nothing does. */
+  heldBack: HeldBack | null;
   health: ServiceState["health"];
   /** Checks that cannot observe the service (a log Lifeguard may not read): since when, why, and the fix; absent when none. */
   unobserved?: ServiceState["unobserved"];
@@ -83,6 +87,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       target: service.target,
       watch: watchStatusOf(watchers.get(service.name) ?? null, now),
       supervised: service.runner.kind === "process",
+      heldBack: heldBackOf(state, now, service.policy),
       health: state.health,
       ...(state.unobserved === undefined ? {} : { unobserved: state.unobserved }),
       lastCheckAt: summary?.checkedAt ?? null,

@@ -86,7 +86,9 @@ function graceRound(state: ServiceState, failing: readonly Observation[], now: n
   const elapsed = formatDuration(elapsedSince(state.lastStartAt ?? now, now));
   const why = `Not counting ${plural(failing.length, "failing check")} within the startup grace ` +
     `(${elapsed} of ${formatDuration(policy.startupGraceMs)} since the last start): ${summarise(failing)}`;
-  return { state: { ...state, healthySince: null }, actions: [], verdict: { status: "grace", why } };
+  const startedAt = state.lastStartAt ?? now;
+  const heldBack = { by: "startup-grace" as const, until: startedAt + policy.startupGraceMs, startedAt, reason: summarise(failing) };
+  return { state: { ...state, healthySince: null }, actions: [], verdict: { status: "grace", why, heldBack } };
 }
 
 /** Gave up: nothing is restarted whatever the checks say, until a reset or the rearm. */

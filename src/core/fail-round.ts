@@ -41,7 +41,8 @@ export function failRound(state: ServiceState, failing: readonly Observation[], 
   // A service that is not running at all is no flaky probe: it is answered in this round.
   const certain = failing.some((observation) => observation.conclusive === true);
   if (health.rounds < policy.failureThreshold && !certain) {
-    return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "failing", why: counting } };
+    const heldBack = { by: "threshold" as const, rounds: health.rounds, threshold: policy.failureThreshold, reason: health.reason };
+    return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "failing", why: counting, heldBack } };
   }
   // The problem is confirmed: an incident opens, dated from its first failing round.
   const backoffStep = ranStably(state, health, policy) ? 0 : state.backoffStep;
@@ -89,6 +90,7 @@ function waitForBackoff(round: FailingRound, prior: Failing | null, remainingMs:
     state: { ...state, health: { ...health, backoffUntil: now + remainingMs } },
     actions: entering ? [...round.actions, event] : round.actions,
     verdict: {
+      heldBack: { by: "backoff", until: now + remainingMs, delayMs, reason: health.reason },
       status: "backoff",
       why: `${counting}; restart delayed ${formatDuration(remainingMs)} more by the backoff (${formatDuration(delayMs)} after ${plural(step, "restart")} in a row)`,
     },

@@ -53,7 +53,19 @@ export type Action =
 export interface Verdict {
   status: "healthy" | "grace" | "failing" | "restart" | "backoff" | "gave-up" | "alert-only" | "unobserved";
   why: string;
+  /** Failing checks that do not lead to a restart yet, what holds them back and until when. */
+  heldBack?: HeldBack;
 }
+
+/**
+ * What keeps a failing service from being restarted now, and when that ends: the startup grace
+ * (failures do not count until `until`), the failure threshold (a restart if the next round fails
+ * too), the backoff (a restart waits until `until`). Times are wall-clock ms.
+ */
+export type HeldBack =
+  | { by: "startup-grace"; until: number; startedAt: number; reason: string }
+  | { by: "threshold"; rounds: number; threshold: number; reason: string }
+  | { by: "backoff"; until: number; delayMs: number; reason: string };
 
 export interface Decision {
   state: ServiceState;

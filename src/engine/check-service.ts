@@ -14,6 +14,7 @@ import { settleRestart } from "../core/settle-restart.js";
 import { restartService, type RestartOutcome } from "./restart-sequence.js";
 import { lockWaitMs } from "./lock-wait.js";
 import { announceQueued, roundAlerts, type AlertDeps } from "./round-alerts.js";
+import { describeHeldBack, heldBackKey } from "./held-back-line.js";
 
 /** A configured service with its concrete runner and checks, built by the composition root. */
 export interface ServiceParts {
@@ -80,6 +81,12 @@ export interface RoundOptions {
    * change something is run again under the lock, from fresh observations.
    */
   steadyWithoutLock?: boolean;
+  /**
+   * The daemon's memory of the wait it last announced (startup grace, threshold, backoff): a
+   * failing service held back says so once per wait, with when it ends, instead of every round
+   * or never. Without it (one-shot mode), every round's verdict is logged as it is.
+   */
+  announced?: { heldBack: string | null };
 }
 
 export async function checkService(parts: ServiceParts, deps: EngineDeps, options: RoundOptions): Promise<ServiceReport> {
@@ -88,15 +95,27 @@ export async function checkService(parts: ServiceParts, deps: EngineDeps, option
   if (options.dryRun) return planRound(parts, deps);
   if (options.steadyWithoutLock === true) {
     const steady = await steadyRound(parts, deps);
-    if (steady !== null) return steady;
+    if (steady !== null) return announceHeldBack(steady, parts, deps, options.announced);
   }
   const lease = await deps.store.acquireLock(config.name, { waitMs: lockWaitMs(config), signal: deps.signal });
   if (lease === null) return reportBusy(parts, deps);
   try {
-    return await runRound(parts, deps, logPassing);
+    return announceHeldBack(await runRound(parts, deps, logPassing, options.announced !== undefined), parts, deps, options.announced);
   } finally {
     lease.release();
   }
+}
+
+/** Says once per wait why a failing service is not restarted yet, and when that ends (the daemon). */
+function announceHeldBack(round: ServiceReport, parts: ServiceParts, deps: EngineDeps, announced: RoundOptions["announced"]): ServiceReport {
+  if (announced === undefined) return round;
+  const { heldBack } = round.verdict;
+  const key = heldBack === undefined ? null : heldBackKey(heldBack);
+  if (heldBack !== undefined && key !== announced.heldBack) {
+    log(deps, parts, heldBack.by === "startup-grace" ? "INFO" : "WARN", describeHeldBack(heldBack, deps.clock.now(), parts.config.intervalMs), { heldBack: heldBack.by });
+  }
+  announced.heldBack = key;
+  return round;
 }
 
 async function planRound(parts: ServiceParts, deps: EngineDeps): Promise<ServiceReport> {
@@ -118,7 +137,7 @@ async function steadyRound(parts: ServiceParts, deps: EngineDeps): Promise<Servi
   return report(parts, observations, decision.verdict, [], null, [], state);
 }
 
-async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boolean): Promise<ServiceReport> {
+async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boolean, announcing = false): Promise<ServiceReport> {
   const { config } = parts;
   const observations = await observe(parts, deps, logPassing);
   const now = deps.clock.now();
@@ -135,8 +154,10 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
     if (decision.verdict.status === "healthy") {
       if (logPassing) log(deps, parts, "OK", "All health checks passed");
     }
-    // The daemon rounds every few seconds: a grace that passes round after round is not news.
-    else if (events.length === 0 && (logPassing || decision.verdict.status !== "grace")) log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
+    // The daemon rounds every few seconds: a wait (grace, threshold, backoff) is announced once, not each round.
+    else if (events.length === 0 && !(announcing && decision.verdict.heldBack !== undefined) && (logPassing || decision.verdict.status !== "grace")) {
+      log(deps, parts, tagOf(decision.verdict), decision.verdict.why);
+    }
     return report(parts, observations, decision.verdict, decision.actions, null, events, decision.state);
   }
 

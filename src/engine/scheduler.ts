@@ -56,6 +56,7 @@ export function startScheduler(services: ServiceParts[], deps: SchedulerDeps): S
 
 function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => boolean) {
   let waker = new AbortController();
+  const announced: { heldBack: string | null } = { heldBack: null };
   const loop: ServiceLoop = {
     service: parts.config.name,
     lastProgressAt: deps.clock.monotonic(),
@@ -67,7 +68,7 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
     while (!deps.signal.aborted && !isStopping()) {
       const started = deps.clock.monotonic();
       loop.lastProgressAt = started;
-      await runRound(parts, deps, loop);
+      await runRound(parts, deps, loop, announced);
       loop.lastProgressAt = deps.clock.monotonic();
       // Woken during the round: the next round runs at once; else it waits for its due time.
       const wait = Math.min(started + parts.config.intervalMs - deps.clock.monotonic(), untilDue(parts, loop, deps.clock.now()));
@@ -92,9 +93,9 @@ function untilDue(parts: ServiceParts, loop: ServiceLoop, now: number): number {
   return due.length === 0 ? Number.POSITIVE_INFINITY : Math.max(0, Math.min(...due) - now);
 }
 
-async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceLoop): Promise<void> {
+async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceLoop, announced: { heldBack: string | null }): Promise<void> {
   try {
-    const report = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true });
+    const report = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true, announced });
     loop.rounds += 1;
     loop.lastReport = report;
     deps.onRound?.(report);

@@ -1,7 +1,7 @@
 import { formatDuration } from "../../core/duration.js";
 import { describeSignal, type Ping } from "../../core/heartbeat.js";
 import { buildApp } from "../../compose/build-app.js";
-import { formatLocalTime } from "../../process/local-time.js";
+import { formatLocalClock, formatLocalTime } from "../../process/local-time.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
@@ -106,7 +106,8 @@ function describeHealth(status: ServiceStatus, now: number): string {
     // A command lives only as long as the Lifeguard that supervises it: none does now.
     const unwatched = status.supervised ? "not supervised" : "unknown";
     const since = status.watch.kind === "stalled" ? status.watch.lastBeatAt : status.watch.since;
-    return `${unwatched}${since === null ? "" : ` since ${formatAgo(since, now, formatDuration)}`} (last known: ${describeKnown(status, now)})`;
+    // What held it back then (a grace, a backoff) is over or not: nobody judges it now.
+    return `${unwatched}${since === null ? "" : ` since ${formatAgo(since, now, formatDuration)}`} (last known: ${describeKnown({ ...status, heldBack: null }, now)})`;
   }
   return describeKnown(status, now);
 }
@@ -119,6 +120,16 @@ function describeKnown(status: ServiceStatus, now: number): string {
 }
 
 function describeObserved(status: ServiceStatus, now: number): string {
+  const { heldBack } = status;
+  const base = describeHealthKind(status, now);
+  if (heldBack === null) return base;
+  const until = (at: number) => formatLocalClock(at, now);
+  if (heldBack.by === "startup-grace") return `${base}; in startup grace until ${until(heldBack.until)} (started ${formatAgo(heldBack.startedAt, now, formatDuration)})`;
+  if (heldBack.by === "backoff") return `${base}; restart waits for the backoff until ${until(heldBack.until)}`;
+  return `${base} (${heldBack.rounds} of ${heldBack.threshold} failing rounds)`;
+}
+
+function describeHealthKind(status: ServiceStatus, now: number): string {
   const { health } = status;
   if (health.kind === "healthy") return status.lastCheckAt === null ? "never checked" : "healthy";
   const since = formatAgo(health.since, now, formatDuration);

@@ -1,0 +1,80 @@
+// The daemon says once per wait why a failing service is not restarted yet, and when that ends.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryLogger } from "../core/logger.js";
+import { markStarted } from "../core/mark-started.js";
+import { createCheck } from "../checks/registry.js";
+import { openStore } from "../store/index.js";
+import { buildConfig } from "../testing/build-config.js";
+import { createFakeRunner } from "../testing/fake-runner.js";
+import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
+import { systemClock } from "../process/system-clock.js";
+import { formatLocalClock } from "../process/local-time.js";
+import { checkService, type ServiceParts } from "./check-service.js";
+import { describeHeldBack } from "./held-back-line.js";
+
+function setup(t: { after(fn: () => void): void }, service: Record<string, unknown>) {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-held-"));
+  const log = join(dir, "bot.log");
+  writeFileSync(log, "VIX 15\n");
+  utimesSync(log, new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
+  const config = buildConfig({ state: join(dir, "state"), services: { trader: { systemd: "trader.service", interval: "30s", checks: [{ "log-fresh": { path: log, "max-age": "5m" } }], ...service } } });
+  const settings = config.services[0]!;
+  const runner = createFakeRunner();
+  const parts: ServiceParts = { config: settings, runner, checks: settings.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: "trader", heartbeats: unusedHeartbeats })) };
+  const store = openStore(config.state, { retention: config.retention });
+  const logger = createMemoryLogger();
+  t.after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const round = (announced: { heldBack: string | null }) => checkService(parts, { store, clock: systemClock, logger, signal: new AbortController().signal }, { dryRun: false, logPassing: false, steadyWithoutLock: true, announced });
+  const oneShot = () => checkService(parts, { store, clock: systemClock, logger, signal: new AbortController().signal }, { dryRun: false });
+  const lines = () => logger.entries.filter((entry) => entry.tag !== "FAIL").map((entry) => `[${entry.tag}] ${entry.message}`);
+  return { store, round, oneShot, lines };
+}
+
+test("a failing check in the startup grace is announced once, with when the grace ends, however many rounds it lasts", async (t) => {
+  const { store, round, lines } = setup(t, { "startup-grace": "10m" });
+  const startedAt = Date.now() - 19_000;
+  store.commitRound("trader", { state: markStarted(store.loadState("trader"), startedAt), events: [], checkedAt: startedAt });
+  const announced = { heldBack: null };
+  for (let i = 0; i < 3; i += 1) assert.equal((await round(announced)).verdict.status, "grace");
+  const until = formatLocalClock(startedAt + 600_000, Date.now());
+  assert.deepEqual(lines(), [`[INFO] In startup grace until ${until} (started 19s ago): not counting Log file is stale: last written 10m ago (max-age 5m)`]);
+});
+
+test("below the threshold each further round is announced once, with the next round's time; at the threshold the restart is no wait", async (t) => {
+  const { round, lines } = setup(t, { "failure-threshold": 3, "startup-grace": "0s" });
+  const announced = { heldBack: null };
+  await round(announced);
+  await round(announced);
+  const said = lines().filter((line) => line.startsWith("[WARN]"));
+  assert.equal(said.length, 2);
+  assert.match(said[0] ?? "", /^\[WARN\] 1 of 3 failing rounds: Log file is stale: last written 10m ago \(max-age 5m\); restarted if it still fails at the next round, by \d\d:\d\d:\d\d$/);
+  assert.match(said[1] ?? "", /^\[WARN\] 2 of 3 failing rounds: /);
+  assert.equal((await round(announced)).verdict.status, "restart");
+  assert.equal(announced.heldBack, null, "nothing holds it back any more");
+});
+
+test("without the daemon's memory (one-shot check) every round's verdict is logged as before, and no wait is announced", async (t) => {
+  const { oneShot, lines } = setup(t, { "failure-threshold": 3, "startup-grace": "0s" });
+  await oneShot();
+  await oneShot();
+  const verdicts = lines().filter((line) => / failing rounds/.test(line));
+  // The first round's `failing` event says what the verdict would (it is logged instead); the second's verdict is logged.
+  assert.deepEqual(verdicts.map((line) => line.replace(/: .*/, "")), ["[WARN] 2 of 3 failing rounds"]);
+  assert.ok(verdicts.every((line) => !line.includes("restarted if")), verdicts.join("\n"));
+});
+
+test("each kind of wait reads as the user needs it: what holds it back, until when, and what fails", () => {
+  const now = new Date(2026, 11, 6, 12, 0, 22).getTime();
+  assert.equal(describeHeldBack({ by: "startup-grace", until: now + 19_000, startedAt: now - 41_000, reason: "Log file is stale (6m old)" }, now, 30_000), "In startup grace until 12:00:41 (started 41s ago): not counting Log file is stale (6m old)");
+  assert.equal(describeHeldBack({ by: "threshold", rounds: 1, threshold: 2, reason: "exited with code 1" }, now, 30_000), "1 of 2 failing rounds: exited with code 1; restarted if it still fails at the next round, by 12:00:52");
+  assert.equal(describeHeldBack({ by: "backoff", until: now + 20_000, delayMs: 40_000, reason: "exited with code 1" }, now, 30_000), "Restart waits for the backoff until 12:00:42 (40s after the last restart): exited with code 1");
+  // A wait that ends on another day says the date too.
+  assert.equal(describeHeldBack({ by: "backoff", until: now + 86_400_000, delayMs: 86_400_000, reason: "x" }, now, 30_000), "Restart waits for the backoff until 2026-12-07 12:00:22 (1d after the last restart): x");
+});
