@@ -8,6 +8,7 @@ import { decide } from "./decide.js";
 import type { Observation } from "./outcome.js";
 import type { Decision, EventKind, PolicySettings, ServiceEvent } from "./policy.js";
 import { resetService } from "./reset-service.js";
+import { pauseService, resumeService, startService, stopService } from "./control.js";
 import { settleRestart } from "./settle-restart.js";
 import { initialState, type ServiceState } from "./state.js";
 import { T, S, M, H, POLICY } from "../testing/policy-fixtures.js";
@@ -225,6 +226,13 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
   const blind = decide(initialState(), [RUNNING, UNREADABLE], T, POLICY, "trader");
   add(blind);
   add(decide(blind.state, [RUNNING, { ...STALE, ok: true }], T + M, POLICY, "trader"));
+  // A human's requests, and a pause that ends by itself.
+  add(stopService(initialState(), T, "trader", "root (cli)"));
+  add(startService(initialState(), T, "trader", "root (cli)"));
+  const paused = pauseService(initialState(), T, "trader", "root (cli)", T + H, "maintenance");
+  add(paused);
+  add(resumeService(paused.state, T + M, "trader", "root (cli)"));
+  add(decide(paused.state, FAILING_ROUND, T + 2 * H, POLICY, "trader"));
   const kinds = Object.keys(ALERTING_EVENTS) as EventKind[];
   assert.deepEqual([...made.keys()].sort(), [...kinds].sort());
   for (const kind of kinds) {
@@ -234,7 +242,7 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
     assert.equal(alert !== null, ALERTING_EVENTS[kind], kind);
     if (alert !== null) assert.equal(alert.kind, kind);
   }
-  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "replaced", "reset", "restart"]);
+  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "paused", "replaced", "reset", "restart", "resumed", "started", "stopped"]);
 });
 
 test("alertOfEvent tells that a check cannot observe, with the fix, and when it observes again", () => {

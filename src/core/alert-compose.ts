@@ -34,6 +34,7 @@ const SEVERITY: Record<ServiceAlertKind, Severity> = {
   unobserved: "warning",
   observed: "resolved",
   rearmed: "info",
+  "pause-ended": "info",
 };
 
 type ServiceAlertKind = Extract<AlertKind, ServiceEvent["kind"]>;
@@ -74,6 +75,8 @@ function titleOf(kind: ServiceAlertKind, service: string, host: string, event: S
       return `"${service}" check "${String(event.data.check)}" is failing${on}`;
     case "rearmed":
       return `Re-armed "${service}"${on}`;
+    case "pause-ended":
+      return `The pause of "${service}" ended${on}`;
     case "unobserved":
       return `Cannot observe "${service}" through check "${String(event.data.check)}"${on}`;
     case "observed":

@@ -14,6 +14,7 @@ export type AlertKind =
   | "unobserved" // a check cannot observe the service: no restart, here is the fix
   | "observed" // an unobserved check observes again
   | "rearmed" // gave-up ended by rearm-after
+  | "pause-ended" // a pause's time was up: restarts are back on
   | "reminder" // the service still stays gave-up
   | "lifeguard-started"
   | "lifeguard-stopped"

@@ -18,6 +18,11 @@ const EXPECTED: Record<EventKind, boolean> = {
   rearmed: true,
   reset: false,
   replaced: false,
+  stopped: false,
+  started: false,
+  paused: false,
+  resumed: false,
+  "pause-ended": true,
 };
 
 test("ALERTING_EVENTS names every event kind and which of them alert a human", () => {

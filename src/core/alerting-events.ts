@@ -28,6 +28,13 @@ export const ALERTING_EVENTS: Readonly<Record<EventKind, boolean>> = {
   reset: false,
   // Told in Lifeguard's own start alert, with the copies it stopped.
   replaced: false,
+  // A human's own requests: they know (the outcome of a restart they asked for alerts as any restart's).
+  stopped: false,
+  started: false,
+  paused: false,
+  resumed: false,
+  // Nobody asked just now: whoever paused it may have moved on, and restarts are back on.
+  "pause-ended": true,
 };
 
 /** True when an event of this kind is sent to the service's alert channels. */

@@ -10,6 +10,7 @@ import { isRearmDue, rearm } from "./rearm.js";
 import { settleRestart } from "./settle-restart.js";
 import type { Health, ServiceState, UnobservedCheck } from "./state.js";
 import { trackUnobserved, type UnobservedRound } from "./track-unobserved.js";
+import { controlCommand, endPauseIfDue, type ServiceControl } from "./control.js";
 
 /**
  * One round of the policy: the service's state, this round's observations and the time in;
@@ -37,6 +38,13 @@ export function decide(state: ServiceState, observations: Observation[], now: nu
     current = settled.state;
     before.push(...settled.actions);
   }
+  // A human stopped it: nothing to judge, nothing to restart or alert on, until it is started.
+  if (current.control?.kind === "stopped") return finish(before, stoppedRound(current, current.control, now, service), NO_ALERT_ONLY, unobserved);
+  const pauseEnded = endPauseIfDue(current, now, service);
+  if (pauseEnded !== null) {
+    current = pauseEnded.state;
+    before.push(...pauseEnded.actions);
+  }
   if (current.health.kind === "gave-up") {
     if (!isRearmDue(current.health.since, now, policy)) return finish(before, gaveUpRound(current, current.health, failing, now, policy, service), alertOnly, unobserved);
     const rearmed = rearm(current, current.health.since, now, policy, service);
@@ -51,6 +59,14 @@ export function decide(state: ServiceState, observations: Observation[], now: nu
   const certain = failing.filter((observation) => observation.conclusive === true);
   if (isInGrace(current, now, policy) && certain.length === 0) return finish(before, graceRound(current, failing, now, policy), alertOnly, unobserved);
   return finish(before, failRound(current, isInGrace(current, now, policy) ? certain : failing, now, policy, service), alertOnly, unobserved);
+}
+
+const NO_ALERT_ONLY: AlertOnlyRound = { since: {}, actions: [], failing: [] };
+
+/** Stopped by a human: the state stays as it is, whatever the checks say. */
+function stoppedRound(state: ServiceState, control: Extract<ServiceControl, { kind: "stopped" }>, now: number, service: string): Decision {
+  const why = `"${service}" is stopped, by ${control.by} ${formatDuration(elapsedSince(control.since, now))} ago: not judged until "${controlCommand("start", service)}"`;
+  return { state, actions: [], verdict: { status: "stopped", why } };
 }
 
 /** Every counted check passed: healthy again, closing an open incident; a long enough run resets the backoff. */

@@ -8,6 +8,7 @@ import {
 } from "./policy-messages.js";
 import type { Action, Decision, PolicySettings } from "./policy.js";
 import { formatDuration } from "./duration.js";
+import { pausedWhy } from "./control.js";
 import { recordRestart, restartsInWindow } from "./restart-limit.js";
 import type { Health, ServiceState } from "./state.js";
 
@@ -43,6 +44,10 @@ export function failRound(state: ServiceState, failing: readonly Observation[], 
   if (health.rounds < policy.failureThreshold && !certain) {
     const heldBack = { by: "threshold" as const, rounds: health.rounds, threshold: policy.failureThreshold, reason: health.reason };
     return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "failing", why: counting, heldBack } };
+  }
+  // Paused by a human: counted and shown, but not acted upon (no restart, no incident, no limit).
+  if (state.control?.kind === "paused") {
+    return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "paused", why: `${counting}; ${pausedWhy(state.control, now, service)}` } };
   }
   // The problem is confirmed: an incident opens, dated from its first failing round.
   const backoffStep = ranStably(state, health, policy) ? 0 : state.backoffStep;

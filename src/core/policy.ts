@@ -33,7 +33,12 @@ export type EventKind =
   | "observed" // an unobserved check observes again
   | "rearmed" // gave-up ended by rearm-after
   | "reset" // gave-up or restart history cleared by `lifeguard reset`
-  | "replaced"; // what a killed Lifeguard left running was stopped before a new start (supervisor mode)
+  | "replaced" // what a killed Lifeguard left running was stopped before a new start (supervisor mode)
+  | "stopped" // a human stopped it: left stopped until started (`lifeguard stop`)
+  | "started" // a human started it (`lifeguard start`)
+  | "paused" // a human paused it: checks go on, no restarts (`lifeguard pause`)
+  | "resumed" // a human ended a pause (`lifeguard resume`)
+  | "pause-ended"; // a pause's time was up
 
 export interface ServiceEvent {
   kind: EventKind;
@@ -51,7 +56,7 @@ export type Action =
 
 /** What the round looked like, in one word, and why: printed by `check --dry-run` and `status`. */
 export interface Verdict {
-  status: "healthy" | "grace" | "failing" | "restart" | "backoff" | "gave-up" | "alert-only" | "unobserved";
+  status: "healthy" | "grace" | "failing" | "restart" | "backoff" | "gave-up" | "alert-only" | "unobserved" | "stopped" | "paused";
   why: string;
   /** Failing checks that do not lead to a restart yet, what holds them back and until when. */
   heldBack?: HeldBack;

@@ -1,3 +1,5 @@
+import type { ServiceControl } from "./control.js";
+
 /**
  * A service's health as an explicit state machine. Transitions are made only by the pure
  * policy (`decide`, `settleRestart`, `resetService`); see docs/policy.md for the table.
@@ -45,6 +47,8 @@ export interface ServiceState {
    * it observes again (`observed`). Absent when every check observes.
    */
   unobserved?: Record<string, UnobservedCheck>;
+  /** A human's stop or pause, in force until they undo it (or a pause's time is up); absent when none. */
+  control?: ServiceControl;
 }
 
 /** A check that cannot observe its service: since when, the observation's summary, and its fix. */

@@ -62,6 +62,11 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
   rearmed: "INFO",
   reset: "INFO",
   replaced: "WARN",
+  stopped: "INFO",
+  started: "INFO",
+  paused: "INFO",
+  resumed: "INFO",
+  "pause-ended": "WARN",
 };
 
 /**
@@ -213,7 +218,8 @@ function report(
 /** DESIGN.md: 0 healthy, 1 restarted successfully, 2 unhealthy and not fixed. */
 export function exitCodeOf(verdict: Verdict, restart: RestartOutcome | null): number {
   if (restart !== null) return restart.ok ? EXIT.restarted : EXIT.unhealthy;
-  return verdict.status === "healthy" || verdict.status === "grace" ? EXIT.healthy : EXIT.unhealthy;
+  // A service a human stopped is not a problem Lifeguard failed to fix.
+  return verdict.status === "healthy" || verdict.status === "grace" || verdict.status === "stopped" ? EXIT.healthy : EXIT.unhealthy;
 }
 
 /** The summary, with the cause when it adds something (systemctl's stderr line, an errno), and the hint. */

@@ -27,6 +27,10 @@ const StateSchema = z.looseObject({
   incidentSince: z.nullable(time),
   alertOnlySince: z.optional(z.record(z.string(), time)),
   unobserved: z.optional(z.record(z.string(), z.looseObject({ since: time, reason: z.string(), hint: z.optional(z.string()) }))),
+  control: z.optional(z.discriminatedUnion("kind", [
+    z.looseObject({ kind: z.literal("stopped"), since: time, by: z.string() }),
+    z.looseObject({ kind: z.literal("paused"), since: time, until: z.nullable(time), by: z.string(), reason: z.nullable(z.string()) }),
+  ])),
 });
 
 // Fails to compile when ServiceState gains a required field this schema does not check.
