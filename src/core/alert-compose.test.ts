@@ -9,6 +9,7 @@ import type { Observation } from "./outcome.js";
 import type { Decision, EventKind, PolicySettings, ServiceEvent } from "./policy.js";
 import { resetService } from "./reset-service.js";
 import { pauseService, resumeService, startService, stopService } from "./control.js";
+import { settleStop } from "./control-settle.js";
 import { settleRestart } from "./settle-restart.js";
 import { initialState, type ServiceState } from "./state.js";
 import { T, S, M, H, POLICY } from "../testing/policy-fixtures.js";
@@ -233,6 +234,7 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
   add(paused);
   add(resumeService(paused.state, T + M, "trader", "root (cli)"));
   add(decide(paused.state, FAILING_ROUND, T + 2 * H, POLICY, "trader"));
+  add(settleStop(initialState(), { ok: false, summary: "it did not stop" }, T, "trader", "root (cli)"));
   const kinds = Object.keys(ALERTING_EVENTS) as EventKind[];
   assert.deepEqual([...made.keys()].sort(), [...kinds].sort());
   for (const kind of kinds) {
@@ -242,7 +244,7 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
     assert.equal(alert !== null, ALERTING_EVENTS[kind], kind);
     if (alert !== null) assert.equal(alert.kind, kind);
   }
-  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "paused", "replaced", "reset", "restart", "resumed", "started", "stopped"]);
+  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "paused", "replaced", "request-failed", "reset", "restart", "resumed", "started", "stopped"]);
 });
 
 test("alertOfEvent tells that a check cannot observe, with the fix, and when it observes again", () => {

@@ -23,6 +23,7 @@ const EXPECTED: Record<EventKind, boolean> = {
   paused: false,
   resumed: false,
   "pause-ended": true,
+  "request-failed": false,
 };
 
 test("ALERTING_EVENTS names every event kind and which of them alert a human", () => {

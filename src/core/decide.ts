@@ -18,6 +18,8 @@ import { controlCommand, endPauseIfDue, type ServiceControl } from "./control.js
  * The transition table is in docs/policy.md.
  */
 export function decide(state: ServiceState, observations: Observation[], now: number, policy: PolicySettings, service: string): Decision {
+  // A human stopped it: nothing to judge, nothing to restart or alert on, until it is started.
+  if (state.control?.kind === "stopped") return stoppedRound(state, state.control, now, service);
   // A check that cannot look (its log is unreadable) is no evidence either: only announced.
   const unobserved = trackUnobserved(state.unobserved ?? {}, observations, now, service);
   const observable = observations.filter((o) => o.unobservable !== true);
@@ -38,8 +40,6 @@ export function decide(state: ServiceState, observations: Observation[], now: nu
     current = settled.state;
     before.push(...settled.actions);
   }
-  // A human stopped it: nothing to judge, nothing to restart or alert on, until it is started.
-  if (current.control?.kind === "stopped") return finish(before, stoppedRound(current, current.control, now, service), NO_ALERT_ONLY, unobserved);
   const pauseEnded = endPauseIfDue(current, now, service);
   if (pauseEnded !== null) {
     current = pauseEnded.state;
@@ -60,8 +60,6 @@ export function decide(state: ServiceState, observations: Observation[], now: nu
   if (isInGrace(current, now, policy) && certain.length === 0) return finish(before, graceRound(current, failing, now, policy), alertOnly, unobserved);
   return finish(before, failRound(current, isInGrace(current, now, policy) ? certain : failing, now, policy, service), alertOnly, unobserved);
 }
-
-const NO_ALERT_ONLY: AlertOnlyRound = { since: {}, actions: [], failing: [] };
 
 /** Stopped by a human: the state stays as it is, whatever the checks say. */
 function stoppedRound(state: ServiceState, control: Extract<ServiceControl, { kind: "stopped" }>, now: number, service: string): Decision {

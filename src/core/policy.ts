@@ -38,7 +38,8 @@ export type EventKind =
   | "started" // a human started it (`lifeguard start`)
   | "paused" // a human paused it: checks go on, no restarts (`lifeguard pause`)
   | "resumed" // a human ended a pause (`lifeguard resume`)
-  | "pause-ended"; // a pause's time was up
+  | "pause-ended" // a pause's time was up
+  | "request-failed"; // what a human asked (stop, start) could not be done
 
 export interface ServiceEvent {
   kind: EventKind;

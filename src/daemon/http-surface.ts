@@ -9,6 +9,7 @@ import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, startHttpServer, typ
 import { VERSION } from "../core/version.js";
 import { excuseLostPings, type PingedService } from "./excuse-lost-pings.js";
 import type { Scheduler } from "../engine/scheduler.js";
+import type { Controller } from "./controller.js";
 
 /** The daemon's HTTP server and the metrics it keeps. */
 export interface DaemonHttp {
@@ -30,7 +31,7 @@ export interface DaemonHttp {
  * service's loop, so it is judged at once rather than at the end of the interval.
  */
 export async function startDaemonHttp(
-  config: LifeguardConfig, deps: { store: Store; logger: Logger; now: () => number; signal: AbortSignal },
+  config: LifeguardConfig, deps: { store: Store; logger: Logger; now: () => number; signal: AbortSignal; controller?: Controller },
 ): Promise<DaemonHttp> {
   const { store, now } = deps;
   let scheduler: Scheduler | null = null;

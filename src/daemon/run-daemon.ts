@@ -12,6 +12,10 @@ import { startDeadman } from "./deadman.js";
 import { lifeguardHealth } from "./lifeguard-health.js";
 import { flushBeforeStop, queueLifecycleAlert, runAlerting } from "./lifecycle-alerts.js";
 import { claimWatching } from "./watch-claim.js";
+import { createInbox, type Inbox, type RequestSource } from "./inbox.js";
+import { createController } from "./controller.js";
+import { takeRequests } from "./take-requests.js";
+import type { ControlOutcome } from "../engine/control-service.js";
 
 /** Where the daemon takes its configuration from, at its start and on every reload. */
 export interface ConfigSource {
@@ -20,13 +24,7 @@ export interface ConfigSource {
   readonly reloadable: boolean;
 }
 
-/** What the daemon is asked to do (by a signal, in the CLI). */
-export type DaemonRequest = { kind: "stop"; signal: NodeJS.Signals } | { kind: "reload" };
-
-/** The daemon's requests, one at a time, none lost while it is busy with the previous one. */
-export interface RequestSource {
-  next(): Promise<DaemonRequest>;
-}
+export type { DaemonRequest, RequestSource } from "./inbox.js";
 
 export interface DaemonInputs {
   config: ConfigSource;
@@ -45,13 +43,15 @@ export interface DaemonInputs {
 export async function runDaemon(inputs: DaemonInputs): Promise<number> {
   let config = await inputs.config.open();
   const notifier = createSystemdNotifier(inputs.env);
+  // Signals, and what HTTP, Telegram or the CLI's queue ask (a reload), one at a time.
+  const inbox = createInbox(inputs.requests);
   let carried: CarriedService[] = [];
   for (let reloads = 0; ; reloads += 1) {
     const app = buildApp(config, { carry: carried });
     // A reload keeps the processes of unchanged supervised services; the others stop here.
     await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)));
     // Lifeguard's start is news (an alert); a reload is not.
-    const ending = await superviseUntilAsked(app, { ...inputs, notifier, starting: reloads === 0 });
+    const ending = await superviseUntilAsked(app, { config: inputs.config, requests: inbox, notifier, starting: reloads === 0 });
     app.close();
     if (ending.kind === "stop") return 0;
     carried = app.carry();
@@ -64,7 +64,7 @@ type Ending = { kind: "stop" } | { kind: "reload"; config: LifeguardConfig };
 interface Session {
   notifier: SystemdNotifier | null;
   config: ConfigSource;
-  requests: RequestSource;
+  requests: Inbox;
   starting: boolean;
 }
 
@@ -92,13 +92,14 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
         say(logger, clock.now(), "Lifeguard stopped");
         return { kind: "stop" };
       }
-      const reloaded = await reloadConfig(session.config, logger, clock.now);
-      if (reloaded === null) continue;
+      const reloaded = await reloadConfig(session.config, logger, clock.now, request.by);
+      request.reply?.(reloaded.outcome);
+      if (reloaded.config === null) continue;
       notifier?.reloading();
       scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
       await scheduler.done;
       ending = "a reload";
-      return { kind: "reload", config: reloaded };
+      return { kind: "reload", config: reloaded.config };
     }
   } finally {
     await parts.stop(ending);
@@ -125,7 +126,9 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   // Before anything starts: a second daemon on the same services must not start their bots twice.
   let scheduler: Scheduler | null = null;
   const watching = claimWatching(store, app.services.map((parts) => parts.config.name), { now: clock.now, logger, state: app.config.state, isProgressing: () => scheduler?.isProgressing() ?? true });
-  const http = await startDaemonHttp(app.config, { store, logger, now: clock.now, signal }).catch((error: unknown) => {
+  const engine = { store, clock, logger, signal, ...(app.alerting.deps === undefined ? {} : { alerts: app.alerting.deps }) };
+  const controller = createController(app.services, { engine, scheduler: () => scheduler, inbox: session.requests });
+  const http = await startDaemonHttp(app.config, { store, logger, now: clock.now, signal, controller }).catch((error: unknown) => {
     watching.end("a failed start");
     throw error;
   });
@@ -136,11 +139,9 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   // Alerts are delivered on their own loop: a channel that is down or slow never delays a round.
   const alerting = new AbortController();
   const alertLoop = runAlerting(app, alerting.signal);
-  const running = startScheduler(app.services, {
-    store, clock, logger, signal,
-    ...(app.alerting.deps === undefined ? {} : { alerts: app.alerting.deps }),
-    onRound: reportRounds(http, notifier, () => running),
-  });
+  const running = startScheduler(app.services, { ...engine, onRound: reportRounds(http, notifier, () => running) });
+  // What the CLI asks (`lifeguard restart NAME`, `reload`), queued in the store for this daemon.
+  const taker = takeRequests(store, controller, { logger, now: clock.now });
   scheduler = running;
   http.attach(running);
   const unsubscribe = wakeOnExit(app.services, running, logger, clock.now);
@@ -159,6 +160,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
     scheduler: running,
     stopAlerting,
     stop: async (reason) => {
+      taker.stop();
       watching.end(reason);
       await stopAlerting();
       await http.server.close();
@@ -183,19 +185,23 @@ function reportRounds(http: DaemonHttp, notifier: SystemdNotifier | null, schedu
   };
 }
 
-async function reloadConfig(source: ConfigSource, logger: Logger, now: () => number): Promise<LifeguardConfig | null> {
+/** Reads the configuration again; null when there is nothing to read or it is refused, with what to tell whoever asked. */
+async function reloadConfig(source: ConfigSource, logger: Logger, now: () => number, by: string | undefined): Promise<{ config: LifeguardConfig | null; outcome: ControlOutcome }> {
+  const asked = by === undefined ? "" : ` at the request of ${by}`;
   if (!source.reloadable) {
-    say(logger, now(), "Nothing to reload on SIGHUP: quick mode has no configuration file; supervising on as before");
-    return null;
+    const summary = `Nothing to reload ${by === undefined ? "on SIGHUP" : asked.trim()}: quick mode has no configuration file; supervising on as before`;
+    say(logger, now(), summary);
+    return { config: null, outcome: { ok: false, summary } };
   }
   try {
     const config = await source.open();
-    say(logger, now(), `Reloaded the configuration "${config.source}": ${config.services.length} service(s)`);
-    return config;
+    const summary = `Reloaded the configuration "${config.source}"${asked}: ${config.services.length} service(s)`;
+    say(logger, now(), summary);
+    return { config, outcome: { ok: true, summary } };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    logger.write({ at: now(), tag: "ERROR", message: `Cannot reload the configuration; the running one stays in force: ${message}` });
-    return null;
+    const summary = `Cannot reload the configuration${asked}; the running one stays in force: ${error instanceof Error ? error.message : String(error)}`;
+    logger.write({ at: now(), tag: "ERROR", message: summary });
+    return { config: null, outcome: { ok: false, summary } };
   }
 }
 

@@ -3,6 +3,7 @@ import { markStarted } from "../core/mark-started.js";
 import type { ServiceStore } from "../core/store.js";
 import { isSupervising, type ServiceExit, type SupervisingRunner } from "../core/runner.js";
 import { formatDuration } from "../core/duration.js";
+import { controlCommand } from "../core/control.js";
 import { becomeChildSubreaper } from "../process/subreaper.js";
 import { claimDelegatedCgroup } from "../process/delegated-cgroup.js";
 import { stopAdopted } from "../process/stop-adopted.js";
@@ -26,8 +27,14 @@ export async function startSupervised(services: ServiceParts[], deps: { store: S
       logger.write({ at: now(), tag: "INFO", service: parts.config.name, message: `Kept ${status.summary} across the reload: its command and settings did not change` });
       continue;
     }
-    const outcome = await parts.runner.start(parts.config.restart.verifyTimeoutMs, new AbortController().signal);
     const name = parts.config.name;
+    // A human stopped it: it stays stopped across Lifeguard's restarts, until they start it.
+    const control = store.loadState(name).control;
+    if (control?.kind === "stopped") {
+      logger.write({ at: now(), tag: "INFO", service: name, message: `Left "${name}" stopped, as ${control.by} asked ${formatDuration(Math.max(0, now() - control.since))} ago; "${controlCommand("start", name)}" starts it` });
+      continue;
+    }
+    const outcome = await parts.runner.start(parts.config.restart.verifyTimeoutMs, new AbortController().signal);
     // A copy a killed Lifeguard left running was stopped first: the history says so.
     const events = Array.isArray(outcome.evidence.replaced) ? [replacedEvent(outcome, now())] : [];
     if (events.length > 0) replaced.push(`"${name}"`);

@@ -67,6 +67,7 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
   paused: "INFO",
   resumed: "INFO",
   "pause-ended": "WARN",
+  "request-failed": "ERROR",
 };
 
 /**
@@ -98,6 +99,9 @@ export async function checkService(parts: ServiceParts, deps: EngineDeps, option
   const { config } = parts;
   const logPassing = options.logPassing ?? true;
   if (options.dryRun) return planRound(parts, deps);
+  // Stopped by a human: nothing to look at (its checks would only fail), nothing to write.
+  const stopped = stoppedRound(parts, deps, logPassing);
+  if (stopped !== null) return stopped;
   if (options.steadyWithoutLock === true) {
     const steady = await steadyRound(parts, deps);
     if (steady !== null) return announceHeldBack(steady, parts, deps, options.announced);
@@ -128,6 +132,15 @@ async function planRound(parts: ServiceParts, deps: EngineDeps): Promise<Service
   const decision = decide(deps.store.loadState(parts.config.name), observations, deps.clock.now(), parts.config.policy, parts.config.name);
   log(deps, parts, decision.verdict.status === "healthy" || decision.verdict.status === "grace" ? "OK" : "INFO", `Would ${decision.verdict.status === "restart" ? "restart" : "do nothing"}: ${decision.verdict.why}`);
   return report(parts, observations, decision.verdict, decision.actions, null, [], decision.state);
+}
+
+/** The round of a service a human stopped: no check runs, the state stays; null when it is not stopped. */
+function stoppedRound(parts: ServiceParts, deps: EngineDeps, logPassing: boolean): ServiceReport | null {
+  const state = deps.store.loadState(parts.config.name);
+  if (state.control?.kind !== "stopped") return null;
+  const decision = decide(state, [], deps.clock.now(), parts.config.policy, parts.config.name);
+  if (logPassing) log(deps, parts, "INFO", decision.verdict.why);
+  return report(parts, [], decision.verdict, [], null, [], state);
 }
 
 /** The round when nothing changes: no lock, no write, no log line; null when something would change. */

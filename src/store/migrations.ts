@@ -154,6 +154,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    // What a human asked of a running daemon (restart, stop, start, pause, resume, reset of a
+    // service; reload): queued by the CLI for the daemon that watches the service, taken by it,
+    // answered with the outcome the CLI waits for.
+    sql: `
+      CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        daemon_pid INTEGER NOT NULL,
+        service TEXT,
+        action TEXT NOT NULL,
+        options TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+        finished_at INTEGER,
+        summary TEXT
+      ) STRICT;
+      CREATE INDEX requests_pending ON requests (daemon_pid) WHERE status = 'pending';
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -36,7 +36,9 @@ export function prune(db: Database, retention: RetentionConfig, now: number): Pr
     const byAge =
       db.prepare("DELETE FROM restarts WHERE started_at < ?").run(cutoff).changes +
       db.prepare("DELETE FROM events WHERE at < ?").run(cutoff).changes +
-      deleteSettledAlerts(db, cutoff, Math.trunc(now));
+      deleteSettledAlerts(db, cutoff, Math.trunc(now)) +
+      // Answered requests the CLI that asked did not clear (it died, or was interrupted): a day is plenty.
+      db.prepare("DELETE FROM requests WHERE status IN ('done', 'failed') AND finished_at < ?").run(Math.trunc(now - 86_400_000)).changes;
     const bySize = deleteOldestWhileOver(db, retention.maxBytes * TARGET_RATIO, retention.maxBytes, Math.trunc(now));
     db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(LAST_PRUNE_KEY, Math.trunc(now));
     return { byAge, bySize };

@@ -15,6 +15,7 @@ import { createResilientLock } from "./resilient-lock.js";
 import { openStore, type Store, type StoreOptions } from "./store.js";
 import { isCorrupt, isDiskFault } from "./store-fault.js";
 import { recordedNotice, replacedNotice, unrecordedNotice, type StoreNotice } from "./store-notices.js";
+import { resilientReports } from "./resilient-reports.js";
 import type { CommitResult } from "./types.js";
 
 export interface ResilientStoreOptions extends StoreOptions {
@@ -251,12 +252,7 @@ export function openResilientStore(dir: string, options: ResilientStoreOptions):
       ...read((store) => store.runsOf(service), []).filter((run) => !runs.has(run.token)),
       ...[...runs.values()].filter((run): run is SupervisedRun => run !== null && run.service === service),
     ],
-    // Watching is a report, not protection: a beat the disk refuses is dropped, the next one goes through.
-    watchers: () => read((store) => store.watchers(), []),
-    claimWatch: (records, isLive) => attempt((store) => store.claimWatch(records, isLive), () => null),
-    recordCheckRun: (record, isLive) => attempt((store) => store.recordCheckRun(record, isLive), () => undefined),
-    beatWatch: (pid, since, at) => attempt((store) => store.beatWatch(pid, since, at), () => undefined),
-    endWatch: (pid, since, at, reason) => attempt((store) => store.endWatch(pid, since, at, reason), () => undefined),
+    ...resilientReports(attempt, read),
     checkIntegrity: (check) => read((store) => store.checkIntegrity(check), []),
     recordKeptAlert: (kept) => attempt((store) => store.recordKeptAlert(kept), () => undefined),
     stats: () => read((store) => store.stats(), { stateWrites: 0, checkedAtWrites: 0, eventWrites: 0, restartWrites: 0, rowsChanged: 0 }),

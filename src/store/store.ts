@@ -8,6 +8,7 @@ import type { ServiceState } from "../core/state.js";
 import type { RestartRecord, RoundCommit, ServiceStore } from "../core/store.js";
 import type { RunJournal } from "../core/run-journal.js";
 import type { WatchLedger } from "../core/watch.js";
+import type { RequestQueue } from "../core/requests.js";
 import { toStoreError } from "./errors.js";
 import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
 import { readHistory } from "./history.js";
@@ -23,6 +24,7 @@ import { commitRound, loadState, touchRound } from "./service-state.js";
 import { listServices } from "./services.js";
 import { forgetRun, recordRun, runsOf } from "./supervised-runs.js";
 import { beatWatch, claimWatch, endWatch, readWatchers, recordCheckRun } from "./watchers.js";
+import { cancelRequest, enqueueRequest, finishRequest, forgetRequest, readRequest, takeRequests } from "./requests.js";
 import type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
 
 export interface StoreOptions {
@@ -38,7 +40,7 @@ export interface StoreOptions {
 }
 
 /** The SQLite store: state, history, events, per-service locks and heartbeats. Every method is one transaction or none. */
-export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal, WatchLedger {
+export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal, WatchLedger, RequestQueue {
   /** Path of the database file. */
   readonly file: string;
   loadState(service: string): ServiceState;
@@ -154,6 +156,12 @@ export function openStore(dir: string, options: StoreOptions): Store {
     recordCheckRun: (record, isLive) => guard("write to", () => recordCheckRun(db, record, isLive)),
     beatWatch: (pid, since, at) => guard("write to", () => beatWatch(db, pid, since, at)),
     endWatch: (pid, since, at, reason) => guard("write to", () => endWatch(db, pid, since, at, reason)),
+    enqueueRequest: (request) => guard("write to", () => enqueueRequest(db, request)),
+    takeRequests: (daemonPid) => guard("write to", () => takeRequests(db, daemonPid)),
+    finishRequest: (id, ok, summary, at) => guard("write to", () => finishRequest(db, id, ok, summary, at)),
+    readRequest: (id) => guard("read", () => readRequest(db, id)),
+    cancelRequest: (id) => guard("write to", () => cancelRequest(db, id)),
+    forgetRequest: (id) => guard("write to", () => forgetRequest(db, id)),
     checkIntegrity: ({ quick = false } = {}) => guard("check", () => checkIntegrity(db, quick)),
     recordKeptAlert: (kept) => guard("write to", () => insertKeptAlert(db, kept)),
     stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),

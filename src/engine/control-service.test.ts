@@ -1,0 +1,95 @@
+// A human's requests carried out by the engine: the same sequences as a restart, under the lock,
+// recorded with who asked; proven against real systemd and real processes in test/control.test.ts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryLogger } from "../core/logger.js";
+import { createCheck } from "../checks/registry.js";
+import { openStore } from "../store/index.js";
+import { buildConfig } from "../testing/build-config.js";
+import { createFakeRunner } from "../testing/fake-runner.js";
+import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
+import { systemClock } from "../process/system-clock.js";
+import { checkService, type ServiceParts } from "./check-service.js";
+import { controlService, type ControlRequest } from "./control-service.js";
+
+const BY = "root (cli)";
+
+function setup(t: { after(fn: () => void): void }, failStep?: "stop" | "kill" | "start") {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-control-"));
+  const log = join(dir, "bot.log");
+  writeFileSync(log, "VIX 15\n");
+  const config = buildConfig({ state: join(dir, "state"), services: { trader: { systemd: "trader.service", "startup-grace": "0s", checks: [{ "log-fresh": { path: log, "max-age": "5m" } }], restart: { "verify-timeout": "2s" } } } });
+  const service = config.services[0]!;
+  const runner = createFakeRunner(failStep === undefined ? {} : { failStep });
+  const parts: ServiceParts = { config: service, runner, checks: service.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: "trader", heartbeats: unusedHeartbeats })) };
+  const store = openStore(config.state, { retention: config.retention });
+  const logger = createMemoryLogger();
+  t.after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const deps = { store, clock: systemClock, logger, signal: new AbortController().signal };
+  const ask = (request: ControlRequest) => controlService(parts, request, deps);
+  const events = () => store.history({ service: "trader" }).flatMap((entry) => (entry.type === "event" ? [entry.event] : []));
+  return { parts, runner, store, deps, ask, events };
+}
+
+test("restart on request runs the whole safe sequence, is recorded with who asked, and spends nothing of the restart limit", async (t) => {
+  const { runner, store, ask, events } = setup(t);
+  const outcome = await ask({ action: "restart", by: BY });
+  assert.deepEqual(outcome, { ok: true, summary: 'Restarted "trader" at the request of root (cli)' });
+  assert.deepEqual(runner.calls.filter((call) => call !== "status"), ["stop", "kill", "start"]);
+  const [record] = store.history({ service: "trader" }).flatMap((entry) => (entry.type === "restart" ? [entry.restart] : []));
+  assert.deepEqual([record?.reason, record?.ok, record?.steps.map((step) => step.step)], ["requested by root (cli)", true, ["stop", "kill", "start", "verify"]]);
+  assert.deepEqual(events().map((event) => [event.kind, event.data.by]), [["restarted", BY]]);
+  const state = store.loadState("trader");
+  assert.deepEqual(state.restarts, []);
+  assert.ok(state.lastStartAt !== null);
+});
+
+test("a stopped service stays stopped: its rounds run no check and change nothing, until a start", async (t) => {
+  const { runner, store, ask, deps, parts, events } = setup(t);
+  assert.deepEqual(await ask({ action: "stop", by: BY }), { ok: true, summary: 'Stopped "trader" at the request of root (cli): it is neither judged nor restarted until "lifeguard start trader"' });
+  assert.deepEqual(runner.calls, ["stop", "kill"]);
+  assert.equal(store.loadState("trader").control?.kind, "stopped");
+  runner.calls.length = 0;
+  const round = await checkService(parts, deps, { dryRun: false });
+  assert.deepEqual([round.verdict.status, round.exitCode, runner.calls], ["stopped", 0, []]);
+  const started = await ask({ action: "start", by: "jakub (http)" });
+  assert.deepEqual(started, { ok: true, summary: 'Started "trader" at the request of jakub (http): it is judged again' });
+  assert.deepEqual(runner.calls.filter((call) => call !== "status"), ["start"]);
+  assert.equal(store.loadState("trader").control, undefined);
+  assert.deepEqual(events().map((event) => event.kind), ["started", "stopped"]);
+});
+
+test("a stop that fails is said, recorded as failed, and leaves the service judged as before", async (t) => {
+  const { store, ask, events } = setup(t, "kill");
+  const outcome = await ask({ action: "stop", by: BY });
+  assert.equal(outcome.ok, false);
+  assert.equal(outcome.summary, 'Cannot stop "trader": kill failed (asked by root (cli))');
+  assert.equal(store.loadState("trader").control, undefined);
+  assert.deepEqual(events().map((event) => [event.kind, event.data.action]), [["request-failed", "stop"]]);
+});
+
+test("pause, resume and reset change the stored state only, each in the history with who asked", async (t) => {
+  const { runner, store, ask, events } = setup(t);
+  assert.equal((await ask({ action: "pause", by: BY, forMs: 3_600_000, reason: "deploy" })).ok, true);
+  const control = store.loadState("trader").control;
+  assert.ok(control?.kind === "paused" && control.until !== null && control.reason === "deploy");
+  assert.equal((await ask({ action: "resume", by: BY })).ok, true);
+  assert.equal((await ask({ action: "reset", by: BY })).ok, true);
+  assert.deepEqual(runner.calls, []);
+  assert.deepEqual(events().map((event) => [event.kind, event.data.by]), [["reset", BY], ["resumed", BY], ["paused", BY]]);
+});
+
+test("a request waits for a round that holds the lock", async (t) => {
+  const { store, ask } = setup(t);
+  const lease = await store.acquireLock("trader", { waitMs: 0 });
+  assert.ok(lease !== null);
+  const waiting = ask({ action: "pause", by: BY, forMs: null, reason: null });
+  setTimeout(() => lease.release(), 200);
+  assert.equal((await waiting).ok, true);
+});
