@@ -9,6 +9,7 @@ import { runSchema } from "./commands/schema.js";
 import { runTestAlert } from "./commands/test-alert.js";
 import { configOption, runCli, type Act } from "./program.js";
 import { addRunCommand } from "./run-command.js";
+import { addControlCommands } from "./control-commands.js";
 
 /**
  * The CLI entry, every command: resolves to the exit code, which `bin/lifeguard.js` sets.
@@ -56,6 +57,7 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .argument("<name>", "service name")
     .addOption(config)
     .action(act((name, options) => runReset(name, options, io)));
+  addControlCommands(program, act, io);
   program.command("validate")
     .description("check a configuration file and print every problem with file, line and field")
     .addOption(config)

@@ -6,6 +6,7 @@ import type { RestartRecord } from "../core/store.js";
 import { restartsInWindow } from "../core/restart-limit.js";
 import { heldBackOf } from "../core/held-back.js";
 import type { HeldBack } from "../core/policy.js";
+import type { ServiceControl } from "../core/control.js";
 import { initialState, type ServiceState } from "../core/state.js";
 import { judgeWatch, type Watch, type WatchRecord } from "../core/watch.js";
 import { isRecordedProcessAlive } from "../process/proc-stat.js";
@@ -21,6 +22,8 @@ export interface ServiceStatus {
   supervised: boolean;
   /** What holds back a restart of it now (startup grace, threshold, backoff) and until when; null when nothing does. */
   heldBack: HeldBack | null;
+  /** A human's stop or pause in force (by whom, since, until); absent when none. */
+  control?: ServiceControl;
   health: ServiceState["health"];
   /** Checks that cannot observe the service (a log Lifeguard may not read): since when, why, and the fix; absent when none. */
   unobserved?: ServiceState["unobserved"];
@@ -88,6 +91,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       watch: watchStatusOf(watchers.get(service.name) ?? null, now),
       supervised: service.runner.kind === "process",
       heldBack: heldBackOf(state, now, service.policy),
+      ...(state.control === undefined ? {} : { control: state.control }),
       health: state.health,
       ...(state.unobserved === undefined ? {} : { unobserved: state.unobserved }),
       lastCheckAt: summary?.checkedAt ?? null,

@@ -1,18 +1,9 @@
 import { eventAction, statusOfHealth } from "./decision-parts.js";
 import { formatDuration } from "./duration.js";
 import type { Decision } from "./policy.js";
-import type { ServiceState } from "./state.js";
+import type { ServiceControl, ServiceState } from "./state.js";
 
-/**
- * What a human asked of a service and what holds until they ask otherwise (survives restarts of
- * Lifeguard: it is part of the stored state):
- * - `stopped`: Lifeguard keeps it stopped, neither judged, restarted nor alerted on, until started;
- * - `paused`: its checks still run and are shown, but nothing is restarted; until `until` (wall
- *   time, then it ends by itself with an alert) or until resumed (`until` null).
- */
-export type ServiceControl =
-  | { kind: "stopped"; since: number; by: string }
-  | { kind: "paused"; since: number; until: number | null; by: string; reason: string | null };
+export type { ServiceControl };
 
 /** The command a human runs to undo a control, as Lifeguard prints it. */
 export const controlCommand = (verb: "start" | "resume", service: string): string => `lifeguard ${verb} ${service}`;

@@ -1,5 +1,3 @@
-import type { ServiceControl } from "./control.js";
-
 /**
  * A service's health as an explicit state machine. Transitions are made only by the pure
  * policy (`decide`, `settleRestart`, `resetService`); see docs/policy.md for the table.
@@ -57,6 +55,17 @@ export interface UnobservedCheck {
   reason: string;
   hint?: string;
 }
+
+/**
+ * What a human asked of a service and what holds until they ask otherwise (survives restarts of
+ * Lifeguard: it is part of the stored state; core/control.ts makes and ends it):
+ * - `stopped`: Lifeguard keeps it stopped, neither judged, restarted nor alerted on, until started;
+ * - `paused`: its checks still run and are shown, but nothing is restarted; until `until` (wall
+ *   time, then it ends by itself with an alert) or until resumed (`until` null).
+ */
+export type ServiceControl =
+  | { kind: "stopped"; since: number; by: string }
+  | { kind: "paused"; since: number; until: number | null; by: string; reason: string | null };
 
 export function initialState(): ServiceState {
   return { health: { kind: "healthy" }, restarts: [], lastStartAt: null, backoffStep: 0, healthySince: null, incidentSince: null };

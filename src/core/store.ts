@@ -17,6 +17,7 @@ export interface RestartRecord {
   startedAt: number;
   finishedAt: number;
   reason: string;
+  /** Which restart in the limit's window it was; 0 for one a human asked for, which the limit does not count. */
   attempt: number;
   max: number;
   ok: boolean;

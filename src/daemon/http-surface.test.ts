@@ -122,7 +122,8 @@ test("/api/status without the token names each service and its health, nothing m
   http.attach(scheduler);
   await ping("/ping/bot/fail");
   const status = (await (await fetch(`${http.server.url}/api/status`)).json()) as { services: unknown[]; channels?: unknown };
-  assert.deepEqual(status.services, ["bot", "plain", "toucher"].map((service) => ({ service, health: { kind: "healthy" }, restartsInWindow: 0 })));
+  // No daemon claimed them in this store: the overview says they are not watched, health as last known.
+  assert.deepEqual(status.services, ["bot", "plain", "toucher"].map((service) => ({ service, watched: false, health: { kind: "healthy" }, restartsInWindow: 0 })));
   assert.equal(status.channels, undefined);
 });
 

@@ -33,7 +33,7 @@ export interface DaemonHttp {
 export async function startDaemonHttp(
   config: LifeguardConfig, deps: { store: Store; logger: Logger; now: () => number; signal: AbortSignal; controller?: Controller },
 ): Promise<DaemonHttp> {
-  const { store, now } = deps;
+  const { store, now, controller } = deps;
   let scheduler: Scheduler | null = null;
   const metrics = createMetrics({
     version: VERSION,
@@ -79,6 +79,12 @@ export async function startDaemonHttp(
     ping,
     now,
     logger: deps.logger,
+    ...(controller === undefined ? {} : {
+      control: {
+        control: (service, action, pause, by) => controller.control(service, action === "pause" ? { action, by, ...pause } : { action, by }),
+        reload: (by) => controller.reload(by),
+      },
+    }),
   });
   const served = await startHttpServer({
     listen: { host: config.http.host, port: config.http.port }, handler, signal: deps.signal, logger: deps.logger, onShed: () => lostPings.shed(),

@@ -42,6 +42,7 @@ export interface DaemonInputs {
  */
 export async function runDaemon(inputs: DaemonInputs): Promise<number> {
   let config = await inputs.config.open();
+  const since = Date.now();
   const notifier = createSystemdNotifier(inputs.env);
   // Signals, and what HTTP, Telegram or the CLI's queue ask (a reload), one at a time.
   const inbox = createInbox(inputs.requests);
@@ -51,7 +52,7 @@ export async function runDaemon(inputs: DaemonInputs): Promise<number> {
     // A reload keeps the processes of unchanged supervised services; the others stop here.
     await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)));
     // Lifeguard's start is news (an alert); a reload is not.
-    const ending = await superviseUntilAsked(app, { config: inputs.config, requests: inbox, notifier, starting: reloads === 0 });
+    const ending = await superviseUntilAsked(app, { config: inputs.config, requests: inbox, notifier, starting: reloads === 0, since });
     app.close();
     if (ending.kind === "stop") return 0;
     carried = app.carry();
@@ -66,6 +67,8 @@ interface Session {
   config: ConfigSource;
   requests: Inbox;
   starting: boolean;
+  /** When the daemon started: its watch is dated from then across reloads. */
+  since: number;
 }
 
 /** Runs one config's app until a stop, or a reload that yields a valid config. */
@@ -125,7 +128,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   const { notifier } = session;
   // Before anything starts: a second daemon on the same services must not start their bots twice.
   let scheduler: Scheduler | null = null;
-  const watching = claimWatching(store, app.services.map((parts) => parts.config.name), { now: clock.now, logger, state: app.config.state, isProgressing: () => scheduler?.isProgressing() ?? true });
+  const watching = claimWatching(store, app.services.map((parts) => parts.config.name), { since: session.since, now: clock.now, logger, state: app.config.state, isProgressing: () => scheduler?.isProgressing() ?? true });
   const engine = { store, clock, logger, signal, ...(app.alerting.deps === undefined ? {} : { alerts: app.alerting.deps }) };
   const controller = createController(app.services, { engine, scheduler: () => scheduler, inbox: session.requests });
   const http = await startDaemonHttp(app.config, { store, logger, now: clock.now, signal, controller }).catch((error: unknown) => {

@@ -20,11 +20,11 @@ export interface Watching {
  * another daemon that still runs watches one of them with the same store: two daemons would judge
  * and restart the same service.
  */
-export function claimWatching(ledger: WatchLedger, services: readonly string[], deps: { now: () => number; logger: Logger; isProgressing: () => boolean; state: string }): Watching {
-  const since = deps.now();
+export function claimWatching(ledger: WatchLedger, services: readonly string[], deps: { since: number; now: () => number; logger: Logger; isProgressing: () => boolean; state: string }): Watching {
+  const { since } = deps;
   const identity = { mode: "daemon" as const, ...selfIdentity(), since };
   const records = (url: string | null): WatchRecord[] =>
-    services.map((service) => ({ service, ...identity, beatAt: since, previousBeatAt: null, stoppedAt: null, stopReason: null, url }));
+    services.map((service) => ({ service, ...identity, beatAt: deps.now(), previousBeatAt: null, stoppedAt: null, stopReason: null, url }));
   const held = ledger.claimWatch(records(null), isRecordedProcessAlive);
   if (held !== null) {
     throw new LifeguardError(`Cannot start as another Lifeguard (PID ${held.pid}, started ${formatLocalTime(held.since)}) watches "${held.service}" with the state directory "${deps.state}"`, {

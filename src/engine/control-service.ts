@@ -3,7 +3,6 @@ import { settleRequestedRestart, settleStart, settleStop } from "../core/control
 import type { LogTag } from "../core/logger.js";
 import type { Decision, ServiceEvent } from "../core/policy.js";
 import { resetService } from "../core/reset-service.js";
-import { restartsInWindow } from "../core/restart-limit.js";
 import type { RestartRecord } from "../core/store.js";
 import type { EngineDeps, ServiceParts } from "./check-service.js";
 import { lockWaitMs } from "./lock-wait.js";
@@ -70,7 +69,8 @@ async function runSequence(parts: ServiceParts, deps: EngineDeps, request: Contr
   const decision = settle(outcome, finishedAt);
   const restart: RestartRecord | undefined = request.action === "restart" ? {
     service: config.name, startedAt, finishedAt, reason: `requested by ${request.by}`,
-    attempt: restartsInWindow(decision.state.restarts, finishedAt, config.policy.limit.perMs).length, max: config.policy.limit.max,
+    // Attempt 0: asked by a human, not counted against the limit (history shows it so).
+    attempt: 0, max: config.policy.limit.max,
     ok: outcome.ok, summary: outcome.summary, evidence: [], steps: outcome.steps,
   } : undefined;
   const committed = commit(parts, deps, decision, restart);

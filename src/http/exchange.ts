@@ -13,6 +13,8 @@ export interface HttpRequest {
   body: Buffer;
   /** Aborts when the client went away. */
   signal: AbortSignal;
+  /** The client's address, as the socket has it (for who asked, in the history); empty when unknown. */
+  remote: string;
 }
 
 /** An answer: small and whole. */
@@ -31,6 +33,7 @@ export interface RequestParts {
   headers?: Iterable<readonly [string, string]>;
   body?: Buffer;
   signal?: AbortSignal;
+  remote?: string;
 }
 
 /** The request of `parts` (GET with no header and no body unless given). */
@@ -47,5 +50,6 @@ export function createRequest(parts: RequestParts): HttpRequest {
     header: (name) => headers.get(name.toLowerCase()) ?? null,
     body: parts.body ?? Buffer.alloc(0),
     signal: parts.signal ?? new AbortController().signal,
+    remote: parts.remote ?? "",
   };
 }

@@ -5,6 +5,7 @@ import { parseHistoryQuery, type HistoryRequest } from "./history-query.js";
 import { errorResponse, jsonResponse, textResponse, withoutBody } from "./json-response.js";
 import { isPingPathProblem, parsePingPath, type PingSignal } from "./ping-path.js";
 import { derivePingKey, readPresentedToken, redactSecret } from "./token.js";
+import { answerControl, isControlPath, type ControlDeps } from "./control-routes.js";
 
 /** Lifeguard's own health for `/healthz`: its loop runs, its store answers. */
 export interface LifeguardHealth {
@@ -48,6 +49,8 @@ export interface HandlerDeps {
   ping(service: string, signal: PingSignal): Answer<PingResult>;
   /** Wall clock (ms), for `at` in answers and for `since`. */
   now(): number;
+  /** Carries out a human's request (`POST /api/services/NAME/ACTION`, `POST /api/reload`); absent: not served. */
+  control?: Omit<ControlDeps, "token">;
   /** Hears of failures answered with 500 (or 503 from /healthz); the token is scrubbed from them. */
   logger?: Logger;
 }
@@ -58,6 +61,7 @@ export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 const READ = ["GET", "HEAD"];
 const PING = ["GET", "POST"];
 const SERVED = "/healthz, /api/status, /api/history, /metrics and /ping/NAME";
+const SERVED_WITH_CONTROL = "/healthz, /api/status, /api/history, /metrics, /ping/NAME, and POST /api/services/NAME/ACTION and /api/reload";
 
 /**
  * Who may have a route's answer: anyone (`/healthz`); anyone unless `protectReads` is set
@@ -149,8 +153,10 @@ export function createHandler(deps: HandlerDeps): Handler {
   const answer = async (request: HttpRequest): Promise<HttpAnswer> => {
     const { url, method } = request;
     if (url.pathname.startsWith("/ping/")) return refuseMethod(method, PING, "/ping/...") ?? ping(request, url);
+    const { control } = deps;
+    if (control !== undefined && isControlPath(url.pathname)) return attempt(`answer ${url.pathname}`, () => answerControl(request, { token, ...control }));
     const route = routes[url.pathname];
-    if (route === undefined) return errorResponse(404, `Not found: Lifeguard serves ${SERVED}`);
+    if (route === undefined) return errorResponse(404, `Not found: Lifeguard serves ${control === undefined ? SERVED : SERVED_WITH_CONTROL}`);
     const refusedMethod = refuseMethod(method, route.methods, url.pathname);
     if (refusedMethod) return refusedMethod;
     if (route.access === "public" || (route.access === "read" && !deps.protectReads)) return route.run(url);

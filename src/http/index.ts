@@ -7,3 +7,4 @@ export type { PingSignal } from "./ping-path.js";
 export { servicePingUrl } from "./ping-url.js";
 export { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type HttpServerOptions } from "./server.js";
 export { tokensEqual } from "./token.js";
+export { CONTROL_ACTIONS, type ControlAnswer, type HttpControlAction, type PauseOptions } from "./control-routes.js";

@@ -36,7 +36,7 @@ export function toHttpRequest(request: IncomingMessage, origin: string, body: Bu
   if (!target.startsWith("/")) return null;
   const headers: Array<[string, string]> = [];
   for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) headers.push([request.rawHeaders[index] as string, request.rawHeaders[index + 1] as string]);
-  return createRequest({ method: request.method ?? "GET", url: new URL(`${origin}${target}`), headers, body, signal });
+  return createRequest({ method: request.method ?? "GET", url: new URL(`${origin}${target}`), headers, body, signal, remote: request.socket.remoteAddress ?? "" });
 }
 
 /** Writes an answer to a node response, with its length (answers are small and whole; HEAD answers have no body). */

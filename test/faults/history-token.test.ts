@@ -53,7 +53,7 @@ test("without the token no answer shows a line the service wrote; with it, the h
   const status = await get("/api/status");
   assert.equal(status.status, 200);
   const overview = JSON.parse(status.text) as { services: Array<Record<string, unknown>>; channels?: unknown };
-  assert.deepEqual(overview.services.map((service) => Object.keys(service).sort()), [["health", "restartsInWindow", "service"]]);
+  assert.deepEqual(overview.services.map((service) => Object.keys(service).sort()), [["health", "restartsInWindow", "service", "watched"]]);
   assert.equal(overview.channels, undefined);
   for (const path of ["/healthz", "/api/status", "/api/history", "/api/history?token=wrong-token-0123456789", "/metrics"]) {
     const answer = await get(path);

@@ -60,7 +60,9 @@ function describeAlert(alert: AlertRecord): string {
 
 function describeRestart(at: number, service: string, restart: RestartRecord): string[] {
   const took = formatDuration(restart.finishedAt - restart.startedAt);
-  const details = `${restart.summary}; reason: ${restart.reason}; attempt ${restart.attempt} of ${restart.max}; took ${took}`;
+  // Attempt 0: a restart a human asked for, which the limit does not count.
+  const attempt = restart.attempt === 0 ? "not counted against the limit" : `attempt ${restart.attempt} of ${restart.max}`;
+  const details = `${restart.summary}; reason: ${restart.reason}; ${attempt}; took ${took}`;
   // Not an event kind: the events "restart", "restarted" and "restart-failed" have rows of their own.
   return [formatLocalTime(at), service, "restart-outcome", details];
 }

@@ -73,7 +73,7 @@ function describePing(ping: Ping | null | undefined, now: number): string {
 
 /** Exit 0 of `status`: a Lifeguard watches it, and it is healthy with every check observing. */
 function isWatchedAndHealthy(status: ServiceStatus): boolean {
-  return status.watch.kind === "watched" && status.health.kind === "healthy" && status.lastCheckAt !== null && Object.keys(status.unobserved ?? {}).length === 0;
+  return status.watch.kind === "watched" && status.health.kind === "healthy" && status.control === undefined && status.lastCheckAt !== null && Object.keys(status.unobserved ?? {}).length === 0;
 }
 
 /**
@@ -120,8 +120,14 @@ function describeKnown(status: ServiceStatus, now: number): string {
 }
 
 function describeObserved(status: ServiceStatus, now: number): string {
-  const { heldBack } = status;
-  const base = describeHealthKind(status, now);
+  const { heldBack, control } = status;
+  const ago = (at: number) => formatAgo(at, now, formatDuration);
+  if (control?.kind === "stopped") return `stopped by ${control.by} ${ago(control.since)}: \`lifeguard start ${status.service}\` starts it`;
+  const paused = control?.kind !== "paused" ? "" : `; paused by ${control.by} ${control.until === null ? "until resumed" : `until ${formatLocalClock(control.until, now)}`}${control.reason === null ? "" : ` (${control.reason})`}`;
+  return `${describeWait(describeHealthKind(status, now), heldBack, now)}${paused}`;
+}
+
+function describeWait(base: string, heldBack: ServiceStatus["heldBack"], now: number): string {
   if (heldBack === null) return base;
   const until = (at: number) => formatLocalClock(at, now);
   if (heldBack.by === "startup-grace") return `${base}; in startup grace until ${until(heldBack.until)} (started ${formatAgo(heldBack.startedAt, now, formatDuration)})`;
