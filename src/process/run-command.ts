@@ -25,6 +25,8 @@ export interface RunCommandOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the child's standard input, which is then closed; without it stdin is /dev/null. */
   input?: string;
+  /** The child writes to this process's stdout and stderr itself (a journal shown to the user); the result then holds none of it. */
+  passOutput?: boolean;
 }
 
 /** What happened to one command. Never thrown: operational failures are results with `ok: false`. */
@@ -94,7 +96,7 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
         cwd: options.cwd,
         env: options.env,
         detached: true,
-        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        stdio: [options.input === undefined ? "ignore" : "pipe", options.passOutput === true ? "inherit" : "pipe", options.passOutput === true ? "inherit" : "pipe"],
       });
     } catch (error) {
       state.startError = error as NodeJS.ErrnoException;
