@@ -27,7 +27,7 @@ function follow(t: Context, path: string, options: Partial<FollowOptions> = {}) 
       lines.push(...batch);
       await gate?.promise;
     },
-    notice: (notice) => notices.push(notice),
+    notice: (notice) => void notices.push(notice),
   }, { from: 0, ...options, signal: controller.signal });
   const stop = async (): Promise<void> => {
     gate?.release();

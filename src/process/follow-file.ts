@@ -26,7 +26,8 @@ export type FollowNotice =
 export interface FollowSink {
   /** Whole lines, oldest first; the follower reads on once the promise settles (backpressure). */
   lines(lines: string[]): Promise<void> | void;
-  notice(notice: FollowNotice): void;
+  /** Awaited, so that a notice is written before the lines that follow it. */
+  notice(notice: FollowNotice): Promise<void> | void;
 }
 
 export interface FollowOptions {
@@ -74,9 +75,10 @@ export async function followFile(path: string, sink: FollowSink, options: Follow
     const last = assembler.flush();
     if (last !== undefined) await emit([last]);
   };
-  const tell = (key: string, notice: FollowNotice): void => {
-    if (!told.has(key)) sink.notice(notice);
+  const tell = async (key: string, notice: FollowNotice): Promise<void> => {
+    if (told.has(key)) return;
     told.add(key);
+    await sink.notice(notice);
   };
 
   /** Reads from the position to `end`, or to the end of the file, handing on whole lines. */
@@ -103,7 +105,7 @@ export async function followFile(path: string, sink: FollowSink, options: Follow
     } catch (error) {
       const failure = error as NodeJS.ErrnoException;
       const missing = failure.code === "ENOENT" || failure.code === "ENOTDIR";
-      tell(failure.code ?? failure.message, missing ? { kind: "waiting", path } : { kind: "unreadable", path, error: failure });
+      await tell(failure.code ?? failure.message, missing ? { kind: "waiting", path } : { kind: "unreadable", path, error: failure });
       return;
     }
     opened += 1;
@@ -116,7 +118,7 @@ export async function followFile(path: string, sink: FollowSink, options: Follow
       fingerprint = await readFingerprint(current.handle, position);
       return;
     }
-    if (told.size > 0) sink.notice({ kind: "appeared", path });
+    if (told.size > 0) await sink.notice({ kind: "appeared", path });
     told.clear();
     position = 0;
     fingerprint = Buffer.alloc(0);
@@ -140,7 +142,7 @@ export async function followFile(path: string, sink: FollowSink, options: Follow
       if (monotonicMs() - goneSince < pollMs) return;
       await flush();
       await close();
-      tell("ENOENT", { kind: "removed", path });
+      await tell("ENOENT", { kind: "removed", path });
       return;
     }
     goneSince = null;
@@ -150,7 +152,7 @@ export async function followFile(path: string, sink: FollowSink, options: Follow
       await readOn(file, stats.size);
       await flush();
       await close();
-      sink.notice({ kind: "replaced", path });
+      await sink.notice({ kind: "replaced", path });
       await reopen();
       return;
     }
@@ -159,7 +161,7 @@ export async function followFile(path: string, sink: FollowSink, options: Follow
       await flush();
       position = 0;
       fingerprint = Buffer.alloc(0);
-      sink.notice({ kind: "truncated", path, recoveredFrom });
+      await sink.notice({ kind: "truncated", path, recoveredFrom });
     }
     seen = { size: stats.size, mtimeMs: stats.mtimeMs };
     // Up to the size seen: a writer that never pauses must not keep rotations from being noticed.
@@ -173,7 +175,7 @@ export async function followFile(path: string, sink: FollowSink, options: Follow
       } catch (error) {
         // A read that failed (EIO, a stale mount): said once, tried again at the next wake.
         const failure = error as NodeJS.ErrnoException;
-        tell(failure.code ?? failure.message, { kind: "unreadable", path, error: failure });
+        await tell(failure.code ?? failure.message, { kind: "unreadable", path, error: failure });
       }
       await wake.next();
     }

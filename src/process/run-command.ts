@@ -14,7 +14,7 @@ const STDIO_DRAIN_MS = 200;
 const CAUSE_MAX_CHARS = 300;
 
 export interface RunCommandOptions {
-  /** The command is terminated after this long (SIGTERM, then SIGKILL after `killGraceMs`). */
+  /** The command is terminated after this long (SIGTERM, then SIGKILL after `killGraceMs`); Infinity: only by `signal` (a journal followed until the user stops). */
   timeoutMs: number;
   /** Aborting terminates the command the same way as the timeout does. */
   signal?: AbortSignal;
@@ -143,7 +143,8 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
       });
     });
     child.on("close", settle);
-    after(options.timeoutMs, () => terminate("timeout"));
+    // A timer beyond 2^31 - 1 ms would fire at once (Node's TimeoutOverflowWarning).
+    if (Number.isFinite(options.timeoutMs)) after(options.timeoutMs, () => terminate("timeout"));
     options.signal?.addEventListener("abort", () => terminate("abort"), { once: true, signal: done.signal });
   });
 }
