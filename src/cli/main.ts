@@ -56,6 +56,8 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .option("-f, --follow", "then show new lines as they are written, across rotation and truncation, until Ctrl-C")
     .addOption(new Option("--journal", "a systemd: service's journal (journalctl), even when its checks watch a log file").conflicts("checkLog"))
     .option("--check-log", "the log file(s) the service's checks watch (their `path`), for a command: service too")
+    .addHelpText("after", "\nExit: 0 shown, or -f stopped by Ctrl-C, SIGTERM or its reader leaving (| head); 1 nothing to show " +
+      "(no such file, unreadable, no log.file); 64 usage error; for a journal, journalctl's own code.\n")
     .action(act((name: string | undefined, options: LogsOptions) => runLogs(name, options, io)));
   program.command("validate")
     .description("check a configuration file and print every problem with file, line and field")
