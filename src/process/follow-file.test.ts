@@ -174,7 +174,7 @@ test("followFile cuts a huge line without newline, keeping its start, in bounded
   const follower = follow(t, path, { maxLineBytes: 16 });
   appendFileSync(path, Buffer.concat([Buffer.from("0123456789abcdefXYZ"), Buffer.alloc(300_000, 0xff), Buffer.from("\nsmall\n")]));
   assert.ok(await follower.has(2));
-  assert.deepEqual(follower.lines, [`0123456789abcdef… [${300_003} bytes cut]`, "small"]);
+  assert.deepEqual(follower.lines, ["0123456789abcdef… [300003 bytes cut]", "small"]);
 });
 
 test("followFile resolves as soon as its signal aborts, while waiting", { timeout: 10_000 }, async (t) => {
