@@ -1,6 +1,6 @@
 # One Node-API addon (ABI-stable: built once, loads on every Node from 20 on) for what Node has no
 # API for: one AF_UNIX datagram from the calling process (sd_notify), and prctl/waitpid for a
-# child subreaper, and getxattr for a delegated cgroup (process_control.c).
+# child subreaper, getxattr for a delegated cgroup, and poll for a closed output (process_control.c).
 {
   "targets": [
     {

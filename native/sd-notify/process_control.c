@@ -7,8 +7,12 @@
 // readXattr(path, name) reads one extended attribute (getxattr(2)): how systemd marks a cgroup it
 // delegated (`user.delegate`/`trusted.delegate` = "1"), so that Lifeguard creates cgroups for its
 // services only where it was given that right (src/process/delegated-cgroup.ts).
+// pollHangup(fd) says whether the other end of a pipe or socket is gone, without writing to it:
+// how `lifeguard logs -f | head` learns that head exited while the log is quiet (poll(2); Node
+// notices a closed pipe only at its next write, src/process/output-hangup.ts).
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <sys/xattr.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
@@ -66,8 +70,31 @@ static napi_value read_xattr_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// Returns POLLERR, POLLHUP or POLLNVAL (their OR) when fd's other end is gone or fd is not open,
+// 0 while it is open, or -errno. events 0: only those conditions are asked for, which poll(2)
+// always reports (a pipe whose every reader closed is POLLERR for its writer).
+static napi_value poll_hangup_js(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd = -1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 ||
+      napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+    napi_throw_type_error(env, NULL, "pollHangup(fd) takes one file descriptor");
+    return NULL;
+  }
+  struct pollfd entry = { .fd = fd, .events = 0, .revents = 0 };
+  int ready;
+  do {
+    ready = poll(&entry, 1, 0);
+  } while (ready < 0 && errno == EINTR);
+  if (ready < 0) return int_result(env, -errno);
+  return int_result(env, entry.revents & (POLLERR | POLLHUP | POLLNVAL));
+}
+
 int register_process_control(napi_env env, napi_value exports) {
   napi_value fn;
+  if (napi_create_function(env, "pollHangup", NAPI_AUTO_LENGTH, poll_hangup_js, NULL, &fn) != napi_ok) return -1;
+  if (napi_set_named_property(env, exports, "pollHangup", fn) != napi_ok) return -1;
   if (napi_create_function(env, "readXattr", NAPI_AUTO_LENGTH, read_xattr_js, NULL, &fn) != napi_ok) return -1;
   if (napi_set_named_property(env, exports, "readXattr", fn) != napi_ok) return -1;
   if (napi_create_function(env, "setChildSubreaper", NAPI_AUTO_LENGTH, set_child_subreaper_js, NULL, &fn) != napi_ok) return -1;

@@ -1,3 +1,5 @@
+import { decodeCutLine } from "../process/cut-line.js";
+
 const CARRIAGE_RETURN = 0x0d;
 
 /**
@@ -47,8 +49,7 @@ export function createLineWindow(maxBytes: number): LineWindow {
       const end = kept > 0 && buffer[maxBytes - 1] === CARRIAGE_RETURN ? maxBytes - 1 : maxBytes;
       return buffer.toString("utf8", maxBytes - kept, end);
     }
-    const end = findCharacterEnd(buffer, maxBytes);
-    return `${buffer.toString("utf8", 0, end)}… [${total - end} bytes cut]`;
+    return decodeCutLine(buffer, maxBytes, total);
   };
 
   return {
@@ -65,16 +66,4 @@ export function createLineWindow(maxBytes: number): LineWindow {
       total = 0;
     },
   };
-}
-
-/** Moves `end` back before a UTF-8 sequence the cut left incomplete, so the cut adds no U+FFFD. */
-function findCharacterEnd(buffer: Buffer, end: number): number {
-  for (let index = end - 1; index >= Math.max(0, end - 4); index -= 1) {
-    const byte = buffer[index] as number;
-    if ((byte & 0xc0) !== 0x80) {
-      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-      return index + needed > end ? index : end;
-    }
-  }
-  return end;
 }

@@ -1,5 +1,5 @@
 import type { NewRequest, QueuedRequest, RequestQueue } from "../core/requests.js";
-import { LifeguardError } from "../core/errors.js";
+import { EXIT, LifeguardError } from "../core/errors.js";
 import type { WatchLedger, WatchRecord } from "../core/watch.js";
 import { isRecordedProcessAlive } from "../process/proc-stat.js";
 
@@ -30,12 +30,12 @@ export async function askDaemon(queue: RequestQueue, request: NewRequest, doneWi
     const waited = Date.now() - asked;
     if (seen.status === "pending" && waited > TAKE_TIMEOUT_MS && queue.cancelRequest(id)) {
       throw new LifeguardError(`Cannot ${request.action}${request.service === null ? "" : ` "${request.service}"`} as Lifeguard (PID ${request.daemonPid}) did not take the request within ${TAKE_TIMEOUT_MS / 1000}s: nothing was done`, {
-        exitCode: 1, hint: "`lifeguard status` says whether it still makes its rounds.",
+        exitCode: EXIT.failed, hint: "`lifeguard status` says whether it still makes its rounds.",
       });
     }
     if (waited > TAKE_TIMEOUT_MS + doneWithinMs) {
       throw new LifeguardError(`Cannot tell how "${request.action}" ended: Lifeguard (PID ${request.daemonPid}) took it but has not answered after ${Math.round(waited / 1000)}s`, {
-        exitCode: 1, hint: "`lifeguard history` shows what it did.",
+        exitCode: EXIT.failed, hint: "`lifeguard history` shows what it did.",
       });
     }
   }

@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** stdout as a stream, for a command that streams (`logs -f`): its backpressure, and its EPIPE once the reader is gone. */
+  stdoutStream?: NodeJS.WritableStream & { fd?: number };
 }
 
 export const processIo: CliIo = {
@@ -11,4 +13,5 @@ export const processIo: CliIo = {
   stderr: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   env: process.env,
   cwd: process.cwd(),
+  stdoutStream: process.stdout,
 };

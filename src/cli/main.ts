@@ -4,6 +4,7 @@ import { runCheck } from "./commands/check.js";
 import { runStatus } from "./commands/status.js";
 import { runHistory } from "./commands/history.js";
 import { runReset } from "./commands/reset.js";
+import { runLogs, type LogsOptions } from "./commands/logs.js";
 import { runValidate } from "./commands/validate.js";
 import { runSchema } from "./commands/schema.js";
 import { runTestAlert } from "./commands/test-alert.js";
@@ -58,6 +59,18 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .addOption(config)
     .action(act((name, options) => runReset(name, options, io)));
   addControlCommands(program, act, io);
+  program.command("logs")
+    .description("show a service's log, or without NAME Lifeguard's own; -f follows it across rotation. A command: service's " +
+      "captured output; a systemd: service's log file its checks watch, else its unit's journal")
+    .argument("[name]", "service name; without it, Lifeguard's own log (log.file)")
+    .addOption(config)
+    .option("-n, --lines <count>", "show the last COUNT lines, reaching into the rotated file <file>.1 when needed", "50")
+    .option("-f, --follow", "then show new lines as they are written, across rotation and truncation, until Ctrl-C")
+    .addOption(new Option("--journal", "a systemd: service's journal (journalctl), even when its checks watch a log file").conflicts("checkLog"))
+    .option("--check-log", "the log file(s) the service's checks watch (their `path`), for a command: service too")
+    .addHelpText("after", "\nExit: 0 shown, or -f stopped by Ctrl-C, SIGTERM or its reader leaving (| head); 1 nothing to show " +
+      "(no such file, unreadable, no log.file); 64 usage error; for a journal, journalctl's own code.\n")
+    .action(act((name: string | undefined, options: LogsOptions) => runLogs(name, options, io)));
   program.command("validate")
     .description("check a configuration file and print every problem with file, line and field")
     .addOption(config)

@@ -2,6 +2,8 @@
 export const EXIT = {
   healthy: 0,
   restarted: 1,
+  /** Any other command that could not do what it was asked (`logs`: nothing to show), as tail and journalctl exit; `check`'s 1 is `restarted`. */
+  failed: 1,
   unhealthy: 2,
   usage: 64,
   software: 70,

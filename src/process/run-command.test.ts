@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { isProcessAlive } from "./proc-stat.js";
 import { formatCommand, runCommand } from "./run-command.js";
 import { waitFor } from "../testing/wait-for.js";
+import { fileURLToPath } from "node:url";
 
 const node = process.execPath;
 /** A node one-liner as argv: the fixtures are real processes, never a mocked child_process. */
@@ -134,4 +135,18 @@ test("runCommand passes input, working directory and environment", async () => {
 test("formatCommand quotes arguments that need it and stays short", () => {
   assert.equal(formatCommand(["systemctl", "stop", "--", "my bot.service"]), `systemctl stop -- "my bot.service"`);
   assert.equal(formatCommand(["echo", "x".repeat(200)]).length, 120);
+});
+
+test("runCommand with passOutput lets the command write to this process's own stdout and stderr", async () => {
+  const modulePath = fileURLToPath(new URL("./run-command.ts", import.meta.url));
+  // A process of its own runs it, so that what the command writes lands in that process's output.
+  const parent = `
+    const { runCommand } = await import(${JSON.stringify(modulePath)});
+    const result = await runCommand([process.execPath, "-e", "console.log('to stdout'); console.error('to stderr'); process.exit(3)"], { timeoutMs: 10_000, passOutput: true });
+    console.log(JSON.stringify({ exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr }));
+  `;
+  const result = await runCommand([node, "--import", "tsx", "--input-type=module", "--eval", parent], { timeoutMs: 30_000, cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.equal(result.stderr, "to stderr\n");
+  assert.equal(result.stdout, `to stdout\n${JSON.stringify({ exitCode: 3, stdout: "", stderr: "" })}\n`);
 });

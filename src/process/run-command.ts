@@ -14,7 +14,7 @@ const STDIO_DRAIN_MS = 200;
 const CAUSE_MAX_CHARS = 300;
 
 export interface RunCommandOptions {
-  /** The command is terminated after this long (SIGTERM, then SIGKILL after `killGraceMs`). */
+  /** The command is terminated after this long (SIGTERM, then SIGKILL after `killGraceMs`); Infinity: only by `signal` (a journal followed until the user stops). */
   timeoutMs: number;
   /** Aborting terminates the command the same way as the timeout does. */
   signal?: AbortSignal;
@@ -25,6 +25,8 @@ export interface RunCommandOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the child's standard input, which is then closed; without it stdin is /dev/null. */
   input?: string;
+  /** The child writes to this process's stdout and stderr itself (a journal shown to the user); the result then holds none of it. */
+  passOutput?: boolean;
 }
 
 /** What happened to one command. Never thrown: operational failures are results with `ok: false`. */
@@ -94,7 +96,7 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
         cwd: options.cwd,
         env: options.env,
         detached: true,
-        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        stdio: [options.input === undefined ? "ignore" : "pipe", options.passOutput === true ? "inherit" : "pipe", options.passOutput === true ? "inherit" : "pipe"],
       });
     } catch (error) {
       state.startError = error as NodeJS.ErrnoException;
@@ -141,7 +143,8 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
       });
     });
     child.on("close", settle);
-    after(options.timeoutMs, () => terminate("timeout"));
+    // A timer beyond 2^31 - 1 ms would fire at once (Node's TimeoutOverflowWarning).
+    if (Number.isFinite(options.timeoutMs)) after(options.timeoutMs, () => terminate("timeout"));
     options.signal?.addEventListener("abort", () => terminate("abort"), { once: true, signal: done.signal });
   });
 }

@@ -1,5 +1,5 @@
 import { parseDuration } from "../../core/duration.js";
-import { LifeguardError, UsageError } from "../../core/errors.js";
+import { EXIT, LifeguardError, UsageError } from "../../core/errors.js";
 import type { LifeguardConfig, ServiceConfig } from "../../config/types.js";
 import { buildApp } from "../../compose/build-app.js";
 import { controlService, type ControlAction, type ControlRequest } from "../../engine/control-service.js";
@@ -44,7 +44,7 @@ export async function runControl(action: ControlAction, name: string, options: C
     }
     if (service.runner.kind === "process" && (action === "restart" || action === "stop" || action === "start")) {
       throw new LifeguardError(`Cannot ${action} "${name}" as no Lifeguard runs it: a command runs only under "lifeguard run", which starts it`, {
-        exitCode: 1, hint: `Start the daemon: lifeguard run -c ${config.source}`,
+        exitCode: EXIT.failed, hint: `Start the daemon: lifeguard run -c ${config.source}`,
       });
     }
     const parts = app.services.find((entry) => entry.config.name === name);
@@ -67,7 +67,7 @@ export async function runReload(options: { config?: string }, io: CliIo): Promis
   try {
     const daemon = app.store === null ? null : watchingDaemon(app.store, config.services.map((service) => service.name));
     if (app.store === null || daemon === null) {
-      throw new LifeguardError(`Cannot reload as no Lifeguard runs with the configuration "${config.source}": nothing to reload`, { exitCode: 1, hint: `Start it: lifeguard run -c ${config.source}` });
+      throw new LifeguardError(`Cannot reload as no Lifeguard runs with the configuration "${config.source}": nothing to reload`, { exitCode: EXIT.failed, hint: `Start it: lifeguard run -c ${config.source}` });
     }
     return report(await askDaemon(app.store, { daemonPid: daemon.pid, service: null, action: "reload", options: {}, by: cliRequester(io), requestedAt: Date.now() }, ANSWER_SLACK_MS), io);
   } finally {
@@ -102,8 +102,8 @@ function boundOf(service: ServiceConfig): number {
 function report(outcome: { ok: boolean; summary: string }, io: CliIo, logged = false): number {
   if (outcome.ok) {
     if (!logged) io.stdout(outcome.summary);
-    return 0;
+    return EXIT.healthy;
   }
   io.stderr(`lifeguard: ${outcome.summary}`);
-  return 1;
+  return EXIT.failed;
 }
