@@ -96,7 +96,7 @@ function gaveUpRound(
   const checksNow = failing.length === 0 ? "its checks pass now" : `still failing: ${summarise(failing)}`;
   const rearmIn = policy.rearmAfterMs === null ? "" : `; re-arms by itself in ${formatDuration(policy.rearmAfterMs - elapsedSince(health.since, now))}`;
   const why = `Gave up on "${service}" ${formatDuration(elapsedSince(health.since, now))} ago: ${health.reason}; ${checksNow}; ` +
-    `run "${resetCommand(service)}" once fixed${rearmIn}`;
+    `run "${resetCommand(service, policy.cliAddress)}" once fixed${rearmIn}`;
   const healthySince = failing.length === 0 ? (state.healthySince ?? now) : null;
   return { state: { ...state, healthySince }, actions: [], verdict: { status: "gave-up", why } };
 }

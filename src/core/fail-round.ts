@@ -69,8 +69,8 @@ function giveUp({ state, health, counting, actions, now, policy, service }: Fail
   const { max, perMs } = policy.limit;
   const message = gaveUpMessage(service, restarts, max, perMs);
   const event = eventAction("gave-up", now, message, {
-    restarts, max, perMs, failing: health.reason, manualIntervention: true, resetCommand: resetCommand(service),
-    hint: gaveUpHint(service, policy.rearmAfterMs), rearmAt: policy.rearmAfterMs === null ? null : now + policy.rearmAfterMs,
+    restarts, max, perMs, failing: health.reason, manualIntervention: true, resetCommand: resetCommand(service, policy.cliAddress),
+    hint: gaveUpHint(service, policy), rearmAt: policy.rearmAfterMs === null ? null : now + policy.rearmAfterMs,
   });
   return {
     state: { ...state, health: { kind: "gave-up", since: now, reason: message } },

@@ -1,5 +1,6 @@
 import { formatDuration } from "../../core/duration.js";
 import { describeSignal, type Ping } from "../../core/heartbeat.js";
+import { resetCommand } from "../../core/policy-messages.js";
 import { buildApp } from "../../compose/build-app.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
@@ -14,7 +15,10 @@ export async function runStatus(options: { config?: string; json?: boolean }, io
     const now = app.clock.now();
     const statuses = collectStatus(config, app.store, now);
     const channels = collectChannels(config, app.store);
-    const text = () => (channels.length === 0 ? renderStatus(statuses, now) : `${renderStatus(statuses, now)}\n\n${renderChannels(channels, now)}`);
+    // The advice in the table works as printed: it carries the options that found this configuration.
+    const reset = (service: string): string => resetCommand(service, config.services.find((s) => s.name === service)?.policy.cliAddress ?? []);
+    const table = (): string => renderStatus(statuses, now, reset);
+    const text = () => (channels.length === 0 ? table() : `${table()}\n\n${renderChannels(channels, now)}`);
     io.stdout(options.json === true ? JSON.stringify({ at: new Date(now).toISOString(), services: statuses, channels }, null, 2) : text());
     return 0;
   } finally {
@@ -23,12 +27,12 @@ export async function runStatus(options: { config?: string; json?: boolean }, io
 }
 
 /** The table; a LAST PING column only when some service has a heartbeat check by ping. */
-function renderStatus(statuses: ServiceStatus[], now: number): string {
+function renderStatus(statuses: ServiceStatus[], now: number, reset: (service: string) => string): string {
   const pinged = statuses.some((status) => status.lastPing !== undefined);
   const rows = statuses.map((status) => [
     status.service,
     status.target,
-    describeHealth(status, now),
+    describeHealth(status, now, reset),
     formatAgo(status.lastCheckAt, now, formatDuration),
     `${status.restartsInWindow} of ${status.limit.max} in ${formatDuration(status.limit.perMs)}`,
     status.lastRestart === null ? "-" : `${formatAgo(status.lastRestart.finishedAt, now, formatDuration)} (${status.lastRestart.ok ? "ok" : "failed"})`,
@@ -65,16 +69,16 @@ function describePing(ping: Ping | null | undefined, now: number): string {
   return ping.signal.kind === "success" ? ago : `${ago} (${describeSignal(ping.signal)})`;
 }
 
-function describeHealth(status: ServiceStatus, now: number): string {
+function describeHealth(status: ServiceStatus, now: number, reset: (service: string) => string): string {
   const unobserved = Object.entries(status.unobserved ?? {});
-  if (unobserved.length === 0) return describeObserved(status, now);
+  if (unobserved.length === 0) return describeObserved(status, now, reset);
   const blind = unobserved.map(([check, { since }]) => `${check} since ${formatAgo(since, now, formatDuration)}`).join(", ");
-  return `${describeObserved(status, now)}; unobserved: ${blind}`;
+  return `${describeObserved(status, now, reset)}; unobserved: ${blind}`;
 }
 
-function describeObserved(status: ServiceStatus, now: number): string {
+function describeObserved(status: ServiceStatus, now: number, reset: (service: string) => string): string {
   const { health } = status;
   if (health.kind === "healthy") return status.lastCheckAt === null ? "unknown" : "healthy";
   const since = formatAgo(health.since, now, formatDuration);
-  return health.kind === "gave-up" ? `gave-up ${since}: needs \`lifeguard reset ${status.service}\`` : `${health.kind} since ${since}`;
+  return health.kind === "gave-up" ? `gave-up ${since}: needs \`${reset(status.service)}\`` : `${health.kind} since ${since}`;
 }
