@@ -9,6 +9,7 @@ import { runSchema } from "./commands/schema.js";
 import { runTestAlert } from "./commands/test-alert.js";
 import { configOption, runCli, type Act } from "./program.js";
 import { addRunCommand } from "./run-command.js";
+import { addTargetOptions } from "./target-options.js";
 
 /**
  * The CLI entry, every command: resolves to the exit code, which `bin/lifeguard.js` sets.
@@ -30,21 +31,20 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .option("-s, --service <name...>", "check only these services")
     .action(act((options) => runCheck(options, io)));
   addRunCommand(program, io, act, argv);
-  program.command("status")
-    .description("show each service's state, last check and restarts in the current window")
-    .addOption(config).addOption(json)
+  addTargetOptions(program.command("status")
+    .description("show each service's state, last check and restarts in the current window"))
+    .addOption(json)
     .action(act((options) => runStatus(options, io)));
-  program.command("history")
-    .description("show restarts and events, newest first")
-    .addOption(config).addOption(json)
+  addTargetOptions(program.command("history")
+    .description("show restarts and events, newest first"))
+    .addOption(json)
     .option("-s, --service <name>", "only this service")
     .option("--since <duration>", "only the last DURATION, e.g. 24h or 7d")
     .option("--limit <count>", "at most COUNT entries", "50")
     .action(act((options) => runHistory(options, io)));
-  program.command("reset")
+  addTargetOptions(program.command("reset")
     .description("re-arm a service that gave up: clear its restart window and backoff")
-    .argument("<name>", "service name")
-    .addOption(config)
+    .argument("<name>", "service name (in quick mode also the quick-mode Lifeguard's name)"))
     .action(act((name, options) => runReset(name, options, io)));
   program.command("validate")
     .description("check a configuration file and print every problem with file, line and field")

@@ -17,6 +17,8 @@ export interface ConfigSource {
   open(): Promise<LifeguardConfig>;
   /** A file is read again on SIGHUP; quick mode's command line cannot change. */
   readonly reloadable: boolean;
+  /** What the source has to say once, after the first `open()`, in the watchdog log (quick mode: where an older store was left). */
+  startNotices?(): readonly string[];
 }
 
 /** What the daemon is asked to do (by a signal, in the CLI). */
@@ -137,6 +139,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   notifier?.ready();
   const watching = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
   say(logger, clock.now(), `Lifeguard started: ${watching} (pid ${process.pid}); status at ${http.server.url}/api/status`);
+  if (session.starting) for (const notice of session.config.startNotices?.() ?? []) say(logger, clock.now(), notice);
   const replaced = supervised.replaced.length === 0 ? "" : `; it stopped what a previous Lifeguard left running of ${supervised.replaced.join(", ")} before starting it anew (was that Lifeguard killed?)`;
   if (session.starting || replaced !== "") queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${watching}${replaced}`);
   const stopAlerting = async (): Promise<void> => {

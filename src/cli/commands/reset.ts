@@ -2,14 +2,14 @@ import { UsageError, LifeguardError } from "../../core/errors.js";
 import { resetService } from "../../core/reset-service.js";
 import { buildApp } from "../../compose/build-app.js";
 import type { CliIo } from "../io.js";
-import { openConfig } from "../open-config.js";
+import { findTarget, type TargetOptions } from "../find-target.js";
 
 /** How long `reset` waits for a running `check` to finish with the service. */
 const RESET_LOCK_WAIT_MS = 120_000;
 
 /** `lifeguard reset NAME`: re-arm a service that gave up; clears its restart window and backoff. */
-export async function runReset(name: string, options: { config?: string }, io: CliIo): Promise<number> {
-  const config = await openConfig(options, io);
+export async function runReset(name: string, options: TargetOptions, io: CliIo): Promise<number> {
+  const config = await findTarget(options, { command: "reset", service: name }, io);
   if (!config.services.some((service) => service.name === name)) {
     throw new UsageError(`Cannot reset "${name}" as the configuration has no such service: ${config.services.map((s) => `"${s.name}"`).join(", ")}`);
   }

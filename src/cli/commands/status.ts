@@ -4,12 +4,12 @@ import { resetCommand } from "../../core/policy-messages.js";
 import { buildApp } from "../../compose/build-app.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
-import { openConfig } from "../open-config.js";
+import { findTarget, type TargetOptions } from "../find-target.js";
 import { collectChannels, collectStatus, type ChannelStatus, type ServiceStatus } from "../../compose/service-status.js";
 
 /** `lifeguard status`: each service, its state, last check and restarts in the current window. */
-export async function runStatus(options: { config?: string; json?: boolean }, io: CliIo): Promise<number> {
-  const config = await openConfig(options, io);
+export async function runStatus(options: TargetOptions & { json?: boolean }, io: CliIo): Promise<number> {
+  const config = await findTarget(options, { command: "status" }, io);
   const app = buildApp(config, { readOnly: true, logger: { write: () => undefined } });
   try {
     const now = app.clock.now();
