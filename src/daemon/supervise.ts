@@ -1,3 +1,4 @@
+import { markStart } from "../core/check.js";
 import type { Logger } from "../core/logger.js";
 import { markStarted } from "../core/mark-started.js";
 import type { ServiceStore } from "../core/store.js";
@@ -26,6 +27,8 @@ export async function startSupervised(services: ServiceParts[], deps: { store: S
       logger.write({ at: now(), tag: "INFO", service: parts.config.name, message: `Kept ${status.summary} across the reload: its command and settings did not change` });
       continue;
     }
+    // The output the previous run left is not this run's: its checks count from this start.
+    await markStart(parts.checks, now());
     const outcome = await parts.runner.start(parts.config.restart.verifyTimeoutMs, new AbortController().signal);
     const name = parts.config.name;
     // A copy a killed Lifeguard left running was stopped first: the history says so.
