@@ -53,6 +53,18 @@ export function gaveUpHint(service: string, policy: Pick<PolicySettings, "rearmA
   return `Manual intervention needed: fix the cause, then run "${resetCommand(service, policy.cliAddress)}" to re-arm automatic restarts${rearm}`;
 }
 
+/**
+ * A daemon's start finds the service gave-up from before (a restart of Lifeguard does not re-arm
+ * it): `"bot" gave up 11m ago and stays gave-up after this start: no automatic restart until
+ * "lifeguard reset bot" re-arms it (Cannot restart "bot" as ...)`.
+ */
+export function staysGaveUpMessage(service: string, gaveUpAgoMs: number, reason: string, policy: Pick<PolicySettings, "rearmAfterMs" | "cliAddress">): string {
+  const { rearmAfterMs } = policy;
+  const rearm = rearmAfterMs === null ? "" : `, or rearm-after does in ${formatDuration(Math.max(0, rearmAfterMs - gaveUpAgoMs))}`;
+  return `"${service}" gave up ${formatDuration(gaveUpAgoMs)} ago and stays gave-up after this start: ` +
+    `no automatic restart until "${resetCommand(service, policy.cliAddress)}" re-arms it${rearm} (${reason})`;
+}
+
 export const recoveredMessage = (service: string, durationMs: number): string =>
   `"${service}" is healthy again after ${formatDuration(durationMs)}`;
 
