@@ -48,6 +48,11 @@ test("loadConfig gives every service the options that find its file from any dir
   const relative = relativeTo(process.cwd(), file);
   const config = await loadConfig(relative, {});
   assert.deepEqual(config.services[0]?.policy.cliAddress, ["-c", file]);
+  assert.deepEqual(config.cliAddress, ["-c", file]);
+  // An invalid file's hint names it too: `lifeguard validate` alone would check another file.
+  writeFileSync(file, "services:\n  t:\n    systemd: t\n    interval: soon\n");
+  const error = await configErrorOf(() => loadConfig(relative, {}));
+  assert.equal(error.hint, `Run \`lifeguard validate -c ${file}\` after editing; \`lifeguard schema\` prints the JSON Schema.`);
   // The system's file is found by every command without -c.
   assert.deepEqual(configAddress(SYSTEM_CONFIG_PATH), []);
   assert.deepEqual(configAddress("/etc/lifeguard/../lifeguard/lifeguard.yaml"), []);

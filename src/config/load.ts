@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { lifeguardCommand } from "../core/cli-command.js";
 import { ConfigError } from "../core/errors.js";
 import type { Env } from "./interpolate.js";
 import { quote } from "./messages.js";
@@ -21,7 +22,7 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
   const baseDir = dirname(resolve(path));
   const readFile = (file: string) => readSecretFile(resolve(baseDir, file));
   const result = validateConfig(text, { source: path, baseDir, env, readFile, cliAddress: configAddress(path) });
-  if (!result.ok) throw new ConfigError(result.issues);
+  if (!result.ok) throw new ConfigError(result.issues, `Run \`${lifeguardCommand(["validate", ...configAddress(path)])}\` after editing; \`lifeguard schema\` prints the JSON Schema.`);
   return result.config;
 }
 

@@ -42,6 +42,8 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
     source: origin.source,
     /** Directory holding the SQLite store. */
     state,
+    /** The options that make a command typed in any directory find this configuration (ConfigOrigin.cliAddress): what Lifeguard's advice carries. */
+    cliAddress: [...(origin.cliAddress ?? [])],
     log: {
       /** null: standard output. */
       file: parsed.log.file === null ? null : resolvePath(parsed.log.file),
