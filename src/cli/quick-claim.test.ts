@@ -60,3 +60,16 @@ test("the first start beside an older quick mode's store in the state root says 
   writeFileSync(join(dir, "lifeguard.db"), "");
   assert.deepEqual(claimQuickInstance(config, start, 2), [], "said once: the new store exists from then on");
 });
+
+test("a state root the user may not write is refused with what to do, before anything starts", (t) => {
+  const { start, config, dir } = setup();
+  // Root writes anywhere: a file where the directory should be stands in for a refusing disk.
+  writeFileSync(dir, "");
+  t.after(() => rmSync(dir, { force: true }));
+  assert.throws(() => claimQuickInstance(config, start, 1), (error: unknown) => {
+    assert.ok(error instanceof LifeguardError);
+    assert.match(error.message, new RegExp(`^Cannot start quick mode for "bot" as its directory "${dir}" cannot be written: `));
+    assert.equal(error.hint, "Pass --state DIR where the user running Lifeguard may write (without --state, a user other than root gets ~/.local/state/lifeguard).");
+    return true;
+  });
+});

@@ -27,7 +27,16 @@ export function claimQuickInstance(config: LifeguardConfig, start: QuickStart, n
     );
   }
   const notices = olderStoreNotice(dir, name);
-  writeQuickRecord(dir, { ...start, pid: process.pid, pidStartTime: readProcStat(process.pid)?.startTime ?? null, bootId: readBootId(), startedAt: now });
+  try {
+    writeQuickRecord(dir, { ...start, pid: process.pid, pidStartTime: readProcStat(process.pid)?.startTime ?? null, bootId: readBootId(), startedAt: now });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EACCES" || code === "EPERM" ? "permission is denied" : code === "EROFS" ? "the file system is read-only" : (error as Error).message;
+    throw new LifeguardError(`Cannot start quick mode for "${name}" as its directory "${dir}" cannot be written: ${why}`, {
+      hint: "Pass --state DIR where the user running Lifeguard may write (without --state, a user other than root gets ~/.local/state/lifeguard).",
+      cause: error,
+    });
+  }
   return notices;
 }
 
