@@ -4,6 +4,7 @@ import type { LifeguardConfig } from "../config/types.js";
 import { LifeguardError } from "../core/errors.js";
 import { readBootId, readProcStat } from "../process/proc-stat.js";
 import { DB_FILE_NAME } from "../store/index.js";
+import { fsReason } from "./fs-reason.js";
 import { isRecordRunning, readQuickRecord, writeQuickRecord, type QuickRecord } from "./quick-record.js";
 
 /** What a quick-mode start records besides who runs it. */
@@ -30,9 +31,7 @@ export function claimQuickInstance(config: LifeguardConfig, start: QuickStart, n
   try {
     writeQuickRecord(dir, { ...start, pid: process.pid, pidStartTime: readProcStat(process.pid)?.startTime ?? null, bootId: readBootId(), startedAt: now });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "EACCES" || code === "EPERM" ? "permission is denied" : code === "EROFS" ? "the file system is read-only" : (error as Error).message;
-    throw new LifeguardError(`Cannot start quick mode for "${name}" as its directory "${dir}" cannot be written: ${why}`, {
+    throw new LifeguardError(`Cannot start quick mode for "${name}" as its directory "${dir}" cannot be written: ${fsReason(error)}`, {
       hint: "Pass --state DIR where the user running Lifeguard may write (without --state, a user other than root gets ~/.local/state/lifeguard).",
       cause: error,
     });

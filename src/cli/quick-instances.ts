@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { QUICK_DIR_PREFIX, quickInstanceDir } from "../config/quick-defaults.js";
 import { EXIT, LifeguardError } from "../core/errors.js";
 import { describeCommand } from "../config/command-line.js";
+import { fsReason } from "./fs-reason.js";
 import { isRecordRunning, readQuickRecord, recordPath, type QuickRecord } from "./quick-record.js";
 
 /** A quick-mode Lifeguard found under a state root: its directory, and its record or why that is unusable. */
@@ -56,9 +57,7 @@ function instanceIn(dir: string, name: string): QuickInstance {
 }
 
 function unreadableRoot(root: string, error: unknown): LifeguardError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = code === "EACCES" || code === "EPERM" ? "permission is denied" : (error as Error).message;
-  return new LifeguardError(`Cannot look for quick-mode Lifeguards in "${root}" as ${why}`, {
+  return new LifeguardError(`Cannot look for quick-mode Lifeguards in "${root}" as ${fsReason(error)}`, {
     exitCode: EXIT.config,
     hint: "Run this as the user that runs that Lifeguard (root's store is under /var/lib/lifeguard), or pass --state DIR.",
   });

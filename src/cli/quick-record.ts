@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import type { QuickFlags } from "../config/quick-config.js";
 import { isProcessAlive, readBootId } from "../process/proc-stat.js";
+import { fsReason } from "./fs-reason.js";
 
 /** The file in a quick-mode Lifeguard's directory that says how it was started. */
 export const RECORD_FILE = "quick.json";
@@ -64,9 +65,8 @@ export function readQuickRecord(dir: string): { record: QuickRecord } | { proble
   try {
     text = readFileSync(recordPath(dir), "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { problem: "does not exist" };
-    return { problem: `cannot be read: ${code === "EACCES" || code === "EPERM" ? "permission is denied" : (error as Error).message}` };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { problem: "does not exist" };
+    return { problem: `cannot be read: ${fsReason(error)}` };
   }
   if (text.length > MAX_RECORD_BYTES) return { problem: `is not a record: it holds ${text.length} bytes` };
   try {
