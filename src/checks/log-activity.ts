@@ -1,36 +1,28 @@
-import { stat } from "node:fs/promises";
 import type { LogActivityCheckConfig } from "../config/types.js";
 import { describeLogFileError } from "./log-file-error.js";
 import { compileLinePattern, filterLines, findLastLine } from "./match-lines.js";
-import type { Finding, Probe, ProbeFactory } from "./probe.js";
+import type { Finding, ProbeFactory } from "./probe.js";
 import { shortenLine } from "./shorten-line.js";
 import { readLogWindow, type LogWindow } from "./read-log-window.js";
-import type { FileIdentity } from "./tail-lines.js";
 import { describeUnfilledWindow } from "./unfilled-window.js";
 
 /** How many of the most recent matching lines the evidence keeps. */
 const RECENT_MATCHES_KEPT = 5;
 
-/** What a file that did not exist at the start is compared with: no file has it, so all a new file holds is new. */
-const NO_FILE: FileIdentity = { dev: -1, ino: -1, size: 0 };
-
 /**
  * `log-activity`: at least `min` of the last `lines` lines match `match` (the seed's
  * `tail -n 100 | grep -c`), and none matches `forbid` (a `Traceback` means the bot is stuck
- * in an error however busy its log looks). After Lifeguard (re)starts the service, only the
- * lines written since are read: the previous run's lines neither pass nor fail the new run, and
- * a run that writes nothing that matches fails (once its startup grace is over, the policy's).
+ * in an error however busy its log looks).
  */
 export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config) => {
   const match = compileLinePattern(config.match, config.ignoreCase);
   const forbid = config.forbid === null ? null : compileLinePattern(config.forbid, config.ignoreCase);
-  let since: FileIdentity | undefined;
-  const probe: Probe = async (signal) => {
+  return async (signal) => {
     if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
     if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
     let tail: LogWindow;
     try {
-      tail = await readLogWindow(config.path, config.lines, { signal, ...(since === undefined ? {} : { since }) });
+      tail = await readLogWindow(config.path, config.lines, { signal });
     } catch (error) {
       return describeLogFileError(config.path, error);
     }
@@ -38,12 +30,6 @@ export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (con
     const forbidden = forbid === null ? undefined : await findLastLine(tail.lines, forbid, { signal });
     return describeTail(config, tail, matching, forbidden);
   };
-  // Where the log ended when the service was started: the new run's lines begin there.
-  probe.markStart = async () => {
-    const stats = await stat(config.path).catch(() => null);
-    since = stats === null ? NO_FILE : { dev: stats.dev, ino: stats.ino, size: stats.size };
-  };
-  return probe;
 };
 
 function describeTail(config: LogActivityCheckConfig, tail: LogWindow, matching: string[], forbidden: string | undefined): Finding {
@@ -55,7 +41,6 @@ function describeTail(config: LogActivityCheckConfig, tail: LogWindow, matching:
     ...(tail.scanCutShort ? { scanCutShort: true, bytesScanned: tail.bytesScanned } : {}),
     ...(tail.shrank ? { shrank: true } : {}),
     ...(tail.rotated === undefined ? {} : { rotated: tail.rotated }),
-    ...(tail.cutAtStart === true ? { sinceStart: true } : {}),
   };
   if (forbidden !== undefined) {
     const line = shortenLine(forbidden);
@@ -69,9 +54,7 @@ function describeTail(config: LogActivityCheckConfig, tail: LogWindow, matching:
   if (unfilled !== undefined) return { ...unfilled, evidence };
   const lines = matching.length === 1 ? "line" : "lines";
   const min = config.min > 1 ? ` (min ${config.min})` : "";
-  // Fewer lines than asked, all of this run: say so, not "in last 100".
-  const window = tail.cutAtStart === true ? `the ${tail.lines.length} ${tail.lines.length === 1 ? "line" : "lines"} since the start` : `last ${config.lines}`;
-  return { ok: false, summary: `No recent activity: ${matching.length} ${lines} matching ${config.match} in ${window}${min}`, evidence };
+  return { ok: false, summary: `No recent activity: ${matching.length} ${lines} matching ${config.match} in last ${config.lines}${min}`, evidence };
 }
 
 function invalidPattern(config: LogActivityCheckConfig, field: string, source: string, error: Error): Finding {

@@ -198,19 +198,3 @@ test("readTailLines stops when its signal aborts", async () => {
   const reading = readTailLines(path, 100, { chunkBytes: 16, signal: controller.signal, beforeRead: () => controller.abort(new Error("enough")) });
   await assert.rejects(reading, { message: "enough" });
 });
-
-test("readTailLines stops going back at floorOf's position, at any chunk size, and names the file it read", async () => {
-  const before = `${numbered(0, 50).join("\n")}\n`;
-  const path = await writeLog(`${before}${numbered(50, 53).join("\n")}\n`);
-  for (const chunkBytes of [1, 3, 7, 64 * 1024]) {
-    const seen: number[] = [];
-    const tail = await readTailLines(path, 100, { chunkBytes, floorOf: (file) => (seen.push(file.size), Buffer.byteLength(before)) });
-    assert.deepEqual(tail.lines, numbered(50, 53), `chunk ${chunkBytes}`);
-    assert.equal(tail.floor, Buffer.byteLength(before));
-    assert.equal(tail.bytesScanned, tail.size - tail.floor);
-    assert.deepEqual(seen, [tail.size]);
-  }
-  const atEnd = await readTailLines(path, 100, { floorOf: (file) => file.size + 10 });
-  assert.deepEqual(atEnd.lines, [], "a floor past the end reads nothing");
-  assert.equal(atEnd.floor, atEnd.size);
-});

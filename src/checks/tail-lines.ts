@@ -24,18 +24,6 @@ export interface TailOptions {
   signal?: AbortSignal;
   /** Test seam: awaited before each read, with the file position about to be read. */
   beforeRead?: (position: number) => void | Promise<void>;
-  /**
-   * Where the scan stops going back, given the opened file's identity and size: the lines before
-   * are not wanted (they precede the service's start). Default: the file's start, 0.
-   */
-  floorOf?: (file: FileIdentity) => number;
-}
-
-/** Which file was read (device and inode: a rotation gives the name another file), and its size then. */
-export interface FileIdentity {
-  dev: number;
-  ino: number;
-  size: number;
 }
 
 /** The last lines of a file, oldest first, and how far the reader had to go to find them. */
@@ -52,10 +40,6 @@ export interface TailResult {
   scanCutShort: boolean;
   /** The file shrank while it was read (truncated, e.g. copytruncate): only lines read before are returned. */
   shrank: boolean;
-  /** The file read, as `floorOf` saw it. */
-  file: FileIdentity;
-  /** Where the scan was to stop going back (`floorOf`); 0: the file's start. */
-  floor: number;
 }
 
 /**
@@ -73,18 +57,16 @@ export async function readTailLines(path: string, count: number, options: TailOp
     const stats = await handle.stat();
     if (stats.isDirectory()) throw createDirectoryError(path);
     const read = (buffer: Buffer, length: number, position: number) => handle.read(buffer, 0, length, position).then((r) => r.bytesRead);
-    const file = { dev: stats.dev, ino: stats.ino, size: stats.size };
-    const floor = Math.min(Math.max(0, options.floorOf?.(file) ?? 0), stats.size);
-    return { ...(await scanBackwards(read, stats.size, count, options, floor)), size: stats.size, mtimeMs: stats.mtimeMs, file, floor };
+    return { ...(await scanBackwards(read, stats.size, count, options)), size: stats.size, mtimeMs: stats.mtimeMs };
   } finally {
     await handle.close();
   }
 }
 
 type ReadAt = (buffer: Buffer, length: number, position: number) => Promise<number>;
-type ScanResult = Omit<TailResult, "size" | "mtimeMs" | "file" | "floor">;
+type ScanResult = Omit<TailResult, "size" | "mtimeMs">;
 
-async function scanBackwards(read: ReadAt, size: number, count: number, options: TailOptions, floor: number): Promise<ScanResult> {
+async function scanBackwards(read: ReadAt, size: number, count: number, options: TailOptions): Promise<ScanResult> {
   const maxScanBytes = options.maxScanBytes ?? TAIL_MAX_SCAN_BYTES;
   const chunk = Buffer.allocUnsafe(options.chunkBytes ?? TAIL_CHUNK_BYTES);
   const line = createLineWindow(options.maxLineBytes ?? TAIL_MAX_LINE_BYTES);
@@ -105,8 +87,8 @@ async function scanBackwards(read: ReadAt, size: number, count: number, options:
     lines: newestFirst.reverse(), bytesScanned: size - position, linesCut, scanCutShort: flags.scanCutShort ?? false, shrank: flags.shrank ?? false,
   });
 
-  while (newestFirst.length < count && position > floor) {
-    const length = Math.min(chunk.length, position - floor, maxScanBytes - (size - position));
+  while (newestFirst.length < count && position > 0) {
+    const length = Math.min(chunk.length, position, maxScanBytes - (size - position));
     if (length <= 0) {
       // Out of scan budget: what was seen of the oldest line is kept, its start may be missing.
       if (line.totalBytes > 0) finishLine();
@@ -126,7 +108,7 @@ async function scanBackwards(read: ReadAt, size: number, count: number, options:
       end = newline;
     }
   }
-  // At the file's start (or the floor) the pending bytes are its first line.
-  if (newestFirst.length < count && size > floor) finishLine();
+  // At the file's start the pending bytes are its first line.
+  if (newestFirst.length < count && size > 0) finishLine();
   return result();
 }

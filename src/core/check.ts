@@ -14,9 +14,9 @@ export interface Check {
   dueAt(): number | null;
   /**
    * Lifeguard is about to start the service (the daemon's start of a supervised command, a
-   * restart) at wall time `at`: what the check watches belongs to the new run from here on. A
-   * log's age and its recent lines count from this start, so a new run is never judged by the
-   * previous run's output. Absent: the check looks only at the present.
+   * restart) at wall time `at`: what the check watches belongs to the new run from here on
+   * (`log-fresh` counts a log's age from this start, so a new run is never called stale for the
+   * previous run's output). Absent: the check looks only at the present.
    */
   markStart?(at: number): Promise<void>;
 }
