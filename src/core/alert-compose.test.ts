@@ -129,19 +129,6 @@ test("alertOfEvent's gave-up hint names the automatic re-arm when there is one",
   );
 });
 
-test("every re-arm command an alert or verdict gives carries the options that find the configuration", () => {
-  const policy = { ...POLICY, cliAddress: ["-c", "/srv/my bots/lifeguard.yaml"] };
-  const spent = { ...initialState(), restarts: [T - 40 * M, T - 30 * M, T - 20 * M] };
-  const first = decide(spent, FAILING_ROUND, T, policy, "trader");
-  const gaveUp = decide(first.state, FAILING_ROUND, T + 30 * S, policy, "trader");
-  const event = eventOf(gaveUp, "gave-up");
-  assert.equal(event.data.resetCommand, "lifeguard reset trader -c '/srv/my bots/lifeguard.yaml'");
-  assert.equal(alertOf(event, contextOf(gaveUp.state, FAILING_ROUND, policy)).details.at(-1),
-    `Manual intervention needed: fix the cause, then run "lifeguard reset trader -c '/srv/my bots/lifeguard.yaml'" to re-arm automatic restarts`);
-  assert.match(decide(gaveUp.state, FAILING_ROUND, T + M, policy, "trader").verdict.why, / run "lifeguard reset trader -c '\/srv\/my bots\/lifeguard\.yaml'" once fixed$/);
-  assert.deepEqual(reminderAlert("trader", HOST, T + H, gaveUp.state, ["--state", "/srv/state"])?.details, ["Run: lifeguard reset trader --state /srv/state"]);
-});
-
 test("alertOfEvent closes the incident on recovery with how long the service was down", () => {
   const decided = decideRestart();
   const settled = settleRestart(decided.state, { ok: true, summary: "ok" }, T + 33 * S, POLICY, "trader");
