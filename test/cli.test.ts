@@ -206,14 +206,16 @@ services:
   bot:
     command: [python3, main.py]
 `);
-  const refusal = 'lifeguard: Cannot check "bot" in one-shot mode as Lifeguard supervises its command itself: run "lifeguard run"\n';
+  // The advice carries the -c it came with, so that it works wherever it is run.
+  const refusal = `lifeguard: Cannot check "bot" in one-shot mode as Lifeguard supervises its command itself: run "lifeguard run -c ${config}"\n`;
   for (const args of [["check"], ["check", "--dry-run"], ["check", "--service", "bot"]]) {
     const result = await run([...args, "-c", config]);
     assert.equal(result.exitCode, 64, args.join(" "));
     assert.equal(result.stdout, "");
     assert.ok(result.stderr.startsWith(refusal), result.stderr);
   }
-  assert.match((await run(["check", "-c", config])).stderr, /\nhint: Check the others once with: lifeguard check --service trader\n$/);
+  const hinted = (await run(["check", "-c", config])).stderr;
+  assert.ok(hinted.endsWith(`\nhint: Check the others once with: lifeguard check --service trader -c ${config}\n`), hinted);
   assert.equal(existsSync(join(dir, "state")), false);
   const others = await run(["check", "--dry-run", "--service", "trader", "-c", config]);
   assert.equal(others.exitCode, 2, others.stderr);

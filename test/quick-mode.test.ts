@@ -73,9 +73,9 @@ test("quick mode restarts a frozen bot once its output is older than --max-age, 
   assert.ok(await quick.waitForLog(/Lifeguard started: watching "python3" \(pid \d+\); status at http:\/\/127\.0\.0\.1:\d+\/api\/status/), quick.log());
   assert.ok(await waitFor(() => quick.botPid() !== null, WAIT), "the bot wrote its pid file");
   const first = quick.botPid() as number;
-  const outputFile = join(quick.state, "python3.out.log");
+  const outputFile = join(quick.state, "quick-python3", "python3.out.log");
   // 15 lines at 200ms: the bot has run past its startup grace (as long as --max-age), so its freeze counts at once.
-  assert.ok(await waitFor(() => existsSync(outputFile) && /Update 15\b/.test(readFileSync(outputFile, "utf8")), WAIT), "its output is captured to <state>/<name>.out.log");
+  assert.ok(await waitFor(() => existsSync(outputFile) && /Update 15\b/.test(readFileSync(outputFile, "utf8")), WAIT), "its output is captured to <state>/quick-<name>/<name>.out.log");
 
   process.kill(first, "SIGSTOP");
   assert.ok(await quick.waitForLog(/\[FAIL\] Log file is stale: last written \d+s ago \(max-age 2s\)/), quick.log());

@@ -23,6 +23,7 @@ export function createBoundedCheck(config: CheckCommon, clock: Clock, probe: Pro
       return { ...finding, timedOut, check: config.id, at, alertOnly: config.alertOnly, durationMs: clock.monotonic() - started };
     },
     dueAt: () => dueAt,
+    ...(probe.markStart === undefined ? {} : { markStart: probe.markStart }),
   };
 }
 

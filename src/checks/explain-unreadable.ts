@@ -8,7 +8,7 @@ import type { Probe } from "./probe.js";
  * `on-unreadable: restart` it is an ordinary failure again, the hint kept for the alert.
  */
 export function explainUnreadable(probe: Probe, action: UnreadableAction = "alert"): Probe {
-  return async (signal) => {
+  const wrapped: Probe = async (signal) => {
     const finding = await probe(signal);
     if (finding.unobservable !== true) return finding;
     const { path, code } = finding.evidence;
@@ -17,4 +17,6 @@ export function explainUnreadable(probe: Probe, action: UnreadableAction = "aler
     const explained = hint === undefined ? failure : { ...failure, hint };
     return action === "restart" ? explained : { ...explained, unobservable: true };
   };
+  if (probe.markStart !== undefined) wrapped.markStart = probe.markStart;
+  return wrapped;
 }

@@ -78,3 +78,31 @@ test("log-fresh fails clearly for a directory", async () => {
   const { observation } = await observe(path);
   assert.equal(observation.summary, `Log file "${path}" is a directory`);
 });
+
+test("after a start, an older log is judged by the time since that start: fresh until max-age has passed, then stale", async () => {
+  const path = await writeLog("previous-run.log", "the previous run's last line\n");
+  const { clock, check } = await observe(path, { mtimeAgoMs: 11 * 60_000 });
+  await check.markStart?.(clock.now());
+  const fresh = await check.run(new AbortController().signal);
+  assert.equal(fresh.ok, true, "the previous run's output is not this run's silence");
+  assert.equal(fresh.summary, "Log file is not written yet since the start 0ms ago (max-age 5m; last written 11m ago, before it)");
+  assert.equal(check.dueAt(), clock.now() + 300_000 + 1, "stale 1 ms past max-age after the start");
+  clock.advance(300_001);
+  const stale = await check.run(new AbortController().signal);
+  assert.equal(stale.ok, false, "a run that writes nothing is caught max-age after its start");
+  assert.equal(stale.summary, "Log file is stale: not written since the start 5m ago (max-age 5m; last written 16m ago, before it)");
+  // The new run writes: its age counts from its own write again.
+  const written = (clock.now() - 1000) / 1000;
+  await utimes(path, written, written);
+  const after = await check.run(new AbortController().signal);
+  assert.equal(after.summary, "Log file is fresh (1s old)");
+});
+
+test("a log written after the start is judged by its own last write", async () => {
+  const path = await writeLog("written-after-start.log", "line\n");
+  const { clock, check } = await observe(path, { mtimeAgoMs: 0 });
+  await check.markStart?.(clock.now() - 60_000);
+  clock.advance(400_000);
+  const observation = await check.run(new AbortController().signal);
+  assert.equal(observation.summary, "Log file is stale: last written 6m40s ago (max-age 5m)");
+});

@@ -19,8 +19,14 @@ export interface Finding {
   dueAt?: number;
 }
 
-/** One look at the world; the shared wrapper bounds it in time and catches what it throws. */
-export type Probe = (signal: AbortSignal) => Promise<Finding>;
+/**
+ * One look at the world; the shared wrapper bounds it in time and catches what it throws. A
+ * probe of what the service writes may take note of its (re)start (`Check.markStart`).
+ */
+export interface Probe {
+  (signal: AbortSignal): Promise<Finding>;
+  markStart?(at: number): Promise<void>;
+}
 
 /** What checks may use: the injected clock, the service's runner, its name for messages, and the store's heartbeats. */
 export interface CheckDeps {

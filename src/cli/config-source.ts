@@ -3,6 +3,8 @@ import type { ConfigSource } from "../daemon/run-daemon.js";
 import { UsageError } from "../core/errors.js";
 import type { CliIo } from "./io.js";
 import { loadConfigApart } from "./load-config-apart.js";
+import { claimQuickInstance, type QuickStart } from "./quick-claim.js";
+import { RECORDED_VARIABLES } from "./quick-record.js";
 
 /** `lifeguard run`'s options: a config file, or quick mode's flags and the command after `--`. */
 export interface RunOptions extends QuickFlags {
@@ -33,7 +35,22 @@ export function chooseConfigSource(options: RunOptions, io: CliIo): ConfigSource
   if (config !== undefined) {
     throw new UsageError('Cannot use -c/--config with a command after "--": quick mode takes no configuration file', "Leave out -c, or put the command in the file as `command: [CMD, ARGS...]`.");
   }
-  return { open: () => loadConfigApart({ kind: "quick", command, flags }, io), reloadable: false };
+  const start: QuickStart = { command, flags, cwd: io.cwd, env: recordedEnv(io.env), isRoot: process.getuid?.() === 0, token: (io.env.LIFEGUARD_TOKEN ?? "") !== "" };
+  let notices: string[] = [];
+  return {
+    open: async () => {
+      const loaded = await loadConfigApart({ kind: "quick", command, flags }, io);
+      notices = claimQuickInstance(loaded, start, Date.now());
+      return loaded;
+    },
+    reloadable: false,
+    startNotices: () => notices,
+  };
+}
+
+/** The variables quick mode's defaults read, as set: the record's (never the token). */
+function recordedEnv(env: CliIo["env"]): QuickStart["env"] {
+  return Object.fromEntries(RECORDED_VARIABLES.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
 
 /**

@@ -2,7 +2,8 @@ import { Option, type Command } from "commander";
 import type { ControlAction } from "../engine/control-service.js";
 import { runControl, runReload } from "./commands/control.js";
 import type { CliIo } from "./io.js";
-import { configOption, type Act } from "./program.js";
+import type { Act } from "./program.js";
+import { addTargetOptions } from "./target-options.js";
 
 const DESCRIPTIONS: Record<Exclude<ControlAction, "reset" | "pause">, string> = {
   restart: "restart a service now, by the same safe sequence as an automatic restart (not counted against its limit)",
@@ -14,21 +15,18 @@ const DESCRIPTIONS: Record<Exclude<ControlAction, "reset" | "pause">, string> = 
 /** Declares the commands that act on one service (`restart`, `stop`, `start`, `pause`, `resume`) and `reload`. */
 export function addControlCommands(program: Command, act: Act, io: CliIo): void {
   for (const [action, description] of Object.entries(DESCRIPTIONS) as Array<[ControlAction, string]>) {
-    program.command(action)
+    addTargetOptions(program.command(action)
       .description(description)
-      .argument("<name>", "service name")
-      .addOption(configOption())
+      .argument("<name>", "service name (in quick mode also the quick-mode Lifeguard's name)"))
       .action(act((name: string, options) => runControl(action, name, options, io)));
   }
-  program.command("pause")
+  addTargetOptions(program.command("pause")
     .description("pause a service: its checks go on, nothing is restarted, until `lifeguard resume` or the end of --for (which alerts)")
-    .argument("<name>", "service name")
-    .addOption(configOption())
+    .argument("<name>", "service name (in quick mode also the quick-mode Lifeguard's name)"))
     .addOption(new Option("--for <duration>", "end the pause by itself after DURATION, e.g. 30m or 2h (default: until resumed)"))
     .addOption(new Option("--reason <text>", "why, for the history and whoever looks at the status"))
     .action(act((name: string, options) => runControl("pause", name, options, io)));
-  program.command("reload")
-    .description("make the running daemon read its configuration again (as SIGHUP does), and say how that went")
-    .addOption(configOption())
+  addTargetOptions(program.command("reload")
+    .description("make the running daemon read its configuration again (as SIGHUP does), and say how that went"))
     .action(act((options) => runReload(options, io)));
 }

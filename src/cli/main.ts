@@ -11,6 +11,7 @@ import { runTestAlert } from "./commands/test-alert.js";
 import { configOption, runCli, type Act } from "./program.js";
 import { addRunCommand } from "./run-command.js";
 import { addControlCommands } from "./control-commands.js";
+import { addTargetOptions } from "./target-options.js";
 
 /**
  * The CLI entry, every command: resolves to the exit code, which `bin/lifeguard.js` sets.
@@ -42,28 +43,26 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .option("-s, --service <name...>", "check only these services")
     .action(act((options) => runCheck(options, io)));
   addRunCommand(program, io, act, argv);
-  program.command("status")
-    .description("show each service's state, last check and restarts in the current window")
-    .addOption(config).addOption(json)
+  addTargetOptions(program.command("status")
+    .description("show each service's state, last check and restarts in the current window"))
+    .addOption(json)
     .action(act((options) => runStatus(options, io)));
-  program.command("history")
-    .description("show restarts and events, newest first")
-    .addOption(config).addOption(json)
+  addTargetOptions(program.command("history")
+    .description("show restarts and events, newest first"))
+    .addOption(json)
     .option("-s, --service <name>", "only this service")
     .option("--since <duration>", "only the last DURATION, e.g. 24h or 7d")
     .option("--limit <count>", "at most COUNT entries", "50")
     .action(act((options) => runHistory(options, io)));
-  program.command("reset")
+  addTargetOptions(program.command("reset")
     .description("re-arm a service that gave up: clear its restart window and backoff")
-    .argument("<name>", "service name")
-    .addOption(config)
+    .argument("<name>", "service name (in quick mode also the quick-mode Lifeguard's name)"))
     .action(act((name, options) => runReset(name, options, io)));
   addControlCommands(program, act, io);
-  program.command("logs")
+  addTargetOptions(program.command("logs")
     .description("show a service's log, or without NAME Lifeguard's own; -f follows it across rotation. A command: service's " +
       "captured output; a systemd: service's log file its checks watch, else its unit's journal")
-    .argument("[name]", "service name; without it, Lifeguard's own log (log.file)")
-    .addOption(config)
+    .argument("[name]", "service name; without it, Lifeguard's own log (log.file)"))
     .option("-n, --lines <count>", "show the last COUNT lines, reaching into the rotated file <file>.1 when needed", "50")
     .option("-f, --follow", "then show new lines as they are written, across rotation and truncation, until Ctrl-C")
     .addOption(new Option("--journal", "a systemd: service's journal (journalctl), even when its checks watch a log file").conflicts("checkLog"))

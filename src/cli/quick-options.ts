@@ -9,7 +9,9 @@ those of a configuration file, except that quick mode acts on the first failing 
 gives a restarted command the longest of --max-age and --heartbeat to show life. The HTTP
 token is read from $LIFEGUARD_TOKEN (a flag would show in \`ps\`). A flag that cannot be read
 exits 64 (usage error), as does -c together with a command. SIGHUP has nothing to reload;
-SIGTERM or SIGINT stops the command's process group and exits 0.
+SIGTERM or SIGINT stops the command's process group and exits 0. Each command keeps its
+store, output and record in <state>/quick-<name>/, where \`lifeguard status\`, \`history\` and
+\`reset NAME\` find it without a file (--name NAME, --state DIR).
 
 Examples:
   lifeguard run                                   # the daemon: ./lifeguard.yaml, then /etc/lifeguard/lifeguard.yaml
@@ -28,8 +30,8 @@ export function addQuickOptions(command: Command): Command {
     .option("--heartbeat <duration>", "quick mode: restart when no ping came within DURATION (heartbeat; needs $LIFEGUARD_TOKEN)")
     .option("--name <name>", "quick mode: the service's name (default: the program's file name)")
     .option("--interval <duration>", "quick mode: time between check rounds (default: 30s)")
-    .option("--state <dir>", "quick mode: the store's directory (default: $LIFEGUARD_STATE, else /var/lib/lifeguard as root, else ${XDG_STATE_HOME:-~/.local/state}/lifeguard)")
-    .option("--output <file>", "quick mode: the file the command's stdout and stderr go to (default: <state>/<name>.out.log)")
+    .option("--state <dir>", "quick mode: the state root; the store, output and record go to DIR/quick-NAME (default: $LIFEGUARD_STATE, else /var/lib/lifeguard as root, else ${XDG_STATE_HOME:-~/.local/state}/lifeguard)")
+    .option("--output <file>", "quick mode: the file the command's stdout and stderr go to (default: <state>/quick-<name>/<name>.out.log)")
     .option("--output-max-size <size>", "quick mode: rotate the output file to <file>.1 before it grows beyond SIZE (default: 10MiB)")
     .option("--listen <host:port>", "quick mode: the HTTP server's address (default: 127.0.0.1:9473; port 0: any free port)")
     .option("--log-format <format>", "quick mode: the watchdog log on stdout, text or json (default: text)")

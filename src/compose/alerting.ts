@@ -28,6 +28,7 @@ export function buildAlerting(config: LifeguardConfig, store: Store | null, cloc
     clock,
     logger,
     owner: `${process.pid}@${host}`,
+    cliAddress: config.cliAddress,
   });
   return { deps: { host, alerting: config.alerting, queued: () => notifier.wake() }, channels, notifier };
 }

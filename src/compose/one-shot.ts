@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import { lifeguardCommand } from "../core/cli-command.js";
 import { UsageError } from "../core/errors.js";
 import { checkRound, type RoundReport } from "../engine/check-round.js";
 import type { ServiceParts } from "../engine/check-service.js";
@@ -17,8 +18,10 @@ export function assertOneShot(services: readonly ServiceConfig[]): void {
   const supervised = services.find((service) => service.runner.kind === "process");
   if (supervised === undefined) return;
   const others = services.filter((service) => service.runner.kind !== "process").map((service) => service.name);
-  const hint = others.length === 0 ? undefined : `Check the others once with: lifeguard check --service ${others.join(" ")}`;
-  throw new UsageError(`Cannot check "${supervised.name}" in one-shot mode as Lifeguard supervises its command itself: run "lifeguard run"`, hint);
+  // The advice works as printed: with the -c that found this configuration.
+  const address = supervised.policy.cliAddress;
+  const hint = others.length === 0 ? undefined : `Check the others once with: ${lifeguardCommand(["check", "--service", ...others, ...address])}`;
+  throw new UsageError(`Cannot check "${supervised.name}" in one-shot mode as Lifeguard supervises its command itself: run "${lifeguardCommand(["run", ...address])}"`, hint);
 }
 
 /** How long a one-shot round spends sending alerts at most (each attempt is also bounded by its channel's timeout). */

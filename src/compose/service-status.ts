@@ -6,7 +6,8 @@ import type { RestartRecord } from "../core/store.js";
 import { restartsInWindow } from "../core/restart-limit.js";
 import { heldBackOf } from "../core/held-back.js";
 import type { HeldBack } from "../core/policy.js";
-import type { ServiceControl } from "../core/control.js";
+import { controlCommand, type ServiceControl } from "../core/control.js";
+import { resetCommand } from "../core/policy-messages.js";
 import { initialState, type ServiceState } from "../core/state.js";
 import { judgeWatch, type Watch, type WatchRecord } from "../core/watch.js";
 import { isRecordedProcessAlive } from "../process/proc-stat.js";
@@ -24,6 +25,8 @@ export interface ServiceStatus {
   heldBack: HeldBack | null;
   /** A human's stop or pause in force (by whom, since, until); absent when none. */
   control?: ServiceControl;
+  /** The commands that re-arm and start it, as printed advice: with the options that find its configuration. */
+  advice: { reset: string; start: string };
   health: ServiceState["health"];
   /** Checks that cannot observe the service (a log Lifeguard may not read): since when, why, and the fix; absent when none. */
   unobserved?: ServiceState["unobserved"];
@@ -92,6 +95,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       supervised: service.runner.kind === "process",
       heldBack: heldBackOf(state, now, service.policy),
       ...(state.control === undefined ? {} : { control: state.control }),
+      advice: { reset: resetCommand(service.name, service.policy.cliAddress), start: controlCommand("start", service.name, service.policy.cliAddress) },
       health: state.health,
       ...(state.unobserved === undefined ? {} : { unobserved: state.unobserved }),
       lastCheckAt: summary?.checkedAt ?? null,

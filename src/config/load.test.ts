@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative as relativeTo } from "node:path";
 import { ConfigError, EXIT } from "../core/errors.js";
-import { findConfigPath, loadConfig } from "./load.js";
+import { configAddress, findConfigPath, loadConfig, SYSTEM_CONFIG_PATH } from "./load.js";
 import { MAX_CONFIG_BYTES } from "./read-bounded.js";
 
 const dirs: string[] = [];
@@ -38,6 +38,24 @@ test("loadConfig reads, validates and resolves paths against the file's director
   assert.equal(config.source, file);
   assert.equal(config.state, join(dir, "state"));
   assert.deepEqual(config.services[0]?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: join(dir, "logs/t.log"), maxAgeMs: 300_000 });
+});
+
+test("loadConfig gives every service the options that find its file from any directory", async () => {
+  const dir = tempDir();
+  const file = join(dir, "lifeguard.yaml");
+  writeFileSync(file, "services:\n  t:\n    systemd: t\n");
+  // A relative -c, as typed: the advice names the file absolutely, or it works only from here.
+  const relative = relativeTo(process.cwd(), file);
+  const config = await loadConfig(relative, {});
+  assert.deepEqual(config.services[0]?.policy.cliAddress, ["-c", file]);
+  assert.deepEqual(config.cliAddress, ["-c", file]);
+  // An invalid file's hint names it too: `lifeguard validate` alone would check another file.
+  writeFileSync(file, "services:\n  t:\n    systemd: t\n    interval: soon\n");
+  const error = await configErrorOf(() => loadConfig(relative, {}));
+  assert.equal(error.hint, `Run \`lifeguard validate -c ${file}\` after editing; \`lifeguard schema\` prints the JSON Schema.`);
+  // The system's file is found by every command without -c.
+  assert.deepEqual(configAddress(SYSTEM_CONFIG_PATH), []);
+  assert.deepEqual(configAddress("/etc/lifeguard/../lifeguard/lifeguard.yaml"), []);
 });
 
 test("loadConfig throws every issue of an invalid file, with exit code 78", async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { lifeguardCommand } from "../core/cli-command.js";
 import { ConfigError } from "../core/errors.js";
 import type { Env } from "./interpolate.js";
 import { quote } from "./messages.js";
@@ -19,8 +20,9 @@ const FILE_HINT = "Pass the configuration file with -c/--config FILE.";
 export async function loadConfig(path: string, env: Env = process.env): Promise<LifeguardConfig> {
   const text = readConfigText(path);
   const baseDir = dirname(resolve(path));
-  const result = validateConfig(text, { source: path, baseDir, env, readFile: (file) => readSecretFile(resolve(baseDir, file)) });
-  if (!result.ok) throw new ConfigError(result.issues);
+  const readFile = (file: string) => readSecretFile(resolve(baseDir, file));
+  const result = validateConfig(text, { source: path, baseDir, env, readFile, cliAddress: configAddress(path) });
+  if (!result.ok) throw new ConfigError(result.issues, `Run \`${lifeguardCommand(["validate", ...configAddress(path)])}\` after editing; \`lifeguard schema\` prints the JSON Schema.`);
   return result.config;
 }
 
@@ -35,6 +37,16 @@ export function findConfigPath(explicit?: string, options: { cwd?: string; syste
   for (const candidate of [local, system]) if (existsSync(candidate)) return candidate;
   const message = `cannot find a configuration file: neither ${quote(local)} nor ${quote(system)} exists`;
   throw new ConfigError([{ file: local, line: null, column: null, path: "", message }], FILE_HINT);
+}
+
+/**
+ * The options that make a command typed in any directory load this file: none for the system's
+ * file (every command finds it), else `-c` and the absolute path (`./lifeguard.yaml` is found
+ * only from its own directory).
+ */
+export function configAddress(path: string): string[] {
+  const absolute = resolve(path);
+  return absolute === SYSTEM_CONFIG_PATH ? [] : ["-c", absolute];
 }
 
 const SIZE_HINT = "A Lifeguard configuration is a few KiB: check that -c/--config names the right file.";

@@ -13,11 +13,18 @@ import { normaliseChannel } from "./channel-kinds.js";
 export interface ConfigOrigin {
   source: string;
   baseDir: string;
+  /**
+   * The options that make a command typed in any directory find this configuration
+   * (`["-c", "/srv/bot/lifeguard.yaml"]`): every service's `policy.cliAddress`. Default: none
+   * (text validated in memory has no place a command could name).
+   */
+  cliAddress?: readonly string[];
 }
 
 /** What a service's parts are normalised with: paths resolved against the config file, the store's directory. */
 interface ServiceContext extends CheckContext {
   state: string;
+  cliAddress: readonly string[];
   /** Every channel's name: the route of a service that lists none. */
   channels: string[];
 }
@@ -35,6 +42,8 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
     source: origin.source,
     /** Directory holding the SQLite store. */
     state,
+    /** The options that make a command typed in any directory find this configuration (ConfigOrigin.cliAddress): what Lifeguard's advice carries. */
+    cliAddress: [...(origin.cliAddress ?? [])],
     log: {
       /** null: standard output. */
       file: parsed.log.file === null ? null : resolvePath(parsed.log.file),
@@ -58,7 +67,7 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
     },
     /** null: no dead-man's switch. */
     deadman: normaliseDeadman(parsed.deadman),
-    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state, channels: Object.keys(parsed.alerts) })),
+    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state, channels: Object.keys(parsed.alerts), cliAddress: origin.cliAddress ?? [] })),
     /** The alert channels, in file order. */
     channels: Object.entries(parsed.alerts).map(([name, channel]) => normaliseChannel(channel, { name, resolvePath })),
     alerting: normaliseAlerting(parsed.alerting),
@@ -78,6 +87,7 @@ function normaliseService(name: string, service: ParsedService, context: Service
       minUptimeMs: runner.kind === "process" ? runner.minUptimeMs : null,
     },
     rearmAfterMs: restart["rearm-after"],
+    cliAddress: [...context.cliAddress],
   };
   return {
     name,

@@ -8,7 +8,9 @@ import { configValidators } from "../testing/validate-helpers.js";
 // Quick mode: `lifeguard run [flags] -- CMD ARGS...` made into a config document, validated as a file is.
 
 const CONTEXT: QuickContext = { env: { HOME: "/home/bot" }, cwd: "/srv/app", isRoot: false };
-const STATE = "/home/bot/.local/state/lifeguard";
+const ROOT = "/home/bot/.local/state/lifeguard";
+/** The store of the command named `python3`: a directory of its own under the state root. */
+const STATE = `${ROOT}/quick-python3`;
 const TOKEN = "0123456789abcdef-token";
 
 function usageMessage(command: string[], flags: QuickFlags, context: QuickContext = CONTEXT): string {
@@ -44,7 +46,7 @@ test("quickConfig supervises the argv exactly as given, named after the program,
 
 test("--max-age watches the output file with log-fresh, and gives a restarted command as long to show life", () => {
   const [service] = quickConfig(["node", "bot.js"], { maxAge: "5m" }, CONTEXT).services;
-  assert.deepEqual(service?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: `${STATE}/node.out.log`, maxAgeMs: 300_000 });
+  assert.deepEqual(service?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: `${ROOT}/quick-node/node.out.log`, maxAgeMs: 300_000 });
   assert.equal(service?.policy.failureThreshold, 1);
   assert.equal(service?.policy.startupGraceMs, 300_000);
 });
@@ -66,12 +68,12 @@ test("--match watches the output's last 100 lines for one match with log-activit
 test("the other flags set the name, the interval, the state, the listen address and the log format", () => {
   const flags: QuickFlags = { name: "trader", interval: "5s", state: "state", listen: "0.0.0.0:0", logFormat: "json" };
   const config = quickConfig(["python3", "main.py"], flags, { ...CONTEXT, env: { ...CONTEXT.env, LIFEGUARD_TOKEN: TOKEN } });
-  assert.equal(config.state, "/srv/app/state");
+  assert.equal(config.state, "/srv/app/state/quick-trader");
   assert.deepEqual(config.http, { host: "0.0.0.0", port: 0, token: TOKEN });
   assert.equal(config.log.format, "json");
   assert.equal(config.services[0]?.name, "trader");
   assert.equal(config.services[0]?.intervalMs, 5000);
-  assert.equal(config.services[0]?.runner.kind === "process" ? config.services[0].runner.output.file : null, "/srv/app/state/trader.out.log");
+  assert.equal(config.services[0]?.runner.kind === "process" ? config.services[0].runner.output.file : null, "/srv/app/state/quick-trader/trader.out.log");
 });
 
 test("--output-max-size sets the size at which the output file is rotated", () => {
@@ -126,5 +128,25 @@ test("the token comes from $LIFEGUARD_TOKEN and is never quoted; --heartbeat nee
 test("a state directory that cannot be chosen is a usage error", () => {
   assert.equal(usageMessage(["node"], {}, { ...CONTEXT, env: {} }),
     "Cannot choose a state directory as none of $LIFEGUARD_STATE, $XDG_STATE_HOME and $HOME is set: pass --state DIR");
-  assert.equal(quickConfig(["node"], {}, { ...CONTEXT, env: {}, isRoot: true }).state, "/var/lib/lifeguard");
+  assert.equal(quickConfig(["node"], {}, { ...CONTEXT, env: {}, isRoot: true }).state, "/var/lib/lifeguard/quick-node");
+});
+
+test("each command keeps its store and output in a directory of its own under the state root", () => {
+  const a = quickConfig(["python3", "a.py"], { name: "bot-a" }, CONTEXT);
+  const b = quickConfig(["python3", "b.py"], { name: "bot-b" }, CONTEXT);
+  assert.equal(a.state, `${ROOT}/quick-bot-a`);
+  assert.equal(b.state, `${ROOT}/quick-bot-b`);
+  const outputOf = (config: typeof a) => (config.services[0]?.runner.kind === "process" ? config.services[0].runner.output.file : null);
+  assert.equal(outputOf(a), `${ROOT}/quick-bot-a/bot-a.out.log`);
+  assert.equal(outputOf(b), `${ROOT}/quick-bot-b/bot-b.out.log`);
+});
+
+test("advice carries --state unless every command of the user finds the root by itself", () => {
+  const addressOf = (flags: QuickFlags, context: QuickContext = CONTEXT) => quickConfig(["node"], flags, context).services[0]?.policy.cliAddress;
+  assert.deepEqual(addressOf({}), [], "$HOME's default");
+  assert.deepEqual(addressOf({}, { ...CONTEXT, env: {}, isRoot: true }), [], "root's /var/lib/lifeguard");
+  assert.deepEqual(addressOf({ state: "state" }), ["--state", "/srv/app/state"], "given: absolute, for any directory");
+  assert.deepEqual(addressOf({ state: "/var/lib/lifeguard" }, { ...CONTEXT, isRoot: true }), ["--state", "/var/lib/lifeguard"]);
+  assert.deepEqual(addressOf({}, { ...CONTEXT, env: { ...CONTEXT.env, LIFEGUARD_STATE: "/data/lg" } }), ["--state", "/data/lg"], "another shell may lack the variable");
+  assert.deepEqual(addressOf({}, { ...CONTEXT, env: { ...CONTEXT.env, XDG_STATE_HOME: "/home/bot/.st" } }), ["--state", "/home/bot/.st/lifeguard"]);
 });

@@ -2,7 +2,7 @@ import { parseDuration } from "../core/duration.js";
 import { UsageError, type ConfigIssue } from "../core/errors.js";
 import { formatPath, type FieldPath } from "./format-path.js";
 import type { Env } from "./interpolate.js";
-import { defaultStateDir, serviceNameOf, type Sourced } from "./quick-defaults.js";
+import { defaultStateDir, quickInstanceDir, serviceNameOf, type Sourced } from "./quick-defaults.js";
 import { pathResolver } from "./resolve-path.js";
 import { outputFile } from "./runner-process.js";
 import type { LifeguardConfig } from "./types.js";
@@ -49,6 +49,11 @@ export interface QuickDocument {
   document: Record<string, unknown>;
   /** A problem is named after the origin with the longest path that leads to it. */
   origins: Array<{ path: FieldPath; from: string }>;
+  /**
+   * What a command typed elsewhere needs to find this Lifeguard (PolicySettings.cliAddress):
+   * `--state ROOT` unless the root is the one every command of this user finds by itself.
+   */
+  cliAddress: string[];
 }
 
 /**
@@ -62,7 +67,7 @@ export function quickConfig(command: readonly string[], flags: QuickFlags, conte
     throw new UsageError("Cannot read --heartbeat: expected $LIFEGUARD_TOKEN to be set for the pings, got none (Lifeguard refuses pings without a token)", HINT);
   }
   const built = buildQuickDocument(command, flags, context);
-  const result = validateDocument(built.document, { source: QUICK_SOURCE, baseDir: context.cwd });
+  const result = validateDocument(built.document, { source: QUICK_SOURCE, baseDir: context.cwd, cliAddress: built.cliAddress });
   if (result.ok) return result.config;
   const lines = [...new Set(result.issues.map((issue) => `${originOf(issue, built.origins)}: ${issue.message}`))];
   const message = lines.length === 1 ? `Cannot read ${lines[0]}` : `Cannot read the command line (${lines.length} problems):\n  ${lines.join("\n  ")}`;
@@ -71,18 +76,21 @@ export function quickConfig(command: readonly string[], flags: QuickFlags, conte
 
 /**
  * The document the flags make: one `command:` service running the argv as given (never a
- * shell), its output captured to `--output` or `<state>/<name>.out.log`, and the checks
+ * shell), its store in a directory of its own under the state root (`<root>/quick-<name>`), its
+ * output captured to `--output` or `<root>/quick-<name>/<name>.out.log`, and the checks
  * `--max-age` (log-fresh), `--match` (log-activity) and `--heartbeat` ask for on it. It acts on
  * the first failing round, and a restarted command has the longest of those durations to show
  * life (its startup grace). The HTTP token comes from `$LIFEGUARD_TOKEN`, never a flag.
  */
 export function buildQuickDocument(command: readonly string[], flags: QuickFlags, context: QuickContext): QuickDocument {
   const name = flags.name ?? serviceNameOf(command[0] ?? "");
-  const state: Sourced | null = flags.state === undefined ? defaultStateDir(context.env, context.isRoot) : { value: flags.state, from: "--state" };
-  if (state === null) throw new UsageError("Cannot choose a state directory as none of $LIFEGUARD_STATE, $XDG_STATE_HOME and $HOME is set: pass --state DIR", HINT);
+  const root: Sourced | null = flags.state === undefined ? defaultStateDir(context.env, context.isRoot) : { value: flags.state, from: "--state" };
+  if (root === null) throw new UsageError("Cannot choose a state directory as none of $LIFEGUARD_STATE, $XDG_STATE_HOME and $HOME is set: pass --state DIR", HINT);
   const resolvePath = pathResolver(context.cwd);
-  const output = outputFile(flags.output ?? null, { name, state: resolvePath(state.value), resolvePath });
-  const origins: QuickDocument["origins"] = [{ path: ["state"], from: state.from }];
+  // An empty --state stays empty, for the schema to refuse under its flag's name.
+  const state = root.value === "" ? "" : quickInstanceDir(resolvePath(root.value), name);
+  const output = outputFile(flags.output ?? null, { name, state, resolvePath });
+  const origins: QuickDocument["origins"] = [{ path: ["state"], from: root.from }];
   const set = (target: Record<string, unknown>, path: FieldPath, value: unknown, from: string) => {
     target[String(path.at(-1))] = value;
     origins.push({ path, from });
@@ -110,7 +118,17 @@ export function buildQuickDocument(command: readonly string[], flags: QuickFlags
   const http: Record<string, unknown> = {};
   if (flags.listen !== undefined) set(http, ["http", "listen"], flags.listen, "--listen");
   if (isSet(context.env.LIFEGUARD_TOKEN)) set(http, ["http", "token"], context.env.LIFEGUARD_TOKEN, "$LIFEGUARD_TOKEN");
-  return { document: { state: state.value, log, http, services: { [name]: service } }, origins };
+  return { document: { state, log, http, services: { [name]: service } }, origins, cliAddress: rootAddress(flags, root, resolvePath) };
+}
+
+/**
+ * `--state ROOT` in advice, unless every command of this user finds the root by itself: root's
+ * /var/lib/lifeguard or the one under $HOME. A root from a variable needs it: the shell where the
+ * advice is run may not have that variable.
+ */
+function rootAddress(flags: QuickFlags, root: Sourced, resolvePath: (path: string) => string): string[] {
+  const implicit = flags.state === undefined && root.from !== "$LIFEGUARD_STATE" && root.from !== "$XDG_STATE_HOME";
+  return implicit ? [] : ["--state", resolvePath(root.value)];
 }
 
 interface QuickCheck {

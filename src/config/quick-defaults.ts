@@ -3,6 +3,8 @@ import type { Env } from "./interpolate.js";
 
 /** Where quick mode keeps its store when neither `--state` nor `$LIFEGUARD_STATE` says: root's. */
 export const ROOT_STATE_DIR = "/var/lib/lifeguard";
+/** What the directory of each quick-mode Lifeguard under the state root is called before its name. */
+export const QUICK_DIR_PREFIX = "quick-";
 /** A program whose name has no usable character at all gets this service name. */
 const FALLBACK_NAME = "command";
 
@@ -19,6 +21,15 @@ export interface Sourced {
 export function serviceNameOf(program: string): string {
   const name = posix.basename(program).replace(/[^A-Za-z0-9_.@-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "");
   return name === "" ? FALLBACK_NAME : name;
+}
+
+/**
+ * The directory of the quick-mode Lifeguard named `name` under the state root: its store, its
+ * command's output and the record of how it was started (`<root>/quick-<name>`). Two commands
+ * of different names never share a store, a lock or an output file.
+ */
+export function quickInstanceDir(root: string, name: string): string {
+  return posix.join(root, `${QUICK_DIR_PREFIX}${name}`);
 }
 
 /**

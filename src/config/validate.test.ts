@@ -37,6 +37,7 @@ test("the full example normalises to exact values", () => {
   assert.deepEqual(valid(FULL_EXAMPLE), {
     source: "/etc/lifeguard/lifeguard.yaml",
     state: "/var/lib/lifeguard",
+    cliAddress: [],
     log: { file: "/var/log/lifeguard.log", format: "text", maxBytes: 10 * 1024 ** 2, keep: 3 },
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
     http: { host: "127.0.0.1", port: 9473, token: null },
@@ -62,6 +63,7 @@ test("the full example normalises to exact values", () => {
           limit: { max: 3, perMs: 3_600_000 },
           backoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000, minUptimeMs: null },
           rearmAfterMs: 6 * 3_600_000,
+          cliAddress: [],
         },
         alerts: [],
       },
@@ -78,6 +80,7 @@ test("a minimal config gets every default", () => {
   assert.deepEqual(valid("services:\n  trader:\n    systemd: trader\n"), {
     source: "/etc/lifeguard/lifeguard.yaml",
     state: "/var/lib/lifeguard",
+    cliAddress: [],
     log: { file: null, format: "text", maxBytes: null, keep: 3 },
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
     http: { host: "127.0.0.1", port: 9473, token: null },
@@ -96,6 +99,7 @@ test("a minimal config gets every default", () => {
           limit: { max: 3, perMs: 3_600_000 },
           backoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000, minUptimeMs: null },
           rearmAfterMs: null,
+          cliAddress: [],
         },
         alerts: [],
       },

@@ -289,7 +289,7 @@ test("reminderAlert reminds only of a service that stays gave-up", () => {
     health: { kind: "gave-up", since: T, reason: 'Cannot restart "trader" as the restart limit is reached: 3 restarts in the last 1h (max 3)' },
     incidentSince: T - 5 * M,
   };
-  assert.deepEqual(reminderAlert("trader", HOST, T + 4 * H, gaveUp), {
+  assert.deepEqual(reminderAlert("trader", HOST, T + 4 * H, gaveUp, []), {
     kind: "reminder",
     severity: "critical",
     service: "trader",
@@ -301,8 +301,8 @@ test("reminderAlert reminds only of a service that stays gave-up", () => {
     evidence: [],
     incident: { id: `trader@${T - 5 * M}`, since: T - 5 * M },
   });
-  assert.equal(reminderAlert("trader", HOST, T, initialState()), null);
-  assert.equal(reminderAlert("trader", HOST, T, { ...initialState(), health: { kind: "failing", since: T, rounds: 1, reason: "x" } }), null);
+  assert.equal(reminderAlert("trader", HOST, T, initialState(), []), null);
+  assert.equal(reminderAlert("trader", HOST, T, { ...initialState(), health: { kind: "failing", since: T, rounds: 1, reason: "x" } }, []), null);
 });
 
 test("lifecycleAlert announces Lifeguard starting and stopping on its host", () => {

@@ -95,7 +95,7 @@ function detailsOf(kind: ServiceAlertKind, event: ServiceEvent, context: EventCo
   if (kind === "recovered" && typeof data.durationMs === "number") details.push(`Down for: ${formatDuration(data.durationMs)}`);
   if (kind === "observed" && typeof data.durationMs === "number") details.push(`Not observed for: ${formatDuration(data.durationMs)}`);
   if (typeof data.hint === "string") details.push(data.hint);
-  else if (kind === "gave-up") details.push(`Run: ${resetCommand(context.service)}`);
+  else if (kind === "gave-up") details.push(`Run: ${resetCommand(context.service, context.policy.cliAddress)}`);
   return details;
 }
 
@@ -135,8 +135,8 @@ function evidenceLines(observation: Observation): string[] {
   return lines;
 }
 
-/** A reminder that a service still waits for a human. */
-export function reminderAlert(service: string, host: string, at: number, state: ServiceState): AlertBody | null {
+/** A reminder that a service still waits for a human; `cliAddress` makes its re-arm command work as printed (PolicySettings). */
+export function reminderAlert(service: string, host: string, at: number, state: ServiceState, cliAddress: readonly string[]): AlertBody | null {
   const { health } = state;
   if (health.kind !== "gave-up") return null;
   return {
@@ -147,7 +147,7 @@ export function reminderAlert(service: string, host: string, at: number, state: 
     at,
     title: `Still gave up on "${service}" on ${host}: manual intervention needed`,
     message: `"${service}" has had no automatic restart for ${formatDuration(Math.max(0, at - health.since))}: ${health.reason}`,
-    details: [`Run: ${resetCommand(service)}`],
+    details: [`Run: ${resetCommand(service, cliAddress)}`],
     evidence: [],
     incident: state.incidentSince === null ? null : { id: `${service}@${state.incidentSince}`, since: state.incidentSince },
   };

@@ -12,4 +12,16 @@ export interface Check {
    * of the interval, so a freeze is seen as soon as it can be, whatever the interval.
    */
   dueAt(): number | null;
+  /**
+   * Lifeguard is about to start the service (the daemon's start of a supervised command, a
+   * restart) at wall time `at`: what the check watches belongs to the new run from here on
+   * (`log-fresh` counts a log's age from this start, so a new run is never called stale for the
+   * previous run's output). Absent: the check looks only at the present.
+   */
+  markStart?(at: number): Promise<void>;
+}
+
+/** Tells every check of a service that it is about to be started at `at` (`Check.markStart`). */
+export async function markStart(checks: readonly Check[], at: number): Promise<void> {
+  await Promise.all(checks.map((check) => check.markStart?.(at)));
 }

@@ -2,6 +2,7 @@ import { eventAction, HEALTHY, statusOfHealth } from "./decision-parts.js";
 import { startService, stopService } from "./control.js";
 import type { Decision, RestartResult } from "./policy.js";
 import type { ServiceState } from "./state.js";
+import { resetCommand } from "./policy-messages.js";
 
 /**
  * What a human's stop, start or restart leaves once carried out. Nothing of it counts against the
@@ -9,8 +10,8 @@ import type { ServiceState } from "./state.js";
  */
 
 /** After `lifeguard stop`: stopped and left so, or, when it did not stop, judged as before. */
-export function settleStop(state: ServiceState, result: RestartResult, now: number, service: string, by: string): Decision {
-  return result.ok ? stopService(state, now, service, by) : requestFailed(state, now, by, "stop", result.summary);
+export function settleStop(state: ServiceState, result: RestartResult, now: number, service: string, by: string, address: readonly string[] = []): Decision {
+  return result.ok ? stopService(state, now, service, by, address) : requestFailed(state, now, by, "stop", result.summary);
 }
 
 /** After `lifeguard start`: judged again from now (the startup grace runs), whether the start took or not. */
@@ -27,7 +28,7 @@ export function settleStart(state: ServiceState, result: RestartResult, now: num
  * (still gave-up if it had given up: only `reset` re-arms); a stop ends. A restart that failed
  * alerts as any failed restart, and leaves the service as it was.
  */
-export function settleRequestedRestart(state: ServiceState, result: RestartResult, now: number, service: string, by: string): Decision {
+export function settleRequestedRestart(state: ServiceState, result: RestartResult, now: number, service: string, by: string, address: readonly string[] = []): Decision {
   const data = { by, requested: true, summary: result.summary };
   if (!result.ok) {
     const message = `${result.summary} (asked by ${by})`;
@@ -35,7 +36,7 @@ export function settleRequestedRestart(state: ServiceState, result: RestartResul
   }
   const { control, ...rest } = state;
   const next: ServiceState = { ...(control?.kind === "stopped" ? rest : state), lastStartAt: now, healthySince: null, health: state.health.kind === "gave-up" ? state.health : HEALTHY };
-  const still = state.health.kind === "gave-up" ? `; automatic restarts stay off until "lifeguard reset ${service}"` : "";
+  const still = state.health.kind === "gave-up" ? `; automatic restarts stay off until "${resetCommand(service, address)}"` : "";
   const message = `Restarted "${service}" at the request of ${by}${still}`;
   return { state: next, actions: [eventAction("restarted", now, message, data)], verdict: { status: statusOfHealth(next.health), why: message } };
 }

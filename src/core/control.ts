@@ -1,17 +1,18 @@
 import { eventAction, statusOfHealth } from "./decision-parts.js";
 import { formatDuration } from "./duration.js";
+import { lifeguardCommand } from "./cli-command.js";
 import type { Decision } from "./policy.js";
 import type { ServiceControl, ServiceState } from "./state.js";
 
 export type { ServiceControl };
 
-/** The command a human runs to undo a control, as Lifeguard prints it. */
-export const controlCommand = (verb: "start" | "resume", service: string): string => `lifeguard ${verb} ${service}`;
+/** The command a human runs to undo a control, as Lifeguard prints it: with `address` (-c FILE...), it works as printed. */
+export const controlCommand = (verb: "start" | "resume", service: string, address: readonly string[]): string => lifeguardCommand([verb, service, ...address]);
 
 /** `stop NAME`: Lifeguard stops the service and leaves it stopped. A no-op when it is stopped already. */
-export function stopService(state: ServiceState, now: number, service: string, by: string): Decision {
+export function stopService(state: ServiceState, now: number, service: string, by: string, address: readonly string[] = []): Decision {
   if (state.control?.kind === "stopped") return unchanged(state, `"${service}" is stopped already (by ${state.control.by})`);
-  const message = `Stopped "${service}" at the request of ${by}: it is neither judged nor restarted until "${controlCommand("start", service)}"`;
+  const message = `Stopped "${service}" at the request of ${by}: it is neither judged nor restarted until "${controlCommand("start", service, address)}"`;
   return {
     state: { ...state, control: { kind: "stopped", since: now, by } },
     actions: [eventAction("stopped", now, message, { by })],
@@ -32,8 +33,8 @@ export function startService(state: ServiceState, now: number, service: string, 
 }
 
 /** `pause NAME [--for DUR]`: checks go on, restarts do not, until `until` (null: until resumed). */
-export function pauseService(state: ServiceState, now: number, service: string, by: string, until: number | null, reason: string | null): Decision {
-  const how = until === null ? `until "${controlCommand("resume", service)}"` : `for ${formatDuration(until - now)}`;
+export function pauseService(state: ServiceState, now: number, service: string, by: string, until: number | null, reason: string | null, address: readonly string[] = []): Decision {
+  const how = until === null ? `until "${controlCommand("resume", service, address)}"` : `for ${formatDuration(until - now)}`;
   const why = reason === null ? "" : ` (${reason})`;
   const message = `Paused "${service}" ${how} at the request of ${by}${why}: its checks go on, nothing is restarted`;
   return {
@@ -65,8 +66,8 @@ export function endPauseIfDue(state: ServiceState, now: number, service: string)
 }
 
 /** What the verdict says of a paused service that would be restarted now. */
-export function pausedWhy(control: Extract<ServiceControl, { kind: "paused" }>, now: number, service: string): string {
-  const until = control.until === null ? `until "${controlCommand("resume", service)}"` : `for ${formatDuration(Math.max(0, control.until - now))} more`;
+export function pausedWhy(control: Extract<ServiceControl, { kind: "paused" }>, now: number, service: string, address: readonly string[]): string {
+  const until = control.until === null ? `until "${controlCommand("resume", service, address)}"` : `for ${formatDuration(Math.max(0, control.until - now))} more`;
   return `not restarting "${service}" as ${control.by} paused it ${until}${control.reason === null ? "" : ` (${control.reason})`}`;
 }
 

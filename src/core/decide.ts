@@ -19,7 +19,7 @@ import { controlCommand, endPauseIfDue, type ServiceControl } from "./control.js
  */
 export function decide(state: ServiceState, observations: Observation[], now: number, policy: PolicySettings, service: string): Decision {
   // A human stopped it: nothing to judge, nothing to restart or alert on, until it is started.
-  if (state.control?.kind === "stopped") return stoppedRound(state, state.control, now, service);
+  if (state.control?.kind === "stopped") return stoppedRound(state, state.control, now, service, policy.cliAddress);
   // A check that cannot look (its log is unreadable) is no evidence either: only announced.
   const unobserved = trackUnobserved(state.unobserved ?? {}, observations, now, service);
   const observable = observations.filter((o) => o.unobservable !== true);
@@ -62,8 +62,8 @@ export function decide(state: ServiceState, observations: Observation[], now: nu
 }
 
 /** Stopped by a human: the state stays as it is, whatever the checks say. */
-function stoppedRound(state: ServiceState, control: Extract<ServiceControl, { kind: "stopped" }>, now: number, service: string): Decision {
-  const why = `"${service}" is stopped, by ${control.by} ${formatDuration(elapsedSince(control.since, now))} ago: not judged until "${controlCommand("start", service)}"`;
+function stoppedRound(state: ServiceState, control: Extract<ServiceControl, { kind: "stopped" }>, now: number, service: string, address: readonly string[]): Decision {
+  const why = `"${service}" is stopped, by ${control.by} ${formatDuration(elapsedSince(control.since, now))} ago: not judged until "${controlCommand("start", service, address)}"`;
   return { state, actions: [], verdict: { status: "stopped", why } };
 }
 
@@ -112,7 +112,7 @@ function gaveUpRound(
   const checksNow = failing.length === 0 ? "its checks pass now" : `still failing: ${summarise(failing)}`;
   const rearmIn = policy.rearmAfterMs === null ? "" : `; re-arms by itself in ${formatDuration(policy.rearmAfterMs - elapsedSince(health.since, now))}`;
   const why = `Gave up on "${service}" ${formatDuration(elapsedSince(health.since, now))} ago: ${health.reason}; ${checksNow}; ` +
-    `run "${resetCommand(service)}" once fixed${rearmIn}`;
+    `run "${resetCommand(service, policy.cliAddress)}" once fixed${rearmIn}`;
   const healthySince = failing.length === 0 ? (state.healthySince ?? now) : null;
   return { state: { ...state, healthySince }, actions: [], verdict: { status: "gave-up", why } };
 }

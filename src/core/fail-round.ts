@@ -47,7 +47,7 @@ export function failRound(state: ServiceState, failing: readonly Observation[], 
   }
   // Paused by a human: counted and shown, but not acted upon (no restart, no incident, no limit).
   if (state.control?.kind === "paused") {
-    return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "paused", why: `${counting}; ${pausedWhy(state.control, now, service)}` } };
+    return { state: { ...state, health, healthySince: null }, actions, verdict: { status: "paused", why: `${counting}; ${pausedWhy(state.control, now, service, policy.cliAddress)}` } };
   }
   // The problem is confirmed: an incident opens, dated from its first failing round.
   const backoffStep = ranStably(state, health, policy) ? 0 : state.backoffStep;
@@ -75,8 +75,8 @@ function giveUp({ state, health, counting, actions, now, policy, service }: Fail
   const { max, perMs } = policy.limit;
   const message = gaveUpMessage(service, restarts, max, perMs);
   const event = eventAction("gave-up", now, message, {
-    restarts, max, perMs, failing: health.reason, manualIntervention: true, resetCommand: resetCommand(service),
-    hint: gaveUpHint(service, policy.rearmAfterMs), rearmAt: policy.rearmAfterMs === null ? null : now + policy.rearmAfterMs,
+    restarts, max, perMs, failing: health.reason, manualIntervention: true, resetCommand: resetCommand(service, policy.cliAddress),
+    hint: gaveUpHint(service, policy), rearmAt: policy.rearmAfterMs === null ? null : now + policy.rearmAfterMs,
   });
   return {
     state: { ...state, health: { kind: "gave-up", since: now, reason: message } },

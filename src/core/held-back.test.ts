@@ -7,7 +7,7 @@ import { initialState, type ServiceState } from "./state.js";
 const T = 1_800_000_000_000;
 const policy: PolicySettings = {
   failureThreshold: 2, startupGraceMs: 60_000, limit: { max: 3, perMs: 3_600_000 },
-  backoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000, minUptimeMs: null }, rearmAfterMs: null,
+  backoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000, minUptimeMs: null }, rearmAfterMs: null, cliAddress: [],
 };
 const state = (overrides: Partial<ServiceState>): ServiceState => ({ ...initialState(), ...overrides });
 

@@ -1,5 +1,7 @@
+import { lifeguardCommand } from "./cli-command.js";
 import { formatDuration } from "./duration.js";
 import type { Observation } from "./outcome.js";
+import type { PolicySettings } from "./policy.js";
 
 /**
  * Every sentence the policy writes, composed in one place (STYLE.md: sentence case, values
@@ -10,7 +12,8 @@ export const plural = (count: number, noun: string): string => `${count} ${noun}
 export const inTheLast = (perMs: number): string => `in the last ${formatDuration(perMs)}`;
 export const summarise = (observations: readonly Observation[]): string => observations.map((o) => o.summary).join("; ");
 export const checkIds = (observations: readonly Observation[]): string => observations.map((o) => o.check).join(", ");
-export const resetCommand = (service: string): string => `lifeguard reset ${service}`;
+/** `lifeguard reset trader -c /srv/bot/lifeguard.yaml`: the re-arm command, as it works from any directory. */
+export const resetCommand = (service: string, cliAddress: readonly string[]): string => lifeguardCommand(["reset", service, ...cliAddress]);
 
 /** `1 of 2 failing rounds`, or `3 failing rounds (threshold 2)` once past the threshold. */
 export function describeRounds(rounds: number, threshold: number): string {
@@ -44,9 +47,22 @@ export const backoffMessage = (service: string, remainingMs: number, delayMs: nu
 export const gaveUpMessage = (service: string, restarts: number, max: number, perMs: number): string =>
   `Cannot restart "${service}" as the restart limit is reached: ${plural(restarts, "restart")} ${inTheLast(perMs)} (max ${max})`;
 
-export function gaveUpHint(service: string, rearmAfterMs: number | null): string {
+export function gaveUpHint(service: string, policy: Pick<PolicySettings, "rearmAfterMs" | "cliAddress">): string {
+  const { rearmAfterMs } = policy;
   const rearm = rearmAfterMs === null ? "" : `, or wait for the automatic re-arm after ${formatDuration(rearmAfterMs)}`;
-  return `Manual intervention needed: fix the cause, then run "${resetCommand(service)}" to re-arm automatic restarts${rearm}`;
+  return `Manual intervention needed: fix the cause, then run "${resetCommand(service, policy.cliAddress)}" to re-arm automatic restarts${rearm}`;
+}
+
+/**
+ * A daemon's start finds the service gave-up from before (a restart of Lifeguard does not re-arm
+ * it): `"bot" gave up 11m ago and stays gave-up after this start: no automatic restart until
+ * "lifeguard reset bot" re-arms it (Cannot restart "bot" as ...)`.
+ */
+export function staysGaveUpMessage(service: string, gaveUpAgoMs: number, reason: string, policy: Pick<PolicySettings, "rearmAfterMs" | "cliAddress">): string {
+  const { rearmAfterMs } = policy;
+  const rearm = rearmAfterMs === null ? "" : `, or rearm-after does in ${formatDuration(Math.max(0, rearmAfterMs - gaveUpAgoMs))}`;
+  return `"${service}" gave up ${formatDuration(gaveUpAgoMs)} ago and stays gave-up after this start: ` +
+    `no automatic restart until "${resetCommand(service, policy.cliAddress)}" re-arms it${rearm} (${reason})`;
 }
 
 export const recoveredMessage = (service: string, durationMs: number): string =>

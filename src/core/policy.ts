@@ -17,6 +17,13 @@ export interface PolicySettings {
   backoff: { initialMs: number; maxMs: number; resetAfterMs: number; minUptimeMs: number | null };
   /** Re-arm a gave-up service automatically after this long; null means only `lifeguard reset`. */
   rearmAfterMs: number | null;
+  /**
+   * The options that make a `lifeguard` command typed in any directory find this service's
+   * configuration and store: `["-c", "/srv/bot/lifeguard.yaml"]`, `["--state", "/srv/lifeguard"]`;
+   * empty when the defaults find them. Every command Lifeguard advises (`lifeguard reset NAME`)
+   * carries them, so that it works as printed.
+   */
+  cliAddress: readonly string[];
 }
 
 /** Every kind of event the policy emits; which of them alert a human is `ALERTING_EVENTS`. */

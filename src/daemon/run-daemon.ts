@@ -5,6 +5,7 @@ import { buildApp, type App, type CarriedService } from "../compose/build-app.js
 import type { ServiceReport } from "../engine/check-service.js";
 import { startScheduler, type Scheduler } from "../engine/scheduler.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../process/sd-notify.js";
+import { staysGaveUp } from "./announce-gave-up.js";
 import { statusLine } from "./status-line.js";
 import { prepareSupervision, shutdownSupervised, startSupervised, wakeOnExit } from "./supervise.js";
 import { startDaemonHttp, type DaemonHttp } from "./http-surface.js";
@@ -22,6 +23,8 @@ export interface ConfigSource {
   open(): Promise<LifeguardConfig>;
   /** A file is read again on SIGHUP; quick mode's command line cannot change. */
   readonly reloadable: boolean;
+  /** What the source has to say once, after the first `open()`, in the watchdog log (quick mode: where an older store was left). */
+  startNotices?(): readonly string[];
 }
 
 export type { DaemonRequest, RequestSource } from "./inbox.js";
@@ -153,8 +156,13 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   notifier?.ready();
   const names = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
   say(logger, clock.now(), `Lifeguard started: ${names} (pid ${process.pid}); status at ${http.server.url}/api/status`);
+  if (session.starting) for (const notice of session.config.startNotices?.() ?? []) say(logger, clock.now(), notice);
+  // A start does not re-arm a service that gave up before it: said once, with the command that does.
+  const gaveUp = session.starting ? staysGaveUp(app.services, store, clock.now()) : [];
+  for (const entry of gaveUp) logger.write({ at: clock.now(), tag: "WARN", service: entry.service, message: entry.message });
   const replaced = supervised.replaced.length === 0 ? "" : `; it stopped what a previous Lifeguard left running of ${supervised.replaced.join(", ")} before starting it anew (was that Lifeguard killed?)`;
-  if (session.starting || replaced !== "") queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${names}${replaced}`);
+  const waiting = gaveUp.map((entry) => `; ${entry.message}`).join("");
+  if (session.starting || replaced !== "") queueLifecycleAlert(app, "lifeguard-started", `Lifeguard started, ${names}${replaced}${waiting}`);
   const stopAlerting = async (): Promise<void> => {
     alerting.abort();
     await alertLoop;

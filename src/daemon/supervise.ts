@@ -1,3 +1,4 @@
+import { markStart } from "../core/check.js";
 import type { Logger } from "../core/logger.js";
 import { markStarted } from "../core/mark-started.js";
 import type { ServiceStore } from "../core/store.js";
@@ -31,9 +32,11 @@ export async function startSupervised(services: ServiceParts[], deps: { store: S
     // A human stopped it: it stays stopped across Lifeguard's restarts, until they start it.
     const control = store.loadState(name).control;
     if (control?.kind === "stopped") {
-      logger.write({ at: now(), tag: "INFO", service: name, message: `Left "${name}" stopped, as ${control.by} asked ${formatDuration(Math.max(0, now() - control.since))} ago; "${controlCommand("start", name)}" starts it` });
+      logger.write({ at: now(), tag: "INFO", service: name, message: `Left "${name}" stopped, as ${control.by} asked ${formatDuration(Math.max(0, now() - control.since))} ago; "${controlCommand("start", name, parts.config.policy.cliAddress)}" starts it` });
       continue;
     }
+    // The output the previous run left is not this run's: its checks count from this start.
+    await markStart(parts.checks, now());
     const outcome = await parts.runner.start(parts.config.restart.verifyTimeoutMs, new AbortController().signal);
     // A copy a killed Lifeguard left running was stopped first: the history says so.
     const events = Array.isArray(outcome.evidence.replaced) ? [replacedEvent(outcome, now())] : [];

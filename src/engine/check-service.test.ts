@@ -11,6 +11,7 @@ import { createFakeRunner } from "../testing/fake-runner.js";
 import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { checkService, type ServiceParts } from "./check-service.js";
 import { systemClock } from "../process/system-clock.js";
+import { initialState } from "../core/state.js";
 
 function setup(t: { after(fn: () => void): void }, options: { failStep?: "stop" | "kill" | "start"; threshold?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-engine-"));
@@ -130,4 +131,16 @@ test("a steady daemon round takes no lock and writes nothing; one that changes s
   assert.equal(stale.verdict.status, "restart");
   assert.notEqual(stale.restart, null);
   assert.equal(logger.entries.filter((entry) => /^Log file is stale/.test(entry.message)).length, 1, "the observation is logged once, by the locked round");
+});
+
+test("the log line of giving up says how to re-arm, as the alert does", async (t) => {
+  const { parts, deps, store, logger, makeStale } = setup(t);
+  const now = Date.now();
+  store.commitRound("trader", { state: { ...initialState(), restarts: [now - 3000, now - 2000, now - 1000] }, events: [], checkedAt: now });
+  makeStale();
+  const report = await checkService(parts, deps, { dryRun: false });
+  assert.equal(report.health, "gave-up");
+  const line = logger.entries.find((entry) => entry.tag === "GAVE-UP");
+  assert.equal(line?.message, 'Cannot restart "trader" as the restart limit is reached: 3 restarts in the last 1h (max 3). ' +
+    'Manual intervention needed: fix the cause, then run "lifeguard reset trader" to re-arm automatic restarts');
 });

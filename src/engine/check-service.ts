@@ -257,7 +257,10 @@ function tagOf(verdict: Verdict): LogTag {
 }
 
 function logEvent(deps: EngineDeps, parts: ServiceParts, event: ServiceEvent): void {
-  log(deps, parts, EVENT_TAGS[event.kind], event.message, { event: event.kind, ...event.data });
+  // What a human must do (`lifeguard reset NAME`) is in the log line too, not only in the alert.
+  const { hint } = event.data;
+  const message = event.data.manualIntervention === true && typeof hint === "string" ? `${event.message}. ${hint}` : event.message;
+  log(deps, parts, EVENT_TAGS[event.kind], message, { event: event.kind, ...event.data });
 }
 
 function log(deps: EngineDeps, parts: ServiceParts, tag: LogTag, message: string, data?: Record<string, unknown>): void {

@@ -36,19 +36,20 @@ export async function controlService(parts: ServiceParts, request: ControlReques
   try {
     const state = deps.store.loadState(name);
     const now = deps.clock.now();
+    const address = parts.config.policy.cliAddress;
     switch (request.action) {
       case "pause":
-        return commit(parts, deps, pauseService(state, now, name, request.by, request.forMs === null ? null : now + request.forMs, request.reason));
+        return commit(parts, deps, pauseService(state, now, name, request.by, request.forMs === null ? null : now + request.forMs, request.reason, address));
       case "resume":
         return commit(parts, deps, resumeService(state, now, name, request.by));
       case "reset":
         return commit(parts, deps, withBy(resetService(state, now, name), request.by));
       case "stop":
-        return await runSequence(parts, deps, request, stopSequence, (outcome, at) => settleStop(deps.store.loadState(name), outcome, at, name, request.by));
+        return await runSequence(parts, deps, request, stopSequence, (outcome, at) => settleStop(deps.store.loadState(name), outcome, at, name, request.by, address));
       case "start":
         return await runSequence(parts, deps, request, startSequence, (outcome, at) => settleStart(deps.store.loadState(name), outcome, at, name, request.by));
       case "restart":
-        return await runSequence(parts, deps, request, restartService, (outcome, at) => settleRequestedRestart(deps.store.loadState(name), outcome, at, name, request.by));
+        return await runSequence(parts, deps, request, restartService, (outcome, at) => settleRequestedRestart(deps.store.loadState(name), outcome, at, name, request.by, address));
     }
   } finally {
     lease.release();

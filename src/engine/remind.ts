@@ -24,7 +24,7 @@ export function queueReminders(services: readonly ServiceConfig[], store: Servic
     if (state.health.kind !== "gave-up") continue;
     const last = store.lastAlertAt(service.name, REMINDED_BY) ?? state.health.since;
     if (now - last < remindMs) continue;
-    const body: AlertBody | null = reminderAlert(service.name, deps.host, now, state);
+    const body: AlertBody | null = reminderAlert(service.name, deps.host, now, state, service.policy.cliAddress);
     if (body === null) continue;
     announceQueued(store.enqueueAlerts(draftAlerts([body], service.alerts, deps.alerting)), deps);
   }

@@ -5,6 +5,8 @@ import { logBotArgv, readBotPids } from "../testing/bots.js";
 import { processLab } from "../testing/process-lab.js";
 import { restartService } from "./restart-sequence.js";
 import { systemClock } from "../process/system-clock.js";
+import type { Check } from "../core/check.js";
+import { createFakeRunner } from "../testing/fake-runner.js";
 
 const SETTINGS = { stopTimeoutMs: 2000, killWaitMs: 2000, verifyTimeoutMs: 60_000, startupGraceMs: 0 };
 
@@ -38,4 +40,21 @@ test("a shutdown before the start step says no new process was started, and none
   assert.equal(outcome.summary, `Restart of "bot" interrupted by Lifeguard's shutdown before the new process started`);
   assert.deepEqual(outcome.steps.map((step) => step.step), ["stop"]);
   assert.equal(runner.pid, null);
+});
+
+test("a restart tells the checks of the start after the kill and before the start, at the time of the start", async () => {
+  const runner = createFakeRunner();
+  const marks: Array<{ at: number; calls: string[] }> = [];
+  const check: Check = {
+    id: "log-fresh", alertOnly: false, dueAt: () => null,
+    run: async () => ({ check: "log-fresh", ok: true, summary: "ok", evidence: {}, durationMs: 0, timedOut: false, at: 0, alertOnly: false }),
+    markStart: async (at) => void marks.push({ at, calls: [...runner.calls] }),
+  };
+  const before = systemClock.now();
+  const outcome = await restartService({ name: "bot", runner, checks: [check] }, SETTINGS, { clock: systemClock, signal: new AbortController().signal });
+  assert.equal(outcome.ok, true, outcome.summary);
+  assert.equal(marks.length, 1);
+  assert.deepEqual(marks[0]?.calls, ["stop", "kill"]);
+  assert.ok((marks[0]?.at ?? 0) >= before);
+  assert.ok(runner.calls.indexOf("start") > runner.calls.indexOf("kill"));
 });

@@ -1,3 +1,4 @@
+import { markStart } from "../core/check.js";
 import type { Clock } from "../core/clock.js";
 import type { Outcome } from "../core/outcome.js";
 import type { RestartConfig } from "../config/types.js";
@@ -80,6 +81,8 @@ async function stopSteps(target: RestartTarget, settings: SequenceSettings, { si
 async function startSteps(target: RestartTarget, settings: SequenceSettings, deps: SequenceDeps, { record, finish }: Run, action: "restart" | "start"): Promise<RestartOutcome> {
   const { clock, signal } = deps;
   const done = action === "restart" ? "Restarted" : "Started";
+  // From here the log is the new run's: its checks count its age and lines from this start.
+  await markStart(target.checks, clock.now());
   const start = record("start", await target.runner.start(settings.verifyTimeoutMs, signal));
   // Cancelled while it watched the fresh process: the process was spawned all the same.
   if (signal.aborted) return finish(false, interruptedByShutdown(target.name, startedPid(start), action));

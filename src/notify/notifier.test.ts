@@ -31,10 +31,10 @@ const OK: SendFinding = { ok: true, summary: "Sent", evidence: {} };
 const DOWN: SendFinding = { ok: false, summary: "Cannot send as the connection was refused", evidence: {} };
 const REFUSED: SendFinding = { ok: false, summary: "Cannot send as the token s3cret-token was refused (401)", evidence: {}, permanent: true };
 
-function setUp(t: { after(fn: () => void): void }, channels: Array<ReturnType<typeof scriptedChannel>["entry"]>, clock: FakeClock) {
+function setUp(t: { after(fn: () => void): void }, channels: Array<ReturnType<typeof scriptedChannel>["entry"]>, clock: FakeClock, cliAddress?: string[]) {
   const store = openTestStore(t, makeTempDir(t), { now: clock.now });
   const logger = createMemoryLogger();
-  const notifier = createNotifier({ outbox: store, channels, alerting: ALERTING, clock, logger, owner: "1@test" });
+  const notifier = createNotifier({ outbox: store, channels, alerting: ALERTING, clock, logger, owner: "1@test", ...(cliAddress === undefined ? {} : { cliAddress }) });
   const queue = (message: string, route = channels.map((entry) => entry.config.name)) => {
     const { id: _id, ...body } = sampleAlert({ at: clock.now(), message, service: message });
     store.enqueueAlerts(draftAlerts([body], route, ALERTING));
@@ -110,6 +110,15 @@ test("a permanent failure is not retried, and its secret never reaches the log o
   assert.ok(!JSON.stringify(logger.entries).includes("s3cret-token"));
   assert.ok(!JSON.stringify(store.channelHealth(["phone"])).includes("s3cret-token"));
   assert.match(store.channelHealth(["phone"])[0]?.lastError ?? "", /\[secret\]/);
+});
+
+test("a permanent failure's log line names the test-alert command that works as printed", async (t) => {
+  const clock = createFakeClock();
+  const phone = scriptedChannel("phone", clock, [REFUSED]);
+  const { notifier, queue, logger } = setUp(t, [phone.entry], clock, ["-c", "/srv/my bots/lifeguard.yaml"]);
+  queue("first");
+  await notifier.flush(new AbortController().signal);
+  assert.match(logger.entries.at(-1)?.message ?? "", / will not be sent to "phone" \(fix the channel, then "lifeguard test-alert phone -c '\/srv\/my bots\/lifeguard\.yaml'"\)$/);
 });
 
 test("a channel that keeps failing hands its alerts to its failover channel", async (t) => {

@@ -1,3 +1,4 @@
+import { lifeguardCommand } from "../core/cli-command.js";
 import type { Alert } from "../core/alert.js";
 import type { Clock } from "../core/clock.js";
 import { formatDuration } from "../core/duration.js";
@@ -28,6 +29,8 @@ export interface NotifierOptions {
   logger: Logger;
   /** Who claims (`pid@host`): a claim of a dead process runs out and is taken again. */
   owner: string;
+  /** What the advice in its log lines carries to work as printed (`lifeguard test-alert NAME -c FILE`): LifeguardConfig.cliAddress. */
+  cliAddress?: readonly string[];
 }
 
 /** What one flush did, per channel: for `check` and tests. */
@@ -154,7 +157,7 @@ function logDelivery(options: NotifierOptions, config: ChannelCommon, claimed: r
     case "retry":
       return write("WARN", `${delivery.summary}; ${what} will be sent again in ${formatDuration(settlement.retryAt - at)}`);
     case "failed":
-      return write("ERROR", `${delivery.summary}; ${what} will not be sent to "${config.name}" (fix the channel, then "lifeguard test-alert ${config.name}")`);
+      return write("ERROR", `${delivery.summary}; ${what} will not be sent to "${config.name}" (fix the channel, then "${lifeguardCommand(["test-alert", config.name, ...(options.cliAddress ?? [])])}")`);
     case "handed-over":
       return write("WARN", `${delivery.summary}; ${what} handed over to "${settlement.to}" (failover)`);
   }

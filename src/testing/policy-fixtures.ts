@@ -14,6 +14,7 @@ export const POLICY: PolicySettings = {
   limit: { max: 3, perMs: H },
   backoff: { initialMs: 10 * S, maxMs: 5 * M, resetAfterMs: 10 * M, minUptimeMs: null },
   rearmAfterMs: null,
+  cliAddress: [],
 };
 
 /** An observation as a check would make it at time T. */

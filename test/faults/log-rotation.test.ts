@@ -56,7 +56,7 @@ function startQuickMode(t: TestContext, flags: string[], bot: LogBotOptions) {
     tracker.killSurvivors();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { output: join(dir, "state", "python3.out.log"), pidFile, tracker, log: () => output };
+  return { output: join(dir, "state", "quick-python3", "python3.out.log"), pidFile, tracker, log: () => output };
 }
 
 test("quick mode rotating the captured output of a healthy bot restarts nothing", async (t) => {

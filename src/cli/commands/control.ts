@@ -5,7 +5,9 @@ import { buildApp } from "../../compose/build-app.js";
 import { controlService, type ControlAction, type ControlRequest } from "../../engine/control-service.js";
 import { askDaemon, watchingDaemon } from "../daemon-request.js";
 import type { CliIo } from "../io.js";
-import { openConfig } from "../open-config.js";
+import { findTarget, type TargetOptions } from "../find-target.js";
+import { lifeguardCommand } from "../../core/cli-command.js";
+import { QUICK_SOURCE } from "../../config/quick-config.js";
 import { cliRequester } from "../requester.js";
 
 /** How long a one-shot command spends sending the alerts its action made (a failed restart's). */
@@ -13,8 +15,7 @@ const FLUSH_BUDGET_MS = 30_000;
 /** Slack on top of the service's own bounds for a request the daemon carries out (its lock, a round in progress). */
 const ANSWER_SLACK_MS = 30_000;
 
-export interface ControlOptions {
-  config?: string;
+export interface ControlOptions extends TargetOptions {
   /** `pause --for DUR`. */
   for?: string;
   /** `pause --reason TEXT`. */
@@ -28,7 +29,8 @@ export interface ControlOptions {
  * done, 1 when it could not be done.
  */
 export async function runControl(action: ControlAction, name: string, options: ControlOptions, io: CliIo): Promise<number> {
-  const config = await openConfig(options, io);
+  const { for: _for, reason: _reason, ...target } = options;
+  const config = await findTarget(target, { command: action, service: name }, io);
   const service = serviceOf(config, name, action);
   const request = requestOf(action, options, cliRequester(io));
   // A request the disk refuses must fail here, not be kept in memory and lost at exit.
@@ -44,7 +46,7 @@ export async function runControl(action: ControlAction, name: string, options: C
     }
     if (service.runner.kind === "process" && (action === "restart" || action === "stop" || action === "start")) {
       throw new LifeguardError(`Cannot ${action} "${name}" as no Lifeguard runs it: a command runs only under "lifeguard run", which starts it`, {
-        exitCode: EXIT.failed, hint: `Start the daemon: lifeguard run -c ${config.source}`,
+        exitCode: EXIT.failed, hint: startAdvice(config),
       });
     }
     const parts = app.services.find((entry) => entry.config.name === name);
@@ -60,19 +62,25 @@ export async function runControl(action: ControlAction, name: string, options: C
 }
 
 /** `lifeguard reload`: the daemon running this configuration reads it again, and says how that went. */
-export async function runReload(options: { config?: string }, io: CliIo): Promise<number> {
-  const config = await openConfig(options, io);
+export async function runReload(options: TargetOptions, io: CliIo): Promise<number> {
+  const config = await findTarget(options, { command: "reload" }, io);
   // Read-only: no store is made where none is (then no daemon ever ran); an existing one is opened as it is.
   const app = buildApp(config, { readOnly: true, logger: { write: () => undefined } });
   try {
     const daemon = app.store === null ? null : watchingDaemon(app.store, config.services.map((service) => service.name));
     if (app.store === null || daemon === null) {
-      throw new LifeguardError(`Cannot reload as no Lifeguard runs with the configuration "${config.source}": nothing to reload`, { exitCode: EXIT.failed, hint: `Start it: lifeguard run -c ${config.source}` });
+      throw new LifeguardError(`Cannot reload as no Lifeguard runs with the configuration "${config.source}": nothing to reload`, { exitCode: EXIT.failed, hint: startAdvice(config) });
     }
     return report(await askDaemon(app.store, { daemonPid: daemon.pid, service: null, action: "reload", options: {}, by: cliRequester(io), requestedAt: Date.now() }, ANSWER_SLACK_MS), io);
   } finally {
     app.close();
   }
+}
+
+/** How to start the daemon for this configuration, as printed advice that works: quick mode's command line is the user's own. */
+function startAdvice(config: LifeguardConfig): string {
+  if (config.source === QUICK_SOURCE) return "Start it again as it was started: lifeguard run [flags] -- CMD ARGS...";
+  return `Start the daemon: ${lifeguardCommand(["run", ...config.cliAddress])}`;
 }
 
 function serviceOf(config: LifeguardConfig, name: string, action: ControlAction): ServiceConfig {

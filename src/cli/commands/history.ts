@@ -7,10 +7,9 @@ import type { RestartRecord } from "../../core/store.js";
 import { formatLocalTime } from "../../process/local-time.js";
 import { formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
-import { openConfig } from "../open-config.js";
+import { findTarget, type TargetOptions } from "../find-target.js";
 
-interface HistoryOptions {
-  config?: string;
+interface HistoryOptions extends TargetOptions {
   json?: boolean;
   service?: string;
   since?: string;
@@ -23,7 +22,7 @@ export async function runHistory(options: HistoryOptions, io: CliIo): Promise<nu
   if (sinceMs === undefined && options.since !== undefined) throw new UsageError(`Cannot read --since "${options.since}": expected a duration like "24h" or "7d"`);
   const limit = Number(options.limit ?? "50");
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`Cannot read --limit "${options.limit}": expected a whole number of at least 1`);
-  const config = await openConfig(options, io);
+  const config = await findTarget(options, { command: "history" }, io);
   const app = buildApp(config, { readOnly: true, logger: { write: () => undefined } });
   try {
     const now = app.clock.now();

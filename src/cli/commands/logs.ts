@@ -3,13 +3,12 @@ import { watchOutputHangup } from "../../process/output-hangup.js";
 import type { CliIo } from "../io.js";
 import { createLineSink } from "../line-sink.js";
 import { chooseOwnLog, chooseServiceLogs } from "../log-sources.js";
-import { openConfig } from "../open-config.js";
+import { findTarget, type TargetOptions } from "../find-target.js";
 import { showJournal } from "../show-journal.js";
 import { showLogFiles } from "../show-log-files.js";
 import { withShutdownSignal } from "../shutdown-signal.js";
 
-export interface LogsOptions {
-  config?: string;
+export interface LogsOptions extends TargetOptions {
   lines?: string;
   follow?: boolean;
   journal?: boolean;
@@ -31,7 +30,7 @@ export async function runLogs(name: string | undefined, options: LogsOptions, io
   if (name === undefined && (options.journal === true || options.checkLog === true)) {
     throw new UsageError(`Cannot use ${options.journal === true ? "--journal" : "--check-log"} without a service NAME`, "Without NAME, `lifeguard logs` shows Lifeguard's own log.");
   }
-  const config = await openConfig(options, io);
+  const config = await findTarget(options, { command: "logs", ...(name === undefined ? {} : { service: name }) }, io);
   const source = name === undefined ? chooseOwnLog(config, lines, follow) : chooseServiceLogs(config, name, options);
   return withShutdownSignal(async (shutdown) => {
     if (source.kind === "journal") return showJournal({ ...source, lines, follow, signal: shutdown });

@@ -1,4 +1,5 @@
 import type { CliIo } from "../io.js";
+import type { TargetOptions } from "../find-target.js";
 import { runControl } from "./control.js";
 
 /**
@@ -6,6 +7,6 @@ import { runControl } from "./control.js";
  * Through the daemon that watches it when one runs (it judges the service at once), else here.
  * A reset the disk refuses fails (exit 70) and says why: never "armed" for a moment, then lost.
  */
-export function runReset(name: string, options: { config?: string }, io: CliIo): Promise<number> {
+export function runReset(name: string, options: TargetOptions, io: CliIo): Promise<number> {
   return runControl("reset", name, options, io);
 }

@@ -4,7 +4,7 @@ import { buildApp } from "../../compose/build-app.js";
 import { formatLocalClock, formatLocalTime } from "../../process/local-time.js";
 import { formatAgo, formatTable } from "../format-table.js";
 import type { CliIo } from "../io.js";
-import { openConfig } from "../open-config.js";
+import { findTarget, type TargetOptions } from "../find-target.js";
 import { collectChannels, collectStatus, type ChannelStatus, type ServiceStatus } from "../../compose/service-status.js";
 
 /**
@@ -13,8 +13,8 @@ import { collectChannels, collectStatus, type ChannelStatus, type ServiceStatus 
  * it is `unknown` with the last known one beside it. Exit 0 when every service is watched and
  * healthy, 1 otherwise (for scripts and exec probes).
  */
-export async function runStatus(options: { config?: string; json?: boolean }, io: CliIo): Promise<number> {
-  const config = await openConfig(options, io);
+export async function runStatus(options: TargetOptions & { json?: boolean }, io: CliIo): Promise<number> {
+  const config = await findTarget(options, { command: "status" }, io);
   const app = buildApp(config, { readOnly: true, logger: { write: () => undefined } });
   try {
     const now = app.clock.now();
@@ -122,7 +122,7 @@ function describeKnown(status: ServiceStatus, now: number): string {
 function describeObserved(status: ServiceStatus, now: number): string {
   const { heldBack, control } = status;
   const ago = (at: number) => formatAgo(at, now, formatDuration);
-  if (control?.kind === "stopped") return `stopped by ${control.by} ${ago(control.since)}: \`lifeguard start ${status.service}\` starts it`;
+  if (control?.kind === "stopped") return `stopped by ${control.by} ${ago(control.since)}: \`${status.advice.start}\` starts it`;
   const paused = control?.kind !== "paused" ? "" : `; paused by ${control.by} ${control.until === null ? "until resumed" : `until ${formatLocalClock(control.until, now)}`}${control.reason === null ? "" : ` (${control.reason})`}`;
   return `${describeWait(describeHealthKind(status, now), heldBack, now)}${paused}`;
 }
@@ -139,5 +139,5 @@ function describeHealthKind(status: ServiceStatus, now: number): string {
   const { health } = status;
   if (health.kind === "healthy") return status.lastCheckAt === null ? "never checked" : "healthy";
   const since = formatAgo(health.since, now, formatDuration);
-  return health.kind === "gave-up" ? `gave-up ${since}: needs \`lifeguard reset ${status.service}\`` : `${health.kind} since ${since}`;
+  return health.kind === "gave-up" ? `gave-up ${since}: needs \`${status.advice.reset}\`` : `${health.kind} since ${since}`;
 }
