@@ -6,6 +6,10 @@ export interface CliIo {
   cwd: string;
   /** stdout as a stream, for a command that streams (`logs -f`): its backpressure, and its EPIPE once the reader is gone. */
   stdoutStream?: NodeJS.WritableStream & { fd?: number };
+  /** stdout is a terminal: colours and a redrawn screen make sense (`status`, `status --watch`). */
+  isTty?: boolean;
+  /** Hears each key pressed, when stdin is a terminal (`status --watch`: q quits); returns the unsubscribe. Absent: none. */
+  onKey?(listener: (key: string) => void): () => void;
 }
 
 export const processIo: CliIo = {
@@ -14,4 +18,17 @@ export const processIo: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   stdoutStream: process.stdout,
+  isTty: process.stdout.isTTY === true,
+  onKey: process.stdin.isTTY === true ? listenForKeys : undefined,
 };
+
+/** Raw mode for as long as someone listens: a key arrives as pressed, not after Enter. */
+function listenForKeys(listener: (key: string) => void): () => void {
+  const onData = (data: Buffer): void => listener(data.toString("utf8"));
+  process.stdin.setRawMode(true);
+  process.stdin.on("data", onData).resume();
+  return () => {
+    process.stdin.off("data", onData).pause();
+    process.stdin.setRawMode(false);
+  };
+}

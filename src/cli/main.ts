@@ -44,8 +44,10 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .action(act((options) => runCheck(options, io)));
   addRunCommand(program, io, act, argv);
   addTargetOptions(program.command("status")
-    .description("show each service's state, last check and restarts in the current window"))
+    .description("show who watches, then each service's state, last check and restarts in the current window; exit 0 when all are watched and healthy"))
     .addOption(json)
+    .option("-w, --watch", "a live view: redraw every --interval until q or Ctrl-C (colours on a terminal unless NO_COLOR is set)")
+    .option("--interval <duration>", "with --watch: how often to redraw, at least 1s (default 2s)")
     .action(act((options) => runStatus(options, io)));
   addTargetOptions(program.command("history")
     .description("show restarts and events, newest first"))

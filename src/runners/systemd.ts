@@ -85,7 +85,8 @@ export class SystemdRunner implements Runner {
 
   async kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
     const started = monotonicMs();
-    const before = mainPid(await this.#show(this.#commandTimeoutMs, signal));
+    const shown = await this.#show(this.#commandTimeoutMs, signal);
+    const before = mainPid(shown);
     // Every process of the unit's cgroup, and nothing else: never a pattern (DESIGN.md).
     const sent = await this.#run(["kill", "--kill-whom=all", "--signal=SIGKILL"], this.#commandTimeoutMs, signal);
     const wait = await this.#waitUntilStopped(monotonicMs() + waitMs, signal, before ?? 0);
@@ -97,7 +98,8 @@ export class SystemdRunner implements Runner {
     if (wait.stopped && sent.ok) return outcome(true, `Killed unit "${this.target}" (SIGKILL to its cgroup); it is ${this.#now(wait)}`);
     // systemctl refuses to kill a unit with no process, e.g. one already stopped and unloaded.
     if (wait.stopped) return outcome(true, `Unit "${this.target}" had no process left to kill; it is ${this.#now(wait)}`);
-    const missing = wait.last !== null && "unit" in wait.last && isMissing(wait.last.unit);
+    // Known from the look before the kill too: on a busy machine the wait may end before it looked.
+    const missing = [shown, wait.last].some((look) => look !== null && "unit" in look && isMissing(look.unit));
     if (missing) return outcome(false, `Cannot kill unit "${this.target}" as it is not loaded: not-found`, false, systemctlCause(sent));
     if (!sent.ok) return outcome(false, `Cannot kill unit "${this.target}" as ${reason(sent, this.#commandTimeoutMs)}`, sent.timedOut, systemctlCause(sent));
     if (wait.aborted) return outcome(false, `Cannot confirm that unit "${this.target}" was killed as the wait was cancelled`);
