@@ -40,13 +40,13 @@ test("the CLI restarts, stops, starts, pauses and resumes a supervised bot throu
   assert.deepEqual(bot.survivors(), [], "the bot is gone");
   const status = cli(files, ["status"]);
   assert.equal(status.code, 1);
-  assert.match(status.stdout, /\nbot\s+.*\s+stopped by root \(cli\) \d+m?s ago: `lifeguard start bot` starts it\s/);
+  assert.match(status.stdout, /\nbot\s+.*\s+stopped by root \(cli\) \d+m?s ago: `lifeguard start bot -c \S+\/lifeguard\.yaml` starts it\s/);
 
   // Lifeguard restarted: the stop holds, nothing is started.
   process.kill(first.pid, "SIGTERM");
   assert.equal(await first.exited, 0);
   const second = startDaemon(t, files, config, [bot]);
-  assert.ok(await waitFor(() => /Left "bot" stopped, as root \(cli\) asked \d+m?s ago; "lifeguard start bot" starts it/.test(second.log()), WAIT), second.log());
+  assert.ok(await waitFor(() => /Left "bot" stopped, as root \(cli\) asked \d+m?s ago; "lifeguard start bot -c \S+\/lifeguard\.yaml" starts it/.test(second.log()), WAIT), second.log());
   await new Promise((resolve) => setTimeout(resolve, 1500)); // a round or so: still nothing started
   assert.deepEqual(bot.survivors(), []);
 
@@ -111,7 +111,7 @@ describe("without a daemon the CLI acts on a systemd unit itself", { skip: suppo
     // A cron-started check leaves it stopped (and is not unhealthy for it).
     const check = await lifeguard(sandbox, ["check", "-c", config]);
     assert.equal(check.exitCode, 0, check.stdout + check.stderr);
-    assert.match(check.stdout, /"bot" is stopped, by root \(cli\) \d+m?s ago: not judged until "lifeguard start bot"/);
+    assert.match(check.stdout, /"bot" is stopped, by root \(cli\) \d+m?s ago: not judged until "lifeguard start bot -c \S+"/);
     assert.equal(await state(), "inactive");
     const start = await lifeguard(sandbox, ["start", "bot", "-c", config]);
     assert.equal(start.exitCode, 0, start.stderr);

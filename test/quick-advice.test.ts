@@ -17,8 +17,9 @@ test("the re-arm command a quick-mode Lifeguard prints works as printed, from an
   assert.ok(gaveUp, first.log());
   const advice = gaveUp[1] ?? "";
   assert.equal(advice, `lifeguard reset bot --state ${lab.root}`, "--state: not the default root");
+  // Gave up: not healthy, so exit 1 (for scripts and probes), with the advice in the table.
   const status = await lab.shell(`lifeguard status --state ${lab.root}`);
-  assert.equal(status.exitCode, 0, status.stderr);
+  assert.equal(status.exitCode, 1, status.stderr);
   assert.ok(status.stdout.includes(`gave-up `) && status.stdout.includes(`needs \`${advice}\``), status.stdout);
 
   // Lifeguard is restarted: the gave-up state stays, and the start says so with the same command.
@@ -39,7 +40,7 @@ test("the re-arm command a quick-mode Lifeguard prints works as printed, from an
   assert.ok(await second.waitForLog(/\[RESTART\] "bot" restarted \(reason: running\), 1 of 3 in the last 1h/), second.log());
   assert.ok(await second.waitForLog(/\n[^\n]*\[OK\] "bot" is healthy again after /), second.log());
   const healthy = await lab.shell(`lifeguard status --state ${lab.root}`);
-  assert.match(healthy.stdout, /^bot +\/bin\/sh -c .* +healthy /m);
+  assert.match(healthy.stdout, /^bot +\/bin\/sh -c .* +healthy\b/m);
   assert.equal(await second.stop(), 0);
   assert.deepEqual(lab.bot.survivors(), [], "no bot outlives Lifeguard");
 });

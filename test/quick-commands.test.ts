@@ -41,16 +41,17 @@ function workspace(t: { after(fn: () => void): void }) {
 test("with one quick-mode Lifeguard under the state root, status, history and reset NAME find it from any directory", async (t) => {
   const { run, instance } = workspace(t);
   instance("trader");
+  // No Lifeguard runs it (its record names a process long gone): not supervised, exit 1, the last known state and its advice beside.
   const status = await run(["status"]);
-  assert.equal(status.exitCode, 0, status.stderr);
-  assert.match(status.stdout, /^trader +python3 trader\.py +gave-up \d+m?s ago: needs `lifeguard reset trader --state \S+` /m);
+  assert.equal(status.exitCode, 1, status.stderr);
+  assert.match(status.stdout, /^trader +python3 trader\.py +not supervised \(last known: gave-up \d+m?s ago: needs `lifeguard reset trader --state \S+`\) /m);
   const json = await run(["status", "--json"]);
   assert.deepEqual((JSON.parse(json.stdout) as { services: Array<{ service: string }> }).services.map((s) => s.service), ["trader"]);
   assert.equal((await run(["history"])).exitCode, 0);
   const reset = await run(["reset", "trader"]);
   assert.equal(reset.exitCode, 0, reset.stderr);
   assert.match(reset.stdout, /Reset "trader": automatic restarts re-armed, restart window \(3 restarts\) and backoff cleared/);
-  assert.match((await run(["status"])).stdout, /^trader +python3 trader\.py +healthy /m);
+  assert.match((await run(["status"])).stdout, /^trader +python3 trader\.py +not supervised \(last known: healthy\) /m);
 });
 
 test("--name picks one of several; without it the choice is refused (exit 64) listing each with the command that picks it", async (t) => {
@@ -65,7 +66,7 @@ test("--name picks one of several; without it the choice is refused (exit 64) li
   assert.equal(withState.exitCode, 64);
   assert.match(withState.stderr, new RegExp(`\\n {2}lifeguard history --name bot-b --state ${root}\\n$`), "--state as given, for any directory");
   const picked = await run(["status", "--name", "bot-b"]);
-  assert.equal(picked.exitCode, 0, picked.stderr);
+  assert.equal(picked.exitCode, 1, picked.stderr);
   assert.match(picked.stdout, /^bot-b +node b\.js /m);
   assert.doesNotMatch(picked.stdout, /bot-a/);
   assert.equal((await run(["reset", "bot-a"])).exitCode, 0, "reset NAME names the instance too");
