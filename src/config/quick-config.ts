@@ -8,8 +8,9 @@ import { outputFile } from "./runner-process.js";
 import type { LifeguardConfig } from "./types.js";
 import { validateDocument } from "./validate.js";
 
-/** The `source` of a quick-mode config, where a file's path would be. */
-export const QUICK_SOURCE = "<command line>";
+import { QUICK_SOURCE } from "./quick-source.js";
+
+export { QUICK_SOURCE };
 
 /** Quick mode acts on the first failing round: the durations given are the tolerance already. */
 const FAILURE_THRESHOLD = 1;

@@ -1,4 +1,5 @@
 import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
+import { QUICK_SOURCE } from "../config/quick-source.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { describeSignal, isFailureSignal, type PingSignal } from "../core/heartbeat.js";
 import type { Logger } from "../core/logger.js";
@@ -88,6 +89,8 @@ export async function startDaemonHttp(
   });
   const served = await startHttpServer({
     listen: { host: config.http.host, port: config.http.port }, handler, signal: deps.signal, logger: deps.logger, onShed: () => lostPings.shed(),
+    // The fix names what the user changes: quick mode's flag, or the key in their file.
+    listenSetting: config.source === QUICK_SOURCE ? (address) => `--listen ${address}` : (address) => `http.listen: "${address}" in ${config.source}`,
   });
   const server: HttpServer = { ...served, close: () => served.close().finally(() => lostPings.stop()) };
   return {

@@ -6,5 +6,6 @@ export { createMetrics, type LifeguardMetrics, type MetricsOptions, type Metrics
 export type { PingSignal } from "./ping-path.js";
 export { servicePingUrl } from "./ping-url.js";
 export { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type HttpServerOptions } from "./server.js";
+export type { ListenSetting } from "./listen-error.js";
 export { tokensEqual } from "./token.js";
 export { CONTROL_ACTIONS, type ControlAnswer, type HttpControlAction, type PauseOptions } from "./control-routes.js";

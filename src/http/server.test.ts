@@ -191,6 +191,23 @@ test("a taken port is a LifeguardError saying why", async (t) => {
   });
 });
 
+test("the fix of a taken port names the setting the user changes and a port that is free now", async (t) => {
+  const first = await serve(t, echo);
+  const busy = first.address.port;
+  const fixOf = async (listenSetting?: (address: string) => string): Promise<string> => {
+    const error = await startHttpServer({ listen: { host: "127.0.0.1", port: busy }, handler: echo, ...(listenSetting === undefined ? {} : { listenSetting }) }).then(() => null, (caught: unknown) => caught);
+    assert.ok(error instanceof LifeguardError);
+    return error.hint ?? "";
+  };
+  const fromFile = await fixOf();
+  const suggested = Number(/^Give this Lifeguard another address, e\.g\. http\.listen: "127\.0\.0\.1:(\d+)" \(free now\), or port 0 for any free one$/.exec(fromFile)?.[1]);
+  assert.ok(suggested > busy, fromFile);
+  // Free indeed: a server takes it.
+  const taken = await serve(t, echo, { listen: { host: "127.0.0.1", port: suggested } });
+  assert.equal(taken.address.port, suggested);
+  assert.match(await fixOf((address) => `--listen ${address}`), /^Give this Lifeguard another address, e\.g\. --listen 127\.0\.0\.1:\d+ \(free now\), or port 0 for any free one$/);
+});
+
 const hasIpv6Loopback = Object.values(networkInterfaces()).some((addresses) => addresses?.some((address) => address.address === "::1"));
 
 test("an IPv6 loopback address in brackets is served", { skip: hasIpv6Loopback ? false : "this machine has no ::1" }, async (t) => {

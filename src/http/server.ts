@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { LifeguardError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { createConnectionSlots, type ConnectionSlots } from "./connection-slots.js";
 import type { Handler } from "./handler.js";
@@ -8,6 +7,7 @@ import { errorResponse } from "./json-response.js";
 import { formatListenAddress, type ListenAddress } from "./listen-address.js";
 import type { HttpAnswer, HttpRequest } from "./exchange.js";
 import { readBody, toHttpRequest, writeAnswer } from "./node-bridge.js";
+import { CONFIG_LISTEN, describeListenError, type ListenSetting } from "./listen-error.js";
 
 /** Bounds on what one client can hold; the defaults suit a Raspberry Pi. */
 export interface HttpLimits {
@@ -59,6 +59,8 @@ export interface HttpServerOptions {
    * it sheds connections, the server may have dropped a request, a ping among them.
    */
   onShed?(what: "evicted" | "refused"): void;
+  /** How the user sets the address, for the fix of a failed listen (the config key by default; quick mode's `--listen`). */
+  listenSetting?: ListenSetting;
 }
 
 export interface HttpServer {
@@ -84,7 +86,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   // Not node's maxConnections: it turns the newcomer away, so 64 slow clients would shut out every ping.
   server.on("connection", (socket: Socket) => admit(socket, slots, options.onShed));
-  await listen(server, wanted);
+  await listen(server, wanted, options.listenSetting ?? CONFIG_LISTEN);
   const bound = server.address() as AddressInfo;
   const address = { host: bound.address, port: bound.port };
   origin = `http://${formatListenAddress(address)}`;
@@ -126,9 +128,9 @@ function admit(socket: Socket, slots: ConnectionSlots<Socket>, onShed: HttpServe
   }
 }
 
-function listen(server: Server, address: ListenAddress): Promise<void> {
+function listen(server: Server, address: ListenAddress, setting: ListenSetting): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(describeListenError(error, address));
+    const onError = (error: NodeJS.ErrnoException) => void describeListenError(error, address, setting).then(reject);
     server.once("error", onError);
     server.listen({ host: address.host, port: address.port, exclusive: true }, () => {
       server.off("error", onError);
@@ -137,22 +139,6 @@ function listen(server: Server, address: ListenAddress): Promise<void> {
   });
 }
 
-const LISTEN_REASONS: Record<string, string> = {
-  EADDRINUSE: "the address is in use: another program listens there",
-  EACCES: "permission is denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
-  EADDRNOTAVAIL: "no network interface of this machine has that address",
-  ENOTFOUND: "the host name does not resolve",
-  EAI_AGAIN: "the host name could not be resolved now",
-};
-
-function describeListenError(error: NodeJS.ErrnoException, address: ListenAddress): LifeguardError {
-  const code = error.code ?? "ERR_UNKNOWN";
-  const reason = LISTEN_REASONS[code] ?? error.message;
-  return new LifeguardError(`Cannot listen on "${formatListenAddress(address)}" as ${reason} (${code})`, {
-    hint: "Set http.listen to a free local address, e.g. \"127.0.0.1:9473\".",
-    cause: error,
-  });
-}
 
 interface ServeContext {
   origin: string;

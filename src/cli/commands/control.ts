@@ -7,7 +7,7 @@ import { askDaemon, watchingDaemon } from "../daemon-request.js";
 import type { CliIo } from "../io.js";
 import { findTarget, type TargetOptions } from "../find-target.js";
 import { lifeguardCommand } from "../../core/cli-command.js";
-import { QUICK_SOURCE } from "../../config/quick-config.js";
+import { QUICK_SOURCE } from "../../config/quick-source.js";
 import { cliRequester } from "../requester.js";
 
 /** How long a one-shot command spends sending the alerts its action made (a failed restart's). */
