@@ -63,7 +63,7 @@ export async function startTelegramReceiver(options: { token?: string; chats?: s
 
   const config = (api: string, overrides: Partial<TelegramChannelConfig> = {}): TelegramChannelConfig => ({
     type: "telegram", name: "test", timeoutMs: 10_000, failover: null, failoverAfterMs: 600_000,
-    token, chat: TEST_CHAT, api, ...overrides,
+    token, chat: TEST_CHAT, api, commands: null, ...overrides,
   });
   return {
     api: http.origin,
