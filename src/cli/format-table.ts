@@ -4,9 +4,3 @@ export function formatTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ");
   return [line(header), ...rows.map(line)].join("\n");
 }
-
-/** `45s ago`, `3m ago`; `never` for null. */
-export function formatAgo(at: number | null, now: number, formatDuration: (ms: number) => string): string {
-  if (at === null) return "never";
-  return `${formatDuration(Math.max(0, now - at))} ago`;
-}

@@ -7,7 +7,8 @@ import { restartsInWindow } from "../core/restart-limit.js";
 import { heldBackOf } from "../core/held-back.js";
 import type { HeldBack } from "../core/policy.js";
 import type { ServiceControl } from "../core/control.js";
-import { initialState, type ServiceState } from "../core/state.js";
+import { initialState, type Acknowledgement, type ServiceState } from "../core/state.js";
+import { isAcknowledged } from "../core/acknowledge.js";
 import { judgeWatch, type Watch, type WatchRecord } from "../core/watch.js";
 import { isRecordedProcessAlive } from "../process/proc-stat.js";
 import type { Store } from "../store/index.js";
@@ -24,6 +25,8 @@ export interface ServiceStatus {
   heldBack: HeldBack | null;
   /** A human's stop or pause in force (by whom, since, until); absent when none. */
   control?: ServiceControl;
+  /** Who acknowledged the open incident (its reminders stop), and when; absent when nobody did. */
+  acknowledged?: Acknowledgement;
   health: ServiceState["health"];
   /** Checks that cannot observe the service (a log Lifeguard may not read): since when, why, and the fix; absent when none. */
   unobserved?: ServiceState["unobserved"];
@@ -92,6 +95,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       supervised: service.runner.kind === "process",
       heldBack: heldBackOf(state, now, service.policy),
       ...(state.control === undefined ? {} : { control: state.control }),
+      ...(state.acknowledged === undefined || !isAcknowledged(state) ? {} : { acknowledged: state.acknowledged }),
       health: state.health,
       ...(state.unobserved === undefined ? {} : { unobserved: state.unobserved }),
       lastCheckAt: summary?.checkedAt ?? null,
