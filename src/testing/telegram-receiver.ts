@@ -41,7 +41,7 @@ export interface TelegramReceiver extends ChannelReceiver<TelegramChannelConfig,
  * A local server with the Bot API's semantics (loopback, a free port or `port`): `sendMessage` to
  * the known `chats` (`behave` sets how it answers), `getMe`, and `getUpdates` long polling (`updates`).
  */
-export async function startTelegramReceiver(options: { token?: string; chats?: string[]; port?: number } = {}): Promise<TelegramReceiver> {
+export async function startTelegramReceiver(options: { token?: string; chats?: string[]; port?: number; firstUpdateId?: number } = {}): Promise<TelegramReceiver> {
   const token = options.token ?? TEST_BOT_TOKEN;
   const chats = new Set(options.chats ?? [TEST_CHAT]);
   const received: TelegramMessage[] = [];
@@ -49,7 +49,8 @@ export async function startTelegramReceiver(options: { token?: string; chats?: s
   let nextId = 1;
   const error = (code: number, description: string, parameters?: Record<string, unknown>) => ({ ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) });
 
-  const updates = createUpdateQueue();
+  // A server started again (the network back) goes on counting, as Telegram does.
+  const updates = createUpdateQueue(options.firstUpdateId);
   const sendMessage = (request: RecordedRequest, answer: (status: number, body: unknown) => void): void => {
     const behaviour = behaviours.next();
     if (behaviour.kind === "hang") return;

@@ -23,8 +23,8 @@ export interface TextUpdate {
  * confirms them; a request finds them at once, or is held up to its `timeout` (s) until one is
  * queued; a second request ends a held one with 409 Conflict, as Telegram does when two programs read one bot.
  */
-export function createUpdateQueue() {
-  let nextId = 500;
+export function createUpdateQueue(firstUpdateId = 500) {
+  let nextId = firstUpdateId;
   let pending: Array<{ update_id: number } & Record<string, unknown>> = [];
   const confirmed: typeof pending = [];
   const offsets: Array<number | undefined> = [];

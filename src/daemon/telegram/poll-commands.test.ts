@@ -118,13 +118,13 @@ test("409 (another reader), 5xx and a network that is down are each said once an
 
   const port = Number(new URL(server.api).port);
   await server.close();
-  assert.ok(await waitFor(() => lines(/as the connection was refused \(ECONNREFUSED\); trying again, at least every 30s/).length === 1, WAIT), JSON.stringify(lines(/./)));
-  const back = await startTelegramReceiver({ chats: ["42"], port });
+  assert.ok(await waitFor(() => lines(/as the connection was (reset|refused) \(ECONN(RESET|REFUSED)\); trying again, at least every 30s/).length === 1, WAIT), JSON.stringify(lines(/./)));
+  const back = await startTelegramReceiver({ chats: ["42"], port, firstUpdateId: 1000 });
   t.after(() => back.close());
   back.updates.pushText({ chatId: 42, text: "/status" });
   assert.ok(await waitFor(() => back.received.length === 1, { ...WAIT, timeoutMs: 40_000 }), JSON.stringify(lines(/./)));
   assert.equal(lines(/again, after/).length, 2);
-  assert.equal(lines(/ECONNREFUSED/).length, 1, "said once however often it was retried");
+  assert.equal(lines(/ECONNRESET|ECONNREFUSED/).length, 1, "said once however often, and however, it failed");
   assert.equal(asked.length, 1);
 });
 

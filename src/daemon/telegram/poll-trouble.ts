@@ -19,7 +19,7 @@ export interface FailedRead {
 
 /**
  * The state of one channel's reader of commands, told in the log once: the first failure of a kind
- * (the network, a 409, a 5xx), not each retry, and once more when a read works again. A refused
+ * (the network however it fails, a 409, a 5xx), not each retry, and once more when a read works again. A refused
  * token (401, 404) stops it: retrying cannot help until the config changes.
  */
 export function createPollTrouble(what: string) {
@@ -38,8 +38,8 @@ export function createPollTrouble(what: string) {
       }
       const waitMs = Math.max(backoffDelay(failures, RETRY), outcome.kind === "refused" ? (outcome.retryAfterMs ?? 0) : 0);
       const message = `Cannot read ${what} as ${describeBotApiFailure(outcome)}${refused === 409 ? CONFLICT_HINT : ""}; trying again, at least every ${formatDuration(RETRY.maxMs)}`;
-      // A 429's own wait changes with each answer: what it says is the same trouble.
-      const kind = message.replace(/retry after \d+/g, "");
+      // The network is one trouble however it fails (a reset, then refused connections); a 429's own wait changes with each answer.
+      const kind = outcome.kind === "refused" ? message.replace(/retry after \d+/g, "") : "the network";
       if (kind === said) return { log: null, waitMs };
       said = kind;
       return { log: { tag: "WARN", message }, waitMs };
