@@ -126,3 +126,11 @@ test("/history shows the last events oldest first; a reply never exceeds Telegra
   assert.ok(long.length <= TELEGRAM_TEXT_LIMIT, `${long.length} characters`);
   assert.match(long, /\n… \(cut: \d+ more characters\)$/);
 });
+
+test("a pause's reason stays one line of at most 200 characters, whatever was sent", async () => {
+  const { ask, asked } = setUp();
+  await ask(`/pause bot 1h deploy\u001b[31m ${"x".repeat(300)}`);
+  const reason = asked[0]?.[1].action === "pause" ? asked[0][1].reason : null;
+  assert.match(reason ?? "", /^deploy \[31m x+…$/);
+  assert.equal(reason?.length, 200);
+});

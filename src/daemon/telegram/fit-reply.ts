@@ -6,7 +6,10 @@ export function fitReply(text: string): string {
   return fitText(text, { limit: TELEGRAM_TEXT_LIMIT, marker: (count) => `\n… (cut: ${count} more characters)` }).text;
 }
 
-/** One line of a reply, cut short: a phone shows a list, not an essay. */
+/**
+ * One line, cut short: a phone shows a list, not an essay. Line breaks and control characters
+ * become spaces: a sender's words may go into the log and the history, where they must stay one line.
+ */
 export function fitLine(text: string, limit: number): string {
-  return fitText(text.replace(/\s+/g, " "), { limit, marker: ellipsis }).text;
+  return fitText(text.replace(/[\s\p{Cc}]+/gu, " "), { limit, marker: ellipsis }).text;
 }
