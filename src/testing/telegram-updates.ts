@@ -48,6 +48,11 @@ export function createUpdateQueue(firstUpdateId = 500) {
       release();
       return id;
     },
+    /** Queues an update without an update_id (Telegram never sends one): no offset ever confirms it. */
+    pushWithoutId(update: Record<string, unknown>): void {
+      pending.push(update as (typeof pending)[number]);
+      release();
+    },
     /** Queues a text message from `chatId`. */
     pushText(message: TextUpdate, messageId = nextId): number {
       const from = message.from ?? { id: message.chatId, username: "ops" };

@@ -88,6 +88,14 @@ test("a chat not on the list gets nothing and is named in the log once; a malfor
   await server.updates.waitConfirmed();
 });
 
+test("updates that move the offset nowhere are not read again in a busy loop: said once, then retried with backoff", async (t) => {
+  const { server, lines } = await setUp(t);
+  server.updates.pushWithoutId({ message: { message_id: 1, chat: { id: 42 }, text: "/status" } });
+  assert.ok(await waitFor(() => lines(/its 1 update\(s\) are none past offset \(none\); trying again, at least every 30s$/).length === 1, WAIT), JSON.stringify(lines(/./)));
+  assert.ok(await waitFor(() => server.updates.offsets.length >= 3, WAIT), "read again, after a wait");
+  assert.equal(lines(/^Skipped Telegram update \(no update_id\) of channel "phone": its update_id is not an integer$/).length, 1, "said once, however often it comes");
+});
+
 test("a command handled before Lifeguard stopped is not carried out again when the confirmation never reached Telegram", async (t) => {
   const server = await startTelegramReceiver({ chats: ["42"] });
   const offsets = memoryOffsets();

@@ -73,6 +73,7 @@ async function readCommands(deps: PollerDeps, signal: AbortSignal): Promise<void
   const offset = keptOffset(deps, say);
   const allowed = new Set(channel.commands.chats);
   const strangers = new Set<number>();
+  let idlessSaid = false;
   // Undefined until `getMe` says who the bot is: a command addressed to another bot is not ours.
   let bot: string | null | undefined;
   while (!signal.aborted) {
@@ -103,10 +104,15 @@ async function readCommands(deps: PollerDeps, signal: AbortSignal): Promise<void
       if (clock.monotonic() - started < MIN_EMPTY_POLL_MS && !(await pause(clock, MIN_EMPTY_POLL_MS, signal))) return;
       continue;
     }
+    const from = offset.next();
     for (const update of updates) {
       const triage = triageUpdate(update, allowed, bot);
       if (triage.updateId !== null) offset.passed(triage.updateId);
-      if (triage.kind === "malformed") say({ tag: "WARN", message: `Skipped Telegram update ${triage.updateId ?? "(no update_id)"} of channel "${channel.name}": ${triage.problem}` });
+      // One without an id is never confirmed and may come again: said once.
+      if (triage.kind === "malformed" && (triage.updateId !== null || !idlessSaid)) {
+        idlessSaid ||= triage.updateId === null;
+        say({ tag: "WARN", message: `Skipped Telegram update ${triage.updateId ?? "(no update_id)"} of channel "${channel.name}": ${triage.problem}` });
+      }
       if (triage.kind === "stranger" && !strangers.has(triage.chatId) && strangers.size < STRANGERS_NAMED) {
         strangers.add(triage.chatId);
         say({ tag: "WARN", message: `Ignored a message to the bot of channel "${channel.name}" from Telegram chat ${triage.chatId}, which is not allowed to send commands (commands.chats); later ones from it are ignored without a word` });
@@ -119,6 +125,8 @@ async function readCommands(deps: PollerDeps, signal: AbortSignal): Promise<void
       await reply(deps, triage.message, by, await answerSafely(deps, { command: triage.command, by, sentAt: triage.message.sentAt }), signal);
     }
     offset.save();
+    // Updates that move the offset nowhere (no update_id, or ones read already) would come back at once, for ever.
+    if (offset.next() === from && !(await retry({ kind: "refused", status: 200, description: `its ${updates.length} update(s) are none past offset ${from ?? "(none)"}` }))) return;
   }
 }
 
@@ -145,6 +153,7 @@ function keptOffset(deps: PollerDeps, say: (line: LogLine) => void) {
   let confirmed = next === null;
   return {
     toSend: (): { offset?: number } => (confirmed || next === null ? {} : { offset: next }),
+    next: (): number | null => next,
     passed(updateId: number): void {
       next = Math.max(next ?? updateId + 1, updateId + 1);
       confirmed = false;
