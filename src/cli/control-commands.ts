@@ -5,7 +5,8 @@ import type { CliIo } from "./io.js";
 import type { Act } from "./program.js";
 import { addTargetOptions } from "./target-options.js";
 
-const DESCRIPTIONS: Record<Exclude<ControlAction, "reset" | "pause">, string> = {
+// `acknowledge` is Telegram's `/ack`: the CLI has no such command.
+const DESCRIPTIONS: Record<Exclude<ControlAction, "reset" | "pause" | "acknowledge">, string> = {
   restart: "restart a service now, by the same safe sequence as an automatic restart (not counted against its limit)",
   stop: "stop a service and keep it stopped: not judged, restarted or alerted on until `lifeguard start`",
   start: "start a service (ending a stop); it is judged again from its startup grace",

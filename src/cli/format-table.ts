@@ -10,9 +10,3 @@ export function formatTable(header: string[], rows: string[][], paint?: (cell: s
     }).join("  ");
   return [line(header, -1), ...rows.map(line)].join("\n");
 }
-
-/** `45s ago`, `3m ago`; `never` for null. */
-export function formatAgo(at: number | null, now: number, formatDuration: (ms: number) => string): string {
-  if (at === null) return "never";
-  return `${formatDuration(Math.max(0, now - at))} ago`;
-}

@@ -8,7 +8,8 @@ import { heldBackOf } from "../core/held-back.js";
 import type { HeldBack } from "../core/policy.js";
 import { controlCommand, type ServiceControl } from "../core/control.js";
 import { resetCommand } from "../core/policy-messages.js";
-import { initialState, type ServiceState } from "../core/state.js";
+import { initialState, type Acknowledgement, type ServiceState } from "../core/state.js";
+import { isAcknowledged } from "../core/acknowledge.js";
 import { judgeWatch, type Watch, type WatchRecord } from "../core/watch.js";
 import { isRecordedProcessAlive } from "../process/proc-stat.js";
 import type { Store } from "../store/index.js";
@@ -27,6 +28,8 @@ export interface ServiceStatus {
   control?: ServiceControl;
   /** The commands that re-arm and start it, as printed advice: with the options that find its configuration. */
   advice: { reset: string; start: string };
+  /** Who acknowledged the open incident (its reminders stop), and when; absent when nobody did. */
+  acknowledged?: Acknowledgement;
   health: ServiceState["health"];
   /** Checks that cannot observe the service (a log Lifeguard may not read): since when, why, and the fix; absent when none. */
   unobserved?: ServiceState["unobserved"];
@@ -96,6 +99,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       heldBack: heldBackOf(state, now, service.policy),
       ...(state.control === undefined ? {} : { control: state.control }),
       advice: { reset: resetCommand(service.name, service.policy.cliAddress), start: controlCommand("start", service.name, service.policy.cliAddress) },
+      ...(state.acknowledged === undefined || !isAcknowledged(state) ? {} : { acknowledged: state.acknowledged }),
       health: state.health,
       ...(state.unobserved === undefined ? {} : { unobserved: state.unobserved }),
       lastCheckAt: summary?.checkedAt ?? null,

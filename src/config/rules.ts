@@ -24,6 +24,24 @@ export function checkRules(config: ParsedConfig, origin: { baseDir: string }): P
   problems.push(...checkOutputFiles(config, pathResolver(origin.baseDir)));
   problems.push(...checkPingHeartbeats(config));
   problems.push(...checkAlertRoutes(config));
+  problems.push(...checkCommandReaders(config));
+  return problems;
+}
+
+/**
+ * Telegram gives a bot's updates to one reader at a time (`getUpdates` answers 409 to the other):
+ * two channels of the same bot that both take commands would take turns failing.
+ */
+function checkCommandReaders(config: ParsedConfig): Problem[] {
+  const problems: Problem[] = [];
+  const readerOf = new Map<string, string>();
+  for (const [name, channel] of Object.entries(config.alerts)) {
+    if (channel.type !== "telegram" || channel.commands === false) continue;
+    const first = readerOf.get(channel.token);
+    if (first === undefined) readerOf.set(channel.token, name);
+    // The token is a secret: the message names the channel that has it, never the token.
+    else problems.push({ path: ["alerts", name, "commands"], message: `expected one channel per bot to take commands, got a second: channel ${quote(first)} takes this bot's commands already (Telegram gives its updates to one reader); list every chat in its commands: { chats: [...] }` });
+  }
   return problems;
 }
 

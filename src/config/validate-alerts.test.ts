@@ -73,7 +73,7 @@ function channelOf(text: string, env: Record<string, string> = {}): ChannelConfi
 
 test("DESIGN.md's example normalises every channel type with its defaults", () => {
   assert.deepEqual(valid(DESIGN_EXAMPLE, ENV).channels, [
-    { type: "telegram", name: "phone", ...COMMON, token: TOKEN, chat: "123456789", api: "https://api.telegram.org" },
+    { type: "telegram", name: "phone", ...COMMON, token: TOKEN, chat: "123456789", api: "https://api.telegram.org", commands: null },
     {
       type: "email", name: "mail", ...COMMON, timeoutMs: 30_000, to: ["me@example.com"], from: "lifeguard@pi.local",
       transport: { kind: "smtp", host: "smtp.example.com", port: 587, secure: false, starttls: "auto", user: "me", pass: SMTP_PASS, ca: null },
@@ -121,7 +121,7 @@ test("channels take their own timeout, failover and options", () => {
     "",
   ].join("\n");
   assert.deepEqual(valid(`${SERVICE}alerts:\n${text}`).channels, [
-    { type: "telegram", name: "phone", timeoutMs: 5000, failover: "hook", failoverAfterMs: 120_000, token: "abcdef", chat: "@alerts", api: "https://bot.example" },
+    { type: "telegram", name: "phone", timeoutMs: 5000, failover: "hook", failoverAfterMs: 120_000, token: "abcdef", chat: "@alerts", api: "https://bot.example", commands: null },
     { type: "webhook", name: "hook", ...COMMON, url: "https://ntfy.example/topic", preset: "generic", headers: { Authorization: "Bearer abc" } },
     { type: "alertmanager", name: "fleet", ...COMMON, url: "http://am:9093", labels: { env: "prod" }, headers: {} },
     { type: "exec", name: "pager", ...COMMON, command: ["page-me", "--urgent"], env: { LEVEL: "1" } },

@@ -8,6 +8,7 @@ import { decide } from "./decide.js";
 import type { Observation } from "./outcome.js";
 import type { Decision, EventKind, PolicySettings, ServiceEvent } from "./policy.js";
 import { resetService } from "./reset-service.js";
+import { acknowledgeService } from "./acknowledge.js";
 import { pauseService, resumeService, startService, stopService } from "./control.js";
 import { settleStop } from "./control-settle.js";
 import { settleRestart } from "./settle-restart.js";
@@ -235,6 +236,7 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
   add(resumeService(paused.state, T + M, "trader", "root (cli)"));
   add(decide(paused.state, FAILING_ROUND, T + 2 * H, POLICY, "trader"));
   add(settleStop(initialState(), { ok: false, summary: "it did not stop" }, T, "trader", "root (cli)"));
+  add(acknowledgeService(gaveUp.state, T + M, "trader", "telegram chat 42"));
   const kinds = Object.keys(ALERTING_EVENTS) as EventKind[];
   assert.deepEqual([...made.keys()].sort(), [...kinds].sort());
   for (const kind of kinds) {
@@ -244,7 +246,7 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
     assert.equal(alert !== null, ALERTING_EVENTS[kind], kind);
     if (alert !== null) assert.equal(alert.kind, kind);
   }
-  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["backoff", "failing", "paused", "replaced", "request-failed", "reset", "restart", "resumed", "started", "stopped"]);
+  assert.deepEqual(kinds.filter((kind) => !ALERTING_EVENTS[kind]).sort(), ["acknowledged", "backoff", "failing", "paused", "replaced", "request-failed", "reset", "restart", "resumed", "started", "stopped"]);
 });
 
 test("alertOfEvent tells that a check cannot observe, with the fix, and when it observes again", () => {

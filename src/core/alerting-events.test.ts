@@ -23,6 +23,7 @@ const EXPECTED: Record<EventKind, boolean> = {
   paused: false,
   resumed: false,
   "pause-ended": true,
+  acknowledged: false,
   "request-failed": false,
 };
 

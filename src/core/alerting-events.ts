@@ -35,6 +35,8 @@ export const ALERTING_EVENTS: Readonly<Record<EventKind, boolean>> = {
   resumed: false,
   // Nobody asked just now: whoever paused it may have moved on, and restarts are back on.
   "pause-ended": true,
+  // Whoever acknowledged knows; it silences the reminders, not the alerts of what happens next.
+  acknowledged: false,
   // The one who asked is told at once; the service is judged as before.
   "request-failed": false,
 };

@@ -76,8 +76,10 @@ function passRound(state: ServiceState, checks: number, now: number, policy: Pol
     const durationMs = elapsedSince(state.incidentSince, now);
     actions.push(eventAction("recovered", now, recoveredMessage(service, durationMs), { incidentSince: state.incidentSince, durationMs }));
   }
+  // An acknowledgement is of one incident: it ends with it.
+  const { acknowledged: _ended, ...rest } = state;
   return {
-    state: { ...state, health: HEALTHY, healthySince, incidentSince: null, backoffStep: stable ? 0 : state.backoffStep },
+    state: { ...rest, health: HEALTHY, healthySince, incidentSince: null, backoffStep: stable ? 0 : state.backoffStep },
     actions,
     verdict: { status: "healthy", why: checks === 1 ? "The check passes" : `All ${checks} checks pass` },
   };

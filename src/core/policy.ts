@@ -46,6 +46,7 @@ export type EventKind =
   | "paused" // a human paused it: checks go on, no restarts (`lifeguard pause`)
   | "resumed" // a human ended a pause (`lifeguard resume`)
   | "pause-ended" // a pause's time was up
+  | "acknowledged" // a human acknowledged the open incident: no more reminders of it
   | "request-failed"; // what a human asked (stop, start) could not be done
 
 export interface ServiceEvent {

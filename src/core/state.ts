@@ -47,6 +47,19 @@ export interface ServiceState {
   unobserved?: Record<string, UnobservedCheck>;
   /** A human's stop or pause, in force until they undo it (or a pause's time is up); absent when none. */
   control?: ServiceControl;
+  /**
+   * A human acknowledged the open incident (`/ack` in Telegram): its reminders stop. It names the
+   * incident it is for (`incidentSince`), so it never silences a later one; dropped when the incident
+   * closes. Absent when none.
+   */
+  acknowledged?: Acknowledgement;
+}
+
+/** Who acknowledged which incident, and when (wall-clock ms). */
+export interface Acknowledgement {
+  incidentSince: number;
+  at: number;
+  by: string;
 }
 
 /** A check that cannot observe its service: since when, the observation's summary, and its fix. */

@@ -24,11 +24,16 @@ export function createController(services: readonly ServiceParts[], deps: { engi
     control: async (name, request) => {
       const index = services.findIndex((parts) => parts.config.name === name);
       const parts = services[index];
-      if (parts === undefined) return { ok: false, unknown: true, summary: `Cannot ${request.action} "${name}" as Lifeguard has no such service: ${services.map((entry) => `"${entry.config.name}"`).join(", ")}` };
+      if (parts === undefined) return { ok: false, unknown: true, summary: noSuchService(request.action, name, services.map((entry) => entry.config.name)) };
       const outcome = await controlService(parts, request, deps.engine);
       deps.scheduler()?.loops[index]?.wake();
       return outcome;
     },
     reload: (by) => new Promise((resolve) => deps.inbox.push({ kind: "reload", by, reply: resolve })),
   };
+}
+
+/** `Cannot restart "bots" as Lifeguard has no such service: "bot", "trader"`. */
+export function noSuchService(action: string, name: string, services: readonly string[]): string {
+  return `Cannot ${action} "${name}" as Lifeguard has no such service: ${services.map((service) => `"${service}"`).join(", ")}`;
 }

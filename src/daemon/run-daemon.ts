@@ -16,6 +16,7 @@ import { claimWatching } from "./watch-claim.js";
 import { createInbox, type Inbox, type RequestSource } from "./inbox.js";
 import { createController } from "./controller.js";
 import { takeRequests } from "./take-requests.js";
+import { startTelegramCommands } from "./telegram/start-telegram-commands.js";
 import type { ControlOutcome } from "../engine/control-service.js";
 
 /** Where the daemon takes its configuration from, at its start and on every reload. */
@@ -148,6 +149,8 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   const running = startScheduler(app.services, { ...engine, onRound: reportRounds(http, notifier, () => running) });
   // What the CLI asks (`lifeguard restart NAME`, `reload`), queued in the store for this daemon.
   const taker = takeRequests(store, controller, { logger, now: clock.now });
+  // What Telegram asks (`/restart NAME`), read by long polling the bots of channels that take commands.
+  const telegram = startTelegramCommands({ config: app.config, store, controller, logger, clock, signal });
   scheduler = running;
   http.attach(running);
   const unsubscribe = wakeOnExit(app.services, running, logger, clock.now);
@@ -171,6 +174,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
     scheduler: running,
     stopAlerting,
     stop: async (reason) => {
+      await telegram.stop();
       taker.stop();
       watching.end(reason);
       await stopAlerting();

@@ -67,6 +67,7 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
   paused: "INFO",
   resumed: "INFO",
   "pause-ended": "WARN",
+  acknowledged: "INFO",
   "request-failed": "ERROR",
 };
 

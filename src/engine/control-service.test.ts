@@ -93,3 +93,16 @@ test("a request waits for a round that holds the lock", async (t) => {
   setTimeout(() => lease.release(), 200);
   assert.equal((await waiting).ok, true);
 });
+
+test("an acknowledgement is stored with the state and recorded with who asked; without an incident nothing changes", async (t) => {
+  const { runner, store, ask, events } = setup(t);
+  assert.deepEqual(await ask({ action: "acknowledge", by: BY }), { ok: true, summary: '"trader" has no open incident to acknowledge' });
+  assert.deepEqual(events(), []);
+  const state = store.loadState("trader");
+  store.commitRound("trader", { state: { ...state, health: { kind: "gave-up", since: Date.now(), reason: "limit" }, incidentSince: Date.now() - 60_000 }, events: [], checkedAt: Date.now() });
+  const outcome = await ask({ action: "acknowledge", by: BY });
+  assert.match(outcome.summary, /^Acknowledged the incident of "trader" \(open for 1m, gave-up\) at the request of root \(cli\): no reminders of it until it ends$/);
+  assert.equal(store.loadState("trader").acknowledged?.by, BY);
+  assert.deepEqual(runner.calls, []);
+  assert.deepEqual(events().map((event) => [event.kind, event.data.by]), [["acknowledged", BY]]);
+});

@@ -1,3 +1,4 @@
+import { acknowledgeService } from "../core/acknowledge.js";
 import { pauseService, resumeService } from "../core/control.js";
 import { settleRequestedRestart, settleStart, settleStop } from "../core/control-settle.js";
 import type { LogTag } from "../core/logger.js";
@@ -11,7 +12,7 @@ import { announceQueued, roundAlerts } from "./round-alerts.js";
 
 /** What a human asks of one service: from the CLI, HTTP, the status page or Telegram. `by` says who, for the history. */
 export type ControlRequest =
-  | { action: "restart" | "stop" | "start" | "resume" | "reset"; by: string }
+  | { action: "restart" | "stop" | "start" | "resume" | "reset" | "acknowledge"; by: string }
   /** `forMs` null: until resumed. */
   | { action: "pause"; by: string; forMs: number | null; reason: string | null };
 
@@ -44,6 +45,8 @@ export async function controlService(parts: ServiceParts, request: ControlReques
         return commit(parts, deps, resumeService(state, now, name, request.by));
       case "reset":
         return commit(parts, deps, withBy(resetService(state, now, name), request.by));
+      case "acknowledge":
+        return commit(parts, deps, acknowledgeService(state, now, name, request.by));
       case "stop":
         return await runSequence(parts, deps, request, stopSequence, (outcome, at) => settleStop(deps.store.loadState(name), outcome, at, name, request.by, address));
       case "start":

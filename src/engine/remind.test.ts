@@ -70,3 +70,19 @@ test("no reminder for a healthy service, a service routed to no channel, or with
   off.remind();
   assert.deepEqual(off.reminders(), []);
 });
+
+test("an acknowledged incident is not reminded of; a new incident of the same service is", async (t) => {
+  const { clock, store, gaveUp, remind, reminders } = setUp(t, 6 * H);
+  gaveUp("trader", clock.now());
+  const state = store.loadState("trader");
+  store.commitRound("trader", { state: { ...state, acknowledged: { incidentSince: state.incidentSince ?? 0, at: clock.now(), by: "telegram chat 42" } }, events: [], checkedAt: clock.now() });
+  await clock.advance(7 * H);
+  remind();
+  assert.deepEqual(reminders(), [], "acknowledged: no reminder");
+  // Later the service gives up in a new incident: the old acknowledgement does not cover it.
+  const acked = store.loadState("trader");
+  store.commitRound("trader", { state: { ...acked, health: { kind: "gave-up", since: clock.now(), reason: "again" }, incidentSince: clock.now() }, events: [], checkedAt: clock.now() });
+  await clock.advance(6 * H);
+  remind();
+  assert.deepEqual(reminders().map((alert) => alert.kind), ["reminder"]);
+});

@@ -1,3 +1,4 @@
+import { isAcknowledged } from "../core/acknowledge.js";
 import { reminderAlert, type AlertBody } from "../core/alert-compose.js";
 import type { Clock } from "../core/clock.js";
 import type { Outbox } from "../core/outbox.js";
@@ -10,8 +11,8 @@ import { announceQueued, type AlertDeps } from "./round-alerts.js";
 const REMINDED_BY = ["gave-up", "reminder"];
 
 /**
- * Queues a reminder for each service that stays gave-up and whose last such alert is older
- * than `alerting.remind`. Run by the daemon every few minutes and by each `check`: both read
+ * Queues a reminder for each service that stays gave-up, whose incident nobody acknowledged, and
+ * whose last such alert is older than `alerting.remind`. Run by the daemon every few minutes and by each `check`: both read
  * the outbox, so two processes remind once.
  */
 export function queueReminders(services: readonly ServiceConfig[], store: ServiceStore & Outbox, clock: Clock, deps: AlertDeps | undefined): void {
@@ -21,7 +22,8 @@ export function queueReminders(services: readonly ServiceConfig[], store: Servic
   for (const service of services) {
     if (service.alerts.length === 0) continue;
     const state = store.loadState(service.name);
-    if (state.health.kind !== "gave-up") continue;
+    // A human acknowledged this incident (`/ack`): they know, and reminders would only nag.
+    if (state.health.kind !== "gave-up" || isAcknowledged(state)) continue;
     const last = store.lastAlertAt(service.name, REMINDED_BY) ?? state.health.since;
     if (now - last < remindMs) continue;
     const body: AlertBody | null = reminderAlert(service.name, deps.host, now, state, service.policy.cliAddress);

@@ -34,12 +34,12 @@ export const NETWORK_ERRORS: Readonly<Record<string, string>> = {
 /**
  * POSTs `payload` as JSON, with `headers` (names are case-insensitive; JSON and Lifeguard's
  * user agent unless they say otherwise); redirects are not followed (a POST redirected becomes a
- * GET that loses the alert).
+ * GET that loses the alert). The answer's body is read up to `maxBodyBytes` (64 KiB by default).
  */
-export async function postJson(url: string, payload: unknown, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<HttpOutcome> {
+export async function postJson(url: string, payload: unknown, headers: Readonly<Record<string, string>>, signal: AbortSignal, maxBodyBytes = MAX_BODY_BYTES): Promise<HttpOutcome> {
   const sent = { "content-type": "application/json", "user-agent": `lifeguard/${VERSION}`, ...lowerCaseNames(headers) };
   try {
-    const answer = await sendRequest(url, { method: "POST", headers: sent, body: JSON.stringify(payload), signal, maxBodyBytes: MAX_BODY_BYTES });
+    const answer = await sendRequest(url, { method: "POST", headers: sent, body: JSON.stringify(payload), signal, maxBodyBytes });
     return { kind: "answered", ...answer };
   } catch (error) {
     if (signal.aborted) return { kind: "aborted" };

@@ -175,6 +175,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX requests_pending ON requests (daemon_pid) WHERE status = 'pending';
     `,
   },
+  {
+    version: 7,
+    // How far the daemon has read each bot's Telegram updates (the next `getUpdates` offset), so
+    // that a restart of Lifeguard neither carries out a command again nor skips one.
+    sql: `
+      CREATE TABLE update_offsets (
+        bot TEXT PRIMARY KEY,
+        next_offset INTEGER NOT NULL,
+        saved_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -31,6 +31,7 @@ const StateSchema = z.looseObject({
     z.looseObject({ kind: z.literal("stopped"), since: time, by: z.string() }),
     z.looseObject({ kind: z.literal("paused"), since: time, until: z.nullable(time), by: z.string(), reason: z.nullable(z.string()) }),
   ])),
+  acknowledged: z.optional(z.looseObject({ incidentSince: time, at: time, by: z.string() })),
 });
 
 // Fails to compile when ServiceState gains a required field this schema does not check.

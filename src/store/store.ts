@@ -9,6 +9,7 @@ import type { RestartRecord, RoundCommit, ServiceStore } from "../core/store.js"
 import type { RunJournal } from "../core/run-journal.js";
 import type { WatchLedger } from "../core/watch.js";
 import type { RequestQueue } from "../core/requests.js";
+import type { UpdateOffsets } from "../core/update-offsets.js";
 import { toStoreError } from "./errors.js";
 import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
 import { readHistory } from "./history.js";
@@ -25,6 +26,7 @@ import { listServices } from "./services.js";
 import { forgetRun, recordRun, runsOf } from "./supervised-runs.js";
 import { beatWatch, claimWatch, endWatch, readWatchers, recordCheckRun } from "./watchers.js";
 import { cancelRequest, enqueueRequest, finishRequest, forgetRequest, readRequest, takeRequests } from "./requests.js";
+import { readUpdateOffset, saveUpdateOffset } from "./update-offsets.js";
 import type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
 
 export interface StoreOptions {
@@ -40,7 +42,7 @@ export interface StoreOptions {
 }
 
 /** The SQLite store: state, history, events, per-service locks and heartbeats. Every method is one transaction or none. */
-export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal, WatchLedger, RequestQueue {
+export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal, WatchLedger, RequestQueue, UpdateOffsets {
   /** Path of the database file. */
   readonly file: string;
   loadState(service: string): ServiceState;
@@ -162,6 +164,8 @@ export function openStore(dir: string, options: StoreOptions): Store {
     readRequest: (id) => guard("read", () => readRequest(db, id)),
     cancelRequest: (id) => guard("write to", () => cancelRequest(db, id)),
     forgetRequest: (id) => guard("write to", () => forgetRequest(db, id)),
+    readUpdateOffset: (bot) => guard("read", () => readUpdateOffset(db, bot)),
+    saveUpdateOffset: (bot, offset, at) => guard("write to", () => saveUpdateOffset(db, bot, offset, at)),
     checkIntegrity: ({ quick = false } = {}) => guard("check", () => checkIntegrity(db, quick)),
     recordKeptAlert: (kept) => guard("write to", () => insertKeptAlert(db, kept)),
     stats: () => ({ ...counts, rowsChanged: db.prepare("SELECT total_changes()").pluck().get() as number }),

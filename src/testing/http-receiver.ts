@@ -52,8 +52,8 @@ export function behaviourQueue<Behaviour>(fallback: Behaviour): { next(): Behavi
   };
 }
 
-/** A loopback HTTP server on a free port that records each request and lets `handle` answer it. */
-export async function startHttpReceiver(handle: Handle): Promise<HttpReceiver> {
+/** A loopback HTTP server on a free port (or `port`: one a closed receiver had) that records each request and lets `handle` answer it. */
+export async function startHttpReceiver(handle: Handle, options: { port?: number } = {}): Promise<HttpReceiver> {
   const requests: RecordedRequest[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -65,7 +65,7 @@ export async function startHttpReceiver(handle: Handle): Promise<HttpReceiver> {
       handle(recorded, (status, body, headers = {}) => answer(response, recorded, status, body, headers));
     });
   });
-  const port = await listen(server);
+  const port = await listen(server, options.port);
   const refusedPort = await closedPort();
   let closed: Promise<void> | undefined;
   return {
@@ -101,8 +101,8 @@ function parse(raw: string): unknown {
   }
 }
 
-async function listen(server: Server): Promise<number> {
-  server.listen(0, "127.0.0.1");
+async function listen(server: Server, port = 0): Promise<number> {
+  server.listen(port, "127.0.0.1");
   await once(server, "listening");
   return (server.address() as AddressInfo).port;
 }

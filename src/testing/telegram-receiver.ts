@@ -1,9 +1,12 @@
 import type { TelegramChannelConfig } from "../config/types.js";
-import { behaviourQueue, startHttpReceiver, type ChannelReceiver } from "./http-receiver.js";
+import { behaviourQueue, startHttpReceiver, type ChannelReceiver, type RecordedRequest } from "./http-receiver.js";
+import { createUpdateQueue, type UpdateQueue } from "./telegram-updates.js";
 
 /** A token in the Bot API's shape; tests assert it never shows in a result. */
 export const TEST_BOT_TOKEN = "123456789:AAE-s3cret-Bot-Token_xyz";
 export const TEST_CHAT = "42";
+/** The user name `getMe` gives the test bot. */
+export const TEST_BOT_NAME = "lifeguard_test_bot";
 const TEXT_LIMIT = 4096;
 
 /**
@@ -30,10 +33,15 @@ export interface TelegramMessage {
 export interface TelegramReceiver extends ChannelReceiver<TelegramChannelConfig, TelegramBehaviour, TelegramMessage> {
   /** The Bot API base URL to set as `api`. */
   api: string;
+  /** `getUpdates`: what the bot is sent (queue updates, see the offsets, make it fail). */
+  updates: UpdateQueue;
 }
 
-/** A local server with the Bot API's semantics for `/bot<TOKEN>/sendMessage` (loopback, a free port). */
-export async function startTelegramReceiver(options: { token?: string; chats?: string[] } = {}): Promise<TelegramReceiver> {
+/**
+ * A local server with the Bot API's semantics (loopback, a free port or `port`): `sendMessage` to
+ * the known `chats` (`behave` sets how it answers), `getMe`, and `getUpdates` long polling (`updates`).
+ */
+export async function startTelegramReceiver(options: { token?: string; chats?: string[]; port?: number; firstUpdateId?: number } = {}): Promise<TelegramReceiver> {
   const token = options.token ?? TEST_BOT_TOKEN;
   const chats = new Set(options.chats ?? [TEST_CHAT]);
   const received: TelegramMessage[] = [];
@@ -41,13 +49,11 @@ export async function startTelegramReceiver(options: { token?: string; chats?: s
   let nextId = 1;
   const error = (code: number, description: string, parameters?: Record<string, unknown>) => ({ ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) });
 
-  const http = await startHttpReceiver((request, answer) => {
+  // A server started again (the network back) goes on counting, as Telegram does.
+  const updates = createUpdateQueue(options.firstUpdateId);
+  const sendMessage = (request: RecordedRequest, answer: (status: number, body: unknown) => void): void => {
     const behaviour = behaviours.next();
     if (behaviour.kind === "hang") return;
-    // Any prefix: a self-hosted server may sit under a path (`api: https://example.org/telegram`).
-    const method = /\/bot([^/]+)\/(\w+)$/.exec(request.path);
-    if (method === null || method[2]?.toLowerCase() !== "sendmessage") return answer(404, error(404, "Not Found"));
-    if (decodeURIComponent(method[1] ?? "") !== token) return answer(401, error(401, "Unauthorized"));
     if (behaviour.kind === "flood") return answer(429, error(429, `Too Many Requests: retry after ${behaviour.retryAfter}`, { retry_after: behaviour.retryAfter }));
     if (behaviour.kind === "fail") return answer(behaviour.status, error(behaviour.status, behaviour.description, behaviour.parameters));
     const body = (typeof request.body === "object" && request.body !== null ? request.body : {}) as Record<string, unknown>;
@@ -59,11 +65,28 @@ export async function startTelegramReceiver(options: { token?: string; chats?: s
     const message = { chatId, text, messageId: nextId++, body };
     received.push(message);
     answer(200, { ok: true, result: { message_id: message.messageId, chat: { id: Number(chatId) }, date: Math.floor(Date.now() / 1000), text } });
-  });
+  };
+
+  const http = await startHttpReceiver((request, answer) => {
+    // Any prefix: a self-hosted server may sit under a path (`api: https://example.org/telegram`).
+    const method = /\/bot([^/]+)\/(\w+)$/.exec(request.path);
+    if (method === null) return answer(404, error(404, "Not Found"));
+    if (decodeURIComponent(method[1] ?? "") !== token) return answer(401, error(401, "Unauthorized"));
+    switch (method[2]?.toLowerCase()) {
+      case "sendmessage":
+        return sendMessage(request, answer);
+      case "getupdates":
+        return updates.getUpdates(request.body, answer);
+      case "getme":
+        return answer(200, { ok: true, result: { id: Number(token.split(":")[0]), is_bot: true, first_name: "Lifeguard", username: TEST_BOT_NAME } });
+      default:
+        return answer(404, error(404, "Not Found"));
+    }
+  }, options.port === undefined ? {} : { port: options.port });
 
   const config = (api: string, overrides: Partial<TelegramChannelConfig> = {}): TelegramChannelConfig => ({
     type: "telegram", name: "test", timeoutMs: 10_000, failover: null, failoverAfterMs: 600_000,
-    token, chat: TEST_CHAT, api, ...overrides,
+    token, chat: TEST_CHAT, api, commands: null, ...overrides,
   });
   return {
     api: http.origin,
@@ -73,6 +96,10 @@ export async function startTelegramReceiver(options: { token?: string; chats?: s
     requests: http.requests,
     behave: (...next) => behaviours.set(next),
     waitForRequests: http.waitForRequests,
-    close: http.close,
+    updates,
+    close: () => {
+      updates.close();
+      return http.close();
+    },
   };
 }

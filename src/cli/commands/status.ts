@@ -1,8 +1,9 @@
 import { formatDuration, parseDuration } from "../../core/duration.js";
 import { describeSignal, type Ping } from "../../core/heartbeat.js";
 import { buildApp } from "../../compose/build-app.js";
-import { formatLocalClock, formatLocalTime } from "../../process/local-time.js";
-import { formatAgo, formatTable } from "../format-table.js";
+import { formatLocalTime } from "../../process/local-time.js";
+import { describeHealth, formatAgo } from "../../compose/describe-status.js";
+import { formatTable } from "../format-table.js";
 import { colourEnabled, paint, type Style } from "../paint.js";
 import { watchLoop } from "../watch-loop.js";
 import { UsageError } from "../../core/errors.js";
@@ -64,9 +65,9 @@ function renderStatus(statuses: ServiceStatus[], now: number, colours: boolean):
     status.service,
     status.target,
     describeHealth(status, now),
-    formatAgo(status.lastCheckAt, now, formatDuration),
+    formatAgo(status.lastCheckAt, now),
     `${status.restartsInWindow} of ${status.limit.max} in ${formatDuration(status.limit.perMs)}`,
-    status.lastRestart === null ? "-" : `${formatAgo(status.lastRestart.finishedAt, now, formatDuration)} (${status.lastRestart.ok ? "ok" : "failed"})`,
+    status.lastRestart === null ? "-" : `${formatAgo(status.lastRestart.finishedAt, now)} (${status.lastRestart.ok ? "ok" : "failed"})`,
     ...(pinged ? [describePing(status.lastPing, now)] : []),
   ]);
   const header = ["SERVICE", "TARGET", "STATE", "LAST CHECK", "RESTARTS", "LAST RESTART", ...(pinged ? ["LAST PING"] : [])];
@@ -97,8 +98,8 @@ function renderChannels(channels: ChannelStatus[], now: number): string {
     channel.channel,
     channel.type,
     describePending(channel, now),
-    formatAgo(channel.lastOkAt, now, formatDuration),
-    channel.lastError === null || (channel.lastOkAt ?? 0) > (channel.lastErrorAt ?? 0) ? "-" : `${formatAgo(channel.lastErrorAt, now, formatDuration)}: ${channel.lastError}`,
+    formatAgo(channel.lastOkAt, now),
+    channel.lastError === null || (channel.lastOkAt ?? 0) > (channel.lastErrorAt ?? 0) ? "-" : `${formatAgo(channel.lastErrorAt, now)}: ${channel.lastError}`,
   ]);
   return formatTable(["CHANNEL", "TYPE", "PENDING", "LAST SENT", "LAST ERROR"], rows);
 }
@@ -106,7 +107,7 @@ function renderChannels(channels: ChannelStatus[], now: number): string {
 /** `0`, `3 (oldest 5m ago, retry in 30s)`. */
 function describePending(channel: ChannelStatus, now: number): string {
   if (channel.pending === 0) return "0";
-  const oldest = `oldest ${formatAgo(channel.oldestPendingAt, now, formatDuration)}`;
+  const oldest = `oldest ${formatAgo(channel.oldestPendingAt, now)}`;
   const retry = channel.retryAt !== null && channel.retryAt > now ? `, retry in ${formatDuration(channel.retryAt - now)}` : "";
   return `${channel.pending} (${oldest}${retry})`;
 }
@@ -115,7 +116,7 @@ function describePending(channel: ChannelStatus, now: number): string {
 function describePing(ping: Ping | null | undefined, now: number): string {
   if (ping === undefined) return "-";
   if (ping === null) return "never";
-  const ago = formatAgo(ping.at, now, formatDuration);
+  const ago = formatAgo(ping.at, now);
   return ping.signal.kind === "success" ? ago : `${ago} (${describeSignal(ping.signal)})`;
 }
 
@@ -139,7 +140,7 @@ function renderWatchers(statuses: ServiceStatus[], now: number, colours: boolean
 }
 
 function describeWatcher(watch: ServiceStatus["watch"], now: number): string {
-  const ago = (at: number | null) => formatAgo(at, now, formatDuration);
+  const ago = (at: number | null) => formatAgo(at, now);
   if (watch.kind === "unwatched") {
     if (watch.since === null) return `NOT WATCHED: ${watch.why}`;
     return `NOT WATCHED since ${ago(watch.since)}: ${watch.why}; the states below are the last known, not current`;
@@ -147,45 +148,4 @@ function describeWatcher(watch: ServiceStatus["watch"], now: number): string {
   if (watch.kind === "stalled") return `NOT WATCHED: Lifeguard (PID ${watch.pid}) runs but has made no round since ${ago(watch.lastBeatAt)}; the states below are the last known, not current`;
   if (watch.by === "lifeguard check") return `Watched by lifeguard check: its last run ${ago(watch.lastBeatAt)}`;
   return `Watched by lifeguard run (PID ${watch.pid}) since ${formatLocalTime(watch.since)}; last sign of life ${ago(watch.lastBeatAt)}`;
-}
-
-function describeHealth(status: ServiceStatus, now: number): string {
-  if (status.watch.kind !== "watched") {
-    // A command lives only as long as the Lifeguard that supervises it: none does now.
-    const unwatched = status.supervised ? "not supervised" : "unknown";
-    const since = status.watch.kind === "stalled" ? status.watch.lastBeatAt : status.watch.since;
-    // What held it back then (a grace, a backoff) is over or not: nobody judges it now.
-    return `${unwatched}${since === null ? "" : ` since ${formatAgo(since, now, formatDuration)}`} (last known: ${describeKnown({ ...status, heldBack: null }, now)})`;
-  }
-  return describeKnown(status, now);
-}
-
-function describeKnown(status: ServiceStatus, now: number): string {
-  const unobserved = Object.entries(status.unobserved ?? {});
-  if (unobserved.length === 0) return describeObserved(status, now);
-  const blind = unobserved.map(([check, { since }]) => `${check} since ${formatAgo(since, now, formatDuration)}`).join(", ");
-  return `${describeObserved(status, now)}; unobserved: ${blind}`;
-}
-
-function describeObserved(status: ServiceStatus, now: number): string {
-  const { heldBack, control } = status;
-  const ago = (at: number) => formatAgo(at, now, formatDuration);
-  if (control?.kind === "stopped") return `stopped by ${control.by} ${ago(control.since)}: \`${status.advice.start}\` starts it`;
-  const paused = control?.kind !== "paused" ? "" : `; paused by ${control.by} ${control.until === null ? "until resumed" : `until ${formatLocalClock(control.until, now)}`}${control.reason === null ? "" : ` (${control.reason})`}`;
-  return `${describeWait(describeHealthKind(status, now), heldBack, now)}${paused}`;
-}
-
-function describeWait(base: string, heldBack: ServiceStatus["heldBack"], now: number): string {
-  if (heldBack === null) return base;
-  const until = (at: number) => formatLocalClock(at, now);
-  if (heldBack.by === "startup-grace") return `${base}; in startup grace until ${until(heldBack.until)} (started ${formatAgo(heldBack.startedAt, now, formatDuration)})`;
-  if (heldBack.by === "backoff") return `${base}; restart waits for the backoff until ${until(heldBack.until)}`;
-  return `${base} (${heldBack.rounds} of ${heldBack.threshold} failing rounds)`;
-}
-
-function describeHealthKind(status: ServiceStatus, now: number): string {
-  const { health } = status;
-  if (health.kind === "healthy") return status.lastCheckAt === null ? "never checked" : "healthy";
-  const since = formatAgo(health.since, now, formatDuration);
-  return health.kind === "gave-up" ? `gave-up ${since}: needs \`${status.advice.reset}\`` : `${health.kind} since ${since}`;
 }

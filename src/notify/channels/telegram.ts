@@ -15,9 +15,9 @@ const TITLE_LIMIT = 256;
 const DESCRIPTION_LIMIT = 200;
 
 /** The Bot API's answer (https://core.telegram.org/bots/api#making-requests). */
-interface BotApiAnswer {
+export interface BotApiAnswer {
   ok?: unknown;
-  result?: { message_id?: unknown };
+  result?: unknown;
   description?: unknown;
   parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown };
 }
@@ -54,10 +54,10 @@ function telegramFinding(config: TelegramChannelConfig, outcome: HttpOutcome, cu
   const evidence: Record<string, unknown> = { api, chat: config.chat, ...(cut > 0 ? { cut } : {}) };
   if (outcome.kind === "aborted") return { ok: false, summary: `Cannot send to Telegram at "${api}" as it did not answer in time`, evidence, cause: "timed out" };
   if (outcome.kind === "unreachable") return { ok: false, summary: `Cannot send to Telegram at "${api}" as ${outcome.cause}`, evidence, cause: outcome.cause };
-  const answer = parseAnswer(outcome.body);
+  const answer = parseBotAnswer(outcome.body);
   const { status } = outcome;
   evidence.status = status;
-  const messageId = answer?.result?.message_id;
+  const messageId = (answer?.result as { message_id?: unknown } | undefined)?.message_id;
   if (status >= 200 && status <= 299 && answer?.ok === true) {
     const shortened = cut > 0 ? `, cut by ${cut} characters to Telegram's limit` : "";
     return { ok: true, summary: `Sent to Telegram chat "${config.chat}" (message ${String(messageId)})${shortened}`, evidence: { ...evidence, messageId } };
@@ -65,7 +65,7 @@ function telegramFinding(config: TelegramChannelConfig, outcome: HttpOutcome, cu
   if (status >= 200 && status <= 299) {
     return { ok: false, permanent: true, summary: `Cannot send to Telegram at "${api}" as its answer (${status}) is not the Bot API's: check \`api\``, evidence };
   }
-  const description = describe(answer, outcome.statusText);
+  const description = describeBotAnswer(answer, outcome.statusText);
   evidence.description = description;
   const failed = `Cannot send to Telegram chat "${config.chat}" as it answered ${status}${description === "" ? "" : ` ${description}`}`;
   if (status === 429) {
@@ -88,12 +88,13 @@ function hint(config: TelegramChannelConfig, status: number, answer: BotApiAnswe
 }
 
 /** Telegram's description (`Bad Request: chat not found`), else the status text, on one short line. */
-function describe(answer: BotApiAnswer | undefined, statusText: string): string {
+export function describeBotAnswer(answer: BotApiAnswer | undefined, statusText: string): string {
   const text = typeof answer?.description === "string" && answer.description.trim() !== "" ? answer.description : statusText;
   return fitText(text.replace(/\s+/g, " ").trim(), { limit: DESCRIPTION_LIMIT, marker: ellipsis }).text;
 }
 
-function parseAnswer(body: string): BotApiAnswer | undefined {
+/** The Bot API's answer; undefined when the body is no JSON object (a proxy's error page). */
+export function parseBotAnswer(body: string): BotApiAnswer | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
     return typeof parsed === "object" && parsed !== null ? (parsed as BotApiAnswer) : undefined;
