@@ -118,7 +118,7 @@ test("/ack acknowledges the incident of a service that gave up (its reminders st
   assert.equal(statusOf(files, "crash").acknowledged?.by, BY);
   assert.equal(await ask(server, "/ack"), "Nothing to acknowledge: no service has an open incident that is not acknowledged already");
   assert.match(await ask(server, "/ack crash"), new RegExp(`^The incident of "crash" is acknowledged already, by telegram chat 42 \\(@ops\\) \\d+m?s ago$`));
-  assert.match(await ask(server, "/status"), /\ncrash: gave-up \d+m?s ago: needs `lifeguard reset crash`; acknowledged by telegram chat 42 \(@ops\) \d+m?s ago; restarts: 1 of 1 in 1h$/);
+  assert.match(await ask(server, "/status"), /\ncrash: gave-up \d+m?s ago: needs `lifeguard reset crash -c \S+\/lifeguard\.yaml`; acknowledged by telegram chat 42 \(@ops\) \d+m?s ago; restarts: 1 of 1 in 1h$/);
   assert.match(await ask(server, "/reset crash"), /^Reset "crash"/);
   assert.deepEqual(events(files, "crash").filter((entry) => !entry.endsWith("by -")), [`reset by ${BY}`, `acknowledged by ${BY}`]);
   process.kill(daemon.pid, "SIGTERM");
