@@ -10,6 +10,7 @@ import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, isLoopback, startHtt
 import type { HttpControlAction, PauseOptions } from "../http/index.js";
 import type { StatusPageDeps } from "../page/page-deps.js";
 import { isPagePath, PAGE_ROUTES } from "../page/paths.js";
+import { loadStatusPage } from "./load-status-page.js";
 import { VERSION } from "../core/version.js";
 import { excuseLostPings, type PingedService } from "./excuse-lost-pings.js";
 import type { Scheduler } from "../engine/scheduler.js";
@@ -119,8 +120,8 @@ function pingedServices(config: LifeguardConfig): PingedService[] {
 }
 
 /**
- * The status page's routes, its code loaded at the first request for one of them: a daemon whose
- * page nobody opens never holds it (a failed load is tried again at the next request).
+ * The status page's routes, its code loaded at the first request for one of them (load-status-page.ts):
+ * a daemon whose page nobody opens never holds it (a failed load is tried again at the next request).
  */
 function statusPageRoutes(deps: StatusPageDeps): PageRoutes {
   let page: Promise<PageRoutes["answer"]> | undefined;
@@ -128,7 +129,7 @@ function statusPageRoutes(deps: StatusPageDeps): PageRoutes {
     serves: isPagePath,
     routes: PAGE_ROUTES,
     answer: async (request) => {
-      page ??= import("../page/status-page.js").then((module) => module.createStatusPage(deps)).catch((error: unknown) => {
+      page ??= loadStatusPage().then((module) => module.createStatusPage(deps)).catch((error: unknown) => {
         page = undefined;
         throw error;
       });

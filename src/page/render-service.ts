@@ -61,7 +61,8 @@ function renderRestart(restart: RestartRecord): Html {
   const attempt = restart.attempt === 0 ? "not counted against the limit" : `attempt ${restart.attempt} of ${restart.max}`;
   const outcome = `${restart.ok ? "restarted" : "failed"} in ${formatDuration(restart.finishedAt - restart.startedAt)}`;
   const evidence = Array.isArray(restart.evidence) ? evidenceOf((restart.evidence as Observation[]).filter((o) => !o.ok)) : [];
-  return html`<details><summary><span class="muted">${formatLocalTime(restart.startedAt)}</span> · ${restart.reason} · <span class="check ${restart.ok ? "ok" : "failed"}">${outcome}</span> · ${attempt}</summary>
+  // Entities, not the characters: one non-ASCII character in a tagged template makes the daemon's whole bundle a two-byte string (+1 MiB resident).
+  return html`<details><summary><span class="muted">${formatLocalTime(restart.startedAt)}</span> &middot; ${restart.reason} &middot; <span class="check ${restart.ok ? "ok" : "failed"}">${outcome}</span> &middot; ${attempt}</summary>
 <p>${restart.summary}</p>
 <ol>${restart.steps.map((step) => html`<li class="check ${step.ok ? "ok" : "failed"}"><b>${step.step}</b> (${formatDuration(step.durationMs)}${step.timedOut ? ", timed out" : ""}): ${step.summary}</li>`)}</ol>
 ${evidence.length === 0 ? "" : html`<p class="muted">Decided on:</p>${renderEvidence(evidence)}`}</details>`;

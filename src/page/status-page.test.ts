@@ -98,7 +98,7 @@ test("signed in, the page shows the evidence, restarts with their steps, events 
   assert.match(home.text, /<dt>Target<\/dt><dd>python3 bot\.py --secret-flag<\/dd>/);
   assert.ok(home.text.includes("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
   assert.equal(/<script|<img/i.test(home.text), false, "no markup from a log line or a message");
-  assert.match(home.text, /· running · <span class="check ok">restarted in 2s<\/span> · attempt 1 of 3/);
+  assert.match(home.text, / &middot; running &middot; <span class="check ok">restarted in 2s<\/span> &middot; attempt 1 of 3/);
   assert.match(home.text, /<li class="check ok"><b>stop<\/b> \(1s\): Stopped<\/li>/);
   assert.match(home.text, /<td>phone<\/td><td>telegram<\/td><td>2 \(oldest 5m ago\)<\/td><td>never<\/td><td>1m ago: Cannot send &lt;b&gt;<\/td>/);
   assert.match(home.text, /<form method="post" action="\/services\/bot\/restart"><input type="hidden" name="csrf" value="[^"]+"><button type="submit">Restart<\/button><\/form>/);

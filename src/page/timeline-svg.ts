@@ -41,7 +41,8 @@ export function renderTimeline(timeline: Timeline, service: string): Html {
   const ticks = tickTimes(from, to).map((at) => html`<line class="tick" x1="${x(at)}" x2="${x(at)}" y1="30" y2="36"/><text x="${x(at)}" y="48" text-anchor="middle">${clock(at)}</text>`);
   const restarts = timeline.marks.length === 1 ? "1 restart" : `${timeline.marks.length} restarts`;
   const hours = `${Math.round((to - from) / HOUR)}h`;
-  return html`<svg class="timeline" width="100%" height="52" role="img" aria-label="${`The last ${hours} of "${service}": ${restarts}`}">${bands}${marks}${ticks}<text x="0" y="48">−${hours}</text><text x="100%" y="48" text-anchor="end">now</text></svg>`;
+  // `&minus;`, not the character: see renderRestart (render-service.ts).
+  return html`<svg class="timeline" width="100%" height="52" role="img" aria-label="${`The last ${hours} of "${service}": ${restarts}`}">${bands}${marks}${ticks}<text x="0" y="48">&minus;${hours}</text><text x="100%" y="48" text-anchor="end">now</text></svg>`;
 }
 
 /** Whole local hours divisible by TICK_HOURS between `from` and `to`, away from the ends. */
