@@ -6,8 +6,9 @@ import type { Logger } from "../core/logger.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { Store } from "../store/index.js";
 import { collectChannels, collectStatus, overviewOf } from "../compose/service-status.js";
-import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, isLoopback, startHttpServer, type HttpServer, type PageRoutes, type PingResult } from "../http/index.js";
-import type { HttpControlAction, PauseOptions } from "../http/index.js";
+import {
+  createHandler, createMetrics, DEFAULT_HTTP_LIMITS, isLoopback, startHttpServer, type HttpControlAction, type HttpServer, type PageRoutes, type PauseOptions, type PingResult,
+} from "../http/index.js";
 import type { StatusPageDeps } from "../page/page-deps.js";
 import { isPagePath, PAGE_ROUTES } from "../page/paths.js";
 import { loadStatusPage } from "./load-status-page.js";
