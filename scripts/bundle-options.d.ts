@@ -3,4 +3,4 @@ import type { BuildOptions } from "esbuild";
 /** Every bundle's options (scripts/bundle-options.js). */
 export const COMMON: BuildOptions;
 /** Each bundle's entry, by its file name in dist/. */
-export const ENTRY_POINTS: Record<"lifeguard-cli" | "lifeguard-run" | "lifeguard-config", string>;
+export const ENTRY_POINTS: Record<"lifeguard-cli" | "lifeguard-run" | "lifeguard-config" | "lifeguard-page", string>;

@@ -29,4 +29,5 @@ export const ENTRY_POINTS = {
   "lifeguard-cli": "src/cli/main.ts",
   "lifeguard-run": "src/cli/run-main.ts",
   "lifeguard-config": "src/cli/config-process.ts",
+  "lifeguard-page": "src/page/status-page.ts",
 };

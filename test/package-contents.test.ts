@@ -23,6 +23,6 @@ test("npm pack ships no test file, fixture or code cache, and ships the launcher
   assert.equal(result.exitCode, 0, result.stderr);
   const [pack] = JSON.parse(result.stdout) as Array<{ files: Array<{ path: string }> }>;
   const paths = (pack?.files ?? []).map((file) => file.path);
-  for (const shipped of ["bin/lifeguard.js", "dist/index.js", "dist/lifeguard-cli.cjs", "dist/lifeguard-run.cjs", "dist/lifeguard-config.cjs"]) assert.ok(paths.includes(shipped), shipped);
+  for (const shipped of ["bin/lifeguard.js", "dist/index.js", "dist/lifeguard-cli.cjs", "dist/lifeguard-run.cjs", "dist/lifeguard-config.cjs", "dist/lifeguard-page.cjs"]) assert.ok(paths.includes(shipped), shipped);
   assert.deepEqual(paths.filter((path) => TEST_ONLY.test(path) || LOCAL_ONLY.test(path)), []);
 });

@@ -1,11 +1,25 @@
 import { formatDuration } from "../core/duration.js";
 import { formatLocalClock } from "../process/local-time.js";
-import type { ServiceStatus } from "./service-status.js";
+import type { ChannelStatus, ServiceStatus } from "./service-status.js";
 
 /** `45s ago`, `3m ago`; `never` for null. */
 export function formatAgo(at: number | null, now: number): string {
   if (at === null) return "never";
   return `${formatDuration(Math.max(0, now - at))} ago`;
+}
+
+/** What waits in a channel's outbox: `0`, `3 (oldest 5m ago, retry in 30s)` (`lifeguard status` and the status page). */
+export function describePending(channel: ChannelStatus, now: number): string {
+  if (channel.pending === 0) return "0";
+  const oldest = `oldest ${formatAgo(channel.oldestPendingAt, now)}`;
+  const retry = channel.retryAt !== null && channel.retryAt > now ? `, retry in ${formatDuration(channel.retryAt - now)}` : "";
+  return `${channel.pending} (${oldest}${retry})`;
+}
+
+/** A channel's last error while it is its latest news, `5m ago: Cannot send ...` (its secrets hidden by the notifier); `-` when none, or a delivery since. */
+export function describeLastError(channel: ChannelStatus, now: number): string {
+  if (channel.lastError === null || (channel.lastOkAt ?? 0) > (channel.lastErrorAt ?? 0)) return "-";
+  return `${formatAgo(channel.lastErrorAt, now)}: ${channel.lastError}`;
 }
 
 /**

@@ -135,3 +135,17 @@ test("/healthz says Lifeguard is starting until the scheduler is attached", asyn
   http.attach(scheduler);
   assert.equal((await fetch(`${http.server.url}/healthz`)).status, 200);
 });
+
+test("the status page at / shows each service on loopback without the token, and signs in with it", async (t) => {
+  const { http, scheduler } = await surface(t);
+  http.attach(scheduler);
+  const page = await fetch(`${http.server.url}/`);
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+  const text = await page.text();
+  assert.deepEqual([...text.matchAll(/<h2>([^<]+)<\/h2>/g)].map((match) => match[1]), ["bot", "plain", "toucher"]);
+  const signIn = await fetch(`${http.server.url}/sign-in`, { method: "POST", body: new URLSearchParams({ token: TOKEN }), redirect: "manual" });
+  assert.equal(signIn.status, 303);
+  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  assert.match(await (await fetch(`${http.server.url}/`, { headers: { cookie } })).text(), /<dt>Target<\/dt><dd>python3 bot\.py<\/dd>/);
+});

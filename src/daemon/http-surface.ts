@@ -6,7 +6,12 @@ import type { Logger } from "../core/logger.js";
 import type { ServiceEvent } from "../core/policy.js";
 import type { Store } from "../store/index.js";
 import { collectChannels, collectStatus, overviewOf } from "../compose/service-status.js";
-import { createHandler, createMetrics, DEFAULT_HTTP_LIMITS, startHttpServer, type HttpServer, type PingResult } from "../http/index.js";
+import {
+  createHandler, createMetrics, DEFAULT_HTTP_LIMITS, isLoopback, startHttpServer, type HttpControlAction, type HttpServer, type PageRoutes, type PauseOptions, type PingResult,
+} from "../http/index.js";
+import type { StatusPageDeps } from "../page/page-deps.js";
+import { isPagePath, PAGE_ROUTES } from "../page/paths.js";
+import { loadStatusPage } from "./load-status-page.js";
 import { VERSION } from "../core/version.js";
 import { excuseLostPings, type PingedService } from "./excuse-lost-pings.js";
 import type { Scheduler } from "../engine/scheduler.js";
@@ -26,8 +31,8 @@ export interface DaemonHttp {
 }
 
 /**
- * Serves /healthz, /api/status, /api/history, /metrics and /ping/... on `http.listen` (loopback
- * by default), derived from the scheduler's last rounds and the store. A ping of a service
+ * Serves /healthz, /api/status, /api/history, /metrics, /ping/... and the status page (/) on
+ * `http.listen` (loopback by default), derived from the scheduler's last rounds and the store. A ping of a service
  * with a heartbeat check by ping is kept in the store; one that reports a failure wakes the
  * service's loop, so it is judged at once rather than at the end of the interval.
  */
@@ -64,6 +69,20 @@ export async function startDaemonHttp(
   for (const service of pinged) store.watchHeartbeat(service, now());
   // So were pings sent while the server shed connections.
   const lostPings = excuseLostPings(pingedServices(config), { store, logger: deps.logger, now, maxConnections: DEFAULT_HTTP_LIMITS.maxConnections });
+  const control = controller === undefined ? undefined : (service: string, action: HttpControlAction, pause: PauseOptions, by: string) =>
+    controller.control(service, action === "pause" ? { action, by, ...pause } : { action, by });
+  const page = statusPageRoutes({
+    token: config.http.token,
+    // Beyond loopback strangers reach it: every view of the page needs a sign-in.
+    protectReads: !isLoopback(config.http.host),
+    now,
+    status: () => collectStatus(config, store, now()),
+    channels: () => collectChannels(config, store),
+    history: (query) => store.history(query),
+    observations: (service) => scheduler?.loops[config.services.findIndex((entry) => entry.name === service)]?.lastReport?.observations ?? [],
+    ...(control === undefined ? {} : { control }),
+    logger: deps.logger,
+  });
   const handler = createHandler({
     token: config.http.token,
     healthy: () => {
@@ -80,12 +99,8 @@ export async function startDaemonHttp(
     ping,
     now,
     logger: deps.logger,
-    ...(controller === undefined ? {} : {
-      control: {
-        control: (service, action, pause, by) => controller.control(service, action === "pause" ? { action, by, ...pause } : { action, by }),
-        reload: (by) => controller.reload(by),
-      },
-    }),
+    ...(controller === undefined || control === undefined ? {} : { control: { control, reload: (by) => controller.reload(by) } }),
+    page,
   });
   const served = await startHttpServer({
     listen: { host: config.http.host, port: config.http.port }, handler, signal: deps.signal, logger: deps.logger, onShed: () => lostPings.shed(),
@@ -103,4 +118,23 @@ export async function startDaemonHttp(
 /** The services whose heartbeat takes pings, with the max-age of that check. */
 function pingedServices(config: LifeguardConfig): PingedService[] {
   return config.services.flatMap((service) => service.checks.flatMap((check) => (check.kind === "heartbeat" && check.file === null ? [{ name: service.name, maxAgeMs: check.maxAgeMs }] : [])));
+}
+
+/**
+ * The status page's routes, its code loaded at the first request for one of them (load-status-page.ts):
+ * a daemon whose page nobody opens never holds it (a failed load is tried again at the next request).
+ */
+function statusPageRoutes(deps: StatusPageDeps): PageRoutes {
+  let page: Promise<PageRoutes["answer"]> | undefined;
+  return {
+    serves: isPagePath,
+    routes: PAGE_ROUTES,
+    answer: async (request) => {
+      page ??= loadStatusPage().then((module) => module.createStatusPage(deps)).catch((error: unknown) => {
+        page = undefined;
+        throw error;
+      });
+      return (await page)(request);
+    },
+  };
 }

@@ -51,8 +51,21 @@ export interface HandlerDeps {
   now(): number;
   /** Carries out a human's request (`POST /api/services/NAME/ACTION`, `POST /api/reload`); absent: not served. */
   control?: Omit<ControlDeps, "token">;
+  /** The status page (src/page/): its routes, and their answers; absent: not served. */
+  page?: PageRoutes;
   /** Hears of failures answered with 500 (or 503 from /healthz); the token is scrubbed from them. */
   logger?: Logger;
+}
+
+/**
+ * Routes served beside the handler's own, e.g. the status page's HTML: `serves` is asked of every
+ * path the handler has no route for, so it is cheap; `answer` may load its code at its first call.
+ */
+export interface PageRoutes {
+  serves(pathname: string): boolean;
+  answer(request: HttpRequest): Promise<HttpAnswer>;
+  /** For the 404 answer's list of what is served. */
+  routes: string;
 }
 
 export type Handler = (request: HttpRequest) => Promise<HttpAnswer>;
@@ -156,7 +169,11 @@ export function createHandler(deps: HandlerDeps): Handler {
     const { control } = deps;
     if (control !== undefined && isControlPath(url.pathname)) return attempt(`answer ${url.pathname}`, () => answerControl(request, { token, ...control }));
     const route = routes[url.pathname];
-    if (route === undefined) return errorResponse(404, `Not found: Lifeguard serves ${control === undefined ? SERVED : SERVED_WITH_CONTROL}`);
+    if (route === undefined) {
+      const { page } = deps;
+      if (page?.serves(url.pathname) === true) return attempt(`answer ${url.pathname}`, () => page.answer(request));
+      return errorResponse(404, `Not found: Lifeguard serves ${control === undefined ? SERVED : SERVED_WITH_CONTROL}${page === undefined ? "" : `; and ${page.routes}`}`);
+    }
     const refusedMethod = refuseMethod(method, route.methods, url.pathname);
     if (refusedMethod) return refusedMethod;
     if (route.access === "public" || (route.access === "read" && !deps.protectReads)) return route.run(url);

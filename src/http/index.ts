@@ -1,5 +1,5 @@
 /** Lifeguard's HTTP surface: what the daemon's composition root plugs together. */
-export { createHandler, METRICS_CONTENT_TYPE, type Handler, type HandlerDeps, type LifeguardHealth, type PingResult } from "./handler.js";
+export { createHandler, METRICS_CONTENT_TYPE, type Handler, type HandlerDeps, type LifeguardHealth, type PageRoutes, type PingResult } from "./handler.js";
 export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, type HistoryRequest } from "./history-query.js";
 export { formatListenAddress, isLoopback, type ListenAddress } from "./listen-address.js";
 export { createMetrics, type LifeguardMetrics, type MetricsOptions, type MetricsSnapshot, type ServiceSnapshot } from "./metrics.js";

@@ -2,7 +2,7 @@ import { formatDuration, parseDuration } from "../../core/duration.js";
 import { describeSignal, type Ping } from "../../core/heartbeat.js";
 import { buildApp } from "../../compose/build-app.js";
 import { formatLocalTime } from "../../process/local-time.js";
-import { describeHealth, formatAgo } from "../../compose/describe-status.js";
+import { describeHealth, describeLastError, describePending, formatAgo } from "../../compose/describe-status.js";
 import { formatTable } from "../format-table.js";
 import { colourEnabled, paint, type Style } from "../paint.js";
 import { watchLoop } from "../watch-loop.js";
@@ -99,17 +99,9 @@ function renderChannels(channels: ChannelStatus[], now: number): string {
     channel.type,
     describePending(channel, now),
     formatAgo(channel.lastOkAt, now),
-    channel.lastError === null || (channel.lastOkAt ?? 0) > (channel.lastErrorAt ?? 0) ? "-" : `${formatAgo(channel.lastErrorAt, now)}: ${channel.lastError}`,
+    describeLastError(channel, now),
   ]);
   return formatTable(["CHANNEL", "TYPE", "PENDING", "LAST SENT", "LAST ERROR"], rows);
-}
-
-/** `0`, `3 (oldest 5m ago, retry in 30s)`. */
-function describePending(channel: ChannelStatus, now: number): string {
-  if (channel.pending === 0) return "0";
-  const oldest = `oldest ${formatAgo(channel.oldestPendingAt, now)}`;
-  const retry = channel.retryAt !== null && channel.retryAt > now ? `, retry in ${formatDuration(channel.retryAt - now)}` : "";
-  return `${channel.pending} (${oldest}${retry})`;
 }
 
 /** `12s ago`, `3s ago (fail)`, `never`; `-` for a service that takes no pings. */
