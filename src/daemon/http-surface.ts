@@ -85,6 +85,8 @@ export async function startDaemonHttp(
   });
   const handler = createHandler({
     token: config.http.token,
+    // Beyond loopback, strangers reach every read-only view too: /metrics and /api/status's overview need the token there.
+    protectReads: !isLoopback(config.http.host),
     healthy: () => {
       if (scheduler === null) return { ok: false, summary: "Lifeguard is starting its services" };
       return scheduler.isProgressing()
