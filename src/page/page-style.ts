@@ -4,9 +4,9 @@
  */
 export const PAGE_STYLE = `
 :root{color-scheme:light dark;--bg:#f5f6f8;--fg:#1b1f24;--muted:#5b6470;--card:#fff;--line:#d6dbe1;--link:#1f5fbf;
---healthy:#2f9e5b;--failing:#d98324;--restarting:#7a5bd5;--gave-up:#cf3439;--paused:#8b96a5;--stopped:#4b5360;--ok:#2f9e5b;--failed:#cf3439}
+--healthy:#2f9e5b;--failing:#d98324;--restarting:#7a5bd5;--gave-up:#cf3439;--paused:#8b96a5;--stopped:#4b5360;--unwatched:#d5d9de;--ok:#2f9e5b;--failed:#cf3439}
 @media (prefers-color-scheme:dark){:root{--bg:#101317;--fg:#e5e8ec;--muted:#9aa4b0;--card:#191e24;--line:#2d343c;--link:#7fb0ff;
---healthy:#3dbb6f;--failing:#eb9a3f;--restarting:#9b82f0;--gave-up:#f0585d;--paused:#7d8795;--stopped:#5d6674;--ok:#3dbb6f;--failed:#f0585d}}
+--healthy:#3dbb6f;--failing:#eb9a3f;--restarting:#9b82f0;--gave-up:#f0585d;--paused:#7d8795;--stopped:#5d6674;--unwatched:#353b44;--ok:#3dbb6f;--failed:#f0585d}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:980px;margin:0 auto;padding:12px}
@@ -29,12 +29,12 @@ svg.timeline{display:block;margin:8px 0 0;overflow:visible}
 svg.timeline text{fill:var(--muted);font-size:11px}
 svg.timeline .tick{stroke:var(--line)}
 .band.healthy{fill:var(--healthy)}.band.failing{fill:var(--failing)}.band.restarting{fill:var(--restarting)}
-.band.gave-up{fill:var(--gave-up)}.band.paused{fill:var(--paused)}.band.stopped{fill:var(--stopped)}
+.band.gave-up{fill:var(--gave-up)}.band.paused{fill:var(--paused)}.band.stopped{fill:var(--stopped)}.band.unwatched{fill:var(--unwatched)}
 .mark line{stroke:var(--fg);stroke-width:2}.mark circle{stroke:var(--fg);stroke-width:1.5}.mark.ok circle{fill:var(--card)}.mark.failed circle{fill:var(--failed)}
 .legend{display:flex;flex-wrap:wrap;gap:2px 12px;margin:4px 0 0;padding:0;list-style:none;color:var(--muted);font-size:.85em}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:4px;vertical-align:-1px}
 .swatch.healthy{background:var(--healthy)}.swatch.failing{background:var(--failing)}.swatch.restarting{background:var(--restarting)}
-.swatch.gave-up{background:var(--gave-up)}.swatch.paused{background:var(--paused)}.swatch.stopped{background:var(--stopped)}
+.swatch.gave-up{background:var(--gave-up)}.swatch.paused{background:var(--paused)}.swatch.stopped{background:var(--stopped)}.swatch.unwatched{background:var(--unwatched)}
 .swatch.mark{background:var(--card);border:2px solid var(--fg);border-radius:50%}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0 0}.actions form{margin:0}
 button,input[type=password],input[type=text]{font:inherit;border-radius:6px;border:1px solid var(--line);padding:6px 12px;background:var(--card);color:var(--fg)}

@@ -65,7 +65,10 @@ export function buildServiceCards(data: PageData, signedIn: boolean): ServiceCar
     // The timeline replays them as written: oldest first (a round's events share one time).
     const written = [...events].reverse();
     const restarts = entries.flatMap((entry) => (entry.type === "restart" ? [entry.restart] : []));
-    const now = { health: status.health.kind, control: status.control?.kind ?? null, changedAt: status.lastChangeAt };
+    const { watch } = status;
+    const watchedFrom = watch.kind === "unwatched" ? null : watch.since;
+    const unwatchedSince = watch.kind === "watched" ? null : watch.kind === "stalled" ? watch.lastBeatAt : (watch.since ?? data.at - WINDOW_MS);
+    const now = { health: status.health.kind, control: status.control?.kind ?? null, changedAt: status.lastChangeAt, watchedFrom, unwatchedSince };
     const marks = restarts.map((restart) => ({ at: restart.startedAt, ok: restart.ok, requested: restart.attempt === 0 }));
     const detail = signedIn
       ? { status, evidence: evidenceOf(data.observations(status.service)), restarts: restarts.slice(0, LISTED_PER_SERVICE), events: events.slice(0, LISTED_PER_SERVICE) }

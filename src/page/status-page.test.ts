@@ -17,7 +17,7 @@ const EVIL_LINE = `<script>alert("pwned")</script><img src=x onerror=alert(1)>`;
 function statusOf(service: string, overrides: Partial<ServiceStatus> = {}): ServiceStatus {
   return {
     service, target: `python3 ${service}.py --secret-flag`, supervised: true, heldBack: null, health: { kind: "healthy" },
-    watch: { kind: "watched", by: "lifeguard run", pid: 42, since: NOW - 3_600_000, lastBeatAt: NOW - 1000, url: null },
+    watch: { kind: "watched", by: "lifeguard run", pid: 42, since: NOW - 2 * 86_400_000, lastBeatAt: NOW - 1000, url: null },
     lastCheckAt: NOW - 1000, lastChangeAt: NOW - 7_200_000, restartsInWindow: 1, limit: { max: 3, perMs: 3_600_000 }, lastRestart: null,
     advice: { reset: `lifeguard reset ${service}`, start: `lifeguard start ${service}` }, ...overrides,
   };

@@ -11,6 +11,7 @@ export const BAND_LABELS: Readonly<Record<BandKind, string>> = {
   "gave-up": "gave up",
   paused: "paused",
   stopped: "stopped",
+  unwatched: "not watched",
 };
 
 const HOUR = 3_600_000;
@@ -27,7 +28,8 @@ const EDGE_MARGIN = 11;
 export function renderTimeline(timeline: Timeline, service: string): Html {
   const { from, to } = timeline;
   const x = (at: number): string => `${(((at - from) / (to - from)) * 100).toFixed(3)}%`;
-  const clock = (at: number): string => formatLocalTime(at).slice(11, 16);
+  // A time of another day than the window's end says which (a band from yesterday).
+  const clock = (at: number): string => (formatLocalTime(at).slice(0, 10) === formatLocalTime(to).slice(0, 10) ? formatLocalTime(at).slice(11, 16) : formatLocalTime(at).slice(5, 16));
   const bands = timeline.bands.map((band) => {
     const width = `${(((band.to - band.from) / (to - from)) * 100).toFixed(3)}%`;
     const title = `${BAND_LABELS[band.kind]} ${clock(band.from)}–${band.to === to ? "now" : clock(band.to)} (${formatDuration(band.to - band.from)})`;

@@ -1,8 +1,8 @@
 import type { ServiceEvent } from "../core/policy.js";
 import type { HealthKind } from "../core/state.js";
 
-/** What a stretch of a service's day is drawn as: a human's stop or pause, else its health. */
-export type BandKind = HealthKind | "paused" | "stopped";
+/** What a stretch of a service's day is drawn as: nobody watched it, a human's stop or pause, else its health. */
+export type BandKind = HealthKind | "paused" | "stopped" | "unwatched";
 
 /** One stretch of the timeline, `from` to `to` (wall ms). */
 export interface Band {
@@ -35,6 +35,13 @@ export interface TimelineNow {
   control: Control;
   /** When the stored state last changed (null: never stored). */
   changedAt: number | null;
+  /**
+   * Since when a Lifeguard is known to have watched it: the present watcher's start, or an earlier
+   * event's time (someone judged it then); null when never. Before it, its health is not known.
+   */
+  watchedFrom: number | null;
+  /** Since when nobody watches it (stopped, killed, stalled, cron gone); null while someone does. */
+  unwatchedSince: number | null;
 }
 
 /**
@@ -68,7 +75,21 @@ export function buildTimeline(events: readonly Pick<ServiceEvent, "kind" | "at" 
   [health, control] = [now.health, now.control];
   bands.push({ kind: bandOf(health, control), from: since, to: window.to });
   const marks = restarts.filter((mark) => mark.at >= window.from && mark.at <= window.to).sort((a, b) => a.at - b.at);
-  return { from: window.from, to: window.to, bands: joinBands(bands), marks };
+  // Nothing is shown as a health while nobody watched: before the first watch (the watcher's start,
+  // the first event, or a state stored earlier), and since the last one ended.
+  const known = Math.min(now.watchedFrom ?? window.to, inWindow[0]?.at ?? window.to, now.changedAt ?? window.to);
+  const unknown = [{ from: window.from, to: known }, ...(now.unwatchedSince === null ? [] : [{ from: now.unwatchedSince, to: window.to }])];
+  return { from: window.from, to: window.to, bands: joinBands(unknown.reduce(overlayUnwatched, bands)), marks };
+}
+
+/** `bands` with `gap` drawn as unwatched: the bands it covers are cut to what lies outside it. */
+function overlayUnwatched(bands: readonly Band[], gap: { from: number; to: number }): Band[] {
+  if (gap.to <= gap.from) return [...bands];
+  const outside = bands.flatMap((band) => [
+    { ...band, to: Math.min(band.to, gap.from) },
+    { ...band, from: Math.max(band.from, gap.to) },
+  ]);
+  return [...outside, { kind: "unwatched" as const, from: gap.from, to: gap.to }].filter((band) => band.to > band.from).sort((a, b) => a.from - b.from);
 }
 
 /** Without the stretches of no width (a round's events at one time), and each pair of neighbours alike made one. */
