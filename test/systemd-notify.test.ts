@@ -3,7 +3,7 @@
 // the adapter, so every datagram comes from the bot's own process and NotifyAccess=main holds.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { readBotPids } from "../src/testing/bots.js";
@@ -15,6 +15,8 @@ import { signalInside } from "./support/lab.js";
 const support = sandboxSupport();
 const WATCHDOG_SEC = 2;
 const WATCHDOG_MS = WATCHDOG_SEC * 1000;
+/** The user the bots that are not root run as. */
+const NOBODY = 65534;
 const STATUS = "watching 3 services, all healthy";
 const CHILD_STATUS = "a child pretending to be the main process";
 const PROPERTIES = ["ActiveState", "SubState", "StatusText", "MainPID", "NRestarts", "NotifyAccess", "WatchdogUSec"];
@@ -42,9 +44,10 @@ describe("the sd_notify adapter under real systemd", { skip: support.ok ? false 
   const logOf = (bot: NotifyBot): string => (existsSync(bot.log) ? readFileSync(bot.log, "utf8").trim() : "(no log)");
 
   /** Installs and starts the bot's unit; `systemctl start` of a Type=notify unit returns once READY=1 arrived. */
-  const startBot = async (name: string, options: Pick<NotifyBotUnitOptions, "notifyAccess" | "child"> & { status?: string }): Promise<NotifyBot> => {
+  const startBot = async (name: string, options: Pick<NotifyBotUnitOptions, "notifyAccess" | "child" | "sender" | "user"> & { status?: string }): Promise<NotifyBot> => {
     const dir = join(sandbox.workdir, name);
     mkdirSync(dir, { recursive: true });
+    if (options.user !== undefined) chownSync(dir, NOBODY, NOBODY);
     const bot = { unit: `${name}.service`, pidFile: join(dir, "bot.pid"), log: join(dir, "bot.log") };
     await sandbox.writeUnit(bot.unit, notifyBotUnit({ status: STATUS, ...options, watchdogSec: WATCHDOG_SEC, pidFile: bot.pidFile, log: bot.log }));
     await sandbox.daemonReload();
@@ -155,5 +158,39 @@ describe("the sd_notify adapter under real systemd", { skip: support.ok ? false 
     assert.equal(shown.MainPID, String(frozen));
     assert.equal(shown.SubState, "running", "systemd still believes the frozen process is fine");
     assert.ok((await sandbox.exec(["systemctl", "stop", bot.unit])).ok); // SIGTERM then SIGCONT: the frozen bot ends
+  });
+  // A Lifeguard whose native addon could not be built (no compiler on the box) sends through
+  // systemd's own systemd-notify: the datagram then comes from the helper's process.
+  for (const { who, user, notifyAccess } of [
+    { who: "as root, NotifyAccess=main", user: undefined, notifyAccess: "main" },
+    { who: "as another user, NotifyAccess=all", user: "nobody", notifyAccess: "all" },
+  ] as const) {
+    test(`through systemd-notify ${who}: READY=1 and STATUS= arrive, pings keep the unit alive, and a freeze is still caught`, async () => {
+      const bot = await startBot(`helper-${notifyAccess}`, { notifyAccess, sender: "systemd-notify", ...(user === undefined ? {} : { user }) });
+      const { pid } = await readBotPids(bot.pidFile);
+      const shown = await show(bot);
+      assert.equal(shown.ActiveState, "active", logOf(bot));
+      assert.equal(shown.StatusText, STATUS, logOf(bot));
+      assert.equal(shown.MainPID, String(pid));
+      await delay(2.5 * WATCHDOG_MS);
+      assert.equal((await show(bot)).NRestarts, "0", logOf(bot));
+      // Pings are sent from the bot's own loop: frozen, it starts no helper, and systemd restarts it.
+      const since = Date.now();
+      const frozen = await freeze(bot);
+      await awaitRestart(bot, frozen, since);
+      assert.equal((await show(bot)).NRestarts, "1");
+    });
+  }
+
+  test("through systemd-notify as another user, NotifyAccess=main refuses the helper's READY=1: the start fails, as docs/deployment.md warns", async () => {
+    const dir = join(sandbox.workdir, "helper-refused");
+    mkdirSync(dir, { recursive: true });
+    chownSync(dir, NOBODY, NOBODY);
+    const unit = "helper-refused.service";
+    await sandbox.writeUnit(unit, notifyBotUnit({ status: STATUS, notifyAccess: "main", sender: "systemd-notify", user: "nobody", watchdogSec: WATCHDOG_SEC, pidFile: join(dir, "bot.pid"), log: join(dir, "bot.log") }));
+    await sandbox.daemonReload();
+    const started = await sandbox.exec(["systemctl", "start", unit]);
+    assert.equal(started.ok, false, "READY=1 from the helper must not be accepted under NotifyAccess=main");
+    assert.notEqual((await sandbox.exec(["systemctl", "show", "-p", "ActiveState", "--value", unit])).stdout.trim(), "active");
   });
 });

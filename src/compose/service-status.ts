@@ -94,7 +94,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
     return {
       service: service.name,
       target: service.target,
-      watch: watchStatusOf(watchers.get(service.name) ?? null, now),
+      watch: watchStatusOf(watchers.get(service.name) ?? null, now, service.runner.kind === "process"),
       supervised: service.runner.kind === "process",
       heldBack: heldBackOf(state, now, service.policy),
       ...(state.control === undefined ? {} : { control: state.control }),
@@ -113,8 +113,8 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
 }
 
 /** The watch of a service, from its recorded watcher and whether that process still runs. */
-export function watchStatusOf(record: WatchRecord | null, now: number): WatchStatus {
-  const watch: Watch = judgeWatch(record, { alive: record !== null && record.mode === "daemon" && isRecordedProcessAlive(record) }, now);
+export function watchStatusOf(record: WatchRecord | null, now: number, supervised = false): WatchStatus {
+  const watch: Watch = judgeWatch(record, { alive: record !== null && record.mode === "daemon" && isRecordedProcessAlive(record), supervised }, now);
   if (watch.kind === "unwatched") return { kind: "unwatched", since: watch.since, why: watch.why };
   const { by } = watch;
   return { kind: watch.kind, by: by.mode === "daemon" ? "lifeguard run" : "lifeguard check", pid: by.pid, since: by.since, lastBeatAt: by.beatAt, url: by.url };

@@ -12,6 +12,8 @@ const dead = { alive: false };
 
 test("a service no Lifeguard ever watched is unwatched, since never", () => {
   assert.deepEqual(judgeWatch(null, dead, T), { kind: "unwatched", since: null, last: null, why: "no Lifeguard has watched it yet (`lifeguard run`, or `lifeguard check` from cron, watches it)" });
+  // A command Lifeguard runs itself is watched by `lifeguard run` alone: `check` refuses it.
+  assert.equal((judgeWatch(null, { ...dead, supervised: true }, T) as { why: string }).why, "no Lifeguard has watched it yet (`lifeguard run` starts and watches its command)");
 });
 
 test("a daemon that runs and beats watches; one that stopped beating is stalled from its last beat", () => {

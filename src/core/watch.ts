@@ -40,6 +40,8 @@ export interface WatchRecord {
 export interface WatcherFacts {
   /** Its pid still runs with its recorded start time, on this boot. */
   alive: boolean;
+  /** The service is a command Lifeguard runs itself: only `lifeguard run` can watch it, not `check`. */
+  supervised?: boolean;
 }
 
 /** Whether a service is watched now, judged from its record. */
@@ -52,7 +54,10 @@ export type Watch =
 
 /** Judges a service's watch at `now`. Pure. */
 export function judgeWatch(record: WatchRecord | null, facts: WatcherFacts, now: number): Watch {
-  if (record === null) return { kind: "unwatched", since: null, last: null, why: "no Lifeguard has watched it yet (`lifeguard run`, or `lifeguard check` from cron, watches it)" };
+  if (record === null) {
+    const who = facts.supervised === true ? "`lifeguard run` starts and watches its command" : "`lifeguard run`, or `lifeguard check` from cron, watches it";
+    return { kind: "unwatched", since: null, last: null, why: `no Lifeguard has watched it yet (${who})` };
+  }
   if (record.mode === "check") return judgeCheck(record, now);
   if (record.stoppedAt !== null) {
     return { kind: "unwatched", since: record.stoppedAt, last: record, why: `Lifeguard (PID ${record.pid}) stopped${record.stopReason === null ? "" : ` on ${record.stopReason}`}` };

@@ -4,7 +4,8 @@ import type { Logger } from "../core/logger.js";
 import { buildApp, type App, type CarriedService } from "../compose/build-app.js";
 import type { ServiceReport } from "../engine/check-service.js";
 import { startScheduler, type Scheduler } from "../engine/scheduler.js";
-import { createSystemdNotifier, type SystemdNotifier } from "../process/sd-notify.js";
+import type { SystemdNotifier } from "../process/sd-notify.js";
+import { linkSystemd } from "./systemd-link.js";
 import { staysGaveUp } from "./announce-gave-up.js";
 import { statusLine } from "./status-line.js";
 import { prepareSupervision, shutdownSupervised, startSupervised, wakeOnExit } from "./supervise.js";
@@ -47,12 +48,14 @@ export interface DaemonInputs {
 export async function runDaemon(inputs: DaemonInputs): Promise<number> {
   let config = await inputs.config.open();
   const since = Date.now();
-  const notifier = createSystemdNotifier(inputs.env);
   // Signals, and what HTTP, Telegram or the CLI's queue ask (a reload), one at a time.
   const inbox = createInbox(inputs.requests);
   let carried: CarriedService[] = [];
+  let app = buildApp(config, { carry: carried });
+  // Linked once; what it says goes to the log of the config in force.
+  const notifier = linkSystemd(inputs.env, (tag, message) => app.logger.write({ at: app.clock.now(), tag, message }));
   for (let reloads = 0; ; reloads += 1) {
-    const app = buildApp(config, { carry: carried });
+    if (reloads > 0) app = buildApp(config, { carry: carried });
     // A reload keeps the processes of unchanged supervised services; the others stop here.
     await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)));
     // Lifeguard's start is news (an alert); a reload is not.

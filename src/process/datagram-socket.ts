@@ -38,18 +38,24 @@ export const sendDatagram: SendDatagram = (address, bytes) => (loaded ??= { send
 
 /** The sender of the addon at `path` (null: not built); one that reports the failure when it cannot be loaded. */
 export function loadSendDatagram(path: string | null): SendDatagram {
+  const found = nativeSendDatagram(path);
+  return "send" in found ? found.send : failing(found);
+}
+
+/** The addon's sender, or why there is none: not built (no compiler on the box), or not loadable. */
+export function nativeSendDatagram(path: string | null = findAddon()): { send: SendDatagram } | DatagramError {
   // Node has no AF_UNIX SOCK_DGRAM socket (dgram is UDP only, net is stream only): the addon sends it.
   const found = loadAddon<Addon>(path);
-  if (!("addon" in found)) return failing(found);
+  if (!("addon" in found)) return found;
   const { addon } = found;
-  return (address, bytes) => {
+  return { send: (address, bytes) => {
     try {
       const errno = addon.sendDatagram(address, bytes);
       return errno === 0 ? null : errorOf(errno);
     } catch (error) {
       return { code: "ERR_INVALID_ARG_TYPE", reason: (error as Error).message };
     }
-  };
+  } };
 }
 
 function errorOf(errno: number): DatagramError {

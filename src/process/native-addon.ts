@@ -19,7 +19,7 @@ export function findAddon(start = moduleDir()): string | null {
 
 /** The addon at `path`, or why it cannot be had (not built, or not loadable: e.g. built for another platform). */
 export function loadAddon<T>(path: string | null): { addon: T } | { code: string; reason: string } {
-  if (path === null) return { code: "MODULE_NOT_FOUND", reason: `the native module "${NATIVE_ADDON}" is not built (node-gyp rebuild in native/sd-notify)` };
+  if (path === null) return { code: "MODULE_NOT_FOUND", reason: `the native module "${NATIVE_ADDON}" is not built (was there no compiler when Lifeguard was installed? \`lifeguard doctor\` says how to build it)` };
   try {
     return { addon: createRequire(path)(path) as T };
   } catch (error) {

@@ -14,6 +14,10 @@ export interface NotifyBotUnitOptions {
   pidFile: string;
   /** The bot's stdout and stderr (failed sends), appended. */
   log: string;
+  /** Send through systemd's `systemd-notify` instead of the native addon (default: the addon). */
+  sender?: "native" | "systemd-notify";
+  /** Run the bot as this user (default: root). */
+  user?: string;
   /** Start a child process that sends STATUS=<status> and pings WATCHDOG=1 every 300ms. */
   child?: { status: string };
 }
@@ -27,6 +31,7 @@ export function notifyBotUnit(options: NotifyBotUnitOptions): string {
     NOTIFY_BOT_PID_FILE: options.pidFile,
     NOTIFY_BOT_STATUS: options.status,
     ...(options.child === undefined ? {} : { NOTIFY_BOT_CHILD: "1", NOTIFY_BOT_CHILD_STATUS: options.child.status }),
+    ...(options.sender === "systemd-notify" ? { NOTIFY_BOT_SENDER: "systemd-notify" } : {}),
   };
   return `[Unit]
 Description=Lifeguard notify test bot
@@ -43,7 +48,7 @@ RestartSec=100ms
 LimitCORE=0
 KillMode=mixed
 WorkingDirectory=${REPO_ROOT}
-${Object.entries(environment).map(([name, value]) => `Environment="${name}=${unitValue(value)}"`).join("\n")}
+${options.user === undefined ? "" : `User=${options.user}\nTimeoutStartSec=5s\n`}${Object.entries(environment).map(([name, value]) => `Environment="${name}=${unitValue(value)}"`).join("\n")}
 StandardOutput=append:${options.log}
 StandardError=inherit
 ExecStart=${process.execPath} --import tsx ${NOTIFY_BOT}

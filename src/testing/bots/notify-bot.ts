@@ -8,12 +8,14 @@
 // that sends STATUS=$NOTIFY_BOT_CHILD_STATUS and pings WATCHDOG=1 every 300ms, as a supervised
 // child could. Writes {"pid", "child"} to $NOTIFY_BOT_PID_FILE once running, and the child writes
 // {"pid", "sent"} to "$NOTIFY_BOT_PID_FILE.child-<its pid>" after each send (each file is replaced
-// whole, never seen half-written). Failed sends go to stderr.
+// whole, never seen half-written). Failed sends go to stderr. With NOTIFY_BOT_SENDER=systemd-notify
+// the bot sends through systemd's `systemd-notify`, as a Lifeguard without its native addon does.
 import { spawn, type ChildProcess } from "node:child_process";
 import { renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Outcome } from "../../core/outcome.js";
 import { createSystemdNotifier, type SystemdNotifier } from "../../process/sd-notify.js";
+import { systemdNotifyCommand } from "../../process/systemd-notify-command.js";
 
 const CHILD_EVERY_MS = 300;
 /** How long a reload (SIGHUP) takes: RELOADING=1, then this long later STATUS= and READY=1. */
@@ -64,7 +66,10 @@ function runChild(notifier: SystemdNotifier): void {
   setInterval(() => send(notifier.watchdog()), CHILD_EVERY_MS);
 }
 
-const notifier = createSystemdNotifier();
+const helper = systemdNotifyCommand((error) => {
+  if (error !== null) console.error(`systemd-notify: ${error.reason}`);
+});
+const notifier = createSystemdNotifier(process.env, env.NOTIFY_BOT_SENDER === "systemd-notify" ? { send: helper } : {});
 if (notifier === null) {
   console.error("notify-bot: NOTIFY_SOCKET is not set (run it as a Type=notify unit)");
   process.exit(2);
