@@ -4,7 +4,7 @@ import type { LifeguardConfig, ServiceConfig } from "../../config/types.js";
 import { MANAGE_UNITS_ACTION, UNIT_VERBS, type FixContext } from "../../core/doctor/fixes.js";
 import { judgeLog, judgeRights, type LifeguardUser, type UnitGrant } from "../../core/doctor/judge-access.js";
 import { judgeServiceUnit } from "../../core/doctor/judge-units.js";
-import type { Finding } from "../../core/doctor/finding.js";
+import { fail, type Finding } from "../../core/doctor/finding.js";
 import { askPolkit } from "../../process/doctor/polkit-check.js";
 import { cannotActAs } from "../../process/doctor/run-as-user.js";
 import { showUnit } from "../../process/doctor/systemctl-show.js";
@@ -28,7 +28,8 @@ function filesOf(service: ServiceConfig): string[] {
 export async function unitFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {
   const units = config.services.flatMap((service) => (service.runner.kind === "systemd" ? [{ service: service.name, unit: service.runner.unit }] : []));
   const shown = await Promise.all(units.map(async (entry) => ({ ...entry, properties: await showUnit(entry.unit, ["LoadState", "UnitFileState", "ActiveState"]) })));
-  const findings = shown.map(({ service, unit, properties }) => judgeServiceUnit(service, unit, "error" in properties ? { LoadState: `unknown: ${properties.error}` } : properties, context));
+  const findings = shown.map(({ service, unit, properties }) =>
+    ("error" in properties ? fail("unit", `${unit} of "${service}" cannot be asked about: ${properties.error}`) : judgeServiceUnit(service, unit, properties, context)));
   const loaded = shown.filter(({ properties }) => !("error" in properties) && properties.LoadState === "loaded");
   const grants = await grantsOf(user, loaded.map(({ unit }) => unit));
   return [...findings, ...judgeRights(loaded.map(({ service, unit }) => ({ service, unit, grant: grants.get(unit) ?? { by: "untried", reason: "not asked" } })), user, context)];
