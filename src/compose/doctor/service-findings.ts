@@ -32,7 +32,8 @@ export async function unitFindings(config: LifeguardConfig, user: LifeguardUser,
     ("error" in properties ? fail("unit", `${unit} of "${service}" cannot be asked about: ${properties.error}`) : judgeServiceUnit(service, unit, properties, context)));
   const loaded = shown.filter(({ properties }) => !("error" in properties) && properties.LoadState === "loaded");
   const grants = await grantsOf(user, loaded.map(({ unit }) => unit));
-  return [...findings, ...judgeRights(loaded.map(({ service, unit }) => ({ service, unit, grant: grants.get(unit) ?? { by: "untried", reason: "not asked" } })), user, context)];
+  return [...findings, ...judgeRights(loaded.map(({ service, unit }) => ({ service, unit, grant: grants.get(unit) ?? { by: "untried", reason: "not asked" } })), user,
+    { ...context, ruleUnits: units.map(({ unit }) => unit) })];
 }
 
 /** Who grants `user` control of each unit: root itself, else polkit (asked with pkcheck), else nobody. */

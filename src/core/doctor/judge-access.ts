@@ -72,10 +72,16 @@ export type UnitGrant =
   | { by: "no-polkit" }
   | { by: "untried"; reason: string };
 
-/** Whether Lifeguard's user may start, stop, kill and reset `units` (one finding per unit), and the one fix for all. */
-export function judgeRights(units: ReadonlyArray<{ service: string; unit: string; grant: UnitGrant }>, user: LifeguardUser, context: FixContext & { rerun: RerunAsRoot }): Finding[] {
-  const refused = units.filter(({ grant }) => grant.by === "no-polkit" || (grant.by === "polkit" && !grant.allowed)).map(({ unit }) => unit);
-  const fix = polkitFix(user.name, refused, { ...context, installPolkit: units.some(({ grant }) => grant.by === "no-polkit") });
+/**
+ * Whether Lifeguard's user may start, stop, kill and reset `units` (one finding per unit), and the
+ * one fix for all: a rule naming every unit of the configuration (`ruleUnits`), as it replaces the file.
+ */
+export function judgeRights(
+  units: ReadonlyArray<{ service: string; unit: string; grant: UnitGrant }>,
+  user: LifeguardUser,
+  context: FixContext & { rerun: RerunAsRoot; ruleUnits: readonly string[] },
+): Finding[] {
+  const fix = polkitFix(user.name, context.ruleUnits, { ...context, installPolkit: units.some(({ grant }) => grant.by === "no-polkit") });
   return units.map(({ service, unit, grant }) => {
     const what = `of ${unit} ("${service}")`;
     switch (grant.by) {

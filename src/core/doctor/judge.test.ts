@@ -45,16 +45,16 @@ test("rights come from root or polkit, and one polkit rule fixes every refused u
     { service: "a", unit: "a.service", grant: { by: "polkit", allowed: true } },
     { service: "b", unit: "b.service", grant: { by: "polkit", allowed: false, verb: "stop", answer: "not authorized" } },
     { service: "c", unit: "c.service", grant: { by: "polkit", allowed: false, verb: "start", answer: "not authorized" } },
-  ], user, context);
+  ], user, { ...context, ruleUnits: ["a.service", "b.service", "c.service"] });
   assert.deepEqual(findings.map((finding) => finding.level), ["ok", "fail", "fail"]);
   assert.match(findings[0]?.message ?? "", /polkit grants it/);
   assert.equal(findings[1]?.message, `user lifeguard may not stop b.service ("b"): polkit refuses it (not authorized)`);
   assert.equal(findings[1]?.fix, findings[2]?.fix);
-  assert.match(findings[1]?.fix ?? "", /\["b\.service", "c\.service"\]\.indexOf/);
-  assert.doesNotMatch(findings[1]?.fix ?? "", /a\.service/);
-  const root = judgeRights([{ service: "a", unit: "a.service", grant: { by: "root" } }], { ...user, name: "root", uid: 0 }, context);
+  // The rule replaces the file: it names every unit, the granted one too.
+  assert.match(findings[1]?.fix ?? "", /\["a\.service", "b\.service", "c\.service"\]\.indexOf/);
+  const root = judgeRights([{ service: "a", unit: "a.service", grant: { by: "root" } }], { ...user, name: "root", uid: 0 }, { ...context, ruleUnits: ["a.service"] });
   assert.equal(root[0]?.message, `user root may control a.service ("a"): root may`);
-  const none = judgeRights([{ service: "a", unit: "a.service", grant: { by: "no-polkit" } }], user, context);
+  const none = judgeRights([{ service: "a", unit: "a.service", grant: { by: "no-polkit" } }], user, { ...context, ruleUnits: ["a.service"] });
   assert.equal(none[0]?.level, "fail");
   assert.match(none[0]?.message ?? "", /polkit is not installed .* not through sudo/);
   assert.match(none[0]?.fix ?? "", /^sudo apt-get install -y polkitd && printf/);
