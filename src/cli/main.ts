@@ -8,6 +8,7 @@ import { runLogs, type LogsOptions } from "./commands/logs.js";
 import { runValidate } from "./commands/validate.js";
 import { runSchema } from "./commands/schema.js";
 import { runTestAlert } from "./commands/test-alert.js";
+import { runDoctor, type DoctorOptions } from "./commands/doctor.js";
 import { configOption, runCli, type Act } from "./program.js";
 import { addRunCommand } from "./run-command.js";
 import { addControlCommands } from "./control-commands.js";
@@ -81,6 +82,13 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .argument("[channel]", "only this channel")
     .addOption(config)
     .action(act((channel: string | undefined, options) => runTestAlert(channel, options, io)));
+  program.command("doctor")
+    .description("look at everything Lifeguard needs on this box (config, log access, units and the rights on them, state, daemon or timer, " +
+      "clock, alerts, log rotation, Node and native parts) and print the command that fixes each problem; exit 0 when nothing stops it protecting a service")
+    .addOption(config)
+    .addOption(json)
+    .option("-u, --user <name>", "Lifeguard's user (default: User= of the installed lifeguard.service, else lifeguard-check.service, else you)")
+    .action(act((options: DoctorOptions) => runDoctor(options, io)));
   program.command("schema")
     .description("print the JSON Schema of the configuration file, for editors")
     .action(act(() => runSchema(io)));

@@ -29,6 +29,6 @@ export function loadAddon<T>(path: string | null): { addon: T } | { code: string
 }
 
 /** This module's directory, whether it runs as ESM (tsx, dist/) or inside a CommonJS bundle. */
-function moduleDir(): string {
+export function moduleDir(): string {
   return typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
 }

@@ -27,6 +27,8 @@ export interface RunCommandOptions {
   input?: string;
   /** The child writes to this process's stdout and stderr itself (a journal shown to the user); the result then holds none of it. */
   passOutput?: boolean;
+  /** Hears the child's pid once it is spawned (a helper whose pid another command names: `doctor`'s pkcheck subject). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** What happened to one command. Never thrown: operational failures are results with `ok: false`. */
@@ -103,7 +105,10 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
       resolve(result());
       return;
     }
-    if (child.pid !== undefined) trackGroup(child.pid);
+    if (child.pid !== undefined) {
+      trackGroup(child.pid);
+      options.onSpawn?.(child.pid);
+    }
     stdout.read(child.stdout);
     stderr.read(child.stderr);
     if (options.input !== undefined && child.stdin) {

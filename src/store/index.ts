@@ -8,3 +8,4 @@ export { SCHEMA_VERSION } from "./migrations.js";
 export type { AcquireOptions, Lease } from "./lock.js";
 export type { LeaseOwner } from "./lock-owner.js";
 export type { AlertDelivery, AlertRecord, CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
+export { readTestAlerts, recordTestAlerts, sqliteProblem } from "./test-alerts.js";

@@ -187,6 +187,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    // The last "lifeguard test-alert" per channel, sent past the outbox: what "lifeguard doctor"
+    // reports as the channel's last test. One row per channel, replaced by the next test.
+    sql: `
+      CREATE TABLE test_alerts (
+        channel TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        summary TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,0 +1,60 @@
+import type { LifeguardConfig } from "../../config/types.js";
+import type { FixContext } from "../../core/doctor/fixes.js";
+import type { LifeguardUser } from "../../core/doctor/judge-access.js";
+import { judgeNode } from "../../core/doctor/judge-host.js";
+import { DAEMON_UNIT, judgeWatchers, TIMER_UNIT, CRON_FILE, type UnitProperties } from "../../core/doctor/judge-units.js";
+import { ok, type Finding } from "../../core/doctor/finding.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { findPackageRoot } from "../../process/doctor/package-root.js";
+import { showUnit } from "../../process/doctor/systemctl-show.js";
+import { alertFindings, clockFindings, nativeFindings, rotationFinding, stateFindings } from "./host-findings.js";
+import { findLifeguardUser, RUNNING_UNITS } from "./lifeguard-user.js";
+import { logFindings, unitFindings } from "./service-findings.js";
+
+export interface DoctorInput {
+  /** null when the configuration could not be loaded: the findings that need none are still made. */
+  config: LifeguardConfig | null;
+  /** What loading the configuration gave: valid, or its issues. */
+  configFinding: Finding;
+  /** `--user`: Lifeguard's user, instead of the one the installed units name. */
+  user?: string;
+  now: number;
+  /** The fix of a finding that could not be tried as Lifeguard's user: doctor again, as root. */
+  rerun: string;
+}
+
+export interface Diagnosis {
+  user: LifeguardUser | null;
+  findings: Finding[];
+}
+
+const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", "Type", "WatchdogUSec", "NotifyAccess"];
+
+/**
+ * Everything `lifeguard doctor` looks at, in the order it prints it. Each probe is real and
+ * bounded (files opened as Lifeguard's user, systemctl, pkcheck), and none acts on the system.
+ */
+export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
+  const context: FixContext & { rerun: string } = { root: (process.getuid?.() ?? 0) === 0, rerun: input.rerun };
+  const root = findPackageRoot();
+  const native = nativeFindings(root, context);
+  const units = new Map<string, UnitProperties>();
+  for (const unit of [...RUNNING_UNITS, TIMER_UNIT]) {
+    const shown = await showUnit(unit, DAEMON_PROPERTIES);
+    units.set(unit, "error" in shown ? {} : shown);
+  }
+  const example = root === null ? null : join(root, "examples", "systemd", DAEMON_UNIT);
+  const watchers = judgeWatchers({
+    daemon: units.get(DAEMON_UNIT) ?? {}, timer: units.get(TIMER_UNIT) ?? {}, cron: existsSync(CRON_FILE),
+    addon: native.addon, rebuild: native.rebuild, exampleUnit: example !== null && existsSync(example) ? example : null,
+  }, context);
+  const found = await findLifeguardUser(input.user, units, context);
+  const user = "level" in found ? null : found;
+  const head = [input.configFinding, judgeNode(process.version), ...native.findings, user === null ? found as Finding : ok("user", `Lifeguard runs as ${user.name} (${user.source})`), ...watchers];
+  const config = input.config;
+  if (config === null || user === null) return { user, findings: [...head, ...await clockFindings(context)] };
+  const perService = [...await logFindings(config, user, context), ...await unitFindings(config, user, context)];
+  const host = [...await stateFindings(config, user, context), ...alertFindings(config, input.now), await rotationFinding(config, context), ...await clockFindings(context)];
+  return { user, findings: [...head, ...perService, ...host] };
+}

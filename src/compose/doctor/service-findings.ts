@@ -1,0 +1,58 @@
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import type { LifeguardConfig, ServiceConfig } from "../../config/types.js";
+import { MANAGE_UNITS_ACTION, UNIT_VERBS, type FixContext } from "../../core/doctor/fixes.js";
+import { judgeLog, judgeRights, type LifeguardUser, type UnitGrant } from "../../core/doctor/judge-access.js";
+import { judgeServiceUnit } from "../../core/doctor/judge-units.js";
+import { fail, type Finding } from "../../core/doctor/finding.js";
+import { askPolkit } from "../../process/doctor/polkit-check.js";
+import { cannotActAs } from "../../process/doctor/run-as-user.js";
+import { showUnit } from "../../process/doctor/systemctl-show.js";
+import { tryRead } from "./probe-files.js";
+
+type Context = FixContext & { rerun: string };
+
+/** Every file a check of each service reads (a check's `path`, a heartbeat's `file`), each tried as Lifeguard's user. */
+export async function logFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {
+  const logs = config.services.flatMap((service) => filesOf(service).map((path) => ({ service: service.name, path, unit: service.runner.kind === "systemd" ? service.runner.unit : null })));
+  const unique = logs.filter((log, index) => logs.findIndex((other) => other.service === log.service && other.path === log.path) === index);
+  return Promise.all(unique.map(async (log) => judgeLog(log, user, await tryRead(user, log.path), context)));
+}
+
+/** The files a service's checks read: any check option named `path` or `file` that holds one. */
+function filesOf(service: ServiceConfig): string[] {
+  return service.checks.flatMap((check) => [("path" in check ? check.path : null), ("file" in check ? check.file : null)]).filter((path): path is string => typeof path === "string");
+}
+
+/** Each unit a service names: it exists and is enabled; then whether Lifeguard's user may control it, and which mechanism says so. */
+export async function unitFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {
+  const units = config.services.flatMap((service) => (service.runner.kind === "systemd" ? [{ service: service.name, unit: service.runner.unit }] : []));
+  const shown = await Promise.all(units.map(async (entry) => ({ ...entry, properties: await showUnit(entry.unit, ["LoadState", "UnitFileState", "ActiveState"]) })));
+  const findings = shown.map(({ service, unit, properties }) =>
+    ("error" in properties ? fail("unit", `${unit} of "${service}" cannot be asked about: ${properties.error}`) : judgeServiceUnit(service, unit, properties, context)));
+  const loaded = shown.filter(({ properties }) => !("error" in properties) && properties.LoadState === "loaded");
+  const grants = await grantsOf(user, loaded.map(({ unit }) => unit));
+  return [...findings, ...judgeRights(loaded.map(({ service, unit }) => ({ service, unit, grant: grants.get(unit) ?? { by: "untried", reason: "not asked" } })), user,
+    { ...context, ruleUnits: units.map(({ unit }) => unit) })];
+}
+
+/** Who grants `user` control of each unit: root itself, else polkit (asked with pkcheck), else nobody. */
+async function grantsOf(user: LifeguardUser, units: readonly string[]): Promise<Map<string, UnitGrant>> {
+  const all = (grant: UnitGrant): Map<string, UnitGrant> => new Map(units.map((unit) => [unit, grant]));
+  if (units.length === 0) return new Map();
+  if (user.uid === 0) return all({ by: "root" });
+  if (!onPath("pkcheck")) return all({ by: "no-polkit" });
+  const untried = cannotActAs(user);
+  if (untried !== null) return all({ by: "untried", reason: untried });
+  const answers = await askPolkit(user, MANAGE_UNITS_ACTION, units, UNIT_VERBS);
+  return new Map(units.map((unit): [string, UnitGrant] => {
+    const answer = answers.get(unit) ?? { error: "not asked" };
+    if ("error" in answer) return [unit, { by: "untried", reason: `pkcheck gave no answer: ${answer.error}` }];
+    return [unit, answer.allowed ? { by: "polkit", allowed: true } : { by: "polkit", allowed: false, verb: answer.verb, answer: answer.answer }];
+  }));
+}
+
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(delimiter).some((dir) => dir !== "" && existsSync(join(dir, program)));
+}
+

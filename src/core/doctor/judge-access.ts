@@ -1,0 +1,101 @@
+import { adminCommand, allOf, polkitFix, type FixContext } from "./fixes.js";
+import { fail, ok, warn, type Finding } from "./finding.js";
+
+/** The account Lifeguard runs as, and where that was read. */
+export interface LifeguardUser {
+  name: string;
+  uid: number;
+  gid: number;
+  /** `User= of lifeguard.service`, `--user`, `the user running doctor`... */
+  source: string;
+}
+
+/** What happened when a file was tried as Lifeguard's user. */
+export type Attempt =
+  | { kind: "allowed" }
+  | { kind: "denied"; blocked: { path: string; need: "r" | "x" | "w" } | null }
+  | { kind: "missing" }
+  | { kind: "untried"; reason: string };
+
+/** How to try again with the rights to act as another user. */
+export type RerunAsRoot = string;
+
+/** A file a check of `service` reads, tried as Lifeguard's user. */
+export function judgeLog(log: { service: string; path: string; unit: string | null }, user: LifeguardUser, attempt: Attempt, context: FixContext & { rerun: RerunAsRoot }): Finding {
+  const what = `${log.path} of "${log.service}"`;
+  switch (attempt.kind) {
+    case "allowed":
+      return ok("log", `${what} is readable by user ${user.name}`);
+    case "missing": {
+      const fix = log.unit === null ? undefined : adminCommand(["systemctl", "start", log.unit], context);
+      return fail("log", `${what} does not exist: has the service written it yet, and is the path in the configuration right?`, fix);
+    }
+    case "untried":
+      return warn("log", `${what} was not tried as user ${user.name}: ${attempt.reason}`, context.rerun);
+    case "denied": {
+      const blocked = attempt.blocked ?? { path: log.path, need: "r" as const };
+      const where = blocked.path === log.path ? "" : `: it may not enter the directory ${blocked.path}`;
+      return fail("log", `${what} is not readable by user ${user.name}${where}`, adminCommand(["setfacl", "-m", `u:${user.name}:${blocked.need}`, blocked.path], context));
+    }
+  }
+}
+
+/** The state directory, as Lifeguard's user finds it. */
+export interface StateAccess {
+  dir: string;
+  /** Writable (and enterable) by the user; for a missing directory, whether its nearest existing parent is. */
+  attempt: Attempt;
+  exists: boolean;
+  /** The user's group name, for `chown` and `install -g`. */
+  group: string;
+}
+
+/** The state directory must be writable by Lifeguard's user (or creatable, when missing). */
+export function judgeState(state: StateAccess, user: LifeguardUser, context: FixContext & { rerun: RerunAsRoot }): Finding {
+  const create = adminCommand(["install", "-d", "-o", user.name, "-g", state.group, "-m", "0750", state.dir], context);
+  const { attempt } = state;
+  if (attempt.kind === "untried") return warn("state", `${state.dir} was not tried as user ${user.name}: ${attempt.reason}`, context.rerun);
+  if (!state.exists) {
+    if (attempt.kind === "allowed") return ok("state", `${state.dir} does not exist yet; user ${user.name} may create it at the first run`);
+    return fail("state", `${state.dir} does not exist and user ${user.name} may not create it`, create);
+  }
+  if (attempt.kind === "allowed") return ok("state", `${state.dir} is writable by user ${user.name}`);
+  const what = attempt.kind === "denied" && attempt.blocked !== null && attempt.blocked.path !== state.dir ? ` (${attempt.blocked.path} refuses it)` : "";
+  return fail("state", `${state.dir} is not writable by user ${user.name}${what}: the store cannot keep restart counts or history`, adminCommand(["chown", "-R", `${user.name}:${state.group}`, state.dir], context));
+}
+
+/** Who lets Lifeguard's user control a unit: root always; another user only through polkit. */
+export type UnitGrant =
+  | { by: "root" }
+  | { by: "polkit"; allowed: true }
+  | { by: "polkit"; allowed: false; verb: string; answer: string }
+  | { by: "no-polkit" }
+  | { by: "untried"; reason: string };
+
+/**
+ * Whether Lifeguard's user may start, stop, kill and reset `units` (one finding per unit), and the
+ * one fix for all: a rule naming every unit of the configuration (`ruleUnits`), as it replaces the file.
+ */
+export function judgeRights(
+  units: ReadonlyArray<{ service: string; unit: string; grant: UnitGrant }>,
+  user: LifeguardUser,
+  context: FixContext & { rerun: RerunAsRoot; ruleUnits: readonly string[] },
+): Finding[] {
+  const fix = polkitFix(user.name, context.ruleUnits, { ...context, installPolkit: units.some(({ grant }) => grant.by === "no-polkit") });
+  return units.map(({ service, unit, grant }) => {
+    const what = `of ${unit} ("${service}")`;
+    switch (grant.by) {
+      case "root":
+        return ok("rights", `user ${user.name} may control ${unit} ("${service}"): root may`);
+      case "polkit":
+        return grant.allowed
+          ? ok("rights", `user ${user.name} may start, stop and kill ${unit} ("${service}"): polkit grants it`)
+          : fail("rights", `user ${user.name} may not ${grant.verb} ${unit} ("${service}"): polkit refuses it (${grant.answer})`, fix);
+      case "no-polkit":
+        return fail("rights", `user ${user.name} may not control ${unit} ("${service}"): polkit is not installed (no pkcheck), and systemd lets only root and polkit's authorised users control units; ` +
+          "Lifeguard runs systemctl itself, not through sudo, so a sudoers rule would not help", allOf(fix));
+      case "untried":
+        return warn("rights", `control ${what} by user ${user.name} was not tried: ${grant.reason}`, context.rerun);
+    }
+  });
+}

@@ -1,0 +1,81 @@
+import { adminCommand, allOf, writeFileCommand, type FixContext } from "./fixes.js";
+import { fail, ok, warn, type Finding } from "./finding.js";
+
+/** `systemctl show -p ...` of one unit, `Key=Value` as systemd printed it; null when systemctl could not be asked. */
+export type UnitProperties = Readonly<Record<string, string>>;
+
+/** A unit that is installed: `LoadState=loaded` (not `not-found`, `masked`, `bad-setting`...). */
+export const isLoaded = (unit: UnitProperties): boolean => unit.LoadState === "loaded";
+/** Started at boot, or part of something that is (`static`, `indirect`, `generated`: not the user's to enable). */
+const ENABLED = new Set(["enabled", "enabled-runtime", "static", "indirect", "generated", "transient", "alias", "linked", "linked-runtime"]);
+
+/** A service's unit: it must exist to be controlled, and be enabled to come back after a reboot. */
+export function judgeServiceUnit(service: string, unit: string, properties: UnitProperties, context: FixContext): Finding {
+  const what = `${unit} of "${service}"`;
+  const load = properties.LoadState ?? "unknown";
+  if (load === "masked") return fail("unit", `${what} is masked: systemd refuses to start it`, adminCommand(["systemctl", "unmask", unit], context));
+  if (load === "not-found") {
+    const create = adminCommand(["systemctl", "edit", "--force", "--full", unit], context);
+    return fail("unit", `${what} does not exist (LoadState=not-found): Lifeguard cannot start or restart it`, allOf(create, adminCommand(["systemctl", "enable", "--now", unit], context)));
+  }
+  if (load !== "loaded") return fail("unit", `${what} cannot be loaded (LoadState=${load}): its unit file has an error`, adminCommand(["systemctl", "edit", "--full", unit], context));
+  const file = properties.UnitFileState ?? "";
+  if (!ENABLED.has(file)) return warn("unit", `${what} is not enabled (UnitFileState=${file || "unknown"}): it does not start at boot`, adminCommand(["systemctl", "enable", unit], context));
+  return ok("unit", `${what} is loaded and ${file} (${properties.ActiveState ?? "unknown"})`);
+}
+
+/** What runs Lifeguard: the daemon's unit, the timer's, and whether /etc/cron.d/lifeguard exists. */
+export interface Watchers {
+  daemon: UnitProperties;
+  timer: UnitProperties;
+  cron: boolean;
+  /** The native addon loads: without it the daemon cannot send sd_notify's datagrams. */
+  addon: boolean;
+  /** The command that builds the addon. */
+  rebuild: string;
+  /** The example unit file to install, when Lifeguard's directory has it. */
+  exampleUnit: string | null;
+}
+
+export const DAEMON_UNIT = "lifeguard.service";
+export const TIMER_UNIT = "lifeguard-check.timer";
+export const CRON_FILE = "/etc/cron.d/lifeguard";
+const WATCHDOG_DROP_IN = "/etc/systemd/system/lifeguard.service.d/watchdog.conf";
+
+const running = (unit: UnitProperties): boolean => isLoaded(unit) && unit.ActiveState === "active" && ENABLED.has(unit.UnitFileState ?? "");
+
+/** One of the daemon, the timer or the cron file must run Lifeguard; the daemon as `Type=notify` with `WatchdogSec=`. */
+export function judgeWatchers(watchers: Watchers, context: FixContext): Finding[] {
+  const { daemon, timer } = watchers;
+  if (running(daemon)) return [ok("watcher", `${DAEMON_UNIT} is active and enabled`), ...judgeDaemon(watchers, context)];
+  if (running(timer)) return [ok("watcher", `${TIMER_UNIT} is active and enabled: lifeguard check runs on its schedule`)];
+  if (watchers.cron) return [ok("watcher", `${CRON_FILE} runs lifeguard check (cron)`)];
+  const enable = (unit: string): string => adminCommand(["systemctl", "enable", "--now", unit], context);
+  if (isLoaded(daemon)) return [fail("watcher", `${DAEMON_UNIT} is installed but not running and enabled (${describeState(daemon)}), and nothing else runs Lifeguard`, enable(DAEMON_UNIT))];
+  if (isLoaded(timer)) return [fail("watcher", `${TIMER_UNIT} is installed but not running and enabled (${describeState(timer)}), and nothing else runs Lifeguard`, enable(TIMER_UNIT))];
+  const install = watchers.exampleUnit === null
+    ? "install lifeguard.service as docs/deployment.md shows"
+    : allOf(adminCommand(["cp", watchers.exampleUnit, "/etc/systemd/system/"], context), adminCommand(["systemctl", "daemon-reload"], context), enable(DAEMON_UNIT));
+  return [fail("watcher", `nothing runs Lifeguard: ${DAEMON_UNIT} and ${TIMER_UNIT} are not installed and ${CRON_FILE} does not exist`, install)];
+}
+
+/** The daemon's unit as systemd runs it: the notify protocol, the watchdog, and what sends its datagrams. */
+function judgeDaemon(watchers: Watchers, context: FixContext): Finding[] {
+  const { daemon } = watchers;
+  const findings: Finding[] = [];
+  const watchdog = daemon.WatchdogUSec ?? "0";
+  if (daemon.Type !== "notify" || watchdog === "0" || watchdog === "infinity" || watchdog === "") {
+    const dropIn = ["[Service]", "Type=notify", "NotifyAccess=main", "WatchdogSec=30s"];
+    const fix = allOf(adminCommand(["mkdir", "-p", "/etc/systemd/system/lifeguard.service.d"], context), writeFileCommand(WATCHDOG_DROP_IN, dropIn, context),
+      adminCommand(["systemctl", "daemon-reload"], context), adminCommand(["systemctl", "restart", DAEMON_UNIT], context));
+    findings.push(warn("watcher", `${DAEMON_UNIT} has Type=${daemon.Type ?? "unknown"} and WatchdogSec=${watchdog === "0" ? "none" : watchdog}: systemd does not restart a hung Lifeguard`, fix));
+  } else {
+    findings.push(ok("watcher", `${DAEMON_UNIT} is Type=notify with WatchdogSec=${watchdog} (NotifyAccess=${daemon.NotifyAccess ?? "unknown"})`));
+    if (!watchers.addon) findings.push(fail("watcher", `${DAEMON_UNIT} is Type=notify but the native addon is not built: Lifeguard cannot send READY=1 or WATCHDOG=1, so systemd kills it`, watchers.rebuild));
+  }
+  return findings;
+}
+
+function describeState(unit: UnitProperties): string {
+  return `ActiveState=${unit.ActiveState ?? "unknown"}, UnitFileState=${unit.UnitFileState ?? "unknown"}`;
+}

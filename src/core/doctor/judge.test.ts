@@ -1,0 +1,97 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fail, ok, warn } from "./finding.js";
+import { judgeLog, judgeRights, judgeState, type LifeguardUser } from "./judge-access.js";
+import { judgeAlerts } from "./judge-alerts.js";
+import { judgeServiceUnit, judgeWatchers, type Watchers } from "./judge-units.js";
+
+const user: LifeguardUser = { name: "lifeguard", uid: 990, gid: 990, source: "User= of lifeguard.service" };
+const context = { root: false, rerun: "sudo lifeguard doctor" };
+const log = { service: "trader", path: "/var/log/bot.log", unit: "trader.service" };
+
+test("a log is judged by what happened when Lifeguard's user opened it", () => {
+  assert.deepEqual(judgeLog(log, user, { kind: "allowed" }, context), ok("log", `/var/log/bot.log of "trader" is readable by user lifeguard`));
+  assert.deepEqual(judgeLog(log, user, { kind: "denied", blocked: null }, context),
+    fail("log", `/var/log/bot.log of "trader" is not readable by user lifeguard`, "sudo setfacl -m u:lifeguard:r /var/log/bot.log"));
+  assert.deepEqual(judgeLog(log, user, { kind: "denied", blocked: { path: "/var/log", need: "x" } }, context),
+    fail("log", `/var/log/bot.log of "trader" is not readable by user lifeguard: it may not enter the directory /var/log`, "sudo setfacl -m u:lifeguard:x /var/log"));
+  assert.equal(judgeLog(log, user, { kind: "missing" }, context).fix, "sudo systemctl start trader.service");
+  assert.deepEqual(judgeLog(log, user, { kind: "untried", reason: "only root may act as user lifeguard" }, context),
+    warn("log", `/var/log/bot.log of "trader" was not tried as user lifeguard: only root may act as user lifeguard`, "sudo lifeguard doctor"));
+});
+
+test("the state directory must be writable, or creatable when missing", () => {
+  const state = { dir: "/var/lib/lifeguard", group: "lifeguard" };
+  assert.equal(judgeState({ ...state, exists: true, attempt: { kind: "allowed" } }, user, context).level, "ok");
+  assert.deepEqual(judgeState({ ...state, exists: true, attempt: { kind: "denied", blocked: null } }, user, context),
+    fail("state", "/var/lib/lifeguard is not writable by user lifeguard: the store cannot keep restart counts or history", "sudo chown -R lifeguard:lifeguard /var/lib/lifeguard"));
+  assert.equal(judgeState({ ...state, exists: false, attempt: { kind: "allowed" } }, user, context).level, "ok");
+  assert.deepEqual(judgeState({ ...state, exists: false, attempt: { kind: "denied", blocked: null } }, user, context),
+    fail("state", "/var/lib/lifeguard does not exist and user lifeguard may not create it", "sudo install -d -o lifeguard -g lifeguard -m 0750 /var/lib/lifeguard"));
+});
+
+test("a unit must exist, not be masked, and be enabled", () => {
+  assert.equal(judgeServiceUnit("trader", "bot.service", { LoadState: "loaded", UnitFileState: "enabled", ActiveState: "active" }, context).level, "ok");
+  assert.deepEqual(judgeServiceUnit("trader", "bot.service", { LoadState: "not-found", UnitFileState: "", ActiveState: "inactive" }, context),
+    fail("unit", `bot.service of "trader" does not exist (LoadState=not-found): Lifeguard cannot start or restart it`,
+      "sudo systemctl edit --force --full bot.service && sudo systemctl enable --now bot.service"));
+  assert.equal(judgeServiceUnit("trader", "bot.service", { LoadState: "masked" }, context).fix, "sudo systemctl unmask bot.service");
+  assert.deepEqual(judgeServiceUnit("trader", "bot.service", { LoadState: "loaded", UnitFileState: "disabled" }, context),
+    warn("unit", `bot.service of "trader" is not enabled (UnitFileState=disabled): it does not start at boot`, "sudo systemctl enable bot.service"));
+});
+
+test("rights come from root or polkit, and one polkit rule fixes every refused unit", () => {
+  const findings = judgeRights([
+    { service: "a", unit: "a.service", grant: { by: "polkit", allowed: true } },
+    { service: "b", unit: "b.service", grant: { by: "polkit", allowed: false, verb: "stop", answer: "not authorized" } },
+    { service: "c", unit: "c.service", grant: { by: "polkit", allowed: false, verb: "start", answer: "not authorized" } },
+  ], user, { ...context, ruleUnits: ["a.service", "b.service", "c.service"] });
+  assert.deepEqual(findings.map((finding) => finding.level), ["ok", "fail", "fail"]);
+  assert.match(findings[0]?.message ?? "", /polkit grants it/);
+  assert.equal(findings[1]?.message, `user lifeguard may not stop b.service ("b"): polkit refuses it (not authorized)`);
+  assert.equal(findings[1]?.fix, findings[2]?.fix);
+  // The rule replaces the file: it names every unit, the granted one too.
+  assert.match(findings[1]?.fix ?? "", /\["a\.service", "b\.service", "c\.service"\]\.indexOf/);
+  const root = judgeRights([{ service: "a", unit: "a.service", grant: { by: "root" } }], { ...user, name: "root", uid: 0 }, { ...context, ruleUnits: ["a.service"] });
+  assert.equal(root[0]?.message, `user root may control a.service ("a"): root may`);
+  const none = judgeRights([{ service: "a", unit: "a.service", grant: { by: "no-polkit" } }], user, { ...context, ruleUnits: ["a.service"] });
+  assert.equal(none[0]?.level, "fail");
+  assert.match(none[0]?.message ?? "", /polkit is not installed .* not through sudo/);
+  assert.match(none[0]?.fix ?? "", /^sudo apt-get install -y polkitd && printf/);
+});
+
+const installed = { LoadState: "loaded", ActiveState: "active", UnitFileState: "enabled" };
+const absent = { LoadState: "not-found", ActiveState: "inactive", UnitFileState: "" };
+const watchers = (parts: Partial<Watchers>): Watchers => ({ daemon: absent, timer: absent, cron: false, addon: true, rebuild: "REBUILD", exampleUnit: "/opt/lifeguard/examples/systemd/lifeguard.service", ...parts });
+
+test("the daemon, the timer or cron must run Lifeguard; the daemon as Type=notify with a watchdog and the addon", () => {
+  const nothing = judgeWatchers(watchers({}), context);
+  assert.deepEqual(nothing, [fail("watcher", "nothing runs Lifeguard: lifeguard.service and lifeguard-check.timer are not installed and /etc/cron.d/lifeguard does not exist",
+    "sudo cp /opt/lifeguard/examples/systemd/lifeguard.service /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now lifeguard.service")]);
+  assert.equal(judgeWatchers(watchers({ timer: installed }), context)[0]?.level, "ok");
+  assert.equal(judgeWatchers(watchers({ cron: true }), context)[0]?.level, "ok");
+  assert.equal(judgeWatchers(watchers({ timer: { ...installed, ActiveState: "inactive" } }), context)[0]?.fix, "sudo systemctl enable --now lifeguard-check.timer");
+  const daemon = { ...installed, Type: "notify", WatchdogUSec: "30s", NotifyAccess: "main" };
+  assert.deepEqual(judgeWatchers(watchers({ daemon }), context).map((finding) => finding.level), ["ok", "ok"]);
+  const simple = judgeWatchers(watchers({ daemon: { ...daemon, Type: "simple", WatchdogUSec: "0" } }), context);
+  assert.equal(simple[1]?.level, "warn");
+  assert.match(simple[1]?.fix ?? "", /'\[Service\]' Type=notify NotifyAccess=main WatchdogSec=30s \| sudo tee \/etc\/systemd\/system\/lifeguard.service.d\/watchdog.conf/);
+  const noAddon = judgeWatchers(watchers({ daemon, addon: false }), context);
+  assert.deepEqual(noAddon[2], fail("watcher", "lifeguard.service is Type=notify but the native addon is not built: Lifeguard cannot send READY=1 or WATCHDOG=1, so systemd kills it", "REBUILD"));
+});
+
+test("alerts need a channel, and each a passing test-alert on record", () => {
+  const where = { now: 10 * 3600_000, cliAddress: ["-c", "/srv/lifeguard.yaml"], source: "/srv/lifeguard.yaml" };
+  assert.deepEqual(judgeAlerts([], new Map(), where), [fail("alerts", "no alert channel is configured in /srv/lifeguard.yaml: nobody hears when a service gives up",
+    "add one under alerts: (docs/alerts/), then run lifeguard test-alert -c /srv/lifeguard.yaml")]);
+  const tests = new Map([
+    ["phone", { channel: "phone", at: 8 * 3600_000, ok: true, summary: "Sent" }],
+    ["mail", { channel: "mail", at: 9 * 3600_000, ok: false, summary: "Cannot send: connection refused" }],
+  ]);
+  const findings = judgeAlerts([{ name: "phone", type: "telegram" }, { name: "mail", type: "email" }, { name: "hook", type: "webhook" }], tests, where);
+  assert.deepEqual(findings, [
+    ok("alerts", `"phone" (telegram) delivered the last test alert (2h ago)`),
+    warn("alerts", `"mail" (email) failed the last test alert (1h ago): Cannot send: connection refused`, "lifeguard test-alert mail -c /srv/lifeguard.yaml"),
+    warn("alerts", `"hook" (webhook) has never been tested: no test-alert result is recorded`, "lifeguard test-alert hook -c /srv/lifeguard.yaml"),
+  ]);
+});
