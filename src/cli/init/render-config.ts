@@ -101,7 +101,8 @@ export function referencedSecrets(plan: InitPlan): string[] {
 
 /** A string as YAML takes it literally: double-quoted (JSON's escapes are YAML's), `$` doubled against interpolation. */
 export function text(value: string): string {
-  return JSON.stringify(value.replaceAll("$", "$$"));
+  // A function: in a replacement string, "$$" itself means one "$".
+  return JSON.stringify(value.replaceAll("$", () => "$$"));
 }
 
 function list(values: readonly string[]): string {
