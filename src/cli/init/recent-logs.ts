@@ -29,8 +29,8 @@ const MAX_CANDIDATES = 10;
 const MAX_ENTRIES = 5000;
 const SCAN_BUDGET_MS = 2000;
 const DEPTH = 2;
-/** Rotated, compressed and binary files: never a live text log. */
-const NOT_A_LOG = /\.(?:gz|xz|bz2|zst|zip|journal|journal~|\d+)$|^(?:wtmp|btmp|lastlog|faillog)$/;
+/** Rotated, compressed and binary files, programs, pid files and databases: never a live text log. */
+const NOT_A_LOG = /\.(?:gz|xz|bz2|zst|zip|journal|journal~|\d+|pid|lock|sock|py|pyc|js|mjs|ts|sh|rb|pl|jar|so|db|sqlite3?|db-wal|db-shm)$|^(?:wtmp|btmp|lastlog|faillog)$/;
 const SKIPPED_DIRS = new Set(["journal", "private", "node_modules", ".git"]);
 
 /**
