@@ -13,6 +13,7 @@ import { configOption, runCli, type Act } from "./program.js";
 import { addRunCommand } from "./run-command.js";
 import { addControlCommands } from "./control-commands.js";
 import { addTargetOptions } from "./target-options.js";
+import { addInitCommand } from "./init-command.js";
 
 /**
  * The CLI entry, every command: resolves to the exit code, which `bin/lifeguard.js` sets.
@@ -92,4 +93,5 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
   program.command("schema")
     .description("print the JSON Schema of the configuration file, for editors")
     .action(act(() => runSchema(io)));
+  addInitCommand(program, act, io, argv, (name) => program.commands.some((command) => command.name() === name));
 }

@@ -24,7 +24,8 @@ export function toUnitName(name: string): string {
   return UNIT_SUFFIXES.some((suffix) => name.endsWith(suffix)) ? name : `${name}.service`;
 }
 
-function unitNameProblem(name: string): string | undefined {
+/** Why `name` cannot be a unit name, or undefined when it can. */
+export function unitNameProblem(name: string): string | undefined {
   if (name === "") return "it is empty";
   if (name.startsWith("-")) return 'it must not start with "-"';
   if (name.includes("/")) return 'it must not contain "/"; give the unit name, not its file';

@@ -7,6 +7,8 @@ export const EXIT = {
   unhealthy: 2,
   usage: 64,
   software: 70,
+  /** A file that cannot or must not be written (`init` over an existing configuration): sysexits' EX_CANTCREAT. */
+  cantCreate: 73,
   config: 78,
 } as const;
 

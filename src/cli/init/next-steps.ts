@@ -1,0 +1,49 @@
+import { lifeguardCommand, shellWord } from "../../core/cli-command.js";
+
+/** What `init` knows when it says what to do next. */
+export interface NextStepsInput {
+  /** Absolute: every command names it with -c, so it works from any directory. */
+  configPath: string;
+  /** The variables the file refers to for its secrets, and the file they belong in. */
+  secrets: readonly string[];
+  envFile: string;
+  /** `init` ran under sudo: the commands are for root too. */
+  viaSudo: boolean;
+  /** A `command:` service: only `lifeguard run` supervises it (`check` refuses one). */
+  supervised: boolean;
+  /** The CLI has `lifeguard install` (it sets up the unit and timer). */
+  hasInstall: boolean;
+}
+
+/**
+ * The steps after writing the file, each a command that works as printed: the variables loaded
+ * first when the file refers to secrets, `sudo` when `init` ran under it. Pure.
+ */
+export function nextSteps(input: NextStepsInput): string[] {
+  const address = ["-c", input.configPath];
+  const commands = [
+    ["validate", ...address],
+    input.supervised ? ["run", ...address] : ["check", "--dry-run", ...address],
+    ...(input.hasInstall ? [["install", ...address]] : []),
+  ];
+  const env = shellWord(input.envFile);
+  const lines: string[] = [];
+  if (input.secrets.length > 0) {
+    lines.push(
+      `Put the secret${input.secrets.length === 1 ? "" : "s"} in ${input.envFile}, one NAME=value a line, readable by its owner only:`,
+      `  ${input.viaSudo ? "sudo " : ""}install -m 600 /dev/null ${env}   # then edit it: ${input.secrets.map((name) => `${name}=...`).join(", ")}`,
+    );
+    if (!input.viaSudo) lines.push("and load it into this shell:", `  set -a && . ${env} && set +a`);
+  }
+  const shown = commands.map((args) => {
+    const command = lifeguardCommand(args);
+    if (!input.viaSudo) return command;
+    return input.secrets.length === 0 ? `sudo ${command}` : `sudo sh -c ${shellWord(`set -a && . ${env} && exec ${command}`)}`;
+  });
+  const [validate, trial, install] = shown;
+  lines.push("Then:", `  ${validate}   # check the file`);
+  lines.push(input.supervised ? `  ${trial}   # start supervising it (Ctrl-C stops)` : `  ${trial}   # one round: what Lifeguard sees and would do, changing nothing`);
+  if (install !== undefined) lines.push(`  ${install}   # run it for good, from boot on`);
+  else lines.push("  and run it for good, from boot on, as docs/deployment.md shows (a daemon unit or a timer).");
+  return lines;
+}
