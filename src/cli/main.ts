@@ -14,6 +14,7 @@ import { addRunCommand } from "./run-command.js";
 import { addControlCommands } from "./control-commands.js";
 import { addTargetOptions } from "./target-options.js";
 import { addInitCommand } from "./init-command.js";
+import { addSetupCommands } from "./setup-commands.js";
 
 /**
  * The CLI entry, every command: resolves to the exit code, which `bin/lifeguard.js` sets.
@@ -93,5 +94,6 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
   program.command("schema")
     .description("print the JSON Schema of the configuration file, for editors")
     .action(act(() => runSchema(io)));
+  addSetupCommands(program, act, io);
   addInitCommand(program, act, io, argv, (name) => program.commands.some((command) => command.name() === name));
 }

@@ -1,4 +1,5 @@
 import { duration } from "./fields.js";
+import { installUnit, normaliseInstallUnit } from "./install-unit.js";
 import { defineRunnerKind } from "./runner-kind.js";
 import { toUnitName, unitName } from "./unit-name.js";
 
@@ -12,8 +13,9 @@ export const systemdRunner = defineRunnerKind({
       .optional()
       .describe("The systemd unit to watch and restart; `.service` is added when the name has no unit suffix. A service has either `systemd` or `command`."),
     "systemctl-timeout": duration({ min: 1 }).prefault("10s").describe("Bound on each `systemctl` call. Only with `systemd`."),
+    "install-unit": installUnit.optional(),
   },
-  normalise: (service) => {
+  normalise: (service, context) => {
     if (service.systemd === undefined) throw new Error("A systemd runner without a unit");
     const unit = toUnitName(service.systemd);
     return {
@@ -22,6 +24,8 @@ export const systemdRunner = defineRunnerKind({
         unit,
         /** Bound on every systemctl call that has no step timeout of its own. */
         commandTimeoutMs: service["systemctl-timeout"],
+        /** The unit `lifeguard install` writes for it; null: the unit is the user's. */
+        installUnit: service["install-unit"] === undefined ? null : normaliseInstallUnit(service["install-unit"], context.resolvePath),
       },
       target: unit,
     };

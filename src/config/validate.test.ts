@@ -46,7 +46,7 @@ test("the full example normalises to exact values", () => {
       {
         name: "trader",
         target: "gemini-trader.service",
-        runner: { kind: "systemd", unit: "gemini-trader.service", commandTimeoutMs: 10_000 },
+        runner: { kind: "systemd", unit: "gemini-trader.service", commandTimeoutMs: 10_000, installUnit: null },
         intervalMs: 30_000,
         checks: [
           { id: "running", kind: "running", timeoutMs: 10_000, alertOnly: false },
@@ -89,7 +89,7 @@ test("a minimal config gets every default", () => {
       {
         name: "trader",
         target: "trader.service",
-        runner: { kind: "systemd", unit: "trader.service", commandTimeoutMs: 10_000 },
+        runner: { kind: "systemd", unit: "trader.service", commandTimeoutMs: 10_000, installUnit: null },
         intervalMs: 30_000,
         checks: [{ id: "running", kind: "running", timeoutMs: 10_000, alertOnly: false }],
         restart: { stopTimeoutMs: 10_000, killWaitMs: 2000, verifyTimeoutMs: 30_000 },

@@ -72,7 +72,7 @@ describe("SystemdRunner against a real systemd", { skip: support.ok ? false : su
     const argv = logBotArgv(join(box.workdir, "limited.log"), { everyMs: 200 });
     await box.writeUnit("limited.service", botUnit(argv, join(box.workdir, "limited.pid"), "[Unit]\nStartLimitBurst=1\nStartLimitIntervalSec=1h\n"));
     await box.daemonReload();
-    const runner = createSystemdRunner({ kind: "systemd", unit: "limited.service", commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS }, { systemctl: box.systemctl });
+    const runner = createSystemdRunner({ kind: "systemd", unit: "limited.service", commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, installUnit: null }, { systemctl: box.systemctl });
     for (let round = 1; round <= 3; round += 1) {
       const start = await runner.start(20_000, forever());
       assert.equal(start.ok, true, `start ${round}: ${start.summary} ${start.cause ?? ""}`);

@@ -9,3 +9,4 @@ export type { AcquireOptions, Lease } from "./lock.js";
 export type { LeaseOwner } from "./lock-owner.js";
 export type { AlertDelivery, AlertRecord, CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
 export { readTestAlerts, recordTestAlerts, sqliteProblem } from "./test-alerts.js";
+export { openInstallRecords, type InstallRecord, type InstallRecords } from "./install-records.js";

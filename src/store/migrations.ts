@@ -200,6 +200,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    // What "lifeguard install" changed on the box, one row per thing (a file with the checksum of
+    // what it wrote, a directory or user it created, ACL entries it added, a unit it enabled):
+    // exactly what "lifeguard uninstall" undoes, and how install tells a file edited by hand.
+    sql: `
+      CREATE TABLE installed (
+        kind TEXT NOT NULL CHECK (kind IN ('file', 'dir', 'user', 'acl', 'enabled')),
+        target TEXT NOT NULL,
+        sha256 TEXT,
+        detail TEXT NOT NULL DEFAULT '',
+        installed_at INTEGER NOT NULL,
+        command TEXT NOT NULL,
+        PRIMARY KEY (kind, target)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -54,6 +54,11 @@ export interface SandboxOptions {
   /** Start journald inside (its journal lives on a private tmpfs). */
   journal?: boolean;
   readyTimeoutMs?: number;
+  /**
+   * Give the sandbox a writable /etc of its own: an overlay on the host's, its changes in this
+   * directory (kept after stop(): a new sandbox booted on it sees them, as after a reboot).
+   */
+  etcOverlay?: string;
 }
 
 /** Whether sandboxes can run here; the reason is shown when tests skip. */
@@ -84,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const boot = join(workdir, "boot.sh");
   const keep = { paths: hiddenByTmpfs([REPO_ROOT, dirname(process.execPath)]), stash: join(workdir, "keep") };
-  writeFileSync(boot, bootScript({ cgroup: record.cgroup, journal: options.journal ?? false, keep }), { mode: 0o755 });
+  writeFileSync(boot, bootScript({ cgroup: record.cgroup, journal: options.journal ?? false, keep, ...(options.etcOverlay === undefined ? {} : { etcOverlay: options.etcOverlay }) }), { mode: 0o755 });
   const log = openSync(join(workdir, "boot.log"), "a");
   const unshare = spawn("unshare", ["--pid", "--fork", "--mount", "--uts", "--net", "--mount-proc", boot], { detached: true, stdio: ["ignore", log, log] });
   closeSync(log);

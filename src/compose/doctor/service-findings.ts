@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import type { LifeguardConfig, ServiceConfig } from "../../config/types.js";
+import type { LifeguardConfig } from "../../config/types.js";
+import { checkedFiles } from "../../config/checked-files.js";
 import { MANAGE_UNITS_ACTION, UNIT_VERBS, type FixContext } from "../../core/doctor/fixes.js";
 import { judgeLog, judgeRights, type LifeguardUser, type UnitGrant } from "../../core/doctor/judge-access.js";
 import { judgeServiceUnit } from "../../core/doctor/judge-units.js";
@@ -14,15 +15,11 @@ type Context = FixContext & { rerun: string };
 
 /** Every file a check of each service reads (a check's `path`, a heartbeat's `file`), each tried as Lifeguard's user. */
 export async function logFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {
-  const logs = config.services.flatMap((service) => filesOf(service).map((path) => ({ service: service.name, path, unit: service.runner.kind === "systemd" ? service.runner.unit : null })));
+  const logs = config.services.flatMap((service) => checkedFiles(service).map((path) => ({ service: service.name, path, unit: service.runner.kind === "systemd" ? service.runner.unit : null })));
   const unique = logs.filter((log, index) => logs.findIndex((other) => other.service === log.service && other.path === log.path) === index);
   return Promise.all(unique.map(async (log) => judgeLog(log, user, await tryRead(user, log.path), context)));
 }
 
-/** The files a service's checks read: any check option named `path` or `file` that holds one. */
-function filesOf(service: ServiceConfig): string[] {
-  return service.checks.flatMap((check) => [("path" in check ? check.path : null), ("file" in check ? check.file : null)]).filter((path): path is string => typeof path === "string");
-}
 
 /** Each unit a service names: it exists and is enabled; then whether Lifeguard's user may control it, and which mechanism says so. */
 export async function unitFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {

@@ -1,4 +1,5 @@
 import { shellWord } from "../cli-command.js";
+import { POLKIT_RULE_FILE, polkitRule } from "../polkit-rule.js";
 
 /**
  * Who runs a fix: as root a command is printed bare, else with `sudo` in front, so that each
@@ -23,27 +24,7 @@ export function allOf(...commands: string[]): string {
   return commands.join(" && ");
 }
 
-/** What the systemd runner asks systemd to do to a unit (runners/systemd.ts), each a polkit `verb` of `manage-units`. */
-export const UNIT_VERBS = ["start", "stop", "kill", "reset-failed"] as const;
-
-/** The polkit action systemd checks for each of UNIT_VERBS, with the details `unit` and `verb`. */
-export const MANAGE_UNITS_ACTION = "org.freedesktop.systemd1.manage-units";
-
-/** Where `doctor`'s polkit rule goes: rules there are read at once by polkitd. */
-export const POLKIT_RULE_FILE = "/etc/polkit-1/rules.d/50-lifeguard.rules";
-
-/** The polkit rule that lets `user` do to `units` exactly what the runner does, nothing else. */
-export function polkitRule(user: string, units: readonly string[]): string[] {
-  const list = (items: readonly string[]): string => `[${items.map((item) => JSON.stringify(item)).join(", ")}]`;
-  return [
-    `// Written by lifeguard doctor: user ${JSON.stringify(user)} may start, stop, kill and reset the units Lifeguard watches.`,
-    "polkit.addRule(function (action, subject) {",
-    `  if (action.id == ${JSON.stringify(MANAGE_UNITS_ACTION)} && subject.user == ${JSON.stringify(user)} &&`,
-    `      ${list(units)}.indexOf(action.lookup("unit")) >= 0 &&`,
-    `      ${list(UNIT_VERBS)}.indexOf(action.lookup("verb")) >= 0) return polkit.Result.YES;`,
-    "});",
-  ];
-}
+export { MANAGE_UNITS_ACTION, POLKIT_RULE_FILE, UNIT_VERBS, polkitRule } from "../polkit-rule.js";
 
 /** The fix that lets `user` control `units` through polkit (installing polkit first where it is missing). */
 export function polkitFix(user: string, units: readonly string[], context: FixContext & { installPolkit: boolean }): string {

@@ -71,9 +71,22 @@ function judgeDaemon(watchers: Watchers, context: FixContext): Finding[] {
     findings.push(warn("watcher", `${DAEMON_UNIT} has Type=${daemon.Type ?? "unknown"} and WatchdogSec=${watchdog === "0" ? "none" : watchdog}: systemd does not restart a hung Lifeguard`, fix));
   } else {
     findings.push(ok("watcher", `${DAEMON_UNIT} is Type=notify with WatchdogSec=${watchdog} (NotifyAccess=${daemon.NotifyAccess ?? "unknown"})`));
-    if (!watchers.addon) findings.push(fail("watcher", `${DAEMON_UNIT} is Type=notify but the native addon is not built: Lifeguard cannot send READY=1 or WATCHDOG=1, so systemd kills it`, watchers.rebuild));
+    if (!watchers.addon) findings.push(judgeHelperNotify(daemon, watchers.rebuild));
   }
   return findings;
+}
+
+/**
+ * Without the native addon the daemon notifies systemd through `systemd-notify`: as root that
+ * helper presents the message as Lifeguard's own; under another user it cannot, and only
+ * `NotifyAccess=all` lets systemd take it (src/process/systemd-notify-command.ts).
+ */
+function judgeHelperNotify(daemon: UnitProperties, rebuild: string): Finding {
+  const user = daemon.User ?? "";
+  if (user === "" || user === "root" || daemon.NotifyAccess === "all") {
+    return warn("watcher", `the native addon is not built: ${DAEMON_UNIT} notifies systemd through systemd-notify${daemon.NotifyAccess === "all" ? " (NotifyAccess=all: any process of the unit could ping the watchdog)" : ""}`, rebuild);
+  }
+  return fail("watcher", `the native addon is not built and ${DAEMON_UNIT} runs as ${user} with NotifyAccess=${daemon.NotifyAccess ?? "unknown"}: systemd refuses systemd-notify's READY=1 and WATCHDOG=1, so it kills Lifeguard`, rebuild);
 }
 
 function describeState(unit: UnitProperties): string {

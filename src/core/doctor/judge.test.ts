@@ -76,8 +76,12 @@ test("the daemon, the timer or cron must run Lifeguard; the daemon as Type=notif
   const simple = judgeWatchers(watchers({ daemon: { ...daemon, Type: "simple", WatchdogUSec: "0" } }), context);
   assert.equal(simple[1]?.level, "warn");
   assert.match(simple[1]?.fix ?? "", /'\[Service\]' Type=notify NotifyAccess=main WatchdogSec=30s \| sudo tee \/etc\/systemd\/system\/lifeguard.service.d\/watchdog.conf/);
-  const noAddon = judgeWatchers(watchers({ daemon, addon: false }), context);
-  assert.deepEqual(noAddon[2], fail("watcher", "lifeguard.service is Type=notify but the native addon is not built: Lifeguard cannot send READY=1 or WATCHDOG=1, so systemd kills it", "REBUILD"));
+  // Without the addon, systemd-notify sends: enough as root; another user needs NotifyAccess=all.
+  const asRoot = judgeWatchers(watchers({ daemon: { ...daemon, User: "" }, addon: false }), context);
+  assert.deepEqual(asRoot[2], warn("watcher", "the native addon is not built: lifeguard.service notifies systemd through systemd-notify", "REBUILD"));
+  const asUser = judgeWatchers(watchers({ daemon: { ...daemon, User: "lifeguard" }, addon: false }), context);
+  assert.deepEqual(asUser[2], fail("watcher", "the native addon is not built and lifeguard.service runs as lifeguard with NotifyAccess=main: systemd refuses systemd-notify's READY=1 and WATCHDOG=1, so it kills Lifeguard", "REBUILD"));
+  assert.equal(judgeWatchers(watchers({ daemon: { ...daemon, User: "lifeguard", NotifyAccess: "all" }, addon: false }), context)[2]?.level, "warn");
 });
 
 test("alerts need a channel, and each a passing test-alert on record", () => {

@@ -18,10 +18,10 @@ const MASKED_UNITS = [
  * `systemctl kill` in one cannot reach the other), hides the host's unit enablement, and masks
  * units with effects outside the namespaces. `cgroup` must be a plain name ([a-z0-9-]).
  */
-export function bootScript(options: { cgroup: string; journal: boolean; keep?: { paths: string[]; stash: string } }): string {
+export function bootScript(options: { cgroup: string; journal: boolean; keep?: { paths: string[]; stash: string }; etcOverlay?: string }): string {
   if (!/^[a-z0-9-]+$/.test(options.cgroup)) throw new TypeError(`Invalid cgroup name "${options.cgroup}"`);
   const keep = options.keep ?? { paths: [], stash: "" };
-  for (const path of [...keep.paths, keep.stash]) {
+  for (const path of [...keep.paths, keep.stash, options.etcOverlay ?? ""]) {
     if (!/^[A-Za-z0-9/._@+-]*$/.test(path)) throw new TypeError(`Cannot keep "${path}" in the sandbox: only plain path characters are supported`);
   }
   const stashLines = keep.paths.map((path, index) => `mkdir -p ${keep.stash}/${index} && mount --bind ${path} ${keep.stash}/${index}`).join("\n");
@@ -45,7 +45,11 @@ for hierarchy in $hierarchies; do
 done
 
 mount --make-rprivate /
-# Paths the tests need inside that the tmpfs mounts below would hide (a checkout under /tmp, as
+${options.etcOverlay === undefined ? "" : `# A writable /etc of the sandbox's own (users, polkit rules, cron and logrotate files): the host's
+# /etc below, every change in ${options.etcOverlay}/upper, which a later sandbox may boot on again.
+mkdir -p ${options.etcOverlay}/upper ${options.etcOverlay}/work
+mount -t overlay overlay -o lowerdir=/etc,upperdir=${options.etcOverlay}/upper,workdir=${options.etcOverlay}/work /etc
+`}# Paths the tests need inside that the tmpfs mounts below would hide (a checkout under /tmp, as
 # CI may clone there): bound aside first, then bound back at the same path.
 ${stashLines}
 # Without these, systemd-tmpfiles and friends would clean the host's /tmp; /etc/systemd/system

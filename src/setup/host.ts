@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { chmodSync, chownSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Account } from "../process/doctor/run-as-user.js";
+import { runCommand, type CommandResult } from "../process/run-command.js";
+
+/** Each command `install` runs is bounded; `systemctl enable --now` of a slow unit gets longer. */
+export const COMMAND_TIMEOUT_MS = 30_000;
+export const START_TIMEOUT_MS = 120_000;
+
+/** A command of the box that failed, as an error that says which and why. */
+export class HostError extends Error {}
+
+/** Runs `argv` (never through a shell); throws a HostError with its output when it fails. */
+export async function mustRun(argv: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
+  const result = await runCommand(argv, { timeoutMs });
+  if (!result.ok) throw new HostError(`${argv.join(" ")} failed: ${(result.stderr.trim() || result.stdout.trim() || result.summary).split("\n").slice(-3).join(" ")}`);
+  return result;
+}
+
+/** The account `name`, or null when there is none. */
+export async function findAccount(name: string): Promise<Account | null> {
+  const result = await runCommand(["getent", "passwd", name], { timeoutMs: COMMAND_TIMEOUT_MS });
+  if (result.exitCode === 2) return null;
+  if (!result.ok) throw new HostError(`getent passwd ${name} failed: ${result.stderr.trim() || result.summary}`);
+  const [, , uid, gid] = result.stdout.trim().split(":");
+  return { name, uid: Number(uid), gid: Number(gid) };
+}
+
+export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/** A file's text, or null when it does not exist. */
+export function readOptional(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/** Writes `content` to `path` whole or not at all (a temporary file renamed over it), with `mode`, owned by root. */
+export function writeWhole(path: string, content: string, mode: number): void {
+  const temporary = join(dirname(path), `.${process.pid}.lifeguard-install.tmp`);
+  try {
+    writeFileSync(temporary, content, { mode });
+    chmodSync(temporary, mode);
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** Hands `path` to `account` (uid and gid). */
+export function chownTo(path: string, account: Account | null): void {
+  if (account !== null && existsSync(path)) chownSync(path, account.uid, account.gid);
+}
+
+/** `diff -u` of the file on disk and what install would write, for the user to see. */
+export async function describeDiff(path: string, wanted: string, scratch: string): Promise<string> {
+  const proposed = join(scratch, `proposed-${sha256(path).slice(0, 12)}`);
+  writeFileSync(proposed, wanted);
+  const result = await runCommand(["diff", "-u", "--label", `${path} (on disk)`, "--label", `${path} (install)`, path, proposed], { timeoutMs: COMMAND_TIMEOUT_MS });
+  rmSync(proposed, { force: true });
+  return result.stdout;
+}

@@ -1,0 +1,73 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { LifeguardConfig } from "../config/types.js";
+import { validateDocument } from "../config/validate.js";
+import { planInstall, type InstallOptions } from "./plan.js";
+import { commandLineValue, environmentLine } from "./unit-file.js";
+import { renderCronFile } from "./render-schedules.js";
+
+const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true };
+const OPTIONS: InstallOptions = { mode: "daemon", user: "lifeguard", services: null, command: "lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml" };
+
+function config(extra: Record<string, unknown> = {}): LifeguardConfig {
+  const result = validateDocument({
+    state: "/var/lib/lifeguard",
+    log: { file: "/var/log/lifeguard/lifeguard.log" },
+    services: {
+      trader: {
+        systemd: "gemini-trader",
+        "install-unit": { "exec-start": ["/usr/bin/python3", "main.py"], user: "bot", "working-directory": "/home/bot/trader", "memory-max": "1GiB", "cpu-quota": "80%" },
+        checks: [{ "log-fresh": { path: "/home/bot/trader/trader.log", "max-age": "5m" } }],
+      },
+      ...extra,
+    },
+  }, { source: "/etc/lifeguard/lifeguard.yaml", baseDir: "/etc/lifeguard" });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.config;
+}
+
+const files = (plan: ReturnType<typeof planInstall>) => new Map(plan.steps.flatMap((step) => (step.kind === "file" ? [[step.path, step.content] as const] : [])));
+
+test("a command line is written so systemd runs exactly these words: quotes, %, $ and backslashes taken literally", () => {
+  assert.equal(commandLineValue(["/usr/bin/python3", "main.py", "--name", "my bot", "100%", "$HOME", 'say "hi"', "a\\b", ""]), '/usr/bin/python3 main.py --name "my bot" 100%% $$HOME "say \\"hi\\"" "a\\\\b" ""');
+  assert.throws(() => commandLineValue(["-/bin/true"]), /prefix/);
+  assert.throws(() => commandLineValue(["/bin/echo", "two\nlines"]), /newline/);
+  assert.equal(environmentLine("GREETING", 'say "50%"'), 'Environment="GREETING=say \\"50%%\\""');
+});
+
+test("the daemon plan: user, directories, read access, the bot's unit with its limits, the polkit rule, a hardened daemon, logrotate, then start and verify", () => {
+  const plan = planInstall(config(), OPTIONS, FACTS);
+  assert.deepEqual(plan.steps.map((step) => (step.kind === "file" ? `file ${step.path}` : step.kind === "enable" ? `enable ${step.unit}` : step.kind)), [
+    "user", "dir", "dir", "read-access",
+    "file /etc/systemd/system/gemini-trader.service", "file /etc/polkit-1/rules.d/50-lifeguard.rules", "file /etc/systemd/system/lifeguard.service", "file /etc/logrotate.d/lifeguard",
+    "daemon-reload", "enable gemini-trader.service", "enable lifeguard.service", "verify",
+  ]);
+  const written = files(plan);
+  const bot = written.get("/etc/systemd/system/gemini-trader.service") ?? "";
+  for (const line of ["StartLimitBurst=5", "User=bot", "WorkingDirectory=/home/bot/trader", "ExecStart=/usr/bin/python3 main.py", "Restart=on-failure", "MemoryMax=1073741824", "CPUQuota=80%", "WantedBy=multi-user.target"]) assert.match(bot, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"), line);
+  assert.match(bot, /^# Written by `lifeguard install --daemon --user lifeguard -c \/etc\/lifeguard\/lifeguard.yaml` \(Lifeguard 1.2.3\)\.$/m);
+  const daemon = written.get("/etc/systemd/system/lifeguard.service") ?? "";
+  for (const line of ["Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=always", "User=lifeguard", "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/lifeguard /var/log/lifeguard", "PrivateTmp=yes", "CapabilityBoundingSet=", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"]) assert.ok(daemon.split("\n").includes(line), line);
+  // The bot's log lives under /home: Lifeguard may read home directories, not write them.
+  assert.ok(daemon.split("\n").includes("ProtectHome=read-only"));
+  assert.match(written.get("/etc/polkit-1/rules.d/50-lifeguard.rules") ?? "", /\["gemini-trader.service"\]\.indexOf\(action\.lookup\("unit"\)\)/);
+});
+
+test("as root: no user, no polkit rule, no read access needed; without the addon as another user, NotifyAccess=all", () => {
+  const root = planInstall(config(), { ...OPTIONS, user: null }, FACTS);
+  assert.deepEqual(root.steps.filter((step) => step.kind === "user" || step.kind === "read-access").length, 0);
+  assert.ok(!files(root).has("/etc/polkit-1/rules.d/50-lifeguard.rules"));
+  assert.match(files(root).get("/etc/systemd/system/lifeguard.service") ?? "", /^CapabilityBoundingSet=CAP_DAC_READ_SEARCH /m);
+  const helper = planInstall(config(), OPTIONS, { ...FACTS, addon: false });
+  assert.match(files(helper).get("/etc/systemd/system/lifeguard.service") ?? "", /^NotifyAccess=all$/m);
+});
+
+test("the timer and cron plans; --service names only services that have install-unit:", () => {
+  const timer = files(planInstall(config(), { ...OPTIONS, mode: "timer" }, FACTS));
+  assert.match(timer.get("/etc/systemd/system/lifeguard-check.timer") ?? "", /^OnCalendar=\*-\*-\* \*:\*:00\nPersistent=true$/m);
+  assert.match(timer.get("/etc/systemd/system/lifeguard-check.service") ?? "", /^ExecStart=\/usr\/bin\/node \/usr\/lib\/node_modules\/lifeguard\/bin\/lifeguard.js check -c \/etc\/lifeguard\/lifeguard.yaml$/m);
+  const cron = files(planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS)).get("/etc/cron.d/lifeguard") ?? "";
+  assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
+  assert.throws(() => planInstall(config({ web: { systemd: "web" } }), { ...OPTIONS, services: ["web"] }, FACTS), /--service web: no systemd service of that name has `install-unit:`/);
+  assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null" }, []), /a % or a newline/);
+});

@@ -1,0 +1,101 @@
+import { dirname } from "node:path/posix";
+import { checkedFiles } from "../config/checked-files.js";
+import type { LifeguardConfig } from "../config/types.js";
+import { polkitRule } from "../core/polkit-rule.js";
+import { CHECK_UNIT, CRON_FILE, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
+import { renderCronFile, renderLogrotate } from "./render-schedules.js";
+import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, type LifeguardRun } from "./render-units.js";
+
+/** One thing `install` does, in order; each is undone by `uninstall` when it changed something. */
+export type Step =
+  /** A system user for Lifeguard, created when missing. */
+  | { kind: "user"; name: string }
+  /** A directory, created when missing, owned by `owner` (null: root) with `mode`. */
+  | { kind: "dir"; path: string; owner: string | null; mode: number }
+  /** `user` may read `path` (a log a check reads): ACL entries where its mode does not let it. */
+  | { kind: "read-access"; path: string; user: string }
+  | { kind: "file"; path: string; content: string; mode: number; what: string }
+  | { kind: "daemon-reload" }
+  /** `systemctl enable --now`. */
+  | { kind: "enable"; unit: string }
+  /** Lifeguard's first round: run now where nothing starts one (cron, the timer's service), then each service seen. */
+  | { kind: "verify"; units: string[]; firstRound: "daemon" | "check-unit" | "check-now" };
+
+export interface InstallOptions {
+  mode: InstallMode;
+  /** null: root. */
+  user: string | null;
+  /** Services whose own unit (`install-unit:`) is written; null: every service that has one. */
+  services: readonly string[] | null;
+  /** The command as it is recorded in each file's header. */
+  command: string;
+}
+
+/** What `install` knows of the box (read before planning: the plan itself is pure). */
+export interface InstallFacts {
+  node: string;
+  bin: string;
+  version: string;
+  /** The native addon loads (else the daemon notifies through systemd-notify). */
+  addon: boolean;
+}
+
+export interface InstallPlan {
+  steps: Step[];
+  /** The units Lifeguard controls: what the polkit rule names. */
+  units: string[];
+}
+
+const HOMES = ["/home/", "/root/", "/run/user/"];
+
+/**
+ * Everything `install` does for `config`, in order: Lifeguard's user, its state and log
+ * directories, read access to the logs its checks read, the services' own units, the polkit rule,
+ * Lifeguard's units (or cron file) and logrotate snippet, then daemon-reload, enable, verify.
+ */
+export function planInstall(config: LifeguardConfig, options: InstallOptions, facts: InstallFacts): InstallPlan {
+  const header = headerLines(options.command, facts.version);
+  const owner = options.user;
+  const systemdServices = config.services.flatMap((service) => (service.runner.kind === "systemd" ? [{ name: service.name, runner: service.runner }] : []));
+  const units = systemdServices.map((service) => service.runner.unit);
+  const unknown = (options.services ?? []).filter((name) => !systemdServices.some((service) => service.name === name && service.runner.installUnit !== null));
+  if (unknown.length > 0) throw new RangeError(`--service ${unknown.join(", ")}: no systemd service of that name has \`install-unit:\` in ${config.source}`);
+  const ownUnits = systemdServices.filter((service) => service.runner.installUnit !== null && (options.services === null || options.services.includes(service.name)));
+  const logFile = config.log.file;
+  const logDir = logFile === null ? DEFAULT_LOG_DIR : dirname(logFile);
+  const cronOutput = logFile === null ? `${DEFAULT_LOG_DIR}/lifeguard.log` : "/dev/null";
+  const read = config.services.flatMap(checkedFiles);
+  const run: LifeguardRun = {
+    node: facts.node,
+    bin: facts.bin,
+    config: config.source,
+    user: owner,
+    writable: [config.state, logDir],
+    protectHome: read.some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
+    supervises: config.services.some((service) => service.runner.kind === "process"),
+    notifyAccess: !facts.addon && owner !== null ? "all" : "main",
+    sudo: false,
+  };
+  const file = (path: string, content: string, what: string, mode = 0o644): Step => ({ kind: "file", path, content, mode, what });
+  const lifeguardFiles: Step[] = options.mode === "daemon"
+    ? [file(`${UNIT_DIR}/${DAEMON_UNIT}`, renderDaemonUnit(run, header), "Lifeguard's daemon unit")]
+    : options.mode === "timer"
+      ? [file(`${UNIT_DIR}/${CHECK_UNIT}`, renderCheckUnit(run, header), "Lifeguard's check unit"), file(`${UNIT_DIR}/${TIMER_UNIT}`, renderTimerUnit(header), "its timer")]
+      : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: [facts.node, facts.bin, "check", "-c", config.source], lock: `${config.state}/check.flock`, output: cronOutput }, header), "Lifeguard's cron job")];
+  const rotated = [...(logFile !== null && config.log.maxBytes === null ? [logFile] : []), ...(options.mode === "cron" && logFile === null ? [cronOutput] : [])];
+  const steps: Step[] = [
+    ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
+    { kind: "dir", path: config.state, owner, mode: 0o750 },
+    ...(logFile === null && options.mode !== "cron" ? [] : [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }]),
+    ...(owner === null ? [] : [...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner }))),
+    ...ownUnits.map((service) => file(`${UNIT_DIR}/${service.runner.unit}`, renderServiceUnit(service.name, service.runner.installUnit!, header), `the unit of "${service.name}"`)),
+    ...(owner === null || units.length === 0 ? [] : [file(POLKIT_RULE_FILE, `${polkitRule(owner, units, header).join("\n")}\n`, `the polkit rule that lets ${owner} control ${units.join(", ")}`)]),
+    ...lifeguardFiles,
+    ...(rotated.length === 0 ? [] : [file(LOGROTATE_FILE, renderLogrotate(rotated, { user: owner ?? "root", group: owner ?? "root" }, header), "logrotate's rules for Lifeguard's log")]),
+    { kind: "daemon-reload" },
+    ...ownUnits.map((service): Step => ({ kind: "enable", unit: service.runner.unit })),
+    ...(options.mode === "daemon" ? [{ kind: "enable" as const, unit: DAEMON_UNIT }] : options.mode === "timer" ? [{ kind: "enable" as const, unit: TIMER_UNIT }] : []),
+    { kind: "verify", units: [...units, ...(options.mode === "daemon" ? [DAEMON_UNIT] : options.mode === "timer" ? [TIMER_UNIT] : [])], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : "check-now" },
+  ];
+  return { steps, units };
+}

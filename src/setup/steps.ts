@@ -1,0 +1,132 @@
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { asUser } from "../process/doctor/run-as-user.js";
+import { runCommand } from "../process/run-command.js";
+import type { InstallRecord } from "../store/install-records.js";
+import { chownTo, COMMAND_TIMEOUT_MS, findAccount, HostError, mustRun, readOptional, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
+import type { Step } from "./plan.js";
+
+/** A change made, and how to take it back when a later step fails. */
+export interface Done {
+  record: Pick<InstallRecord, "kind" | "target">;
+  said: string;
+  undo(): Promise<void>;
+}
+
+export interface StepContext {
+  force: boolean;
+  say(line: string): void;
+  /** What becomes of a file step's path (decided before anything was changed). */
+  fileAction(path: string): "write" | "unchanged" | "update" | "replace" | "conflict";
+  record(record: Omit<InstallRecord, "installedAt" | "command">): void;
+}
+
+/** Carries out one step, prints it, records what it changed; returns what it changed (none: it was already so). */
+export async function runStep(step: Exclude<Step, { kind: "verify" }>, context: StepContext): Promise<Done[]> {
+  switch (step.kind) {
+    case "user": return createUser(step.name, context);
+    case "dir": return makeDir(step, context);
+    case "read-access": return grantRead(step.path, step.user, context);
+    case "file": return writeFile(step, context);
+    case "daemon-reload":
+      await mustRun(["systemctl", "daemon-reload"]);
+      context.say("systemctl daemon-reload");
+      return [];
+    case "enable": return enableUnit(step.unit, context);
+  }
+}
+
+async function createUser(name: string, context: StepContext): Promise<Done[]> {
+  if ((await findAccount(name)) !== null) {
+    context.say(`user ${name}: exists`);
+    return [];
+  }
+  await mustRun(["useradd", "--system", "--user-group", "--home-dir", "/nonexistent", "--no-create-home", "--shell", "/usr/sbin/nologin", "--comment", "Lifeguard watchdog", name]);
+  context.record({ kind: "user", target: name, sha256: null, detail: "" });
+  context.say(`user ${name}: created (a system user, no login)`);
+  return [{ record: { kind: "user", target: name }, said: `created user ${name}`, undo: async () => void (await mustRun(["userdel", name])) }];
+}
+
+async function makeDir(step: Extract<Step, { kind: "dir" }>, context: StepContext): Promise<Done[]> {
+  const account = step.owner === null ? null : await findAccount(step.owner);
+  if (step.owner !== null && account === null) throw new HostError(`user ${step.owner} does not exist`);
+  const existed = existsSync(step.path);
+  if (!existed) mkdirSync(step.path, { recursive: true, mode: step.mode });
+  chmodSync(step.path, step.mode);
+  chownTo(step.path, account);
+  context.say(`${step.path}: ${existed ? "exists" : "created"}, owned by ${step.owner ?? "root"}, mode ${step.mode.toString(8)}`);
+  if (existed) return [];
+  context.record({ kind: "dir", target: step.path, sha256: null, detail: "" });
+  return [{ record: { kind: "dir", target: step.path }, said: `created ${step.path}`, undo: async () => rmSync(step.path, { recursive: true, force: true }) }];
+}
+
+/**
+ * Lets `user` read `path`: `u:USER:r` on the file, `u:USER:x` on each directory above it the user
+ * cannot pass, and the same read entry as the directory's default, so that the file a rotation
+ * creates anew is readable too. Each entry is recorded (uninstall removes exactly those).
+ */
+async function grantRead(path: string, user: string, context: StepContext): Promise<Done[]> {
+  const account = await findAccount(user);
+  if (account === null) throw new HostError(`user ${user} does not exist`);
+  const can = async (test: string, target: string): Promise<boolean> => (await runCommand(asUser(account, ["test", test, target]) ?? [], { timeoutMs: COMMAND_TIMEOUT_MS })).exitCode === 0;
+  const dir = dirname(path);
+  if (!existsSync(dir)) {
+    context.say(`${path}: its directory does not exist yet; once it does, \`lifeguard doctor\` says whether ${user} can read it`);
+    return [];
+  }
+  const entries: Array<{ target: string; entry: string; flags: string[] }> = [];
+  const ancestors = dir.split("/").slice(1).map((_, index, parts) => `/${parts.slice(0, index + 1).join("/")}`);
+  for (const ancestor of ancestors) if (!(await can("-x", ancestor))) entries.push({ target: ancestor, entry: `u:${user}:x`, flags: [] });
+  entries.push({ target: dir, entry: `u:${user}:r`, flags: ["-d"] });
+  if (existsSync(path) && !(await can("-r", path))) entries.push({ target: path, entry: `u:${user}:r`, flags: [] });
+  const done: Done[] = [];
+  for (const { target, entry, flags } of entries) {
+    await mustRun(["setfacl", ...flags, "-m", entry, target]);
+    const key = `${flags.includes("-d") ? "default:" : ""}${target}`;
+    context.record({ kind: "acl", target: key, sha256: null, detail: entry });
+    done.push({ record: { kind: "acl", target: key }, said: `ACL ${flags.join(" ")} ${entry} on ${target}`.replace("  ", " "), undo: () => removeAcl(key, user) });
+  }
+  context.say(`${path}: ${user} may read it${done.length === 0 ? " already" : ` (${done.map((entry) => entry.said.replace("ACL ", "")).join("; ")})`}`);
+  return done;
+}
+
+/** Removes `user`'s ACL entry from a recorded target (`default:/dir` for a directory's default entry). */
+export async function removeAcl(key: string, user: string): Promise<void> {
+  const isDefault = key.startsWith("default:");
+  const target = isDefault ? key.slice("default:".length) : key;
+  if (!existsSync(target)) return;
+  await mustRun(["setfacl", ...(isDefault ? ["-d"] : []), "-x", `u:${user}`, target]);
+  // Where no named entry is left, the ACL install's entry brought along (the mask, the default
+  // ACL's base entries) goes too: the file's mode alone, as before.
+  const left = (await mustRun(["getfacl", "--omit-header", "--absolute-names", ...(isDefault ? ["--default"] : ["--access"]), target])).stdout;
+  const named = left.split("\n").some((line) => /^(default:)?(user|group):[^:]+:/.test(line));
+  if (!named) await mustRun(["setfacl", isDefault ? "-k" : "-b", target]);
+}
+
+async function writeFile(step: Extract<Step, { kind: "file" }>, context: StepContext): Promise<Done[]> {
+  const action = context.fileAction(step.path);
+  if (action === "conflict") throw new HostError(`${step.path} was changed by hand`);
+  const previous = readOptional(step.path);
+  const previousMode = previous === null ? null : statSync(step.path).mode & 0o7777;
+  if (action !== "unchanged") writeWhole(step.path, step.content, step.mode);
+  else chmodSync(step.path, step.mode);
+  context.record({ kind: "file", target: step.path, sha256: sha256(step.content), detail: "" });
+  const verb = { write: "written", unchanged: "unchanged", update: "updated", replace: "replaced (it had been edited by hand: --force)" }[action];
+  context.say(`${step.path}: ${verb} (${step.what})`);
+  if (action === "unchanged") return [];
+  return [{
+    record: { kind: "file", target: step.path },
+    said: `${verb} ${step.path}`,
+    undo: async () => (previous === null ? rmSync(step.path, { force: true }) : writeWhole(step.path, previous, previousMode ?? step.mode)),
+  }];
+}
+
+async function enableUnit(unit: string, context: StepContext): Promise<Done[]> {
+  const before = await runCommand(["systemctl", "is-enabled", unit], { timeoutMs: COMMAND_TIMEOUT_MS });
+  const wasEnabled = before.stdout.trim() === "enabled";
+  await mustRun(["systemctl", "enable", "--now", unit], START_TIMEOUT_MS);
+  context.say(`${unit}: ${wasEnabled ? "enabled already; started" : "enabled (starts at boot) and started"}`);
+  if (wasEnabled) return [];
+  context.record({ kind: "enabled", target: unit, sha256: null, detail: "" });
+  return [{ record: { kind: "enabled", target: unit }, said: `enabled ${unit}`, undo: async () => void (await mustRun(["systemctl", "disable", "--now", unit], START_TIMEOUT_MS)) }];
+}
