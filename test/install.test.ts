@@ -110,6 +110,7 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const forced = await lifeguard(["install", "--force"]);
     assert.equal(forced.exitCode, 0, forced.stdout);
     assert.match(forced.stdout, /lifeguard\.service: replaced/);
+    assert.match(forced.stdout, /lifeguard\.service: enabled already; started; restarted with its new unit file/);
   });
 
   test("uninstall --purge removes exactly what install did: /etc and the lab's files and ACLs are as before", async () => {

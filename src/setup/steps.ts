@@ -4,6 +4,7 @@ import { asUser } from "../process/doctor/run-as-user.js";
 import { runCommand } from "../process/run-command.js";
 import type { InstallRecord } from "../store/install-records.js";
 import { chownTo, COMMAND_TIMEOUT_MS, findAccount, HostError, mustRun, readOptional, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
+import { UNIT_DIR } from "./layout.js";
 import type { Step } from "./plan.js";
 
 /** A change made, and how to take it back when a later step fails. */
@@ -125,7 +126,10 @@ async function enableUnit(unit: string, context: StepContext): Promise<Done[]> {
   const before = await runCommand(["systemctl", "is-enabled", unit], { timeoutMs: COMMAND_TIMEOUT_MS });
   const wasEnabled = before.stdout.trim() === "enabled";
   await mustRun(["systemctl", "enable", "--now", unit], START_TIMEOUT_MS);
-  context.say(`${unit}: ${wasEnabled ? "enabled already; started" : "enabled (starts at boot) and started"}`);
+  // A unit that was running already runs its old settings until restarted: a changed unit file is put in force.
+  const changed = ["update", "replace"].includes(context.fileAction(`${UNIT_DIR}/${unit}`));
+  if (changed) await mustRun(["systemctl", "try-restart", unit], START_TIMEOUT_MS);
+  context.say(`${unit}: ${wasEnabled ? "enabled already; started" : "enabled (starts at boot) and started"}${changed ? "; restarted with its new unit file" : ""}`);
   if (wasEnabled) return [];
   context.record({ kind: "enabled", target: unit, sha256: null, detail: "" });
   return [{ record: { kind: "enabled", target: unit }, said: `enabled ${unit}`, undo: async () => void (await mustRun(["systemctl", "disable", "--now", unit], START_TIMEOUT_MS)) }];
