@@ -5,7 +5,7 @@
 // allowed by a polkit rule (Debian's polkitd, started over the sandbox's D-Bus) to restart exactly
 // that bot: it restarts it when it freezes. Then: install again changes nothing; a file edited by
 // hand is not overwritten without --force (the diff shown); uninstall --purge leaves /etc and the
-// lab as they were.
+// lab as they were; and the same with a timer instead of the daemon.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -120,5 +120,17 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.equal((await sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "the user is gone");
     const after = (await sandbox.exec([...SNAPSHOT, sandbox.workdir])).stdout;
     assert.deepEqual(after.split("\n").filter((line) => !line.includes("bot.log") && !line.includes("bot.pid")), treeBefore.split("\n").filter((line) => !line.includes("bot.log") && !line.includes("bot.pid")), removed.stdout);
+  });
+
+  test("install --timer: a oneshot check every minute from a timer, its first round run and verified; uninstall --purge takes it away", async () => {
+    const installed = await lifeguard(["install", "--timer"]);
+    assert.equal(installed.exitCode, 0, `${installed.stdout}\n${installed.stderr}`);
+    assert.match(installed.stdout, /lifeguard-check\.timer: enabled \(starts at boot\) and started/);
+    assert.match(installed.stdout, /Installed: every unit is active and Lifeguard's first round saw every service healthy/);
+    assert.deepEqual(await show("lifeguard-check.timer", ["ActiveState", "UnitFileState"]), { ActiveState: "active", UnitFileState: "enabled" });
+    assert.equal((await show("lifeguard-check.service", ["User"])).User, "lifeguard");
+    const removed = await lifeguard(["uninstall", "--purge"]);
+    assert.equal(removed.exitCode, 0, removed.stdout);
+    assert.equal((await show("lifeguard-check.timer", ["LoadState"])).LoadState, "not-found");
   });
 });
