@@ -1,47 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createMemoryLogger } from "../core/logger.js";
-import { createCheck } from "../checks/registry.js";
-import { openStore } from "../store/index.js";
-import { buildConfig } from "../testing/build-config.js";
-import { createFakeRunner } from "../testing/fake-runner.js";
-import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
-import { checkService, type ServiceParts } from "./check-service.js";
-import { systemClock } from "../process/system-clock.js";
+import { engineLab } from "../testing/engine-lab.js";
+import { utimesSync, writeFileSync } from "node:fs";
+import { checkService } from "./check-service.js";
 import { initialState } from "../core/state.js";
 
 function setup(t: { after(fn: () => void): void }, options: { failStep?: "stop" | "kill" | "start"; threshold?: number } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "lifeguard-engine-"));
-  const log = join(dir, "bot.log");
-  writeFileSync(log, "VIX 15\n");
-  const config = buildConfig({
-    state: join(dir, "state"),
-    services: {
-      trader: {
-        systemd: "trader.service",
-        "failure-threshold": options.threshold ?? 1,
-        "startup-grace": "1s",
-        checks: [{ "log-fresh": { path: log, "max-age": "5m" } }],
-        restart: { "verify-timeout": "2s" },
-      },
-    },
-  });
-  const service = config.services[0]!;
-  const runner = createFakeRunner(options.failStep === undefined ? {} : { failStep: options.failStep });
-  const checks = service.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: service.name, heartbeats: unusedHeartbeats }));
-  const parts: ServiceParts = { config: service, runner, checks };
-  const store = openStore(config.state, { retention: config.retention });
-  const logger = createMemoryLogger();
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const deps = { store, clock: systemClock, logger, signal: new AbortController().signal };
-  const makeStale = () => utimesSync(log, new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
-  return { parts, runner, store, logger, deps, makeStale, log };
+  const lab = engineLab(t, { "failure-threshold": options.threshold ?? 1, "startup-grace": "1s", restart: { "verify-timeout": "2s" } }, options.failStep === undefined ? {} : { failStep: options.failStep });
+  const makeStale = () => utimesSync(lab.log, new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
+  return { parts: lab.parts, runner: lab.runner, store: lab.store, logger: lab.logger, deps: lab.deps, makeStale, log: lab.log };
 }
 
 test("a healthy round exits 0 and touches nothing", async (t) => {

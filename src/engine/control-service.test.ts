@@ -2,36 +2,14 @@
 // recorded with who asked; proven against real systemd and real processes in test/control.test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createMemoryLogger } from "../core/logger.js";
-import { createCheck } from "../checks/registry.js";
-import { openStore } from "../store/index.js";
-import { buildConfig } from "../testing/build-config.js";
-import { createFakeRunner } from "../testing/fake-runner.js";
-import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
-import { systemClock } from "../process/system-clock.js";
-import { checkService, type ServiceParts } from "./check-service.js";
+import { engineLab } from "../testing/engine-lab.js";
+import { checkService } from "./check-service.js";
 import { controlService, type ControlRequest } from "./control-service.js";
 
 const BY = "root (cli)";
 
 function setup(t: { after(fn: () => void): void }, failStep?: "stop" | "kill" | "start") {
-  const dir = mkdtempSync(join(tmpdir(), "lifeguard-control-"));
-  const log = join(dir, "bot.log");
-  writeFileSync(log, "VIX 15\n");
-  const config = buildConfig({ state: join(dir, "state"), services: { trader: { systemd: "trader.service", "startup-grace": "0s", checks: [{ "log-fresh": { path: log, "max-age": "5m" } }], restart: { "verify-timeout": "2s" } } } });
-  const service = config.services[0]!;
-  const runner = createFakeRunner(failStep === undefined ? {} : { failStep });
-  const parts: ServiceParts = { config: service, runner, checks: service.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: "trader", heartbeats: unusedHeartbeats })) };
-  const store = openStore(config.state, { retention: config.retention });
-  const logger = createMemoryLogger();
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const deps = { store, clock: systemClock, logger, signal: new AbortController().signal };
+  const { parts, runner, store, deps } = engineLab(t, { "startup-grace": "0s", restart: { "verify-timeout": "2s" } }, failStep === undefined ? {} : { failStep });
   const ask = (request: ControlRequest) => controlService(parts, request, deps);
   const events = () => store.history({ service: "trader" }).flatMap((entry) => (entry.type === "event" ? [entry.event] : []));
   return { parts, runner, store, deps, ask, events };

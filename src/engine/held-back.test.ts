@@ -1,38 +1,18 @@
 // The daemon says once per wait why a failing service is not restarted yet, and when that ends.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createMemoryLogger } from "../core/logger.js";
+import { engineLab } from "../testing/engine-lab.js";
+import { utimesSync } from "node:fs";
 import { markStarted } from "../core/mark-started.js";
-import { createCheck } from "../checks/registry.js";
-import { openStore } from "../store/index.js";
-import { buildConfig } from "../testing/build-config.js";
-import { createFakeRunner } from "../testing/fake-runner.js";
-import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
-import { systemClock } from "../process/system-clock.js";
 import { formatLocalClock } from "../process/local-time.js";
-import { checkService, type ServiceParts } from "./check-service.js";
+import { checkService } from "./check-service.js";
 import { describeHeldBack } from "./held-back-line.js";
 
 function setup(t: { after(fn: () => void): void }, service: Record<string, unknown>) {
-  const dir = mkdtempSync(join(tmpdir(), "lifeguard-held-"));
-  const log = join(dir, "bot.log");
-  writeFileSync(log, "VIX 15\n");
+  const { log, parts, store, logger, deps } = engineLab(t, { interval: "30s", ...service });
   utimesSync(log, new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
-  const config = buildConfig({ state: join(dir, "state"), services: { trader: { systemd: "trader.service", interval: "30s", checks: [{ "log-fresh": { path: log, "max-age": "5m" } }], ...service } } });
-  const settings = config.services[0]!;
-  const runner = createFakeRunner();
-  const parts: ServiceParts = { config: settings, runner, checks: settings.checks.map((check) => createCheck(check, { clock: systemClock, runner, serviceName: "trader", heartbeats: unusedHeartbeats })) };
-  const store = openStore(config.state, { retention: config.retention });
-  const logger = createMemoryLogger();
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const round = (announced: { heldBack: string | null }) => checkService(parts, { store, clock: systemClock, logger, signal: new AbortController().signal }, { dryRun: false, logPassing: false, steadyWithoutLock: true, announced });
-  const oneShot = () => checkService(parts, { store, clock: systemClock, logger, signal: new AbortController().signal }, { dryRun: false });
+  const round = (announced: { heldBack: string | null }) => checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true, announced });
+  const oneShot = () => checkService(parts, deps, { dryRun: false });
   const lines = () => logger.entries.filter((entry) => entry.tag !== "FAIL").map((entry) => `[${entry.tag}] ${entry.message}`);
   return { store, round, oneShot, lines };
 }
