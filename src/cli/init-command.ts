@@ -20,8 +20,8 @@ Examples:
 Exit: 0 written; 64 a missing or bad answer; 73 the file exists (--force replaces it); 130 stopped.
 `;
 
-/** Declares `lifeguard init` and its flags. `hasCommand` tells whether the CLI has `install`. */
-export function addInitCommand(program: Command, act: Act, io: CliIo, argv: readonly string[], hasCommand: (name: string) => boolean): void {
+/** Declares `lifeguard init` and its flags. */
+export function addInitCommand(program: Command, act: Act, io: CliIo, argv: readonly string[]): void {
   program.command("init")
     .description("write a configuration: pick a running service and its log, get a pattern and max-age proposed from the log, choose where alerts go")
     .argument("[command...]", "after --: a command for Lifeguard to supervise itself, as --command")
@@ -53,6 +53,6 @@ export function addInitCommand(program: Command, act: Act, io: CliIo, argv: read
       if (operands.length > 0 && !dashes) throw new UsageError(`Cannot read "${operands[0]}": a command to supervise follows "--" or --command`, "Write: lifeguard init [flags] -- CMD ARGS...");
       if (operands.length > 0 && (options.command !== undefined || options.unit !== undefined)) throw new UsageError('Cannot take a command after "--" with --command or --unit: a service is one of them');
       const flags = operands.length > 0 ? { ...options, command: operands } : options;
-      return runInit(flags, io, { stdin: process.stdin, stdout: process.stdout, systemctl: ["systemctl"], isRoot: process.getuid?.() === 0, hasCommand });
+      return runInit(flags, io, { stdin: process.stdin, stdout: process.stdout, systemctl: ["systemctl"], isRoot: process.getuid?.() === 0 });
     }));
 }

@@ -95,5 +95,5 @@ function addCommands(program: Command, act: Act, io: CliIo, argv: readonly strin
     .description("print the JSON Schema of the configuration file, for editors")
     .action(act(() => runSchema(io)));
   addSetupCommands(program, act, io);
-  addInitCommand(program, act, io, argv, (name) => program.commands.some((command) => command.name() === name));
+  addInitCommand(program, act, io, argv);
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { EXIT } from "../core/errors.js";
 import { showUnit } from "../process/doctor/systemctl-show.js";
 import { openInstallRecords, type InstallRecord, type InstallRecords } from "../store/install-records.js";
-import { chownTo, describeDiff, findAccount, HostError, readOptional, sha256 } from "./host.js";
+import { chownTo, describeDiff, findAccount, readOptional, sha256 } from "./host.js";
 import type { InstallPlan, Step } from "./plan.js";
 import { runStep, type Done, type StepContext } from "./steps.js";
 
@@ -84,7 +84,7 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
     }
     return EXIT.healthy;
   } catch (error) {
-    options.say(`lifeguard install failed: ${error instanceof HostError || error instanceof Error ? error.message : String(error)}`);
+    options.say(`lifeguard install failed: ${error instanceof Error ? error.message : String(error)}`);
     options.say(done.length === 0 ? "Nothing had been changed." : "Rolling back what was done:");
     for (const step of done.reverse()) {
       try {
@@ -144,7 +144,7 @@ function describe(plan: InstallPlan, files: FilePlan[], say: (line: string) => v
   return EXIT.healthy;
 }
 
-export function describeStep(step: Exclude<Step, { kind: "file" }>): string {
+function describeStep(step: Exclude<Step, { kind: "file" }>): string {
   switch (step.kind) {
     case "user": return `create the system user ${step.name} (when missing)`;
     case "dir": return `create ${step.path} (when missing), owned by ${step.owner ?? "root"}, mode ${step.mode.toString(8)}`;

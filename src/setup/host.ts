@@ -8,13 +8,10 @@ import { runCommand, type CommandResult } from "../process/run-command.js";
 export const COMMAND_TIMEOUT_MS = 30_000;
 export const START_TIMEOUT_MS = 120_000;
 
-/** A command of the box that failed, as an error that says which and why. */
-export class HostError extends Error {}
-
-/** Runs `argv` (never through a shell); throws a HostError with its output when it fails. */
+/** Runs `argv` (never through a shell); throws an Error with its output when it fails. */
 export async function mustRun(argv: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
   const result = await runCommand(argv, { timeoutMs });
-  if (!result.ok) throw new HostError(`${argv.join(" ")} failed: ${(result.stderr.trim() || result.stdout.trim() || result.summary).split("\n").slice(-3).join(" ")}`);
+  if (!result.ok) throw new Error(`${argv.join(" ")} failed: ${(result.stderr.trim() || result.stdout.trim() || result.summary).split("\n").slice(-3).join(" ")}`);
   return result;
 }
 
@@ -22,7 +19,7 @@ export async function mustRun(argv: readonly string[], timeoutMs = COMMAND_TIMEO
 export async function findAccount(name: string): Promise<Account | null> {
   const result = await runCommand(["getent", "passwd", name], { timeoutMs: COMMAND_TIMEOUT_MS });
   if (result.exitCode === 2) return null;
-  if (!result.ok) throw new HostError(`getent passwd ${name} failed: ${result.stderr.trim() || result.summary}`);
+  if (!result.ok) throw new Error(`getent passwd ${name} failed: ${result.stderr.trim() || result.summary}`);
   const [, , uid, gid] = result.stdout.trim().split(":");
   return { name, uid: Number(uid), gid: Number(gid) };
 }

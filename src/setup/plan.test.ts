@@ -9,7 +9,7 @@ import { renderCronFile } from "./render-schedules.js";
 const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true };
 const OPTIONS: InstallOptions = { mode: "daemon", user: "lifeguard", services: null, command: "lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml" };
 
-function config(extra: Record<string, unknown> = {}): LifeguardConfig {
+function config(extra: Record<string, unknown> = {}, source = "/etc/lifeguard/lifeguard.yaml"): LifeguardConfig {
   const result = validateDocument({
     state: "/var/lib/lifeguard",
     log: { file: "/var/log/lifeguard/lifeguard.log" },
@@ -21,7 +21,7 @@ function config(extra: Record<string, unknown> = {}): LifeguardConfig {
       },
       ...extra,
     },
-  }, { source: "/etc/lifeguard/lifeguard.yaml", baseDir: "/etc/lifeguard" });
+  }, { source, baseDir: source.slice(0, source.lastIndexOf("/")) });
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.config;
 }
@@ -50,6 +50,7 @@ test("the daemon plan: user, directories, read access, the bot's unit with its l
   for (const line of ["Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=always", "User=lifeguard", "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/lifeguard /var/log/lifeguard", "PrivateTmp=yes", "CapabilityBoundingSet=", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"]) assert.ok(daemon.split("\n").includes(line), line);
   // The bot's log lives under /home: Lifeguard may read home directories, not write them.
   assert.ok(daemon.split("\n").includes("ProtectHome=read-only"));
+  assert.ok(daemon.split("\n").includes("EnvironmentFile=-/etc/lifeguard/env"), "secrets where init and the docs put them");
   assert.match(written.get("/etc/polkit-1/rules.d/50-lifeguard.rules") ?? "", /\["gemini-trader.service"\]\.indexOf\(action\.lookup\("unit"\)\)/);
 });
 
@@ -70,4 +71,14 @@ test("the timer and cron plans; --service names only services that have install-
   assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
   assert.throws(() => planInstall(config({ web: { systemd: "web" } }), { ...OPTIONS, services: ["web"] }, FACTS), /--service web: no systemd service of that name has `install-unit:`/);
   assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null" }, []), /a % or a newline/);
+});
+
+test("a config kept in a home directory: readable under ProtectHome=read-only, its lifeguard.env beside it loaded too", () => {
+  // Its service's log is outside any home: only the config's place asks for read-only.
+  const outside = { trader: { systemd: "gemini-trader", checks: [{ "log-fresh": { path: "/var/log/trader.log", "max-age": "5m" } }] } };
+  assert.ok(files(planInstall(config(outside), OPTIONS, FACTS)).get("/etc/systemd/system/lifeguard.service")?.split("\n").includes("ProtectHome=yes"));
+  const daemon = files(planInstall(config(outside, "/home/pi/bot/lifeguard.yaml"), OPTIONS, FACTS)).get("/etc/systemd/system/lifeguard.service") ?? "";
+  assert.ok(daemon.split("\n").includes("ProtectHome=read-only"));
+  assert.ok(daemon.split("\n").includes("EnvironmentFile=-/home/pi/bot/lifeguard.env"));
+  assert.match(daemon, /^ExecStart=\/usr\/bin\/node \S+ run -c \/home\/pi\/bot\/lifeguard.yaml$/m);
 });

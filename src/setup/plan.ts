@@ -47,6 +47,8 @@ export interface InstallPlan {
 }
 
 const HOMES = ["/home/", "/root/", "/run/user/"];
+/** Where secrets are kept for a config in /etc/lifeguard (docs/deployment.md, `lifeguard init`). */
+const SYSTEM_ENV_FILE = "/etc/lifeguard/env";
 
 /**
  * Everything `install` does for `config`, in order: Lifeguard's user, its state and log
@@ -60,18 +62,21 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const units = systemdServices.map((service) => service.runner.unit);
   const unknown = (options.services ?? []).filter((name) => !systemdServices.some((service) => service.name === name && service.runner.installUnit !== null));
   if (unknown.length > 0) throw new RangeError(`--service ${unknown.join(", ")}: no systemd service of that name has \`install-unit:\` in ${config.source}`);
-  const ownUnits = systemdServices.filter((service) => service.runner.installUnit !== null && (options.services === null || options.services.includes(service.name)));
+  const ownUnits = systemdServices.flatMap(({ name, runner }) => (runner.installUnit !== null && (options.services === null || options.services.includes(name)) ? [{ name, unit: runner.unit, installUnit: runner.installUnit }] : []));
   const logFile = config.log.file;
   const logDir = logFile === null ? DEFAULT_LOG_DIR : dirname(logFile);
   const cronOutput = logFile === null ? `${DEFAULT_LOG_DIR}/lifeguard.log` : "/dev/null";
   const read = config.services.flatMap(checkedFiles);
+  const configDir = dirname(config.source);
+  const environmentFiles = [SYSTEM_ENV_FILE, ...(configDir === dirname(SYSTEM_ENV_FILE) ? [] : [`${configDir}/lifeguard.env`])];
   const run: LifeguardRun = {
     node: facts.node,
     bin: facts.bin,
     config: config.source,
+    environmentFiles,
     user: owner,
     writable: [config.state, logDir],
-    protectHome: read.some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
+    protectHome: [...read, config.source].some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
     supervises: config.services.some((service) => service.runner.kind === "process"),
     notifyAccess: !facts.addon && owner !== null ? "all" : "main",
     sudo: false,
@@ -88,12 +93,12 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     { kind: "dir", path: config.state, owner, mode: 0o750 },
     ...(logFile === null && options.mode !== "cron" ? [] : [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }]),
     ...(owner === null ? [] : [...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner }))),
-    ...ownUnits.map((service) => file(`${UNIT_DIR}/${service.runner.unit}`, renderServiceUnit(service.name, service.runner.installUnit!, header), `the unit of "${service.name}"`)),
+    ...ownUnits.map((service) => file(`${UNIT_DIR}/${service.unit}`, renderServiceUnit(service.name, service.installUnit, header), `the unit of "${service.name}"`)),
     ...(owner === null || units.length === 0 ? [] : [file(POLKIT_RULE_FILE, `${polkitRule(owner, units, header).join("\n")}\n`, `the polkit rule that lets ${owner} control ${units.join(", ")}`)]),
     ...lifeguardFiles,
     ...(rotated.length === 0 ? [] : [file(LOGROTATE_FILE, renderLogrotate(rotated, { user: owner ?? "root", group: owner ?? "root" }, header), "logrotate's rules for Lifeguard's log")]),
     { kind: "daemon-reload" },
-    ...ownUnits.map((service): Step => ({ kind: "enable", unit: service.runner.unit })),
+    ...ownUnits.map((service): Step => ({ kind: "enable", unit: service.unit })),
     ...(options.mode === "daemon" ? [{ kind: "enable" as const, unit: DAEMON_UNIT }] : options.mode === "timer" ? [{ kind: "enable" as const, unit: TIMER_UNIT }] : []),
     { kind: "verify", units: [...units, ...(options.mode === "daemon" ? [DAEMON_UNIT] : options.mode === "timer" ? [TIMER_UNIT] : [])], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : "check-now" },
   ];

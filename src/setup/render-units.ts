@@ -10,11 +10,13 @@ export interface LifeguardRun {
   bin: string;
   /** The config file, absolute. */
   config: string;
+  /** Where the secrets the config refers to (`${TELEGRAM_TOKEN}`) are kept, each optional (as `lifeguard init` names them). */
+  environmentFiles: readonly string[];
   /** null: root. */
   user: string | null;
   /** Paths Lifeguard writes (its state, its log's directory): the only writable ones under ProtectSystem=strict. */
   writable: readonly string[];
-  /** `read-only` when a file it reads lives under /home, /root or /run/user; else `yes` (hidden). */
+  /** `read-only` when a file it reads (a log, its config) lives under /home, /root or /run/user; else `yes` (hidden). */
   protectHome: "yes" | "read-only";
   /** `command:` services: Lifeguard gives each a cgroup of its own below its own (Delegate=yes), so it may write its cgroup. */
   supervises: boolean;
@@ -24,8 +26,6 @@ export interface LifeguardRun {
   sudo: boolean;
 }
 
-/** Secrets the config refers to (`${TELEGRAM_TOKEN}`), kept out of it in a file only root reads; optional. */
-const ENVIRONMENT_FILE = "EnvironmentFile=-/etc/lifeguard/env";
 
 /** The bot's own unit from `install-unit:`: restarted by systemd on a crash, started at boot, with its limits. */
 export function renderServiceUnit(name: string, unit: InstallUnitConfig, header: readonly string[]): string {
@@ -61,7 +61,7 @@ export function renderDaemonUnit(run: LifeguardRun, header: readonly string[]): 
     ["Service", [
       "Type=notify",
       `NotifyAccess=${run.notifyAccess}`,
-      ENVIRONMENT_FILE,
+      ...environmentFiles(run),
       `ExecStart=${commandLineValue([run.node, run.bin, "run", "-c", run.config])}`,
       "ExecReload=/bin/kill -HUP $MAINPID",
       `WatchdogSec=${WATCHDOG_SEC}s`,
@@ -82,7 +82,7 @@ export function renderCheckUnit(run: LifeguardRun, header: readonly string[]): s
     ["Unit", ["Description=Lifeguard health check", "After=network-online.target"]],
     ["Service", [
       "Type=oneshot",
-      ENVIRONMENT_FILE,
+      ...environmentFiles(run),
       `ExecStart=${commandLineValue([run.node, run.bin, "check", "-c", run.config])}`,
       // 1 (restarted) and 2 (unhealthy, not fixed) are outcomes, in the log; not failures of the unit.
       "SuccessExitStatus=1 2",
@@ -99,6 +99,11 @@ export function renderTimerUnit(header: readonly string[]): string {
     ["Timer", ["OnCalendar=*-*-* *:*:00", "Persistent=true", "AccuracySec=1s"]],
     ["Install", ["WantedBy=timers.target"]],
   ]);
+}
+
+/** `-`: a file that does not exist is no error. */
+function environmentFiles(run: LifeguardRun): string[] {
+  return run.environmentFiles.map((file) => `EnvironmentFile=-${pathValue(file)}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { asUser } from "../process/doctor/run-as-user.js";
 import { runCommand } from "../process/run-command.js";
 import type { InstallRecord } from "../store/install-records.js";
-import { chownTo, COMMAND_TIMEOUT_MS, findAccount, HostError, mustRun, readOptional, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
+import { chownTo, COMMAND_TIMEOUT_MS, findAccount, mustRun, readOptional, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
 import { UNIT_DIR } from "./layout.js";
 import type { Step } from "./plan.js";
 
@@ -50,7 +50,7 @@ async function createUser(name: string, context: StepContext): Promise<Done[]> {
 
 async function makeDir(step: Extract<Step, { kind: "dir" }>, context: StepContext): Promise<Done[]> {
   const account = step.owner === null ? null : await findAccount(step.owner);
-  if (step.owner !== null && account === null) throw new HostError(`user ${step.owner} does not exist`);
+  if (step.owner !== null && account === null) throw new Error(`user ${step.owner} does not exist`);
   const existed = existsSync(step.path);
   if (!existed) mkdirSync(step.path, { recursive: true, mode: step.mode });
   chmodSync(step.path, step.mode);
@@ -68,7 +68,7 @@ async function makeDir(step: Extract<Step, { kind: "dir" }>, context: StepContex
  */
 async function grantRead(path: string, user: string, context: StepContext): Promise<Done[]> {
   const account = await findAccount(user);
-  if (account === null) throw new HostError(`user ${user} does not exist`);
+  if (account === null) throw new Error(`user ${user} does not exist`);
   const can = async (test: string, target: string): Promise<boolean> => (await runCommand(asUser(account, ["test", test, target]) ?? [], { timeoutMs: COMMAND_TIMEOUT_MS })).exitCode === 0;
   const dir = dirname(path);
   if (!existsSync(dir)) {
@@ -106,7 +106,7 @@ export async function removeAcl(key: string, user: string): Promise<void> {
 
 async function writeFile(step: Extract<Step, { kind: "file" }>, context: StepContext): Promise<Done[]> {
   const action = context.fileAction(step.path);
-  if (action === "conflict") throw new HostError(`${step.path} was changed by hand`);
+  if (action === "conflict") throw new Error(`${step.path} was changed by hand`);
   const previous = readOptional(step.path);
   const previousMode = previous === null ? null : statSync(step.path).mode & 0o7777;
   if (action !== "unchanged") writeWhole(step.path, step.content, step.mode);

@@ -23,8 +23,6 @@ export interface InitDeps {
   /** argv of systemctl: `["systemctl"]`. */
   systemctl: readonly string[];
   isRoot: boolean;
-  /** Whether the CLI has a command of that name (`install` arrives with its own issue). */
-  hasCommand(name: string): boolean;
 }
 
 /** The file `init` writes without -c: the system's as root (every command finds it), else ./lifeguard.yaml. */
@@ -60,7 +58,7 @@ export async function runInit(flags: InitFlags & { state?: string }, io: CliIo, 
     io.stdout(`Wrote ${path} (mode ${configMode(literal).toString(8).padStart(4, "0")}).`);
     await offerTestAlert(flags, asker, plan, path, io);
     const viaSudo = deps.isRoot && (io.env.SUDO_USER ?? "") !== "";
-    const steps = nextSteps({ configPath: path, secrets: referencedSecrets(plan), envFile, viaSudo, supervised: "command" in plan.service, hasInstall: deps.hasCommand("install") });
+    const steps = nextSteps({ configPath: path, secrets: referencedSecrets(plan), envFile, viaSudo, supervised: "command" in plan.service, root: deps.isRoot });
     io.stdout(["", "Next:", ...steps].join("\n"));
     return EXIT.healthy;
   } finally {

@@ -120,7 +120,7 @@ test("a command: its captured output is the log, and `run` is the next step", as
   assert.equal(plan.log.path, "/var/lib/lifeguard/python3.out.log");
   assert.ok(asker.said.includes("Nothing to read in /var/lib/lifeguard/python3.out.log yet, so there is no proposal from it."));
   validates(plan);
-  const steps = nextSteps({ configPath: "/srv/bot/lifeguard.yaml", secrets: [], envFile: "/srv/bot/lifeguard.env", viaSudo: false, supervised: true, hasInstall: false });
+  const steps = nextSteps({ configPath: "/srv/bot/lifeguard.yaml", secrets: [], envFile: "/srv/bot/lifeguard.env", viaSudo: false, supervised: true, root: false });
   assert.equal(steps[2], "  lifeguard run -c /srv/bot/lifeguard.yaml   # start supervising it (Ctrl-C stops)");
 });
 
@@ -133,7 +133,7 @@ test("an existing file is replaced only when a person says so or --force does", 
 });
 
 test("next steps are commands that work as printed: -c, the variables loaded, sudo when init had it", () => {
-  const input = { configPath: "/etc/lifeguard/lifeguard.yaml", secrets: ["TELEGRAM_BOT_TOKEN"], envFile: "/etc/lifeguard/env", supervised: false, hasInstall: true };
+  const input = { configPath: "/etc/lifeguard/lifeguard.yaml", secrets: ["TELEGRAM_BOT_TOKEN"], envFile: "/etc/lifeguard/env", supervised: false, root: true };
   assert.deepEqual(nextSteps({ ...input, viaSudo: false }), [
     "Put the secret in /etc/lifeguard/env, one NAME=value a line, readable by its owner only:",
     "  install -m 600 /dev/null /etc/lifeguard/env   # then edit it: TELEGRAM_BOT_TOKEN=...",
@@ -142,10 +142,13 @@ test("next steps are commands that work as printed: -c, the variables loaded, su
     "Then:",
     "  lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file",
     "  lifeguard check --dry-run -c /etc/lifeguard/lifeguard.yaml   # one round: what Lifeguard sees and would do, changing nothing",
-    "  lifeguard install -c /etc/lifeguard/lifeguard.yaml   # run it for good, from boot on",
+    "  lifeguard install -c /etc/lifeguard/lifeguard.yaml   # run it for good, from boot on (--dry-run first shows every file it writes)",
   ]);
-  const sudo = nextSteps({ ...input, viaSudo: true, hasInstall: false });
+  // install needs root: a user who is not gets it with sudo, the variables loaded in root's shell.
+  assert.equal(nextSteps({ ...input, viaSudo: false, root: false }).at(-1), "  sudo sh -c 'set -a && . /etc/lifeguard/env && exec lifeguard install -c /etc/lifeguard/lifeguard.yaml'   # run it for good, from boot on (--dry-run first shows every file it writes)");
+  assert.equal(nextSteps({ ...input, secrets: [], viaSudo: false, root: false }).at(-1), "  sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml   # run it for good, from boot on (--dry-run first shows every file it writes)");
+  const sudo = nextSteps({ ...input, viaSudo: true });
   assert.equal(sudo[1], "  sudo install -m 600 /dev/null /etc/lifeguard/env   # then edit it: TELEGRAM_BOT_TOKEN=...");
   assert.equal(sudo[3], "  sudo sh -c 'set -a && . /etc/lifeguard/env && exec lifeguard validate -c /etc/lifeguard/lifeguard.yaml'   # check the file");
-  assert.equal(nextSteps({ ...input, secrets: [], viaSudo: true, hasInstall: false })[1], "  sudo lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file");
+  assert.equal(nextSteps({ ...input, secrets: [], viaSudo: true })[1], "  sudo lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file");
 });

@@ -11,8 +11,8 @@ export interface NextStepsInput {
   viaSudo: boolean;
   /** A `command:` service: only `lifeguard run` supervises it (`check` refuses one). */
   supervised: boolean;
-  /** The CLI has `lifeguard install` (it sets up the unit and timer). */
-  hasInstall: boolean;
+  /** `init` runs as root: `lifeguard install`, which needs root, is printed without sudo. */
+  root: boolean;
 }
 
 /**
@@ -24,7 +24,7 @@ export function nextSteps(input: NextStepsInput): string[] {
   const commands = [
     ["validate", ...address],
     input.supervised ? ["run", ...address] : ["check", "--dry-run", ...address],
-    ...(input.hasInstall ? [["install", ...address]] : []),
+    ["install", ...address],
   ];
   const env = shellWord(input.envFile);
   const lines: string[] = [];
@@ -37,13 +37,13 @@ export function nextSteps(input: NextStepsInput): string[] {
   }
   const shown = commands.map((args) => {
     const command = lifeguardCommand(args);
-    if (!input.viaSudo) return command;
+    // install changes system files: as root, whoever ran init.
+    if (!input.viaSudo && (args[0] !== "install" || input.root)) return command;
     return input.secrets.length === 0 ? `sudo ${command}` : `sudo sh -c ${shellWord(`set -a && . ${env} && exec ${command}`)}`;
   });
   const [validate, trial, install] = shown;
   lines.push("Then:", `  ${validate}   # check the file`);
   lines.push(input.supervised ? `  ${trial}   # start supervising it (Ctrl-C stops)` : `  ${trial}   # one round: what Lifeguard sees and would do, changing nothing`);
-  if (install !== undefined) lines.push(`  ${install}   # run it for good, from boot on`);
-  else lines.push("  and run it for good, from boot on, as docs/deployment.md shows (a daemon unit or a timer).");
+  lines.push(`  ${install}   # run it for good, from boot on (--dry-run first shows every file it writes)`);
   return lines;
 }
