@@ -92,7 +92,12 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
       return shown.ActiveState === "active" && shown.MainPID !== String(mainPid) && shown.MainPID !== "0";
     }, { timeoutMs: 60_000, intervalMs: 250 }), `not restarted (bot pid ${pid})`);
     const history = await lifeguard(["history", "--json"]);
-    assert.match(history.stdout, /"ok": true/);
+    const { entries } = JSON.parse(history.stdout) as { entries: Array<{ type: string; restart?: { ok: boolean; reason: string; steps: Array<{ step: string; ok: boolean }> } }> };
+    const restart = entries.find((entry) => entry.type === "restart")?.restart;
+    assert.match(restart?.reason ?? "", /^Log file is stale/, history.stdout);
+    assert.equal(restart?.ok, true);
+    // Every step went through systemd on polkit's word: stop, kill (the frozen bot's cgroup), start.
+    assert.deepEqual(restart?.steps.map((step) => `${step.step} ${step.ok}`).slice(0, 3), ["stop true", "kill true", "start true"]);
   });
 
   test("install again changes nothing; a file edited by hand is kept, with the diff, until --force", async () => {
@@ -113,8 +118,13 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.match(forced.stdout, /lifeguard\.service: enabled already; started; restarted with its new unit file/);
   });
 
-  test("uninstall --purge removes exactly what install did: /etc and the lab's files and ACLs are as before", async () => {
-    const removed = await lifeguard(["uninstall", "--purge"]);
+  test("uninstall refuses a file changed since install wrote it (nothing changed); with --force and --purge it removes exactly what install did: /etc and the lab's files and ACLs are as before", async () => {
+    assert.ok((await sandbox.exec(["sh", "-c", "echo '# mine' >> /etc/logrotate.d/lifeguard"])).ok);
+    const refused = await lifeguard(["uninstall", "--purge"]);
+    assert.equal(refused.exitCode, 73, refused.stdout);
+    assert.match(refused.stdout, /\/etc\/logrotate\.d\/lifeguard was changed since `lifeguard install [^`]+` wrote it: not removed without --force\nNothing was changed\./);
+    assert.equal((await show("lifeguard.service", ["ActiveState"])).ActiveState, "active", "nothing was stopped");
+    const removed = await lifeguard(["uninstall", "--purge", "--force"]);
     assert.equal(removed.exitCode, 0, `${removed.stdout}\n${removed.stderr}`);
     for (const unit of [UNIT, "lifeguard.service"]) assert.equal((await show(unit, ["LoadState"])).LoadState, "not-found", unit);
     assert.equal((await sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "the user is gone");
@@ -132,5 +142,36 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const removed = await lifeguard(["uninstall", "--purge"]);
     assert.equal(removed.exitCode, 0, removed.stdout);
     assert.equal((await show("lifeguard-check.timer", ["LoadState"])).LoadState, "not-found");
+  });
+
+  test("a unit that neither exists nor has install-unit: is refused before anything changes", async () => {
+    const ghost = join(sandbox.workdir, "ghost.yaml");
+    writeFileSync(ghost, stringify({ state: join(sandbox.workdir, "ghost-state"), services: { ghost: { systemd: "ghost.service" } } }));
+    const refused = await sandbox.exec([process.execPath, BIN, "install", "-c", ghost], { timeoutMs: 60_000, cwd: "/" });
+    assert.equal(refused.exitCode, 78, refused.stdout);
+    assert.match(refused.stdout, /ghost\.service does not exist, and the config has no `install-unit:` for it/);
+    assert.equal((await sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
+  });
+
+  test("a user that cannot be created: the install stops at once, nothing changed", async () => {
+    const refused = await lifeguard(["install", "--user", "no:such"]);
+    assert.equal(refused.exitCode, 1, refused.stdout);
+    assert.match(refused.stdout, /lifeguard install failed: useradd .* failed: .*\nNothing had been changed\./);
+  });
+
+  test("a step that fails half-way (a read-only unit directory) rolls back what was done: the user, the directories and the ACL entries go", async () => {
+    assert.ok((await sandbox.exec(["mount", "-o", "remount,ro", "/etc/systemd/system"])).ok);
+    try {
+      const failed = await lifeguard(["install"]);
+      assert.equal(failed.exitCode, 1, failed.stdout);
+      assert.match(failed.stdout, /^lifeguard install failed: cannot write \/etc\/systemd\/system\/lg-bot\.service: the file system is read-only$/m);
+      assert.match(failed.stdout, /Rolling back what was done:\n {2}undone: ACL -d u:lifeguard:r on \S+\/bot\n {2}undone: created \S+\/log\n {2}undone: created \S+\/state\n {2}undone: created user lifeguard/);
+    } finally {
+      assert.ok((await sandbox.exec(["mount", "-o", "remount,rw", "/etc/systemd/system"])).ok);
+    }
+    assert.equal((await sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2);
+    const after = (await sandbox.exec([...SNAPSHOT, sandbox.workdir])).stdout;
+    const lines = (tree: string) => tree.split("\n").filter((line) => !/bot\.(log|pid)|ghost/.test(line));
+    assert.deepEqual(lines(after), lines(treeBefore));
   });
 });

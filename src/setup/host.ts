@@ -43,6 +43,9 @@ export function writeWhole(path: string, content: string, mode: number): void {
     writeFileSync(temporary, content, { mode });
     chmodSync(temporary, mode);
     renameSync(temporary, path);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new Error(`cannot write ${path}: ${code === "EROFS" ? "the file system is read-only" : code === "EACCES" ? "permission denied" : message}`);
   } finally {
     rmSync(temporary, { force: true });
   }
