@@ -168,6 +168,8 @@ describe("the sd_notify adapter under real systemd", { skip: support.ok ? false 
     test(`through systemd-notify ${who}: READY=1 and STATUS= arrive, pings keep the unit alive, and a freeze is still caught`, async () => {
       const bot = await startBot(`helper-${notifyAccess}`, { notifyAccess, sender: "systemd-notify", ...(user === undefined ? {} : { user }) });
       const { pid } = await readBotPids(bot.pidFile);
+      // start returns once READY=1 arrived; STATUS=, sent next by a helper of its own, may follow a moment later.
+      assert.ok(await waitFor(async () => (await show(bot)).StatusText === STATUS, { timeoutMs: 10_000, intervalMs: 50 }), logOf(bot));
       const shown = await show(bot);
       assert.equal(shown.ActiveState, "active", logOf(bot));
       assert.equal(shown.StatusText, STATUS, logOf(bot));

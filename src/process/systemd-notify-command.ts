@@ -12,19 +12,22 @@ const HELPER_TIMEOUT_MS = 10_000;
  * (any process of the unit may then ping: the trade-off docs/deployment.md states). It waits until
  * systemd has processed the message, so the message is not lost when the helper exits at once.
  *
- * Sends are started and not awaited (the notifier's contract is synchronous): each one's result
- * (null: sent) reaches `settled` when the helper has exited. A ping is not sent while the previous
- * one still runs.
+ * Sends are queued and not awaited (the notifier's contract is synchronous), one helper at a
+ * time in the order sent; each one's result (null: sent) reaches `settled` when its helper has
+ * exited. A ping already waiting in the queue is not queued twice.
  */
 export function systemdNotifyCommand(settled: (error: DatagramError | null) => void, command = "systemd-notify"): SendDatagram {
-  let pinging = false;
+  // One helper at a time, in the order sent: RELOADING=1 must reach systemd before the READY=1 that ends it.
+  let queue: Promise<void> = Promise.resolve();
+  let pingWaiting = false;
   return (address, bytes) => {
     const lines = Buffer.from(bytes).toString("utf8").split("\n").filter((line) => line !== "");
     const ping = lines.length === 1 && lines[0] === "WATCHDOG=1";
-    if (ping && pinging) return null;
-    pinging ||= ping;
-    void runCommand([command, ...lines], { timeoutMs: HELPER_TIMEOUT_MS, env: { ...process.env, NOTIFY_SOCKET: address } }).then((result) => {
-      if (ping) pinging = false;
+    if (ping && pingWaiting) return null;
+    pingWaiting ||= ping;
+    queue = queue.then(async () => {
+      if (ping) pingWaiting = false;
+      const result = await runCommand([command, ...lines], { timeoutMs: HELPER_TIMEOUT_MS, env: { ...process.env, NOTIFY_SOCKET: address } });
       if (result.ok) return settled(null);
       const said = result.stderr.trim().split("\n").at(-1) ?? "";
       settled({ code: result.errorCode ?? "EHELPER", reason: `${command} ${result.errorCode === "ENOENT" ? "is not installed" : `failed: ${said === "" ? result.summary : said}`}` });
