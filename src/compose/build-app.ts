@@ -86,7 +86,7 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const carried = new Map((options.carry ?? []).map((entry) => [entry.key, entry.parts.runner]));
   const services = config.services.map((service) => {
     const key = carryKey(service, config);
-    return buildService(service, { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store }, key === null ? undefined : carried.get(key));
+    return buildService(service, { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store, privilege: config.privilege }, key === null ? undefined : carried.get(key));
   });
   // Read-only use (a dry run, status) queues and sends nothing.
   const alerting = buildAlerting(config, options.readOnly === true ? null : store, clock, logger);
@@ -124,13 +124,15 @@ interface RunnerDeps {
   supervisedCount: number;
   /** Where supervised runs are recorded (the store); none in read-only use. */
   journal: RunJournal | undefined;
+  /** How a unit is controlled: systemctl itself, or through `sudo -n`. */
+  privilege: LifeguardConfig["privilege"];
 }
 
 type RunnerFactory<Config> = (runner: Config, service: ServiceConfig, deps: RunnerDeps) => Runner;
 
 /** The runner of each kind: the only place that knows the concrete runners. Typed over every kind of the config registry. */
 const RUNNERS: { [Kind in RunnerKind]: RunnerFactory<RunnerConfigOf<Kind>> } = {
-  systemd: (runner) => createSystemdRunner(runner),
+  systemd: (runner, _service, deps) => createSystemdRunner(runner, { sudo: deps.privilege === "sudo" }),
   process: (runner, service, deps) =>
     new ProcessRunner({
       name: service.name,

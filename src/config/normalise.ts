@@ -67,6 +67,8 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
     },
     /** null: no dead-man's switch. */
     deadman: normaliseDeadman(parsed.deadman),
+    /** How a Lifeguard that is not root may control its units: `polkit` (systemctl itself) or `sudo` (`sudo -n systemctl` for each call that changes a unit). */
+    privilege: parsed.privilege,
     services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state, channels: Object.keys(parsed.alerts), cliAddress: origin.cliAddress ?? [] })),
     /** The alert channels, in file order. */
     channels: Object.entries(parsed.alerts).map(([name, channel]) => normaliseChannel(channel, { name, resolvePath })),

@@ -50,7 +50,7 @@ test("an unknown key is pointed at, with a did-you-mean when one is close", () =
 });
 
 test("an unknown key far from every known one lists the known keys", () => {
-  assert.deepEqual(issuesOf(`${service()}\nnotifications: {}\n`), ['lifeguard.yaml:4:1: notifications: unknown key "notifications" (known: state, log, retention, http, deadman, services, alerts, alerting)']);
+  assert.deepEqual(issuesOf(`${service()}\nnotifications: {}\n`), ['lifeguard.yaml:4:1: notifications: unknown key "notifications" (known: state, log, retention, http, deadman, services, privilege, alerts, alerting)']);
 });
 
 test("an unknown check kind gets a did-you-mean and the known kinds", () => {
@@ -234,4 +234,8 @@ test("a YAML bomb (aliases of aliases) is refused, not expanded", () => {
   assert.deepEqual(issuesOf([...levels, "services: { t: { systemd: t } }"].join("\n")), [
     "lifeguard.yaml:1:1: invalid YAML: its aliases (*name) expand to far more data than the file holds, as a YAML bomb does; write the values out or use fewer aliases",
   ]);
+});
+
+test("privilege is polkit or sudo, and nothing else", () => {
+  assert.deepEqual(issuesOf(`${service()}\nprivilege: doas\n`), ['lifeguard.yaml:4:12: privilege: expected "polkit" or "sudo", got "doas"']);
 });

@@ -42,6 +42,7 @@ test("the full example normalises to exact values", () => {
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
     http: { host: "127.0.0.1", port: 9473, token: null },
     deadman: { url: "https://hc-ping.example/abc-key", intervalMs: 60_000, timeoutMs: 10_000, method: "GET" },
+    privilege: "polkit",
     services: [
       {
         name: "trader",
@@ -85,6 +86,7 @@ test("a minimal config gets every default", () => {
     retention: { maxAgeMs: 90 * 86_400_000, maxBytes: 64 * 1024 ** 2 },
     http: { host: "127.0.0.1", port: 9473, token: null },
     deadman: null,
+    privilege: "polkit",
     services: [
       {
         name: "trader",

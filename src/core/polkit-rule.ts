@@ -1,8 +1,12 @@
-/** What the systemd runner asks systemd to do to a unit (runners/systemd.ts), each a polkit `verb` of `manage-units`. */
-export const UNIT_VERBS = ["start", "stop", "kill", "reset-failed"] as const;
+import { UNIT_VERBS } from "./unit-commands.js";
+
+export { UNIT_VERBS } from "./unit-commands.js";
 
 /** The polkit action systemd checks for each of UNIT_VERBS, with the details `unit` and `verb`. */
 export const MANAGE_UNITS_ACTION = "org.freedesktop.systemd1.manage-units";
+
+/** polkit's own unit: systemd asks polkit over D-Bus, which starts this unit; without it (not installed, masked) only root controls units. */
+export const POLKIT_UNIT = "polkit.service";
 
 /** Where `doctor`'s polkit rule goes: rules there are read at once by polkitd. */
 export const POLKIT_RULE_FILE = "/etc/polkit-1/rules.d/50-lifeguard.rules";

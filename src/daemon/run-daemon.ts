@@ -161,7 +161,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(running, store), signal });
   notifier?.ready();
   const names = `watching ${app.services.map((s) => `"${s.config.name}"`).join(", ")}`;
-  say(logger, clock.now(), `Lifeguard started: ${names} (pid ${process.pid}); status at ${http.server.url}/api/status`);
+  say(logger, clock.now(), `Lifeguard started: ${names} (pid ${process.pid}); status at ${http.server.url}/api/status${controlNote(app.config)}`);
   if (session.starting) for (const notice of session.config.startNotices?.() ?? []) say(logger, clock.now(), notice);
   // A start does not re-arm a service that gave up before it: said once, with the command that does.
   const gaveUp = session.starting ? staysGaveUp(app.services, store, clock.now()) : [];
@@ -234,4 +234,10 @@ function startWatchdogPings(notifier: SystemdNotifier | null, isProgressing: () 
 
 function say(logger: Logger, at: number, message: string): void {
   logger.write({ at, tag: "INFO", message });
+}
+
+/** How units are controlled, where that is not systemctl itself: said at every start, as the unit file says it. */
+function controlNote(config: LifeguardConfig): string {
+  const units = config.services.some((service) => service.runner.kind === "systemd");
+  return units && config.privilege === "sudo" ? "; units are controlled through `sudo -n systemctl` (privilege: sudo)" : "";
 }

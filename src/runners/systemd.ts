@@ -5,6 +5,7 @@ import type { Outcome } from "../core/outcome.js";
 import type { Runner, RunnerStatus } from "../core/runner.js";
 import type { SystemdRunnerConfig } from "../config/types.js";
 import { runCommand, type CommandResult } from "../process/run-command.js";
+import { SUDO_PREFIX, unitCommand, type UnitVerb } from "../core/unit-commands.js";
 import { compactState, describeUnit, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES, type UnitState } from "./systemd-unit-state.js";
 
 /** How often a stop or kill looks again whether the unit is down. */
@@ -20,6 +21,8 @@ export interface SystemdRunnerOptions {
   commandTimeoutMs: number;
   /** argv prefix that runs systemctl (default `["systemctl"]`); tests put `nsenter ...` in front. */
   systemctl?: readonly string[];
+  /** `privilege: sudo`: each call that changes the unit runs as `sudo -n systemctl ...` (what the sudoers drop-in allows); `show` never does. */
+  sudo?: boolean;
   pollIntervalMs?: number;
 }
 
@@ -42,12 +45,15 @@ export class SystemdRunner implements Runner {
   readonly target: string;
   readonly #commandTimeoutMs: number;
   readonly #systemctl: readonly string[];
+  /** The argv prefix of the calls that change the unit: `sudo -n systemctl` under `privilege: sudo`. */
+  readonly #control: readonly string[];
   readonly #pollMs: number;
 
   constructor(options: SystemdRunnerOptions) {
     this.target = options.unit;
     this.#commandTimeoutMs = options.commandTimeoutMs;
     this.#systemctl = options.systemctl ?? ["systemctl"];
+    this.#control = options.sudo === true ? [...SUDO_PREFIX, ...this.#systemctl] : this.#systemctl;
     this.#pollMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   }
 
@@ -72,7 +78,7 @@ export class SystemdRunner implements Runner {
     if ("failure" in before) return failed(`Cannot stop unit "${this.target}" as ${reason(before.failure, beforeBound)}`, before.failure, evidence, monotonicMs() - started);
     if (isMissing(before.unit)) return { ok: false, summary: `Cannot stop unit "${this.target}" as it is not loaded: not-found`, evidence, durationMs: monotonicMs() - started, timedOut: false };
     const sendBound = this.#bound(deadline);
-    const sent = await this.#run(["stop", "--no-block"], sendBound, signal);
+    const sent = await this.#act("stop", sendBound, signal);
     if (!sent.ok) return failed(`Cannot stop unit "${this.target}" as ${reason(sent, sendBound)}`, sent, evidence, monotonicMs() - started);
 
     const wait = await this.#waitUntilStopped(deadline, signal);
@@ -88,7 +94,7 @@ export class SystemdRunner implements Runner {
     const shown = await this.#show(this.#commandTimeoutMs, signal);
     const before = mainPid(shown);
     // Every process of the unit's cgroup, and nothing else: never a pattern (DESIGN.md).
-    const sent = await this.#run(["kill", "--kill-whom=all", "--signal=SIGKILL"], this.#commandTimeoutMs, signal);
+    const sent = await this.#act("kill", this.#commandTimeoutMs, signal);
     const wait = await this.#waitUntilStopped(monotonicMs() + waitMs, signal, before ?? 0);
     const evidence = { unit: this.target, signal: "SIGKILL", killExitCode: sent.exitCode, mainPidBefore: before, mainPidAfter: mainPid(wait.last), states: wait.states };
     const durationMs = monotonicMs() - started;
@@ -110,8 +116,8 @@ export class SystemdRunner implements Runner {
     const started = monotonicMs();
     const deadline = started + timeoutMs;
     // Lifeguard has its own restart limit: systemd's StartLimitBurst must not refuse this start.
-    const reset = await this.#run(["reset-failed"], this.#bound(deadline), signal);
-    const run = await this.#run(["start"], this.#bound(deadline, timeoutMs), signal);
+    const reset = await this.#act("reset-failed", this.#bound(deadline), signal);
+    const run = await this.#act("start", this.#bound(deadline, timeoutMs), signal);
     const evidence: Record<string, unknown> = { unit: this.target, resetFailed: reset.ok ? "done" : systemctlCause(reset) ?? reset.summary };
     if (!run.ok) {
       const summary = run.timedOut ? `Unit "${this.target}" did not finish starting within ${formatDuration(timeoutMs)}` : `Cannot start unit "${this.target}" as ${reason(run, timeoutMs)}`;
@@ -152,16 +158,17 @@ export class SystemdRunner implements Runner {
     }
   }
 
+  /** A question anyone may ask: plain systemctl, under sudo or not. */
   async #show(timeoutMs: number, signal: AbortSignal): Promise<ShowAnswer> {
-    const result = await this.#run(["show", `--property=${SHOW_PROPERTIES.join(",")}`], timeoutMs, signal);
+    const argv = [...this.#systemctl, "show", `--property=${SHOW_PROPERTIES.join(",")}`, "--no-ask-password", "--", this.target];
+    const result = await runCommand(argv, { timeoutMs, signal });
     const unit = result.ok ? parseUnitState(result.stdout) : null;
     return unit === null ? { failure: result } : { unit };
   }
 
-  /** `systemctl VERB [options] -- UNIT`: `--` so that no unit name is ever read as an option. */
-  #run(verbAndOptions: string[], timeoutMs: number, signal: AbortSignal): Promise<CommandResult> {
-    const argv = [...this.#systemctl, ...verbAndOptions, "--no-ask-password", "--", this.target];
-    return runCommand(argv, { timeoutMs, signal });
+  /** A call that changes the unit, exactly as `unitCommand` writes it (the words polkit and sudoers allow). */
+  #act(verb: UnitVerb, timeoutMs: number, signal: AbortSignal): Promise<CommandResult> {
+    return runCommand([...this.#control, ...unitCommand(verb, this.target)], { timeoutMs, signal });
   }
 
   /** A call's bound: the command timeout (or `cap`), but never past the step's deadline. */
@@ -176,19 +183,20 @@ export class SystemdRunner implements Runner {
 }
 
 /** Builds the runner for a service's `systemd:` config. */
-export function createSystemdRunner(config: SystemdRunnerConfig, options: { systemctl?: readonly string[] } = {}): SystemdRunner {
+export function createSystemdRunner(config: SystemdRunnerConfig, options: { systemctl?: readonly string[]; sudo?: boolean } = {}): SystemdRunner {
   return new SystemdRunner({ unit: config.unit, commandTimeoutMs: config.commandTimeoutMs, ...options });
 }
 
-/** Why a systemctl call failed, as the end of a sentence: `systemctl did not answer within 10s`. */
+/** Why a systemctl call failed, as the end of a sentence: `systemctl did not answer within 10s`, `sudo -n systemctl failed with exit code 1`. */
 function reason(result: CommandResult, timeoutMs: number): string {
-  if (result.timedOut) return `systemctl did not answer within ${formatDuration(timeoutMs)}`;
+  const program = result.argv[0] === SUDO_PREFIX[0] ? [...SUDO_PREFIX, "systemctl"].join(" ") : "systemctl";
+  if (result.timedOut) return `${program} did not answer within ${formatDuration(timeoutMs)}`;
   if (result.aborted) return "the call was cancelled";
   if (result.errorCode === "ENOENT") return `"${result.argv[0] ?? "systemctl"}" was not found`;
-  if (result.errorCode !== null) return `systemctl could not be run (${result.errorCode})`;
-  if (result.signal !== null) return `systemctl was killed by ${result.signal}`;
-  if (result.exitCode === 0) return "systemctl gave an answer without the unit's state";
-  return `systemctl failed with exit code ${String(result.exitCode)}`;
+  if (result.errorCode !== null) return `${program} could not be run (${result.errorCode})`;
+  if (result.signal !== null) return `${program} was killed by ${result.signal}`;
+  if (result.exitCode === 0) return `${program} gave an answer without the unit's state`;
+  return `${program} failed with exit code ${String(result.exitCode)}`;
 }
 
 /** systemctl's first stderr line says what went wrong; the later ones say where to look. */
