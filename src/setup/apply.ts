@@ -7,6 +7,7 @@ import { openInstallRecords, type InstallRecord, type InstallRecords } from "../
 import { chownTo, describeDiff, findAccount, readOptional, sha256 } from "./host.js";
 import type { InstallPlan, Step } from "./plan.js";
 import { runStep, type Done, type StepContext } from "./steps.js";
+import { controlProblems } from "./check-control.js";
 
 export interface ApplyOptions {
   dryRun: boolean;
@@ -15,6 +16,8 @@ export interface ApplyOptions {
   command: string;
   /** The store's directory: where what install changed is recorded. */
   state: string;
+  /** The config file, for messages. */
+  source: string;
   say(line: string): void;
   now(): number;
   /** Lifeguard's first round after the start: true when it saw every service healthy (it says why not). */
@@ -37,7 +40,9 @@ export async function applyInstall(plan: InstallPlan, options: ApplyOptions): Pr
     for (const conflict of conflicts) options.say(`${conflict.step.path} was changed by hand: not overwritten without --force\n${conflict.diff}`);
     const missing = await missingUnits(plan);
     for (const unit of missing) options.say(`${unit} does not exist, and the config has no \`install-unit:\` for it: install its unit, or give the service one`);
-    if (conflicts.length > 0 || missing.length > 0) return conflicts.length > 0 ? EXIT.cantCreate : EXIT.config;
+    const control = await controlProblems(plan, options.source);
+    for (const problem of control) options.say(problem);
+    if (conflicts.length > 0 || missing.length > 0 || control.length > 0) return conflicts.length > 0 ? EXIT.cantCreate : EXIT.config;
     if (options.dryRun) return describe(plan, files, options.say);
     if (process.getuid?.() !== 0) {
       options.say("lifeguard install changes system files: run it as root (sudo), or see what it would do with --dry-run");
@@ -138,7 +143,8 @@ function describe(plan: InstallPlan, files: FilePlan[], say: (line: string) => v
       continue;
     }
     const action = files.find((file) => file.step === step)?.action ?? "write";
-    say(`- ${action === "unchanged" ? "leave unchanged" : action === "write" ? "write" : "update"} ${step.path} (${step.what}, mode ${step.mode.toString(8)})${action === "unchanged" ? "" : ":"}`);
+    const check = step.validate === undefined ? "" : `, once \`${step.validate.join(" ")}\` accepts it`;
+    say(`- ${action === "unchanged" ? "leave unchanged" : action === "write" ? "write" : "update"} ${step.path} (${step.what}, mode ${step.mode.toString(8)}${check})${action === "unchanged" ? "" : ":"}`);
     if (action !== "unchanged") say(step.content.replace(/^/gm, "    ").trimEnd());
   }
   return EXIT.healthy;

@@ -36,19 +36,44 @@ export function readOptional(path: string): string | null {
   }
 }
 
-/** Writes `content` to `path` whole or not at all (a temporary file renamed over it), with `mode`, owned by root. */
-export function writeWhole(path: string, content: string, mode: number): void {
+/**
+ * Writes `content` to `path` whole or not at all (a temporary file beside it, renamed over it), with
+ * `mode`, owned by root. With `validate` (argv; the temporary file's path is appended), that
+ * command must accept the file first, else nothing changes and the error quotes its answer. The
+ * temporary file's name starts with "." (sudo skips such a file in /etc/sudoers.d).
+ */
+export async function writeWhole(path: string, content: string, mode: number, validate?: readonly string[]): Promise<void> {
   const temporary = join(dirname(path), `.${process.pid}.lifeguard-install.tmp`);
   try {
-    writeFileSync(temporary, content, { mode });
-    chmodSync(temporary, mode);
-    renameSync(temporary, path);
-  } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new Error(`cannot write ${path}: ${code === "EROFS" ? "the file system is read-only" : code === "EACCES" ? "permission denied" : message}`);
+    try {
+      writeFileSync(temporary, content, { mode });
+      chmodSync(temporary, mode);
+    } catch (error) {
+      throw writeError(path, error);
+    }
+    if (validate !== undefined) await mustAccept(validate, temporary, path);
+    try {
+      renameSync(temporary, path);
+    } catch (error) {
+      throw writeError(path, error);
+    }
   } finally {
     rmSync(temporary, { force: true });
   }
+}
+
+function writeError(path: string, error: unknown): Error {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return new Error(`cannot write ${path}: ${code === "EROFS" ? "the file system is read-only" : code === "EACCES" ? "permission denied" : message}`);
+}
+
+/** Throws unless `validate` accepts the file `file` that is to become `path`; its answer names `path`, not the temporary file. */
+async function mustAccept(validate: readonly string[], file: string, path: string): Promise<void> {
+  const result = await runCommand([...validate, file], { timeoutMs: COMMAND_TIMEOUT_MS });
+  if (result.ok) return;
+  // Its first line says what is wrong and where (visudo: `FILE:LINE:COLUMN: syntax error`).
+  const answer = `${result.stderr}\n${result.stdout}`.replaceAll(file, path).split("\n").map((line) => line.trim()).find((line) => line !== "");
+  throw new Error(`cannot write ${path}: \`${validate.join(" ")}\` rejects it: ${answer ?? result.summary}`);
 }
 
 /** Hands `path` to `account` (uid and gid). */

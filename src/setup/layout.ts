@@ -2,6 +2,9 @@
 export const UNIT_DIR = "/etc/systemd/system";
 export { CRON_FILE, DAEMON_UNIT, TIMER_UNIT } from "../core/doctor/judge-units.js";
 export { POLKIT_RULE_FILE } from "../core/polkit-rule.js";
+import { SUDOERS_FILE } from "../core/sudoers-rule.js";
+
+export { SUDOERS_FILE };
 export const CHECK_UNIT = "lifeguard-check.service";
 export const LOGROTATE_FILE = "/etc/logrotate.d/lifeguard";
 /** The user `--user` defaults to, created as a system user when missing. */
@@ -13,6 +16,9 @@ export const WATCHDOG_SEC = 30;
 
 /** How Lifeguard runs: the daemon, a timer every minute, or cron every minute (the seed's way). */
 export type InstallMode = "daemon" | "timer" | "cron";
+
+/** Said in the header of each file that runs Lifeguard under `privilege: sudo`. */
+export const SUDO_NOTE = `privilege: sudo: Lifeguard runs \`sudo -n systemctl\` for each call that changes a unit, as ${SUDOERS_FILE} allows.`;
 
 /** What every file `install` writes starts with (in the file's own comment syntax). */
 export function headerLines(command: string, version: string): string[] {

@@ -6,11 +6,12 @@ import { planInstall, type InstallOptions } from "./plan.js";
 import { commandLineValue, environmentLine } from "./unit-file.js";
 import { renderCronFile } from "./render-schedules.js";
 
-const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true };
+const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl" };
 const OPTIONS: InstallOptions = { mode: "daemon", user: "lifeguard", services: null, command: "lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml" };
 
-function config(extra: Record<string, unknown> = {}, source = "/etc/lifeguard/lifeguard.yaml"): LifeguardConfig {
+function config(extra: Record<string, unknown> = {}, source = "/etc/lifeguard/lifeguard.yaml", top: Record<string, unknown> = {}): LifeguardConfig {
   const result = validateDocument({
+    ...top,
     state: "/var/lib/lifeguard",
     log: { file: "/var/log/lifeguard/lifeguard.log" },
     services: {
@@ -70,7 +71,7 @@ test("the timer and cron plans; --service names only services that have install-
   const cron = files(planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS)).get("/etc/cron.d/lifeguard") ?? "";
   assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
   assert.throws(() => planInstall(config({ web: { systemd: "web" } }), { ...OPTIONS, services: ["web"] }, FACTS), /--service web: no systemd service of that name has `install-unit:`/);
-  assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null" }, []), /a % or a newline/);
+  assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null", sudo: false }, []), /a % or a newline/);
 });
 
 test("a config kept in a home directory: readable under ProtectHome=read-only, its lifeguard.env beside it loaded too", () => {
@@ -81,4 +82,47 @@ test("a config kept in a home directory: readable under ProtectHome=read-only, i
   assert.ok(daemon.split("\n").includes("ProtectHome=read-only"));
   assert.ok(daemon.split("\n").includes("EnvironmentFile=-/home/pi/bot/lifeguard.env"));
   assert.match(daemon, /^ExecStart=\/usr\/bin\/node \S+ run -c \/home\/pi\/bot\/lifeguard.yaml$/m);
+});
+
+test("privilege: sudo: a sudoers drop-in for exactly the runner's command lines instead of the polkit rule, checked by visudo; Lifeguard's units keep only what sudo allows", () => {
+  const sudo = { privilege: "sudo" };
+  const plan = planInstall(config({}, undefined, sudo), OPTIONS, FACTS);
+  assert.equal(plan.control, "sudo");
+  const step = plan.steps.find((entry) => entry.kind === "file" && entry.path === "/etc/sudoers.d/lifeguard");
+  assert.deepEqual(step && { mode: step.kind === "file" ? step.mode : 0, validate: step.kind === "file" ? step.validate : [] }, { mode: 0o440, validate: ["visudo", "-c", "-f"] });
+  const written = files(plan);
+  assert.ok(!written.has("/etc/polkit-1/rules.d/50-lifeguard.rules"));
+  assert.equal(written.get("/etc/sudoers.d/lifeguard"), `# Written by \`lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml\` (Lifeguard 1.2.3).
+# \`lifeguard uninstall\` removes it; a copy edited by hand is not overwritten without --force.
+# User lifeguard may run these systemctl command lines as root without a password, exactly as Lifeguard's
+# runner runs them (privilege: sudo): start, stop, kill and reset the units it watches, and no other unit.
+Defaults:lifeguard !requiretty
+lifeguard ALL=(root) NOPASSWD: /usr/bin/systemctl start --no-ask-password -- gemini-trader.service
+lifeguard ALL=(root) NOPASSWD: /usr/bin/systemctl stop --no-block --no-ask-password -- gemini-trader.service
+lifeguard ALL=(root) NOPASSWD: /usr/bin/systemctl kill --kill-whom\\=all --signal\\=SIGKILL --no-ask-password -- gemini-trader.service
+lifeguard ALL=(root) NOPASSWD: /usr/bin/systemctl reset-failed --no-ask-password -- gemini-trader.service
+`);
+  const daemon = (written.get("/etc/systemd/system/lifeguard.service") ?? "").split("\n");
+  assert.ok(daemon.includes("# privilege: sudo: Lifeguard runs `sudo -n systemctl` for each call that changes a unit, as /etc/sudoers.d/lifeguard allows."));
+  for (const line of ["User=lifeguard", "ProtectSystem=strict", "ReadWritePaths=/var/lib/lifeguard /var/log/lifeguard", "PrivateTmp=yes", "ProtectControlGroups=yes", "CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_AUDIT_WRITE"]) assert.ok(daemon.includes(line), line);
+  // Each of these sets no_new_privs for a user other than root (systemd.exec(5)), which stops sudo.
+  for (const setting of ["NoNewPrivileges", "PrivateDevices", "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock", "ProtectHostname", "RestrictAddressFamilies", "RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID", "LockPersonality", "SystemCallArchitectures"]) {
+    assert.ok(!daemon.some((line) => line.startsWith(`${setting}=`)), setting);
+  }
+  const timer = files(planInstall(config({}, undefined, sudo), { ...OPTIONS, mode: "timer" }, FACTS)).get("/etc/systemd/system/lifeguard-check.service") ?? "";
+  assert.match(timer, /^CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_AUDIT_WRITE$/m);
+  assert.doesNotMatch(timer, /^NoNewPrivileges=/m);
+  const cron = files(planInstall(config({}, undefined, sudo), { ...OPTIONS, mode: "cron" }, FACTS)).get("/etc/cron.d/lifeguard") ?? "";
+  assert.match(cron, /^# privilege: sudo: Lifeguard runs `sudo -n systemctl`/m);
+  // Root needs no drop-in, and its unit stays hardened: sudo as root gains nothing.
+  const root = planInstall(config({}, undefined, sudo), { ...OPTIONS, user: null }, FACTS);
+  assert.equal(root.control, "sudo");
+  assert.ok(!files(root).has("/etc/sudoers.d/lifeguard"));
+  assert.match(files(root).get("/etc/systemd/system/lifeguard.service") ?? "", /^NoNewPrivileges=yes$/m);
+});
+
+test("privilege: sudo with a unit name sudoers cannot hold exactly (a wildcard) is refused while planning: nothing is installed", () => {
+  const wild = { web: { systemd: "web*", checks: [] } };
+  assert.throws(() => planInstall(config(wild, undefined, { privilege: "sudo" }), OPTIONS, FACTS), /"web\*\.service" cannot be written in a sudoers rule/);
+  assert.throws(() => planInstall(config({}, undefined, { privilege: "sudo" }), { ...OPTIONS, user: "ALL" }, FACTS), /The user name "ALL" cannot be written in a sudoers rule: sudoers would read it as an alias/);
 });

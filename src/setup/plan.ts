@@ -2,7 +2,8 @@ import { dirname } from "node:path/posix";
 import { checkedFiles } from "../config/checked-files.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { polkitRule } from "../core/polkit-rule.js";
-import { CHECK_UNIT, CRON_FILE, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
+import { sudoersRule } from "../core/sudoers-rule.js";
+import { CHECK_UNIT, CRON_FILE, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
 import { renderCronFile, renderLogrotate } from "./render-schedules.js";
 import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, type LifeguardRun } from "./render-units.js";
 
@@ -14,7 +15,8 @@ export type Step =
   | { kind: "dir"; path: string; owner: string | null; mode: number }
   /** `user` may read `path` (a log a check reads): ACL entries where its mode does not let it. */
   | { kind: "read-access"; path: string; user: string }
-  | { kind: "file"; path: string; content: string; mode: number; what: string }
+  /** A file written whole; `validate` (argv, the new file's path appended) must accept it before it is put in place. */
+  | { kind: "file"; path: string; content: string; mode: number; what: string; validate?: readonly string[] }
   | { kind: "daemon-reload" }
   /** `systemctl enable --now`. */
   | { kind: "enable"; unit: string }
@@ -38,15 +40,21 @@ export interface InstallFacts {
   version: string;
   /** The native addon loads (else the daemon notifies through systemd-notify). */
   addon: boolean;
+  /** systemctl's absolute path as sudo finds it (its `secure_path`): what the sudoers rule names. */
+  systemctl: string;
 }
 
 export interface InstallPlan {
   steps: Step[];
-  /** The units Lifeguard controls: what the polkit rule names. */
+  /** The units Lifeguard controls: what the polkit rule or the sudoers drop-in names. */
   units: string[];
+  /** How Lifeguard may control them: as root; as its user, by polkit's rule; through sudo (`privilege: sudo`, also as root). */
+  control: "root" | "polkit" | "sudo";
 }
 
 const HOMES = ["/home/", "/root/", "/run/user/"];
+/** visudo's check of one file (its answer names the line it cannot parse); the file's path is appended. */
+const VISUDO_CHECK = ["visudo", "-c", "-f"] as const;
 /** Where secrets are kept for a config in /etc/lifeguard (docs/deployment.md, `lifeguard init`). */
 const SYSTEM_ENV_FILE = "/etc/lifeguard/env";
 
@@ -79,14 +87,14 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     protectHome: [...read, config.source].some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
     supervises: config.services.some((service) => service.runner.kind === "process"),
     notifyAccess: !facts.addon && owner !== null ? "all" : "main",
-    sudo: false,
+    sudo: config.privilege === "sudo" && owner !== null,
   };
   const file = (path: string, content: string, what: string, mode = 0o644): Step => ({ kind: "file", path, content, mode, what });
   const lifeguardFiles: Step[] = options.mode === "daemon"
     ? [file(`${UNIT_DIR}/${DAEMON_UNIT}`, renderDaemonUnit(run, header), "Lifeguard's daemon unit")]
     : options.mode === "timer"
       ? [file(`${UNIT_DIR}/${CHECK_UNIT}`, renderCheckUnit(run, header), "Lifeguard's check unit"), file(`${UNIT_DIR}/${TIMER_UNIT}`, renderTimerUnit(header), "its timer")]
-      : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: [facts.node, facts.bin, "check", "-c", config.source], lock: `${config.state}/check.flock`, output: cronOutput }, header), "Lifeguard's cron job")];
+      : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: [facts.node, facts.bin, "check", "-c", config.source], lock: `${config.state}/check.flock`, output: cronOutput, sudo: run.sudo }, header), "Lifeguard's cron job")];
   const rotated = [...(logFile !== null && config.log.maxBytes === null ? [logFile] : []), ...(options.mode === "cron" && logFile === null ? [cronOutput] : [])];
   const steps: Step[] = [
     ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
@@ -94,7 +102,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ...(logFile === null && options.mode !== "cron" ? [] : [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }]),
     ...(owner === null ? [] : [...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner }))),
     ...ownUnits.map((service) => file(`${UNIT_DIR}/${service.unit}`, renderServiceUnit(service.name, service.installUnit, header), `the unit of "${service.name}"`)),
-    ...(owner === null || units.length === 0 ? [] : [file(POLKIT_RULE_FILE, `${polkitRule(owner, units, header).join("\n")}\n`, `the polkit rule that lets ${owner} control ${units.join(", ")}`)]),
+    ...(owner === null || units.length === 0 ? [] : [rightsFile(owner, units, config.privilege, facts.systemctl, header)]),
     ...lifeguardFiles,
     ...(rotated.length === 0 ? [] : [file(LOGROTATE_FILE, renderLogrotate(rotated, { user: owner ?? "root", group: owner ?? "root" }, header), "logrotate's rules for Lifeguard's log")]),
     { kind: "daemon-reload" },
@@ -102,5 +110,15 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ...(options.mode === "daemon" ? [{ kind: "enable" as const, unit: DAEMON_UNIT }] : options.mode === "timer" ? [{ kind: "enable" as const, unit: TIMER_UNIT }] : []),
     { kind: "verify", units: [...units, ...(options.mode === "daemon" ? [DAEMON_UNIT] : options.mode === "timer" ? [TIMER_UNIT] : [])], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : "check-now" },
   ];
-  return { steps, units };
+  return { steps, units, control: config.privilege === "sudo" ? "sudo" : owner === null ? "root" : "polkit" };
+}
+
+/**
+ * What lets `user` control `units`, by `privilege`: the polkit rule; or the sudoers drop-in,
+ * root's only (0440), which `visudo -c` must accept before it is put in place.
+ */
+function rightsFile(user: string, units: readonly string[], privilege: LifeguardConfig["privilege"], systemctl: string, header: readonly string[]): Step {
+  const list = units.join(", ");
+  if (privilege === "polkit") return { kind: "file", path: POLKIT_RULE_FILE, content: `${polkitRule(user, units, header).join("\n")}\n`, mode: 0o644, what: `the polkit rule that lets ${user} control ${list}` };
+  return { kind: "file", path: SUDOERS_FILE, content: `${sudoersRule(user, units, systemctl, header).join("\n")}\n`, mode: 0o440, what: `the sudoers drop-in that lets ${user} control ${list} through sudo`, validate: VISUDO_CHECK };
 }

@@ -1,17 +1,17 @@
 import { shellWord } from "../core/cli-command.js";
-import { hashComment } from "./layout.js";
+import { hashComment, SUDO_NOTE } from "./layout.js";
 
 /**
  * /etc/cron.d/lifeguard: `lifeguard check` every minute as `user`, under flock so that a run still
  * going when the next minute comes is not joined by a second one. Cron hands the line to /bin/sh:
  * every word is quoted, and a value with `%` (cron's newline) or a newline is refused.
  */
-export function renderCronFile(entry: { user: string; argv: readonly string[]; lock: string; output: string }, header: readonly string[]): string {
+export function renderCronFile(entry: { user: string; argv: readonly string[]; lock: string; output: string; sudo: boolean }, header: readonly string[]): string {
   const words = ["/usr/bin/flock", "-n", entry.lock, ...entry.argv].map((word) => {
     if (/[%\n\r]/.test(word)) throw new TypeError(`"${word}" cannot go in a crontab line: it holds a % or a newline`);
     return shellWord(word);
   });
-  return `${hashComment([...header, "lifeguard check every minute (the seed's cron line); flock -n skips a minute while a run still goes."])}
+  return `${hashComment([...header, "lifeguard check every minute (the seed's cron line); flock -n skips a minute while a run still goes.", ...(entry.sudo ? [SUDO_NOTE] : [])])}
 SHELL=/bin/sh
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 * * * * * ${entry.user} ${words.join(" ")} >>${shellWord(entry.output)} 2>&1

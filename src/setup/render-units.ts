@@ -1,5 +1,5 @@
 import type { InstallUnitConfig } from "../config/install-unit.js";
-import { hashComment, WATCHDOG_SEC } from "./layout.js";
+import { hashComment, SUDO_NOTE, WATCHDOG_SEC } from "./layout.js";
 import { commandLineValue, environmentLine, pathValue, secondsValue, unitFile } from "./unit-file.js";
 
 /** How Lifeguard itself is run by the units `install` writes. */
@@ -22,7 +22,7 @@ export interface LifeguardRun {
   supervises: boolean;
   /** `all` only where Lifeguard notifies through systemd-notify as another user than root (no native addon). */
   notifyAccess: "main" | "all";
-  /** It reaches systemctl through sudo (no polkit): NoNewPrivileges= would stop sudo. */
+  /** It runs as another user than root and reaches systemctl through sudo (`privilege: sudo`): nothing may set no_new_privs, which stops sudo. */
   sudo: boolean;
 }
 
@@ -56,7 +56,7 @@ export function renderServiceUnit(name: string, unit: InstallUnitConfig, header:
 
 /** `lifeguard run` as a notify daemon under systemd's watchdog, with the least it needs. */
 export function renderDaemonUnit(run: LifeguardRun, header: readonly string[]): string {
-  return unitFile(hashComment([...header, "Lifeguard as a daemon: checks every service at its interval; systemd restarts it when its pings stop."]), [
+  return unitFile(hashComment([...header, "Lifeguard as a daemon: checks every service at its interval; systemd restarts it when its pings stop.", ...sudoNote(run)]), [
     ["Unit", ["Description=Lifeguard watchdog", "After=network-online.target", "Wants=network-online.target"]],
     ["Service", [
       "Type=notify",
@@ -78,7 +78,7 @@ export function renderDaemonUnit(run: LifeguardRun, header: readonly string[]): 
 
 /** One `lifeguard check` round, started by the timer. */
 export function renderCheckUnit(run: LifeguardRun, header: readonly string[]): string {
-  return unitFile(hashComment([...header, "One Lifeguard round; lifeguard-check.timer starts it every minute."]), [
+  return unitFile(hashComment([...header, "One Lifeguard round; lifeguard-check.timer starts it every minute.", ...sudoNote(run)]), [
     ["Unit", ["Description=Lifeguard health check", "After=network-online.target"]],
     ["Service", [
       "Type=oneshot",
@@ -111,32 +111,49 @@ function environmentFiles(run: LifeguardRun): string[] {
  * where a watched log lives there), gain privileges, load modules, use sockets beyond local and IP.
  * It keeps no capability unless it runs as root, and then only those its work needs: read any log
  * (DAC_READ_SEARCH), stop processes of supervised commands run as their own users (KILL, SETUID,
- * SETGID), hand their output files to them (CHOWN).
+ * SETGID), hand their output files to them (CHOWN). Under sudo, see `SUDO_HARDENING`.
  */
 function hardening(run: LifeguardRun): Array<string | null> {
   return [
     run.user === null ? null : `User=${run.user}`,
     run.user === null ? null : `Group=${run.user}`,
     "UMask=0027",
-    run.sudo ? null : "NoNewPrivileges=yes",
     "ProtectSystem=strict",
     `ReadWritePaths=${run.writable.map(pathValue).join(" ")}`,
     `ProtectHome=${run.protectHome}`,
     "PrivateTmp=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
     // A supervisor writes its delegated cgroup: /sys/fs/cgroup stays writable then.
     run.supervises ? null : "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-    "RestrictNamespaces=yes",
-    "RestrictRealtime=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
-    "SystemCallArchitectures=native",
-    run.user === null ? "CapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_KILL CAP_SETUID CAP_SETGID CAP_CHOWN" : run.sudo ? null : "CapabilityBoundingSet=",
+    ...(run.sudo ? SUDO_HARDENING : [
+      "NoNewPrivileges=yes",
+      "PrivateDevices=yes",
+      "ProtectKernelTunables=yes",
+      "ProtectKernelModules=yes",
+      "ProtectKernelLogs=yes",
+      "ProtectClock=yes",
+      "ProtectHostname=yes",
+      "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+      "RestrictNamespaces=yes",
+      "RestrictRealtime=yes",
+      "RestrictSUIDSGID=yes",
+      "LockPersonality=yes",
+      "SystemCallArchitectures=native",
+      run.user === null ? "CapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_KILL CAP_SETUID CAP_SETGID CAP_CHOWN" : "CapabilityBoundingSet=",
+    ]),
   ];
+}
+
+/**
+ * Under sudo (another user than root): sudo must gain root, which the no_new_privs flag forbids,
+ * and systemd sets that flag for another user than root with any of the settings above that
+ * filter system calls (NoNewPrivileges=, PrivateDevices=, ProtectKernel*=, ProtectClock=,
+ * ProtectHostname=, Restrict*=, LockPersonality=, SystemCallArchitectures=: systemd.exec(5)), so
+ * none is set. The root that sudo gives keeps only what sudo needs to become it (SETUID, SETGID;
+ * AUDIT_WRITE for its audit record); what it may run is the sudoers drop-in's exact command lines.
+ */
+const SUDO_HARDENING = ["CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_AUDIT_WRITE"];
+
+/** The header lines of a unit that runs Lifeguard under sudo: an admin reading it sees how, and why it is less hardened. */
+function sudoNote(run: LifeguardRun): string[] {
+  return run.sudo ? [SUDO_NOTE, "sudo must gain root: this unit sets nothing that implies NoNewPrivileges=yes, and bounds root's capabilities to what sudo needs."] : [];
 }

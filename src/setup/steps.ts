@@ -109,7 +109,7 @@ async function writeFile(step: Extract<Step, { kind: "file" }>, context: StepCon
   if (action === "conflict") throw new Error(`${step.path} was changed by hand`);
   const previous = readOptional(step.path);
   const previousMode = previous === null ? null : statSync(step.path).mode & 0o7777;
-  if (action !== "unchanged") writeWhole(step.path, step.content, step.mode);
+  if (action !== "unchanged") await writeWhole(step.path, step.content, step.mode, step.validate);
   else chmodSync(step.path, step.mode);
   context.record({ kind: "file", target: step.path, sha256: sha256(step.content), detail: "" });
   const verb = { write: "written", unchanged: "unchanged", update: "updated", replace: "replaced (it had been edited by hand: --force)" }[action];
@@ -118,7 +118,7 @@ async function writeFile(step: Extract<Step, { kind: "file" }>, context: StepCon
   return [{
     record: { kind: "file", target: step.path },
     said: `${verb} ${step.path}`,
-    undo: async () => (previous === null ? rmSync(step.path, { force: true }) : writeWhole(step.path, previous, previousMode ?? step.mode)),
+    undo: async () => (previous === null ? rmSync(step.path, { force: true }) : await writeWhole(step.path, previous, previousMode ?? step.mode)),
   }];
 }
 

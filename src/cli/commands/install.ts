@@ -2,10 +2,12 @@ import { realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { lifeguardCommand } from "../../core/cli-command.js";
 import { UsageError } from "../../core/errors.js";
+import { SUDO_SECURE_PATH } from "../../core/sudoers-rule.js";
 import { VERSION } from "../../core/version.js";
 import type { LifeguardConfig } from "../../config/types.js";
 import { findAddon, loadAddon } from "../../process/native-addon.js";
 import { findPackageRoot } from "../../process/doctor/package-root.js";
+import { findProgram } from "../../process/find-program.js";
 import { applyInstall } from "../../setup/apply.js";
 import { DEFAULT_USER, type InstallMode } from "../../setup/layout.js";
 import { planInstall } from "../../setup/plan.js";
@@ -49,6 +51,7 @@ export async function runInstall(options: InstallCommandOptions, io: CliIo): Pro
       bin,
       version: VERSION,
       addon: "addon" in loadAddon(findAddon()),
+      systemctl: findProgram("systemctl", SUDO_SECURE_PATH) ?? "/usr/bin/systemctl",
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -58,6 +61,7 @@ export async function runInstall(options: InstallCommandOptions, io: CliIo): Pro
     force: options.force === true,
     command,
     state: config.state,
+    source,
     say: io.stdout,
     now: Date.now,
     firstRound: (step) => verifyFirstRound(absolute, step, { say: io.stdout, owner, lifeguard: [process.execPath, bin] }),
