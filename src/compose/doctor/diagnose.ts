@@ -11,6 +11,7 @@ import { showUnit } from "../../process/doctor/systemctl-show.js";
 import { alertFindings, clockFindings, nativeFindings, rotationFinding, stateFindings } from "./host-findings.js";
 import { findLifeguardUser, RUNNING_UNITS } from "./lifeguard-user.js";
 import { logFindings, unitFindings } from "./service-findings.js";
+import { daemonPrivilegeFindings } from "./daemon-privileges.js";
 
 export interface DoctorInput {
   /** null when the configuration could not be loaded: the findings that need none are still made. */
@@ -29,11 +30,11 @@ export interface Diagnosis {
   findings: Finding[];
 }
 
-const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", "Type", "WatchdogUSec", "NotifyAccess"];
+const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", "Type", "WatchdogUSec", "NotifyAccess", "MainPID"];
 
 /**
  * Everything `lifeguard doctor` looks at, in the order it prints it. Each probe is real and
- * bounded (files opened as Lifeguard's user, systemctl, pkcheck), and none acts on the system.
+ * bounded (files opened as Lifeguard's user, systemctl, pkcheck, sudo -l), and none acts on the system.
  */
 export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   const context: FixContext & { rerun: string } = { root: (process.getuid?.() ?? 0) === 0, rerun: input.rerun };
@@ -54,7 +55,7 @@ export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   const head = [input.configFinding, judgeNode(process.version), ...native.findings, user === null ? found as Finding : ok("user", `Lifeguard runs as ${user.name} (${user.source})`), ...watchers];
   const config = input.config;
   if (config === null || user === null) return { user, findings: [...head, ...await clockFindings(context)] };
-  const perService = [...await logFindings(config, user, context), ...await unitFindings(config, user, context)];
+  const perService = [...await logFindings(config, user, context), ...await unitFindings(config, user, context), ...await daemonPrivilegeFindings(config, units.get(DAEMON_UNIT) ?? {}, user, context)];
   const host = [...await stateFindings(config, user, context), ...alertFindings(config, input.now), await rotationFinding(config, context), ...await clockFindings(context)];
   return { user, findings: [...head, ...perService, ...host] };
 }

@@ -1,12 +1,15 @@
-import { existsSync } from "node:fs";
-import { delimiter, join } from "node:path";
 import type { LifeguardConfig } from "../../config/types.js";
 import { checkedFiles } from "../../config/checked-files.js";
 import { MANAGE_UNITS_ACTION, UNIT_VERBS, type FixContext } from "../../core/doctor/fixes.js";
-import { judgeLog, judgeRights, type LifeguardUser, type UnitGrant } from "../../core/doctor/judge-access.js";
+import { judgeLog, type LifeguardUser } from "../../core/doctor/judge-access.js";
+import { judgeRights, type UnitGrant } from "../../core/doctor/judge-rights.js";
+import { SUDO_SECURE_PATH } from "../../core/sudoers-rule.js";
 import { judgeServiceUnit } from "../../core/doctor/judge-units.js";
 import { fail, type Finding } from "../../core/doctor/finding.js";
 import { askPolkit } from "../../process/doctor/polkit-check.js";
+import { polkitAbsence } from "../../process/doctor/polkit-present.js";
+import { askSudo } from "../../process/doctor/sudo-check.js";
+import { findProgram, pathDirs } from "../../process/find-program.js";
 import { cannotActAs } from "../../process/doctor/run-as-user.js";
 import { showUnit } from "../../process/doctor/systemctl-show.js";
 import { tryRead } from "./probe-files.js";
@@ -28,19 +31,23 @@ export async function unitFindings(config: LifeguardConfig, user: LifeguardUser,
   const findings = shown.map(({ service, unit, properties }) =>
     ("error" in properties ? fail("unit", `${unit} of "${service}" cannot be asked about: ${properties.error}`) : judgeServiceUnit(service, unit, properties, context)));
   const loaded = shown.filter(({ properties }) => !("error" in properties) && properties.LoadState === "loaded");
-  const grants = await grantsOf(user, loaded.map(({ unit }) => unit));
-  return [...findings, ...judgeRights(loaded.map(({ service, unit }) => ({ service, unit, grant: grants.get(unit) ?? { by: "untried", reason: "not asked" } })), user,
-    { ...context, ruleUnits: units.map(({ unit }) => unit) })];
+  const names = loaded.map(({ unit }) => unit);
+  const grants = config.privilege === "sudo" ? await sudoGrants(user, names) : await polkitGrants(user, names);
+  const rights = { ...context, ruleUnits: units.map(({ unit }) => unit), systemctl: findProgram("systemctl", SUDO_SECURE_PATH) ?? "/usr/bin/systemctl", source: config.source };
+  return [...findings, ...judgeRights(loaded.map(({ service, unit }) => ({ service, unit, grant: grants.get(unit) ?? { by: "untried", reason: "not asked" } })), user, rights)];
 }
 
+const every = (units: readonly string[], grant: UnitGrant): Map<string, UnitGrant> => new Map(units.map((unit) => [unit, grant]));
+
 /** Who grants `user` control of each unit: root itself, else polkit (asked with pkcheck), else nobody. */
-async function grantsOf(user: LifeguardUser, units: readonly string[]): Promise<Map<string, UnitGrant>> {
-  const all = (grant: UnitGrant): Map<string, UnitGrant> => new Map(units.map((unit) => [unit, grant]));
+async function polkitGrants(user: LifeguardUser, units: readonly string[]): Promise<Map<string, UnitGrant>> {
   if (units.length === 0) return new Map();
-  if (user.uid === 0) return all({ by: "root" });
-  if (!onPath("pkcheck")) return all({ by: "no-polkit" });
+  if (user.uid === 0) return every(units, { by: "root" });
+  const absence = await polkitAbsence();
+  if (absence !== null) return every(units, { by: "no-polkit", why: absence });
+  if (findProgram("pkcheck") === null) return every(units, { by: "untried", reason: "polkit runs, but pkcheck, which asks it, is not installed" });
   const untried = cannotActAs(user);
-  if (untried !== null) return all({ by: "untried", reason: untried });
+  if (untried !== null) return every(units, { by: "untried", reason: untried });
   const answers = await askPolkit(user, MANAGE_UNITS_ACTION, units, UNIT_VERBS);
   return new Map(units.map((unit): [string, UnitGrant] => {
     const answer = answers.get(unit) ?? { error: "not asked" };
@@ -49,7 +56,15 @@ async function grantsOf(user: LifeguardUser, units: readonly string[]): Promise<
   }));
 }
 
-function onPath(program: string): boolean {
-  return (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(delimiter).some((dir) => dir !== "" && existsSync(join(dir, program)));
+/** Under `privilege: sudo`, what sudo answers for each of the runner's command lines (`sudo -n -l`), as the runner runs them: root too goes through sudo. */
+async function sudoGrants(user: LifeguardUser, units: readonly string[]): Promise<Map<string, UnitGrant>> {
+  if (units.length === 0) return new Map();
+  if (findProgram("sudo", [...pathDirs(), ...SUDO_SECURE_PATH]) === null) return every(units, { by: "no-sudo" });
+  const answers = await askSudo(user, units, UNIT_VERBS);
+  if (answers === null) return every(units, { by: "untried", reason: cannotActAs(user) ?? `only root or user ${user.name} may ask sudo what ${user.name} may run` });
+  return new Map(units.map((unit): [string, UnitGrant] => {
+    const answer = answers.get(unit) ?? { error: "not asked" };
+    if ("error" in answer) return [unit, { by: "untried", reason: `sudo -l gave no answer: ${answer.error}` }];
+    return [unit, answer.allowed ? { by: "sudo", allowed: true } : { by: "sudo", allowed: false, verb: answer.verb, command: answer.command }];
+  }));
 }
-

@@ -1,5 +1,6 @@
 import { shellWord } from "../cli-command.js";
 import { POLKIT_RULE_FILE, polkitRule } from "../polkit-rule.js";
+import { SUDOERS_FILE, sudoersRule } from "../sudoers-rule.js";
 
 /**
  * Who runs a fix: as root a command is printed bare, else with `sudo` in front, so that each
@@ -30,6 +31,29 @@ export { MANAGE_UNITS_ACTION, POLKIT_RULE_FILE, UNIT_VERBS, polkitRule } from ".
 export function polkitFix(user: string, units: readonly string[], context: FixContext & { installPolkit: boolean }): string {
   const write = writeFileCommand(POLKIT_RULE_FILE, polkitRule(user, units), context);
   return context.installPolkit ? allOf(adminCommand(["apt-get", "install", "-y", "polkitd"], context), write) : write;
+}
+
+/**
+ * The fix that lets `user` run the runner's command lines for `units` through sudo (installing
+ * sudo first where it is missing): the drop-in is written under a name sudo skips (it has a "."),
+ * checked by visudo, and only then moved in place: a broken sudoers file would lock out every
+ * sudo on the box. Null when the user's name cannot be written in a sudoers rule.
+ */
+export function sudoersFix(user: string, units: readonly string[], systemctl: string, context: FixContext & { installSudo: boolean }): string | null {
+  let lines: string[];
+  try {
+    lines = sudoersRule(user, units, systemctl);
+  } catch {
+    return null;
+  }
+  const draft = `${SUDOERS_FILE}.new`;
+  const steps = [
+    writeFileCommand(draft, lines, context),
+    adminCommand(["chmod", "0440", draft], context),
+    adminCommand(["visudo", "-c", "-f", draft], context),
+    adminCommand(["mv", draft, SUDOERS_FILE], context),
+  ];
+  return context.installSudo ? allOf(adminCommand(["apt-get", "install", "-y", "sudo"], context), ...steps) : allOf(...steps);
 }
 
 /** Installs the compilers node-gyp needs, then runs `rebuild` in Lifeguard's directory `root`. */

@@ -1,4 +1,4 @@
-import { adminCommand, allOf, polkitFix, type FixContext } from "./fixes.js";
+import { adminCommand, type FixContext } from "./fixes.js";
 import { fail, ok, warn, type Finding } from "./finding.js";
 
 /** The account Lifeguard runs as, and where that was read. */
@@ -62,40 +62,4 @@ export function judgeState(state: StateAccess, user: LifeguardUser, context: Fix
   if (attempt.kind === "allowed") return ok("state", `${state.dir} is writable by user ${user.name}`);
   const what = attempt.kind === "denied" && attempt.blocked !== null && attempt.blocked.path !== state.dir ? ` (${attempt.blocked.path} refuses it)` : "";
   return fail("state", `${state.dir} is not writable by user ${user.name}${what}: the store cannot keep restart counts or history`, adminCommand(["chown", "-R", `${user.name}:${state.group}`, state.dir], context));
-}
-
-/** Who lets Lifeguard's user control a unit: root always; another user only through polkit. */
-export type UnitGrant =
-  | { by: "root" }
-  | { by: "polkit"; allowed: true }
-  | { by: "polkit"; allowed: false; verb: string; answer: string }
-  | { by: "no-polkit" }
-  | { by: "untried"; reason: string };
-
-/**
- * Whether Lifeguard's user may start, stop, kill and reset `units` (one finding per unit), and the
- * one fix for all: a rule naming every unit of the configuration (`ruleUnits`), as it replaces the file.
- */
-export function judgeRights(
-  units: ReadonlyArray<{ service: string; unit: string; grant: UnitGrant }>,
-  user: LifeguardUser,
-  context: FixContext & { rerun: RerunAsRoot; ruleUnits: readonly string[] },
-): Finding[] {
-  const fix = polkitFix(user.name, context.ruleUnits, { ...context, installPolkit: units.some(({ grant }) => grant.by === "no-polkit") });
-  return units.map(({ service, unit, grant }) => {
-    const what = `of ${unit} ("${service}")`;
-    switch (grant.by) {
-      case "root":
-        return ok("rights", `user ${user.name} may control ${unit} ("${service}"): root may`);
-      case "polkit":
-        return grant.allowed
-          ? ok("rights", `user ${user.name} may start, stop and kill ${unit} ("${service}"): polkit grants it`)
-          : fail("rights", `user ${user.name} may not ${grant.verb} ${unit} ("${service}"): polkit refuses it (${grant.answer})`, fix);
-      case "no-polkit":
-        return fail("rights", `user ${user.name} may not control ${unit} ("${service}"): polkit is not installed (no pkcheck), and systemd lets only root and polkit's authorised users control units; ` +
-          "Lifeguard runs systemctl itself, not through sudo, so a sudoers rule would not help", allOf(fix));
-      case "untried":
-        return warn("rights", `control ${what} by user ${user.name} was not tried: ${grant.reason}`, context.rerun);
-    }
-  });
 }

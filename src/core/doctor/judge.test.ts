@@ -1,13 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fail, ok, warn } from "./finding.js";
-import { judgeLog, judgeRights, judgeState, type LifeguardUser } from "./judge-access.js";
+import { judgeLog, judgeState, type LifeguardUser } from "./judge-access.js";
+import { judgeDaemonPrivileges, judgeRights } from "./judge-rights.js";
 import { judgeAlerts } from "./judge-alerts.js";
 import { judgeServiceUnit, judgeWatchers, type Watchers } from "./judge-units.js";
 
 const user: LifeguardUser = { name: "lifeguard", uid: 990, gid: 990, source: "User= of lifeguard.service" };
 const context = { root: false, rerun: "sudo lifeguard doctor" };
 const log = { service: "trader", path: "/var/log/bot.log", unit: "trader.service" };
+const rights = { ...context, ruleUnits: ["a.service"], systemctl: "/usr/bin/systemctl", source: "/etc/lifeguard/lifeguard.yaml" };
 
 test("a log is judged by what happened when Lifeguard's user opened it", () => {
   assert.deepEqual(judgeLog(log, user, { kind: "allowed" }, context), ok("log", `/var/log/bot.log of "trader" is readable by user lifeguard`));
@@ -45,19 +47,45 @@ test("rights come from root or polkit, and one polkit rule fixes every refused u
     { service: "a", unit: "a.service", grant: { by: "polkit", allowed: true } },
     { service: "b", unit: "b.service", grant: { by: "polkit", allowed: false, verb: "stop", answer: "not authorized" } },
     { service: "c", unit: "c.service", grant: { by: "polkit", allowed: false, verb: "start", answer: "not authorized" } },
-  ], user, { ...context, ruleUnits: ["a.service", "b.service", "c.service"] });
+  ], user, { ...rights, ruleUnits: ["a.service", "b.service", "c.service"] });
   assert.deepEqual(findings.map((finding) => finding.level), ["ok", "fail", "fail"]);
   assert.match(findings[0]?.message ?? "", /polkit grants it/);
   assert.equal(findings[1]?.message, `user lifeguard may not stop b.service ("b"): polkit refuses it (not authorized)`);
   assert.equal(findings[1]?.fix, findings[2]?.fix);
   // The rule replaces the file: it names every unit, the granted one too.
   assert.match(findings[1]?.fix ?? "", /\["a\.service", "b\.service", "c\.service"\]\.indexOf/);
-  const root = judgeRights([{ service: "a", unit: "a.service", grant: { by: "root" } }], { ...user, name: "root", uid: 0 }, { ...context, ruleUnits: ["a.service"] });
+  const root = judgeRights([{ service: "a", unit: "a.service", grant: { by: "root" } }], { ...user, name: "root", uid: 0 }, rights);
   assert.equal(root[0]?.message, `user root may control a.service ("a"): root may`);
-  const none = judgeRights([{ service: "a", unit: "a.service", grant: { by: "no-polkit" } }], user, { ...context, ruleUnits: ["a.service"] });
-  assert.equal(none[0]?.level, "fail");
-  assert.match(none[0]?.message ?? "", /polkit is not installed .* not through sudo/);
+  const none = judgeRights([{ service: "a", unit: "a.service", grant: { by: "no-polkit", why: "polkit is not installed (no polkit.service)" } }], user, rights);
+  assert.deepEqual(none, [fail("rights", 'user lifeguard may not control a.service ("a"): polkit is not installed (no polkit.service), and systemd lets only root and whom polkit allows control units. ' +
+    "Install polkit, or set `privilege: sudo` in /etc/lifeguard/lifeguard.yaml to have Lifeguard run `sudo -n systemctl` (`lifeguard install` writes the sudoers drop-in)", none[0]?.fix)]);
   assert.match(none[0]?.fix ?? "", /^sudo apt-get install -y polkitd && printf/);
+});
+
+test("under privilege: sudo, rights come from sudoers, and one drop-in, checked by visudo before it is put in place, fixes every refused unit", () => {
+  const findings = judgeRights([
+    { service: "a", unit: "a.service", grant: { by: "sudo", allowed: true } },
+    { service: "b", unit: "b.service", grant: { by: "sudo", allowed: false, verb: "kill", command: "systemctl kill --kill-whom=all --signal=SIGKILL --no-ask-password -- b.service" } },
+  ], user, { ...rights, ruleUnits: ["a.service", "b.service"] });
+  assert.equal(findings[0]?.message, 'user lifeguard may start, stop and kill a.service ("a"): sudo allows each command line Lifeguard runs (privilege: sudo)');
+  assert.equal(findings[1]?.message, 'user lifeguard may not kill b.service ("b"): sudo does not allow `sudo -n systemctl kill --kill-whom=all --signal=SIGKILL --no-ask-password -- b.service` (privilege: sudo)');
+  const fix = findings[1]?.fix ?? "";
+  assert.match(fix, /^printf '%s\\n' .* \| sudo tee \/etc\/sudoers\.d\/lifeguard\.new >\/dev\/null && sudo chmod 0440 \/etc\/sudoers\.d\/lifeguard\.new && sudo visudo -c -f \/etc\/sudoers\.d\/lifeguard\.new && sudo mv \/etc\/sudoers\.d\/lifeguard\.new \/etc\/sudoers\.d\/lifeguard$/);
+  // It names every unit, the allowed one too: it replaces the file.
+  assert.match(fix, /'lifeguard ALL=\(root\) NOPASSWD: \/usr\/bin\/systemctl start --no-ask-password -- a\.service'/);
+  assert.match(fix, /'lifeguard ALL=\(root\) NOPASSWD: \/usr\/bin\/systemctl kill --kill-whom\\=all --signal\\=SIGKILL --no-ask-password -- b\.service'/);
+  const none = judgeRights([{ service: "a", unit: "a.service", grant: { by: "no-sudo" } }], user, rights);
+  assert.equal(none[0]?.message, 'user lifeguard may not control a.service ("a"): the configuration says `privilege: sudo`, but sudo is not installed');
+  assert.match(none[0]?.fix ?? "", /^sudo apt-get install -y sudo && printf/);
+});
+
+test("under privilege: sudo, the daemon's own process must let sudo gain root", () => {
+  const daemon = { unit: "lifeguard.service", pid: 42, noNewPrivs: false, setuidCaps: true };
+  const install = "sudo lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml";
+  assert.deepEqual(judgeDaemonPrivileges(daemon, user, { ...context, install }), ok("rights", "lifeguard.service (pid 42) may gain root through sudo: no no_new_privs flag, CAP_SETUID and CAP_SETGID in its bounding set"));
+  assert.deepEqual(judgeDaemonPrivileges({ ...daemon, noNewPrivs: true }, user, { ...context, install }),
+    fail("rights", "lifeguard.service (pid 42) runs with no_new_privs set (NoNewPrivileges=yes, or a setting that implies it): sudo cannot gain root there, so user lifeguard can control no unit (privilege: sudo)", install));
+  assert.equal(judgeDaemonPrivileges({ ...daemon, setuidCaps: false }, user, { ...context, install }).level, "fail");
 });
 
 const installed = { LoadState: "loaded", ActiveState: "active", UnitFileState: "enabled" };
