@@ -57,7 +57,7 @@ export async function runDaemon(inputs: DaemonInputs): Promise<number> {
   for (let reloads = 0; ; reloads += 1) {
     if (reloads > 0) app = buildApp(config, { carry: carried });
     // A reload keeps the processes of unchanged supervised services; the others stop here.
-    await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)));
+    await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)), app.logger, app.clock.now);
     // Lifeguard's start is news (an alert); a reload is not.
     const ending = await superviseUntilAsked(app, { config: inputs.config, requests: inbox, notifier, starting: reloads === 0, since });
     app.close();
@@ -95,7 +95,7 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
         controller.abort();
         await scheduler.done;
         ending = request.signal;
-        await shutdownSupervised(app.services);
+        await shutdownSupervised(app.services, logger, clock.now);
         await parts.stopAlerting();
         queueLifecycleAlert(app, "lifeguard-stopped", `Lifeguard stopped on ${request.signal}; its services are no longer watched`);
         await flushBeforeStop(app);

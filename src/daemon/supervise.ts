@@ -5,9 +5,10 @@ import type { ServiceStore } from "../core/store.js";
 import { isSupervising, type ServiceExit, type SupervisingRunner } from "../core/runner.js";
 import { formatDuration } from "../core/duration.js";
 import { controlCommand } from "../core/control.js";
-import { becomeChildSubreaper } from "../process/subreaper.js";
+import { becomeChildSubreaper, isNamespaceInit } from "../process/subreaper.js";
 import { claimDelegatedCgroup } from "../process/delegated-cgroup.js";
 import { stopAdopted } from "../process/stop-adopted.js";
+import { plural } from "../runners/process/messages.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import type { Scheduler } from "../engine/scheduler.js";
 import type { Outcome } from "../core/outcome.js";
@@ -90,21 +91,44 @@ export function prepareSupervision(services: ServiceParts[], logger: Logger, now
     logger.write({ at: now(), tag: "INFO", message: `Supervised commands are followed by process group, run token and as orphans Lifeguard adopts, not by a cgroup of their own, as ${cgroup.reason} (Delegate=yes in Lifeguard's unit gives each command one)` });
   }
   const problem = becomeChildSubreaper();
-  if (problem !== null) logger.write({ at: now(), tag: "WARN", message: `Cannot make Lifeguard the reaper of its services' orphaned helpers as ${problem}; helpers that clear their environment and leave their parent may then escape a stop` });
+  if (problem !== null) logger.write({ at: now(), tag: "WARN", message: describeReaperProblem(problem, isNamespaceInit()) });
+}
+
+/**
+ * Why Lifeguard reaps no orphan, and what that costs. As PID 1 (a container) the kernel hands it
+ * every orphan of the namespace whatever it does, and Node reaps only the children it spawned:
+ * without the addon's waitpid each orphan that ends stays a zombie.
+ */
+function describeReaperProblem(problem: string, init: boolean): string {
+  if (!init) return `Cannot make Lifeguard the reaper of its services' orphaned helpers as ${problem}; helpers that clear their environment and leave their parent may then escape a stop`;
+  return `Cannot reap the orphans re-parented to Lifeguard as PID 1 as ${problem}: each one that ends stays a zombie until Lifeguard exits; build the native module (docs/containers.md) or start Lifeguard under an init that reaps (docker run --init)`;
 }
 
 /**
  * Stops every supervised process (SIGTERM to every process of its run, then SIGKILL), then any
- * orphan Lifeguard adopted that belonged to no run it knew: nothing it started outlives it.
+ * orphan Lifeguard adopted that belonged to no run it knew: nothing it started outlives it. Each
+ * stop is logged: under `docker stop` this is the one record of how the services ended.
  */
-export async function shutdownSupervised(services: ServiceParts[]): Promise<void> {
+export async function shutdownSupervised(services: ServiceParts[], logger: Logger, now: () => number): Promise<void> {
   const supervised = services.filter((parts) => isSupervising(parts.runner));
   await Promise.all(supervised.map(async (parts) => {
-    await (parts.runner as SupervisingRunner).shutdown({ stopTimeoutMs: parts.config.restart.stopTimeoutMs, killWaitMs: parts.config.restart.killWaitMs });
+    const outcome = await (parts.runner as SupervisingRunner).shutdown({ stopTimeoutMs: parts.config.restart.stopTimeoutMs, killWaitMs: parts.config.restart.killWaitMs });
+    const tag = outcome.ok && outcome.evidence.kill === undefined ? "INFO" : "WARN";
+    logger.write({ at: now(), tag, service: parts.config.name, message: outcome.summary });
   }));
   if (supervised.length === 0) return;
   const longest = Math.max(...supervised.map((parts) => parts.config.restart.stopTimeoutMs));
-  await stopAdopted(longest);
+  const adopted = await stopAdopted(longest);
+  if (adopted.pids.length > 0) logger.write({ at: now(), tag: adopted.left.length === 0 ? "INFO" : "WARN", message: describeAdoptedStop(adopted.pids, adopted.left.map((stat) => stat.pid)) });
+}
+
+function describeAdoptedStop(pids: readonly number[], left: readonly number[]): string {
+  const stopped = `Stopped ${plural(pids.length, "orphaned process", "orphaned processes")} that Lifeguard had adopted (${listPids(pids)})`;
+  return left.length === 0 ? stopped : `${stopped}; still running after SIGKILL: ${listPids(left)}`;
+}
+
+function listPids(pids: readonly number[]): string {
+  return `${pids.length === 1 ? "PID" : "PIDs"} ${pids.join(", ")}`;
 }
 
 function describeExit(service: string, exit: ServiceExit): string {

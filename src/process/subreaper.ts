@@ -45,6 +45,14 @@ export function becomeChildSubreaper(): string | null {
   return null;
 }
 
+/**
+ * Whether this process is PID 1 of its PID namespace (a container's entrypoint): the kernel then
+ * re-parents every orphan of the namespace to it, subreaper or not, and only it can reap them.
+ */
+export function isNamespaceInit(): boolean {
+  return process.pid === 1;
+}
+
 /** Whether Lifeguard is a child subreaper. */
 export function isChildSubreaper(): boolean {
   return subreaper;

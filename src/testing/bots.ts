@@ -21,6 +21,8 @@ export interface LogBotOptions {
   /** After this many work lines, only filler lines: busy, but doing no work. */
   idleAfter?: number;
   child?: boolean;
+  /** Helpers started as a daemon detaches (double fork): orphans from their start, each waiting for a signal. */
+  orphans?: number;
   /** Where the bot writes its pids; `LOG_BOT_PID_FILE` in its environment does the same without changing argv. */
   pidFile?: string;
   /** A copy of the bot script to run instead of LOG_BOT (e.g. one an unprivileged user can read). */
@@ -38,6 +40,7 @@ export function logBotArgv(log: string, options: LogBotOptions = {}): string[] {
   if (options.filler !== undefined) argv.push("--filler", String(options.filler));
   if (options.idleAfter !== undefined) argv.push("--idle-after", String(options.idleAfter));
   if (options.child) argv.push("--child");
+  if (options.orphans !== undefined) argv.push("--orphans", String(options.orphans));
   if (options.pidFile !== undefined) argv.push("--pid-file", options.pidFile);
   return argv;
 }
@@ -54,6 +57,8 @@ export function heartbeatBotArgv(options: { everyMs?: number; pidFile?: string }
 export interface BotPids {
   pid: number;
   child: number | null;
+  /** The helpers of `--orphans` (absent from an older bot's file). */
+  orphans?: number[];
 }
 
 /** Waits (up to `timeoutMs`) for a bot's pid file and reads it. */

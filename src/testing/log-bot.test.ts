@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isProcessAlive } from "../process/proc-stat.js";
+import { isProcessAlive, readProcStat } from "../process/proc-stat.js";
 import { runCommand } from "../process/run-command.js";
 import { logBotArgv, readBotPids, type LogBotOptions } from "./bots.js";
 import { waitFor } from "./wait-for.js";
@@ -95,4 +95,25 @@ test("log bot with --reopen stops writing when its log is made unwritable", { sk
   const frozen = lines(log).length;
   assert.ok(await waitFor(() => (stderr.match(/cannot write/g) ?? []).length >= 3), "and keeps running");
   assert.equal(lines(log).length, frozen);
+});
+
+test("log bot's --orphans helpers lose their parent at once, leave its session, and end on SIGTERM", async (t) => {
+  const dir = scratch(t);
+  const log = join(dir, "bot.log");
+  const pidFile = join(dir, "bot.pid");
+  const { bot } = startBot(t, log, { everyMs: 20, orphans: 2, pidFile });
+  const { orphans = [] } = await readBotPids(pidFile);
+  // In their own sessions: the group kill of startBot's cleanup does not reach them.
+  t.after(() => {
+    for (const pid of orphans) if (isProcessAlive(pid, null)) process.kill(pid, "SIGKILL");
+  });
+  assert.equal(orphans.length, 2);
+  for (const pid of orphans) {
+    const stat = readProcStat(pid);
+    assert.ok(stat !== null && stat.state !== "Z", `orphan ${pid} runs`);
+    assert.notEqual(stat.ppid, bot.pid, "its parent is not the bot: the middle process exited");
+    assert.notEqual(stat.pgrp, bot.pid, "it left the bot's session and group");
+  }
+  for (const pid of orphans) process.kill(pid, "SIGTERM");
+  assert.ok(await waitFor(() => orphans.every((pid) => !isProcessAlive(pid, null))), "each ends on SIGTERM");
 });

@@ -2,7 +2,8 @@
 """log-bot: a stand-in for the seed's trading bot, for Lifeguard's tests.
 
 Usage: log-bot.py LOG [--every MS] [--reopen] [--ignore-term] [--crash-after N]
-                      [--hang-after N] [--idle-after N] [--filler N] [--child] [--pid-file PATH]
+                      [--hang-after N] [--idle-after N] [--filler N] [--child] [--orphans N]
+                      [--pid-file PATH]
 
 Every MS milliseconds (default 1000) it appends a line like
     2024-11-30 21:00:01 INFO VIX 15.2 Position ok Update 17
@@ -19,7 +20,11 @@ line: the output a supervisor captures (a socket, which /dev/stdout cannot reope
   --idle-after N    after N work lines, write only filler lines: busy, but doing no work
   --child           fork a child that stays alive, even after the bot dies: proves that a kill
                     reached the whole cgroup or process group
-  --pid-file PATH   write {"pid": ..., "child": ...} (pids in the bot's PID namespace) once running;
+  --orphans N       start N helpers as a daemon detaches (fork, setsid, fork, the middle process
+                    exits): each is an orphan from its start, re-parented to the nearest reaper
+                    (PID 1, or a child subreaper), and waits until a signal ends it
+  --pid-file PATH   write {"pid": ..., "child": ..., "orphans": [...]} (pids in the bot's PID
+                    namespace) once running;
                     default: $LOG_BOT_PID_FILE, so that two bots can share one exact command line
 Python 3 standard library only; runs as /usr/bin/python3.
 """
@@ -42,6 +47,7 @@ def parse_args():
     parser.add_argument("--filler", type=int, default=0, metavar="N")
     parser.add_argument("--idle-after", type=int, default=None, metavar="N")
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--orphans", type=int, default=0, metavar="N")
     parser.add_argument("--pid-file", default=os.environ.get("LOG_BOT_PID_FILE"), metavar="PATH")
     return parser.parse_args()
 
@@ -81,10 +87,32 @@ def start_child():
     return pid
 
 
-def write_pid_file(path, child):
+def start_orphan():
+    """Returns the pid of a helper whose parent has already exited; its own pid comes through a pipe."""
+    read_end, write_end = os.pipe()
+    middle = os.fork()
+    if middle == 0:
+        os.close(read_end)
+        os.setsid()
+        if os.fork() == 0:
+            if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.write(write_end, b"%d" % os.getpid())
+            os.close(write_end)
+            while True:
+                signal.pause()
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        pid = int(pipe.read())
+    os.waitpid(middle, 0)
+    return pid
+
+
+def write_pid_file(path, child, orphans):
     temporary = path + ".tmp"
     with open(temporary, "w") as file:
-        json.dump({"pid": os.getpid(), "child": child}, file)
+        json.dump({"pid": os.getpid(), "child": child, "orphans": orphans}, file)
     os.replace(temporary, path)
 
 
@@ -94,13 +122,14 @@ def main():
     if args.ignore_term:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     child = start_child() if args.child else None
+    orphans = [start_orphan() for _ in range(args.orphans)]
     if not args.ignore_term:
         def stop(_signum, _frame):
             log.write("INFO Stopping on SIGTERM")
             sys.exit(0)
         signal.signal(signal.SIGTERM, stop)
     if args.pid_file:
-        write_pid_file(args.pid_file, child)
+        write_pid_file(args.pid_file, child, orphans)
 
     count = 0
     tick = 0
