@@ -56,9 +56,15 @@ export interface SandboxOptions {
   readyTimeoutMs?: number;
   /**
    * Give the sandbox a writable /etc of its own: an overlay on the host's, its changes in this
-   * directory (kept after stop(): a new sandbox booted on it sees them, as after a reboot).
+   * directory (kept after stop(): a new sandbox booted on it sees them, as after a reboot), its
+   * /etc/systemd/system too (units installed and enabled in one sandbox are there in the next).
    */
   etcOverlay?: string;
+  /**
+   * A target the sandbox boots into besides its own, as a machine does (`multi-user.target`: what
+   * `systemctl enable` hooks services to). By default only what a test starts runs.
+   */
+  bootTarget?: string;
 }
 
 /** Whether sandboxes can run here; the reason is shown when tests skip. */
@@ -89,7 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const boot = join(workdir, "boot.sh");
   const keep = { paths: hiddenByTmpfs([REPO_ROOT, dirname(process.execPath)]), stash: join(workdir, "keep") };
-  writeFileSync(boot, bootScript({ cgroup: record.cgroup, journal: options.journal ?? false, keep, ...(options.etcOverlay === undefined ? {} : { etcOverlay: options.etcOverlay }) }), { mode: 0o755 });
+  writeFileSync(boot, bootScript({ cgroup: record.cgroup, journal: options.journal ?? false, keep, ...(options.etcOverlay === undefined ? {} : { etcOverlay: options.etcOverlay }), ...(options.bootTarget === undefined ? {} : { bootTarget: options.bootTarget }) }), { mode: 0o755 });
   const log = openSync(join(workdir, "boot.log"), "a");
   const unshare = spawn("unshare", ["--pid", "--fork", "--mount", "--uts", "--net", "--mount-proc", boot], { detached: true, stdio: ["ignore", log, log] });
   closeSync(log);

@@ -18,7 +18,8 @@ const MASKED_UNITS = [
  * `systemctl kill` in one cannot reach the other), hides the host's unit enablement, and masks
  * units with effects outside the namespaces. `cgroup` must be a plain name ([a-z0-9-]).
  */
-export function bootScript(options: { cgroup: string; journal: boolean; keep?: { paths: string[]; stash: string }; etcOverlay?: string }): string {
+export function bootScript(options: { cgroup: string; journal: boolean; keep?: { paths: string[]; stash: string }; etcOverlay?: string; bootTarget?: string }): string {
+  if (options.bootTarget !== undefined && !/^[a-z0-9-]+\.target$/.test(options.bootTarget)) throw new TypeError(`Invalid boot target "${options.bootTarget}"`);
   if (!/^[a-z0-9-]+$/.test(options.cgroup)) throw new TypeError(`Invalid cgroup name "${options.cgroup}"`);
   const keep = options.keep ?? { paths: [], stash: "" };
   for (const path of [...keep.paths, keep.stash, options.etcOverlay ?? ""]) {
@@ -26,7 +27,12 @@ export function bootScript(options: { cgroup: string; journal: boolean; keep?: {
   }
   const stashLines = keep.paths.map((path, index) => `mkdir -p ${keep.stash}/${index} && mount --bind ${path} ${keep.stash}/${index}`).join("\n");
   const restoreLines = keep.paths.map((path, index) => `mkdir -p ${path} && mount --bind ${keep.stash}/${index} ${path}`).join("\n");
-  const wants = options.journal ? "Wants=systemd-journald.socket systemd-journald.service\n" : "";
+  const wanted = [...(options.journal ? ["systemd-journald.socket", "systemd-journald.service"] : []), ...(options.bootTarget === undefined ? [] : [options.bootTarget])];
+  const wants = wanted.length === 0 ? "" : `Wants=${wanted.join(" ")}\n${options.bootTarget === undefined ? "" : `After=${options.bootTarget}\n`}`;
+  // With a /etc of its own, the sandbox's unit files and enablement links persist beside it, as on a disk.
+  const unitDirectory = options.etcOverlay === undefined
+    ? "mount -t tmpfs -o mode=0755 tmpfs /etc/systemd/system"
+    : `mkdir -p ${options.etcOverlay}/units && chmod 0755 ${options.etcOverlay}/units && mount --bind ${options.etcOverlay}/units /etc/systemd/system`;
   return `#!/bin/bash
 # PID 1 of a Lifeguard test sandbox, until it execs systemd. Written by src/testing/sandbox/boot-script.ts.
 set -eu
@@ -53,11 +59,12 @@ mount -t overlay overlay -o lowerdir=/etc,upperdir=${options.etcOverlay}/upper,w
 # CI may clone there): bound aside first, then bound back at the same path.
 ${stashLines}
 # Without these, systemd-tmpfiles and friends would clean the host's /tmp; /etc/systemd/system
-# hides the host's enabled units and overrides (and catches \`systemctl enable\` in tests).
+# hides the host's enabled units and overrides (and catches \`systemctl enable\` in tests): a tmpfs,
+# or with an /etc overlay a directory beside it that a later sandbox boots on again.
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
-mount -t tmpfs -o mode=0755 tmpfs /etc/systemd/system
+${unitDirectory}
 if [ -d /var/log/journal ]; then mount -t tmpfs -o mode=2755 tmpfs /var/log/journal; fi
 # The distribution's *.wants links would start the whole boot; only lab.target's wants count here.
 mkdir /run/lab-empty
