@@ -40,9 +40,9 @@ export async function applyInstall(plan: InstallPlan, options: ApplyOptions): Pr
     for (const conflict of conflicts) options.say(`${conflict.step.path} was changed by hand: not overwritten without --force\n${conflict.diff}`);
     const missing = await missingUnits(plan);
     for (const unit of missing) options.say(`${unit} does not exist, and the config has no \`install-unit:\` for it: install its unit, or give the service one`);
-    const control = await controlProblems(plan, options.source);
-    for (const problem of control) options.say(problem);
-    if (conflicts.length > 0 || missing.length > 0 || control.length > 0) return conflicts.length > 0 ? EXIT.cantCreate : EXIT.config;
+    const problems = [...plan.problems, ...(await controlProblems(plan, options.source))];
+    for (const problem of problems) options.say(problem);
+    if (conflicts.length > 0 || missing.length > 0 || problems.length > 0) return conflicts.length > 0 ? EXIT.cantCreate : EXIT.config;
     if (options.dryRun) return describe(plan, files, options.say);
     if (process.getuid?.() !== 0) {
       options.say("lifeguard install changes system files: run it as root (sudo), or see what it would do with --dry-run");

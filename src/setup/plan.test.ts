@@ -6,7 +6,7 @@ import { planInstall, type InstallOptions } from "./plan.js";
 import { commandLineValue, environmentLine } from "./unit-file.js";
 import { renderCronFile } from "./render-schedules.js";
 
-const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl" };
+const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl", cronUnit: "cron.service" };
 const OPTIONS: InstallOptions = { mode: "daemon", user: "lifeguard", services: null, command: "lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml" };
 
 function config(extra: Record<string, unknown> = {}, source = "/etc/lifeguard/lifeguard.yaml", top: Record<string, unknown> = {}): LifeguardConfig {
@@ -70,6 +70,15 @@ test("the timer and cron plans; --service names only services that have install-
   assert.match(timer.get("/etc/systemd/system/lifeguard-check.service") ?? "", /^ExecStart=\/usr\/bin\/node \/usr\/lib\/node_modules\/lifeguard\/bin\/lifeguard.js check -c \/etc\/lifeguard\/lifeguard.yaml$/m);
   const cron = files(planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS)).get("/etc/cron.d/lifeguard") ?? "";
   assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
+  // Cron itself is started and enabled (it runs the job at every boot), and is part of what install verifies.
+  const cronPlan = planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS);
+  assert.deepEqual(cronPlan.steps.flatMap((step) => (step.kind === "enable" || step.kind === "verify" ? [JSON.stringify(step)] : [])).slice(-2), [
+    JSON.stringify({ kind: "enable", unit: "cron.service" }),
+    JSON.stringify({ kind: "verify", units: ["gemini-trader.service", "cron.service"], firstRound: "check-now" }),
+  ]);
+  assert.deepEqual(cronPlan.problems, []);
+  assert.match(planInstall(config(), { ...OPTIONS, mode: "cron" }, { ...FACTS, cronUnit: null }).problems.join("\n"), /^--cron: no cron daemon on this box .*: install cron \(apt-get install cron\), or use --timer, which needs none$/);
+  assert.deepEqual(planInstall(config(), { ...OPTIONS, mode: "timer" }, { ...FACTS, cronUnit: null }).problems, []);
   assert.throws(() => planInstall(config({ web: { systemd: "web" } }), { ...OPTIONS, services: ["web"] }, FACTS), /--service web: no systemd service of that name has `install-unit:`/);
   assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null", sudo: false }, []), /a % or a newline/);
 });

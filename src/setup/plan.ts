@@ -42,6 +42,8 @@ export interface InstallFacts {
   addon: boolean;
   /** systemctl's absolute path as sudo finds it (its `secure_path`): what the sudoers rule names. */
   systemctl: string;
+  /** The cron daemon's unit (`cron.service` on Debian, `crond.service` elsewhere); null: no cron on the box. */
+  cronUnit: string | null;
 }
 
 export interface InstallPlan {
@@ -50,6 +52,8 @@ export interface InstallPlan {
   units: string[];
   /** How Lifeguard may control them: as root; as its user, by polkit's rule; through sudo (`privilege: sudo`, also as root). */
   control: "root" | "polkit" | "sudo";
+  /** What stops the plan from working on this box (nothing is done then), each with its way out. */
+  problems: string[];
 }
 
 const HOMES = ["/home/", "/root/", "/run/user/"];
@@ -95,6 +99,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     : options.mode === "timer"
       ? [file(`${UNIT_DIR}/${CHECK_UNIT}`, renderCheckUnit(run, header), "Lifeguard's check unit"), file(`${UNIT_DIR}/${TIMER_UNIT}`, renderTimerUnit(header), "its timer")]
       : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: [facts.node, facts.bin, "check", "-c", config.source], lock: `${config.state}/check.flock`, output: cronOutput, sudo: run.sudo }, header), "Lifeguard's cron job")];
+  const runner = options.mode === "daemon" ? [DAEMON_UNIT] : options.mode === "timer" ? [TIMER_UNIT] : facts.cronUnit === null ? [] : [facts.cronUnit];
   const rotated = [...(logFile !== null && config.log.maxBytes === null ? [logFile] : []), ...(options.mode === "cron" && logFile === null ? [cronOutput] : [])];
   const steps: Step[] = [
     ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
@@ -107,10 +112,14 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ...(rotated.length === 0 ? [] : [file(LOGROTATE_FILE, renderLogrotate(rotated, { user: owner ?? "root", group: owner ?? "root" }, header), "logrotate's rules for Lifeguard's log")]),
     { kind: "daemon-reload" },
     ...ownUnits.map((service): Step => ({ kind: "enable", unit: service.unit })),
-    ...(options.mode === "daemon" ? [{ kind: "enable" as const, unit: DAEMON_UNIT }] : options.mode === "timer" ? [{ kind: "enable" as const, unit: TIMER_UNIT }] : []),
-    { kind: "verify", units: [...units, ...(options.mode === "daemon" ? [DAEMON_UNIT] : options.mode === "timer" ? [TIMER_UNIT] : [])], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : "check-now" },
+    // What runs Lifeguard, started now and at every boot: its daemon, its timer, or cron itself.
+    ...runner.map((unit): Step => ({ kind: "enable", unit })),
+    { kind: "verify", units: [...units, ...runner], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : "check-now" },
   ];
-  return { steps, units, control: config.privilege === "sudo" ? "sudo" : owner === null ? "root" : "polkit" };
+  const problems = options.mode === "cron" && facts.cronUnit === null
+    ? ["--cron: no cron daemon on this box (neither cron.service nor crond.service exists), so the job would never run: install cron (apt-get install cron), or use --timer, which needs none"]
+    : [];
+  return { steps, units, control: config.privilege === "sudo" ? "sudo" : owner === null ? "root" : "polkit", problems };
 }
 
 /**

@@ -9,6 +9,7 @@ import { findAddon, loadAddon } from "../../process/native-addon.js";
 import { findPackageRoot } from "../../process/doctor/package-root.js";
 import { findProgram } from "../../process/find-program.js";
 import { applyInstall } from "../../setup/apply.js";
+import { findCronUnit } from "../../process/doctor/cron-unit.js";
 import { DEFAULT_USER, type InstallMode } from "../../setup/layout.js";
 import { planInstall } from "../../setup/plan.js";
 import type { CliIo } from "../io.js";
@@ -52,6 +53,7 @@ export async function runInstall(options: InstallCommandOptions, io: CliIo): Pro
       version: VERSION,
       addon: "addon" in loadAddon(findAddon()),
       systemctl: findProgram("systemctl", SUDO_SECURE_PATH) ?? "/usr/bin/systemctl",
+      cronUnit: mode === "cron" ? await findCronUnit() : null,
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
