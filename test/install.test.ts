@@ -18,6 +18,8 @@ import { BIN } from "./support/lab.js";
 import { BOT_UNIT as UNIT, lastRestart, startInstallLab, type InstallLab } from "./support/install-lab.js";
 
 const support = sandboxSupport();
+/** A unit Lifeguard's user was given no rights on. */
+const OTHER = "lg-other.service";
 /** /etc and the box's files and ACLs: compared before and after. */
 const SNAPSHOT = ["sh", "-c", "cd / && find etc -xdev \\( -name '*-' -o -name '.pwd.lock' -o -path 'etc/systemd/system/*' \\) -prune -o -print | sort && find \"$0\" -type d -exec getfacl -p {} + 2>/dev/null"];
 
@@ -57,14 +59,36 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.deepEqual(restart?.steps.map((step) => `${step.step} ${step.ok}`).slice(0, 3), ["stop true", "kill true", "start true"]);
   });
 
+  test("as user lifeguard, systemctl and the CLI are refused on a unit the polkit rule does not name; that unit is left alone", async () => {
+    await lab.sandbox.writeUnit(OTHER, "[Service]\nExecStart=/bin/sleep infinity\n");
+    await lab.sandbox.daemonReload();
+    assert.ok((await lab.sandbox.exec(["systemctl", "start", OTHER])).ok);
+    const otherPid = (await show(OTHER, ["MainPID"])).MainPID;
+    const asLifeguard = (argv: string[]) => lab.sandbox.exec(["setpriv", "--reuid=lifeguard", "--regid=lifeguard", "--init-groups", "--", ...argv], { cwd: "/", timeoutMs: 60_000 });
+    for (const verb of ["stop", "kill", "start"]) {
+      const refused = await asLifeguard(["systemctl", verb, "--no-ask-password", "--", OTHER]);
+      assert.notEqual(refused.exitCode, 0, verb);
+      assert.match(refused.stderr, /Access denied|Interactive authentication required/, verb);
+    }
+    // A config of its own (state in the sandbox's private /tmp) that names the unrelated unit: the CLI as user lifeguard.
+    const wider = join(lab.box, "wider.yaml");
+    writeFileSync(wider, stringify({ state: "/tmp/wider-state", services: { other: { systemd: OTHER } } }));
+    const cli = await asLifeguard([process.execPath, BIN, "restart", "other", "-c", wider]);
+    assert.notEqual(cli.exitCode, 0, cli.stdout);
+    assert.match(cli.stdout + cli.stderr, /Cannot stop unit "lg-other\.service"/);
+    assert.deepEqual(await show(OTHER, ["ActiveState", "MainPID"]), { ActiveState: "active", MainPID: otherPid }, "the unrelated unit was not touched");
+  });
+
   test("after a reboot (the plug pulled, a fresh systemd on the same disk) the bot and Lifeguard come back by themselves, and Lifeguard watches the bot again", async () => {
     const bootedAt = Date.now();
     await lab.reboot();
     assert.ok(await waitFor(async () => (await show(UNIT, ["ActiveState"])).ActiveState === "active" && (await show("lifeguard.service", ["ActiveState"])).ActiveState === "active", { timeoutMs: 60_000, intervalMs: 250 }), "the bot and Lifeguard were not started at boot");
-    let status: { services: Array<{ service: string; health: { kind: string }; lastCheckAt: number | null }> } = { services: [] };
+    // A new daemon, started at boot, watches the bot and finds it healthy (a healthy round refreshes
+    // the stored last check at most every 5 minutes: the watcher's start and beats are what is fresh).
+    let status: { services: Array<{ service: string; health: { kind: string }; watch: { kind: string; since?: number } }> } = { services: [] };
     assert.ok(await waitFor(async () => {
       status = JSON.parse((await lifeguard(["status", "--json"])).stdout) as typeof status;
-      return status.services.some((service) => service.service === "bot" && service.health.kind === "healthy" && (service.lastCheckAt ?? 0) > bootedAt);
+      return status.services.some((service) => service.service === "bot" && service.health.kind === "healthy" && service.watch.kind === "watched" && (service.watch.since ?? 0) > bootedAt);
     }, { timeoutMs: 60_000, intervalMs: 500 }), JSON.stringify(status));
     // And it still restarts the bot, as the user it was installed as, after the reboot.
     await lab.freezeBotAndWaitForRestart(60_000);

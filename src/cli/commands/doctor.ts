@@ -27,8 +27,8 @@ const STYLE = { ok: "ok", warn: "warn", fail: "bad" } as const satisfies Record<
 export async function runDoctor(options: DoctorOptions, io: CliIo): Promise<number> {
   const { config, finding, address } = await openForDoctor(options, io);
   const root = (process.getuid?.() ?? 0) === 0;
-  const rerun = root ? lifeguardCommand(["doctor", ...address]) : `sudo ${lifeguardCommand(["doctor", ...address])}`;
-  const diagnosis = await diagnose({ config, configFinding: finding, now: Date.now(), rerun, ...(options.user === undefined ? {} : { user: options.user }) });
+  const asAdmin = (args: string[]): string => (root ? lifeguardCommand(args) : `sudo ${lifeguardCommand(args)}`);
+  const diagnosis = await diagnose({ config, configFinding: finding, now: Date.now(), rerun: asAdmin(["doctor", ...address]), install: asAdmin(["install", ...address]), ...(options.user === undefined ? {} : { user: options.user }) });
   const code = doctorExitCode(diagnosis.findings);
   if (options.json === true) {
     io.stdout(JSON.stringify({ ok: code === 0, user: diagnosis.user, findings: diagnosis.findings }, null, 2));

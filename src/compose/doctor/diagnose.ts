@@ -2,12 +2,12 @@ import type { LifeguardConfig } from "../../config/types.js";
 import type { FixContext } from "../../core/doctor/fixes.js";
 import type { LifeguardUser } from "../../core/doctor/judge-access.js";
 import { judgeNode } from "../../core/doctor/judge-host.js";
-import { DAEMON_UNIT, judgeWatchers, TIMER_UNIT, CRON_FILE, type UnitProperties } from "../../core/doctor/judge-units.js";
+import { DAEMON_UNIT, judgeWatchers, TIMER_UNIT, CRON_FILE, type UnitProperties, type Watchers } from "../../core/doctor/judge-units.js";
 import { ok, type Finding } from "../../core/doctor/finding.js";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { findPackageRoot } from "../../process/doctor/package-root.js";
 import { showUnit } from "../../process/doctor/systemctl-show.js";
+import { findCronUnit } from "../../process/doctor/cron-unit.js";
 import { alertFindings, clockFindings, nativeFindings, rotationFinding, stateFindings } from "./host-findings.js";
 import { findLifeguardUser, RUNNING_UNITS } from "./lifeguard-user.js";
 import { logFindings, unitFindings } from "./service-findings.js";
@@ -23,6 +23,8 @@ export interface DoctorInput {
   now: number;
   /** The fix of a finding that could not be tried as Lifeguard's user: doctor again, as root. */
   rerun: string;
+  /** The fix when nothing runs Lifeguard: `lifeguard install` for this configuration, as root. */
+  install: string;
 }
 
 export interface Diagnosis {
@@ -36,6 +38,14 @@ const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", 
  * Everything `lifeguard doctor` looks at, in the order it prints it. Each probe is real and
  * bounded (files opened as Lifeguard's user, systemctl, pkcheck, sudo -l), and none acts on the system.
  */
+/** The cron daemon's unit as systemd knows it, or null when the box has none. */
+async function findCronDaemon(): Promise<Watchers["cronDaemon"]> {
+  const unit = await findCronUnit();
+  if (unit === null) return null;
+  const shown = await showUnit(unit, ["LoadState", "ActiveState", "UnitFileState"]);
+  return { unit, properties: "error" in shown ? {} : shown };
+}
+
 export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   const context: FixContext & { rerun: string } = { root: (process.getuid?.() ?? 0) === 0, rerun: input.rerun };
   const root = findPackageRoot();
@@ -45,10 +55,10 @@ export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
     const shown = await showUnit(unit, DAEMON_PROPERTIES);
     units.set(unit, "error" in shown ? {} : shown);
   }
-  const example = root === null ? null : join(root, "examples", "systemd", DAEMON_UNIT);
+  const cronFile = existsSync(CRON_FILE);
   const watchers = judgeWatchers({
-    daemon: units.get(DAEMON_UNIT) ?? {}, timer: units.get(TIMER_UNIT) ?? {}, cron: existsSync(CRON_FILE),
-    addon: native.addon, rebuild: native.rebuild, exampleUnit: example !== null && existsSync(example) ? example : null,
+    daemon: units.get(DAEMON_UNIT) ?? {}, timer: units.get(TIMER_UNIT) ?? {}, cronFile, cronDaemon: cronFile ? await findCronDaemon() : null,
+    addon: native.addon, rebuild: native.rebuild, install: input.install,
   }, context);
   const found = await findLifeguardUser(input.user, units, context);
   const user = "level" in found ? null : found;

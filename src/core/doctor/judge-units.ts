@@ -24,17 +24,20 @@ export function judgeServiceUnit(service: string, unit: string, properties: Unit
   return ok("unit", `${what} is loaded and ${file} (${properties.ActiveState ?? "unknown"})`);
 }
 
-/** What runs Lifeguard: the daemon's unit, the timer's, and whether /etc/cron.d/lifeguard exists. */
+/** What runs Lifeguard: the daemon's unit, the timer's, or /etc/cron.d/lifeguard and the cron daemon that reads it. */
 export interface Watchers {
   daemon: UnitProperties;
   timer: UnitProperties;
-  cron: boolean;
+  /** /etc/cron.d/lifeguard exists. */
+  cronFile: boolean;
+  /** The cron daemon's unit (`cron.service`, `crond.service`) and its state; null: no cron on the box. */
+  cronDaemon: { unit: string; properties: UnitProperties } | null;
   /** The native addon loads: without it the daemon cannot send sd_notify's datagrams. */
   addon: boolean;
   /** The command that builds the addon. */
   rebuild: string;
-  /** The example unit file to install, when Lifeguard's directory has it. */
-  exampleUnit: string | null;
+  /** The command line that installs Lifeguard for this configuration (`sudo lifeguard install -c FILE`). */
+  install: string;
 }
 
 export const DAEMON_UNIT = "lifeguard.service";
@@ -49,14 +52,18 @@ export function judgeWatchers(watchers: Watchers, context: FixContext): Finding[
   const { daemon, timer } = watchers;
   if (running(daemon)) return [ok("watcher", `${DAEMON_UNIT} is active and enabled`), ...judgeDaemon(watchers, context)];
   if (running(timer)) return [ok("watcher", `${TIMER_UNIT} is active and enabled: lifeguard check runs on its schedule`)];
-  if (watchers.cron) return [ok("watcher", `${CRON_FILE} runs lifeguard check (cron)`)];
   const enable = (unit: string): string => adminCommand(["systemctl", "enable", "--now", unit], context);
+  if (watchers.cronFile) return [judgeCron(watchers.cronDaemon, enable, context)];
   if (isLoaded(daemon)) return [fail("watcher", `${DAEMON_UNIT} is installed but not running and enabled (${describeState(daemon)}), and nothing else runs Lifeguard`, enable(DAEMON_UNIT))];
   if (isLoaded(timer)) return [fail("watcher", `${TIMER_UNIT} is installed but not running and enabled (${describeState(timer)}), and nothing else runs Lifeguard`, enable(TIMER_UNIT))];
-  const install = watchers.exampleUnit === null
-    ? "install lifeguard.service as docs/deployment.md shows"
-    : allOf(adminCommand(["cp", watchers.exampleUnit, "/etc/systemd/system/"], context), adminCommand(["systemctl", "daemon-reload"], context), enable(DAEMON_UNIT));
-  return [fail("watcher", `nothing runs Lifeguard: ${DAEMON_UNIT} and ${TIMER_UNIT} are not installed and ${CRON_FILE} does not exist`, install)];
+  return [fail("watcher", `nothing runs Lifeguard: ${DAEMON_UNIT} and ${TIMER_UNIT} are not installed and ${CRON_FILE} does not exist`, watchers.install)];
+}
+
+/** The cron file runs Lifeguard only while a cron daemon runs, and at boot only if it is enabled. */
+function judgeCron(cron: Watchers["cronDaemon"], enable: (unit: string) => string, context: FixContext): Finding {
+  if (cron === null) return fail("watcher", `${CRON_FILE} exists but no cron daemon is installed: nothing runs lifeguard check`, adminCommand(["apt-get", "install", "cron"], context));
+  if (!running(cron.properties)) return fail("watcher", `${CRON_FILE} exists but ${cron.unit} is not running and enabled (${describeState(cron.properties)}): nothing runs lifeguard check`, enable(cron.unit));
+  return ok("watcher", `${CRON_FILE} runs lifeguard check every minute (${cron.unit} is active and enabled)`);
 }
 
 /** The daemon's unit as systemd runs it: the notify protocol, the watchdog, and what sends its datagrams. */

@@ -90,14 +90,18 @@ test("under privilege: sudo, the daemon's own process must let sudo gain root", 
 
 const installed = { LoadState: "loaded", ActiveState: "active", UnitFileState: "enabled" };
 const absent = { LoadState: "not-found", ActiveState: "inactive", UnitFileState: "" };
-const watchers = (parts: Partial<Watchers>): Watchers => ({ daemon: absent, timer: absent, cron: false, addon: true, rebuild: "REBUILD", exampleUnit: "/opt/lifeguard/examples/systemd/lifeguard.service", ...parts });
+const watchers = (parts: Partial<Watchers>): Watchers => ({ daemon: absent, timer: absent, cronFile: false, cronDaemon: null, addon: true, rebuild: "REBUILD", install: "sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml", ...parts });
 
 test("the daemon, the timer or cron must run Lifeguard; the daemon as Type=notify with a watchdog and the addon", () => {
   const nothing = judgeWatchers(watchers({}), context);
   assert.deepEqual(nothing, [fail("watcher", "nothing runs Lifeguard: lifeguard.service and lifeguard-check.timer are not installed and /etc/cron.d/lifeguard does not exist",
-    "sudo cp /opt/lifeguard/examples/systemd/lifeguard.service /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now lifeguard.service")]);
+    "sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml")]);
   assert.equal(judgeWatchers(watchers({ timer: installed }), context)[0]?.level, "ok");
-  assert.equal(judgeWatchers(watchers({ cron: true }), context)[0]?.level, "ok");
+  // The cron file runs Lifeguard only while cron runs, and after a reboot only if it is enabled.
+  assert.deepEqual(judgeWatchers(watchers({ cronFile: true, cronDaemon: { unit: "cron.service", properties: installed } }), context), [ok("watcher", "/etc/cron.d/lifeguard runs lifeguard check every minute (cron.service is active and enabled)")]);
+  assert.deepEqual(judgeWatchers(watchers({ cronFile: true, cronDaemon: { unit: "crond.service", properties: { ...installed, ActiveState: "inactive", UnitFileState: "disabled" } } }), context),
+    [fail("watcher", "/etc/cron.d/lifeguard exists but crond.service is not running and enabled (ActiveState=inactive, UnitFileState=disabled): nothing runs lifeguard check", "sudo systemctl enable --now crond.service")]);
+  assert.deepEqual(judgeWatchers(watchers({ cronFile: true }), context), [fail("watcher", "/etc/cron.d/lifeguard exists but no cron daemon is installed: nothing runs lifeguard check", "sudo apt-get install cron")]);
   assert.equal(judgeWatchers(watchers({ timer: { ...installed, ActiveState: "inactive" } }), context)[0]?.fix, "sudo systemctl enable --now lifeguard-check.timer");
   const daemon = { ...installed, Type: "notify", WatchdogUSec: "30s", NotifyAccess: "main" };
   assert.deepEqual(judgeWatchers(watchers({ daemon }), context).map((finding) => finding.level), ["ok", "ok"]);
