@@ -29,6 +29,8 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
   const lifeguard = (args: string[]) => lab.lifeguard(args);
   const show = (unit: string, properties: string[]) => lab.show(unit, properties);
   const snapshot = async () => (await lab.sandbox.exec([...SNAPSHOT, lab.box])).stdout;
+  /** A snapshot without what changes by itself: the bot's log and pid file, and a test's own config. */
+  const comparable = (tree: string) => tree.split("\n").filter((line) => !/bot\.(log|pid)|ghost/.test(line));
 
   before(async () => {
     lab = await startInstallLab("install");
@@ -123,7 +125,7 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     for (const unit of [UNIT, "lifeguard.service"]) assert.equal((await show(unit, ["LoadState"])).LoadState, "not-found", unit);
     assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "the user is gone");
     const after = await snapshot();
-    assert.deepEqual(after.split("\n").filter((line) => !line.includes("bot.log") && !line.includes("bot.pid")), treeBefore.split("\n").filter((line) => !line.includes("bot.log") && !line.includes("bot.pid")), removed.stdout);
+    assert.deepEqual(comparable(after), comparable(treeBefore), removed.stdout);
   });
 
   test("a unit that neither exists nor has install-unit: is refused before anything changes", async () => {
@@ -141,6 +143,18 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.match(refused.stdout, /lifeguard install failed: useradd .* failed: .*\nNothing had been changed\./);
   });
 
+  test("a read-only /etc: the install stops at its first step with the reason, nothing changed", async () => {
+    assert.ok((await lab.sandbox.exec(["mount", "-o", "remount,bind,ro", "/etc"])).ok);
+    try {
+      const refused = await lifeguard(["install"]);
+      assert.equal(refused.exitCode, 1, refused.stdout);
+      assert.match(refused.stdout, /^lifeguard install failed: useradd .* failed: .*\/etc\/(passwd|group).*\nNothing had been changed\.$/m);
+    } finally {
+      assert.ok((await lab.sandbox.exec(["mount", "-o", "remount,bind,rw", "/etc"])).ok);
+    }
+    assert.deepEqual(comparable(await snapshot()), comparable(treeBefore));
+  });
+
   test("a step that fails half-way (a read-only unit directory) rolls back what was done: the user, the directories and the ACL entries go", async () => {
     assert.ok((await lab.sandbox.exec(["mount", "-o", "remount,bind,ro", "/etc/systemd/system"])).ok);
     try {
@@ -153,7 +167,6 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     }
     assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2);
     const after = await snapshot();
-    const lines = (tree: string) => tree.split("\n").filter((line) => !/bot\.(log|pid)|ghost/.test(line));
-    assert.deepEqual(lines(after), lines(treeBefore));
+    assert.deepEqual(comparable(after), comparable(treeBefore));
   });
 });
