@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import { runInit } from "./commands/init.js";
 import type { InitFlags } from "./init/plan.js";
@@ -16,6 +16,10 @@ Examples:
   lifeguard init -c ./lifeguard.yaml --unit gemini-trader --log /home/bot/logs/bot.log \\
       --alert telegram --telegram-chat 123456789   # no questions: proposes match and max-age
   lifeguard init --alert none -- python3 main.py   # a command Lifeguard supervises itself
+  lifeguard init --unit gemini-trader --run-as bot --workdir /home/bot/gemini-trader-ai \
+      --memory-max 1G --cpu-quota 80% --log /home/bot/gemini-trader-ai/logs/gemini_trader.log \
+      --alert telegram --telegram-chat 123456789 -- /usr/bin/python3 main.py
+                                                   # a bot without a unit: install writes it
 
 Exit: 0 written; 64 a missing or bad answer; 73 the file exists (--force replaces it); 130 stopped.
 `;
@@ -26,8 +30,12 @@ export function addInitCommand(program: Command, act: Act, io: CliIo, argv: read
     .description("write a configuration: pick a running service and its log, get a pattern and max-age proposed from the log, choose where alerts go")
     .argument("[command...]", "after --: a command for Lifeguard to supervise itself, as --command")
     .option("-c, --config <file>", "the file to write (default: /etc/lifeguard/lifeguard.yaml as root, else ./lifeguard.yaml)")
-    .addOption(new Option("--unit <name>", "the systemd unit to watch").conflicts("command"))
-    .option("--command <words...>", "a command Lifeguard starts and supervises itself (under lifeguard run)")
+    .option("--unit <name>", "the systemd unit to watch; with --command (or after --), a unit `lifeguard install` writes for that command")
+    .option("--command <words...>", "a command Lifeguard starts and supervises itself (under lifeguard run); with --unit, the unit's ExecStart=")
+    .option("--run-as <user>", "with --unit and --command: the unit's User=")
+    .option("--workdir <dir>", "with --unit and --command: the unit's WorkingDirectory=")
+    .option("--memory-max <size>", "with --unit and --command: the unit's MemoryMax=, e.g. 1GiB")
+    .option("--cpu-quota <percent>", "with --unit and --command: the unit's CPUQuota=, e.g. 80%")
     .option("--name <name>", "the service's name in Lifeguard (default: the unit's)")
     .option("--log <path>", "the log file that shows the service working")
     .option("--match <regex>", "a line that shows work matches it (RE2; - for no log-activity check); default: proposed from the log")
@@ -51,7 +59,7 @@ export function addInitCommand(program: Command, act: Act, io: CliIo, argv: read
     .action(act((operands: string[], options: InitFlags & { state?: string }) => {
       const dashes = argv.includes("--");
       if (operands.length > 0 && !dashes) throw new UsageError(`Cannot read "${operands[0]}": a command to supervise follows "--" or --command`, "Write: lifeguard init [flags] -- CMD ARGS...");
-      if (operands.length > 0 && (options.command !== undefined || options.unit !== undefined)) throw new UsageError('Cannot take a command after "--" with --command or --unit: a service is one of them');
+      if (operands.length > 0 && options.command !== undefined) throw new UsageError('Cannot take a command after "--" and --command: give it once');
       const flags = operands.length > 0 ? { ...options, command: operands } : options;
       return runInit(flags, io, { stdin: process.stdin, stdout: process.stdout, systemctl: ["systemctl"], isRoot: process.getuid?.() === 0 });
     }));

@@ -58,7 +58,7 @@ export async function runInit(flags: InitFlags & { state?: string }, io: CliIo, 
     io.stdout(`Wrote ${path} (mode ${configMode(literal).toString(8).padStart(4, "0")}).`);
     await offerTestAlert(flags, asker, plan, path, io);
     const viaSudo = deps.isRoot && (io.env.SUDO_USER ?? "") !== "";
-    const steps = nextSteps({ configPath: path, secrets: referencedSecrets(plan), envFile, viaSudo, supervised: "command" in plan.service, root: deps.isRoot });
+    const steps = nextSteps({ configPath: path, secrets: referencedSecrets(plan), envFile, viaSudo, supervised: "command" in plan.service, unitToWrite: "installUnit" in plan.service, root: deps.isRoot });
     io.stdout(["", "Next:", ...steps].join("\n"));
     return EXIT.healthy;
   } finally {

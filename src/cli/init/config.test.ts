@@ -120,8 +120,33 @@ test("a command: its captured output is the log, and `run` is the next step", as
   assert.equal(plan.log.path, "/var/lib/lifeguard/python3.out.log");
   assert.ok(asker.said.includes("Nothing to read in /var/lib/lifeguard/python3.out.log yet, so there is no proposal from it."));
   validates(plan);
-  const steps = nextSteps({ configPath: "/srv/bot/lifeguard.yaml", secrets: [], envFile: "/srv/bot/lifeguard.env", viaSudo: false, supervised: true, root: false });
-  assert.equal(steps[2], "  lifeguard run -c /srv/bot/lifeguard.yaml   # start supervising it (Ctrl-C stops)");
+  const steps = nextSteps({ configPath: "/srv/bot/lifeguard.yaml", secrets: [], envFile: "/srv/bot/lifeguard.env", viaSudo: false, supervised: true, unitToWrite: false, root: false });
+  assert.equal(steps[1], "  lifeguard run -c /srv/bot/lifeguard.yaml   # start supervising it (Ctrl-C stops)");
+});
+
+test("a bot without a unit: --unit with --command (and --run-as, --workdir, --memory-max, --cpu-quota) gives it the install-unit: install writes", async () => {
+  const flags: InitFlags = { unit: "gemini-trader", command: ["/usr/bin/python3", "main.py"], runAs: "bot", workdir: "gemini-trader-ai", memoryMax: "1G", cpuQuota: "80%", log: LOG, alert: "none" };
+  const plan = await runDialogue(flags, flagsAsker(() => undefined, "stdin is not a terminal"), fakeDiscovery());
+  const { text, config } = validates(plan);
+  assert.match(text, /^ {4}install-unit:\n(?: {6}#.*\n)* {6}exec-start: \["\/usr\/bin\/python3", "main\.py"\]\n {6}user: "bot"\n {6}working-directory: "\/home\/bot\/gemini-trader-ai"\n/m);
+  const runner = config.services[0]?.runner;
+  assert.equal(runner?.kind, "systemd");
+  assert.deepEqual(runner?.kind === "systemd" ? runner.installUnit : null, {
+    execStart: ["/usr/bin/python3", "main.py"], description: null, user: "bot", group: null, workingDirectory: "/home/bot/gemini-trader-ai", environment: {}, environmentFile: null,
+    memoryMaxBytes: 1024 ** 3, cpuQuotaPercent: 80, restartMs: 5000, startLimit: { burst: 5, intervalMs: 600_000 },
+  });
+  // Before install the unit does not exist: the trial is install's dry run, not a round.
+  const steps = nextSteps({ configPath: "/etc/lifeguard/lifeguard.yaml", secrets: [], envFile: "/etc/lifeguard/env", viaSudo: false, supervised: false, unitToWrite: true, root: false });
+  assert.deepEqual(steps.slice(-2), [
+    "  lifeguard install --dry-run -c /etc/lifeguard/lifeguard.yaml   # every file install would write, the bot's unit among them, changing nothing",
+    "  sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml   # write the bot's unit and Lifeguard's, and run both for good, from boot on",
+  ]);
+
+  const asker = flagsAsker(() => undefined, "stdin is not a terminal");
+  await assert.rejects(runDialogue({ unit: "trader", memoryMax: "1G", log: LOG, alert: "none" }, asker, fakeDiscovery()), /^UsageError: Cannot use --memory-max without both --unit and --command: they describe the unit `lifeguard install` writes for the command$/);
+  await assert.rejects(runDialogue({ command: ["python3"], runAs: "bot", cpuQuota: "80%", log: LOG, alert: "none" }, asker, fakeDiscovery()), /Cannot use --run-as, --cpu-quota without both --unit and --command/);
+  await assert.rejects(runDialogue({ ...flags, memoryMax: "lots" }, asker, fakeDiscovery()), /Cannot read --memory-max "lots": expected a size of at least 1MiB/);
+  await assert.rejects(runDialogue({ ...flags, cpuQuota: "0%" }, asker, fakeDiscovery()), /Cannot read --cpu-quota "0%": expected a percentage of one CPU above 0/);
 });
 
 test("an existing file is replaced only when a person says so or --force does", () => {
@@ -133,7 +158,7 @@ test("an existing file is replaced only when a person says so or --force does", 
 });
 
 test("next steps are commands that work as printed: -c, the variables loaded, sudo when init had it", () => {
-  const input = { configPath: "/etc/lifeguard/lifeguard.yaml", secrets: ["TELEGRAM_BOT_TOKEN"], envFile: "/etc/lifeguard/env", supervised: false, root: true };
+  const input = { configPath: "/etc/lifeguard/lifeguard.yaml", secrets: ["TELEGRAM_BOT_TOKEN"], envFile: "/etc/lifeguard/env", supervised: false, unitToWrite: false, root: true };
   assert.deepEqual(nextSteps({ ...input, viaSudo: false }), [
     "Put the secret in /etc/lifeguard/env, one NAME=value a line, readable by its owner only:",
     "  install -m 600 /dev/null /etc/lifeguard/env   # then edit it: TELEGRAM_BOT_TOKEN=...",
@@ -150,5 +175,5 @@ test("next steps are commands that work as printed: -c, the variables loaded, su
   const sudo = nextSteps({ ...input, viaSudo: true });
   assert.equal(sudo[1], "  sudo install -m 600 /dev/null /etc/lifeguard/env   # then edit it: TELEGRAM_BOT_TOKEN=...");
   assert.equal(sudo[3], "  sudo sh -c 'set -a && . /etc/lifeguard/env && exec lifeguard validate -c /etc/lifeguard/lifeguard.yaml'   # check the file");
-  assert.equal(nextSteps({ ...input, secrets: [], viaSudo: true })[1], "  sudo lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file");
+  assert.equal(nextSteps({ ...input, secrets: [], viaSudo: true })[0], "  sudo lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file");
 });

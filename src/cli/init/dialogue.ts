@@ -1,4 +1,4 @@
-import { formatDuration, formatSize, parseDuration } from "../../core/duration.js";
+import { formatDuration, formatSize, parseDuration, parseSize } from "../../core/duration.js";
 import { UsageError } from "../../core/errors.js";
 import { describePatternProblem } from "../../config/describe-pattern-problem.js";
 import { serviceNameOf } from "../../config/quick-defaults.js";
@@ -7,7 +7,7 @@ import { toUnitName, unitNameProblem } from "../../config/unit-name.js";
 import { askChannel, type ChannelContext } from "./ask-channel.js";
 import { answer, checkYesNo, isYes, type Asker, type Choice } from "./questions.js";
 import { FALLBACK_MAX_AGE } from "./propose-max-age.js";
-import { secretsOf, type InitFlags, type InitPlan } from "./plan.js";
+import { secretsOf, type InitFlags, type InitPlan, type UnitPlan } from "./plan.js";
 import type { LogCandidate } from "./recent-logs.js";
 import type { LogProposals } from "./sample-log.js";
 import type { UnitList } from "./systemd-facts.js";
@@ -47,9 +47,16 @@ export async function runDialogue(flags: InitFlags, asker: Asker, discovery: Dis
 }
 
 async function askService(flags: InitFlags, asker: Asker, discovery: Discovery): Promise<InitPlan["service"]> {
-  if (flags.unit !== undefined && flags.command !== undefined) throw new UsageError("Cannot watch both --unit and --command: a service is one or the other");
-  if (flags.command !== undefined) return { command: flags.command };
   const check = (value: string) => unitNameProblem(value) ?? null;
+  const unitFlags = (["runAs", "workdir", "memoryMax", "cpuQuota"] as const).filter((key) => flags[key] !== undefined);
+  if (unitFlags.length > 0 && (flags.unit === undefined || flags.command === undefined)) {
+    throw new UsageError(`Cannot use ${unitFlags.map((key) => UNIT_FLAGS[key]).join(", ")} without both --unit and --command: they describe the unit \`lifeguard install\` writes for the command`);
+  }
+  if (flags.unit !== undefined && flags.command !== undefined) {
+    const systemd = toUnitName(await answer(asker, { id: "service", text: "", flag: "--unit NAME", check }, flags.unit));
+    return { systemd, installUnit: unitPlan(flags, flags.command, discovery) };
+  }
+  if (flags.command !== undefined) return { command: flags.command };
   if (flags.unit !== undefined) return { systemd: toUnitName(await answer(asker, { id: "service", text: "", flag: "--unit NAME", check }, flags.unit)) };
   // Without a person to choose, a list is no use: the flags asker names --unit at once.
   const listed = asker.interactive ? await discovery.listUnits() : { units: [], problem: null };
@@ -59,6 +66,23 @@ async function askService(flags: InitFlags, asker: Asker, discovery: Discovery):
   const text = choices.length > 0 ? "Which service should Lifeguard watch? (a number, or a unit's name)" : "Which systemd unit should Lifeguard watch? (its name)";
   const unit = await asker.ask({ id: "service", text, flag: "--unit NAME or --command CMD...", choices, check });
   return { systemd: toUnitName(unit) };
+}
+
+const UNIT_FLAGS = { runAs: "--run-as", workdir: "--workdir", memoryMax: "--memory-max", cpuQuota: "--cpu-quota" } as const;
+const CPU_QUOTA = /^\d+(\.\d+)?%$/;
+
+/** The unit install writes for `command` (--unit with --command), its values checked as the schema will. */
+function unitPlan(flags: InitFlags, command: string[], discovery: Discovery): UnitPlan {
+  if (command.length === 0 || command[0] === "") throw new UsageError("Cannot write a unit for an empty --command");
+  if (flags.memoryMax !== undefined && (parseSize(flags.memoryMax) ?? 0) < 1024 * 1024) throw new UsageError(`Cannot read --memory-max "${flags.memoryMax}": expected a size of at least 1MiB, like "512MiB" or "1GiB"`);
+  if (flags.cpuQuota !== undefined && (!CPU_QUOTA.test(flags.cpuQuota) || Number.parseFloat(flags.cpuQuota) <= 0)) throw new UsageError(`Cannot read --cpu-quota "${flags.cpuQuota}": expected a percentage of one CPU above 0, like "80%"`);
+  return {
+    execStart: command,
+    user: flags.runAs ?? null,
+    workingDirectory: flags.workdir === undefined ? null : discovery.absolute(flags.workdir),
+    memoryMax: flags.memoryMax ?? null,
+    cpuQuota: flags.cpuQuota ?? null,
+  };
 }
 
 async function askLog(flags: InitFlags, asker: Asker, discovery: Discovery, service: InitPlan["service"], name: string): Promise<InitPlan["log"]> {

@@ -11,6 +11,8 @@ export interface NextStepsInput {
   viaSudo: boolean;
   /** A `command:` service: only `lifeguard run` supervises it (`check` refuses one). */
   supervised: boolean;
+  /** The service's unit is one `install` writes (`install-unit:`): it does not exist before. */
+  unitToWrite: boolean;
   /** `init` runs as root: `lifeguard install`, which needs root, is printed without sudo. */
   root: boolean;
 }
@@ -23,7 +25,8 @@ export function nextSteps(input: NextStepsInput): string[] {
   const address = ["-c", input.configPath];
   const commands = [
     ["validate", ...address],
-    input.supervised ? ["run", ...address] : ["check", "--dry-run", ...address],
+    // A unit install is to write does not exist yet: a round would only find it missing.
+    input.supervised ? ["run", ...address] : input.unitToWrite ? ["install", "--dry-run", ...address] : ["check", "--dry-run", ...address],
     ["install", ...address],
   ];
   const env = shellWord(input.envFile);
@@ -37,13 +40,18 @@ export function nextSteps(input: NextStepsInput): string[] {
   }
   const shown = commands.map((args) => {
     const command = lifeguardCommand(args);
-    // install changes system files: as root, whoever ran init.
-    if (!input.viaSudo && (args[0] !== "install" || input.root)) return command;
+    // install changes system files: as root, whoever ran init (its dry run changes nothing).
+    const changesSystem = args[0] === "install" && !args.includes("--dry-run");
+    if (!input.viaSudo && (!changesSystem || input.root)) return command;
     return input.secrets.length === 0 ? `sudo ${command}` : `sudo sh -c ${shellWord(`set -a && . ${env} && exec ${command}`)}`;
   });
   const [validate, trial, install] = shown;
-  lines.push("Then:", `  ${validate}   # check the file`);
-  lines.push(input.supervised ? `  ${trial}   # start supervising it (Ctrl-C stops)` : `  ${trial}   # one round: what Lifeguard sees and would do, changing nothing`);
-  lines.push(`  ${install}   # run it for good, from boot on (--dry-run first shows every file it writes)`);
+  // "Then:" follows the secrets' steps; without them the commands come first.
+  lines.push(...(lines.length > 0 ? ["Then:"] : []), `  ${validate}   # check the file`);
+  lines.push(input.supervised ? `  ${trial}   # start supervising it (Ctrl-C stops)`
+    : input.unitToWrite ? `  ${trial}   # every file install would write, the bot's unit among them, changing nothing`
+      : `  ${trial}   # one round: what Lifeguard sees and would do, changing nothing`);
+  lines.push(input.unitToWrite ? `  ${install}   # write the bot's unit and Lifeguard's, and run both for good, from boot on`
+    : `  ${install}   # run it for good, from boot on (--dry-run first shows every file it writes)`);
   return lines;
 }

@@ -21,10 +21,21 @@ export interface ChannelPlan {
   about: string;
 }
 
+/** The unit `lifeguard install` writes for a bot that has none yet (`install-unit:`), from init's flags. */
+export interface UnitPlan {
+  execStart: string[];
+  /** `User=`; null: root. */
+  user: string | null;
+  /** Absolute; null: none. */
+  workingDirectory: string | null;
+  memoryMax: string | null;
+  cpuQuota: string | null;
+}
+
 /** Everything `init` decided, with why: what the config file is written from. */
 export interface InitPlan {
   name: string;
-  service: { systemd: string } | { command: string[] };
+  service: { systemd: string; installUnit?: UnitPlan } | { command: string[] };
   /** The log the checks watch; for a command, its output as Lifeguard captures it unless another was chosen. */
   log: { path: string; why: string };
   /** null: no log-activity check. */
@@ -41,6 +52,11 @@ export interface InitFlags {
   config?: string;
   unit?: string;
   command?: string[];
+  /** With --unit and --command: the unit install writes runs as this user, in this directory, with these limits. */
+  runAs?: string;
+  workdir?: string;
+  memoryMax?: string;
+  cpuQuota?: string;
   name?: string;
   log?: string;
   match?: string;

@@ -1,4 +1,4 @@
-import { isSecret, secretsOf, type ChannelPlan, type InitPlan, type Setting } from "./plan.js";
+import { isSecret, secretsOf, type ChannelPlan, type InitPlan, type Setting, type UnitPlan } from "./plan.js";
 
 /** How many of the last lines log-activity looks at, and how many must match (the seed's). */
 export const ACTIVITY_LINES = 100;
@@ -32,6 +32,7 @@ export function renderConfig(plan: InitPlan, context: RenderContext): string {
   if ("systemd" in plan.service) {
     comment(4, "The systemd unit Lifeguard watches and restarts: a graceful stop, a kill of the unit's own processes only, a start.");
     out.push(`    systemd: ${text(plan.service.systemd)}`);
+    if (plan.service.installUnit !== undefined) renderInstallUnit(plan.service.installUnit, out, comment);
   } else {
     comment(4, "The command Lifeguard starts and supervises itself (only `lifeguard run` does): a list, never a shell line.");
     out.push(`    command: ${list(plan.service.command)}`);
@@ -52,6 +53,24 @@ export function renderConfig(plan: InitPlan, context: RenderContext): string {
   out.push("    restart:", `      limit: { max: ${RESTART_LIMIT.max}, per: ${RESTART_LIMIT.per} }`);
   out.push(...renderAlerts(plan, context, comment));
   return `${out.join("\n")}\n`;
+}
+
+/** `install-unit:`: the bot's own unit, which `lifeguard install` writes and enables at boot. */
+function renderInstallUnit(unit: UnitPlan, out: string[], comment: (indent: number, text: string) => void): void {
+  comment(4, "The bot has no unit yet: `lifeguard install` writes this one (Restart=on-failure, started at boot) from these keys. More keys: docs/configuration.md.");
+  out.push("    install-unit:");
+  comment(6, "The program and its arguments, a list (never a shell line): ExecStart=.");
+  out.push(`      exec-start: ${list(unit.execStart)}`);
+  if (unit.user !== null) out.push(`      user: ${text(unit.user)}`);
+  if (unit.workingDirectory !== null) out.push(`      working-directory: ${text(unit.workingDirectory)}`);
+  if (unit.memoryMax !== null) {
+    comment(6, "MemoryMax=: past it the kernel kills the bot, and systemd restarts it.");
+    out.push(`      memory-max: ${text(unit.memoryMax)}`);
+  }
+  if (unit.cpuQuota !== null) {
+    comment(6, "CPUQuota=: at most this share of one CPU.");
+    out.push(`      cpu-quota: ${text(unit.cpuQuota)}`);
+  }
 }
 
 function renderAlerts(plan: InitPlan, context: RenderContext, comment: (indent: number, text: string) => void): string[] {
