@@ -11,9 +11,9 @@ const OPTIONS: InstallOptions = { mode: "daemon", user: "lifeguard", services: n
 
 function config(extra: Record<string, unknown> = {}, source = "/etc/lifeguard/lifeguard.yaml", top: Record<string, unknown> = {}): LifeguardConfig {
   const result = validateDocument({
-    ...top,
     state: "/var/lib/lifeguard",
     log: { file: "/var/log/lifeguard/lifeguard.log" },
+    ...top,
     services: {
       trader: {
         systemd: "gemini-trader",
@@ -39,7 +39,7 @@ test("a command line is written so systemd runs exactly these words: quotes, %, 
 test("the daemon plan: user, directories, read access, the bot's unit with its limits, the polkit rule, a hardened daemon, logrotate, then start and verify", () => {
   const plan = planInstall(config(), OPTIONS, FACTS);
   assert.deepEqual(plan.steps.map((step) => (step.kind === "file" ? `file ${step.path}` : step.kind === "enable" ? `enable ${step.unit}` : step.kind)), [
-    "user", "dir", "dir", "read-access",
+    "user", "dir", "dir", "read-access", "read-access",
     "file /etc/systemd/system/gemini-trader.service", "file /etc/polkit-1/rules.d/50-lifeguard.rules", "file /etc/systemd/system/lifeguard.service", "file /etc/logrotate.d/lifeguard",
     "daemon-reload", "enable gemini-trader.service", "enable lifeguard.service", "verify",
   ]);
@@ -64,23 +64,39 @@ test("as root: no user, no polkit rule, no read access needed; without the addon
   assert.match(files(helper).get("/etc/systemd/system/lifeguard.service") ?? "", /^NotifyAccess=all$/m);
 });
 
+test("without a log file Lifeguard logs to the journal: no log directory is made, and ReadWritePaths= names only what exists (systemd refuses a missing path)", () => {
+  const journal = planInstall(config({}, undefined, { log: {} }), OPTIONS, FACTS);
+  assert.deepEqual(journal.steps.filter((step) => step.kind === "dir").map((step) => step.path), ["/var/lib/lifeguard"]);
+  assert.ok(files(journal).get("/etc/systemd/system/lifeguard.service")?.split("\n").includes("ReadWritePaths=/var/lib/lifeguard"));
+  // Cron's output has nowhere else to go: its directory is made and writable.
+  const cron = planInstall(config({}, undefined, { log: {} }), { ...OPTIONS, mode: "cron" }, FACTS);
+  assert.deepEqual(cron.steps.filter((step) => step.kind === "dir").map((step) => step.path), ["/var/lib/lifeguard", "/var/log/lifeguard"]);
+});
+
 test("the timer and cron plans; --service names only services that have install-unit:", () => {
   const timer = files(planInstall(config(), { ...OPTIONS, mode: "timer" }, FACTS));
   assert.match(timer.get("/etc/systemd/system/lifeguard-check.timer") ?? "", /^OnCalendar=\*-\*-\* \*:\*:00\nPersistent=true$/m);
   assert.match(timer.get("/etc/systemd/system/lifeguard-check.service") ?? "", /^ExecStart=\/usr\/bin\/node \/usr\/lib\/node_modules\/lifeguard\/bin\/lifeguard.js check -c \/etc\/lifeguard\/lifeguard.yaml$/m);
   const cron = files(planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS)).get("/etc/cron.d/lifeguard") ?? "";
-  assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
+  // Cron has no EnvironmentFile=: the line loads the secrets' files that exist, then runs the check.
+  assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/bin\/sh -c 'set -a; while \[ "\$1" != -- \]; do if \[ -r "\$1" \]; then \. "\$1"; fi; shift; done; shift; set \+a; exec "\$@"' lifeguard-env \/etc\/lifeguard\/env -- \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
+  // Lifeguard's user reads the config and, under cron, the secrets' file itself (systemd reads a unit's as root).
+  const reads = (plan: ReturnType<typeof planInstall>) => plan.steps.flatMap((step) => (step.kind === "read-access" ? [`${step.path}${step.rotated ? " (rotated)" : ""}`] : []));
+  assert.deepEqual(reads(planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS)), ["/home/bot/trader/trader.log (rotated)", "/etc/lifeguard/lifeguard.yaml", "/etc/lifeguard/env"]);
+  assert.deepEqual(reads(planInstall(config(), { ...OPTIONS, mode: "timer" }, FACTS)), ["/home/bot/trader/trader.log (rotated)", "/etc/lifeguard/lifeguard.yaml"]);
+  // The first round runs what the cron line runs, secrets' loader and all.
+  const LOAD = 'set -a; while [ "$1" != -- ]; do if [ -r "$1" ]; then . "$1"; fi; shift; done; shift; set +a; exec "$@"';
   // Cron itself is started and enabled (it runs the job at every boot), and is part of what install verifies.
   const cronPlan = planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS);
   assert.deepEqual(cronPlan.steps.flatMap((step) => (step.kind === "enable" || step.kind === "verify" ? [JSON.stringify(step)] : [])).slice(-2), [
     JSON.stringify({ kind: "enable", unit: "cron.service" }),
-    JSON.stringify({ kind: "verify", units: ["gemini-trader.service", "cron.service"], firstRound: "check-now" }),
+    JSON.stringify({ kind: "verify", units: ["gemini-trader.service", "cron.service"], firstRound: { command: ["/bin/sh", "-c", LOAD, "lifeguard-env", "/etc/lifeguard/env", "--", FACTS.node, FACTS.bin, "check", "-c", "/etc/lifeguard/lifeguard.yaml"] } }),
   ]);
   assert.deepEqual(cronPlan.problems, []);
   assert.match(planInstall(config(), { ...OPTIONS, mode: "cron" }, { ...FACTS, cronUnit: null }).problems.join("\n"), /^--cron: no cron daemon on this box .*: install cron \(apt-get install cron\), or use --timer, which needs none$/);
   assert.deepEqual(planInstall(config(), { ...OPTIONS, mode: "timer" }, { ...FACTS, cronUnit: null }).problems, []);
   assert.throws(() => planInstall(config({ web: { systemd: "web" } }), { ...OPTIONS, services: ["web"] }, FACTS), /--service web: no systemd service of that name has `install-unit:`/);
-  assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null", sudo: false }, []), /a % or a newline/);
+  assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null", sudo: false, environmentFiles: [] }, []), /a % or a newline/);
 });
 
 test("a config kept in a home directory: readable under ProtectHome=read-only, its lifeguard.env beside it loaded too", () => {

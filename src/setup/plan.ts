@@ -4,7 +4,7 @@ import type { LifeguardConfig } from "../config/types.js";
 import { polkitRule } from "../core/polkit-rule.js";
 import { sudoersRule } from "../core/sudoers-rule.js";
 import { CHECK_UNIT, CRON_FILE, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
-import { renderCronFile, renderLogrotate } from "./render-schedules.js";
+import { cronCommand, renderCronFile, renderLogrotate } from "./render-schedules.js";
 import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, type LifeguardRun } from "./render-units.js";
 
 /** One thing `install` does, in order; each is undone by `uninstall` when it changed something. */
@@ -13,15 +13,22 @@ export type Step =
   | { kind: "user"; name: string }
   /** A directory, created when missing, owned by `owner` (null: root) with `mode`. */
   | { kind: "dir"; path: string; owner: string | null; mode: number }
-  /** `user` may read `path` (a log a check reads): ACL entries where its mode does not let it. */
-  | { kind: "read-access"; path: string; user: string }
+  /**
+   * `user` may read `path`: ACL entries where its mode does not let it. A log (`rotated`) gets a
+   * default entry on its directory too, so that the file logrotate creates next is readable; a
+   * config or secrets file gets an entry on itself only.
+   */
+  | { kind: "read-access"; path: string; user: string; rotated: boolean }
   /** A file written whole; `validate` (argv, the new file's path appended) must accept it before it is put in place. */
   | { kind: "file"; path: string; content: string; mode: number; what: string; validate?: readonly string[] }
   | { kind: "daemon-reload" }
   /** `systemctl enable --now`. */
   | { kind: "enable"; unit: string }
-  /** Lifeguard's first round: run now where nothing starts one (cron, the timer's service), then each service seen. */
-  | { kind: "verify"; units: string[]; firstRound: "daemon" | "check-unit" | "check-now" };
+  /**
+   * Lifeguard's first round: the daemon's own, the timer's service started now, or (cron) `command`
+   * run now as cron runs it; then each service as that round saw it.
+   */
+  | { kind: "verify"; units: string[]; firstRound: "daemon" | "check-unit" | { command: string[] } };
 
 export interface InstallOptions {
   mode: InstallMode;
@@ -77,6 +84,8 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const ownUnits = systemdServices.flatMap(({ name, runner }) => (runner.installUnit !== null && (options.services === null || options.services.includes(name)) ? [{ name, unit: runner.unit, installUnit: runner.installUnit }] : []));
   const logFile = config.log.file;
   const logDir = logFile === null ? DEFAULT_LOG_DIR : dirname(logFile);
+  // Without a log file the daemon and the timer's unit log to the journal: no log directory (cron's output needs one).
+  const ownLogDir = logFile !== null || options.mode === "cron";
   const cronOutput = logFile === null ? `${DEFAULT_LOG_DIR}/lifeguard.log` : "/dev/null";
   const read = config.services.flatMap(checkedFiles);
   const configDir = dirname(config.source);
@@ -87,25 +96,31 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     config: config.source,
     environmentFiles,
     user: owner,
-    writable: [config.state, logDir],
+    // Each must exist: systemd refuses to start a unit whose ReadWritePaths= names a missing path.
+    writable: [config.state, ...(ownLogDir ? [logDir] : [])],
     protectHome: [...read, config.source].some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
     supervises: config.services.some((service) => service.runner.kind === "process"),
     notifyAccess: !facts.addon && owner !== null ? "all" : "main",
     sudo: config.privilege === "sudo" && owner !== null,
   };
   const file = (path: string, content: string, what: string, mode = 0o644): Step => ({ kind: "file", path, content, mode, what });
+  const checkArgv = [facts.node, facts.bin, "check", "-c", config.source];
   const lifeguardFiles: Step[] = options.mode === "daemon"
     ? [file(`${UNIT_DIR}/${DAEMON_UNIT}`, renderDaemonUnit(run, header), "Lifeguard's daemon unit")]
     : options.mode === "timer"
       ? [file(`${UNIT_DIR}/${CHECK_UNIT}`, renderCheckUnit(run, header), "Lifeguard's check unit"), file(`${UNIT_DIR}/${TIMER_UNIT}`, renderTimerUnit(header), "its timer")]
-      : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: [facts.node, facts.bin, "check", "-c", config.source], lock: `${config.state}/check.flock`, output: cronOutput, sudo: run.sudo }, header), "Lifeguard's cron job")];
+      : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: checkArgv, lock: `${config.state}/check.flock`, output: cronOutput, sudo: run.sudo, environmentFiles }, header), "Lifeguard's cron job")];
   const runner = options.mode === "daemon" ? [DAEMON_UNIT] : options.mode === "timer" ? [TIMER_UNIT] : facts.cronUnit === null ? [] : [facts.cronUnit];
   const rotated = [...(logFile !== null && config.log.maxBytes === null ? [logFile] : []), ...(options.mode === "cron" && logFile === null ? [cronOutput] : [])];
   const steps: Step[] = [
     ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
     { kind: "dir", path: config.state, owner, mode: 0o750 },
-    ...(logFile === null && options.mode !== "cron" ? [] : [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }]),
-    ...(owner === null ? [] : [...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner }))),
+    ...(ownLogDir ? [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }] : []),
+    ...(owner === null ? [] : [
+      ...[...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner, rotated: true })),
+      // Lifeguard reads its config as its user; under cron it loads the secrets itself too (units get them from systemd, as root).
+      ...[config.source, ...(options.mode === "cron" ? environmentFiles : [])].map((path): Step => ({ kind: "read-access", path, user: owner, rotated: false })),
+    ]),
     ...ownUnits.map((service) => file(`${UNIT_DIR}/${service.unit}`, renderServiceUnit(service.name, service.installUnit, header), `the unit of "${service.name}"`)),
     ...(owner === null || units.length === 0 ? [] : [rightsFile(owner, units, config.privilege, facts.systemctl, header)]),
     ...lifeguardFiles,
@@ -114,7 +129,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ...ownUnits.map((service): Step => ({ kind: "enable", unit: service.unit })),
     // What runs Lifeguard, started now and at every boot: its daemon, its timer, or cron itself.
     ...runner.map((unit): Step => ({ kind: "enable", unit })),
-    { kind: "verify", units: [...units, ...runner], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : "check-now" },
+    { kind: "verify", units: [...units, ...runner], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : { command: cronCommand(checkArgv, environmentFiles) } },
   ];
   const problems = options.mode === "cron" && facts.cronUnit === null
     ? ["--cron: no cron daemon on this box (neither cron.service nor crond.service exists), so the job would never run: install cron (apt-get install cron), or use --timer, which needs none"]
