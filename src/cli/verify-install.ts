@@ -7,6 +7,7 @@ import { asUser } from "../process/doctor/run-as-user.js";
 import { runCommand } from "../process/run-command.js";
 import { findAccount } from "../setup/host.js";
 import { CHECK_UNIT } from "../setup/layout.js";
+import { CRON_ENVIRONMENT } from "../setup/render-schedules.js";
 import type { Step } from "../setup/plan.js";
 
 /** How long a unit may take to be active, and Lifeguard's first round to have looked at every service. */
@@ -19,7 +20,7 @@ const POLL_MS = 500;
  * service started now, or the cron job's command run once now as its user), and each service as
  * that round saw it. True when every unit is active and every service healthy.
  */
-export async function verifyFirstRound(config: LifeguardConfig, step: Extract<Step, { kind: "verify" }>, io: { say(line: string): void; owner: string | null; lifeguard: readonly string[] }): Promise<boolean> {
+export async function verifyFirstRound(config: LifeguardConfig, step: Extract<Step, { kind: "verify" }>, io: { say(line: string): void; owner: string | null }): Promise<boolean> {
   const startedAt = Date.now();
   let ok = true;
   for (const unit of step.units) {
@@ -30,10 +31,12 @@ export async function verifyFirstRound(config: LifeguardConfig, step: Extract<St
   if (step.firstRound === "check-unit") {
     const ran = await runCommand(["systemctl", "start", CHECK_UNIT], { timeoutMs: FIRST_ROUND_WITHIN_MS });
     if (!ran.ok) io.say(`${CHECK_UNIT}: the first round failed: ${ran.stderr.trim() || ran.summary}`);
-  } else if (step.firstRound === "check-now") {
+  } else if (step.firstRound !== "daemon") {
+    // Exactly what cron will run, as its user, in cron's environment: not the installer's (its secrets loaded, say).
     const account = io.owner === null ? null : await findAccount(io.owner);
-    const argv = [...io.lifeguard, "check", "-c", config.source];
-    const ran = await runCommand((account === null ? null : asUser(account, argv)) ?? argv, { timeoutMs: FIRST_ROUND_WITHIN_MS });
+    const argv = step.firstRound.command;
+    const env = { ...CRON_ENVIRONMENT, HOME: "/", LOGNAME: io.owner ?? "root" };
+    const ran = await runCommand((account === null ? null : asUser(account, argv)) ?? argv, { timeoutMs: FIRST_ROUND_WITHIN_MS, env });
     if (ran.exitCode !== 0 && ran.exitCode !== 1 && ran.exitCode !== 2) io.say(`the first round (as cron will run it) failed: ${ran.stderr.trim() || ran.summary}`);
   }
   const statuses = await firstRound(config, startedAt);

@@ -154,7 +154,7 @@ function describeStep(step: Exclude<Step, { kind: "file" }>): string {
   switch (step.kind) {
     case "user": return `create the system user ${step.name} (when missing)`;
     case "dir": return `create ${step.path} (when missing), owned by ${step.owner ?? "root"}, mode ${step.mode.toString(8)}`;
-    case "read-access": return `let ${step.user} read ${step.path} (ACL entries where its mode does not)`;
+    case "read-access": return `let ${step.user} read ${step.path} (ACL entries where its mode does not${step.rotated ? ", and on its directory for the files logrotate makes" : ""})`;
     case "daemon-reload": return "systemctl daemon-reload";
     case "enable": return `systemctl enable --now ${step.unit}`;
     case "verify": return `check that ${step.units.join(", ")} ${step.units.length === 1 ? "is" : "are"} active and that Lifeguard's first round sees every service healthy`;

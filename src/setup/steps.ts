@@ -27,7 +27,7 @@ export async function runStep(step: Exclude<Step, { kind: "verify" }>, context: 
   switch (step.kind) {
     case "user": return createUser(step.name, context);
     case "dir": return makeDir(step, context);
-    case "read-access": return grantRead(step.path, step.user, context);
+    case "read-access": return grantRead(step, context);
     case "file": return writeFile(step, context);
     case "daemon-reload":
       await mustRun(["systemctl", "daemon-reload"]);
@@ -66,19 +66,20 @@ async function makeDir(step: Extract<Step, { kind: "dir" }>, context: StepContex
  * cannot pass, and the same read entry as the directory's default, so that the file a rotation
  * creates anew is readable too. Each entry is recorded (uninstall removes exactly those).
  */
-async function grantRead(path: string, user: string, context: StepContext): Promise<Done[]> {
+async function grantRead({ path, user, rotated }: Extract<Step, { kind: "read-access" }>, context: StepContext): Promise<Done[]> {
   const account = await findAccount(user);
   if (account === null) throw new Error(`user ${user} does not exist`);
   const can = async (test: string, target: string): Promise<boolean> => (await runCommand(asUser(account, ["test", test, target]) ?? [], { timeoutMs: COMMAND_TIMEOUT_MS })).exitCode === 0;
   const dir = dirname(path);
-  if (!existsSync(dir)) {
-    context.say(`${path}: its directory does not exist yet; once it does, \`lifeguard doctor\` says whether ${user} can read it`);
+  if (!existsSync(rotated ? dir : path)) {
+    context.say(rotated ? `${path}: its directory does not exist yet; once it does, \`lifeguard doctor\` says whether ${user} can read it` : `${path}: does not exist (yet); once it does, run install again to let ${user} read it`);
     return [];
   }
   const entries: Array<{ target: string; entry: string; flags: string[] }> = [];
   const ancestors = dir.split("/").slice(1).map((_, index, parts) => `/${parts.slice(0, index + 1).join("/")}`);
   for (const ancestor of ancestors) if (!(await can("-x", ancestor))) entries.push({ target: ancestor, entry: `u:${user}:x`, flags: [] });
-  entries.push({ target: dir, entry: `u:${user}:r`, flags: ["-d"] });
+  // A log's next file (logrotate's) is readable too by the directory's default entry.
+  if (rotated) entries.push({ target: dir, entry: `u:${user}:r`, flags: ["-d"] });
   if (existsSync(path) && !(await can("-r", path))) entries.push({ target: path, entry: `u:${user}:r`, flags: [] });
   const done: Done[] = [];
   for (const { target, entry, flags } of entries) {

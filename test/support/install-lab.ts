@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { stringify } from "yaml";
@@ -25,8 +25,10 @@ export interface InstallLab {
   /** The box's files: the bot's directory, Lifeguard's config, state and log. */
   readonly box: string;
   readonly botDir: string;
+  /** The log bot's script, a copy `nobody` may read. */
+  readonly script: string;
   readonly config: string;
-  /** `lifeguard ARGS -c CONFIG` inside the box, as root. */
+  /** `lifeguard ARGS -c CONFIG` inside the box, as root (with lifeguard.env's secrets, when the box has one). */
   lifeguard(args: string[]): Promise<CommandResult>;
   /** `systemctl show` of `properties`, as a record. */
   show(unit: string, properties: string[]): Promise<Record<string, string>>;
@@ -37,7 +39,8 @@ export interface InstallLab {
   close(): Promise<void>;
 }
 
-export async function startInstallLab(name: string): Promise<InstallLab> {
+/** `extra`: top-level keys added to the config (an `alerts:` section, say). */
+export async function startInstallLab(name: string, extra: Record<string, unknown> = {}): Promise<InstallLab> {
   const id = `${name}-${process.pid}-${randomBytes(4).toString("hex")}`;
   const overlay = join(LAB_ROOT, `etc-${id}`);
   const box = join(LAB_ROOT, `box-${id}`);
@@ -61,6 +64,7 @@ export async function startInstallLab(name: string): Promise<InstallLab> {
   const config = join(box, "lifeguard.yaml");
   const log = join(botDir, "bot.log");
   writeFileSync(config, stringify({
+    ...extra,
     state: join(box, "state"),
     log: { file: join(box, "log", "lifeguard.log") },
     services: {
@@ -86,8 +90,14 @@ export async function startInstallLab(name: string): Promise<InstallLab> {
     },
     box,
     botDir,
+    script,
     config,
-    lifeguard: (args) => sandbox.exec([process.execPath, BIN, ...args, "-c", config], { timeoutMs: 240_000, cwd: "/" }),
+    lifeguard: (args) => {
+      // The admin's shell has the secrets of lifeguard.env beside the config loaded, as init's next steps say.
+      const secrets = join(box, "lifeguard.env");
+      const load = existsSync(secrets) ? ["sh", "-c", 'set -a && . "$1" && shift && exec "$@"', "sh", secrets] : [];
+      return sandbox.exec([...load, process.execPath, BIN, ...args, "-c", config], { timeoutMs: 240_000, cwd: "/" });
+    },
     show,
     async freezeBotAndWaitForRestart(timeoutMs) {
       const mainPid = Number((await show(BOT_UNIT, ["MainPID"])).MainPID);

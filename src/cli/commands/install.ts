@@ -66,6 +66,6 @@ export async function runInstall(options: InstallCommandOptions, io: CliIo): Pro
     source,
     say: io.stdout,
     now: Date.now,
-    firstRound: (step) => verifyFirstRound(absolute, step, { say: io.stdout, owner, lifeguard: [process.execPath, bin] }),
+    firstRound: (step) => verifyFirstRound(absolute, step, { say: io.stdout, owner }),
   });
 }

@@ -22,7 +22,7 @@ function fakeDiscovery(env: Record<string, string> = {}, ownLog = true): Discove
       ...(ownLog ? [{ path: LOG, mtimeMs: 990_000, size: 4096, from: "the unit's WorkingDirectory=", own: true }] : []),
       { path: "/var/log/syslog", mtimeMs: 999_000, size: 90_000, from: "/var/log", own: false },
     ],
-    logProblem: (path) => (path === LOG || path === "/var/log/syslog" ? null : "it does not exist"),
+    logProblem: (path, options) => (path === LOG || path === "/var/log/syslog" || options?.missingOk === true ? null : "it does not exist"),
     propose: async () => ({
       linesRead: 40,
       match: { pattern: "VIX|Position|Update", why: "words the bot keeps writing" },
@@ -143,6 +143,10 @@ test("a bot without a unit: --unit with --command (and --run-as, --workdir, --me
   ]);
 
   const asker = flagsAsker(() => undefined, "stdin is not a terminal");
+  // A bot that never ran has no log yet: it comes with the unit's first start.
+  const fresh = await runDialogue({ ...flags, log: "/home/bot/gemini-trader-ai/logs/new.log" }, asker, fakeDiscovery());
+  assert.equal(fresh.log.path, "/home/bot/gemini-trader-ai/logs/new.log");
+  await assert.rejects(runDialogue({ unit: "trader", log: "/home/bot/gemini-trader-ai/logs/new.log", alert: "none" }, asker, fakeDiscovery()), /it does not exist/);
   await assert.rejects(runDialogue({ unit: "trader", memoryMax: "1G", log: LOG, alert: "none" }, asker, fakeDiscovery()), /^UsageError: Cannot use --memory-max without both --unit and --command: they describe the unit `lifeguard install` writes for the command$/);
   await assert.rejects(runDialogue({ command: ["python3"], runAs: "bot", cpuQuota: "80%", log: LOG, alert: "none" }, asker, fakeDiscovery()), /Cannot use --run-as, --cpu-quota without both --unit and --command/);
   await assert.rejects(runDialogue({ ...flags, memoryMax: "lots" }, asker, fakeDiscovery()), /Cannot read --memory-max "lots": expected a size of at least 1MiB/);

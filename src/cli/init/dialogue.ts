@@ -18,8 +18,8 @@ export interface Discovery extends ChannelContext {
   logCandidates(service: InitPlan["service"]): Promise<LogCandidate[]>;
   /** A typed path, relative to the current directory, made absolute (the file's paths are relative to its own directory). */
   absolute(path: string): string;
-  /** Why `path` cannot be read as a log, or null. */
-  logProblem(path: string): string | null;
+  /** Why `path` cannot be read as a log, or null (also when it does not exist yet and `missingOk`). */
+  logProblem(path: string, options?: { missingOk?: boolean }): string | null;
   propose(path: string, onWatch: (ms: number) => void): Promise<LogProposals>;
   /** Lifeguard's store, and where it captures a command's output (`<state>/<name>.out.log`). */
   state: string;
@@ -87,7 +87,9 @@ function unitPlan(flags: InitFlags, command: string[], discovery: Discovery): Un
 
 async function askLog(flags: InitFlags, asker: Asker, discovery: Discovery, service: InitPlan["service"], name: string): Promise<InitPlan["log"]> {
   const captured = "command" in service ? discovery.outputFile(name) : null;
-  const check = (path: string) => (path === captured ? null : discovery.logProblem(path));
+  // A bot whose unit install is to write may not have run yet: its log may come with its first start.
+  const missingOk = "installUnit" in service;
+  const check = (path: string) => (path === captured ? null : discovery.logProblem(path, { missingOk }));
   if (flags.log !== undefined) return { path: discovery.absolute(await answer(asker, { id: "log", text: "", flag: "--log PATH", check: (path) => check(discovery.absolute(path)) }, flags.log)), why: "you named it (--log)" };
   const candidates = await discovery.logCandidates(service);
   const choices: Choice[] = [

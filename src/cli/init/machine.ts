@@ -40,14 +40,15 @@ async function sourcesOf(service: InitPlan["service"], systemctl: readonly strin
   ];
 }
 
-/** Why `path` cannot be read as a log, or null. */
-function logProblem(path: string): string | null {
+/** Why `path` cannot be read as a log, or null (also when it does not exist yet and `missingOk`). */
+function logProblem(path: string, options: { missingOk?: boolean } = {}): string | null {
   try {
     if (!statSync(path).isFile()) return "it is not a regular file";
     accessSync(path, constants.R_OK);
     return null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && options.missingOk === true) return null;
     return code === "ENOENT" ? "it does not exist" : code === "EACCES" ? "permission is denied" : (error as Error).message;
   }
 }

@@ -1,0 +1,62 @@
+// The seed's Raspberry Pi scenario, end to end, as docs/deployment.md tells it: a Python bot that
+// has no unit yet, on a box with systemd, polkit and a journal. `lifeguard init` from flags only
+// (the bot's unit with the seed's MemoryMax=1G and CPUQuota=80%, its log, alerts by an exec
+// channel into the journal, a test alert), `lifeguard install` with nothing else (the config in
+// /etc/lifeguard, where every command finds it), `lifeguard doctor` content, and then the bot
+// frozen: Lifeguard, at its default interval and threshold, restarts it and the alert arrives.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { logBotArgv } from "../src/testing/bots.js";
+import { sandboxSupport } from "../src/testing/systemd-sandbox.js";
+import { waitFor } from "../src/testing/wait-for.js";
+import { BIN } from "./support/lab.js";
+import { BOT_UNIT, lastRestart, startInstallLab, type InstallLab } from "./support/install-lab.js";
+
+const support = sandboxSupport();
+/** Two failing rounds at the default 30 s interval, and the restart. */
+const DETECTED_WITHIN_MS = 120_000;
+
+describe("the seed's Raspberry Pi scenario: init, install, doctor, a freeze", { skip: support.ok ? false : support.reason }, () => {
+  let lab: InstallLab;
+  /** `lifeguard ARGS` as root in the box, without -c: the config is /etc/lifeguard/lifeguard.yaml. */
+  const lifeguard = (args: string[]) => lab.sandbox.exec([process.execPath, BIN, ...args], { timeoutMs: 240_000, cwd: "/" });
+  const alerts = async () => (await lab.sandbox.exec(["journalctl", "--no-pager", "-o", "cat", "_COMM=logger"])).stdout;
+
+  before(async () => {
+    lab = await startInstallLab("pi");
+  });
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("init writes /etc/lifeguard/lifeguard.yaml from flags, with the bot's own unit, and its test alert reaches the journal", async () => {
+    const log = join(lab.botDir, "gemini_trader.log");
+    const bot = logBotArgv(log, { everyMs: 500, script: lab.script, pidFile: join(lab.botDir, "bot.pid") });
+    const init = await lifeguard(["init", "--unit", BOT_UNIT.replace(/\.service$/, ""), "--run-as", "nobody", "--workdir", lab.botDir, "--memory-max", "1G", "--cpu-quota", "80%",
+      "--log", log, "--max-age", "10s", "--alert", "exec", "--exec", "/usr/bin/logger", "--test-alert", "--state", join(lab.box, "state"), "--", ...bot]);
+    assert.equal(init.exitCode, 0, `${init.stdout}\n${init.stderr}`);
+    assert.match(init.stdout, /^Wrote \/etc\/lifeguard\/lifeguard\.yaml \(mode 0640\)\.$/m);
+    assert.match(init.stdout, /^ {2}lifeguard install -c \/etc\/lifeguard\/lifeguard\.yaml {3}# write the bot's unit and Lifeguard's/m);
+    assert.match(await alerts(), /"kind":"test"/);
+  });
+
+  test("install, with nothing but the config init wrote: the bot runs under its own unit with its limits, Lifeguard as its own user; doctor finds nothing wrong", async () => {
+    const installed = await lifeguard(["install"]);
+    assert.equal(installed.exitCode, 0, `${installed.stdout}\n${installed.stderr}`);
+    assert.match(installed.stdout, /Installed: every unit is active and Lifeguard's first round saw every service healthy/);
+    assert.deepEqual(await lab.show(BOT_UNIT, ["MemoryMax", "CPUQuotaPerSecUSec", "User", "UnitFileState", "ActiveState"]), {
+      MemoryMax: String(1024 ** 3), CPUQuotaPerSecUSec: "800ms", User: "nobody", UnitFileState: "enabled", ActiveState: "active",
+    });
+    const doctor = await lifeguard(["doctor"]);
+    assert.equal(doctor.exitCode, 0, doctor.stdout);
+    assert.doesNotMatch(doctor.stdout, /^FAIL/m);
+  });
+
+  test("the bot freezes: at the default interval Lifeguard restarts it, and the alert arrives", async () => {
+    await lab.freezeBotAndWaitForRestart(DETECTED_WITHIN_MS);
+    const restart = await lastRestart(lab);
+    assert.equal(restart?.ok, true, JSON.stringify(restart));
+    assert.ok(await waitFor(async () => /"kind":"restart/.test(await alerts()), { timeoutMs: 30_000, intervalMs: 500 }), await alerts());
+  });
+});
