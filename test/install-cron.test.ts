@@ -1,7 +1,9 @@
 // `lifeguard install --cron` (the seed's way) under a real systemd with Debian's cron running in
 // it (see install.test.ts for the box): /etc/cron.d/lifeguard runs `lifeguard check` every minute
-// as the `lifeguard` user under flock; install runs the first round as cron will and verifies it,
-// cron really fires a later one that restarts the frozen bot, and `uninstall --purge` removes the file.
+// as the `lifeguard` user under flock; install refuses while cron does not run, runs the first round
+// as cron will and verifies it, cron really fires a later one that restarts the frozen bot (the
+// config's secret read by `lifeguard check` itself from the environment file beside it: cron loads
+// none), and `uninstall --purge` removes the file.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -29,6 +31,18 @@ describe("lifeguard install --cron with a real cron", { skip }, () => {
   });
   after(async () => {
     await lab?.close();
+  });
+
+  test("with cron stopped, install --cron refuses before any change: its job would never run", async () => {
+    assert.ok((await lab.sandbox.exec(["systemctl", "stop", "cron.service"])).ok);
+    try {
+      const refused = await lab.lifeguard(["install", "--cron"]);
+      assert.equal(refused.exitCode, 78, refused.stdout);
+      assert.match(refused.stdout, /^cron\.service is not running and enabled \(ActiveState=inactive, UnitFileState=enabled\): the job in \/etc\/cron\.d\/lifeguard would not run\. Start it for good \(systemctl enable --now cron\.service\), or install with --timer instead/m);
+      assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
+    } finally {
+      assert.ok((await lab.sandbox.exec(["systemctl", "start", "cron.service"])).ok);
+    }
   });
 
   test("install --cron writes the cron file for user lifeguard and verifies the first round, run as cron will run it", async () => {

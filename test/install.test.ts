@@ -40,6 +40,8 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const installed = await lifeguard(["install"]);
     assert.equal(installed.exitCode, 0, `${installed.stdout}\n${installed.stderr}`);
     assert.match(installed.stdout, /user lifeguard: created/);
+    // The config is root's alone, as `lifeguard init` writes it: Lifeguard's user is let read it.
+    assert.match(installed.stdout, /^\S+\/lifeguard\.yaml: lifeguard may read it \(-d u:lifeguard:r on \S+; u:lifeguard:r on \S+\/lifeguard\.yaml\)$/m);
     assert.match(installed.stdout, /Installed: every unit is active and Lifeguard's first round saw every service healthy/);
     assert.deepEqual(await show(UNIT, ["MemoryMax", "CPUQuotaPerSecUSec", "User", "Restart", "UnitFileState", "ActiveState"]), {
       MemoryMax: String(256 * 1024 * 1024), CPUQuotaPerSecUSec: "500ms", User: "nobody", Restart: "on-failure", UnitFileState: "enabled", ActiveState: "active",
@@ -74,6 +76,7 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const again = await lifeguard(["install"]);
     assert.equal(again.exitCode, 0, again.stdout);
     assert.match(again.stdout, /lifeguard\.service: unchanged/);
+    assert.match(again.stdout, /^\S+\/bot\.log: lifeguard may read it already$/m, "no ACL entry set (nor recorded) again");
     assert.doesNotMatch(again.stdout, /: (written|updated|replaced)/);
 
     const unitFile = "/etc/systemd/system/lifeguard.service";
@@ -123,7 +126,7 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
       const failed = await lifeguard(["install"]);
       assert.equal(failed.exitCode, 1, failed.stdout);
       assert.match(failed.stdout, /^lifeguard install failed: cannot write \/etc\/systemd\/system\/lg-bot\.service: the file system is read-only$/m);
-      assert.match(failed.stdout, /Rolling back what was done:\n {2}undone: ACL -d u:lifeguard:r on \S+\/bot\n {2}undone: created \S+\/log\n {2}undone: created \S+\/state\n {2}undone: created user lifeguard/);
+      assert.match(failed.stdout, /Rolling back what was done:\n {2}undone: ACL -d u:lifeguard:r on \S+\/bot\n {2}undone: ACL u:lifeguard:r on \S+\/lifeguard\.yaml\n {2}undone: ACL -d u:lifeguard:r on \S+\n {2}undone: created \S+\/log\n {2}undone: created \S+\/state\n {2}undone: created user lifeguard/);
     } finally {
       assert.ok((await lab.sandbox.exec(["mount", "-o", "remount,bind,rw", "/etc/systemd/system"])).ok);
     }
@@ -131,5 +134,25 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const after = await snapshot();
     const lines = (tree: string) => tree.split("\n").filter((line) => !/bot\.(log|pid)|ghost/.test(line));
     assert.deepEqual(lines(after), lines(treeBefore));
+  });
+
+  test("a unit that is enabled but fails to start is taken back too: disabled, stopped, forgotten by systemd (no restart loop left behind)", async () => {
+    const dropIn = "/etc/systemd/system/lifeguard.service.d";
+    assert.ok((await lab.sandbox.exec(["sh", "-c", `mkdir -p ${dropIn} && printf '[Service]\\nExecStartPre=/bin/false\\n' > ${dropIn}/fail.conf`])).ok);
+    try {
+      const failed = await lifeguard(["install"]);
+      assert.equal(failed.exitCode, 1, failed.stdout);
+      assert.match(failed.stdout, /^lifeguard install failed: systemctl enable --now lifeguard\.service failed: /m);
+      assert.match(failed.stdout, /\n {2}undone: written \/etc\/systemd\/system\/lifeguard\.service\n(.*\n)* {2}systemctl daemon-reload$/m);
+      // Forgotten: its file is gone and systemd read its directories again (the drop-in alone is no unit).
+      const daemon = await show("lifeguard.service", ["LoadState", "ActiveState"]);
+      assert.notEqual(daemon.LoadState, "loaded", JSON.stringify(daemon));
+      assert.equal(daemon.ActiveState, "inactive", "stopped, not left restarting itself");
+      assert.equal((await lab.sandbox.exec(["test", "-e", "/etc/systemd/system/multi-user.target.wants/lifeguard.service"])).exitCode, 1, "not enabled");
+      assert.equal((await show(UNIT, ["LoadState"])).LoadState, "not-found", "the bot's unit went too");
+    } finally {
+      assert.ok((await lab.sandbox.exec(["sh", "-c", `rm -rf ${dropIn} && systemctl daemon-reload`])).ok);
+    }
+    assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2);
   });
 });

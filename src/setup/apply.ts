@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { EXIT } from "../core/errors.js";
 import { showUnit } from "../process/doctor/systemctl-show.js";
 import { openInstallRecords, type InstallRecord, type InstallRecords } from "../store/install-records.js";
-import { chownTo, describeDiff, findAccount, readOptional, sha256 } from "./host.js";
+import { runCommand } from "../process/run-command.js";
+import { chownTo, COMMAND_TIMEOUT_MS, describeDiff, findAccount, readOptional, sha256 } from "./host.js";
 import type { InstallPlan, Step } from "./plan.js";
 import { runStep, type Done, type StepContext } from "./steps.js";
 import { controlProblems } from "./check-control.js";
+import { scheduleProblems } from "./check-schedule.js";
 
 export interface ApplyOptions {
   dryRun: boolean;
@@ -40,7 +42,7 @@ export async function applyInstall(plan: InstallPlan, options: ApplyOptions): Pr
     for (const conflict of conflicts) options.say(`${conflict.step.path} was changed by hand: not overwritten without --force\n${conflict.diff}`);
     const missing = await missingUnits(plan);
     for (const unit of missing) options.say(`${unit} does not exist, and the config has no \`install-unit:\` for it: install its unit, or give the service one`);
-    const control = await controlProblems(plan, options.source);
+    const control = [...await controlProblems(plan, options.source), ...await scheduleProblems(plan)];
     for (const problem of control) options.say(problem);
     if (conflicts.length > 0 || missing.length > 0 || control.length > 0) return conflicts.length > 0 ? EXIT.cantCreate : EXIT.config;
     if (options.dryRun) return describe(plan, files, options.say);
@@ -75,6 +77,7 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
     },
   };
   const owner = plan.steps.find((step): step is Extract<Step, { kind: "user" }> => step.kind === "user")?.name ?? null;
+  let reloaded = false;
   try {
     for (const step of plan.steps) {
       if (step.kind === "verify") {
@@ -85,6 +88,7 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
       // Lifeguard's units start only once the store is its user's.
       if (step.kind === "daemon-reload") await handStateTo(owner, options.state);
       done.push(...(await runStep(step, context)));
+      reloaded ||= step.kind === "daemon-reload";
       flush();
     }
     return EXIT.healthy;
@@ -99,6 +103,11 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
       } catch (undoError) {
         options.say(`  NOT undone: ${step.said} (${(undoError as Error).message})`);
       }
+    }
+    // systemd forgets the unit files taken back only when it reads its directories again.
+    if (reloaded) {
+      const reload = await runCommand(["systemctl", "daemon-reload"], { timeoutMs: COMMAND_TIMEOUT_MS });
+      options.say(reload.ok ? "  systemctl daemon-reload" : `  NOT done: systemctl daemon-reload (${reload.stderr.trim() || reload.summary})`);
     }
     return EXIT.failed;
   } finally {

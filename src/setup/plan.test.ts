@@ -6,14 +6,14 @@ import { planInstall, type InstallOptions } from "./plan.js";
 import { commandLineValue, environmentLine } from "./unit-file.js";
 import { renderCronFile } from "./render-schedules.js";
 
-const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl" };
+const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl", environmentFiles: [] as string[] };
 const OPTIONS: InstallOptions = { mode: "daemon", user: "lifeguard", services: null, command: "lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml" };
 
 function config(extra: Record<string, unknown> = {}, source = "/etc/lifeguard/lifeguard.yaml", top: Record<string, unknown> = {}): LifeguardConfig {
   const result = validateDocument({
-    ...top,
     state: "/var/lib/lifeguard",
     log: { file: "/var/log/lifeguard/lifeguard.log" },
+    ...top,
     services: {
       trader: {
         systemd: "gemini-trader",
@@ -39,7 +39,7 @@ test("a command line is written so systemd runs exactly these words: quotes, %, 
 test("the daemon plan: user, directories, read access, the bot's unit with its limits, the polkit rule, a hardened daemon, logrotate, then start and verify", () => {
   const plan = planInstall(config(), OPTIONS, FACTS);
   assert.deepEqual(plan.steps.map((step) => (step.kind === "file" ? `file ${step.path}` : step.kind === "enable" ? `enable ${step.unit}` : step.kind)), [
-    "user", "dir", "dir", "read-access",
+    "user", "dir", "dir", "read-access", "read-access",
     "file /etc/systemd/system/gemini-trader.service", "file /etc/polkit-1/rules.d/50-lifeguard.rules", "file /etc/systemd/system/lifeguard.service", "file /etc/logrotate.d/lifeguard",
     "daemon-reload", "enable gemini-trader.service", "enable lifeguard.service", "verify",
   ]);
@@ -53,6 +53,27 @@ test("the daemon plan: user, directories, read access, the bot's unit with its l
   assert.ok(daemon.split("\n").includes("ProtectHome=read-only"));
   assert.ok(daemon.split("\n").includes("EnvironmentFile=-/etc/lifeguard/env"), "secrets where init and the docs put them");
   assert.match(written.get("/etc/polkit-1/rules.d/50-lifeguard.rules") ?? "", /\["gemini-trader.service"\]\.indexOf\(action\.lookup\("unit"\)\)/);
+});
+
+test("Lifeguard's user may read the config (init writes it for root alone); without a log file, no log directory is made or named writable", () => {
+  const plan = planInstall(config(), OPTIONS, FACTS);
+  assert.deepEqual(plan.steps.flatMap((step) => (step.kind === "read-access" ? [`${step.user} ${step.path}`] : [])), ["lifeguard /etc/lifeguard/lifeguard.yaml", "lifeguard /home/bot/trader/trader.log"]);
+  const stdout = config({}, "/etc/lifeguard/lifeguard.yaml", { log: {} });
+  const daemon = planInstall(stdout, OPTIONS, FACTS);
+  assert.deepEqual(daemon.steps.flatMap((step) => (step.kind === "dir" ? [step.path] : [])), ["/var/lib/lifeguard"]);
+  // systemd refuses to start a unit whose ReadWritePaths= names a path that does not exist.
+  assert.ok(files(daemon).get("/etc/systemd/system/lifeguard.service")?.split("\n").includes("ReadWritePaths=/var/lib/lifeguard"));
+  const cron = planInstall(stdout, { ...OPTIONS, mode: "cron" }, FACTS);
+  assert.deepEqual(cron.steps.flatMap((step) => (step.kind === "dir" ? [step.path] : [])), ["/var/lib/lifeguard", "/var/log/lifeguard"], "cron's output goes there");
+});
+
+test("cron loads no environment file: Lifeguard's user may read the secrets' files that exist, as its `lifeguard check` reads them itself", () => {
+  const facts = { ...FACTS, environmentFiles: ["/etc/lifeguard/env"] };
+  const readable = (mode: InstallOptions["mode"]) => planInstall(config(), { ...OPTIONS, mode }, facts).steps.flatMap((step) => (step.kind === "read-access" ? [step.path] : []));
+  assert.deepEqual(readable("cron"), ["/etc/lifeguard/lifeguard.yaml", "/home/bot/trader/trader.log", "/etc/lifeguard/env"]);
+  // The units load them as root (EnvironmentFile=), before they become Lifeguard's user.
+  assert.deepEqual(readable("daemon"), ["/etc/lifeguard/lifeguard.yaml", "/home/bot/trader/trader.log"]);
+  assert.deepEqual(readable("timer"), readable("daemon"));
 });
 
 test("as root: no user, no polkit rule, no read access needed; without the addon as another user, NotifyAccess=all", () => {

@@ -1,9 +1,10 @@
 import { dirname } from "node:path/posix";
 import { checkedFiles } from "../config/checked-files.js";
+import { environmentFilesOf } from "../config/environment-file.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { polkitRule } from "../core/polkit-rule.js";
 import { sudoersRule } from "../core/sudoers-rule.js";
-import { CHECK_UNIT, CRON_FILE, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
+import { CHECK_UNIT, CRON_FILE, CRON_OUTPUT, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
 import { renderCronFile, renderLogrotate } from "./render-schedules.js";
 import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, type LifeguardRun } from "./render-units.js";
 
@@ -13,7 +14,7 @@ export type Step =
   | { kind: "user"; name: string }
   /** A directory, created when missing, owned by `owner` (null: root) with `mode`. */
   | { kind: "dir"; path: string; owner: string | null; mode: number }
-  /** `user` may read `path` (a log a check reads): ACL entries where its mode does not let it. */
+  /** `user` may read `path` (the config, a log a check reads): ACL entries where its mode does not let it. */
   | { kind: "read-access"; path: string; user: string }
   /** A file written whole; `validate` (argv, the new file's path appended) must accept it before it is put in place. */
   | { kind: "file"; path: string; content: string; mode: number; what: string; validate?: readonly string[] }
@@ -42,6 +43,8 @@ export interface InstallFacts {
   addon: boolean;
   /** systemctl's absolute path as sudo finds it (its `secure_path`): what the sudoers rule names. */
   systemctl: string;
+  /** The config's environment files (`environmentFilesOf`) that exist. */
+  environmentFiles: readonly string[];
 }
 
 export interface InstallPlan {
@@ -55,8 +58,6 @@ export interface InstallPlan {
 const HOMES = ["/home/", "/root/", "/run/user/"];
 /** visudo's check of one file (its answer names the line it cannot parse); the file's path is appended. */
 const VISUDO_CHECK = ["visudo", "-c", "-f"] as const;
-/** Where secrets are kept for a config in /etc/lifeguard (docs/deployment.md, `lifeguard init`). */
-const SYSTEM_ENV_FILE = "/etc/lifeguard/env";
 
 /**
  * Everything `install` does for `config`, in order: Lifeguard's user, its state and log
@@ -73,18 +74,19 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const ownUnits = systemdServices.flatMap(({ name, runner }) => (runner.installUnit !== null && (options.services === null || options.services.includes(name)) ? [{ name, unit: runner.unit, installUnit: runner.installUnit }] : []));
   const logFile = config.log.file;
   const logDir = logFile === null ? DEFAULT_LOG_DIR : dirname(logFile);
-  const cronOutput = logFile === null ? `${DEFAULT_LOG_DIR}/lifeguard.log` : "/dev/null";
-  const read = config.services.flatMap(checkedFiles);
-  const configDir = dirname(config.source);
-  const environmentFiles = [SYSTEM_ENV_FILE, ...(configDir === dirname(SYSTEM_ENV_FILE) ? [] : [`${configDir}/lifeguard.env`])];
+  const cronOutput = logFile === null ? CRON_OUTPUT : "/dev/null";
+  // Cron loads no environment file: `lifeguard check` reads the secrets' files itself, as Lifeguard's user.
+  const read = [config.source, ...config.services.flatMap(checkedFiles), ...(options.mode === "cron" ? facts.environmentFiles : [])];
+  const environmentFiles = environmentFilesOf(config.source);
   const run: LifeguardRun = {
     node: facts.node,
     bin: facts.bin,
     config: config.source,
     environmentFiles,
     user: owner,
-    writable: [config.state, logDir],
-    protectHome: [...read, config.source].some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
+    // The log's directory only when there is a log file: a path ReadWritePaths= names must exist, and install makes it only then.
+    writable: [config.state, ...(logFile === null ? [] : [logDir])],
+    protectHome: read.some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
     supervises: config.services.some((service) => service.runner.kind === "process"),
     notifyAccess: !facts.addon && owner !== null ? "all" : "main",
     sudo: config.privilege === "sudo" && owner !== null,
@@ -100,6 +102,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
     { kind: "dir", path: config.state, owner, mode: 0o750 },
     ...(logFile === null && options.mode !== "cron" ? [] : [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }]),
+    // The config too: `lifeguard init` writes it readable by root alone (it may hold secrets).
     ...(owner === null ? [] : [...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner }))),
     ...ownUnits.map((service) => file(`${UNIT_DIR}/${service.unit}`, renderServiceUnit(service.name, service.installUnit, header), `the unit of "${service.name}"`)),
     ...(owner === null || units.length === 0 ? [] : [rightsFile(owner, units, config.privilege, facts.systemctl, header)]),

@@ -78,7 +78,8 @@ async function grantRead(path: string, user: string, context: StepContext): Prom
   const entries: Array<{ target: string; entry: string; flags: string[] }> = [];
   const ancestors = dir.split("/").slice(1).map((_, index, parts) => `/${parts.slice(0, index + 1).join("/")}`);
   for (const ancestor of ancestors) if (!(await can("-x", ancestor))) entries.push({ target: ancestor, entry: `u:${user}:x`, flags: [] });
-  entries.push({ target: dir, entry: `u:${user}:r`, flags: ["-d"] });
+  // Already there (an install run again): not added, so not recorded, nor taken back by a rollback.
+  if (!(await hasDefaultRead(dir, user))) entries.push({ target: dir, entry: `u:${user}:r`, flags: ["-d"] });
   if (existsSync(path) && !(await can("-r", path))) entries.push({ target: path, entry: `u:${user}:r`, flags: [] });
   const done: Done[] = [];
   for (const { target, entry, flags } of entries) {
@@ -89,6 +90,13 @@ async function grantRead(path: string, user: string, context: StepContext): Prom
   }
   context.say(`${path}: ${user} may read it${done.length === 0 ? " already" : ` (${done.map((entry) => entry.said.replace("ACL ", "")).join("; ")})`}`);
   return done;
+}
+
+/** `dir`'s default ACL gives `user` read access. */
+async function hasDefaultRead(dir: string, user: string): Promise<boolean> {
+  const acl = await mustRun(["getfacl", "--omit-header", "--absolute-names", "--default", dir]);
+  // With --default, the entries are listed without their "default:" prefix.
+  return acl.stdout.split("\n").some((line) => line.startsWith(`user:${user}:r`));
 }
 
 /** Removes `user`'s ACL entry from a recorded target (`default:/dir` for a directory's default entry). */
@@ -125,7 +133,14 @@ async function writeFile(step: Extract<Step, { kind: "file" }>, context: StepCon
 async function enableUnit(unit: string, context: StepContext): Promise<Done[]> {
   const before = await runCommand(["systemctl", "is-enabled", unit], { timeoutMs: COMMAND_TIMEOUT_MS });
   const wasEnabled = before.stdout.trim() === "enabled";
-  await mustRun(["systemctl", "enable", "--now", unit], START_TIMEOUT_MS);
+  try {
+    await mustRun(["systemctl", "enable", "--now", unit], START_TIMEOUT_MS);
+  } catch (error) {
+    // Enabled but failing to start (a unit that restarts itself would go on trying): taken back
+    // here, as the rollback knows only the steps that succeeded.
+    if (!wasEnabled) await runCommand(["systemctl", "disable", "--now", unit], { timeoutMs: START_TIMEOUT_MS });
+    throw error;
+  }
   // A unit that was running already runs its old settings until restarted: a changed unit file is put in force.
   const changed = ["update", "replace"].includes(context.fileAction(`${UNIT_DIR}/${unit}`));
   if (changed) await mustRun(["systemctl", "try-restart", unit], START_TIMEOUT_MS);

@@ -10,6 +10,8 @@ import type { CommandResult } from "../../src/process/run-command.js";
 import { BIN, signalInside } from "./lab.js";
 
 const NOBODY = 65534;
+/** The HTTP token the box's config refers to as `${LAB_HTTP_TOKEN}`, kept in its lifeguard.env. */
+export const LAB_HTTP_TOKEN = "lab-token-0123456789abcdef";
 /** The bot's unit, written by `lifeguard install` from the config's `install-unit:`. */
 export const BOT_UNIT = "lg-bot.service";
 
@@ -17,7 +19,8 @@ export const BOT_UNIT = "lg-bot.service";
  * A box for `lifeguard install`: a real systemd in a sandbox with an /etc of its own (an overlay:
  * users, polkit rules, cron and logrotate files never reach the host) booted into
  * multi-user.target, and a directory on the real disk holding a Python bot's files and a config
- * whose `install-unit:` describes the bot. Both outlive the sandbox: `reboot()` stops it (as
+ * whose `install-unit:` describes the bot (readable by root alone, with a secret in the
+ * lifeguard.env beside it, as `lifeguard init` leaves them). Both outlive the sandbox: `reboot()` stops it (as
  * pulling the plug does: SIGKILL to its systemd) and boots a fresh one on the same files.
  */
 export interface InstallLab {
@@ -60,9 +63,13 @@ export async function startInstallLab(name: string): Promise<InstallLab> {
   chmodSync(script, 0o755);
   const config = join(box, "lifeguard.yaml");
   const log = join(botDir, "bot.log");
+  // As `lifeguard init` leaves them: the config readable by root alone, its secret in the
+  // lifeguard.env beside it (mode 0600), which Lifeguard's units load and every command reads.
+  writeFileSync(join(box, "lifeguard.env"), `LAB_HTTP_TOKEN=${LAB_HTTP_TOKEN}\n`, { mode: 0o600 });
   writeFileSync(config, stringify({
     state: join(box, "state"),
     log: { file: join(box, "log", "lifeguard.log") },
+    http: { listen: "127.0.0.1:9473", token: "${LAB_HTTP_TOKEN}" },
     services: {
       bot: {
         systemd: BOT_UNIT,
@@ -75,7 +82,7 @@ export async function startInstallLab(name: string): Promise<InstallLab> {
         restart: { "stop-timeout": "2s", "verify-timeout": "10s", backoff: { initial: "1s" } },
       },
     },
-  }));
+  }), { mode: 0o640 });
   const show: InstallLab["show"] = async (unit, properties) => {
     const shown = await sandbox.exec(["systemctl", "show", ...properties.map((property) => `--property=${property}`), unit]);
     return Object.fromEntries(shown.stdout.trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));

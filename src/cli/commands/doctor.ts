@@ -6,6 +6,7 @@ import { ConfigError } from "../../core/errors.js";
 import { configAddress, findConfigPath, loadConfig } from "../../config/load.js";
 import type { LifeguardConfig } from "../../config/types.js";
 import { diagnose } from "../../compose/doctor/diagnose.js";
+import { configEnvironment } from "../config-environment.js";
 import type { CliIo } from "../io.js";
 import { colourEnabled, paint, type Style } from "../paint.js";
 
@@ -45,7 +46,7 @@ async function openForDoctor(options: DoctorOptions, io: CliIo): Promise<{ confi
   let path = options.config;
   try {
     path = findConfigPath(options.config, { cwd: io.cwd });
-    const config = await loadConfig(path, io.env);
+    const config = await loadConfig(path, configEnvironment(path, io));
     const services = config.services.length;
     const channels = config.channels.length;
     const summary = `${services} service${services === 1 ? "" : "s"}, ${channels} alert channel${channels === 1 ? "" : "s"}`;

@@ -1,9 +1,10 @@
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { lifeguardCommand } from "../../core/cli-command.js";
 import { UsageError } from "../../core/errors.js";
 import { SUDO_SECURE_PATH } from "../../core/sudoers-rule.js";
 import { VERSION } from "../../core/version.js";
+import { environmentFilesOf } from "../../config/environment-file.js";
 import type { LifeguardConfig } from "../../config/types.js";
 import { findAddon, loadAddon } from "../../process/native-addon.js";
 import { findPackageRoot } from "../../process/doctor/package-root.js";
@@ -52,6 +53,7 @@ export async function runInstall(options: InstallCommandOptions, io: CliIo): Pro
       version: VERSION,
       addon: "addon" in loadAddon(findAddon()),
       systemctl: findProgram("systemctl", SUDO_SECURE_PATH) ?? "/usr/bin/systemctl",
+      environmentFiles: environmentFilesOf(source).filter((file) => existsSync(file)),
     });
   } catch (error) {
     throw new UsageError((error as Error).message);

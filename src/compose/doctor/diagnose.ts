@@ -10,6 +10,7 @@ import { findPackageRoot } from "../../process/doctor/package-root.js";
 import { showUnit } from "../../process/doctor/systemctl-show.js";
 import { alertFindings, clockFindings, nativeFindings, rotationFinding, stateFindings } from "./host-findings.js";
 import { findLifeguardUser, RUNNING_UNITS } from "./lifeguard-user.js";
+import { findCronDaemon } from "../../process/doctor/cron-daemon.js";
 import { logFindings, unitFindings } from "./service-findings.js";
 import { daemonPrivilegeFindings } from "./daemon-privileges.js";
 
@@ -47,7 +48,7 @@ export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   }
   const example = root === null ? null : join(root, "examples", "systemd", DAEMON_UNIT);
   const watchers = judgeWatchers({
-    daemon: units.get(DAEMON_UNIT) ?? {}, timer: units.get(TIMER_UNIT) ?? {}, cron: existsSync(CRON_FILE),
+    daemon: units.get(DAEMON_UNIT) ?? {}, timer: units.get(TIMER_UNIT) ?? {}, cron: existsSync(CRON_FILE), cronDaemon: existsSync(CRON_FILE) ? await findCronDaemon() : null,
     addon: native.addon, rebuild: native.rebuild, exampleUnit: example !== null && existsSync(example) ? example : null,
   }, context);
   const found = await findLifeguardUser(input.user, units, context);

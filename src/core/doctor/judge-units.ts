@@ -29,6 +29,8 @@ export interface Watchers {
   daemon: UnitProperties;
   timer: UnitProperties;
   cron: boolean;
+  /** The cron daemon's unit (the first of `CRON_UNITS` installed), null when none is: without it the cron file runs nothing. */
+  cronDaemon: { unit: string; properties: UnitProperties } | null;
   /** The native addon loads: without it the daemon cannot send sd_notify's datagrams. */
   addon: boolean;
   /** The command that builds the addon. */
@@ -40,23 +42,33 @@ export interface Watchers {
 export const DAEMON_UNIT = "lifeguard.service";
 export const TIMER_UNIT = "lifeguard-check.timer";
 export const CRON_FILE = "/etc/cron.d/lifeguard";
+/** The cron daemon's unit: Debian's and Raspberry Pi OS's, then cronie's. */
+export const CRON_UNITS = ["cron.service", "crond.service"] as const;
 const WATCHDOG_DROP_IN = "/etc/systemd/system/lifeguard.service.d/watchdog.conf";
 
-const running = (unit: UnitProperties): boolean => isLoaded(unit) && unit.ActiveState === "active" && ENABLED.has(unit.UnitFileState ?? "");
+/** Active now and started at boot. */
+export const isRunningAndEnabled = (unit: UnitProperties): boolean => isLoaded(unit) && unit.ActiveState === "active" && ENABLED.has(unit.UnitFileState ?? "");
 
 /** One of the daemon, the timer or the cron file must run Lifeguard; the daemon as `Type=notify` with `WatchdogSec=`. */
 export function judgeWatchers(watchers: Watchers, context: FixContext): Finding[] {
   const { daemon, timer } = watchers;
-  if (running(daemon)) return [ok("watcher", `${DAEMON_UNIT} is active and enabled`), ...judgeDaemon(watchers, context)];
-  if (running(timer)) return [ok("watcher", `${TIMER_UNIT} is active and enabled: lifeguard check runs on its schedule`)];
-  if (watchers.cron) return [ok("watcher", `${CRON_FILE} runs lifeguard check (cron)`)];
+  if (isRunningAndEnabled(daemon)) return [ok("watcher", `${DAEMON_UNIT} is active and enabled`), ...judgeDaemon(watchers, context)];
+  if (isRunningAndEnabled(timer)) return [ok("watcher", `${TIMER_UNIT} is active and enabled: lifeguard check runs on its schedule`)];
   const enable = (unit: string): string => adminCommand(["systemctl", "enable", "--now", unit], context);
+  if (watchers.cron) return [judgeCron(watchers.cronDaemon, enable, context)];
   if (isLoaded(daemon)) return [fail("watcher", `${DAEMON_UNIT} is installed but not running and enabled (${describeState(daemon)}), and nothing else runs Lifeguard`, enable(DAEMON_UNIT))];
   if (isLoaded(timer)) return [fail("watcher", `${TIMER_UNIT} is installed but not running and enabled (${describeState(timer)}), and nothing else runs Lifeguard`, enable(TIMER_UNIT))];
   const install = watchers.exampleUnit === null
     ? "install lifeguard.service as docs/deployment.md shows"
     : allOf(adminCommand(["cp", watchers.exampleUnit, "/etc/systemd/system/"], context), adminCommand(["systemctl", "daemon-reload"], context), enable(DAEMON_UNIT));
   return [fail("watcher", `nothing runs Lifeguard: ${DAEMON_UNIT} and ${TIMER_UNIT} are not installed and ${CRON_FILE} does not exist`, install)];
+}
+
+/** The cron file runs `lifeguard check` only while a cron daemon runs, and from boot on only when it is enabled. */
+function judgeCron(daemon: Watchers["cronDaemon"], enable: (unit: string) => string, context: FixContext): Finding {
+  if (daemon === null) return fail("watcher", `${CRON_FILE} exists but no cron daemon is installed (${CRON_UNITS.join(", ")}): its job never runs`, adminCommand(["apt-get", "install", "-y", "cron"], context));
+  if (!isRunningAndEnabled(daemon.properties)) return fail("watcher", `${CRON_FILE} exists but ${daemon.unit} is not running and enabled (${describeState(daemon.properties)}): its job does not run`, enable(daemon.unit));
+  return ok("watcher", `${CRON_FILE} runs lifeguard check (${daemon.unit} is active and enabled)`);
 }
 
 /** The daemon's unit as systemd runs it: the notify protocol, the watchdog, and what sends its datagrams. */

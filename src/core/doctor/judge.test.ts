@@ -90,14 +90,14 @@ test("under privilege: sudo, the daemon's own process must let sudo gain root", 
 
 const installed = { LoadState: "loaded", ActiveState: "active", UnitFileState: "enabled" };
 const absent = { LoadState: "not-found", ActiveState: "inactive", UnitFileState: "" };
-const watchers = (parts: Partial<Watchers>): Watchers => ({ daemon: absent, timer: absent, cron: false, addon: true, rebuild: "REBUILD", exampleUnit: "/opt/lifeguard/examples/systemd/lifeguard.service", ...parts });
+const watchers = (parts: Partial<Watchers>): Watchers => ({ daemon: absent, timer: absent, cron: false, cronDaemon: null, addon: true, rebuild: "REBUILD", exampleUnit: "/opt/lifeguard/examples/systemd/lifeguard.service", ...parts });
 
 test("the daemon, the timer or cron must run Lifeguard; the daemon as Type=notify with a watchdog and the addon", () => {
   const nothing = judgeWatchers(watchers({}), context);
   assert.deepEqual(nothing, [fail("watcher", "nothing runs Lifeguard: lifeguard.service and lifeguard-check.timer are not installed and /etc/cron.d/lifeguard does not exist",
     "sudo cp /opt/lifeguard/examples/systemd/lifeguard.service /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now lifeguard.service")]);
   assert.equal(judgeWatchers(watchers({ timer: installed }), context)[0]?.level, "ok");
-  assert.equal(judgeWatchers(watchers({ cron: true }), context)[0]?.level, "ok");
+  assert.deepEqual(judgeWatchers(watchers({ cron: true, cronDaemon: { unit: "cron.service", properties: installed } }), context), [ok("watcher", "/etc/cron.d/lifeguard runs lifeguard check (cron.service is active and enabled)")]);
   assert.equal(judgeWatchers(watchers({ timer: { ...installed, ActiveState: "inactive" } }), context)[0]?.fix, "sudo systemctl enable --now lifeguard-check.timer");
   const daemon = { ...installed, Type: "notify", WatchdogUSec: "30s", NotifyAccess: "main" };
   assert.deepEqual(judgeWatchers(watchers({ daemon }), context).map((finding) => finding.level), ["ok", "ok"]);
@@ -110,6 +110,12 @@ test("the daemon, the timer or cron must run Lifeguard; the daemon as Type=notif
   const asUser = judgeWatchers(watchers({ daemon: { ...daemon, User: "lifeguard" }, addon: false }), context);
   assert.deepEqual(asUser[2], fail("watcher", "the native addon is not built and lifeguard.service runs as lifeguard with NotifyAccess=main: systemd refuses systemd-notify's READY=1 and WATCHDOG=1, so it kills Lifeguard", "REBUILD"));
   assert.equal(judgeWatchers(watchers({ daemon: { ...daemon, User: "lifeguard", NotifyAccess: "all" }, addon: false }), context)[2]?.level, "warn");
+});
+
+test("a cron file runs nothing without a cron daemon running and enabled: that is a failure, with the command that starts it", () => {
+  assert.deepEqual(judgeWatchers(watchers({ cron: true }), context), [fail("watcher", "/etc/cron.d/lifeguard exists but no cron daemon is installed (cron.service, crond.service): its job never runs", "sudo apt-get install -y cron")]);
+  const stopped = { unit: "cron.service", properties: { ...installed, ActiveState: "inactive", UnitFileState: "disabled" } };
+  assert.deepEqual(judgeWatchers(watchers({ cron: true, cronDaemon: stopped }), context), [fail("watcher", "/etc/cron.d/lifeguard exists but cron.service is not running and enabled (ActiveState=inactive, UnitFileState=disabled): its job does not run", "sudo systemctl enable --now cron.service")]);
 });
 
 test("alerts need a channel, and each a passing test-alert on record", () => {
