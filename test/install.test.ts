@@ -80,7 +80,8 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.doesNotMatch(again.stdout, /: (written|updated|replaced)/);
 
     const unitFile = "/etc/systemd/system/lifeguard.service";
-    assert.ok((await lab.sandbox.exec(["sh", "-c", `echo '# mine' >> ${unitFile}`])).ok);
+    assert.ok((await lab.sandbox.exec(["sh", "-c", `echo '# mine' >> ${unitFile} && echo '# mine' >> /etc/systemd/system/${UNIT}`])).ok);
+    const bot = (await show(UNIT, ["MainPID"])).MainPID;
     const refused = await lifeguard(["install"]);
     assert.equal(refused.exitCode, 73, refused.stdout);
     assert.match(refused.stdout, /lifeguard\.service was changed by hand: not overwritten without --force/);
@@ -89,6 +90,9 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.equal(forced.exitCode, 0, forced.stdout);
     assert.match(forced.stdout, /lifeguard\.service: replaced/);
     assert.match(forced.stdout, /lifeguard\.service: enabled already; started; restarted with its new unit file/);
+    // The bot's unit changed in a comment only (as every file's header does after an upgrade): the bot is not restarted for it.
+    assert.match(forced.stdout, new RegExp(`^${UNIT.replace(".", "\\.")}: enabled already; started$`, "m"));
+    assert.equal((await show(UNIT, ["MainPID"])).MainPID, bot);
   });
 
   test("uninstall refuses a file changed since install wrote it (nothing changed); with --force and --purge it removes exactly what install did: /etc and the lab's files and ACLs are as before", async () => {

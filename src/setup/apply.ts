@@ -9,6 +9,7 @@ import { chownTo, COMMAND_TIMEOUT_MS, describeDiff, findAccount, readOptional, s
 import type { InstallPlan, Step } from "./plan.js";
 import { runStep, type Done, type StepContext } from "./steps.js";
 import { controlProblems } from "./check-control.js";
+import { sameSettings } from "./unit-file.js";
 import { scheduleProblems } from "./check-schedule.js";
 
 export interface ApplyOptions {
@@ -26,7 +27,8 @@ export interface ApplyOptions {
   firstRound(step: Extract<Step, { kind: "verify" }>): Promise<boolean>;
 }
 
-type FilePlan = { step: Extract<Step, { kind: "file" }>; action: "write" | "unchanged" | "update" | "replace" | "conflict"; diff: string };
+/** What becomes of one file; `settingsChanged`: more than its comments (a unit so changed is restarted). */
+type FilePlan = { step: Extract<Step, { kind: "file" }>; action: "write" | "unchanged" | "update" | "replace" | "conflict"; diff: string; settingsChanged: boolean };
 
 /**
  * Carries out `plan`: checks first that nothing stands in the way (a file edited by hand, a unit
@@ -71,6 +73,7 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
     force: options.force,
     say: options.say,
     fileAction: (path) => files.find((file) => file.step.path === path)?.action ?? "write",
+    settingsChanged: (path) => files.find((file) => file.step.path === path)?.settingsChanged ?? true,
     record: (record) => {
       pending.push({ ...record, installedAt: options.now(), command: options.command });
       flush();
@@ -127,10 +130,11 @@ async function planFiles(plan: InstallPlan, records: InstallRecords | null, forc
   try {
     return await Promise.all(plan.steps.filter((step): step is Extract<Step, { kind: "file" }> => step.kind === "file").map(async (step): Promise<FilePlan> => {
       const onDisk = readOptional(step.path);
-      if (onDisk === null) return { step, action: "write", diff: "" };
-      if (onDisk === step.content) return { step, action: "unchanged", diff: "" };
-      if (records?.get("file", step.path)?.sha256 === sha256(onDisk)) return { step, action: "update", diff: "" };
-      return { step, action: force ? "replace" : "conflict", diff: await describeDiff(step.path, step.content, scratch) };
+      if (onDisk === null) return { step, action: "write", diff: "", settingsChanged: true };
+      if (onDisk === step.content) return { step, action: "unchanged", diff: "", settingsChanged: false };
+      const settingsChanged = !sameSettings(onDisk, step.content);
+      if (records?.get("file", step.path)?.sha256 === sha256(onDisk)) return { step, action: "update", diff: "", settingsChanged };
+      return { step, action: force ? "replace" : "conflict", diff: await describeDiff(step.path, step.content, scratch), settingsChanged };
     }));
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { LifeguardConfig } from "../config/types.js";
 import { validateDocument } from "../config/validate.js";
 import { planInstall, type InstallOptions } from "./plan.js";
-import { commandLineValue, environmentLine } from "./unit-file.js";
+import { commandLineValue, environmentLine, sameSettings } from "./unit-file.js";
 import { renderCronFile } from "./render-schedules.js";
 
 const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl", environmentFiles: [] as string[] };
@@ -34,6 +34,12 @@ test("a command line is written so systemd runs exactly these words: quotes, %, 
   assert.throws(() => commandLineValue(["-/bin/true"]), /prefix/);
   assert.throws(() => commandLineValue(["/bin/echo", "two\nlines"]), /newline/);
   assert.equal(environmentLine("GREETING", 'say "50%"'), 'Environment="GREETING=say \\"50%%\\""');
+});
+
+test("a unit file whose comments alone changed (the header's version after an upgrade) says the same to systemd", () => {
+  const unit = (version: string, memory: string) => `# Written by \`lifeguard install\` (Lifeguard ${version}).\n[Service]\n; a note\nMemoryMax=${memory}\n`;
+  assert.ok(sameSettings(unit("0.1.0", "1G"), unit("0.2.0", "1G")));
+  assert.ok(!sameSettings(unit("0.1.0", "1G"), unit("0.1.0", "2G")));
 });
 
 test("the daemon plan: user, directories, read access, the bot's unit with its limits, the polkit rule, a hardened daemon, logrotate, then start and verify", () => {

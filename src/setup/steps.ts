@@ -4,7 +4,7 @@ import { asUser } from "../process/doctor/run-as-user.js";
 import { runCommand } from "../process/run-command.js";
 import type { InstallRecord } from "../store/install-records.js";
 import { chownTo, COMMAND_TIMEOUT_MS, findAccount, mustRun, readOptional, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
-import { UNIT_DIR } from "./layout.js";
+import { DAEMON_UNIT, UNIT_DIR } from "./layout.js";
 import type { Step } from "./plan.js";
 
 /** A change made, and how to take it back when a later step fails. */
@@ -19,6 +19,8 @@ export interface StepContext {
   say(line: string): void;
   /** What becomes of a file step's path (decided before anything was changed). */
   fileAction(path: string): "write" | "unchanged" | "update" | "replace" | "conflict";
+  /** A file step's path will hold more than new comments (decided before anything was changed). */
+  settingsChanged(path: string): boolean;
   record(record: Omit<InstallRecord, "installedAt" | "command">): void;
 }
 
@@ -141,8 +143,11 @@ async function enableUnit(unit: string, context: StepContext): Promise<Done[]> {
     if (!wasEnabled) await runCommand(["systemctl", "disable", "--now", unit], { timeoutMs: START_TIMEOUT_MS });
     throw error;
   }
-  // A unit that was running already runs its old settings until restarted: a changed unit file is put in force.
-  const changed = ["update", "replace"].includes(context.fileAction(`${UNIT_DIR}/${unit}`));
+  // A unit that was running already runs its old settings until restarted: a changed unit file is
+  // put in force. A change of comments alone (the header's version, after an upgrade) restarts only
+  // Lifeguard's daemon, whose code it was: never the bot for nothing.
+  const path = `${UNIT_DIR}/${unit}`;
+  const changed = ["update", "replace"].includes(context.fileAction(path)) && (unit === DAEMON_UNIT || context.settingsChanged(path));
   if (changed) await mustRun(["systemctl", "try-restart", unit], START_TIMEOUT_MS);
   context.say(`${unit}: ${wasEnabled ? "enabled already; started" : "enabled (starts at boot) and started"}${changed ? "; restarted with its new unit file" : ""}`);
   if (wasEnabled) return [];
