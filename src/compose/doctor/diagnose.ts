@@ -24,6 +24,8 @@ export interface DoctorInput {
   now: number;
   /** The fix of a finding that could not be tried as Lifeguard's user: doctor again, as root. */
   rerun: string;
+  /** The fixes are for a root shell (bare); else each carries `sudo` (doctor ran as a user, or under sudo). */
+  rootShell: boolean;
 }
 
 export interface Diagnosis {
@@ -38,7 +40,7 @@ const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", 
  * bounded (files opened as Lifeguard's user, systemctl, pkcheck, sudo -l), and none acts on the system.
  */
 export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
-  const context: FixContext & { rerun: string } = { root: (process.getuid?.() ?? 0) === 0, rerun: input.rerun };
+  const context: FixContext & { rerun: string } = { root: input.rootShell, rerun: input.rerun };
   const root = findPackageRoot();
   const native = nativeFindings(root, context);
   const units = new Map<string, UnitProperties>();
