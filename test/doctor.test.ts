@@ -99,6 +99,10 @@ describe("lifeguard doctor on a real systemd", { skip }, () => {
     assert.match(out, /^(ok|warn) {2}clock is (not )?synchronised by NTP \(timedatectl: NTPSynchronized=(yes|no)\)/m);
     assert.match(out, /^\d+ problems, \d+ warnings?: fix the FAIL lines, then run doctor again\.$/m);
 
+    // Under sudo (typed in a user's shell), the same fix carries sudo, so that it works where it was typed.
+    const viaSudo = await sandbox.exec([process.execPath, BIN, "doctor", "-c", config, "--user", "nobody"], { timeoutMs: 120_000, cwd: REPO, env: { ...process.env, SUDO_USER: "jakub" } });
+    assert.equal(fixOf(viaSudo.stdout, new RegExp(`^FAIL  log ${bot.log} of "trader" is not readable by user nobody$`)), `sudo setfacl -m u:nobody:r ${bot.log}`);
+
     const json = JSON.parse((await doctor(["--user", "nobody", "--json"])).stdout) as DoctorJson;
     assert.equal(json.ok, false);
     assert.equal(json.user?.name, "nobody");

@@ -1,11 +1,12 @@
 // `lifeguard install --cron` (the seed's way) under a real systemd with Debian's cron running in
 // it (see install.test.ts for the box): /etc/cron.d/lifeguard runs `lifeguard check` every minute
 // as the `lifeguard` user under flock; install enables and starts cron, runs the first round as
-// cron will and verifies it, cron really fires a later one that restarts the frozen bot, and
-// `uninstall --purge` removes the file (and disables cron again). A box without cron is refused.
+// cron will and verifies it, cron really fires a later one that restarts the frozen bot (the
+// config's secret read by `lifeguard check` itself from the environment file beside it: cron loads
+// none), `uninstall --purge` removes the file (and disables cron again). A box without cron is refused.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "../src/testing/wait-for.js";
 import { sandboxSupport } from "../src/testing/systemd-sandbox.js";
@@ -19,12 +20,11 @@ const NEXT_MINUTE_MS = 90_000;
 
 describe("lifeguard install --cron with a real cron", { skip }, () => {
   let lab: InstallLab;
-  const lifeguard = (args: string[]) => lab.lifeguard(args);
   before(async () => {
     // An alert channel whose secret is in lifeguard.env beside the config (root's, mode 600), as
-    // `lifeguard init` tells users to keep it: cron has no EnvironmentFile=, its line loads the file.
+    // `lifeguard init` tells users to keep it: cron has no EnvironmentFile=, `lifeguard check` reads it.
     lab = await startInstallLab("cron", { alerts: { journal: { type: "exec", command: ["/usr/bin/logger", "-t", "lifeguard-alert"], env: { ALERT_TOKEN: "${ALERT_TOKEN}" } } } });
-    writeFileSync(join(lab.box, "lifeguard.env"), "ALERT_TOKEN=s3cret\n", { mode: 0o600 });
+    appendFileSync(join(lab.box, "lifeguard.env"), "ALERT_TOKEN=s3cret\n");
     // The box's cron runs only Lifeguard's job: the host's /etc/crontab and packages' cron.d files
     // (daily jobs such as logrotate's would act on the shared disk) are emptied in the box's /etc
     // overlay. Cron is neither enabled nor running: install must see to both.
@@ -38,7 +38,7 @@ describe("lifeguard install --cron with a real cron", { skip }, () => {
   test("a box whose cron cannot run (its unit masked) is refused before anything changes", async () => {
     assert.ok((await lab.sandbox.exec(["systemctl", "mask", "--runtime", "cron.service"])).ok);
     try {
-      const refused = await lifeguard(["install", "--cron"]);
+      const refused = await lab.lifeguard(["install", "--cron"]);
       assert.equal(refused.exitCode, 78, refused.stdout);
       assert.match(refused.stdout, /^--cron: no cron daemon on this box \(neither cron\.service nor crond\.service exists\), so the job would never run: install cron \(apt-get install cron\), or use --timer, which needs none$/m);
       assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
@@ -48,7 +48,7 @@ describe("lifeguard install --cron with a real cron", { skip }, () => {
   });
 
   test("install --cron writes the cron file for user lifeguard, enables and starts cron, and verifies the first round, run as cron will run it", async () => {
-    const installed = await lifeguard(["install", "--cron"]);
+    const installed = await lab.lifeguard(["install", "--cron"]);
     assert.equal(installed.exitCode, 0, `${installed.stdout}\n${installed.stderr}`);
     assert.match(installed.stdout, /^cron\.service: enabled \(starts at boot\) and started$/m);
     assert.match(installed.stdout, /Installed: every unit is active and Lifeguard's first round saw every service healthy/);
@@ -68,7 +68,7 @@ describe("lifeguard install --cron with a real cron", { skip }, () => {
   test("doctor: the cron file runs Lifeguard while cron runs; with cron stopped it fails, and its fix, run as printed, mends it", async () => {
     // The watcher finding, and its fix when it has one.
     const watcher = async () => {
-      const lines = (await lifeguard(["doctor"])).stdout.split("\n");
+      const lines = (await lab.lifeguard(["doctor"])).stdout.split("\n");
       const at = lines.findIndex((line) => /^\S+ +watcher /.test(line));
       return lines.slice(at, at + 2).filter((line, index) => index === 0 || line.startsWith("      fix: "));
     };
@@ -83,7 +83,7 @@ describe("lifeguard install --cron with a real cron", { skip }, () => {
   });
 
   test("uninstall --purge removes the cron file, and disables the cron install enabled", async () => {
-    const removed = await lifeguard(["uninstall", "--purge"]);
+    const removed = await lab.lifeguard(["uninstall", "--purge"]);
     assert.equal(removed.exitCode, 0, removed.stdout);
     assert.equal((await lab.sandbox.exec(["test", "-e", "/etc/cron.d/lifeguard"])).exitCode, 1);
     assert.deepEqual(await lab.show("cron.service", ["UnitFileState", "ActiveState"]), { UnitFileState: "disabled", ActiveState: "inactive" });

@@ -44,6 +44,8 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const installed = await lifeguard(["install"]);
     assert.equal(installed.exitCode, 0, `${installed.stdout}\n${installed.stderr}`);
     assert.match(installed.stdout, /user lifeguard: created/);
+    // The config is root's alone, as `lifeguard init` writes it: Lifeguard's user is let read it.
+    assert.match(installed.stdout, /^\S+\/lifeguard\.yaml: lifeguard may read it \(u:lifeguard:r on \S+\/lifeguard\.yaml\)$/m);
     assert.match(installed.stdout, /Installed: every unit is active and Lifeguard's first round saw every service healthy/);
     assert.deepEqual(await show(UNIT, ["MemoryMax", "CPUQuotaPerSecUSec", "User", "Restart", "UnitFileState", "ActiveState"]), {
       MemoryMax: String(256 * 1024 * 1024), CPUQuotaPerSecUSec: "500ms", User: "nobody", Restart: "on-failure", UnitFileState: "enabled", ActiveState: "active",
@@ -100,10 +102,12 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const again = await lifeguard(["install"]);
     assert.equal(again.exitCode, 0, again.stdout);
     assert.match(again.stdout, /lifeguard\.service: unchanged/);
+    assert.match(again.stdout, /^\S+\/bot\.log: lifeguard may read it already$/m, "no ACL entry set (nor recorded) again");
     assert.doesNotMatch(again.stdout, /: (written|updated|replaced)/);
 
     const unitFile = "/etc/systemd/system/lifeguard.service";
-    assert.ok((await lab.sandbox.exec(["sh", "-c", `echo '# mine' >> ${unitFile}`])).ok);
+    assert.ok((await lab.sandbox.exec(["sh", "-c", `echo '# mine' >> ${unitFile} && echo '# mine' >> /etc/systemd/system/${UNIT}`])).ok);
+    const bot = (await show(UNIT, ["MainPID"])).MainPID;
     const refused = await lifeguard(["install"]);
     assert.equal(refused.exitCode, 73, refused.stdout);
     assert.match(refused.stdout, /lifeguard\.service was changed by hand: not overwritten without --force/);
@@ -112,6 +116,9 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.equal(forced.exitCode, 0, forced.stdout);
     assert.match(forced.stdout, /lifeguard\.service: replaced/);
     assert.match(forced.stdout, /lifeguard\.service: enabled already; started; restarted with its new unit file/);
+    // The bot's unit changed in a comment only (as every file's header does after an upgrade): the bot is not restarted for it.
+    assert.match(forced.stdout, new RegExp(`^${UNIT.replace(".", "\\.")}: enabled already; started$`, "m"));
+    assert.equal((await show(UNIT, ["MainPID"])).MainPID, bot);
   });
 
   test("uninstall refuses a file changed since install wrote it (nothing changed); with --force and --purge it removes exactly what install did: /etc and the lab's files and ACLs are as before", async () => {
@@ -161,12 +168,32 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
       const failed = await lifeguard(["install"]);
       assert.equal(failed.exitCode, 1, failed.stdout);
       assert.match(failed.stdout, /^lifeguard install failed: cannot write \/etc\/systemd\/system\/lg-bot\.service: the file system is read-only$/m);
-      assert.match(failed.stdout, /Rolling back what was done:\n {2}undone: ACL -d u:lifeguard:r on \S+\/bot\n {2}undone: created \S+\/log\n {2}undone: created \S+\/state\n {2}undone: created user lifeguard/);
+      assert.match(failed.stdout, /Rolling back what was done:\n {2}undone: ACL u:lifeguard:r on \S+\/lifeguard\.yaml\n {2}undone: ACL -d u:lifeguard:r on \S+\/bot\n {2}undone: created \S+\/log\n {2}undone: created \S+\/state\n {2}undone: created user lifeguard/);
     } finally {
       assert.ok((await lab.sandbox.exec(["mount", "-o", "remount,bind,rw", "/etc/systemd/system"])).ok);
     }
     assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2);
     const after = await snapshot();
     assert.deepEqual(comparable(after), comparable(treeBefore));
+  });
+
+  test("a unit that is enabled but fails to start is taken back too: disabled, stopped, forgotten by systemd (no restart loop left behind)", async () => {
+    const dropIn = "/etc/systemd/system/lifeguard.service.d";
+    assert.ok((await lab.sandbox.exec(["sh", "-c", `mkdir -p ${dropIn} && printf '[Service]\\nExecStartPre=/bin/false\\n' > ${dropIn}/fail.conf`])).ok);
+    try {
+      const failed = await lifeguard(["install"]);
+      assert.equal(failed.exitCode, 1, failed.stdout);
+      assert.match(failed.stdout, /^lifeguard install failed: systemctl enable --now lifeguard\.service failed: /m);
+      assert.match(failed.stdout, /\n {2}undone: written \/etc\/systemd\/system\/lifeguard\.service\n(.*\n)* {2}systemctl daemon-reload$/m);
+      // Forgotten: its file is gone and systemd read its directories again (the drop-in alone is no unit).
+      const daemon = await show("lifeguard.service", ["LoadState", "ActiveState"]);
+      assert.notEqual(daemon.LoadState, "loaded", JSON.stringify(daemon));
+      assert.equal(daemon.ActiveState, "inactive", "stopped, not left restarting itself");
+      assert.equal((await lab.sandbox.exec(["test", "-e", "/etc/systemd/system/multi-user.target.wants/lifeguard.service"])).exitCode, 1, "not enabled");
+      assert.equal((await show(UNIT, ["LoadState"])).LoadState, "not-found", "the bot's unit went too");
+    } finally {
+      assert.ok((await lab.sandbox.exec(["sh", "-c", `rm -rf ${dropIn} && systemctl daemon-reload`])).ok);
+    }
+    assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2);
   });
 });

@@ -4,6 +4,7 @@ import { defaultStateDir } from "../config/quick-defaults.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { lifeguardCommand } from "../core/cli-command.js";
 import { ConfigError, EXIT, LifeguardError, UsageError } from "../core/errors.js";
+import { configEnvironment } from "./config-environment.js";
 import type { CliIo } from "./io.js";
 import { openConfig } from "./open-config.js";
 import { describeInstance, findQuickInstance, listQuickInstances, type QuickInstance } from "./quick-instances.js";
@@ -51,7 +52,7 @@ export async function findTarget(options: TargetOptions, request: TargetRequest,
   const quickAsked = options.name !== undefined || options.state !== undefined;
   const file = quickAsked ? null : defaultConfigFile(io.cwd);
   if (file !== null && "path" in file) {
-    const config = await loadConfig(file.path, io.env);
+    const config = await loadConfig(file.path, configEnvironment(file.path, io));
     // `reset python3` as a quick-mode Lifeguard advises it, on a machine that also has a config file.
     if (request.service === undefined || config.services.some((service) => service.name === request.service)) return config;
     const root = stateRoot(options, io);

@@ -1,6 +1,7 @@
 import { EXIT, LifeguardError, UsageError } from "../core/errors.js";
 import { didYouMean } from "../config/messages.js";
 import type { LifeguardConfig, ServiceConfig } from "../config/types.js";
+import { CRON_OUTPUT } from "../setup/layout.js";
 
 /** One file `logs` shows: its path, and what it is, for messages. */
 export interface LogFile {
@@ -74,6 +75,7 @@ export function chooseOwnLog(config: LifeguardConfig, lines: number, follow: boo
   throw new LifeguardError(`Cannot show Lifeguard's log as "${config.source}" sets no log file: Lifeguard writes its log to standard output`, {
     exitCode: EXIT.failed,
     hint: `Under systemd that is the journal: ${journal("lifeguard")} for the daemon (lifeguard.service), ${journal("lifeguard-check")} ` +
-      "for the timer (lifeguard-check.service); from cron, cron mails it. To keep it in a file, set `log: { file: /var/log/lifeguard.log }`.",
+      `for the timer (lifeguard-check.service); the cron job of \`lifeguard install --cron\` appends it to ${CRON_OUTPUT} (another cron line: cron mails it). ` +
+      "To keep it in a file, set `log: { file: /var/log/lifeguard.log }`.",
   });
 }

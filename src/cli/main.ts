@@ -35,6 +35,15 @@ export function commandNames(): string[] {
   return program.commands.map((command) => command.name());
 }
 
+/**
+ * Whether the CLI accepts `argv` (its command, options and arguments, as commander reads them)
+ * without running anything: 0, or 64 with commander's message on `io.stderr`. The docs' tests ask
+ * it about every command line the docs print.
+ */
+export function checkCommandLine(argv: string[], io: CliIo): Promise<number> {
+  return runCli(argv, io, (program) => addCommands(program, () => async () => {}, io, argv));
+}
+
 function addCommands(program: Command, act: Act, io: CliIo, argv: readonly string[]): void {
   const config = configOption();
   const json = new Option("--json", "print JSON instead of a table");

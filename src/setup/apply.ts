@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { EXIT } from "../core/errors.js";
 import { showUnit } from "../process/doctor/systemctl-show.js";
 import { openInstallRecords, type InstallRecord, type InstallRecords } from "../store/install-records.js";
-import { chownTo, describeDiff, findAccount, readOptional, sha256 } from "./host.js";
+import { runCommand } from "../process/run-command.js";
+import { chownTo, COMMAND_TIMEOUT_MS, describeDiff, findAccount, readOptional, sha256 } from "./host.js";
 import type { InstallPlan, Step } from "./plan.js";
 import { runStep, type Done, type StepContext } from "./steps.js";
 import { controlProblems } from "./check-control.js";
+import { sameSettings } from "./unit-file.js";
 
 export interface ApplyOptions {
   dryRun: boolean;
@@ -24,7 +26,8 @@ export interface ApplyOptions {
   firstRound(step: Extract<Step, { kind: "verify" }>): Promise<boolean>;
 }
 
-type FilePlan = { step: Extract<Step, { kind: "file" }>; action: "write" | "unchanged" | "update" | "replace" | "conflict"; diff: string };
+/** What becomes of one file; `settingsChanged`: more than its comments (a unit so changed is restarted). */
+type FilePlan = { step: Extract<Step, { kind: "file" }>; action: "write" | "unchanged" | "update" | "replace" | "conflict"; diff: string; settingsChanged: boolean };
 
 /**
  * Carries out `plan`: checks first that nothing stands in the way (a file edited by hand, a unit
@@ -69,12 +72,14 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
     force: options.force,
     say: options.say,
     fileAction: (path) => files.find((file) => file.step.path === path)?.action ?? "write",
+    settingsChanged: (path) => files.find((file) => file.step.path === path)?.settingsChanged ?? true,
     record: (record) => {
       pending.push({ ...record, installedAt: options.now(), command: options.command });
       flush();
     },
   };
   const owner = plan.steps.find((step): step is Extract<Step, { kind: "user" }> => step.kind === "user")?.name ?? null;
+  let reloaded = false;
   try {
     for (const step of plan.steps) {
       if (step.kind === "verify") {
@@ -85,6 +90,7 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
       // Lifeguard's units start only once the store is its user's.
       if (step.kind === "daemon-reload") await handStateTo(owner, options.state);
       done.push(...(await runStep(step, context)));
+      reloaded ||= step.kind === "daemon-reload";
       flush();
     }
     return EXIT.healthy;
@@ -99,6 +105,11 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
       } catch (undoError) {
         options.say(`  NOT undone: ${step.said} (${(undoError as Error).message})`);
       }
+    }
+    // systemd forgets the unit files taken back only when it reads its directories again.
+    if (reloaded) {
+      const reload = await runCommand(["systemctl", "daemon-reload"], { timeoutMs: COMMAND_TIMEOUT_MS });
+      options.say(reload.ok ? "  systemctl daemon-reload" : `  NOT done: systemctl daemon-reload (${reload.stderr.trim() || reload.summary})`);
     }
     return EXIT.failed;
   } finally {
@@ -118,10 +129,11 @@ async function planFiles(plan: InstallPlan, records: InstallRecords | null, forc
   try {
     return await Promise.all(plan.steps.filter((step): step is Extract<Step, { kind: "file" }> => step.kind === "file").map(async (step): Promise<FilePlan> => {
       const onDisk = readOptional(step.path);
-      if (onDisk === null) return { step, action: "write", diff: "" };
-      if (onDisk === step.content) return { step, action: "unchanged", diff: "" };
-      if (records?.get("file", step.path)?.sha256 === sha256(onDisk)) return { step, action: "update", diff: "" };
-      return { step, action: force ? "replace" : "conflict", diff: await describeDiff(step.path, step.content, scratch) };
+      if (onDisk === null) return { step, action: "write", diff: "", settingsChanged: true };
+      if (onDisk === step.content) return { step, action: "unchanged", diff: "", settingsChanged: false };
+      const settingsChanged = !sameSettings(onDisk, step.content);
+      if (records?.get("file", step.path)?.sha256 === sha256(onDisk)) return { step, action: "update", diff: "", settingsChanged };
+      return { step, action: force ? "replace" : "conflict", diff: await describeDiff(step.path, step.content, scratch), settingsChanged };
     }));
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export const LOGROTATE_FILE = "/etc/logrotate.d/lifeguard";
 export const DEFAULT_USER = "lifeguard";
 /** Lifeguard's own log directory when the config names no log file (cron's output goes there). */
 export const DEFAULT_LOG_DIR = "/var/log/lifeguard";
+/** Where the cron job appends `lifeguard check`'s output when the config names no log file. */
+export const CRON_OUTPUT = `${DEFAULT_LOG_DIR}/lifeguard.log`;
 /** systemd restarts a Lifeguard daemon whose pings stop for this long. */
 export const WATCHDOG_SEC = 30;
 

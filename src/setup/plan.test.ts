@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import type { LifeguardConfig } from "../config/types.js";
 import { validateDocument } from "../config/validate.js";
 import { planInstall, type InstallOptions } from "./plan.js";
-import { commandLineValue, environmentLine } from "./unit-file.js";
+import { commandLineValue, environmentLine, sameSettings } from "./unit-file.js";
 import { renderCronFile } from "./render-schedules.js";
 
-const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl", cronUnit: "cron.service" };
+const FACTS = { node: "/usr/bin/node", bin: "/usr/lib/node_modules/lifeguard/bin/lifeguard.js", version: "1.2.3", addon: true, systemctl: "/usr/bin/systemctl", cronUnit: "cron.service", environmentFiles: [] as string[] };
 const OPTIONS: InstallOptions = { mode: "daemon", user: "lifeguard", services: null, command: "lifeguard install --daemon --user lifeguard -c /etc/lifeguard/lifeguard.yaml" };
 
 function config(extra: Record<string, unknown> = {}, source = "/etc/lifeguard/lifeguard.yaml", top: Record<string, unknown> = {}): LifeguardConfig {
@@ -34,6 +34,12 @@ test("a command line is written so systemd runs exactly these words: quotes, %, 
   assert.throws(() => commandLineValue(["-/bin/true"]), /prefix/);
   assert.throws(() => commandLineValue(["/bin/echo", "two\nlines"]), /newline/);
   assert.equal(environmentLine("GREETING", 'say "50%"'), 'Environment="GREETING=say \\"50%%\\""');
+});
+
+test("a unit file whose comments alone changed (the header's version after an upgrade) says the same to systemd", () => {
+  const unit = (version: string, memory: string) => `# Written by \`lifeguard install\` (Lifeguard ${version}).\n[Service]\n; a note\nMemoryMax=${memory}\n`;
+  assert.ok(sameSettings(unit("0.1.0", "1G"), unit("0.2.0", "1G")));
+  assert.ok(!sameSettings(unit("0.1.0", "1G"), unit("0.1.0", "2G")));
 });
 
 test("the daemon plan: user, directories, read access, the bot's unit with its limits, the polkit rule, a hardened daemon, logrotate, then start and verify", () => {
@@ -78,25 +84,27 @@ test("the timer and cron plans; --service names only services that have install-
   assert.match(timer.get("/etc/systemd/system/lifeguard-check.timer") ?? "", /^OnCalendar=\*-\*-\* \*:\*:00\nPersistent=true$/m);
   assert.match(timer.get("/etc/systemd/system/lifeguard-check.service") ?? "", /^ExecStart=\/usr\/bin\/node \/usr\/lib\/node_modules\/lifeguard\/bin\/lifeguard.js check -c \/etc\/lifeguard\/lifeguard.yaml$/m);
   const cron = files(planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS)).get("/etc/cron.d/lifeguard") ?? "";
-  // Cron has no EnvironmentFile=: the line loads the secrets' files that exist, then runs the check.
-  assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/bin\/sh -c 'set -a; while \[ "\$1" != -- \]; do if \[ -r "\$1" \]; then \. "\$1"; fi; shift; done; shift; set \+a; exec "\$@"' lifeguard-env \/etc\/lifeguard\/env -- \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
-  // Lifeguard's user reads the config and, under cron, the secrets' file itself (systemd reads a unit's as root).
+  // Cron has no EnvironmentFile=: `lifeguard check` reads the secrets' files itself, as Lifeguard's user.
+  assert.match(cron, /^\* \* \* \* \* lifeguard \/usr\/bin\/flock -n \/var\/lib\/lifeguard\/check.flock \/usr\/bin\/node \S+ check -c \/etc\/lifeguard\/lifeguard.yaml >>\/dev\/null 2>&1$/m);
+  // Lifeguard's user reads the config and, under cron, the secrets' files that exist (systemd reads a unit's as root).
   const reads = (plan: ReturnType<typeof planInstall>) => plan.steps.flatMap((step) => (step.kind === "read-access" ? [`${step.path}${step.rotated ? " (rotated)" : ""}`] : []));
-  assert.deepEqual(reads(planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS)), ["/home/bot/trader/trader.log (rotated)", "/etc/lifeguard/lifeguard.yaml", "/etc/lifeguard/env"]);
-  assert.deepEqual(reads(planInstall(config(), { ...OPTIONS, mode: "timer" }, FACTS)), ["/home/bot/trader/trader.log (rotated)", "/etc/lifeguard/lifeguard.yaml"]);
-  // The first round runs what the cron line runs, secrets' loader and all.
-  const LOAD = 'set -a; while [ "$1" != -- ]; do if [ -r "$1" ]; then . "$1"; fi; shift; done; shift; set +a; exec "$@"';
-  // Cron itself is started and enabled (it runs the job at every boot), and is part of what install verifies.
+  const withSecrets = { ...FACTS, environmentFiles: ["/etc/lifeguard/env"] };
+  assert.deepEqual(reads(planInstall(config(), { ...OPTIONS, mode: "cron" }, withSecrets)), ["/home/bot/trader/trader.log (rotated)", "/etc/lifeguard/lifeguard.yaml", "/etc/lifeguard/env"]);
+  // The units load them as root (EnvironmentFile=), before they become Lifeguard's user.
+  assert.deepEqual(reads(planInstall(config(), { ...OPTIONS, mode: "timer" }, withSecrets)), ["/home/bot/trader/trader.log (rotated)", "/etc/lifeguard/lifeguard.yaml"]);
+  assert.deepEqual(reads(planInstall(config(), OPTIONS, withSecrets)), ["/home/bot/trader/trader.log (rotated)", "/etc/lifeguard/lifeguard.yaml"]);
+  // Cron itself is started and enabled (it runs the job at every boot), and is part of what install
+  // verifies; the first round runs what the cron line runs.
   const cronPlan = planInstall(config(), { ...OPTIONS, mode: "cron" }, FACTS);
   assert.deepEqual(cronPlan.steps.flatMap((step) => (step.kind === "enable" || step.kind === "verify" ? [JSON.stringify(step)] : [])).slice(-2), [
     JSON.stringify({ kind: "enable", unit: "cron.service" }),
-    JSON.stringify({ kind: "verify", units: ["gemini-trader.service", "cron.service"], firstRound: { command: ["/bin/sh", "-c", LOAD, "lifeguard-env", "/etc/lifeguard/env", "--", FACTS.node, FACTS.bin, "check", "-c", "/etc/lifeguard/lifeguard.yaml"] } }),
+    JSON.stringify({ kind: "verify", units: ["gemini-trader.service", "cron.service"], firstRound: { command: [FACTS.node, FACTS.bin, "check", "-c", "/etc/lifeguard/lifeguard.yaml"] } }),
   ]);
   assert.deepEqual(cronPlan.problems, []);
   assert.match(planInstall(config(), { ...OPTIONS, mode: "cron" }, { ...FACTS, cronUnit: null }).problems.join("\n"), /^--cron: no cron daemon on this box .*: install cron \(apt-get install cron\), or use --timer, which needs none$/);
   assert.deepEqual(planInstall(config(), { ...OPTIONS, mode: "timer" }, { ...FACTS, cronUnit: null }).problems, []);
   assert.throws(() => planInstall(config({ web: { systemd: "web" } }), { ...OPTIONS, services: ["web"] }, FACTS), /--service web: no systemd service of that name has `install-unit:`/);
-  assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null", sudo: false, environmentFiles: [] }, []), /a % or a newline/);
+  assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null", sudo: false }, []), /a % or a newline/);
 });
 
 test("a config kept in a home directory: readable under ProtectHome=read-only, its lifeguard.env beside it loaded too", () => {

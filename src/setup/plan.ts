@@ -1,10 +1,11 @@
 import { dirname } from "node:path/posix";
 import { checkedFiles } from "../config/checked-files.js";
+import { environmentFilesOf } from "../config/environment-file.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { polkitRule } from "../core/polkit-rule.js";
 import { sudoersRule } from "../core/sudoers-rule.js";
-import { CHECK_UNIT, CRON_FILE, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
-import { cronCommand, renderCronFile, renderLogrotate } from "./render-schedules.js";
+import { CHECK_UNIT, CRON_FILE, CRON_OUTPUT, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
+import { renderCronFile, renderLogrotate } from "./render-schedules.js";
 import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, type LifeguardRun } from "./render-units.js";
 
 /** One thing `install` does, in order; each is undone by `uninstall` when it changed something. */
@@ -51,6 +52,8 @@ export interface InstallFacts {
   systemctl: string;
   /** The cron daemon's unit (`cron.service` on Debian, `crond.service` elsewhere); null: no cron on the box. */
   cronUnit: string | null;
+  /** The config's environment files (`environmentFilesOf`) that exist. */
+  environmentFiles: readonly string[];
 }
 
 export interface InstallPlan {
@@ -66,8 +69,6 @@ export interface InstallPlan {
 const HOMES = ["/home/", "/root/", "/run/user/"];
 /** visudo's check of one file (its answer names the line it cannot parse); the file's path is appended. */
 const VISUDO_CHECK = ["visudo", "-c", "-f"] as const;
-/** Where secrets are kept for a config in /etc/lifeguard (docs/deployment.md, `lifeguard init`). */
-const SYSTEM_ENV_FILE = "/etc/lifeguard/env";
 
 /**
  * Everything `install` does for `config`, in order: Lifeguard's user, its state and log
@@ -86,10 +87,9 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const logDir = logFile === null ? DEFAULT_LOG_DIR : dirname(logFile);
   // Without a log file the daemon and the timer's unit log to the journal: no log directory (cron's output needs one).
   const ownLogDir = logFile !== null || options.mode === "cron";
-  const cronOutput = logFile === null ? `${DEFAULT_LOG_DIR}/lifeguard.log` : "/dev/null";
+  const cronOutput = logFile === null ? CRON_OUTPUT : "/dev/null";
   const read = config.services.flatMap(checkedFiles);
-  const configDir = dirname(config.source);
-  const environmentFiles = [SYSTEM_ENV_FILE, ...(configDir === dirname(SYSTEM_ENV_FILE) ? [] : [`${configDir}/lifeguard.env`])];
+  const environmentFiles = environmentFilesOf(config.source);
   const run: LifeguardRun = {
     node: facts.node,
     bin: facts.bin,
@@ -109,7 +109,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ? [file(`${UNIT_DIR}/${DAEMON_UNIT}`, renderDaemonUnit(run, header), "Lifeguard's daemon unit")]
     : options.mode === "timer"
       ? [file(`${UNIT_DIR}/${CHECK_UNIT}`, renderCheckUnit(run, header), "Lifeguard's check unit"), file(`${UNIT_DIR}/${TIMER_UNIT}`, renderTimerUnit(header), "its timer")]
-      : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: checkArgv, lock: `${config.state}/check.flock`, output: cronOutput, sudo: run.sudo, environmentFiles }, header), "Lifeguard's cron job")];
+      : [file(CRON_FILE, renderCronFile({ user: owner ?? "root", argv: checkArgv, lock: `${config.state}/check.flock`, output: cronOutput, sudo: run.sudo }, header), "Lifeguard's cron job")];
   const runner = options.mode === "daemon" ? [DAEMON_UNIT] : options.mode === "timer" ? [TIMER_UNIT] : facts.cronUnit === null ? [] : [facts.cronUnit];
   const rotated = [...(logFile !== null && config.log.maxBytes === null ? [logFile] : []), ...(options.mode === "cron" && logFile === null ? [cronOutput] : [])];
   const steps: Step[] = [
@@ -119,7 +119,8 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ...(owner === null ? [] : [
       ...[...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner, rotated: true })),
       // Lifeguard reads its config as its user; under cron it loads the secrets itself too (units get them from systemd, as root).
-      ...[config.source, ...(options.mode === "cron" ? environmentFiles : [])].map((path): Step => ({ kind: "read-access", path, user: owner, rotated: false })),
+      // Cron loads no environment file: `lifeguard check` reads the secrets' files that exist itself.
+      ...[config.source, ...(options.mode === "cron" ? facts.environmentFiles : [])].map((path): Step => ({ kind: "read-access", path, user: owner, rotated: false })),
     ]),
     ...ownUnits.map((service) => file(`${UNIT_DIR}/${service.unit}`, renderServiceUnit(service.name, service.installUnit, header), `the unit of "${service.name}"`)),
     ...(owner === null || units.length === 0 ? [] : [rightsFile(owner, units, config.privilege, facts.systemctl, header)]),
@@ -129,7 +130,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     ...ownUnits.map((service): Step => ({ kind: "enable", unit: service.unit })),
     // What runs Lifeguard, started now and at every boot: its daemon, its timer, or cron itself.
     ...runner.map((unit): Step => ({ kind: "enable", unit })),
-    { kind: "verify", units: [...units, ...runner], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : { command: cronCommand(checkArgv, environmentFiles) } },
+    { kind: "verify", units: [...units, ...runner], firstRound: options.mode === "daemon" ? "daemon" : options.mode === "timer" ? "check-unit" : { command: checkArgv } },
   ];
   const problems = options.mode === "cron" && facts.cronUnit === null
     ? ["--cron: no cron daemon on this box (neither cron.service nor crond.service exists), so the job would never run: install cron (apt-get install cron), or use --timer, which needs none"]

@@ -15,7 +15,7 @@ function lab(): { dir: string; said: string[]; recorded: string[]; context: Step
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-steps-"));
   const said: string[] = [];
   const recorded: string[] = [];
-  const context: StepContext = { force: false, say: (line) => said.push(line), fileAction: () => "write", record: (record) => recorded.push(`${record.kind} ${record.target}`) };
+  const context: StepContext = { force: false, say: (line) => said.push(line), fileAction: () => "write", settingsChanged: () => true, record: (record) => recorded.push(`${record.kind} ${record.target}`) };
   return { dir, said, recorded, context };
 }
 

@@ -4,7 +4,7 @@ import { asUser } from "../process/doctor/run-as-user.js";
 import { runCommand } from "../process/run-command.js";
 import type { InstallRecord } from "../store/install-records.js";
 import { chownTo, COMMAND_TIMEOUT_MS, findAccount, mustRun, readOptional, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
-import { UNIT_DIR } from "./layout.js";
+import { DAEMON_UNIT, UNIT_DIR } from "./layout.js";
 import type { Step } from "./plan.js";
 
 /** A change made, and how to take it back when a later step fails. */
@@ -19,6 +19,8 @@ export interface StepContext {
   say(line: string): void;
   /** What becomes of a file step's path (decided before anything was changed). */
   fileAction(path: string): "write" | "unchanged" | "update" | "replace" | "conflict";
+  /** A file step's path will hold more than new comments (decided before anything was changed). */
+  settingsChanged(path: string): boolean;
   record(record: Omit<InstallRecord, "installedAt" | "command">): void;
 }
 
@@ -78,8 +80,9 @@ async function grantRead({ path, user, rotated }: Extract<Step, { kind: "read-ac
   const entries: Array<{ target: string; entry: string; flags: string[] }> = [];
   const ancestors = dir.split("/").slice(1).map((_, index, parts) => `/${parts.slice(0, index + 1).join("/")}`);
   for (const ancestor of ancestors) if (!(await can("-x", ancestor))) entries.push({ target: ancestor, entry: `u:${user}:x`, flags: [] });
-  // A log's next file (logrotate's) is readable too by the directory's default entry.
-  if (rotated) entries.push({ target: dir, entry: `u:${user}:r`, flags: ["-d"] });
+  // A log's next file (logrotate's) is readable too by the directory's default entry; one already
+  // there (an install run again) is not added, so not recorded, nor taken back by a rollback.
+  if (rotated && !(await hasDefaultRead(dir, user))) entries.push({ target: dir, entry: `u:${user}:r`, flags: ["-d"] });
   if (existsSync(path) && !(await can("-r", path))) entries.push({ target: path, entry: `u:${user}:r`, flags: [] });
   const done: Done[] = [];
   for (const { target, entry, flags } of entries) {
@@ -90,6 +93,13 @@ async function grantRead({ path, user, rotated }: Extract<Step, { kind: "read-ac
   }
   context.say(`${path}: ${user} may read it${done.length === 0 ? " already" : ` (${done.map((entry) => entry.said.replace("ACL ", "")).join("; ")})`}`);
   return done;
+}
+
+/** `dir`'s default ACL gives `user` read access. */
+async function hasDefaultRead(dir: string, user: string): Promise<boolean> {
+  const acl = await mustRun(["getfacl", "--omit-header", "--absolute-names", "--default", dir]);
+  // With --default, the entries are listed without their "default:" prefix.
+  return acl.stdout.split("\n").some((line) => line.startsWith(`user:${user}:r`));
 }
 
 /** Removes `user`'s ACL entry from a recorded target (`default:/dir` for a directory's default entry). */
@@ -126,9 +136,19 @@ async function writeFile(step: Extract<Step, { kind: "file" }>, context: StepCon
 async function enableUnit(unit: string, context: StepContext): Promise<Done[]> {
   const before = await runCommand(["systemctl", "is-enabled", unit], { timeoutMs: COMMAND_TIMEOUT_MS });
   const wasEnabled = before.stdout.trim() === "enabled";
-  await mustRun(["systemctl", "enable", "--now", unit], START_TIMEOUT_MS);
-  // A unit that was running already runs its old settings until restarted: a changed unit file is put in force.
-  const changed = ["update", "replace"].includes(context.fileAction(`${UNIT_DIR}/${unit}`));
+  try {
+    await mustRun(["systemctl", "enable", "--now", unit], START_TIMEOUT_MS);
+  } catch (error) {
+    // Enabled but failing to start (a unit that restarts itself would go on trying): taken back
+    // here, as the rollback knows only the steps that succeeded.
+    if (!wasEnabled) await runCommand(["systemctl", "disable", "--now", unit], { timeoutMs: START_TIMEOUT_MS });
+    throw error;
+  }
+  // A unit that was running already runs its old settings until restarted: a changed unit file is
+  // put in force. A change of comments alone (the header's version, after an upgrade) restarts only
+  // Lifeguard's daemon, whose code it was: never the bot for nothing.
+  const path = `${UNIT_DIR}/${unit}`;
+  const changed = ["update", "replace"].includes(context.fileAction(path)) && (unit === DAEMON_UNIT || context.settingsChanged(path));
   if (changed) await mustRun(["systemctl", "try-restart", unit], START_TIMEOUT_MS);
   context.say(`${unit}: ${wasEnabled ? "enabled already; started" : "enabled (starts at boot) and started"}${changed ? "; restarted with its new unit file" : ""}`);
   if (wasEnabled) return [];

@@ -53,3 +53,12 @@ export function unitFile(header: string, sections: ReadonlyArray<readonly [strin
   const body = sections.map(([name, lines]) => [`[${name}]`, ...lines.filter((line): line is string => line !== null)].join("\n"));
   return `${header}\n${body.join("\n\n")}\n`;
 }
+
+/**
+ * The two unit files say the same to systemd: they differ at most in comment lines (`#`, `;`),
+ * such as the header naming Lifeguard's version. Restarting a unit for such a change is needless.
+ */
+export function sameSettings(a: string, b: string): boolean {
+  const settings = (text: string): string[] => text.split("\n").filter((line) => !/^\s*[#;]/.test(line));
+  return settings(a).join("\n") === settings(b).join("\n");
+}

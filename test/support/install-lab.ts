@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { stringify } from "yaml";
@@ -10,6 +10,8 @@ import type { CommandResult } from "../../src/process/run-command.js";
 import { BIN, signalInside } from "./lab.js";
 
 const NOBODY = 65534;
+/** The HTTP token the box's config refers to as `${LAB_HTTP_TOKEN}`, kept in its lifeguard.env. */
+export const LAB_HTTP_TOKEN = "lab-token-0123456789abcdef";
 /** The bot's unit, written by `lifeguard install` from the config's `install-unit:`. */
 export const BOT_UNIT = "lg-bot.service";
 
@@ -17,7 +19,8 @@ export const BOT_UNIT = "lg-bot.service";
  * A box for `lifeguard install`: a real systemd in a sandbox with an /etc of its own (an overlay:
  * users, polkit rules, cron and logrotate files never reach the host) booted into
  * multi-user.target, and a directory on the real disk holding a Python bot's files and a config
- * whose `install-unit:` describes the bot. Both outlive the sandbox: `reboot()` stops it (as
+ * whose `install-unit:` describes the bot (readable by root alone, with a secret in the
+ * lifeguard.env beside it, as `lifeguard init` leaves them). Both outlive the sandbox: `reboot()` stops it (as
  * pulling the plug does: SIGKILL to its systemd) and boots a fresh one on the same files.
  */
 export interface InstallLab {
@@ -28,7 +31,7 @@ export interface InstallLab {
   /** The log bot's script, a copy `nobody` may read. */
   readonly script: string;
   readonly config: string;
-  /** `lifeguard ARGS -c CONFIG` inside the box, as root (with lifeguard.env's secrets, when the box has one). */
+  /** `lifeguard ARGS -c CONFIG` inside the box, as root. */
   lifeguard(args: string[]): Promise<CommandResult>;
   /** `systemctl show` of `properties`, as a record. */
   show(unit: string, properties: string[]): Promise<Record<string, string>>;
@@ -63,10 +66,14 @@ export async function startInstallLab(name: string, extra: Record<string, unknow
   chmodSync(script, 0o755);
   const config = join(box, "lifeguard.yaml");
   const log = join(botDir, "bot.log");
+  // As `lifeguard init` leaves them: the config readable by root alone, its secret in the
+  // lifeguard.env beside it (mode 0600), which Lifeguard's units load and every command reads.
+  writeFileSync(join(box, "lifeguard.env"), `LAB_HTTP_TOKEN=${LAB_HTTP_TOKEN}\n`, { mode: 0o600 });
   writeFileSync(config, stringify({
     ...extra,
     state: join(box, "state"),
     log: { file: join(box, "log", "lifeguard.log") },
+    http: { listen: "127.0.0.1:9473", token: "${LAB_HTTP_TOKEN}" },
     services: {
       bot: {
         systemd: BOT_UNIT,
@@ -79,7 +86,7 @@ export async function startInstallLab(name: string, extra: Record<string, unknow
         restart: { "stop-timeout": "2s", "verify-timeout": "10s", backoff: { initial: "1s" } },
       },
     },
-  }));
+  }), { mode: 0o640 });
   const show: InstallLab["show"] = async (unit, properties) => {
     const shown = await sandbox.exec(["systemctl", "show", ...properties.map((property) => `--property=${property}`), unit]);
     return Object.fromEntries(shown.stdout.trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
@@ -92,12 +99,8 @@ export async function startInstallLab(name: string, extra: Record<string, unknow
     botDir,
     script,
     config,
-    lifeguard: (args) => {
-      // The admin's shell has the secrets of lifeguard.env beside the config loaded, as init's next steps say.
-      const secrets = join(box, "lifeguard.env");
-      const load = existsSync(secrets) ? ["sh", "-c", 'set -a && . "$1" && shift && exec "$@"', "sh", secrets] : [];
-      return sandbox.exec([...load, process.execPath, BIN, ...args, "-c", config], { timeoutMs: 240_000, cwd: "/" });
-    },
+    // Every command reads the secrets from the lifeguard.env beside the config itself.
+    lifeguard: (args) => sandbox.exec([process.execPath, BIN, ...args, "-c", config], { timeoutMs: 240_000, cwd: "/" }),
     show,
     async freezeBotAndWaitForRestart(timeoutMs) {
       const mainPid = Number((await show(BOT_UNIT, ["MainPID"])).MainPID);

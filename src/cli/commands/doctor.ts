@@ -6,6 +6,7 @@ import { ConfigError } from "../../core/errors.js";
 import { configAddress, findConfigPath, loadConfig } from "../../config/load.js";
 import type { LifeguardConfig } from "../../config/types.js";
 import { diagnose } from "../../compose/doctor/diagnose.js";
+import { configEnvironment } from "../config-environment.js";
 import type { CliIo } from "../io.js";
 import { colourEnabled, paint, type Style } from "../paint.js";
 
@@ -25,10 +26,10 @@ const STYLE = { ok: "ok", warn: "warn", fail: "bad" } as const satisfies Record<
  * Lifeguard from protecting a service (warnings allowed), 1 otherwise.
  */
 export async function runDoctor(options: DoctorOptions, io: CliIo): Promise<number> {
-  const { config, finding, address } = await openForDoctor(options, io);
-  const root = (process.getuid?.() ?? 0) === 0;
+  const root = rootShell(io);
+  const { config, finding, address } = await openForDoctor(options, io, root);
   const asAdmin = (args: string[]): string => (root ? lifeguardCommand(args) : `sudo ${lifeguardCommand(args)}`);
-  const diagnosis = await diagnose({ config, configFinding: finding, now: Date.now(), rerun: asAdmin(["doctor", ...address]), install: asAdmin(["install", ...address]), ...(options.user === undefined ? {} : { user: options.user }) });
+  const diagnosis = await diagnose({ config, configFinding: finding, now: Date.now(), rerun: asAdmin(["doctor", ...address]), install: asAdmin(["install", ...address]), rootShell: root, ...(options.user === undefined ? {} : { user: options.user }) });
   const code = doctorExitCode(diagnosis.findings);
   if (options.json === true) {
     io.stdout(JSON.stringify({ ok: code === 0, user: diagnosis.user, findings: diagnosis.findings }, null, 2));
@@ -40,12 +41,20 @@ export async function runDoctor(options: DoctorOptions, io: CliIo): Promise<numb
   return code;
 }
 
+/**
+ * The fixes are typed in a root shell: doctor runs as root, and not under sudo (`sudo lifeguard
+ * doctor` was typed in a user's shell, where a fix needs `sudo` too).
+ */
+function rootShell(io: CliIo): boolean {
+  return (process.getuid?.() ?? 0) === 0 && (io.env.SUDO_USER ?? "") === "";
+}
+
 /** The configuration, or the finding that says why it cannot be had (with the fix: edit the file, then validate it). */
-async function openForDoctor(options: DoctorOptions, io: CliIo): Promise<{ config: LifeguardConfig | null; finding: Finding; address: string[] }> {
+async function openForDoctor(options: DoctorOptions, io: CliIo, root: boolean): Promise<{ config: LifeguardConfig | null; finding: Finding; address: string[] }> {
   let path = options.config;
   try {
     path = findConfigPath(options.config, { cwd: io.cwd });
-    const config = await loadConfig(path, io.env);
+    const config = await loadConfig(path, configEnvironment(path, io));
     const services = config.services.length;
     const channels = config.channels.length;
     const summary = `${services} service${services === 1 ? "" : "s"}, ${channels} alert channel${channels === 1 ? "" : "s"}`;
@@ -53,7 +62,7 @@ async function openForDoctor(options: DoctorOptions, io: CliIo): Promise<{ confi
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const file = error.issues[0]?.file ?? path ?? "lifeguard.yaml";
-    const edit = `${adminCommand(["editor", file], { root: (process.getuid?.() ?? 0) === 0 })} && ${lifeguardCommand(["validate", ...configAddress(file)])}`;
+    const edit = `${adminCommand(["editor", file], { root })} && ${lifeguardCommand(["validate", ...configAddress(file)])}`;
     return { config: null, finding: fail("config", error.message, edit), address: path === undefined ? [] : configAddress(path) };
   }
 }

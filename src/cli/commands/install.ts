@@ -1,15 +1,16 @@
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { lifeguardCommand } from "../../core/cli-command.js";
 import { UsageError } from "../../core/errors.js";
 import { SUDO_SECURE_PATH } from "../../core/sudoers-rule.js";
 import { VERSION } from "../../core/version.js";
+import { environmentFilesOf } from "../../config/environment-file.js";
 import type { LifeguardConfig } from "../../config/types.js";
 import { findAddon, loadAddon } from "../../process/native-addon.js";
 import { findPackageRoot } from "../../process/doctor/package-root.js";
 import { findProgram } from "../../process/find-program.js";
 import { applyInstall } from "../../setup/apply.js";
-import { findCronUnit } from "../../process/doctor/cron-unit.js";
+import { findCronDaemon } from "../../process/doctor/cron-daemon.js";
 import { DEFAULT_USER, type InstallMode } from "../../setup/layout.js";
 import { planInstall } from "../../setup/plan.js";
 import type { CliIo } from "../io.js";
@@ -53,7 +54,8 @@ export async function runInstall(options: InstallCommandOptions, io: CliIo): Pro
       version: VERSION,
       addon: "addon" in loadAddon(findAddon()),
       systemctl: findProgram("systemctl", SUDO_SECURE_PATH) ?? "/usr/bin/systemctl",
-      cronUnit: mode === "cron" ? await findCronUnit() : null,
+      cronUnit: mode === "cron" ? (await findCronDaemon())?.unit ?? null : null,
+      environmentFiles: environmentFilesOf(source).filter((file) => existsSync(file)),
     });
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -161,23 +161,21 @@ test("an existing file is replaced only when a person says so or --force does", 
   assert.equal(decideOverwrite(true, { interactive: true, force: true }), "write");
 });
 
-test("next steps are commands that work as printed: -c, the variables loaded, sudo when init had it", () => {
+test("next steps are commands that work as printed: -c, where the secrets go (every command reads them there), sudo when init had it", () => {
   const input = { configPath: "/etc/lifeguard/lifeguard.yaml", secrets: ["TELEGRAM_BOT_TOKEN"], envFile: "/etc/lifeguard/env", supervised: false, unitToWrite: false, root: true };
   assert.deepEqual(nextSteps({ ...input, viaSudo: false }), [
-    "Put the secret in /etc/lifeguard/env, one NAME=value a line, readable by its owner only:",
+    "Put the secret in /etc/lifeguard/env, one NAME=value a line, readable by its owner only (Lifeguard reads it there):",
     "  install -m 600 /dev/null /etc/lifeguard/env   # then edit it: TELEGRAM_BOT_TOKEN=...",
-    "and load it into this shell:",
-    "  set -a && . /etc/lifeguard/env && set +a",
     "Then:",
     "  lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file",
     "  lifeguard check --dry-run -c /etc/lifeguard/lifeguard.yaml   # one round: what Lifeguard sees and would do, changing nothing",
     "  lifeguard install -c /etc/lifeguard/lifeguard.yaml   # run it for good, from boot on (--dry-run first shows every file it writes)",
   ]);
-  // install needs root: a user who is not gets it with sudo, the variables loaded in root's shell.
-  assert.equal(nextSteps({ ...input, viaSudo: false, root: false }).at(-1), "  sudo sh -c 'set -a && . /etc/lifeguard/env && exec lifeguard install -c /etc/lifeguard/lifeguard.yaml'   # run it for good, from boot on (--dry-run first shows every file it writes)");
-  assert.equal(nextSteps({ ...input, secrets: [], viaSudo: false, root: false }).at(-1), "  sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml   # run it for good, from boot on (--dry-run first shows every file it writes)");
+  // install needs root: a user who is not gets it with sudo.
+  assert.equal(nextSteps({ ...input, viaSudo: false, root: false }).at(-1), "  sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml   # run it for good, from boot on (--dry-run first shows every file it writes)");
+  assert.equal(nextSteps({ ...input, viaSudo: false, root: false })[3], "  lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file");
   const sudo = nextSteps({ ...input, viaSudo: true });
   assert.equal(sudo[1], "  sudo install -m 600 /dev/null /etc/lifeguard/env   # then edit it: TELEGRAM_BOT_TOKEN=...");
-  assert.equal(sudo[3], "  sudo sh -c 'set -a && . /etc/lifeguard/env && exec lifeguard validate -c /etc/lifeguard/lifeguard.yaml'   # check the file");
+  assert.equal(sudo[3], "  sudo lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file");
   assert.equal(nextSteps({ ...input, secrets: [], viaSudo: true })[0], "  sudo lifeguard validate -c /etc/lifeguard/lifeguard.yaml   # check the file");
 });

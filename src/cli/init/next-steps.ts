@@ -18,8 +18,8 @@ export interface NextStepsInput {
 }
 
 /**
- * The steps after writing the file, each a command that works as printed: the variables loaded
- * first when the file refers to secrets, `sudo` when `init` ran under it. Pure.
+ * The steps after writing the file, each a command that works as printed: where the secrets go
+ * (every command reads that file, as Lifeguard's unit does), `sudo` when `init` ran under it. Pure.
  */
 export function nextSteps(input: NextStepsInput): string[] {
   const address = ["-c", input.configPath];
@@ -29,21 +29,18 @@ export function nextSteps(input: NextStepsInput): string[] {
     input.supervised ? ["run", ...address] : input.unitToWrite ? ["install", "--dry-run", ...address] : ["check", "--dry-run", ...address],
     ["install", ...address],
   ];
-  const env = shellWord(input.envFile);
   const lines: string[] = [];
   if (input.secrets.length > 0) {
     lines.push(
-      `Put the secret${input.secrets.length === 1 ? "" : "s"} in ${input.envFile}, one NAME=value a line, readable by its owner only:`,
-      `  ${input.viaSudo ? "sudo " : ""}install -m 600 /dev/null ${env}   # then edit it: ${input.secrets.map((name) => `${name}=...`).join(", ")}`,
+      `Put the secret${input.secrets.length === 1 ? "" : "s"} in ${input.envFile}, one NAME=value a line, readable by its owner only (Lifeguard reads it there):`,
+      `  ${input.viaSudo ? "sudo " : ""}install -m 600 /dev/null ${shellWord(input.envFile)}   # then edit it: ${input.secrets.map((name) => `${name}=...`).join(", ")}`,
     );
-    if (!input.viaSudo) lines.push("and load it into this shell:", `  set -a && . ${env} && set +a`);
   }
   const shown = commands.map((args) => {
     const command = lifeguardCommand(args);
     // install changes system files: as root, whoever ran init (its dry run changes nothing).
     const changesSystem = args[0] === "install" && !args.includes("--dry-run");
-    if (!input.viaSudo && (!changesSystem || input.root)) return command;
-    return input.secrets.length === 0 ? `sudo ${command}` : `sudo sh -c ${shellWord(`set -a && . ${env} && exec ${command}`)}`;
+    return input.viaSudo || (changesSystem && !input.root) ? `sudo ${command}` : command;
   });
   const [validate, trial, install] = shown;
   // "Then:" follows the secrets' steps; without them the commands come first.

@@ -2,14 +2,14 @@ import type { LifeguardConfig } from "../../config/types.js";
 import type { FixContext } from "../../core/doctor/fixes.js";
 import type { LifeguardUser } from "../../core/doctor/judge-access.js";
 import { judgeNode } from "../../core/doctor/judge-host.js";
-import { DAEMON_UNIT, judgeWatchers, TIMER_UNIT, CRON_FILE, type UnitProperties, type Watchers } from "../../core/doctor/judge-units.js";
+import { DAEMON_UNIT, judgeWatchers, TIMER_UNIT, CRON_FILE, type UnitProperties } from "../../core/doctor/judge-units.js";
 import { ok, type Finding } from "../../core/doctor/finding.js";
 import { existsSync } from "node:fs";
 import { findPackageRoot } from "../../process/doctor/package-root.js";
 import { showUnit } from "../../process/doctor/systemctl-show.js";
-import { findCronUnit } from "../../process/doctor/cron-unit.js";
 import { alertFindings, clockFindings, nativeFindings, rotationFinding, stateFindings } from "./host-findings.js";
 import { findLifeguardUser, RUNNING_UNITS } from "./lifeguard-user.js";
+import { findCronDaemon } from "../../process/doctor/cron-daemon.js";
 import { logFindings, unitFindings } from "./service-findings.js";
 import { daemonPrivilegeFindings } from "./daemon-privileges.js";
 
@@ -25,6 +25,8 @@ export interface DoctorInput {
   rerun: string;
   /** The fix when nothing runs Lifeguard: `lifeguard install` for this configuration, as root. */
   install: string;
+  /** The fixes are for a root shell (bare); else each carries `sudo` (doctor ran as a user, or under sudo). */
+  rootShell: boolean;
 }
 
 export interface Diagnosis {
@@ -38,16 +40,8 @@ const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", 
  * Everything `lifeguard doctor` looks at, in the order it prints it. Each probe is real and
  * bounded (files opened as Lifeguard's user, systemctl, pkcheck, sudo -l), and none acts on the system.
  */
-/** The cron daemon's unit as systemd knows it, or null when the box has none. */
-async function findCronDaemon(): Promise<Watchers["cronDaemon"]> {
-  const unit = await findCronUnit();
-  if (unit === null) return null;
-  const shown = await showUnit(unit, ["LoadState", "ActiveState", "UnitFileState"]);
-  return { unit, properties: "error" in shown ? {} : shown };
-}
-
 export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
-  const context: FixContext & { rerun: string } = { root: (process.getuid?.() ?? 0) === 0, rerun: input.rerun };
+  const context: FixContext & { rerun: string } = { root: input.rootShell, rerun: input.rerun };
   const root = findPackageRoot();
   const native = nativeFindings(root, context);
   const units = new Map<string, UnitProperties>();

@@ -3,8 +3,9 @@ import { POLKIT_RULE_FILE, polkitRule } from "../polkit-rule.js";
 import { SUDOERS_FILE, sudoersRule } from "../sudoers-rule.js";
 
 /**
- * Who runs a fix: as root a command is printed bare, else with `sudo` in front, so that each
- * fix works as printed by the user who ran `doctor` (a box without sudo is run by root).
+ * Who runs a fix: in a root shell a command is printed bare, else with `sudo` in front (also when
+ * doctor itself ran under sudo, typed in a user's shell), so that each fix works as printed where
+ * `doctor` was typed (a box without sudo is run by root).
  */
 export interface FixContext {
   root: boolean;

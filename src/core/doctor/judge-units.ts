@@ -43,15 +43,18 @@ export interface Watchers {
 export const DAEMON_UNIT = "lifeguard.service";
 export const TIMER_UNIT = "lifeguard-check.timer";
 export const CRON_FILE = "/etc/cron.d/lifeguard";
+/** The cron daemon's unit: Debian's and Raspberry Pi OS's, then cronie's. */
+export const CRON_UNITS = ["cron.service", "crond.service"] as const;
 const WATCHDOG_DROP_IN = "/etc/systemd/system/lifeguard.service.d/watchdog.conf";
 
-const running = (unit: UnitProperties): boolean => isLoaded(unit) && unit.ActiveState === "active" && ENABLED.has(unit.UnitFileState ?? "");
+/** Active now and started at boot. */
+export const isRunningAndEnabled = (unit: UnitProperties): boolean => isLoaded(unit) && unit.ActiveState === "active" && ENABLED.has(unit.UnitFileState ?? "");
 
 /** One of the daemon, the timer or the cron file must run Lifeguard; the daemon as `Type=notify` with `WatchdogSec=`. */
 export function judgeWatchers(watchers: Watchers, context: FixContext): Finding[] {
   const { daemon, timer } = watchers;
-  if (running(daemon)) return [ok("watcher", `${DAEMON_UNIT} is active and enabled`), ...judgeDaemon(watchers, context)];
-  if (running(timer)) return [ok("watcher", `${TIMER_UNIT} is active and enabled: lifeguard check runs on its schedule`)];
+  if (isRunningAndEnabled(daemon)) return [ok("watcher", `${DAEMON_UNIT} is active and enabled`), ...judgeDaemon(watchers, context)];
+  if (isRunningAndEnabled(timer)) return [ok("watcher", `${TIMER_UNIT} is active and enabled: lifeguard check runs on its schedule`)];
   const enable = (unit: string): string => adminCommand(["systemctl", "enable", "--now", unit], context);
   if (watchers.cronFile) return [judgeCron(watchers.cronDaemon, enable, context)];
   if (isLoaded(daemon)) return [fail("watcher", `${DAEMON_UNIT} is installed but not running and enabled (${describeState(daemon)}), and nothing else runs Lifeguard`, enable(DAEMON_UNIT))];
@@ -61,8 +64,8 @@ export function judgeWatchers(watchers: Watchers, context: FixContext): Finding[
 
 /** The cron file runs Lifeguard only while a cron daemon runs, and at boot only if it is enabled. */
 function judgeCron(cron: Watchers["cronDaemon"], enable: (unit: string) => string, context: FixContext): Finding {
-  if (cron === null) return fail("watcher", `${CRON_FILE} exists but no cron daemon is installed: nothing runs lifeguard check`, adminCommand(["apt-get", "install", "cron"], context));
-  if (!running(cron.properties)) return fail("watcher", `${CRON_FILE} exists but ${cron.unit} is not running and enabled (${describeState(cron.properties)}): nothing runs lifeguard check`, enable(cron.unit));
+  if (cron === null) return fail("watcher", `${CRON_FILE} exists but no cron daemon is installed: nothing runs lifeguard check`, adminCommand(["apt-get", "install", "-y", "cron"], context));
+  if (!isRunningAndEnabled(cron.properties)) return fail("watcher", `${CRON_FILE} exists but ${cron.unit} is not running and enabled (${describeState(cron.properties)}): nothing runs lifeguard check`, enable(cron.unit));
   return ok("watcher", `${CRON_FILE} runs lifeguard check every minute (${cron.unit} is active and enabled)`);
 }
 

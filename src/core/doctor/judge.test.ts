@@ -101,7 +101,7 @@ test("the daemon, the timer or cron must run Lifeguard; the daemon as Type=notif
   assert.deepEqual(judgeWatchers(watchers({ cronFile: true, cronDaemon: { unit: "cron.service", properties: installed } }), context), [ok("watcher", "/etc/cron.d/lifeguard runs lifeguard check every minute (cron.service is active and enabled)")]);
   assert.deepEqual(judgeWatchers(watchers({ cronFile: true, cronDaemon: { unit: "crond.service", properties: { ...installed, ActiveState: "inactive", UnitFileState: "disabled" } } }), context),
     [fail("watcher", "/etc/cron.d/lifeguard exists but crond.service is not running and enabled (ActiveState=inactive, UnitFileState=disabled): nothing runs lifeguard check", "sudo systemctl enable --now crond.service")]);
-  assert.deepEqual(judgeWatchers(watchers({ cronFile: true }), context), [fail("watcher", "/etc/cron.d/lifeguard exists but no cron daemon is installed: nothing runs lifeguard check", "sudo apt-get install cron")]);
+  assert.deepEqual(judgeWatchers(watchers({ cronFile: true }), context), [fail("watcher", "/etc/cron.d/lifeguard exists but no cron daemon is installed: nothing runs lifeguard check", "sudo apt-get install -y cron")]);
   assert.equal(judgeWatchers(watchers({ timer: { ...installed, ActiveState: "inactive" } }), context)[0]?.fix, "sudo systemctl enable --now lifeguard-check.timer");
   const daemon = { ...installed, Type: "notify", WatchdogUSec: "30s", NotifyAccess: "main" };
   assert.deepEqual(judgeWatchers(watchers({ daemon }), context).map((finding) => finding.level), ["ok", "ok"]);
