@@ -11,7 +11,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { stringify } from "yaml";
 import { validateConfig } from "../src/config/validate.js";
 import { runCommand } from "../src/process/run-command.js";
-import { logBotArgv, type BotPids } from "../src/testing/bots.js";
+import { logBotArgv, type BotPids, type LogBotOptions } from "../src/testing/bots.js";
 import { waitFor } from "../src/testing/wait-for.js";
 import { daemonConfig, daemonFiles, statusUrl } from "./support/daemon.js";
 import { BIN, REPO } from "./support/lab.js";
@@ -46,15 +46,22 @@ function initLab(t: { after(fn: () => Promise<void>): void }, prefix: string) {
   const configFile = join(files.dir, "lifeguard.yaml");
   const writeConfig = (next: Record<string, unknown>): void => writeFileSync(configFile, stringify(next));
   const log = (): string => (existsSync(files.watchdogLog) ? readFileSync(files.watchdogLog, "utf8") : "");
+  /** Writes the config and runs `lifeguard run -c` on it as PID 1 of a new PID namespace; `bin`: another copy of the launcher. */
+  const start = async (config: Record<string, unknown>, bin = BIN): Promise<InitLifeguard> => {
+    writeConfig(config);
+    const ns = await startNamespaceInit([process.execPath, bin, "run", "-c", configFile], { cwd: REPO });
+    started.push(ns);
+    return { ns, configFile, log, writeConfig, count: (pattern) => log().match(new RegExp(pattern.source, "g"))?.length ?? 0 };
+  };
+  /** The log bot's files: the log its checks read, and its pid file. */
+  const bot = { log: join(files.dir, "bot.log"), pidFile: join(files.dir, "bot.pid") };
   return {
     files,
-    /** Writes the config and runs `lifeguard run -c` on it as PID 1 of a new PID namespace; `bin`: another copy of the launcher. */
-    async start(config: Record<string, unknown>, bin = BIN): Promise<InitLifeguard> {
-      writeConfig(config);
-      const ns = await startNamespaceInit([process.execPath, bin, "run", "-c", configFile], { cwd: REPO });
-      started.push(ns);
-      return { ns, configFile, log, writeConfig, count: (pattern) => log().match(new RegExp(pattern.source, "g"))?.length ?? 0 };
-    },
+    bot,
+    start,
+    /** `start` with one service, "bot": the log bot with `options`, and `service`'s settings. */
+    startBot: (options: LogBotOptions, service: Record<string, unknown>, bin = BIN): Promise<InitLifeguard> =>
+      start(daemonConfig(files, { services: { bot: { command: logBotArgv(bot.log, { ...options, pidFile: bot.pidFile }), ...service } } }), bin),
   };
 }
 
@@ -100,19 +107,12 @@ const healthy = (lifeguard: InitLifeguard) => async (): Promise<boolean> => {
 describe("Lifeguard as PID 1 of a PID namespace", { skip }, () => {
   test("runs the bot, reaps the orphans the kernel hands it, and on SIGTERM stops the bot gracefully and exits 0, leaving nothing", async (t) => {
     const lab = initLab(t, "lifeguard-init-");
-    const { files } = lab;
-    const log = join(files.dir, "bot.log");
-    const pidFile = join(files.dir, "bot.pid");
-    const lifeguard = await lab.start(daemonConfig(files, {
-      services: {
-        bot: {
-          command: logBotArgv(log, { everyMs: 200, orphans: 2, pidFile }),
-          interval: "1s",
-          checks: [{ "log-fresh": { path: log, "max-age": "5s" } }],
-          restart: { "stop-timeout": "5s" },
-        },
-      },
-    }));
+    const { log, pidFile } = lab.bot;
+    const lifeguard = await lab.startBot({ everyMs: 200, orphans: 2 }, {
+      interval: "1s",
+      checks: [{ "log-fresh": { path: log, "max-age": "5s" } }],
+      restart: { "stop-timeout": "5s" },
+    });
     const { ns } = lifeguard;
     assert.ok(await waitFor(() => /Lifeguard started: watching "bot" \(pid 1\)/.test(lifeguard.log()), WAIT), lifeguard.log());
     assert.doesNotMatch(lifeguard.log(), /Cannot reap|Cannot make Lifeguard the reaper/);
@@ -149,20 +149,13 @@ describe("Lifeguard as PID 1 of a PID namespace", { skip }, () => {
 
   test("reaps the child a crashed bot left once the restart killed it; on SIGINT a bot that ignores SIGTERM is killed after its stop-timeout", async (t) => {
     const lab = initLab(t, "lifeguard-init-crash-");
-    const { files } = lab;
-    const log = join(files.dir, "bot.log");
-    const pidFile = join(files.dir, "bot.pid");
-    const lifeguard = await lab.start(daemonConfig(files, {
-      services: {
-        bot: {
-          command: logBotArgv(log, { everyMs: 100, crashAfter: 10, child: true, ignoreTerm: true, pidFile }),
-          interval: "30s",
-          checks: [{ "log-fresh": { path: log, "max-age": "1m" } }],
-          "failure-threshold": 1,
-          restart: { "stop-timeout": "1s", "kill-wait": "2s", "verify-timeout": "5s", backoff: { initial: "1m", max: "1m" } },
-        },
-      },
-    }));
+    const { log, pidFile } = lab.bot;
+    const lifeguard = await lab.startBot({ everyMs: 100, crashAfter: 10, child: true, ignoreTerm: true }, {
+      interval: "30s",
+      checks: [{ "log-fresh": { path: log, "max-age": "1m" } }],
+      "failure-threshold": 1,
+      restart: { "stop-timeout": "1s", "kill-wait": "2s", "verify-timeout": "5s", backoff: { initial: "1m", max: "1m" } },
+    });
     const { ns } = lifeguard;
     const first = await botPids(lifeguard, pidFile);
     assert.ok(first.child !== null);
@@ -182,8 +175,7 @@ describe("Lifeguard as PID 1 of a PID namespace", { skip }, () => {
   test("reloads on SIGHUP and takes control commands from inside; SIGKILL from the host ends every process in it; a new namespace on the same state starts afresh with the history", async (t) => {
     const lab = initLab(t, "lifeguard-init-kill-");
     const { files } = lab;
-    const log = join(files.dir, "bot.log");
-    const pidFile = join(files.dir, "bot.pid");
+    const { log, pidFile } = lab.bot;
     const config = (interval: string): Record<string, unknown> => daemonConfig(files, {
       services: { bot: { command: logBotArgv(log, { everyMs: 200, child: true, orphans: 1, pidFile }), interval, checks: [{ "log-fresh": { path: log, "max-age": "1m" } }] } },
     });
@@ -219,21 +211,14 @@ describe("Lifeguard as PID 1 of a PID namespace", { skip }, () => {
 
   test("restarts a frozen bot (SIGSTOP): its log goes stale", async (t) => {
     const lab = initLab(t, "lifeguard-init-freeze-");
-    const { files } = lab;
-    const log = join(files.dir, "bot.log");
-    const pidFile = join(files.dir, "bot.pid");
-    const lifeguard = await lab.start(daemonConfig(files, {
-      services: {
-        bot: {
-          command: logBotArgv(log, { everyMs: 200, pidFile }),
-          interval: "1s",
-          checks: [{ "log-fresh": { path: log, "max-age": "2s" } }],
-          "failure-threshold": 1,
-          "startup-grace": "1s",
-          restart: { "stop-timeout": "2s", "verify-timeout": "10s", backoff: { initial: "0s", max: "0s" } },
-        },
-      },
-    }));
+    const { log, pidFile } = lab.bot;
+    const lifeguard = await lab.startBot({ everyMs: 200 }, {
+      interval: "1s",
+      checks: [{ "log-fresh": { path: log, "max-age": "2s" } }],
+      "failure-threshold": 1,
+      "startup-grace": "1s",
+      restart: { "stop-timeout": "2s", "verify-timeout": "10s", backoff: { initial: "0s", max: "0s" } },
+    });
     const { ns } = lifeguard;
     const frozen = await botPids(lifeguard, pidFile);
     assert.ok(await waitFor(healthy(lifeguard), WAIT), lifeguard.log());
@@ -255,11 +240,8 @@ describe("Lifeguard as PID 1 of a PID namespace", { skip }, () => {
     mkdirSync(bare);
     for (const part of ["bin", "dist", "package.json"]) cpSync(join(REPO, part), join(bare, part), { recursive: true });
     symlinkSync(join(REPO, "node_modules"), join(bare, "node_modules"));
-    const log = join(files.dir, "bot.log");
-    const pidFile = join(files.dir, "bot.pid");
-    const lifeguard = await lab.start(daemonConfig(files, {
-      services: { bot: { command: logBotArgv(log, { everyMs: 200, orphans: 1, pidFile }), interval: "30s", checks: [{ "log-fresh": { path: log, "max-age": "1m" } }] } },
-    }), join(bare, "bin", "lifeguard.js"));
+    const { log, pidFile } = lab.bot;
+    const lifeguard = await lab.startBot({ everyMs: 200, orphans: 1 }, { interval: "30s", checks: [{ "log-fresh": { path: log, "max-age": "1m" } }] }, join(bare, "bin", "lifeguard.js"));
     const { ns } = lifeguard;
     const { orphans = [] } = await botPids(lifeguard, pidFile);
     assert.match(lifeguard.log(), /\[WARN\] Cannot reap the orphans re-parented to Lifeguard as PID 1 as the native module "native\/sd-notify\/build\/Release\/sd_notify.node" is not built \(.*\): each one that ends stays a zombie until Lifeguard exits; build the native module \(docs\/containers.md\) or start Lifeguard under an init that reaps \(docker run --init\)\n/);
