@@ -107,6 +107,14 @@ test("the timer and cron plans; --service names only services that have install-
   assert.throws(() => renderCronFile({ user: "lifeguard", argv: ["/usr/bin/node", "/srv/100%/lifeguard.js"], lock: "/x", output: "/dev/null", sudo: false }, []), /a % or a newline/);
 });
 
+test("a bot's log, or Lifeguard itself, under /tmp or /var/tmp: no PrivateTmp=, which would hide it from the daemon", () => {
+  const daemon = (plan: ReturnType<typeof planInstall>) => (files(plan).get("/etc/systemd/system/lifeguard.service") ?? "").split("\n");
+  assert.ok(daemon(planInstall(config(), OPTIONS, FACTS)).includes("PrivateTmp=yes"));
+  const inTmp = { trader: { systemd: "gemini-trader", checks: [{ "log-fresh": { path: "/tmp/trader.log", "max-age": "5m" } }] } };
+  assert.ok(!daemon(planInstall(config(inTmp), OPTIONS, FACTS)).some((line) => line.startsWith("PrivateTmp=")));
+  assert.ok(!daemon(planInstall(config(), OPTIONS, { ...FACTS, bin: "/var/tmp/checkout/bin/lifeguard.js" })).some((line) => line.startsWith("PrivateTmp=")));
+});
+
 test("a config kept in a home directory: readable under ProtectHome=read-only, its lifeguard.env beside it loaded too", () => {
   // Its service's log is outside any home: only the config's place asks for read-only.
   const outside = { trader: { systemd: "gemini-trader", checks: [{ "log-fresh": { path: "/var/log/trader.log", "max-age": "5m" } }] } };

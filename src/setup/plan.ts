@@ -67,6 +67,7 @@ export interface InstallPlan {
 }
 
 const HOMES = ["/home/", "/root/", "/run/user/"];
+const TMPS = ["/tmp/", "/var/tmp/"];
 /** visudo's check of one file (its answer names the line it cannot parse); the file's path is appended. */
 const VISUDO_CHECK = ["visudo", "-c", "-f"] as const;
 
@@ -99,6 +100,8 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
     // Each must exist: systemd refuses to start a unit whose ReadWritePaths= names a missing path.
     writable: [config.state, ...(ownLogDir ? [logDir] : [])],
     protectHome: [...read, config.source].some((path) => HOMES.some((home) => path.startsWith(home))) ? "read-only" : "yes",
+    // A private /tmp would hide what Lifeguard runs, reads or writes there (a bot's /tmp/bot.log).
+    privateTmp: ![facts.node, facts.bin, config.source, config.state, ...read, ...(logFile === null ? [] : [logFile])].some((path) => TMPS.some((tmp) => path.startsWith(tmp))),
     supervises: config.services.some((service) => service.runner.kind === "process"),
     notifyAccess: !facts.addon && owner !== null ? "all" : "main",
     sudo: config.privilege === "sudo" && owner !== null,

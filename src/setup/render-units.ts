@@ -18,6 +18,8 @@ export interface LifeguardRun {
   writable: readonly string[];
   /** `read-only` when a file it reads (a log, its config) lives under /home, /root or /run/user; else `yes` (hidden). */
   protectHome: "yes" | "read-only";
+  /** PrivateTmp=yes, unless something Lifeguard runs, reads or writes lives under /tmp or /var/tmp. */
+  privateTmp: boolean;
   /** `command:` services: Lifeguard gives each a cgroup of its own below its own (Delegate=yes), so it may write its cgroup. */
   supervises: boolean;
   /** `all` only where Lifeguard notifies through systemd-notify as another user than root (no native addon). */
@@ -121,7 +123,7 @@ function hardening(run: LifeguardRun): Array<string | null> {
     "ProtectSystem=strict",
     `ReadWritePaths=${run.writable.map(pathValue).join(" ")}`,
     `ProtectHome=${run.protectHome}`,
-    "PrivateTmp=yes",
+    run.privateTmp ? "PrivateTmp=yes" : null,
     // A supervisor writes its delegated cgroup: /sys/fs/cgroup stays writable then.
     run.supervises ? null : "ProtectControlGroups=yes",
     ...(run.sudo ? SUDO_HARDENING : [
