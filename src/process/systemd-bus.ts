@@ -39,7 +39,7 @@ export interface SystemdBus {
 }
 
 export interface SystemdBusOptions {
-  /** Called once, when the bus goes down, with the one line the log gets. */
+  /** Called once, when the bus goes down (never during the open), with the one line the log gets. */
   onDown?: (line: string) => void;
 }
 
@@ -52,7 +52,9 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
   const goDown = (reason: string): void => {
     if (down !== null) return;
     down = reason;
-    options.onDown?.(`Cannot read unit states over the system bus "${address}" as ${reason}; systemctl show answers instead from now on`);
+    const line = `Cannot read unit states over the system bus "${address}" as ${reason}; systemctl show answers instead from now on`;
+    // Never from inside openSystemdBus: its caller may not hold its logger yet.
+    queueMicrotask(() => options.onDown?.(line));
   };
   let bus: dbus.MessageBus | null = null;
   try {
@@ -109,7 +111,8 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
       }
     },
     async close() {
-      goDown("it was closed");
+      // Closed on purpose: nothing to announce.
+      down ??= "it was closed";
       await bus?.close();
     },
   };
