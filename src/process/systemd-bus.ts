@@ -1,4 +1,11 @@
-import dbus from "dbus-native";
+import { createRequire } from "node:module";
+import type * as Dbus from "dbus-native";
+
+// As lazy-re2.ts: resolved from the bundle (`__filename`) or the sources, at the first bus opened,
+// so a daemon without a systemd service, and `check`, never load dbus-native and xml2js.
+const requireHere = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
+let loaded: typeof Dbus | undefined;
+const lazyDbus = (): typeof Dbus => (loaded ??= requireHere("dbus-native") as typeof Dbus);
 
 /** Where the system bus listens unless `$DBUS_SYSTEM_BUS_ADDRESS` says otherwise. */
 export const DEFAULT_SYSTEM_BUS_ADDRESS = "unix:path=/run/dbus/system_bus_socket";
@@ -56,7 +63,8 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     // Never from inside openSystemdBus: its caller may not hold its logger yet.
     queueMicrotask(() => options.onDown?.(line));
   };
-  let bus: dbus.MessageBus | null = null;
+  let bus: Dbus.MessageBus | null = null;
+  const dbus = lazyDbus();
   try {
     bus = dbus.createClient({ busAddress: address, plainValues: true });
     // dbus-native never listens for a connection error itself: unheard, it would end the process.
@@ -67,7 +75,7 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
   }
   const paths = new Map<string, string>();
 
-  const call = async (message: dbus.Message, timeoutMs: number, signal: AbortSignal): Promise<unknown> => {
+  const call = async (message: Dbus.Message, timeoutMs: number, signal: AbortSignal): Promise<unknown> => {
     if (bus === null || down !== null) throw new BusDown(down ?? "the bus is not open");
     return bus.invoke({ destination: SYSTEMD, ...message }, { timeout: timeoutMs, signal });
   };
@@ -127,6 +135,7 @@ function typeInterface(unit: string): string {
 }
 
 function classify(error: unknown, timeoutMs: number, goDown: (reason: string) => void): BusFailure {
+  const dbus = lazyDbus();
   if (error instanceof BusDown) return { kind: "down", message: error.message };
   if (error instanceof dbus.TimeoutError) return { kind: "timeout", message: `no answer within ${timeoutMs}ms` };
   if (error instanceof dbus.AbortError) return { kind: "aborted", message: "the call was cancelled" };
@@ -140,6 +149,7 @@ function classify(error: unknown, timeoutMs: number, goDown: (reason: string) =>
 }
 
 function describeError(error: unknown): string {
+  const dbus = lazyDbus();
   if (error instanceof dbus.DBusError && error.dbusName !== undefined) return `${error.dbusName}: ${error.message}`;
   if (error instanceof Error) return "code" in error && typeof error.code === "string" && !error.message.includes(error.code) ? `${error.message} (${error.code})` : error.message;
   return String(error);
