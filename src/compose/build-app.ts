@@ -15,6 +15,7 @@ import { systemClock } from "../process/system-clock.js";
 import { createCheck } from "../checks/registry.js";
 import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";
+import type { SystemdBus } from "../process/systemd-bus.js";
 import { DB_FILE_NAME, openResilientStore, openStore, type Store } from "../store/index.js";
 import { createLogger } from "../log/create-logger.js";
 import { servicePingUrl, type ListenAddress } from "../http/index.js";
@@ -58,6 +59,8 @@ export interface AppOptions {
    * settings and ping URL are unchanged keeps its runner, so its process runs on untouched.
    */
   carry?: readonly CarriedService[];
+  /** The daemon's one system bus connection: its systemd runners read unit states through it. */
+  systemdBus?: SystemdBus;
 }
 
 /** A service of a replaced app, with what decides whether its runner can be kept. */
@@ -86,7 +89,7 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const carried = new Map((options.carry ?? []).map((entry) => [entry.key, entry.parts.runner]));
   const services = config.services.map((service) => {
     const key = carryKey(service, config);
-    return buildService(service, { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store, privilege: config.privilege }, key === null ? undefined : carried.get(key));
+    return buildService(service, { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store, privilege: config.privilege, systemdBus: options.systemdBus }, key === null ? undefined : carried.get(key));
   });
   // Read-only use (a dry run, status) queues and sends nothing.
   const alerting = buildAlerting(config, options.readOnly === true ? null : store, clock, logger);
@@ -126,13 +129,15 @@ interface RunnerDeps {
   journal: RunJournal | undefined;
   /** How a unit is controlled: systemctl itself, or through `sudo -n`. */
   privilege: LifeguardConfig["privilege"];
+  /** Where systemd runners read unit states, when not from `systemctl show`. */
+  systemdBus: SystemdBus | undefined;
 }
 
 type RunnerFactory<Config> = (runner: Config, service: ServiceConfig, deps: RunnerDeps) => Runner;
 
 /** The runner of each kind: the only place that knows the concrete runners. Typed over every kind of the config registry. */
 const RUNNERS: { [Kind in RunnerKind]: RunnerFactory<RunnerConfigOf<Kind>> } = {
-  systemd: (runner, _service, deps) => createSystemdRunner(runner, { sudo: deps.privilege === "sudo" }),
+  systemd: (runner, _service, deps) => createSystemdRunner(runner, { sudo: deps.privilege === "sudo", ...(deps.systemdBus === undefined ? {} : { bus: deps.systemdBus }) }),
   process: (runner, service, deps) =>
     new ProcessRunner({
       name: service.name,

@@ -5,6 +5,7 @@ import { buildApp, type App, type CarriedService } from "../compose/build-app.js
 import type { ServiceReport } from "../engine/check-service.js";
 import { startScheduler, type Scheduler } from "../engine/scheduler.js";
 import type { SystemdNotifier } from "../process/sd-notify.js";
+import { openSystemdBus, systemBusAddress, type SystemdBus } from "../process/systemd-bus.js";
 import { linkSystemd } from "./systemd-link.js";
 import { staysGaveUp } from "./announce-gave-up.js";
 import { statusLine } from "./status-line.js";
@@ -51,17 +52,28 @@ export async function runDaemon(inputs: DaemonInputs): Promise<number> {
   // Signals, and what HTTP, Telegram or the CLI's queue ask (a reload), one at a time.
   const inbox = createInbox(inputs.requests);
   let carried: CarriedService[] = [];
-  let app = buildApp(config, { carry: carried });
+  // One connection for every systemd runner, across reloads; opened once a config has a systemd service.
+  let bus: SystemdBus | undefined;
+  const busFor = (next: LifeguardConfig): SystemdBus | undefined => {
+    if (bus === undefined && next.services.some((service) => service.runner.kind === "systemd")) {
+      bus = openSystemdBus(systemBusAddress(inputs.env), { onDown: (line) => app.logger.write({ at: app.clock.now(), tag: "WARN", message: line }) });
+    }
+    return bus;
+  };
+  let app = buildApp(config, { carry: carried, systemdBus: busFor(config) });
   // Linked once; what it says goes to the log of the config in force.
   const notifier = linkSystemd(inputs.env, (tag, message) => app.logger.write({ at: app.clock.now(), tag, message }));
   for (let reloads = 0; ; reloads += 1) {
-    if (reloads > 0) app = buildApp(config, { carry: carried });
+    if (reloads > 0) app = buildApp(config, { carry: carried, systemdBus: busFor(config) });
     // A reload keeps the processes of unchanged supervised services; the others stop here.
     await shutdownSupervised(carried.map((entry) => entry.parts).filter((old) => !app.services.some((parts) => parts.runner === old.runner)), app.logger, app.clock.now);
     // Lifeguard's start is news (an alert); a reload is not.
     const ending = await superviseUntilAsked(app, { config: inputs.config, requests: inbox, notifier, starting: reloads === 0, since });
     app.close();
-    if (ending.kind === "stop") return 0;
+    if (ending.kind === "stop") {
+      await bus?.close();
+      return 0;
+    }
     carried = app.carry();
     config = ending.config;
   }

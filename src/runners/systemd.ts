@@ -6,6 +6,8 @@ import type { Runner, RunnerStatus } from "../core/runner.js";
 import type { SystemdRunnerConfig } from "../config/types.js";
 import { runCommand, type CommandResult } from "../process/run-command.js";
 import { SUDO_PREFIX, unitCommand, type UnitVerb } from "../core/unit-commands.js";
+import type { BusFailure, SystemdBus } from "../process/systemd-bus.js";
+import { unitStateFromBus } from "./bus-unit-state.js";
 import { compactState, describeUnit, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES, type UnitState } from "./systemd-unit-state.js";
 
 /** How often a stop or kill looks again whether the unit is down. */
@@ -24,10 +26,21 @@ export interface SystemdRunnerOptions {
   /** `privilege: sudo`: each call that changes the unit runs as `sudo -n systemctl ...` (what the sudoers drop-in allows); `show` never does. */
   sudo?: boolean;
   pollIntervalMs?: number;
+  /** Reads the unit's state over the system bus while it answers; systemctl otherwise. */
+  bus?: SystemdBus;
 }
 
-/** What one `systemctl show` gave: the unit, or the failed call. */
-type ShowAnswer = { unit: UnitState } | { failure: CommandResult };
+/** A read of the unit's state through the bus that gave no state. */
+interface BusReadFailure {
+  via: "dbus";
+  bus: BusFailure;
+}
+
+/** Why a read of the unit's state failed: the systemctl call, or the bus read. */
+type ShowFailure = CommandResult | BusReadFailure;
+
+/** What one read of the unit's state gave (`systemctl show` or the bus): the unit, or the failure. */
+type ShowAnswer = { unit: UnitState; via: "dbus" | "systemctl" } | { failure: ShowFailure };
 
 /** What a wait for the unit to go down saw. */
 interface StopWait {
@@ -48,6 +61,7 @@ export class SystemdRunner implements Runner {
   /** The argv prefix of the calls that change the unit: `sudo -n systemctl` under `privilege: sudo`. */
   readonly #control: readonly string[];
   readonly #pollMs: number;
+  readonly #bus: SystemdBus | undefined;
 
   constructor(options: SystemdRunnerOptions) {
     this.target = options.unit;
@@ -55,6 +69,7 @@ export class SystemdRunner implements Runner {
     this.#systemctl = options.systemctl ?? ["systemctl"];
     this.#control = options.sudo === true ? [...SUDO_PREFIX, ...this.#systemctl] : this.#systemctl;
     this.#pollMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.#bus = options.bus;
   }
 
   async status(signal: AbortSignal): Promise<RunnerStatus> {
@@ -65,8 +80,9 @@ export class SystemdRunner implements Runner {
       const { failure } = answer;
       return { ...failed(`Cannot ask systemd about "${this.target}" as ${reason(failure, this.#commandTimeoutMs)}`, failure, { unit: this.target }, durationMs), state: "unknown" };
     }
-    const { unit } = answer;
-    return { ok: isRunning(unit), state: runnerState(unit), summary: describeUnit(this.target, unit), evidence: { ...unit }, durationMs, timedOut: false };
+    const { unit, via } = answer;
+    const evidence = via === "dbus" ? { ...unit, via } : { ...unit };
+    return { ok: isRunning(unit), state: runnerState(unit), summary: describeUnit(this.target, unit), evidence, durationMs, timedOut: false };
   }
 
   async stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
@@ -158,12 +174,23 @@ export class SystemdRunner implements Runner {
     }
   }
 
-  /** A question anyone may ask: plain systemctl, under sudo or not. */
+  /** The unit's state: through the bus while it answers, else a question anyone may ask: plain systemctl, under sudo or not. */
   async #show(timeoutMs: number, signal: AbortSignal): Promise<ShowAnswer> {
+    const started = monotonicMs();
+    if (this.#bus !== undefined && this.#bus.down === null) {
+      const read = await this.#bus.unitState(this.target, timeoutMs, signal);
+      if ("properties" in read) {
+        const unit = unitStateFromBus(read.properties);
+        return unit === null ? { failure: { via: "dbus", bus: { kind: "error", message: "its answer lacked the unit's state" } } } : { unit, via: "dbus" };
+      }
+      if (read.failure.kind !== "down") return { failure: { via: "dbus", bus: read.failure } };
+      // The bus went away during this read: systemctl answers it, and every later one.
+      timeoutMs = Math.max(MIN_CALL_MS, timeoutMs - (monotonicMs() - started));
+    }
     const argv = [...this.#systemctl, "show", `--property=${SHOW_PROPERTIES.join(",")}`, "--no-ask-password", "--", this.target];
     const result = await runCommand(argv, { timeoutMs, signal });
     const unit = result.ok ? parseUnitState(result.stdout) : null;
-    return unit === null ? { failure: result } : { unit };
+    return unit === null ? { failure: result } : { unit, via: "systemctl" };
   }
 
   /** A call that changes the unit, exactly as `unitCommand` writes it (the words polkit and sudoers allow). */
@@ -183,12 +210,13 @@ export class SystemdRunner implements Runner {
 }
 
 /** Builds the runner for a service's `systemd:` config. */
-export function createSystemdRunner(config: SystemdRunnerConfig, options: { systemctl?: readonly string[]; sudo?: boolean } = {}): SystemdRunner {
+export function createSystemdRunner(config: SystemdRunnerConfig, options: { systemctl?: readonly string[]; sudo?: boolean; bus?: SystemdBus } = {}): SystemdRunner {
   return new SystemdRunner({ unit: config.unit, commandTimeoutMs: config.commandTimeoutMs, ...options });
 }
 
-/** Why a systemctl call failed, as the end of a sentence: `systemctl did not answer within 10s`, `sudo -n systemctl failed with exit code 1`. */
-function reason(result: CommandResult, timeoutMs: number): string {
+/** Why a systemctl call or a bus read failed, as the end of a sentence: `systemctl did not answer within 10s`, `sudo -n systemctl failed with exit code 1`. */
+function reason(result: ShowFailure, timeoutMs: number): string {
+  if ("via" in result) return busReason(result.bus, timeoutMs);
   const program = result.argv[0] === SUDO_PREFIX[0] ? [...SUDO_PREFIX, "systemctl"].join(" ") : "systemctl";
   if (result.timedOut) return `${program} did not answer within ${formatDuration(timeoutMs)}`;
   if (result.aborted) return "the call was cancelled";
@@ -199,16 +227,25 @@ function reason(result: CommandResult, timeoutMs: number): string {
   return `${program} failed with exit code ${String(result.exitCode)}`;
 }
 
-/** systemctl's first stderr line says what went wrong; the later ones say where to look. */
-function systemctlCause(result: CommandResult): string | undefined {
+function busReason(failure: BusFailure, timeoutMs: number): string {
+  if (failure.kind === "timeout") return `the system bus did not answer within ${formatDuration(timeoutMs)}`;
+  if (failure.kind === "aborted") return "the call was cancelled";
+  return "the system bus call failed";
+}
+
+/** systemctl's first stderr line says what went wrong; the later ones say where to look. The bus's error names itself. */
+function systemctlCause(result: ShowFailure): string | undefined {
+  if ("via" in result) return result.bus.kind === "error" || result.bus.kind === "down" ? result.bus.message.slice(0, CAUSE_MAX_CHARS) : undefined;
   if (result.ok) return undefined;
   const first = result.stderr.split("\n").map((line) => line.trim()).find((line) => line !== "");
   return first === undefined ? result.cause : first.slice(0, CAUSE_MAX_CHARS);
 }
 
-function failed(summary: string, result: CommandResult, evidence: Record<string, unknown>, durationMs: number): Outcome {
+function failed(summary: string, result: ShowFailure, evidence: Record<string, unknown>, durationMs: number): Outcome {
   const cause = systemctlCause(result);
-  return { ok: false, summary, evidence: { ...evidence, command: result.evidence.command }, durationMs, timedOut: result.timedOut, ...(cause === undefined ? {} : { cause }) };
+  const how = "via" in result ? { via: result.via } : { command: result.evidence.command };
+  const timedOut = "via" in result ? result.bus.kind === "timeout" : result.timedOut;
+  return { ok: false, summary, evidence: { ...evidence, ...how }, durationMs, timedOut, ...(cause === undefined ? {} : { cause }) };
 }
 
 function causeOf(answer: ShowAnswer | null): { cause?: string } {

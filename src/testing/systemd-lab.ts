@@ -3,6 +3,7 @@ import { SystemdRunner } from "../runners/systemd.js";
 import type { LabDecoy, LabProcess, LabProcesses, LabService, RunnerLab } from "../runners/runner.contract.js";
 import { logBotArgv } from "./bots.js";
 import type { Sandbox } from "./systemd-sandbox.js";
+import type { SystemdBus } from "../process/systemd-bus.js";
 import { waitFor } from "./wait-for.js";
 import { spawnDecoy } from "./decoy.js";
 import { readLabProcesses } from "./lab-processes.js";
@@ -24,12 +25,13 @@ ${extra}`;
 
 /**
  * The runner contract's lab for systemd: each service is a fresh unit in `sandbox` running the
- * log bot; processes are numbered as the sandbox's PID namespace numbers them.
+ * log bot; processes are numbered as the sandbox's PID namespace numbers them. With `bus`, the
+ * runners read unit states through it.
  */
-export function systemdLab(sandbox: Sandbox): RunnerLab {
+export function systemdLab(sandbox: Sandbox, options: { bus?: SystemdBus } = {}): RunnerLab {
   let count = 0;
   const argvOf = new WeakMap<LabService, string[]>();
-  const runnerFor = (unit: string): SystemdRunner => new SystemdRunner({ unit, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: sandbox.systemctl });
+  const runnerFor = (unit: string): SystemdRunner => new SystemdRunner({ unit, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: sandbox.systemctl, ...options });
   const processOf = (pid: number): LabProcess | null => {
     const stat = sandbox.procStat(pid);
     return stat === null || stat.state === "Z" ? null : { pid, startTime: stat.startTime };
