@@ -61,6 +61,8 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.equal(restart?.ok, true);
     // Every step went through systemd on polkit's word: stop, kill (the frozen bot's cgroup), start.
     assert.deepEqual(restart?.steps.map((step) => `${step.step} ${step.ok}`).slice(0, 3), ["stop true", "kill true", "start true"]);
+    // The daemon read the unit's state over the system bus, as its user, no systemctl process spawned for it.
+    assert.equal(restart?.evidence.find((check) => check.check === "running")?.evidence.via, "dbus", JSON.stringify(restart?.evidence));
   });
 
   test("as user lifeguard, systemctl and the CLI are refused on a unit the polkit rule does not name; that unit is left alone", async () => {

@@ -135,8 +135,16 @@ export async function startInstallLab(name: string, extra: Record<string, unknow
 }
 
 /** The last restart in `lifeguard history --json`: its reason, outcome and steps. */
-export async function lastRestart(lab: InstallLab): Promise<{ ok: boolean; reason: string; steps: Array<{ step: string; ok: boolean }> } | undefined> {
+/** A restart as `lifeguard history --json` gives it: why, how it went, each step, and the checks that judged it. */
+interface RestartRecord {
+  ok: boolean;
+  reason: string;
+  steps: Array<{ step: string; ok: boolean }>;
+  evidence: Array<{ check: string; ok: boolean; evidence: Record<string, unknown> }>;
+}
+
+export async function lastRestart(lab: InstallLab): Promise<RestartRecord | undefined> {
   const history = await lab.lifeguard(["history", "--json"]);
-  const { entries } = JSON.parse(history.stdout) as { entries: Array<{ type: string; restart?: { ok: boolean; reason: string; steps: Array<{ step: string; ok: boolean }> } }> };
+  const { entries } = JSON.parse(history.stdout) as { entries: Array<{ type: string; restart?: RestartRecord }> };
   return entries.find((entry) => entry.type === "restart")?.restart;
 }
