@@ -41,6 +41,19 @@ export interface SupervisingRunner extends Runner {
   shutdown(options: { stopTimeoutMs: number; killWaitMs: number }, signal?: AbortSignal): Promise<Outcome>;
 }
 
+/** A runner that hears of its service's changes as they happen (systemd over the bus): the daemon runs a round at once. */
+export interface ChangeReportingRunner extends Runner {
+  /**
+   * Calls `listener` when the service changed other than by the runner's own steps; resolves to
+   * the unsubscriber, to why it cannot hear of changes, or to null when it has no way to.
+   */
+  watchChanges(listener: () => void): Promise<(() => void) | { problem: string } | null>;
+}
+
+export function reportsChanges(runner: Runner): runner is ChangeReportingRunner {
+  return "watchChanges" in runner;
+}
+
 export function isSupervising(runner: Runner): runner is SupervisingRunner {
   return "onExit" in runner && "shutdown" in runner;
 }

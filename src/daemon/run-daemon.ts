@@ -10,6 +10,7 @@ import { linkSystemd } from "./systemd-link.js";
 import { staysGaveUp } from "./announce-gave-up.js";
 import { statusLine } from "./status-line.js";
 import { prepareSupervision, shutdownSupervised, startSupervised, wakeOnExit } from "./supervise.js";
+import { wakeOnChange } from "./wake-on-change.js";
 import { startDaemonHttp, type DaemonHttp } from "./http-surface.js";
 import { startDeadman } from "./deadman.js";
 import { lifeguardHealth } from "./lifeguard-health.js";
@@ -168,7 +169,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   const telegram = startTelegramCommands({ config: app.config, store, controller, logger, clock, signal });
   scheduler = running;
   http.attach(running);
-  const unsubscribe = wakeOnExit(app.services, running, logger, clock.now);
+  const unsubscribe = [...wakeOnExit(app.services, running, logger, clock.now), ...await wakeOnChange(app.services, running, logger, clock.now)];
   const pinger = startWatchdogPings(notifier, () => running.isProgressing());
   const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(running, store), signal });
   notifier?.ready();

@@ -40,6 +40,12 @@ export type BusRead = { properties: BusUnitProperties } | { failure: BusFailure 
 export interface SystemdBus {
   /** The five properties of `unit`, each call bounded by `timeoutMs` and `signal`. */
   unitState(unit: string, timeoutMs: number, signal: AbortSignal): Promise<BusRead>;
+  /**
+   * Calls `listener` each time systemd says the unit's state changed (its `Unit` properties:
+   * ActiveState, SubState...), from the moment this resolves; resolves to the unsubscriber.
+   * Rejects when the bus cannot set it up (down, or no answer within `timeoutMs`).
+   */
+  watchUnit(unit: string, listener: () => void, timeoutMs: number): Promise<() => void>;
   /** Why the bus is gone (it never comes back), or null while it answers. */
   readonly down: string | null;
   close(): Promise<void>;
@@ -106,7 +112,33 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     return { ActiveState: unitProps.ActiveState, SubState: unitProps.SubState, LoadState: unitProps.LoadState, MainPID: mainPid, Result: result };
   };
 
+  // systemd sends its units' PropertiesChanged only to clients that subscribed: once per connection.
+  let subscribed: Promise<unknown> | null = null;
+  const watchUnit = async (unit: string, listener: () => void, timeoutMs: number): Promise<() => void> => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    if (bus === null || down !== null) throw new BusDown(down ?? "the bus is not open");
+    const open = bus;
+    subscribed ??= call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "Subscribe" }, timeoutMs, signal).catch((error: unknown) => {
+      subscribed = null;
+      throw error;
+    });
+    await subscribed;
+    const path = await unitPath(unit, timeoutMs, signal);
+    const rule = `type='signal',sender='${SYSTEMD}',path='${path}',interface='${PROPERTIES}',member='PropertiesChanged'`;
+    await open.addMatch(rule);
+    const key = open.mangle(path, PROPERTIES, "PropertiesChanged");
+    const onChange = (body: unknown): void => {
+      if (Array.isArray(body) && body[0] === `${SYSTEMD}.Unit`) listener();
+    };
+    open.signals.on(key, onChange);
+    return () => {
+      open.signals.off(key, onChange);
+      if (down === null) open.removeMatch(rule).catch(() => undefined);
+    };
+  };
+
   return {
+    watchUnit,
     get down() {
       return down;
     },

@@ -5,6 +5,7 @@ import { SystemdRunner } from "./systemd.js";
 import { openSystemdBus, type SystemdBus } from "../process/systemd-bus.js";
 import { LAB_COMMAND_TIMEOUT_MS, systemdLab } from "../testing/systemd-lab.js";
 import { sandboxSupport, startSandbox, type Sandbox } from "../testing/systemd-sandbox.js";
+import { waitFor } from "../testing/wait-for.js";
 
 const support = sandboxSupport();
 const forever = (): AbortSignal => new AbortController().signal;
@@ -47,6 +48,26 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
   runnerContract(() => {
     if (lab === undefined) throw new Error("The sandbox did not start");
     return lab;
+  });
+
+  test("watchChanges hears a crash the moment systemd reports it, and not the runner's own stop and start", async () => {
+    const service = await (lab as ReturnType<typeof systemdLab>).service({});
+    let heard = 0;
+    const watch = await (service.runner as SystemdRunner).watchChanges(() => (heard += 1));
+    assert.equal(typeof watch, "function", JSON.stringify(watch));
+    try {
+      const { bot } = await service.processes();
+      assert.ok((await current().exec(["kill", "-KILL", String(bot.pid)])).ok);
+      assert.ok(await waitFor(() => heard > 0, { timeoutMs: 20_000 }), "the crash was not reported");
+      assert.equal((await service.runner.status(forever())).state, "failed");
+      // The runner's own steps are not news: a start (the restart) wakes nobody while it runs.
+      const before = heard;
+      const started = await service.runner.start(20_000, forever());
+      assert.equal(started.ok, true, started.summary);
+      assert.equal(heard, before, "the runner's own start was reported as a change");
+    } finally {
+      if (typeof watch === "function") watch();
+    }
   });
 
   test("a bus that is not there falls back to systemctl, said in one line", async () => {

@@ -62,6 +62,8 @@ export class SystemdRunner implements Runner {
   readonly #control: readonly string[];
   readonly #pollMs: number;
   readonly #bus: SystemdBus | undefined;
+  /** How many of this runner's own steps (stop, kill, start) are under way. */
+  #acting = 0;
 
   constructor(options: SystemdRunnerOptions) {
     this.target = options.unit;
@@ -85,7 +87,45 @@ export class SystemdRunner implements Runner {
     return { ok: isRunning(unit), state: runnerState(unit), summary: describeUnit(this.target, unit), evidence, durationMs, timedOut: false };
   }
 
-  async stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+  stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+    return this.#ownStep(() => this.#stop(timeoutMs, signal));
+  }
+
+  kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
+    return this.#ownStep(() => this.#kill(waitMs, signal));
+  }
+
+  start(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+    return this.#ownStep(() => this.#start(timeoutMs, signal));
+  }
+
+  /**
+   * Calls `listener` when systemd says the unit changed while this runner was not changing it
+   * itself (a crash, an exit, someone's `systemctl stop`): the daemon then runs a round at once.
+   * Null without a bus that answers: the unit is looked at every round only.
+   */
+  async watchChanges(listener: () => void): Promise<(() => void) | { problem: string } | null> {
+    if (this.#bus === undefined || this.#bus.down !== null) return null;
+    try {
+      return await this.#bus.watchUnit(this.target, () => {
+        if (this.#acting === 0) listener();
+      }, this.#commandTimeoutMs);
+    } catch (error) {
+      return { problem: (error as Error).message };
+    }
+  }
+
+  /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
+  async #ownStep(step: () => Promise<Outcome>): Promise<Outcome> {
+    this.#acting += 1;
+    try {
+      return await step();
+    } finally {
+      this.#acting -= 1;
+    }
+  }
+
+  async #stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
     const started = monotonicMs();
     const deadline = started + timeoutMs;
     const beforeBound = this.#bound(deadline);
@@ -105,7 +145,7 @@ export class SystemdRunner implements Runner {
     return { ok: false, summary: `Unit "${this.target}" did not stop within ${formatDuration(timeoutMs)}: ${this.#now(wait)}`, evidence, durationMs, timedOut: true, ...causeOf(wait.last) };
   }
 
-  async kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
+  async #kill(waitMs: number, signal: AbortSignal): Promise<Outcome> {
     const started = monotonicMs();
     const shown = await this.#show(this.#commandTimeoutMs, signal);
     const before = mainPid(shown);
@@ -128,7 +168,7 @@ export class SystemdRunner implements Runner {
     return outcome(false, `Unit "${this.target}" did not stop within ${formatDuration(waitMs)} of SIGKILL: ${this.#now(wait)}`, true, causeOf(wait.last).cause);
   }
 
-  async start(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+  async #start(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
     const started = monotonicMs();
     const deadline = started + timeoutMs;
     // Lifeguard has its own restart limit: systemd's StartLimitBurst must not refuse this start.
