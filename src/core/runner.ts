@@ -44,10 +44,11 @@ export interface SupervisingRunner extends Runner {
 /** A runner that hears of its service's changes as they happen (systemd over the bus): the daemon runs a round at once. */
 export interface ChangeReportingRunner extends Runner {
   /**
-   * Calls `listener` when the service changed other than by the runner's own steps; resolves to
-   * the unsubscriber, to why it cannot hear of changes, or to null when it has no way to.
+   * Calls `listener` when the service changed other than by the runner's own steps; returns how
+   * to stop, and a promise settled once the watch is set up (or could not be yet), or null when it
+   * has no way to hear of changes.
    */
-  watchChanges(listener: () => void): Promise<(() => void) | { problem: string } | null>;
+  watchChanges(listener: () => void): { stop(): void; ready: Promise<void> } | null;
 }
 
 export function reportsChanges(runner: Runner): runner is ChangeReportingRunner {

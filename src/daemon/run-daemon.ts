@@ -57,7 +57,12 @@ export async function runDaemon(inputs: DaemonInputs): Promise<number> {
   let bus: SystemdBus | undefined;
   const busFor = (next: LifeguardConfig): SystemdBus | undefined => {
     if (bus === undefined && next.services.some((service) => service.runner.kind === "systemd")) {
-      bus = openSystemdBus(systemBusAddress(inputs.env), { onDown: (line) => app.logger.write({ at: app.clock.now(), tag: "WARN", message: line }) });
+      const say = (tag: "WARN" | "INFO", message: string, service?: string): void => app.logger.write({ at: app.clock.now(), tag, message, ...(service === undefined ? {} : { service }) });
+      bus = openSystemdBus(systemBusAddress(inputs.env), {
+        onDown: (line) => say("WARN", line),
+        onBack: (line) => say("INFO", line),
+        onWatchProblem: (unit, line) => say("WARN", line, app.services.find((parts) => parts.runner.target === unit)?.config.name),
+      });
     }
     return bus;
   };
@@ -169,7 +174,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   const telegram = startTelegramCommands({ config: app.config, store, controller, logger, clock, signal });
   scheduler = running;
   http.attach(running);
-  const unsubscribe = [...wakeOnExit(app.services, running, logger, clock.now), ...await wakeOnChange(app.services, running, logger, clock.now)];
+  const unsubscribe = [...wakeOnExit(app.services, running, logger, clock.now), ...await wakeOnChange(app.services, running)];
   const pinger = startWatchdogPings(notifier, () => running.isProgressing());
   const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(running, store), signal });
   notifier?.ready();

@@ -36,54 +36,112 @@ export interface BusFailure {
 
 export type BusRead = { properties: BusUnitProperties } | { failure: BusFailure };
 
+/** A unit followed over the bus. */
+export interface UnitWatch {
+  stop(): void;
+  /** Settles once the first attempt to set it up is over (set up, refused, or waiting for the bus). */
+  ready: Promise<void>;
+}
+
 /** One connection to the system bus, shared by every systemd runner of a daemon. */
 export interface SystemdBus {
   /** The five properties of `unit`, each call bounded by `timeoutMs` and `signal`. */
   unitState(unit: string, timeoutMs: number, signal: AbortSignal): Promise<BusRead>;
   /**
    * Calls `listener` each time systemd says the unit's state changed (its `Unit` properties:
-   * ActiveState, SubState...), from the moment this resolves; resolves to the unsubscriber.
-   * Rejects when the bus cannot set it up (down, or no answer within `timeoutMs`).
+   * ActiveState, SubState...), once the bus answers and again after each reconnect; returns the
+   * unsubscriber. A refusal to set it up goes to `onWatchProblem`.
    */
-  watchUnit(unit: string, listener: () => void, timeoutMs: number): Promise<() => void>;
-  /** Why the bus is gone (it never comes back), or null while it answers. */
+  watchUnit(unit: string, listener: () => void): UnitWatch;
+  /** Why the bus does not answer now (connecting, an outage, a refusal), or null while it does. */
   readonly down: string | null;
   close(): Promise<void>;
 }
 
 export interface SystemdBusOptions {
-  /** Called once, when the bus goes down (never during the open), with the one line the log gets. */
+  /** Called once per outage with the line the log gets: the bus cannot be reached, or went away. */
   onDown?: (line: string) => void;
+  /** Called when the bus answers again after an outage, with the line the log gets. */
+  onBack?: (line: string) => void;
+  /** Called when a unit's changes cannot be followed although the bus answers (a refusal), with the line the log gets. */
+  onWatchProblem?: (unit: string, line: string) => void;
 }
 
 /** The bus address Lifeguard uses: `$DBUS_SYSTEM_BUS_ADDRESS` or systemd's default socket. */
 export const systemBusAddress = (env: NodeJS.ProcessEnv = process.env): string => env.DBUS_SYSTEM_BUS_ADDRESS || DEFAULT_SYSTEM_BUS_ADDRESS;
 
-/** Opens a client of systemd's manager; never throws: a bus that cannot be reached is `down`. */
+/** Reconnecting after an outage: the first try at once, then at most every 30 s. */
+const RECONNECT = { minDelay: 100, maxDelay: 30_000, factor: 2 } as const;
+/** The bound on setting up a unit's watch. */
+const WATCH_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens a client of systemd's manager; never throws. Calls made while it first connects wait for
+ * it; while an outage lasts (the socket is not there, the bus restarted) `down` says why, calls
+ * under way end at once and the runners ask systemctl. The client reconnects by itself, subscribes
+ * again and follows the same units. A bus that refuses Lifeguard (its policy) is down for good.
+ */
 export function openSystemdBus(address: string, options: SystemdBusOptions = {}): SystemdBus {
+  let closed = false;
+  /** Why the bus does not answer now; null while it does (or, at first, while it connects: calls wait for it). */
   let down: string | null = null;
-  const goDown = (reason: string): void => {
-    if (down !== null) return;
-    down = reason;
-    const line = `Cannot read unit states over the system bus "${address}" as ${reason}; systemctl show answers instead from now on`;
+  /** Calls under way: a bus that goes away ends them at once, and systemctl answers them. */
+  const inflight = new Set<AbortController>();
+  /** A refusal: no reconnect can change it. */
+  let refused: string | null = null;
+  /** An outage said in the log, and not yet its end. */
+  let saidDown = false;
+  const goDown = (reason: string, forGood = false): void => {
+    if (closed) return;
+    if (forGood) refused ??= reason;
+    down = refused ?? reason;
+    for (const call of inflight) call.abort();
+    if (saidDown) return;
+    saidDown = true;
+    const line = `Cannot read unit states over the system bus "${address}" as ${down}; systemctl show answers ${refused === null ? "until it is back" : "instead from now on"}`;
     // Never from inside openSystemdBus: its caller may not hold its logger yet.
     queueMicrotask(() => options.onDown?.(line));
   };
   let bus: Dbus.MessageBus | null = null;
   const dbus = lazyDbus();
+  const watches = new Set<Watch>();
+  const becameConnected = (): void => {
+    if (closed || refused !== null) return;
+    down = null;
+    subscribed = null;
+    if (saidDown) {
+      saidDown = false;
+      options.onBack?.(`The system bus "${address}" answers again: unit states are read over it again, and their changes heard`);
+    }
+    for (const watch of watches) void establish(watch);
+  };
   try {
-    bus = dbus.createClient({ busAddress: address, plainValues: true });
+    bus = dbus.createClient({ busAddress: address, plainValues: true, reconnect: RECONNECT });
     // dbus-native never listens for a connection error itself: unheard, it would end the process.
     bus.connection.on("error", (error: Error) => goDown(describeError(error)));
     bus.connection.on("close", (cause?: Error) => goDown(cause === undefined ? "the connection closed" : describeError(cause)));
+    // A first connection that fails is retried, not reported as an error: said once here.
+    bus.connection.on("reconnecting", (retry: { cause?: Error }) => goDown(retry.cause === undefined ? "it cannot be reached" : describeError(retry.cause)));
+    bus.connection.on("connect", becameConnected);
+    // After a reconnect the bus has put back its match rules: then systemd is asked to send changes again.
+    bus.on("reconnected", becameConnected);
   } catch (error) {
-    goDown(describeError(error));
+    goDown(describeError(error), true);
   }
   const paths = new Map<string, string>();
 
   const call = async (message: Dbus.Message, timeoutMs: number, signal: AbortSignal): Promise<unknown> => {
     if (bus === null || down !== null) throw new BusDown(down ?? "the bus is not open");
-    return bus.invoke({ destination: SYSTEMD, ...message }, { timeout: timeoutMs, signal });
+    const gone = new AbortController();
+    inflight.add(gone);
+    try {
+      return await bus.invoke({ destination: SYSTEMD, ...message }, { timeout: timeoutMs, signal: AbortSignal.any([signal, gone.signal]) });
+    } catch (error) {
+      if (gone.signal.aborted) throw new BusDown(down ?? "the bus went away");
+      throw error;
+    } finally {
+      inflight.delete(gone);
+    }
   };
   const unitPath = async (unit: string, timeoutMs: number, signal: AbortSignal): Promise<string> => {
     const known = paths.get(unit);
@@ -114,26 +172,47 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
 
   // systemd sends its units' PropertiesChanged only to clients that subscribed: once per connection.
   let subscribed: Promise<unknown> | null = null;
-  const watchUnit = async (unit: string, listener: () => void, timeoutMs: number): Promise<() => void> => {
-    const signal = AbortSignal.timeout(timeoutMs);
-    if (bus === null || down !== null) throw new BusDown(down ?? "the bus is not open");
+  /** Makes `watch` hear its unit on this connection: Subscribe, its match rule (kept across reconnects by the bus) and its listener, each once. */
+  const establish = (watch: Watch): Promise<void> => (watch.pending ??= setUp(watch).finally(() => (watch.pending = null)));
+  const setUp = async (watch: Watch): Promise<void> => {
     const open = bus;
-    subscribed ??= call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "Subscribe" }, timeoutMs, signal).catch((error: unknown) => {
-      subscribed = null;
-      throw error;
-    });
-    await subscribed;
-    const path = await unitPath(unit, timeoutMs, signal);
-    const rule = `type='signal',sender='${SYSTEMD}',path='${path}',interface='${PROPERTIES}',member='PropertiesChanged'`;
-    await open.addMatch(rule);
-    const key = open.mangle(path, PROPERTIES, "PropertiesChanged");
-    const onChange = (body: unknown): void => {
-      if (Array.isArray(body) && body[0] === `${SYSTEMD}.Unit`) listener();
+    if (open === null || down !== null || !watches.has(watch)) return;
+    const signal = AbortSignal.timeout(WATCH_TIMEOUT_MS);
+    try {
+      subscribed ??= call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "Subscribe" }, WATCH_TIMEOUT_MS, signal).catch((error: unknown) => {
+        subscribed = null;
+        throw error;
+      });
+      await subscribed;
+      if (watch.rule !== null) return;
+      const path = await unitPath(watch.unit, WATCH_TIMEOUT_MS, signal);
+      const rule = `type='signal',sender='${SYSTEMD}',path='${path}',interface='${PROPERTIES}',member='PropertiesChanged'`;
+      await open.addMatch(rule);
+      if (!watches.has(watch)) return void open.removeMatch(rule).catch(() => undefined);
+      watch.rule = rule;
+      watch.key = open.mangle(path, PROPERTIES, "PropertiesChanged");
+      open.signals.on(watch.key, watch.onChange);
+    } catch (error) {
+      const failure = classify(error, WATCH_TIMEOUT_MS, goDown);
+      // An outage is said once by goDown, and the watch is set up again when the bus is back.
+      if (failure.kind !== "down") options.onWatchProblem?.(watch.unit, `Cannot follow "${watch.unit}" as it changes over the system bus as ${failure.message}: a crash is seen at its next round`);
+    }
+  };
+  const watchUnit = (unit: string, listener: () => void): UnitWatch => {
+    const watch: Watch = {
+      unit, rule: null, key: null, pending: null,
+      onChange: (body: unknown) => {
+        if (Array.isArray(body) && body[0] === `${SYSTEMD}.Unit`) listener();
+      },
     };
-    open.signals.on(key, onChange);
-    return () => {
-      open.signals.off(key, onChange);
-      if (down === null) open.removeMatch(rule).catch(() => undefined);
+    watches.add(watch);
+    return {
+      ready: establish(watch),
+      stop: () => {
+        watches.delete(watch);
+        if (watch.key !== null) bus?.signals.off(watch.key, watch.onChange);
+        if (watch.rule !== null && down === null) bus?.removeMatch(watch.rule).catch(() => undefined);
+      },
     };
   };
 
@@ -151,11 +230,24 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
       }
     },
     async close() {
-      // Closed on purpose: nothing to announce.
+      // Closed on purpose: nothing to announce, nothing to reconnect.
+      closed = true;
       down ??= "it was closed";
+      // end() also cancels a reconnect that waits (its timer would keep the process alive).
+      bus?.connection.end();
       await bus?.close();
     },
   };
+}
+
+/** A unit followed: its match rule and signal key once set up on the bus. */
+interface Watch {
+  unit: string;
+  rule: string | null;
+  key: string | null;
+  /** Its set-up under way: one at a time. */
+  pending: Promise<void> | null;
+  onChange(body: unknown): void;
 }
 
 class BusDown extends Error {}
@@ -166,15 +258,19 @@ function typeInterface(unit: string): string {
   return `${SYSTEMD}.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
 }
 
-function classify(error: unknown, timeoutMs: number, goDown: (reason: string) => void): BusFailure {
+function classify(error: unknown, timeoutMs: number, goDown: (reason: string, forGood?: boolean) => void): BusFailure {
   const dbus = lazyDbus();
   if (error instanceof BusDown) return { kind: "down", message: error.message };
   if (error instanceof dbus.TimeoutError) return { kind: "timeout", message: `no answer within ${timeoutMs}ms` };
   if (error instanceof dbus.AbortError) return { kind: "aborted", message: "the call was cancelled" };
   const message = describeError(error);
-  // A closed connection, or a bus that refuses us (its policy), will not answer the next round either.
-  if (error instanceof dbus.ConnectionClosedError || (error instanceof dbus.DBusError && error.dbusName === "org.freedesktop.DBus.Error.AccessDenied")) {
+  // A closed connection answers no more until it is back; a bus that refuses us (its policy) never will.
+  if (error instanceof dbus.ConnectionClosedError) {
     goDown(message);
+    return { kind: "down", message };
+  }
+  if (error instanceof dbus.DBusError && error.dbusName === "org.freedesktop.DBus.Error.AccessDenied") {
+    goDown(message, true);
     return { kind: "down", message };
   }
   return { kind: "error", message };

@@ -27,7 +27,7 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     sandbox = await startSandbox();
     const started = await sandbox.exec(["systemctl", "start", "dbus.socket"]);
     if (!started.ok) throw new Error(`Cannot start the sandbox's bus: ${started.stderr}`);
-    bus = openSystemdBus(address(), { onDown: (line) => lines.push(line) });
+    bus = openSystemdBus(address(), { onDown: (line) => lines.push(line), onBack: (line) => lines.push(line) });
     lab = systemdLab(sandbox, { bus });
   });
   after(async () => {
@@ -53,8 +53,9 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
   test("watchChanges hears a crash the moment systemd reports it, and not the runner's own stop and start", async () => {
     const service = await (lab as ReturnType<typeof systemdLab>).service({});
     let heard = 0;
-    const watch = await (service.runner as SystemdRunner).watchChanges(() => (heard += 1));
-    assert.equal(typeof watch, "function", JSON.stringify(watch));
+    const watch = (service.runner as SystemdRunner).watchChanges(() => (heard += 1));
+    assert.ok(watch !== null);
+    await watch.ready;
     try {
       const { bot } = await service.processes();
       assert.ok((await current().exec(["kill", "-KILL", String(bot.pid)])).ok);
@@ -66,7 +67,7 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
       assert.equal(started.ok, true, started.summary);
       assert.equal(heard, before, "the runner's own start was reported as a change");
     } finally {
-      if (typeof watch === "function") watch();
+      watch.stop();
     }
   });
 
@@ -80,7 +81,7 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
       assert.equal(status.evidence.via, undefined);
     }
     assert.equal(said.length, 1, said.join("\n"));
-    assert.match(said[0] ?? "", /^Cannot read unit states over the system bus "unix:path=\/nonexistent\/lifeguard-bus" as .*ENOENT.*; systemctl show answers instead from now on$/);
+    assert.match(said[0] ?? "", /^Cannot read unit states over the system bus "unix:path=\/nonexistent\/lifeguard-bus" as .*ENOENT.*; systemctl show answers until it is back$/);
     await absent.close();
     assert.equal(said.length, 1);
   });
@@ -98,6 +99,11 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     assert.equal(stop.ok, true, stop.summary);
     assert.equal((await service.runner.status(forever())).state, "inactive");
     assert.equal(lines.length, 1, lines.join("\n"));
-    assert.match(lines[0] ?? "", /^Cannot read unit states over the system bus ".*" as .*; systemctl show answers instead from now on$/);
+    assert.match(lines[0] ?? "", /^Cannot read unit states over the system bus ".*" as .*; systemctl show answers until it is back$/);
+    // The bus comes back: the client reconnects by itself, says so once, and reads over it again.
+    assert.ok((await current().exec(["systemctl", "start", "dbus.socket"])).ok);
+    assert.ok(await waitFor(async () => (await service.runner.status(forever())).evidence.via === "dbus", { timeoutMs: 60_000, intervalMs: 250 }), lines.join("\n"));
+    assert.equal(lines.length, 2, lines.join("\n"));
+    assert.match(lines[1] ?? "", /^The system bus ".*" answers again: unit states are read over it again, and their changes heard$/);
   });
 });

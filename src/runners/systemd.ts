@@ -6,7 +6,7 @@ import type { Runner, RunnerStatus } from "../core/runner.js";
 import type { SystemdRunnerConfig } from "../config/types.js";
 import { runCommand, type CommandResult } from "../process/run-command.js";
 import { SUDO_PREFIX, unitCommand, type UnitVerb } from "../core/unit-commands.js";
-import type { BusFailure, SystemdBus } from "../process/systemd-bus.js";
+import type { BusFailure, SystemdBus, UnitWatch } from "../process/systemd-bus.js";
 import { unitStateFromBus } from "./bus-unit-state.js";
 import { compactState, describeUnit, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES, type UnitState } from "./systemd-unit-state.js";
 
@@ -102,17 +102,13 @@ export class SystemdRunner implements Runner {
   /**
    * Calls `listener` when systemd says the unit changed while this runner was not changing it
    * itself (a crash, an exit, someone's `systemctl stop`): the daemon then runs a round at once.
-   * Null without a bus that answers: the unit is looked at every round only.
+   * Null without a bus: the unit is looked at every round only (so too while the bus is away).
    */
-  async watchChanges(listener: () => void): Promise<(() => void) | { problem: string } | null> {
-    if (this.#bus === undefined || this.#bus.down !== null) return null;
-    try {
-      return await this.#bus.watchUnit(this.target, () => {
-        if (this.#acting === 0) listener();
-      }, this.#commandTimeoutMs);
-    } catch (error) {
-      return { problem: (error as Error).message };
-    }
+  watchChanges(listener: () => void): UnitWatch | null {
+    if (this.#bus === undefined) return null;
+    return this.#bus.watchUnit(this.target, () => {
+      if (this.#acting === 0) listener();
+    });
   }
 
   /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
