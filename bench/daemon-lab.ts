@@ -184,7 +184,8 @@ function endLeftovers(remembered: Map<string, { pid: number; startTime: number }
   return left;
 }
 
-function readEntries(log: string): DaemonEntry[] {
+/** The daemon's JSON log (`log: { format: json }`), parsed; [] while the file does not exist. */
+export function readEntries(log: string): DaemonEntry[] {
   if (!existsSync(log)) return [];
   return readFileSync(log, "utf8").split("\n").filter((line) => line.startsWith("{")).map((line) => {
     const { time, tag, service, message, ...data } = JSON.parse(line) as { time: string; tag: string; service?: string; message: string };
@@ -192,7 +193,8 @@ function readEntries(log: string): DaemonEntry[] {
   });
 }
 
-async function readHistory(config: string): Promise<HistoryEntry[]> {
+/** `lifeguard history --json` against the store of `config`, newest first. */
+export async function readHistory(config: string): Promise<HistoryEntry[]> {
   const result = await runCommand([process.execPath, BIN, "history", "-c", config, "--json", "--limit", "1000"], { cwd: REPO, timeoutMs: 60_000, maxOutputBytes: HISTORY_OUTPUT_BYTES });
   if (result.exitCode !== 0) throw new Error(`lifeguard history failed (${result.exitCode}): ${result.stderr}`);
   return (JSON.parse(result.stdout) as { entries: HistoryEntry[] }).entries;

@@ -8,6 +8,7 @@ export interface RestartTiming {
   startedAt: number;
   stopMs: number;
   killMs: number;
+  startMs: number;
 }
 
 /**
@@ -27,7 +28,7 @@ export function restartBetween(history: HistoryEntry[], from: number, to: number
     const restart = entry.restart;
     if (entry.type !== "restart" || restart === undefined || restart.startedAt < Math.floor(from) || restart.startedAt > to) continue;
     const step = (name: string): number => restart.steps.find((s) => s.step === name)?.durationMs ?? Number.NaN;
-    return { startedAt: restart.startedAt, stopMs: step("stop"), killMs: step("kill") };
+    return { startedAt: restart.startedAt, stopMs: step("stop"), killMs: step("kill"), startMs: step("start") };
   }
   return null;
 }

@@ -1,12 +1,15 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
-// Parts, run in this order: tail, check, freeze, crash, weigh, idle (`daemon` = freeze, crash,
-// weigh and idle); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
-// Flags: --no-sandbox (time `check` without the systemd sandbox), --clean (delete bench/data afterwards;
+// Parts, run in this order: tail, check, freeze, crash, systemd-crash, weigh, idle (`daemon` =
+// freeze, crash, systemd-crash, weigh and idle); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
+// Flags: --no-sandbox (time `check` without the systemd sandbox, and skip `systemd-crash`, which needs it), --clean (delete bench/data afterwards;
 // by default the generated logs, 1 GiB among them, are kept and reused by the next run),
 // --quick (fewer runs and shorter windows, for a smoke run). A run of some parts only or with
 // --quick writes bench/RESULTS.partial.md (not committed), so that only a full run replaces
-// bench/RESULTS.md; either keeps the hand-written part at the end of bench/RESULTS.md.
+// bench/RESULTS.md; either keeps the hand-written part at the end of bench/RESULTS.md. --merge
+// (some parts, not --quick) writes their sections into bench/RESULTS.md instead, in place of their
+// earlier figures, each saying the command, date and load of its own run; the rest is kept.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -14,16 +17,18 @@ import { benchCheckWallTime } from "./check-wall-time.js";
 import { benchCrash } from "./daemon-crash.js";
 import { benchFreeze } from "./daemon-freeze.js";
 import { benchIdle, type IdleScenario } from "./daemon-idle.js";
+import { mergeResults } from "./merge-results.js";
 import { describeCommandLine, describeMachine, handWrittenPart, renderResults, type Section } from "./report.js";
+import { benchSystemdCrash } from "./systemd-crash.js";
 import { benchTail } from "./tail.js";
 import { launcherV8Flags } from "./variants.js";
 import { benchWeigh } from "./weigh.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = join(BENCH_DIR, "data");
-const PARTS = ["tail", "check", "freeze", "crash", "weigh", "idle"] as const;
+const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle"] as const;
 type Part = (typeof PARTS)[number];
-const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "weigh", "idle"] };
+const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle"] };
 
 /** The daemon's idle goals (issues 3 and 11): the first two share one window with the floor, bare Node and PM2's daemon. */
 const TOGETHER: IdleScenario[] = [
@@ -40,6 +45,7 @@ const { values: flags, positionals } = parseArgs({
     clean: { type: "boolean", default: false },
     only: { type: "string", multiple: true },
     quick: { type: "boolean", default: false },
+    merge: { type: "boolean", default: false },
   },
 });
 const named = [...positionals, ...(flags.only ?? [])];
@@ -50,7 +56,8 @@ const runs = (part: Part): boolean => only.has(part);
 const quick = flags.quick;
 const partial = quick || only.size < PARTS.length;
 const committed = join(BENCH_DIR, "RESULTS.md");
-const results = partial ? join(BENCH_DIR, "RESULTS.partial.md") : committed;
+if (flags.merge && (quick || !partial)) throw new Error("--merge writes some parts' figures into bench/RESULTS.md: name the parts, without --quick");
+const results = partial && !flags.merge ? join(BENCH_DIR, "RESULTS.partial.md") : committed;
 
 const started = performance.now();
 const machine = describeMachine();
@@ -75,6 +82,10 @@ try {
     progress("daemon: crash to new process (SIGKILL the bot)");
     sections.push(await benchCrash({ trials: quick ? 5 : 20, startupRuns: quick ? 5 : 20 }));
   }
+  if (runs("systemd-crash")) {
+    progress("daemon: crash to new process in systemd mode, beside systemd's own Restart= (SIGKILL the units in a sandbox)");
+    sections.push(await benchSystemdCrash({ trials: quick ? 5 : 15, sandbox: !flags["no-sandbox"] }));
+  }
   if (runs("weigh")) {
     progress(`daemon: each piece of the memory machinery weighed (variants side by side, ${window.windowMs / 1000} s)`);
     sections.push(await benchWeigh({ dataDir: DATA_DIR, ...window, instances: quick ? 1 : 3 }));
@@ -86,8 +97,15 @@ try {
 } finally {
   if (flags.clean) rmSync(DATA_DIR, { recursive: true, force: true });
 }
-const kept = handWrittenPart(readOptional(committed));
-writeFileSync(results, renderResults(describeCommandLine("bench", "bench/run.ts"), machine, performance.now() - started, sections, kept));
+const command = describeCommandLine("bench", "bench/run.ts");
+const previous = readOptional(committed);
+if (flags.merge) {
+  const runAlone = `Run alone, apart from the header's run: ${command} on ${machine.date}; load average ${machine.load.toFixed(2)} at the start, ${loadavg()[0]?.toFixed(2)} at the end (1 min).`;
+  const marked = sections.map((section) => ({ ...section, method: [runAlone, ...section.method] }));
+  writeFileSync(results, mergeResults(previous, renderResults(command, machine, performance.now() - started, marked)));
+} else {
+  writeFileSync(results, renderResults(command, machine, performance.now() - started, sections, handWrittenPart(previous)));
+}
 progress(`wrote ${relative(process.cwd(), results)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 function readOptional(file: string): string {
