@@ -95,7 +95,7 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     if (closed) return;
     if (forGood) refused ??= reason;
     down = refused ?? reason;
-    for (const call of inflight) call.abort();
+    for (const pending of inflight) pending.abort();
     if (saidDown) return;
     saidDown = true;
     const line = `Cannot read unit states over the system bus "${address}" as ${down}; systemctl show answers ${refused === null ? "until it is back" : "instead from now on"}`;
