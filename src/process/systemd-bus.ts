@@ -15,6 +15,8 @@ const MANAGER_PATH = "/org/freedesktop/systemd1";
 const PROPERTIES = "org.freedesktop.DBus.Properties";
 /** Errors that say the object or its interface is not there, not that the bus failed. */
 const ABSENT = new Set(["org.freedesktop.DBus.Error.UnknownProperty", "org.freedesktop.DBus.Error.UnknownInterface"]);
+/** Subscribe's answer to a client that subscribed before. */
+const ALREADY_SUBSCRIBED = "org.freedesktop.systemd1.AlreadySubscribed";
 /** Errors that say the path is stale (the unit was unloaded): look it up again. */
 const STALE = new Set(["org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod"]);
 
@@ -36,6 +38,16 @@ export interface BusFailure {
 
 export type BusRead = { properties: BusUnitProperties } | { failure: BusFailure };
 
+/** What the runner asks systemd's manager to do to a unit: the verbs polkit's `manage-units` rule names. */
+export type BusVerb = "start" | "stop" | "kill" | "reset-failed";
+
+/**
+ * What an action through the bus gave. `job`: how the start or stop job ended (`done`, `failed`,
+ * `canceled`...), or null when it had not ended within the call's bound; "done" for kill and
+ * reset-failed, which systemd carries out before it answers.
+ */
+export type BusAction = { job: string | null } | { failure: BusFailure };
+
 /** A unit followed over the bus. */
 export interface UnitWatch {
   stop(): void;
@@ -53,6 +65,13 @@ export interface SystemdBus {
    * unsubscriber. A refusal to set it up goes to `onWatchProblem`.
    */
   watchUnit(unit: string, listener: () => void): UnitWatch;
+  /**
+   * Asks systemd's manager to act on `unit` as `systemctl VERB` would (the same methods, so the
+   * same polkit actions): StartUnit/StopUnit in mode "replace", their job awaited through
+   * JobRemoved within `timeoutMs`; KillUnit with SIGKILL to every process of its cgroup;
+   * ResetFailedUnit. A refusal is that action's failure, never the bus's.
+   */
+  act(unit: string, verb: BusVerb, timeoutMs: number, signal: AbortSignal): Promise<BusAction>;
   /** Why the bus does not answer now (connecting, an outage, a refusal), or null while it does. */
   readonly down: string | null;
   close(): Promise<void>;
@@ -72,6 +91,10 @@ export const systemBusAddress = (env: NodeJS.ProcessEnv = process.env): string =
 
 /** Reconnecting after an outage: the first try at once, then at most every 30 s. */
 const RECONNECT = { minDelay: 100, maxDelay: 30_000, factor: 2 } as const;
+/** How many ends of other clients' jobs are kept while an action waits for its own. */
+const MAX_JOB_ENDS = 64;
+/** KillUnit's signal: the runner's kill is SIGKILL to every process of the unit's cgroup. */
+const SIGKILL = 9;
 /** The bound on setting up a unit's watch. */
 const WATCH_TIMEOUT_MS = 10_000;
 
@@ -98,7 +121,7 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     for (const pending of inflight) pending.abort();
     if (saidDown) return;
     saidDown = true;
-    const line = `Cannot read unit states over the system bus "${address}" as ${down}; systemctl show answers ${refused === null ? "until it is back" : "instead from now on"}`;
+    const line = `Cannot reach systemd over the system bus "${address}" as ${down}; systemctl answers ${refused === null ? "until it is back" : "instead from now on"}`;
     // Never from inside openSystemdBus: its caller may not hold its logger yet.
     queueMicrotask(() => options.onDown?.(line));
   };
@@ -109,9 +132,10 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     if (closed || refused !== null) return;
     down = null;
     subscribed = null;
+    jobsHeard = null;
     if (saidDown) {
       saidDown = false;
-      options.onBack?.(`The system bus "${address}" answers again: unit states are read over it again, and their changes heard`);
+      options.onBack?.(`The system bus "${address}" answers again: units are read and controlled over it again, and their changes heard`);
     }
     for (const watch of watches) void establish(watch);
   };
@@ -170,8 +194,15 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     return { ActiveState: unitProps.ActiveState, SubState: unitProps.SubState, LoadState: unitProps.LoadState, MainPID: mainPid, Result: result };
   };
 
-  // systemd sends its units' PropertiesChanged only to clients that subscribed: once per connection.
+  // systemd sends its units' PropertiesChanged and its jobs' JobRemoved only to clients that subscribed: once per connection.
   let subscribed: Promise<unknown> | null = null;
+  const subscribe = (timeoutMs: number, signal: AbortSignal): Promise<unknown> =>
+    (subscribed ??= call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "Subscribe" }, timeoutMs, signal).catch((error: unknown) => {
+      // A Subscribe sent while the first connection was being made counts for it: what was asked is so.
+      if (error instanceof dbus.DBusError && error.dbusName === ALREADY_SUBSCRIBED) return;
+      subscribed = null;
+      throw error;
+    }));
   /** Makes `watch` hear its unit on this connection: Subscribe, its match rule (kept across reconnects by the bus) and its listener, each once. */
   const establish = (watch: Watch): Promise<void> => (watch.pending ??= setUp(watch).finally(() => (watch.pending = null)));
   const setUp = async (watch: Watch): Promise<void> => {
@@ -179,11 +210,7 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     if (open === null || down !== null || !watches.has(watch)) return;
     const signal = AbortSignal.timeout(WATCH_TIMEOUT_MS);
     try {
-      subscribed ??= call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "Subscribe" }, WATCH_TIMEOUT_MS, signal).catch((error: unknown) => {
-        subscribed = null;
-        throw error;
-      });
-      await subscribed;
+      await subscribe(WATCH_TIMEOUT_MS, signal);
       if (watch.rule !== null) return;
       const path = await unitPath(watch.unit, WATCH_TIMEOUT_MS, signal);
       const rule = `type='signal',sender='${SYSTEMD}',path='${path}',interface='${PROPERTIES}',member='PropertiesChanged'`;
@@ -198,6 +225,82 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
       if (failure.kind !== "down") options.onWatchProblem?.(watch.unit, `Cannot follow "${watch.unit}" as it changes over the system bus as ${failure.message}: a crash is seen at its next round`);
     }
   };
+  /** The ends of jobs heard (JobRemoved: job path → result) while an action waits or is about to: its job may end before its reply is read. */
+  const jobEnds = new Map<string, string>();
+  const jobWaiters = new Map<string, (result: string) => void>();
+  let acting = 0;
+  const onJobRemoved = (body: unknown): void => {
+    if (!Array.isArray(body) || typeof body[1] !== "string" || typeof body[3] !== "string") return;
+    const waiter = jobWaiters.get(body[1]);
+    if (waiter !== undefined) return waiter(body[3]);
+    if (acting === 0) return;
+    jobEnds.set(body[1], body[3]);
+    // Other clients' jobs end meanwhile too: only the latest are worth keeping.
+    if (jobEnds.size > MAX_JOB_ENDS) jobEnds.delete(jobEnds.keys().next().value as string);
+  };
+  let jobsHeard: Promise<unknown> | null = null;
+  let jobListener = false;
+  /** Subscribe (once per connection) and the JobRemoved match (once: the bus puts its rules back after a reconnect). */
+  const hearJobs = (timeoutMs: number, signal: AbortSignal): Promise<unknown> => {
+    const open = bus;
+    if (open === null) return Promise.reject(new BusDown(down ?? "the bus is not open"));
+    return (jobsHeard ??= Promise.all([subscribe(timeoutMs, signal), jobListener ? null : addJobMatch(open)]).catch((error: unknown) => {
+      jobsHeard = null;
+      throw error;
+    }));
+  };
+  const addJobMatch = async (open: Dbus.MessageBus): Promise<void> => {
+    await open.addMatch(`type='signal',sender='${SYSTEMD}',path='${MANAGER_PATH}',interface='${SYSTEMD}.Manager',member='JobRemoved'`);
+    if (jobListener) return;
+    jobListener = true;
+    open.signals.on(open.mangle(MANAGER_PATH, `${SYSTEMD}.Manager`, "JobRemoved"), onJobRemoved);
+  };
+  /** How job `path` ended, or null when it had not within `timeoutMs`; an outage or `signal` ends the wait. */
+  const jobEnd = async (path: string, timeoutMs: number, signal: AbortSignal): Promise<string | null> => {
+    const heard = jobEnds.get(path);
+    if (heard !== undefined) {
+      jobEnds.delete(path);
+      return heard;
+    }
+    const gone = new AbortController();
+    inflight.add(gone);
+    try {
+      return await new Promise<string | null>((resolve, reject) => {
+        const timer = setTimeout(() => settle(() => resolve(null)), timeoutMs);
+        const onAbort = (): void => settle(() => reject(gone.signal.aborted ? new BusDown(down ?? "the bus went away") : new Cancelled()));
+        const settle = (then: () => void): void => {
+          clearTimeout(timer);
+          jobWaiters.delete(path);
+          signal.removeEventListener("abort", onAbort);
+          gone.signal.removeEventListener("abort", onAbort);
+          then();
+        };
+        jobWaiters.set(path, (result) => settle(() => resolve(result)));
+        signal.addEventListener("abort", onAbort);
+        gone.signal.addEventListener("abort", onAbort);
+        if (signal.aborted) onAbort();
+      });
+    } finally {
+      inflight.delete(gone);
+    }
+  };
+  const manager = (member: string, signature: string, body: unknown[], timeoutMs: number, signal: AbortSignal): Promise<unknown> =>
+    call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member, signature, body }, timeoutMs, signal);
+  const act = async (unit: string, verb: BusVerb, timeoutMs: number, signal: AbortSignal): Promise<string | null> => {
+    const deadline = performance.now() + timeoutMs;
+    const left = (): number => Math.max(1, deadline - performance.now());
+    // Carried out before systemd answers: no job to wait for.
+    if (verb === "kill" || verb === "reset-failed") {
+      await (verb === "kill" ? manager("KillUnit", "ssi", [unit, "all", SIGKILL], timeoutMs, signal) : manager("ResetFailedUnit", "s", [unit], timeoutMs, signal));
+      return "done";
+    }
+    await hearJobs(timeoutMs, signal);
+    const method = verb === "start" ? "StartUnit" : "StopUnit";
+    const job = await manager(method, "ss", [unit, "replace"], left(), signal);
+    if (typeof job !== "string") throw new Error(`${method} gave no job path`);
+    return jobEnd(job, left(), signal);
+  };
+
   const watchUnit = (unit: string, listener: () => void): UnitWatch => {
     const watch: Watch = {
       unit, rule: null, key: null, pending: null,
@@ -220,6 +323,18 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     watchUnit,
     get down() {
       return down;
+    },
+    async act(unit, verb, timeoutMs, signal) {
+      acting += 1;
+      try {
+        return { job: await act(unit, verb, timeoutMs, signal) };
+      } catch (error) {
+        // systemd's or polkit's refusal of this action says nothing of the bus: only a lost connection is an outage.
+        return { failure: classify(error, timeoutMs, goDown, { refusalIsOutage: false }) };
+      } finally {
+        acting -= 1;
+        if (acting === 0) jobEnds.clear();
+      }
     },
     async unitState(unit, timeoutMs, signal) {
       try {
@@ -251,6 +366,8 @@ interface Watch {
 }
 
 class BusDown extends Error {}
+/** A wait for a job ended by the caller's signal. */
+class Cancelled extends Error {}
 
 /** `org.freedesktop.systemd1.Service` for `bot.service`: the interface holding the unit type's `Result`. */
 function typeInterface(unit: string): string {
@@ -258,9 +375,10 @@ function typeInterface(unit: string): string {
   return `${SYSTEMD}.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
 }
 
-function classify(error: unknown, timeoutMs: number, goDown: (reason: string, forGood?: boolean) => void): BusFailure {
+function classify(error: unknown, timeoutMs: number, goDown: (reason: string, forGood?: boolean) => void, { refusalIsOutage = true } = {}): BusFailure {
   const dbus = lazyDbus();
   if (error instanceof BusDown) return { kind: "down", message: error.message };
+  if (error instanceof Cancelled) return { kind: "aborted", message: "the call was cancelled" };
   if (error instanceof dbus.TimeoutError) return { kind: "timeout", message: `no answer within ${timeoutMs}ms` };
   if (error instanceof dbus.AbortError) return { kind: "aborted", message: "the call was cancelled" };
   const message = describeError(error);
@@ -269,7 +387,7 @@ function classify(error: unknown, timeoutMs: number, goDown: (reason: string, fo
     goDown(message);
     return { kind: "down", message };
   }
-  if (error instanceof dbus.DBusError && error.dbusName === "org.freedesktop.DBus.Error.AccessDenied") {
+  if (refusalIsOutage && error instanceof dbus.DBusError && error.dbusName === "org.freedesktop.DBus.Error.AccessDenied") {
     goDown(message, true);
     return { kind: "down", message };
   }

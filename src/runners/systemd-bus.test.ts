@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { runnerContract } from "./runner.contract.js";
 import { SystemdRunner } from "./systemd.js";
 import { openSystemdBus, type SystemdBus } from "../process/systemd-bus.js";
-import { LAB_COMMAND_TIMEOUT_MS, systemdLab } from "../testing/systemd-lab.js";
+import { botUnit, LAB_COMMAND_TIMEOUT_MS, systemdLab } from "../testing/systemd-lab.js";
+import { logBotArgv } from "../testing/bots.js";
+import { join } from "node:path";
 import { sandboxSupport, startSandbox, type Sandbox } from "../testing/systemd-sandbox.js";
 import { waitFor } from "../testing/wait-for.js";
 
@@ -71,6 +73,63 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     }
   });
 
+  test("stop, kill and start go through the bus alone, with no systemctl to fall back on", async () => {
+    const service = await (lab as ReturnType<typeof systemdLab>).service({});
+    const { bot } = await service.processes();
+    // A systemctl that always fails: only the bus can carry these steps out.
+    const runner = new SystemdRunner({ unit: service.runner.target, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: ["false"], bus: bus as SystemdBus });
+    const stop = await runner.stop(20_000, forever());
+    assert.equal(stop.ok, true, stop.summary);
+    assert.equal(stop.evidence.mainPidBefore, bot.pid);
+    assert.equal((stop.evidence.states as string[]).at(-1), "inactive/dead");
+    const kill = await runner.kill(5_000, forever());
+    assert.equal(kill.ok, true, kill.summary);
+    assert.equal(kill.evidence.via, "dbus");
+    const start = await runner.start(20_000, forever());
+    assert.equal(start.ok, true, `${start.summary} ${start.cause ?? ""}`);
+    assert.match(start.summary, /^Started unit "bot-\d+\.service": it is "active" \("running", main PID \d+\)$/);
+    assert.notEqual(start.evidence.mainPidAfter, bot.pid);
+    // A crash: the unit is down already, so the stop has nothing to do and says so.
+    assert.ok((await current().exec(["kill", "-KILL", String(start.evidence.mainPidAfter)])).ok);
+    assert.ok(await waitFor(async () => (await runner.status(forever())).state === "failed", { timeoutMs: 20_000 }));
+    const again = await runner.stop(20_000, forever());
+    assert.equal(again.ok, true, again.summary);
+    assert.match(again.summary, /^Unit "bot-\d+\.service" is "failed" \("failed", result "signal"\): nothing to stop$/);
+    assert.equal((await runner.start(20_000, forever())).ok, true);
+    assert.equal((await runner.kill(5_000, forever())).ok, true);
+  });
+
+  test("a start job that fails is the start's failure, with the job's result", async () => {
+    const box = current();
+    await box.writeUnit("no-exec.service", "[Service]\nType=exec\nExecStart=/nonexistent/bot\n");
+    await box.daemonReload();
+    const runner = new SystemdRunner({ unit: "no-exec.service", commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: ["false"], bus: bus as SystemdBus });
+    const start = await runner.start(20_000, forever());
+    assert.equal(start.ok, false);
+    assert.equal(start.summary, `Cannot start unit "no-exec.service" as its start job ended "failed"`);
+    assert.equal(start.cause, `systemd's start job for "no-exec.service" ended "failed" (journalctl -u no-exec.service says why)`);
+    assert.equal(start.evidence.via, "dbus");
+  });
+
+  test("an action systemd refuses fails with systemd's words, and the bus stays in use", async () => {
+    const box = current();
+    const argv = logBotArgv(join(box.workdir, "stubborn.log"), { everyMs: 200 });
+    await box.writeUnit("stubborn.service", botUnit(argv, join(box.workdir, "stubborn.pid"), "[Unit]\nRefuseManualStop=yes\n"));
+    await box.daemonReload();
+    const runner = new SystemdRunner({ unit: "stubborn.service", commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: current().systemctl, bus: bus as SystemdBus });
+    assert.equal((await runner.start(20_000, forever())).ok, true);
+    try {
+      const stop = await runner.stop(5_000, forever());
+      assert.equal(stop.ok, false);
+      assert.equal(stop.summary, `Cannot stop unit "stubborn.service" as systemd answered its call over the system bus with an error`);
+      assert.match(stop.cause ?? "", /^org\.freedesktop\.systemd1\.OnlyByDependency: Operation refused/);
+      assert.equal((bus as SystemdBus).down, null);
+      assert.equal((await runner.status(forever())).evidence.via, "dbus");
+    } finally {
+      await runner.kill(5_000, forever());
+    }
+  });
+
   test("a bus that is not there falls back to systemctl, said in one line", async () => {
     const said: string[] = [];
     const absent = openSystemdBus("unix:path=/nonexistent/lifeguard-bus", { onDown: (line) => said.push(line) });
@@ -81,7 +140,7 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
       assert.equal(status.evidence.via, undefined);
     }
     assert.equal(said.length, 1, said.join("\n"));
-    assert.match(said[0] ?? "", /^Cannot read unit states over the system bus "unix:path=\/nonexistent\/lifeguard-bus" as .*ENOENT.*; systemctl show answers until it is back$/);
+    assert.match(said[0] ?? "", /^Cannot reach systemd over the system bus "unix:path=\/nonexistent\/lifeguard-bus" as .*ENOENT.*; systemctl answers until it is back$/);
     await absent.close();
     assert.equal(said.length, 1);
   });
@@ -99,11 +158,11 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     assert.equal(stop.ok, true, stop.summary);
     assert.equal((await service.runner.status(forever())).state, "inactive");
     assert.equal(lines.length, 1, lines.join("\n"));
-    assert.match(lines[0] ?? "", /^Cannot read unit states over the system bus ".*" as .*; systemctl show answers until it is back$/);
+    assert.match(lines[0] ?? "", /^Cannot reach systemd over the system bus ".*" as .*; systemctl answers until it is back$/);
     // The bus comes back: the client reconnects by itself, says so once, and reads over it again.
     assert.ok((await current().exec(["systemctl", "start", "dbus.socket"])).ok);
     assert.ok(await waitFor(async () => (await service.runner.status(forever())).evidence.via === "dbus", { timeoutMs: 60_000, intervalMs: 250 }), lines.join("\n"));
     assert.equal(lines.length, 2, lines.join("\n"));
-    assert.match(lines[1] ?? "", /^The system bus ".*" answers again: unit states are read over it again, and their changes heard$/);
+    assert.match(lines[1] ?? "", /^The system bus ".*" answers again: units are read and controlled over it again, and their changes heard$/);
   });
 });

@@ -45,6 +45,10 @@ export const isRunning = (unit: UnitState): boolean => unit.activeState === "act
 export const isStopped = (unit: UnitState): boolean =>
   !isMissing(unit) && (unit.activeState === "inactive" || unit.activeState === "failed" || unit.subState === "auto-restart");
 
+/** Down by itself, and staying down: inactive or failed, not waiting for its own `Restart=`. */
+export const isDown = (unit: UnitState): boolean =>
+  !isMissing(unit) && (unit.activeState === "inactive" || unit.activeState === "failed") && unit.subState !== "auto-restart";
+
 /** The runner state: the ActiveState, or `not-found` for a unit systemd does not know. */
 export const runnerState = (unit: UnitState): string => (isMissing(unit) ? "not-found" : unit.activeState);
 

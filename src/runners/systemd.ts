@@ -8,7 +8,7 @@ import { runCommand, type CommandResult } from "../process/run-command.js";
 import { SUDO_PREFIX, unitCommand, type UnitVerb } from "../core/unit-commands.js";
 import type { BusFailure, SystemdBus, UnitWatch } from "../process/systemd-bus.js";
 import { unitStateFromBus } from "./bus-unit-state.js";
-import { compactState, describeUnit, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES, type UnitState } from "./systemd-unit-state.js";
+import { compactState, describeUnit, isDown, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES, type UnitState } from "./systemd-unit-state.js";
 
 /** How often a stop or kill looks again whether the unit is down. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
@@ -26,7 +26,10 @@ export interface SystemdRunnerOptions {
   /** `privilege: sudo`: each call that changes the unit runs as `sudo -n systemctl ...` (what the sudoers drop-in allows); `show` never does. */
   sudo?: boolean;
   pollIntervalMs?: number;
-  /** Reads the unit's state over the system bus while it answers; systemctl otherwise. */
+  /**
+   * Reads the unit's state and (but under sudo) starts, stops and kills it over the system bus
+   * while it answers, with the same polkit actions as systemctl; systemctl otherwise.
+   */
   bus?: SystemdBus;
 }
 
@@ -38,6 +41,9 @@ interface BusReadFailure {
 
 /** Why a read of the unit's state failed: the systemctl call, or the bus read. */
 type ShowFailure = CommandResult | BusReadFailure;
+
+/** What a call that changes the unit gave: systemctl's result, or the bus's (a start or stop job's end, null while it runs). */
+type ActResult = CommandResult | { ok: true; via: "dbus"; job: string | null } | (BusReadFailure & { ok: false });
 
 /** What one read of the unit's state gave (`systemctl show` or the bus): the unit, or the failure. */
 type ShowAnswer = { unit: UnitState; via: "dbus" | "systemctl" } | { failure: ShowFailure };
@@ -62,8 +68,15 @@ export class SystemdRunner implements Runner {
   readonly #control: readonly string[];
   readonly #pollMs: number;
   readonly #bus: SystemdBus | undefined;
+  /** Changes the unit's calls through the bus: not under sudo, whose rule allows systemctl only. */
+  readonly #actOverBus: boolean;
   /** How many of this runner's own steps (stop, kill, start) are under way. */
   #acting = 0;
+  /** The unit followed over the bus: what wakes `watchChanges`' listener, and a wait for the unit to go down. */
+  #watch: UnitWatch | null = null;
+  #listener: (() => void) | null = null;
+  /** Waits that end at the unit's next change (a stop or kill waiting for it to go down). */
+  readonly #waiters = new Set<() => void>();
 
   constructor(options: SystemdRunnerOptions) {
     this.target = options.unit;
@@ -72,6 +85,7 @@ export class SystemdRunner implements Runner {
     this.#control = options.sudo === true ? [...SUDO_PREFIX, ...this.#systemctl] : this.#systemctl;
     this.#pollMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.#bus = options.bus;
+    this.#actOverBus = options.bus !== undefined && options.sudo !== true;
   }
 
   async status(signal: AbortSignal): Promise<RunnerStatus> {
@@ -105,10 +119,26 @@ export class SystemdRunner implements Runner {
    * Null without a bus: the unit is looked at every round only (so too while the bus is away).
    */
   watchChanges(listener: () => void): UnitWatch | null {
+    const watch = this.#follow();
+    if (watch === null) return null;
+    this.#listener = listener;
+    return { ready: watch.ready, stop: () => this.#unfollow() };
+  }
+
+  /** Follows the unit over the bus, once: its changes wake the daemon's listener and this runner's own waits. */
+  #follow(): UnitWatch | null {
     if (this.#bus === undefined) return null;
-    return this.#bus.watchUnit(this.target, () => {
-      if (this.#acting === 0) listener();
+    this.#watch ??= this.#bus.watchUnit(this.target, () => {
+      for (const wake of this.#waiters) wake();
+      if (this.#acting === 0) this.#listener?.();
     });
+    return this.#watch;
+  }
+
+  #unfollow(): void {
+    this.#listener = null;
+    this.#watch?.stop();
+    this.#watch = null;
   }
 
   /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
@@ -129,6 +159,11 @@ export class SystemdRunner implements Runner {
     const evidence: Record<string, unknown> = { unit: this.target, mainPidBefore: mainPid(before) };
     if ("failure" in before) return failed(`Cannot stop unit "${this.target}" as ${reason(before.failure, beforeBound)}`, before.failure, evidence, monotonicMs() - started);
     if (isMissing(before.unit)) return { ok: false, summary: `Cannot stop unit "${this.target}" as it is not loaded: not-found`, evidence, durationMs: monotonicMs() - started, timedOut: false };
+    // Dead already (a crash): nothing to stop. A unit waiting for its own Restart= is stopped, so that it stays down.
+    if (isDown(before.unit)) {
+      Object.assign(evidence, { mainPidAfter: before.unit.mainPid, states: [compactState(before.unit)] });
+      return { ok: true, summary: `${describeUnit(this.target, before.unit)}: nothing to stop`, evidence, durationMs: monotonicMs() - started, timedOut: false };
+    }
     const sendBound = this.#bound(deadline);
     const sent = await this.#act("stop", sendBound, signal);
     if (!sent.ok) return failed(`Cannot stop unit "${this.target}" as ${reason(sent, sendBound)}`, sent, evidence, monotonicMs() - started);
@@ -148,7 +183,8 @@ export class SystemdRunner implements Runner {
     // Every process of the unit's cgroup, and nothing else: never a pattern (DESIGN.md).
     const sent = await this.#act("kill", this.#commandTimeoutMs, signal);
     const wait = await this.#waitUntilStopped(monotonicMs() + waitMs, signal, before ?? 0);
-    const evidence = { unit: this.target, signal: "SIGKILL", killExitCode: sent.exitCode, mainPidBefore: before, mainPidAfter: mainPid(wait.last), states: wait.states };
+    const how = "via" in sent ? { via: sent.via } : { killExitCode: sent.exitCode };
+    const evidence = { unit: this.target, signal: "SIGKILL", ...how, mainPidBefore: before, mainPidAfter: mainPid(wait.last), states: wait.states };
     const durationMs = monotonicMs() - started;
     const outcome = (ok: boolean, summary: string, timedOut = false, cause?: string): Outcome =>
       ({ ok, summary, evidence, durationMs, timedOut, ...(cause === undefined ? {} : { cause }) });
@@ -159,7 +195,7 @@ export class SystemdRunner implements Runner {
     // Known from the look before the kill too: on a busy machine the wait may end before it looked.
     const missing = [shown, wait.last].some((look) => look !== null && "unit" in look && isMissing(look.unit));
     if (missing) return outcome(false, `Cannot kill unit "${this.target}" as it is not loaded: not-found`, false, systemctlCause(sent));
-    if (!sent.ok) return outcome(false, `Cannot kill unit "${this.target}" as ${reason(sent, this.#commandTimeoutMs)}`, sent.timedOut, systemctlCause(sent));
+    if (!sent.ok) return outcome(false, `Cannot kill unit "${this.target}" as ${reason(sent, this.#commandTimeoutMs)}`, timedOut(sent), systemctlCause(sent));
     if (wait.aborted) return outcome(false, `Cannot confirm that unit "${this.target}" was killed as the wait was cancelled`);
     return outcome(false, `Unit "${this.target}" did not stop within ${formatDuration(waitMs)} of SIGKILL: ${this.#now(wait)}`, true, causeOf(wait.last).cause);
   }
@@ -170,10 +206,17 @@ export class SystemdRunner implements Runner {
     // Lifeguard has its own restart limit: systemd's StartLimitBurst must not refuse this start.
     const reset = await this.#act("reset-failed", this.#bound(deadline), signal);
     const run = await this.#act("start", this.#bound(deadline, timeoutMs), signal);
-    const evidence: Record<string, unknown> = { unit: this.target, resetFailed: reset.ok ? "done" : systemctlCause(reset) ?? reset.summary };
+    const evidence: Record<string, unknown> = { unit: this.target, resetFailed: reset.ok ? "done" : systemctlCause(reset) ?? summaryOf(reset) };
     if (!run.ok) {
-      const summary = run.timedOut ? `Unit "${this.target}" did not finish starting within ${formatDuration(timeoutMs)}` : `Cannot start unit "${this.target}" as ${reason(run, timeoutMs)}`;
+      const summary = timedOut(run) ? `Unit "${this.target}" did not finish starting within ${formatDuration(timeoutMs)}` : `Cannot start unit "${this.target}" as ${reason(run, timeoutMs)}`;
       return failed(summary, run, evidence, monotonicMs() - started);
+    }
+    if ("job" in run && run.job !== "done") {
+      const durationMs = monotonicMs() - started;
+      Object.assign(evidence, { via: run.via });
+      if (run.job === null) return { ok: false, summary: `Unit "${this.target}" did not finish starting within ${formatDuration(timeoutMs)}`, evidence, durationMs, timedOut: true };
+      Object.assign(evidence, { job: run.job });
+      return { ok: false, summary: `Cannot start unit "${this.target}" as its start job ended "${run.job}"`, evidence, durationMs, timedOut: false, cause: `systemd's start job for "${this.target}" ended "${run.job}" (journalctl -u ${this.target} says why)` };
     }
     const after = await this.#show(this.#commandTimeoutMs, signal);
     const durationMs = monotonicMs() - started;
@@ -202,12 +245,37 @@ export class SystemdRunner implements Runner {
       }
       const left = deadline - monotonicMs();
       if (left <= 0) return wait;
+      if (!(await this.#nextChange(Math.min(this.#pollMs, left), signal))) return { ...wait, aborted: true };
+    }
+  }
+
+  /**
+   * Waits `ms`, or less when systemd reports the unit changed (over the bus: a stop or kill then
+   * looks again at once instead of at its next poll); false when `signal` aborted.
+   */
+  async #nextChange(ms: number, signal: AbortSignal): Promise<boolean> {
+    if (this.#follow() === null || this.#bus?.down !== null) {
       try {
-        await delay(Math.min(this.#pollMs, left), undefined, { signal });
+        await delay(ms, undefined, { signal });
+        return true;
       } catch {
-        return { ...wait, aborted: true };
+        return false;
       }
     }
+    return new Promise<boolean>((resolve) => {
+      const end = (result: boolean): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(changed);
+        signal.removeEventListener("abort", aborted);
+        resolve(result);
+      };
+      const changed = (): void => end(true);
+      const aborted = (): void => end(false);
+      const timer = setTimeout(changed, ms);
+      this.#waiters.add(changed);
+      signal.addEventListener("abort", aborted);
+      if (signal.aborted) aborted();
+    });
   }
 
   /** The unit's state: through the bus while it answers, else a question anyone may ask: plain systemctl, under sudo or not. */
@@ -229,8 +297,20 @@ export class SystemdRunner implements Runner {
     return unit === null ? { failure: result } : { unit, via: "systemctl" };
   }
 
-  /** A call that changes the unit, exactly as `unitCommand` writes it (the words polkit and sudoers allow). */
-  #act(verb: UnitVerb, timeoutMs: number, signal: AbortSignal): Promise<CommandResult> {
+  /**
+   * A call that changes the unit: through the bus while it answers (systemd's manager methods,
+   * the same polkit actions), else exactly as `unitCommand` writes it (the words polkit and
+   * sudoers allow). A bus that goes away during the call hands it to systemctl: each verb may be
+   * said twice without harm.
+   */
+  async #act(verb: UnitVerb, timeoutMs: number, signal: AbortSignal): Promise<ActResult> {
+    const started = monotonicMs();
+    if (this.#actOverBus && this.#bus !== undefined && this.#bus.down === null) {
+      const done = await this.#bus.act(this.target, verb, timeoutMs, signal);
+      if ("job" in done) return { ok: true, via: "dbus", job: done.job };
+      if (done.failure.kind !== "down") return { ok: false, via: "dbus", bus: done.failure };
+      timeoutMs = Math.max(MIN_CALL_MS, timeoutMs - (monotonicMs() - started));
+    }
     return runCommand([...this.#control, ...unitCommand(verb, this.target)], { timeoutMs, signal });
   }
 
@@ -266,15 +346,26 @@ function reason(result: ShowFailure, timeoutMs: number): string {
 function busReason(failure: BusFailure, timeoutMs: number): string {
   if (failure.kind === "timeout") return `the system bus did not answer within ${formatDuration(timeoutMs)}`;
   if (failure.kind === "aborted") return "the call was cancelled";
-  return "the system bus call failed";
+  return "systemd answered its call over the system bus with an error";
 }
 
 /** systemctl's first stderr line says what went wrong; the later ones say where to look. The bus's error names itself. */
-function systemctlCause(result: ShowFailure): string | undefined {
-  if ("via" in result) return result.bus.kind === "error" || result.bus.kind === "down" ? result.bus.message.slice(0, CAUSE_MAX_CHARS) : undefined;
-  if (result.ok) return undefined;
+function systemctlCause(result: ShowFailure | ActResult): string | undefined {
+  if ("bus" in result) return result.bus.kind === "error" || result.bus.kind === "down" ? result.bus.message.slice(0, CAUSE_MAX_CHARS) : undefined;
+  if ("via" in result || result.ok) return undefined;
   const first = result.stderr.split("\n").map((line) => line.trim()).find((line) => line !== "");
   return first === undefined ? result.cause : first.slice(0, CAUSE_MAX_CHARS);
+}
+
+/** Whether a call that changes the unit ran out of time. */
+function timedOut(result: ActResult): boolean {
+  if ("bus" in result) return result.bus.kind === "timeout";
+  return "timedOut" in result && result.timedOut;
+}
+
+function summaryOf(result: ActResult): string {
+  if ("bus" in result) return busReason(result.bus, 0);
+  return "summary" in result ? result.summary : "done";
 }
 
 function failed(summary: string, result: ShowFailure, evidence: Record<string, unknown>, durationMs: number): Outcome {
