@@ -135,7 +135,7 @@ function phaseFindings(phases: Phase[]): string[] {
   };
   const steps = at("stop") + at("kill") + at("start");
   return [
-    `The daemon hears the crash and decides in ${formatMs(at("SIGKILL → restart decided"), 1)} (median); the restart's stop, kill and start steps then take ${formatMs(steps, 1)} of medians. Their reads go over the bus, but each acts through a \`systemctl\` process of its own (stop, kill, reset-failed, start: four fork-and-execs, \`src/runners/systemd.ts\` \`#act\`), and stop and kill act on a unit that is already dead. That, not hearing the crash, is where the time goes.`,
+    `The daemon hears the crash and decides in ${formatMs(at("SIGKILL → restart decided"), 1)} (median); the restart's stop, kill and start steps then take ${formatMs(steps, 1)} of medians. Each step talks to systemd's manager over the bus, no process spawned (\`src/runners/systemd.ts\`): the stop sees the unit dead and sends nothing, the kill sends KillUnit (nothing left in the cgroup), the start ResetFailedUnit and StartUnit, whose job systemd ends once it has forked the bot (JobRemoved). What is left is systemd's own work and the bus's round trips.`,
   ];
 }
 
@@ -149,9 +149,9 @@ function lifeguardPhases(run: Run): Phase[] {
   const values = (key: keyof (typeof timings)[number]): number[] => timings.map((t) => t[key]);
   return [
     { label: "SIGKILL → restart decided", how: "the restart record's start − the kill: systemd reaps the bot and reports it over the bus, the daemon wakes the loop, runs the round (`running` check) and decides", values: values("decide") },
-    { label: "stop", how: "history step: a look at the unit (over the bus), `systemctl stop` of a unit already dead, a look until it is down", values: values("stop") },
-    { label: "kill", how: "history step: a look, `systemctl kill` (SIGKILL to the unit's cgroup: nothing left), a look until it is down", values: values("kill") },
-    { label: "start", how: "history step: `systemctl reset-failed`, `systemctl start` (returns once systemd has forked the bot) and a look at its state", values: values("start") },
+    { label: "stop", how: "history step: a look at the unit over the bus, which finds it dead already: nothing to stop", values: values("stop") },
+    { label: "kill", how: "history step: a look, KillUnit over the bus (SIGKILL to the unit's cgroup: nothing left), a look until it is down", values: values("kill") },
+    { label: "start", how: "history step: ResetFailedUnit, StartUnit and its job's end (JobRemoved, once systemd has forked the bot) over the bus, and a look at its state", values: values("start") },
     { label: "start done → new bot's first line", how: "first line − (restart start + stop + kill + start): the rest of Python's start-up, as the start step ends after the fork", values: values("firstLine") },
   ];
 }
