@@ -53,6 +53,12 @@ export interface UnitWatch {
   stop(): void;
   /** Settles once the first attempt to set it up is over (set up, refused, or waiting for the bus). */
   ready: Promise<void>;
+  /**
+   * Whether every change of the unit reaches the listener now: the bus answers, systemd was asked
+   * to send changes on this connection, and the unit's match rule is in place. While it is, and no
+   * change was heard, the unit is as last read.
+   */
+  readonly live: boolean;
 }
 
 /** One connection to the system bus, shared by every systemd runner of a daemon. */
@@ -60,9 +66,10 @@ export interface SystemdBus {
   /** The five properties of `unit`, each call bounded by `timeoutMs` and `signal`. */
   unitState(unit: string, timeoutMs: number, signal: AbortSignal): Promise<BusRead>;
   /**
-   * Calls `listener` each time systemd says the unit's state changed (its `Unit` properties:
-   * ActiveState, SubState...), once the bus answers and again after each reconnect; returns the
-   * unsubscriber. A refusal to set it up goes to `onWatchProblem`.
+   * Calls `listener` each time systemd says a property of the unit changed (ActiveState,
+   * SubState, MainPID, ExecMainStatus, NRestarts...), and once each time the bus answers again
+   * (changes may have been missed meanwhile); returns the unsubscriber. A refusal to set it up
+   * goes to `onWatchProblem`.
    */
   watchUnit(unit: string, listener: () => void): UnitWatch;
   /**
@@ -118,6 +125,7 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     if (closed) return;
     if (forGood) refused ??= reason;
     down = refused ?? reason;
+    subscribedHere = false;
     for (const pending of inflight) pending.abort();
     if (saidDown) return;
     saidDown = true;
@@ -126,18 +134,25 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     queueMicrotask(() => options.onDown?.(line));
   };
   let bus: Dbus.MessageBus | null = null;
+  /** Whether systemd was asked to send changes on the connection that is up. */
+  let subscribedHere = false;
   const dbus = lazyDbus();
   const watches = new Set<Watch>();
   const becameConnected = (): void => {
     if (closed || refused !== null) return;
     down = null;
     subscribed = null;
+    subscribedHere = false;
     jobsHeard = null;
     if (saidDown) {
       saidDown = false;
       options.onBack?.(`The system bus "${address}" answers again: units are read and controlled over it again, and their changes heard`);
     }
-    for (const watch of watches) void establish(watch);
+    for (const watch of watches) {
+      void establish(watch);
+      // What changed while the bus was away was not heard: each follower looks again.
+      watch.listener();
+    }
   };
   try {
     bus = dbus.createClient({ busAddress: address, plainValues: true, reconnect: RECONNECT });
@@ -196,13 +211,22 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
 
   // systemd sends its units' PropertiesChanged and its jobs' JobRemoved only to clients that subscribed: once per connection.
   let subscribed: Promise<unknown> | null = null;
-  const subscribe = (timeoutMs: number, signal: AbortSignal): Promise<unknown> =>
-    (subscribed ??= call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "Subscribe" }, timeoutMs, signal).catch((error: unknown) => {
-      // A Subscribe sent while the first connection was being made counts for it: what was asked is so.
-      if (error instanceof dbus.DBusError && error.dbusName === ALREADY_SUBSCRIBED) return;
-      subscribed = null;
-      throw error;
+  const subscribe = (timeoutMs: number, signal: AbortSignal): Promise<unknown> => {
+    if (subscribed !== null) return subscribed;
+    const asked = (subscribed = call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "Subscribe" }, timeoutMs, signal).then(
+      () => undefined,
+      (error: unknown) => {
+        // A Subscribe sent while the first connection was being made counts for it: what was asked is so.
+        if (error instanceof dbus.DBusError && error.dbusName === ALREADY_SUBSCRIBED) return;
+        if (subscribed === asked) subscribed = null;
+        throw error;
+      },
+    ).then(() => {
+      // Asked on the connection that is still up: from now on systemd tells of every change.
+      if (subscribed === asked && down === null) subscribedHere = true;
     }));
+    return asked;
+  };
   /** Makes `watch` hear its unit on this connection: Subscribe, its match rule (kept across reconnects by the bus) and its listener, each once. */
   const establish = (watch: Watch): Promise<void> => (watch.pending ??= setUp(watch).finally(() => (watch.pending = null)));
   const setUp = async (watch: Watch): Promise<void> => {
@@ -302,15 +326,13 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
   };
 
   const watchUnit = (unit: string, listener: () => void): UnitWatch => {
-    const watch: Watch = {
-      unit, rule: null, key: null, pending: null,
-      onChange: (body: unknown) => {
-        if (Array.isArray(body) && body[0] === `${SYSTEMD}.Unit`) listener();
-      },
-    };
+    const watch: Watch = { unit, rule: null, key: null, pending: null, listener, onChange: listener };
     watches.add(watch);
     return {
       ready: establish(watch),
+      get live() {
+        return subscribedHere && down === null && watch.rule !== null && watches.has(watch);
+      },
       stop: () => {
         watches.delete(watch);
         if (watch.key !== null) bus?.signals.off(watch.key, watch.onChange);
@@ -362,7 +384,9 @@ interface Watch {
   key: string | null;
   /** Its set-up under way: one at a time. */
   pending: Promise<void> | null;
-  onChange(body: unknown): void;
+  listener(): void;
+  /** What the bus calls with each PropertiesChanged of the unit's object, whichever its interface. */
+  onChange(): void;
 }
 
 class BusDown extends Error {}

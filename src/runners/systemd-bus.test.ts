@@ -73,6 +73,30 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     }
   });
 
+  test("a followed unit's status costs no read until systemd reports a change, and then shows it", async () => {
+    const service = await (lab as ReturnType<typeof systemdLab>).service({});
+    // Trusted for an hour: only the reported change can make status read again within the test.
+    const runner = new SystemdRunner({ unit: service.runner.target, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: current().systemctl, bus: bus as SystemdBus, trustMs: 3_600_000 });
+    const watch = runner.watchChanges(() => undefined);
+    assert.ok(watch !== null);
+    await watch.ready;
+    try {
+      assert.ok(await waitFor(() => watch.live, { timeoutMs: 20_000 }), "the watch never became live");
+      const first = await runner.status(forever());
+      assert.equal(first.state, "active", first.summary);
+      // Nothing changed: the same answer, not a new read.
+      assert.equal(await runner.status(forever()), first);
+      const { bot } = await service.processes();
+      assert.ok((await current().exec(["kill", "-KILL", String(bot.pid)])).ok);
+      assert.ok(await waitFor(async () => (await runner.status(forever())).state === "failed", { timeoutMs: 20_000 }), "the crash never showed");
+    } finally {
+      watch.stop();
+    }
+    // No longer followed: every status reads.
+    const after = await runner.status(forever());
+    assert.notEqual(await runner.status(forever()), after);
+  });
+
   test("stop, kill and start go through the bus alone, with no systemctl to fall back on", async () => {
     const service = await (lab as ReturnType<typeof systemdLab>).service({});
     const { bot } = await service.processes();

@@ -12,6 +12,11 @@ import { compactState, describeUnit, isDown, isMissing, isRunning, isStopped, pa
 
 /** How often a stop or kill looks again whether the unit is down. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
+/**
+ * How long a unit's state, read over the bus and followed since, answers `status` without a new
+ * read: a safety net for a change the bus would not have told (a round reads at least this often).
+ */
+export const DEFAULT_TRUST_MS = 30_000;
 /** The shortest bound given to one systemctl call near the end of a step's time. */
 const MIN_CALL_MS = 50;
 const CAUSE_MAX_CHARS = 300;
@@ -26,6 +31,8 @@ export interface SystemdRunnerOptions {
   /** `privilege: sudo`: each call that changes the unit runs as `sudo -n systemctl ...` (what the sudoers drop-in allows); `show` never does. */
   sudo?: boolean;
   pollIntervalMs?: number;
+  /** How long a state followed over the bus answers `status` without a new read (default 30 s). */
+  trustMs?: number;
   /**
    * Reads the unit's state and (but under sudo) starts, stops and kills it over the system bus
    * while it answers, with the same polkit actions as systemctl; systemctl otherwise.
@@ -77,6 +84,11 @@ export class SystemdRunner implements Runner {
   #listener: (() => void) | null = null;
   /** Waits that end at the unit's next change (a stop or kill waiting for it to go down). */
   readonly #waiters = new Set<() => void>();
+  /** How many changes systemd reported: a read older than the last one is stale. */
+  #changes = 0;
+  /** The last status read over the bus while the unit was followed, and what it knew then. */
+  #known: { status: RunnerStatus; changes: number; at: number } | null = null;
+  readonly #trustMs: number;
 
   constructor(options: SystemdRunnerOptions) {
     this.target = options.unit;
@@ -86,9 +98,25 @@ export class SystemdRunner implements Runner {
     this.#pollMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.#bus = options.bus;
     this.#actOverBus = options.bus !== undefined && options.sudo !== true;
+    this.#trustMs = options.trustMs ?? DEFAULT_TRUST_MS;
   }
 
+  /**
+   * The unit's state. Followed over the bus, a state read since the last change systemd reported
+   * answers at no cost (a round with nothing new sends nothing), for at most `trustMs`.
+   */
   async status(signal: AbortSignal): Promise<RunnerStatus> {
+    const known = this.#known;
+    if (known !== null && known.changes === this.#changes && this.#watch?.live === true && monotonicMs() - known.at < this.#trustMs) return known.status;
+    const changes = this.#changes;
+    const followed = this.#watch?.live === true;
+    const status = await this.#readStatus(signal);
+    // Kept only when no change was reported during the read, and the unit was followed all along.
+    this.#known = followed && this.#watch?.live === true && changes === this.#changes && status.evidence.via === "dbus" ? { status, changes, at: monotonicMs() } : null;
+    return status;
+  }
+
+  async #readStatus(signal: AbortSignal): Promise<RunnerStatus> {
     const started = monotonicMs();
     const answer = await this.#show(this.#commandTimeoutMs, signal);
     const durationMs = monotonicMs() - started;
@@ -122,13 +150,14 @@ export class SystemdRunner implements Runner {
     const watch = this.#follow();
     if (watch === null) return null;
     this.#listener = listener;
-    return { ready: watch.ready, stop: () => this.#unfollow() };
+    return { ready: watch.ready, stop: () => this.#unfollow(), get live() { return watch.live; } };
   }
 
   /** Follows the unit over the bus, once: its changes wake the daemon's listener and this runner's own waits. */
   #follow(): UnitWatch | null {
     if (this.#bus === undefined) return null;
     this.#watch ??= this.#bus.watchUnit(this.target, () => {
+      this.#changes += 1;
       for (const wake of this.#waiters) wake();
       if (this.#acting === 0) this.#listener?.();
     });
@@ -143,6 +172,8 @@ export class SystemdRunner implements Runner {
 
   /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
   async #ownStep(step: () => Promise<Outcome>): Promise<Outcome> {
+    // What the step does is news to the state last read, whatever the bus says of it.
+    this.#known = null;
     this.#acting += 1;
     try {
       return await step();
