@@ -1,5 +1,5 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
-// Parts, run in this order: tail, check, freeze, crash, systemd-crash, weigh, idle (`daemon` =
+// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle (`daemon` =
 // freeze, crash, systemd-crash, weigh and idle); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
 // Flags: --no-sandbox (time `check` without the systemd sandbox, and skip `systemd-crash`, which needs it), --clean (delete bench/data afterwards;
 // by default the generated logs, 1 GiB among them, are kept and reused by the next run),
@@ -83,8 +83,8 @@ try {
     sections.push(await benchCrash({ trials: quick ? 5 : 20, startupRuns: quick ? 5 : 20 }));
   }
   if (runs("systemd-crash")) {
-    progress("daemon: crash to new process in systemd mode, beside systemd's own Restart= (SIGKILL the units in a sandbox)");
-    sections.push(await benchSystemdCrash({ trials: quick ? 5 : 15, sandbox: !flags["no-sandbox"] }));
+    progress("daemon: crash and freeze to new process in systemd mode, beside systemd's own Restart= (SIGKILL and SIGSTOP the units in a sandbox)");
+    sections.push(await benchSystemdCrash({ trials: quick ? 5 : 15, freezeTrials: quick ? 3 : 10, sandbox: !flags["no-sandbox"] }));
   }
   if (runs("weigh")) {
     progress(`daemon: each piece of the memory machinery weighed (variants side by side, ${window.windowMs / 1000} s)`);
