@@ -1,7 +1,7 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
-// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle (`daemon` =
-// freeze, crash, systemd-crash, weigh and idle); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
-// Flags: --no-sandbox (time `check` without the systemd sandbox, and skip `systemd-crash`, which needs it), --clean (delete bench/data afterwards;
+// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle (`daemon` =
+// freeze, crash, systemd-crash, weigh, idle and systemd-idle); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
+// Flags: --no-sandbox (time `check` without the systemd sandbox, and skip `systemd-crash` and `systemd-idle`, which need it), --clean (delete bench/data afterwards;
 // by default the generated logs, 1 GiB among them, are kept and reused by the next run),
 // --quick (fewer runs and shorter windows, for a smoke run). A run of some parts only or with
 // --quick writes bench/RESULTS.partial.md (not committed), so that only a full run replaces
@@ -20,15 +20,16 @@ import { benchIdle, type IdleScenario } from "./daemon-idle.js";
 import { mergeResults } from "./merge-results.js";
 import { describeCommandLine, describeMachine, handWrittenPart, renderResults, type Section } from "./report.js";
 import { benchSystemdCrash } from "./systemd-crash.js";
+import { benchSystemdIdle, type SystemdIdleScenario } from "./systemd-idle.js";
 import { benchTail } from "./tail.js";
 import { launcherV8Flags } from "./variants.js";
 import { benchWeigh } from "./weigh.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = join(BENCH_DIR, "data");
-const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle"] as const;
+const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle"] as const;
 type Part = (typeof PARTS)[number];
-const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle"] };
+const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle"] };
 
 /** The daemon's idle goals (issues 3 and 11): the first two share one window with the floor, bare Node and PM2's daemon. */
 const TOGETHER: IdleScenario[] = [
@@ -37,6 +38,11 @@ const TOGETHER: IdleScenario[] = [
   { services: 1, intervalMs: 1000, scrapeEveryMs: 15_000, cpuGoal: null, cpuCompetitor: "–", memoryGoal: false },
 ];
 const ALONE: IdleScenario[] = [{ services: 200, intervalMs: 5000, scrapeEveryMs: null, cpuGoal: 3, cpuCompetitor: "–", memoryGoal: false }];
+/** Issue 14's scale goals in systemd mode: 50 units at 1 s (against monit's, when it runs beside), 200 units at 5 s under 1 % of a core. */
+const SYSTEMD_IDLE: SystemdIdleScenario[] = [
+  { units: 50, intervalMs: 1000, cpuGoal: null },
+  { units: 200, intervalMs: 5000, cpuGoal: 1 },
+];
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -93,6 +99,10 @@ try {
   if (runs("idle")) {
     progress(`daemon: idle CPU and memory beside the floor and PM2's daemon (${1 + ALONE.length} windows of ${window.windowMs / 1000} s; installs PM2 into bench/.peers on first use)`);
     sections.push(await benchIdle({ ...window, together: TOGETHER, alone: ALONE, v8Flags: launcherV8Flags() }));
+  }
+  if (runs("systemd-idle")) {
+    progress(`daemon: idle CPU in systemd mode, with PID 1's and the bus's share (${SYSTEMD_IDLE.length} sandboxes, windows of ${window.windowMs / 1000} s)`);
+    sections.push(await benchSystemdIdle({ ...window, scenarios: SYSTEMD_IDLE, sandbox: !flags["no-sandbox"] }));
   }
 } finally {
   if (flags.clean) rmSync(DATA_DIR, { recursive: true, force: true });

@@ -29,9 +29,9 @@ export interface BusUnitProperties {
   Result: unknown;
 }
 
-/** Why a read through the bus gave no answer. `down`: the bus is gone for good, ask systemctl. */
+/** Why a call through the bus gave no answer. `down`: the bus is away, ask systemctl; `busy`: the bus refused this call for its limits, ask systemctl this once. */
 export interface BusFailure {
-  kind: "timeout" | "aborted" | "down" | "error";
+  kind: "timeout" | "aborted" | "down" | "busy" | "error";
   /** The end of a sentence: `the connection closed (ECONNREFUSED)`, `org.freedesktop.DBus.Error.AccessDenied: ...`. */
   message: string;
 }
@@ -98,6 +98,12 @@ export const systemBusAddress = (env: NodeJS.ProcessEnv = process.env): string =
 
 /** Reconnecting after an outage: the first try at once, then at most every 30 s. */
 const RECONNECT = { minDelay: 100, maxDelay: 30_000, factor: 2 } as const;
+/**
+ * How many calls may await their reply at once on the connection; the others wait their turn.
+ * dbus-daemon refuses a connection more than 128 pending replies (its system bus's default
+ * `max_replies_per_connection`): 200 units' first rounds, three calls each, would pass it.
+ */
+const MAX_PENDING_CALLS = 32;
 /** How many ends of other clients' jobs are kept while an action waits for its own. */
 const MAX_JOB_ENDS = 64;
 /** KillUnit's signal: the runner's kill is SIGKILL to every process of the unit's cgroup. */
@@ -169,17 +175,24 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
   }
   const paths = new Map<string, string>();
 
+  const slots = new CallSlots(MAX_PENDING_CALLS);
   const call = async (message: Dbus.Message, timeoutMs: number, signal: AbortSignal): Promise<unknown> => {
     if (bus === null || down !== null) throw new BusDown(down ?? "the bus is not open");
+    const started = performance.now();
+    await slots.take(timeoutMs, signal);
     const gone = new AbortController();
     inflight.add(gone);
     try {
-      return await bus.invoke({ destination: SYSTEMD, ...message }, { timeout: timeoutMs, signal: AbortSignal.any([signal, gone.signal]) });
+      // Down while it waited for its turn: systemctl answers it.
+      if (bus === null || down !== null) throw new BusDown(down ?? "the bus went away");
+      const left = Math.max(1, timeoutMs - (performance.now() - started));
+      return await bus.invoke({ destination: SYSTEMD, ...message }, { timeout: left, signal: AbortSignal.any([signal, gone.signal]) });
     } catch (error) {
       if (gone.signal.aborted) throw new BusDown(down ?? "the bus went away");
       throw error;
     } finally {
       inflight.delete(gone);
+      slots.release();
     }
   };
   const unitPath = async (unit: string, timeoutMs: number, signal: AbortSignal): Promise<string> => {
@@ -390,6 +403,54 @@ interface Watch {
 }
 
 class BusDown extends Error {}
+/** A call that found no free slot within its time. */
+class QueueTimeout extends Error {}
+
+/** At most `size` calls under way; the rest wait in order, each bounded by its time and its signal. */
+class CallSlots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  take(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.#free > 0 && this.#waiting.length === 0) {
+      this.#free -= 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", aborted);
+        const at = this.#waiting.indexOf(granted);
+        if (at >= 0) this.#waiting.splice(at, 1);
+      };
+      const granted = (): void => {
+        end();
+        resolve();
+      };
+      const aborted = (): void => {
+        end();
+        reject(new Cancelled());
+      };
+      const timer = setTimeout(() => {
+        end();
+        reject(new QueueTimeout());
+      }, timeoutMs);
+      this.#waiting.push(granted);
+      signal.addEventListener("abort", aborted);
+      if (signal.aborted) aborted();
+    });
+  }
+
+  release(): void {
+    const next = this.#waiting[0];
+    if (next === undefined) this.#free += 1;
+    else next();
+  }
+}
 /** A wait for a job ended by the caller's signal. */
 class Cancelled extends Error {}
 
@@ -403,6 +464,9 @@ function classify(error: unknown, timeoutMs: number, goDown: (reason: string, fo
   const dbus = lazyDbus();
   if (error instanceof BusDown) return { kind: "down", message: error.message };
   if (error instanceof Cancelled) return { kind: "aborted", message: "the call was cancelled" };
+  if (error instanceof QueueTimeout) return { kind: "timeout", message: `no turn on the bus within ${timeoutMs}ms` };
+  // Too many calls awaiting replies on this connection (the bus's limit): systemctl answers this one.
+  if (error instanceof dbus.DBusError && error.dbusName === "org.freedesktop.DBus.Error.LimitsExceeded") return { kind: "busy", message: describeError(error) };
   if (error instanceof dbus.TimeoutError) return { kind: "timeout", message: `no answer within ${timeoutMs}ms` };
   if (error instanceof dbus.AbortError) return { kind: "aborted", message: "the call was cancelled" };
   const message = describeError(error);

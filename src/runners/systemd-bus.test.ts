@@ -73,6 +73,14 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     }
   });
 
+  test("many reads at once stay within the bus's limit on pending replies: each is answered over the bus", async () => {
+    // 150 reads of three calls each: more replies pending than dbus-daemon allows one connection (128).
+    const reads = await Promise.all(Array.from({ length: 150 }, () => (bus as SystemdBus).unitState("dbus.socket", 20_000, forever())));
+    const failures = reads.flatMap((read) => ("failure" in read ? [read.failure.message] : []));
+    assert.deepEqual(failures, []);
+    assert.equal((bus as SystemdBus).down, null);
+  });
+
   test("a followed unit's status costs no read until systemd reports a change, and then shows it", async () => {
     const service = await (lab as ReturnType<typeof systemdLab>).service({});
     // Trusted for an hour: only the reported change can make status read again within the test.

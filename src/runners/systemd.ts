@@ -318,7 +318,7 @@ export class SystemdRunner implements Runner {
         const unit = unitStateFromBus(read.properties);
         return unit === null ? { failure: { via: "dbus", bus: { kind: "error", message: "its answer lacked the unit's state" } } } : { unit, via: "dbus" };
       }
-      if (read.failure.kind !== "down") return { failure: { via: "dbus", bus: read.failure } };
+      if (!answeredElsewhere(read.failure)) return { failure: { via: "dbus", bus: read.failure } };
       // The bus went away during this read: systemctl answers it, and every later one.
       timeoutMs = Math.max(MIN_CALL_MS, timeoutMs - (monotonicMs() - started));
     }
@@ -339,7 +339,7 @@ export class SystemdRunner implements Runner {
     if (this.#actOverBus && this.#bus !== undefined && this.#bus.down === null) {
       const done = await this.#bus.act(this.target, verb, timeoutMs, signal);
       if ("job" in done) return { ok: true, via: "dbus", job: done.job };
-      if (done.failure.kind !== "down") return { ok: false, via: "dbus", bus: done.failure };
+      if (!answeredElsewhere(done.failure)) return { ok: false, via: "dbus", bus: done.failure };
       timeoutMs = Math.max(MIN_CALL_MS, timeoutMs - (monotonicMs() - started));
     }
     return runCommand([...this.#control, ...unitCommand(verb, this.target)], { timeoutMs, signal });
@@ -382,11 +382,14 @@ function busReason(failure: BusFailure, timeoutMs: number): string {
 
 /** systemctl's first stderr line says what went wrong; the later ones say where to look. The bus's error names itself. */
 function systemctlCause(result: ShowFailure | ActResult): string | undefined {
-  if ("bus" in result) return result.bus.kind === "error" || result.bus.kind === "down" ? result.bus.message.slice(0, CAUSE_MAX_CHARS) : undefined;
+  if ("bus" in result) return result.bus.kind === "error" || answeredElsewhere(result.bus) ? result.bus.message.slice(0, CAUSE_MAX_CHARS) : undefined;
   if ("via" in result || result.ok) return undefined;
   const first = result.stderr.split("\n").map((line) => line.trim()).find((line) => line !== "");
   return first === undefined ? result.cause : first.slice(0, CAUSE_MAX_CHARS);
 }
+
+/** A bus call that systemctl answers instead: the bus is away, or refused this call for its limits. */
+const answeredElsewhere = (failure: BusFailure): boolean => failure.kind === "down" || failure.kind === "busy";
 
 /** Whether a call that changes the unit ran out of time. */
 function timedOut(result: ActResult): boolean {
