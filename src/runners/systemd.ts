@@ -235,9 +235,10 @@ export class SystemdRunner implements Runner {
     const started = monotonicMs();
     const deadline = started + timeoutMs;
     // Lifeguard has its own restart limit: systemd's StartLimitBurst must not refuse this start.
-    const reset = await this.#act("reset-failed", this.#bound(deadline), signal);
+    const resetBound = this.#bound(deadline);
+    const reset = await this.#act("reset-failed", resetBound, signal);
     const run = await this.#act("start", this.#bound(deadline, timeoutMs), signal);
-    const evidence: Record<string, unknown> = { unit: this.target, resetFailed: reset.ok ? "done" : systemctlCause(reset) ?? summaryOf(reset) };
+    const evidence: Record<string, unknown> = { unit: this.target, resetFailed: reset.ok ? "done" : systemctlCause(reset) ?? summaryOf(reset, resetBound) };
     if (!run.ok) {
       const summary = timedOut(run) ? `Unit "${this.target}" did not finish starting within ${formatDuration(timeoutMs)}` : `Cannot start unit "${this.target}" as ${reason(run, timeoutMs)}`;
       return failed(summary, run, evidence, monotonicMs() - started);
@@ -397,8 +398,9 @@ function timedOut(result: ActResult): boolean {
   return "timedOut" in result && result.timedOut;
 }
 
-function summaryOf(result: ActResult): string {
-  if ("bus" in result) return busReason(result.bus, 0);
+/** What a call that changes the unit gave, in a few words: systemctl's summary, or the bus's failure. */
+function summaryOf(result: ActResult, timeoutMs: number): string {
+  if ("bus" in result) return busReason(result.bus, timeoutMs);
   return "summary" in result ? result.summary : "done";
 }
 
