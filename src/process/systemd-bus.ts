@@ -235,8 +235,8 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
         throw error;
       },
     ).then(() => {
-      // Asked on the connection that is still up: from now on systemd tells of every change.
-      if (subscribed === asked && down === null) subscribedHere = true;
+      // Answered on the connection that is up (one that went away meanwhile ends its calls first): systemd now tells of every change.
+      if (down === null) subscribedHere = true;
     }));
     return asked;
   };

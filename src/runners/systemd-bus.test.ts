@@ -83,8 +83,10 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
 
   test("a followed unit's status costs no read until systemd reports a change, and then shows it", async () => {
     const service = await (lab as ReturnType<typeof systemdLab>).service({});
+    // A bus of its own, followed while it first connects (as the daemon does at its start).
+    const fresh = openSystemdBus(address());
     // Trusted for an hour: only the reported change can make status read again within the test.
-    const runner = new SystemdRunner({ unit: service.runner.target, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: current().systemctl, bus: bus as SystemdBus, trustMs: 3_600_000 });
+    const runner = new SystemdRunner({ unit: service.runner.target, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: current().systemctl, bus: fresh, trustMs: 3_600_000 });
     const watch = runner.watchChanges(() => undefined);
     assert.ok(watch !== null);
     await watch.ready;
@@ -97,12 +99,14 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
       const { bot } = await service.processes();
       assert.ok((await current().exec(["kill", "-KILL", String(bot.pid)])).ok);
       assert.ok(await waitFor(async () => (await runner.status(forever())).state === "failed", { timeoutMs: 20_000 }), "the crash never showed");
+      // No longer followed: every status reads.
+      watch.stop();
+      const after = await runner.status(forever());
+      assert.notEqual(await runner.status(forever()), after);
     } finally {
       watch.stop();
+      await fresh.close();
     }
-    // No longer followed: every status reads.
-    const after = await runner.status(forever());
-    assert.notEqual(await runner.status(forever()), after);
   });
 
   test("stop, kill and start go through the bus alone, with no systemctl to fall back on", async () => {
