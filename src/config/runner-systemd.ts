@@ -12,7 +12,7 @@ export const systemdRunner = defineRunnerKind({
     systemd: unitName()
       .optional()
       .describe("The systemd unit to watch and restart; `.service` is added when the name has no unit suffix. A service has either `systemd` or `command`."),
-    "systemctl-timeout": duration({ min: 1 }).prefault("10s").describe("Bound on each `systemctl` call. Only with `systemd`."),
+    "systemctl-timeout": duration({ min: 1 }).prefault("10s").describe("Bound on each `systemctl` call, and on each call to systemd's manager over the system bus (a start's job may take up to `verify-timeout`). Only with `systemd`."),
     "install-unit": installUnit.optional(),
   },
   normalise: (service, context) => {

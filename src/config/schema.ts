@@ -125,7 +125,7 @@ export const configSchema = z
     privilege: z
       .enum(["polkit", "sudo"])
       .default("polkit")
-      .describe("How Lifeguard controls its units when it runs as a user other than root. `polkit`: it runs `systemctl` itself, and systemd asks polkit, whose rule (written by `lifeguard install`) lets it start, stop and kill exactly these units. `sudo`, for a box without polkit: each call that changes a unit runs as `sudo -n systemctl ...`, exactly the command lines the sudoers drop-in written by `lifeguard install` allows (docs/deployment.md); questions (`systemctl show`) never go through sudo."),
+      .describe("How Lifeguard controls its units when it runs as a user other than root. `polkit`: it asks systemd's manager itself (over the system bus, or through `systemctl`: the same methods), and systemd asks polkit, whose rule (written by `lifeguard install`) lets it start, stop and kill exactly these units. `sudo`, for a box without polkit: each call that changes a unit runs as `sudo -n systemctl ...`, exactly the command lines the sudoers drop-in written by `lifeguard install` allows (docs/deployment.md); questions (`systemctl show`) never go through sudo."),
     alerts: z
       .record(channelName, channelSchema)
       .prefault({})

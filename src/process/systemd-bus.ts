@@ -1,100 +1,21 @@
-import { createRequire } from "node:module";
 import type * as Dbus from "dbus-native";
+import { BusDown, CallSlots, classify, describeError, SYSTEMD, typeInterface } from "./bus-calls.js";
+import { JobEnds } from "./bus-jobs.js";
+import { lazyDbus } from "./lazy-dbus.js";
+import type { BusUnitProperties, BusVerb, SystemdBus, SystemdBusOptions, UnitWatch } from "./systemd-bus-types.js";
 
-// As lazy-re2.ts: resolved from the bundle (`__filename`) or the sources, at the first bus opened,
-// so a daemon without a systemd service, and `check`, never load dbus-native and xml2js.
-const requireHere = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
-let loaded: typeof Dbus | undefined;
-const lazyDbus = (): typeof Dbus => (loaded ??= requireHere("dbus-native") as typeof Dbus);
+export { DEFAULT_SYSTEM_BUS_ADDRESS, systemBusAddress } from "./systemd-bus-types.js";
+export type { BusAction, BusFailure, BusRead, BusUnitProperties, BusVerb, SystemdBus, SystemdBusOptions, UnitWatch } from "./systemd-bus-types.js";
 
-/** Where the system bus listens unless `$DBUS_SYSTEM_BUS_ADDRESS` says otherwise. */
-export const DEFAULT_SYSTEM_BUS_ADDRESS = "unix:path=/run/dbus/system_bus_socket";
-
-const SYSTEMD = "org.freedesktop.systemd1";
 const MANAGER_PATH = "/org/freedesktop/systemd1";
 const PROPERTIES = "org.freedesktop.DBus.Properties";
+
 /** Errors that say the object or its interface is not there, not that the bus failed. */
 const ABSENT = new Set(["org.freedesktop.DBus.Error.UnknownProperty", "org.freedesktop.DBus.Error.UnknownInterface"]);
 /** Subscribe's answer to a client that subscribed before. */
 const ALREADY_SUBSCRIBED = "org.freedesktop.systemd1.AlreadySubscribed";
 /** Errors that say the path is stale (the unit was unloaded): look it up again. */
 const STALE = new Set(["org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod"]);
-
-/** The five properties of a unit as the bus gave them; the runner checks their types. */
-export interface BusUnitProperties {
-  ActiveState: unknown;
-  SubState: unknown;
-  LoadState: unknown;
-  MainPID: unknown;
-  Result: unknown;
-}
-
-/** Why a call through the bus gave no answer. `down`: the bus is away, ask systemctl; `busy`: the bus refused this call for its limits, ask systemctl this once. */
-export interface BusFailure {
-  kind: "timeout" | "aborted" | "down" | "busy" | "error";
-  /** The end of a sentence: `the connection closed (ECONNREFUSED)`, `org.freedesktop.DBus.Error.AccessDenied: ...`. */
-  message: string;
-}
-
-export type BusRead = { properties: BusUnitProperties } | { failure: BusFailure };
-
-/** What the runner asks systemd's manager to do to a unit: the verbs polkit's `manage-units` rule names. */
-export type BusVerb = "start" | "stop" | "kill" | "reset-failed";
-
-/**
- * What an action through the bus gave. `job`: how the start or stop job ended (`done`, `failed`,
- * `canceled`...), or null when it had not ended within the call's bound; "done" for kill and
- * reset-failed, which systemd carries out before it answers.
- */
-export type BusAction = { job: string | null } | { failure: BusFailure };
-
-/** A unit followed over the bus. */
-export interface UnitWatch {
-  stop(): void;
-  /** Settles once the first attempt to set it up is over (set up, refused, or waiting for the bus). */
-  ready: Promise<void>;
-  /**
-   * Whether every change of the unit reaches the listener now: the bus answers, systemd was asked
-   * to send changes on this connection, and the unit's match rule is in place. While it is, and no
-   * change was heard, the unit is as last read.
-   */
-  readonly live: boolean;
-}
-
-/** One connection to the system bus, shared by every systemd runner of a daemon. */
-export interface SystemdBus {
-  /** The five properties of `unit`, each call bounded by `timeoutMs` and `signal`. */
-  unitState(unit: string, timeoutMs: number, signal: AbortSignal): Promise<BusRead>;
-  /**
-   * Calls `listener` each time systemd says a property of the unit changed (ActiveState,
-   * SubState, MainPID, ExecMainStatus, NRestarts...), and once each time the bus answers again
-   * (changes may have been missed meanwhile); returns the unsubscriber. A refusal to set it up
-   * goes to `onWatchProblem`.
-   */
-  watchUnit(unit: string, listener: () => void): UnitWatch;
-  /**
-   * Asks systemd's manager to act on `unit` as `systemctl VERB` would (the same methods, so the
-   * same polkit actions): StartUnit/StopUnit in mode "replace", their job awaited through
-   * JobRemoved within `timeoutMs`; KillUnit with SIGKILL to every process of its cgroup;
-   * ResetFailedUnit. A refusal is that action's failure, never the bus's.
-   */
-  act(unit: string, verb: BusVerb, timeoutMs: number, signal: AbortSignal): Promise<BusAction>;
-  /** Why the bus does not answer now (connecting, an outage, a refusal), or null while it does. */
-  readonly down: string | null;
-  close(): Promise<void>;
-}
-
-export interface SystemdBusOptions {
-  /** Called once per outage with the line the log gets: the bus cannot be reached, or went away. */
-  onDown?: (line: string) => void;
-  /** Called when the bus answers again after an outage, with the line the log gets. */
-  onBack?: (line: string) => void;
-  /** Called when a unit's changes cannot be followed although the bus answers (a refusal), with the line the log gets. */
-  onWatchProblem?: (unit: string, line: string) => void;
-}
-
-/** The bus address Lifeguard uses: `$DBUS_SYSTEM_BUS_ADDRESS` or systemd's default socket. */
-export const systemBusAddress = (env: NodeJS.ProcessEnv = process.env): string => env.DBUS_SYSTEM_BUS_ADDRESS || DEFAULT_SYSTEM_BUS_ADDRESS;
 
 /** Reconnecting after an outage: the first try at once, then at most every 30 s. */
 const RECONNECT = { minDelay: 100, maxDelay: 30_000, factor: 2 } as const;
@@ -104,8 +25,6 @@ const RECONNECT = { minDelay: 100, maxDelay: 30_000, factor: 2 } as const;
  * `max_replies_per_connection`): 200 units' first rounds, three calls each, would pass it.
  */
 const MAX_PENDING_CALLS = 32;
-/** How many ends of other clients' jobs are kept while an action waits for its own. */
-const MAX_JOB_ENDS = 64;
 /** KillUnit's signal: the runner's kill is SIGKILL to every process of the unit's cgroup. */
 const SIGKILL = 9;
 /** The bound on setting up a unit's watch. */
@@ -262,19 +181,7 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
       if (failure.kind !== "down") options.onWatchProblem?.(watch.unit, `Cannot follow "${watch.unit}" as it changes over the system bus as ${failure.message}: a crash is seen at its next round`);
     }
   };
-  /** The ends of jobs heard (JobRemoved: job path → result) while an action waits or is about to: its job may end before its reply is read. */
-  const jobEnds = new Map<string, string>();
-  const jobWaiters = new Map<string, (result: string) => void>();
-  let acting = 0;
-  const onJobRemoved = (body: unknown): void => {
-    if (!Array.isArray(body) || typeof body[1] !== "string" || typeof body[3] !== "string") return;
-    const waiter = jobWaiters.get(body[1]);
-    if (waiter !== undefined) return waiter(body[3]);
-    if (acting === 0) return;
-    jobEnds.set(body[1], body[3]);
-    // Other clients' jobs end meanwhile too: only the latest are worth keeping.
-    if (jobEnds.size > MAX_JOB_ENDS) jobEnds.delete(jobEnds.keys().next().value as string);
-  };
+  const jobs = new JobEnds();
   let jobsHeard: Promise<unknown> | null = null;
   let jobListener = false;
   /** Subscribe (once per connection) and the JobRemoved match (once: the bus puts its rules back after a reconnect). */
@@ -290,33 +197,14 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     await open.addMatch(`type='signal',sender='${SYSTEMD}',path='${MANAGER_PATH}',interface='${SYSTEMD}.Manager',member='JobRemoved'`);
     if (jobListener) return;
     jobListener = true;
-    open.signals.on(open.mangle(MANAGER_PATH, `${SYSTEMD}.Manager`, "JobRemoved"), onJobRemoved);
+    open.signals.on(open.mangle(MANAGER_PATH, `${SYSTEMD}.Manager`, "JobRemoved"), (body: unknown) => jobs.heard(body));
   };
   /** How job `path` ended, or null when it had not within `timeoutMs`; an outage or `signal` ends the wait. */
   const jobEnd = async (path: string, timeoutMs: number, signal: AbortSignal): Promise<string | null> => {
-    const heard = jobEnds.get(path);
-    if (heard !== undefined) {
-      jobEnds.delete(path);
-      return heard;
-    }
     const gone = new AbortController();
     inflight.add(gone);
     try {
-      return await new Promise<string | null>((resolve, reject) => {
-        const timer = setTimeout(() => settle(() => resolve(null)), timeoutMs);
-        const onAbort = (): void => settle(() => reject(gone.signal.aborted ? new BusDown(down ?? "the bus went away") : new Cancelled()));
-        const settle = (then: () => void): void => {
-          clearTimeout(timer);
-          jobWaiters.delete(path);
-          signal.removeEventListener("abort", onAbort);
-          gone.signal.removeEventListener("abort", onAbort);
-          then();
-        };
-        jobWaiters.set(path, (result) => settle(() => resolve(result)));
-        signal.addEventListener("abort", onAbort);
-        gone.signal.addEventListener("abort", onAbort);
-        if (signal.aborted) onAbort();
-      });
+      return await jobs.wait(path, timeoutMs, signal, gone.signal, () => new BusDown(down ?? "the bus went away"));
     } finally {
       inflight.delete(gone);
     }
@@ -360,15 +248,14 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
       return down;
     },
     async act(unit, verb, timeoutMs, signal) {
-      acting += 1;
+      jobs.begin();
       try {
         return { job: await act(unit, verb, timeoutMs, signal) };
       } catch (error) {
         // systemd's or polkit's refusal of this action says nothing of the bus: only a lost connection is an outage.
         return { failure: classify(error, timeoutMs, goDown, { refusalIsOutage: false }) };
       } finally {
-        acting -= 1;
-        if (acting === 0) jobEnds.clear();
+        jobs.end();
       }
     },
     async unitState(unit, timeoutMs, signal) {
@@ -402,89 +289,3 @@ interface Watch {
   onChange(): void;
 }
 
-class BusDown extends Error {}
-/** A call that found no free slot within its time. */
-class QueueTimeout extends Error {}
-
-/** At most `size` calls under way; the rest wait in order, each bounded by its time and its signal. */
-class CallSlots {
-  #free: number;
-  readonly #waiting: Array<() => void> = [];
-
-  constructor(size: number) {
-    this.#free = size;
-  }
-
-  take(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (this.#free > 0 && this.#waiting.length === 0) {
-      this.#free -= 1;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const end = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", aborted);
-        const at = this.#waiting.indexOf(granted);
-        if (at >= 0) this.#waiting.splice(at, 1);
-      };
-      const granted = (): void => {
-        end();
-        resolve();
-      };
-      const aborted = (): void => {
-        end();
-        reject(new Cancelled());
-      };
-      const timer = setTimeout(() => {
-        end();
-        reject(new QueueTimeout());
-      }, timeoutMs);
-      this.#waiting.push(granted);
-      signal.addEventListener("abort", aborted);
-      if (signal.aborted) aborted();
-    });
-  }
-
-  release(): void {
-    const next = this.#waiting[0];
-    if (next === undefined) this.#free += 1;
-    else next();
-  }
-}
-/** A wait for a job ended by the caller's signal. */
-class Cancelled extends Error {}
-
-/** `org.freedesktop.systemd1.Service` for `bot.service`: the interface holding the unit type's `Result`. */
-function typeInterface(unit: string): string {
-  const suffix = unit.slice(unit.lastIndexOf(".") + 1);
-  return `${SYSTEMD}.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
-}
-
-function classify(error: unknown, timeoutMs: number, goDown: (reason: string, forGood?: boolean) => void, { refusalIsOutage = true } = {}): BusFailure {
-  const dbus = lazyDbus();
-  if (error instanceof BusDown) return { kind: "down", message: error.message };
-  if (error instanceof Cancelled) return { kind: "aborted", message: "the call was cancelled" };
-  if (error instanceof QueueTimeout) return { kind: "timeout", message: `no turn on the bus within ${timeoutMs}ms` };
-  // Too many calls awaiting replies on this connection (the bus's limit): systemctl answers this one.
-  if (error instanceof dbus.DBusError && error.dbusName === "org.freedesktop.DBus.Error.LimitsExceeded") return { kind: "busy", message: describeError(error) };
-  if (error instanceof dbus.TimeoutError) return { kind: "timeout", message: `no answer within ${timeoutMs}ms` };
-  if (error instanceof dbus.AbortError) return { kind: "aborted", message: "the call was cancelled" };
-  const message = describeError(error);
-  // A closed connection answers no more until it is back; a bus that refuses us (its policy) never will.
-  if (error instanceof dbus.ConnectionClosedError) {
-    goDown(message);
-    return { kind: "down", message };
-  }
-  if (refusalIsOutage && error instanceof dbus.DBusError && error.dbusName === "org.freedesktop.DBus.Error.AccessDenied") {
-    goDown(message, true);
-    return { kind: "down", message };
-  }
-  return { kind: "error", message };
-}
-
-function describeError(error: unknown): string {
-  const dbus = lazyDbus();
-  if (error instanceof dbus.DBusError && error.dbusName !== undefined) return `${error.dbusName}: ${error.message}`;
-  if (error instanceof Error) return "code" in error && typeof error.code === "string" && !error.message.includes(error.code) ? `${error.message} (${error.code})` : error.message;
-  return String(error);
-}

@@ -1,14 +1,15 @@
 import { monotonicMs } from "../process/monotonic.js";
-import { setTimeout as delay } from "node:timers/promises";
 import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
 import type { Runner, RunnerStatus } from "../core/runner.js";
 import type { SystemdRunnerConfig } from "../config/types.js";
-import { runCommand, type CommandResult } from "../process/run-command.js";
+import { runCommand } from "../process/run-command.js";
 import { SUDO_PREFIX, unitCommand, type UnitVerb } from "../core/unit-commands.js";
-import type { BusFailure, SystemdBus, UnitWatch } from "../process/systemd-bus.js";
+import type { SystemdBus, UnitWatch } from "../process/systemd-bus.js";
 import { unitStateFromBus } from "./bus-unit-state.js";
-import { compactState, describeUnit, isDown, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES, type UnitState } from "./systemd-unit-state.js";
+import { UnitFollower } from "./unit-follower.js";
+import { answeredElsewhere, causeOf, failed, mainPid, reason, summaryOf, systemctlCause, timedOut, type ActResult, type ShowAnswer } from "./systemd-outcomes.js";
+import { compactState, describeUnit, isDown, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES } from "./systemd-unit-state.js";
 
 /** How often a stop or kill looks again whether the unit is down. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
@@ -19,7 +20,6 @@ export const DEFAULT_POLL_INTERVAL_MS = 100;
 export const DEFAULT_TRUST_MS = 30_000;
 /** The shortest bound given to one systemctl call near the end of a step's time. */
 const MIN_CALL_MS = 50;
-const CAUSE_MAX_CHARS = 300;
 
 export interface SystemdRunnerOptions {
   /** Full unit name, e.g. `gemini-trader.service`. */
@@ -39,21 +39,6 @@ export interface SystemdRunnerOptions {
    */
   bus?: SystemdBus;
 }
-
-/** A read of the unit's state through the bus that gave no state. */
-interface BusReadFailure {
-  via: "dbus";
-  bus: BusFailure;
-}
-
-/** Why a read of the unit's state failed: the systemctl call, or the bus read. */
-type ShowFailure = CommandResult | BusReadFailure;
-
-/** What a call that changes the unit gave: systemctl's result, or the bus's (a start or stop job's end, null while it runs). */
-type ActResult = CommandResult | { ok: true; via: "dbus"; job: string | null } | (BusReadFailure & { ok: false });
-
-/** What one read of the unit's state gave (`systemctl show` or the bus): the unit, or the failure. */
-type ShowAnswer = { unit: UnitState; via: "dbus" | "systemctl" } | { failure: ShowFailure };
 
 /** What a wait for the unit to go down saw. */
 interface StopWait {
@@ -80,12 +65,7 @@ export class SystemdRunner implements Runner {
   /** How many of this runner's own steps (stop, kill, start) are under way. */
   #acting = 0;
   /** The unit followed over the bus: what wakes `watchChanges`' listener, and a wait for the unit to go down. */
-  #watch: UnitWatch | null = null;
-  #listener: (() => void) | null = null;
-  /** Waits that end at the unit's next change (a stop or kill waiting for it to go down). */
-  readonly #waiters = new Set<() => void>();
-  /** How many changes systemd reported: a read older than the last one is stale. */
-  #changes = 0;
+  readonly #follower: UnitFollower;
   /** The last status read over the bus while the unit was followed, and what it knew then. */
   #known: { status: RunnerStatus; changes: number; at: number } | null = null;
   readonly #trustMs: number;
@@ -99,6 +79,7 @@ export class SystemdRunner implements Runner {
     this.#bus = options.bus;
     this.#actOverBus = options.bus !== undefined && options.sudo !== true;
     this.#trustMs = options.trustMs ?? DEFAULT_TRUST_MS;
+    this.#follower = new UnitFollower(options.bus, options.unit, () => this.#acting > 0);
   }
 
   /**
@@ -107,12 +88,12 @@ export class SystemdRunner implements Runner {
    */
   async status(signal: AbortSignal): Promise<RunnerStatus> {
     const known = this.#known;
-    if (known !== null && known.changes === this.#changes && this.#watch?.live === true && monotonicMs() - known.at < this.#trustMs) return known.status;
-    const changes = this.#changes;
-    const followed = this.#watch?.live === true;
+    const follower = this.#follower;
+    if (known !== null && known.changes === follower.changes && follower.live && monotonicMs() - known.at < this.#trustMs) return known.status;
+    const { changes, live } = follower;
     const status = await this.#readStatus(signal);
     // Kept only when no change was reported during the read, and the unit was followed all along.
-    this.#known = followed && this.#watch?.live === true && changes === this.#changes && status.evidence.via === "dbus" ? { status, changes, at: monotonicMs() } : null;
+    this.#known = live && follower.live && changes === follower.changes && status.evidence.via === "dbus" ? { status, changes, at: monotonicMs() } : null;
     return status;
   }
 
@@ -147,27 +128,7 @@ export class SystemdRunner implements Runner {
    * Null without a bus: the unit is looked at every round only (so too while the bus is away).
    */
   watchChanges(listener: () => void): UnitWatch | null {
-    const watch = this.#follow();
-    if (watch === null) return null;
-    this.#listener = listener;
-    return { ready: watch.ready, stop: () => this.#unfollow(), get live() { return watch.live; } };
-  }
-
-  /** Follows the unit over the bus, once: its changes wake the daemon's listener and this runner's own waits. */
-  #follow(): UnitWatch | null {
-    if (this.#bus === undefined) return null;
-    this.#watch ??= this.#bus.watchUnit(this.target, () => {
-      this.#changes += 1;
-      for (const wake of this.#waiters) wake();
-      if (this.#acting === 0) this.#listener?.();
-    });
-    return this.#watch;
-  }
-
-  #unfollow(): void {
-    this.#listener = null;
-    this.#watch?.stop();
-    this.#watch = null;
+    return this.#follower.watchChanges(listener);
   }
 
   /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
@@ -277,37 +238,8 @@ export class SystemdRunner implements Runner {
       }
       const left = deadline - monotonicMs();
       if (left <= 0) return wait;
-      if (!(await this.#nextChange(Math.min(this.#pollMs, left), signal))) return { ...wait, aborted: true };
+      if (!(await this.#follower.nextChange(Math.min(this.#pollMs, left), signal))) return { ...wait, aborted: true };
     }
-  }
-
-  /**
-   * Waits `ms`, or less when systemd reports the unit changed (over the bus: a stop or kill then
-   * looks again at once instead of at its next poll); false when `signal` aborted.
-   */
-  async #nextChange(ms: number, signal: AbortSignal): Promise<boolean> {
-    if (this.#follow() === null || this.#bus?.down !== null) {
-      try {
-        await delay(ms, undefined, { signal });
-        return true;
-      } catch {
-        return false;
-      }
-    }
-    return new Promise<boolean>((resolve) => {
-      const end = (result: boolean): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(changed);
-        signal.removeEventListener("abort", aborted);
-        resolve(result);
-      };
-      const changed = (): void => end(true);
-      const aborted = (): void => end(false);
-      const timer = setTimeout(changed, ms);
-      this.#waiters.add(changed);
-      signal.addEventListener("abort", aborted);
-      if (signal.aborted) aborted();
-    });
   }
 
   /** The unit's state: through the bus while it answers, else a question anyone may ask: plain systemctl, under sudo or not. */
@@ -360,62 +292,4 @@ export class SystemdRunner implements Runner {
 /** Builds the runner for a service's `systemd:` config. */
 export function createSystemdRunner(config: SystemdRunnerConfig, options: { systemctl?: readonly string[]; sudo?: boolean; bus?: SystemdBus } = {}): SystemdRunner {
   return new SystemdRunner({ unit: config.unit, commandTimeoutMs: config.commandTimeoutMs, ...options });
-}
-
-/** Why a systemctl call or a bus read failed, as the end of a sentence: `systemctl did not answer within 10s`, `sudo -n systemctl failed with exit code 1`. */
-function reason(result: ShowFailure, timeoutMs: number): string {
-  if ("via" in result) return busReason(result.bus, timeoutMs);
-  const program = result.argv[0] === SUDO_PREFIX[0] ? [...SUDO_PREFIX, "systemctl"].join(" ") : "systemctl";
-  if (result.timedOut) return `${program} did not answer within ${formatDuration(timeoutMs)}`;
-  if (result.aborted) return "the call was cancelled";
-  if (result.errorCode === "ENOENT") return `"${result.argv[0] ?? "systemctl"}" was not found`;
-  if (result.errorCode !== null) return `${program} could not be run (${result.errorCode})`;
-  if (result.signal !== null) return `${program} was killed by ${result.signal}`;
-  if (result.exitCode === 0) return `${program} gave an answer without the unit's state`;
-  return `${program} failed with exit code ${String(result.exitCode)}`;
-}
-
-function busReason(failure: BusFailure, timeoutMs: number): string {
-  if (failure.kind === "timeout") return `the system bus did not answer within ${formatDuration(timeoutMs)}`;
-  if (failure.kind === "aborted") return "the call was cancelled";
-  return "systemd answered its call over the system bus with an error";
-}
-
-/** systemctl's first stderr line says what went wrong; the later ones say where to look. The bus's error names itself. */
-function systemctlCause(result: ShowFailure | ActResult): string | undefined {
-  if ("bus" in result) return result.bus.kind === "error" || answeredElsewhere(result.bus) ? result.bus.message.slice(0, CAUSE_MAX_CHARS) : undefined;
-  if ("via" in result || result.ok) return undefined;
-  const first = result.stderr.split("\n").map((line) => line.trim()).find((line) => line !== "");
-  return first === undefined ? result.cause : first.slice(0, CAUSE_MAX_CHARS);
-}
-
-/** A bus call that systemctl answers instead: the bus is away, or refused this call for its limits. */
-const answeredElsewhere = (failure: BusFailure): boolean => failure.kind === "down" || failure.kind === "busy";
-
-/** Whether a call that changes the unit ran out of time. */
-function timedOut(result: ActResult): boolean {
-  if ("bus" in result) return result.bus.kind === "timeout";
-  return "timedOut" in result && result.timedOut;
-}
-
-/** What a call that changes the unit gave, in a few words: systemctl's summary, or the bus's failure. */
-function summaryOf(result: ActResult, timeoutMs: number): string {
-  if ("bus" in result) return busReason(result.bus, timeoutMs);
-  return "summary" in result ? result.summary : "done";
-}
-
-function failed(summary: string, result: ShowFailure, evidence: Record<string, unknown>, durationMs: number): Outcome {
-  const cause = systemctlCause(result);
-  const how = "via" in result ? { via: result.via } : { command: result.evidence.command };
-  const timedOut = "via" in result ? result.bus.kind === "timeout" : result.timedOut;
-  return { ok: false, summary, evidence: { ...evidence, ...how }, durationMs, timedOut, ...(cause === undefined ? {} : { cause }) };
-}
-
-function causeOf(answer: ShowAnswer | null): { cause?: string } {
-  const cause = answer !== null && "failure" in answer ? systemctlCause(answer.failure) : undefined;
-  return cause === undefined ? {} : { cause };
-}
-
-function mainPid(answer: ShowAnswer | null): number | null {
-  return answer !== null && "unit" in answer ? answer.unit.mainPid : null;
 }
