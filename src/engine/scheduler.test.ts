@@ -228,3 +228,24 @@ test("a check's notice that it cannot follow is logged once with the service's n
   holds.notice?.("its log is on nfs");
   assert.deepEqual(logger.entries.filter((entry) => entry.tag === "INFO").map((entry) => entry.message), ['Check "probe" of "bot": its log is on nfs']);
 });
+
+test("a round that failed is followed by one at the interval, even when the findings held before", async (t) => {
+  const counter = { runs: 0 };
+  const holds: { ms: number; change?: () => void } = { ms: Number.POSITIVE_INFINITY };
+  let failNext = false;
+  const { clock, logger } = setup(t, (c) => {
+    const check = followed(c, counter, holds);
+    const run = check.run;
+    return { ...check, run: async (signal) => (failNext ? ((failNext = false), Promise.reject(new Error("disk gone"))) : run(signal)) };
+  });
+  await settle();
+  const runs = counter.runs;
+  failNext = true;
+  holds.change?.();
+  await settle();
+  await settle();
+  assert.ok(logger.entries.some((entry) => entry.tag === "ERROR" && entry.message.includes("disk gone")));
+  await clock.advance(5_000);
+  await settle();
+  assert.ok(counter.runs > runs, "looked at again an interval later, not at the full round");
+});

@@ -92,9 +92,9 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
         sleepsUntil = null;
         // A wake heard before this round is answered by it.
         alarm.reset();
-        await runRound(parts, deps, loop, announced);
+        const ran = await runRound(parts, deps, loop, announced);
         loop.lastProgressAt = deps.clock.monotonic();
-        held = isSteady(loop.lastReport) && holdsFor(parts.checks) > 0;
+        held = ran && isSteady(loop.lastReport) && holdsFor(parts.checks) > 0;
         const wait = untilNextRound(parts, loop, deps.clock, started, held);
         sleepsUntil = loop.lastProgressAt + wait;
         if (wait > 0 && !isStopping()) await alarm.sleep(wait);
@@ -145,6 +145,7 @@ function untilNextRound(parts: ServiceParts, loop: ServiceLoop, clock: Clock, st
     : Math.min(parts.config.intervalMs - sinceStart, due);
   return Math.max(0, Math.min(wait, LONGEST_TIMER_MS));
 }
+
 /**
  * How long until the verdict may change by time alone: a passing check runs out (a log's mtime
  * plus max-age), or the policy's grace, backoff or rearm wait ends. The loop looks then instead
@@ -157,19 +158,22 @@ function untilDue(parts: ServiceParts, loop: ServiceLoop, now: number): number {
   return Math.max(0, due - now);
 }
 
-async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceLoop, announced: { heldBack: string | null }): Promise<void> {
+/** Runs one round; false when it failed (logged): the next one then comes at the interval, held or not. */
+async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceLoop, announced: { heldBack: string | null }): Promise<boolean> {
   try {
     const report = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true, announced });
     loop.rounds += 1;
     loop.lastReport = report;
     deps.onRound?.(report);
+    return true;
   } catch (error) {
     // The daemon never exits from inside a round: a store or check failure is logged and retried.
-    if (deps.signal.aborted) return;
+    if (deps.signal.aborted) return false;
     deps.logger.write({
       at: deps.clock.now(), tag: "ERROR", service: parts.config.name,
       message: `Round of "${parts.config.name}" failed, next in ${formatDuration(parts.config.intervalMs)}: ${(error as Error).message}`,
     });
+    return false;
   }
 }
 
