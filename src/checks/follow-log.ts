@@ -13,7 +13,8 @@ export interface LogFollow extends Follow {
  * fresh log's finding holds without a stat each round. A write needs no look: it can only make
  * the log fresher, and the round at the deadline stats it anyway. What may turn the finding is the
  * name itself: the log deleted, renamed away (rotation), made again, or the directory gone; each
- * calls `onChange` (the daemon runs a round), and nothing holds until the probe has looked again.
+ * calls `onChange` (the daemon's loop goes back to its interval), and nothing holds until the
+ * probe has looked again.
  * Where inotify cannot be trusted (a network or FUSE file system) or the directory cannot be
  * watched, nothing holds: the log is stat-ed every round, as without following, and `notice`
  * says so once; a directory that could not be watched is tried again at each look.

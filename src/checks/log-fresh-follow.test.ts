@@ -46,17 +46,17 @@ test("a followed fresh log holds without a stat through writes and truncation, u
   truncateSync(path, 0);
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.ok((check.holdsFor?.() ?? 0) > 0, "a write or a truncation only makes the log fresher");
-  assert.equal(told.changes, 0, "the loop is not woken by a write");
+  assert.equal(told.changes, 0, "a write tells the loop nothing");
   assert.deepEqual(told.notices, []);
 });
 
-test("a followed log renamed away by rotation wakes the loop and holds again once looked at", async (t) => {
+test("a followed log renamed away by rotation tells the loop and holds again once looked at", async (t) => {
   const path = join(scratch(t), "bot.log");
   writeFileSync(path, "one\n");
   const { check, told } = follow(t, path);
   assert.ok(await holdsAfterRuns(check));
   renameSync(path, `${path}.1`);
-  assert.ok(await waitFor(() => told.changes > 0, WAIT), "the rename woke the loop");
+  assert.ok(await waitFor(() => told.changes > 0, WAIT), "the rename told the loop");
   assert.equal(check.holdsFor?.(), 0, "the finding stands no more until looked at");
   const missing = await check.run(SIGNAL);
   assert.equal(missing.ok, false, missing.summary);
@@ -65,7 +65,7 @@ test("a followed log renamed away by rotation wakes the loop and holds again onc
   assert.ok(await holdsAfterRuns(check), "the log made again (logrotate's create) is followed");
 });
 
-test("a followed log deleted and made again wakes the loop each time", async (t) => {
+test("a followed log deleted and made again tells the loop each time", async (t) => {
   const path = join(scratch(t), "bot.log");
   writeFileSync(path, "one\n");
   const { check, told } = follow(t, path);
@@ -75,7 +75,7 @@ test("a followed log deleted and made again wakes the loop each time", async (t)
   assert.equal((await check.run(SIGNAL)).ok, false);
   const before = told.changes;
   writeFileSync(path, "back\n");
-  assert.ok(await waitFor(() => told.changes > before, WAIT), "the re-creation woke the loop");
+  assert.ok(await waitFor(() => told.changes > before, WAIT), "the re-creation told the loop");
   assert.ok(await holdsAfterRuns(check));
 });
 

@@ -22,7 +22,8 @@ export interface Check {
   /**
    * Starts following what the check looks at (the daemon; `lifeguard check` never follows): a
    * log by fs.watch of its directory, a supervised process by its exit. `onChange` is called when
-   * the finding may have turned (the log renamed or deleted, the process gone), `notice` once when
+   * the finding may have turned (the log renamed or deleted, the process gone: the loop goes back
+   * to its interval), `notice` once when
    * the check cannot follow where it could be expected to (a log on NFS). Returns how to stop.
    * Absent: the check cannot follow, and runs every round.
    */

@@ -83,11 +83,22 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
     wake: alarm.wake,
     holding: () => held && sleepsUntil !== null && holdsFor(parts.checks) > 0,
   };
-  const unfollow = followChecks(parts, deps, alarm.wake);
+  let started = deps.clock.monotonic();
+  // A change heard ends the hold: the next round comes at the interval, as if polled. Not at once:
+  // that would land between logrotate's rename of the log and its creation of the new one.
+  const unhold = (): void => {
+    if (sleepsUntil === null) return;
+    const now = deps.clock.monotonic();
+    const next = parts.config.intervalMs - ((now - started) % parts.config.intervalMs);
+    if (now + next >= sleepsUntil) return;
+    sleepsUntil = now + next;
+    alarm.shorten(next);
+  };
+  const unfollow = followChecks(parts, deps, unhold);
   const run = async (): Promise<void> => {
     try {
       while (!deps.signal.aborted && !isStopping()) {
-        const started = deps.clock.monotonic();
+        started = deps.clock.monotonic();
         loop.lastProgressAt = started;
         sleepsUntil = null;
         // A wake heard before this round is answered by it.
@@ -135,7 +146,7 @@ function isSteady(report: ServiceReport | null): boolean {
  * Milliseconds until the next round: at the end of the interval, or earlier when the verdict may
  * change by time alone (untilDue). A round with nothing to judge is not run at all: while every
  * finding holds (`held`), the loop sleeps until one runs out (a log's deadline), the policy has
- * something due, or the full round of FULL_ROUND_EVERY_MS; a change heard wakes it before.
+ * something due, or the full round of FULL_ROUND_EVERY_MS; a change heard brings it back to the interval.
  */
 function untilNextRound(parts: ServiceParts, loop: ServiceLoop, clock: Clock, started: number, held: boolean): number {
   const sinceStart = clock.monotonic() - started;
@@ -179,8 +190,8 @@ async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceL
 
 /**
  * One loop's sleep, reused by every sleep: at most one timer and one waiting round at a time, no
- * AbortController or AbortSignal.any per sleep. `wake()` (a crash, a ping, a change heard, the
- * daemon's abort) ends the sleep, or the next one at once when it comes during a round.
+ * AbortController or AbortSignal.any per sleep. `wake()` (a crash, a ping, the daemon's abort)
+ * ends the sleep, or the next one at once when it comes during a round.
  */
 function createAlarm(clock: Clock, signal: AbortSignal) {
   let ring: (() => void) | null = null;
@@ -198,6 +209,12 @@ function createAlarm(clock: Clock, signal: AbortSignal) {
   return {
     wake,
     reset: (): void => void (rang = false),
+    /** Ends the sleep under way `ms` from now instead. */
+    shorten: (ms: number): void => {
+      if (ring === null) return;
+      cancel?.();
+      cancel = clock.setTimer(ms, wake);
+    },
     sleep: (ms: number): Promise<void> => (rang || signal.aborted ? Promise.resolve() : new Promise<void>((resolve) => {
       ring = resolve;
       cancel = clock.setTimer(ms, wake);
