@@ -1,9 +1,11 @@
+import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Cleanups } from "./cleanups.js";
 import { startBareNode, startFloor } from "./companions.js";
 import { withDaemonLab, withDaemonLabs, type DaemonLab } from "./daemon-lab.js";
 import { describeIdle, type Companions, type IdleBenchOptions, type IdleScenario } from "./idle-report.js";
 import { startIdleDaemon, type IdleDaemon, type IdleRun } from "./idle-daemon.js";
+import { ensureMonit, startMonit, type MonitStop } from "./monit.js";
 import { ensurePm2, launchPm2, type Pm2Stop } from "./pm2.js";
 import { sampleTogether, type Sample, type Watched } from "./sampling.js";
 import type { Section } from "./report.js";
@@ -19,13 +21,24 @@ export async function benchIdle(options: IdleBenchOptions): Promise<Section> {
 }
 
 async function measure(lab: DaemonLab, scenario: IdleScenario, options: IdleBenchOptions): Promise<IdleRun<IdleScenario>> {
+  const monit = scenario.peer === "monit" ? await ensureMonit() : null;
   const idle = await startIdleDaemon(lab, scenario);
+  const cleanups = new Cleanups();
   try {
+    cleanups.defer(idle.quiet);
+    // monit watches the daemon's own bots and logs, with a timestamp limit as long as log-fresh's max-age (1 h).
+    const peer = monit?.ok === true ? await startMonit(monit.path, join(lab.dir, "monit"), idle.services, 60) : null;
+    let peerStop: MonitStop | undefined;
+    if (peer !== null) cleanups.defer(async () => void (peerStop ??= await peer.stop()));
     await delay(options.settleMs);
-    const [samples] = await sampleTogether([{ name: "The daemon", pid: idle.daemon.pid }], options);
-    return { scenario, samples: samples as Sample[], ...(await idle.finish()) };
+    const watched = [{ name: "The daemon", pid: idle.daemon.pid }, ...(peer === null ? [] : [{ name: "monit", pid: peer.pid }])];
+    const [samples, peerSamples] = await sampleTogether(watched, options);
+    if (peer !== null) peerStop = await peer.stop();
+    const outcome = await idle.finish();
+    const peerRun = monit === null ? {} : { monit: monit.ok && peerSamples !== undefined && peerStop !== undefined ? { version: monit.version, samples: peerSamples, stop: peerStop } : { reason: monit.ok ? "it did not run" : monit.reason } };
+    return { scenario, samples: samples as Sample[], ...outcome, ...peerRun };
   } finally {
-    idle.quiet();
+    await cleanups.run();
   }
 }
 

@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "../src/testing/wait-for.js";
 import type { Daemon, DaemonLab, Shutdown } from "./daemon-lab.js";
+import type { MonitStop } from "./monit.js";
 import type { Sample } from "./sampling.js";
 
 /**
@@ -27,6 +28,8 @@ export interface IdleShape {
 /** A started idle daemon: `finish` stops its writer and scraper, checks it kept doing its rounds, and stops it. */
 export interface IdleDaemon {
   daemon: Daemon;
+  /** Each service's name, its bot's pid file and its log: what a peer (monit) watches in the same window. */
+  services: Array<{ name: string; pidFile: string; log: string }>;
   finish(): Promise<IdleOutcome>;
   /** Stops the writer and the scraper only: for a bench that fails before `finish` (the lab stops the daemon). */
   quiet(): void;
@@ -45,6 +48,8 @@ export interface IdleOutcome {
 export interface IdleRun<S extends IdleShape = IdleShape> extends IdleOutcome {
   scenario: S;
   samples: Sample[];
+  /** monit, sampled in the same window watching the same bots and logs, or why it was not. */
+  monit?: { version: string; samples: Sample[]; stop: MonitStop } | { reason: string };
 }
 
 /** Starts `shape`'s daemon in `lab` with `launcher` (bin/lifeguard.js unless a variant is weighed). */
@@ -82,7 +87,7 @@ export async function startIdleDaemon(lab: DaemonLab, shape: IdleShape, launcher
       const restarts = daemon.entries().filter((entry) => entry.data.event === "restart").length;
       return { startupMs: daemon.readyAt - daemon.spawnedAt, roundsFresh, restarts, shutdown: await lab.stopDaemon() };
     };
-    return { daemon, finish, quiet };
+    return { daemon, services: names.map((name) => ({ name, pidFile: pidOf(name), log: logOf(name) })), finish, quiet };
   } catch (error) {
     quiet();
     throw error;
@@ -110,7 +115,7 @@ async function readPids(files: string[]): Promise<number[]> {
   return files.map(read);
 }
 
-/** After the window: how many services' `log-fresh` checks ran within the last interval (+2 s), from /metrics. */
+/** After the window: how many services' `log-fresh` checks ran within the last interval (+2 s) or still hold (their timestamp is then the scrape's), from /metrics. */
 async function countFreshRounds(daemon: Daemon, intervalMs: number): Promise<number> {
   const text = await (await fetch(`${daemon.url}/metrics`)).text();
   const since = Date.now() / 1000 - intervalMs / 1000 - 2;

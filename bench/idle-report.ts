@@ -20,6 +20,8 @@ export interface IdleScenario extends IdleShape {
   cpuCompetitor: string;
   /** Judged by the memory goal (below PM2, at most FLOOR_MARGIN_BYTES over the floor). */
   memoryGoal: boolean;
+  /** Measured beside monit in its window (issue 14: CPU at most monit's). */
+  peer?: "monit";
 }
 
 export interface IdleBenchOptions {
@@ -84,7 +86,17 @@ export function describeIdle(runs: Run[], companions: Companions, options: IdleB
   const cpu: Table = {
     caption: `CPU of each process (all its threads, not its children), % of one core over ${formatSeconds(options.windowMs)}`,
     columns: ["process", "whole window", `per ${CPU_SLICE_MS / 1000} s: median`, "p95", "min – max", "n", "goal", "", "competitor"],
-    rows: [...runs.map((run) => cpuRow(label(run.scenario), run.samples, run.scenario.cpuGoal, run.scenario.cpuCompetitor)), ...(pm2 === null ? [] : [cpuRow(PM2_LABEL, pm2, null, "–")])],
+    rows: [
+      ...runs.flatMap((run) => {
+        const row = cpuRow(label(run.scenario), run.samples, run.scenario.cpuGoal, run.scenario.cpuCompetitor);
+        const monit = run.monit !== undefined && "samples" in run.monit ? run.monit : null;
+        if (monit === null) return [row];
+        const ok = cpuFigures(run.samples, options.sampleMs).whole <= cpuFigures(monit.samples, options.sampleMs).whole;
+        row.splice(6, 3, "≤ monit, same window", verdict(ok), "monit (next row)");
+        return [row, cpuRow(monitLabel(run), monit.samples, null, "–")];
+      }),
+      ...(pm2 === null ? [] : [cpuRow(PM2_LABEL, pm2, null, "–")]),
+    ],
   };
   const memory: Table = {
     caption: `Resident memory of each process (VmRSS every ${options.sampleMs / 1000} s, split into RssFile and RssAnon; VmHWM, its peak since it started, at the end)`,
@@ -96,11 +108,36 @@ export function describeIdle(runs: Run[], companions: Companions, options: IdleB
       pm2 === null ? [PM2_LABEL, `not measured: ${pm2Reason}`, ...MEMORY_COLUMNS.slice(1).map(() => "–"), "–", ""] : [PM2_LABEL, ...memoryCells(pm2), "–", ""],
     ],
   };
+  const beside = monitTable(runs, options);
   return {
     title: "Daemon: idle CPU and memory",
     method: method(runs, options),
-    tables: [cpu, memory, activityTable(runs, options)],
+    tables: [cpu, ...(beside === null ? [] : [beside]), memory, activityTable(runs, options)],
     findings: findings(runs, companions, options),
+  };
+}
+
+const monitLabel = (run: Run): string => {
+  const version = run.monit !== undefined && "version" in run.monit ? ` ${run.monit.version}` : "";
+  return `monit${version}: ${run.scenario.services} process checks (by pid file) + ${run.scenario.services} file timestamp checks, \`set daemon 1\`, beside "${label(run.scenario)}"`;
+};
+
+/** CPU seconds a minute over the window. */
+const cpuPerMinute = (samples: Sample[], sampleMs: number): number => (cpuFigures(samples, sampleMs).whole / 100) * 60;
+
+/** Issue 14's goal: Lifeguard's CPU a minute at most monit's, both watching the same bots in one window. */
+function monitTable(runs: Run[], options: IdleBenchOptions): Table | null {
+  const beside = runs.filter((run) => run.scenario.peer === "monit");
+  if (beside.length === 0) return null;
+  return {
+    caption: "CPU a minute beside monit (same window, the same bots and logs)",
+    columns: ["daemon", "Lifeguard: CPU s / min", "monit: CPU s / min", "Lifeguard ÷ monit", "goal", ""],
+    rows: beside.map((run) => {
+      const ours = cpuPerMinute(run.samples, options.sampleMs);
+      if (run.monit === undefined || "reason" in run.monit) return [label(run.scenario), `${ours.toFixed(3)} s`, `not measured: ${run.monit?.reason ?? "–"}`, "–", "≤ monit", ""];
+      const theirs = cpuPerMinute(run.monit.samples, options.sampleMs);
+      return [label(run.scenario), `${ours.toFixed(3)} s`, `${theirs.toFixed(3)} s`, theirs === 0 ? "–" : `${(ours / theirs).toFixed(2)}×`, "≤ monit", verdict(ours <= theirs)];
+    }),
   };
 }
 
@@ -111,7 +148,8 @@ function method(runs: Run[], options: IdleBenchOptions): string[] {
     `One window for ${together.join("; ")}, the floor program, bare Node and PM2 ${PM2_VERSION}'s daemon (installed for the bench only, pinned, into \`bench/.peers/\`; \`PM2_HOME\` in a temporary directory; \`pm2 start /bin/sleep --interpreter none -- 100000\`), started one after the other and sampled at the same ticks; every other daemon in a window of its own. The floor program sets the V8 flags the launcher sets for \`run\` (${options.v8Flags.length === 0 ? "none" : options.v8Flags.map((f) => `\`${f}\``).join(", ")}).`,
     `Per window: wait for every process to start (a daemon's "Lifeguard started"), then ${formatSeconds(options.settleMs)} to settle, then read \`/proc/PID/stat\` (utime + stime, in ${CLOCK_TICKS} Hz ticks) and \`/proc/PID/status\` (VmRSS, RssFile, RssAnon, VmHWM) of each process's own pid every ${options.sampleMs / 1000} s for ${formatSeconds(options.windowMs)}; children (the bots) are not counted. CPU % = CPU time / wall time; the per-${CPU_SLICE_MS / 1000}-s slices show how steady it is (one tick is ${(100 / CLOCK_TICKS / (CPU_SLICE_MS / 1000)).toFixed(2)} % of a slice).`,
     "Wake-ups: context switches of the daemon's main thread (`/proc/PID/status`, the thread group leader), where its event loop runs; each timer that fires is at least one. Writes: `/proc/PID/io` deltas over the window, `wchar` what write calls were given, `write_bytes` what went to the block device (the SQLite store, the log, and the bots' output the daemon copies to files: these bots print nothing).",
-    "After the window the bench reads `/metrics` once (outside the window) to confirm every service's checks ran within its last interval, i.e. the daemon was doing its rounds and not merely asleep.",
+    "After the window the bench reads `/metrics` once (outside the window) to confirm every service's checks ran within its last interval or still hold (a followed finding's timestamp is the scrape's: docs/architecture.md, \"A round of `lifeguard run`\"), i.e. the daemon's loops were alive.",
+    ...(runs.some((run) => run.scenario.peer === "monit") ? [`monit (Debian's \`monit\` package, installed with \`apt-get install monit\` when missing and the bench runs as root) runs in the window of ${runs.filter((run) => run.scenario.peer === "monit").map((run) => `"${label(run.scenario)}"`).join(", ")}, started after the daemon: \`monit -c FILE -I\` (in the foreground, ended by SIGTERM to its pid), its control file, state, id and log in the window's temporary directory, no \`set httpd\` (it serves nothing), \`set daemon 1\` (a 1 s cycle), and per service of the daemon \`check process NAME with pidfile PIDFILE\` on the same sleeping bot and \`check file NAME-log with path LOG\` \`if timestamp > 60 minutes then alert\` on the same log (log-fresh's max-age). Both processes' own CPU (not their children's) is read at the same ticks.`] : []),
   ];
 }
 
@@ -161,9 +199,20 @@ function findings(runs: Run[], { bare, floor, pm2 }: Companions, options: IdleBe
     out.push(`The same I/O without Lifeguard (\`bench/bots/floor.cjs\`: an HTTP server on loopback, one sleeping child, a SQLite store written every second, the log stat()ed every second and watched) is ${mib(rssMedian(floor))} resident (${mib(file(floor))} file-backed): of the daemon's ${mib(rssMedian(first.samples))}, ${mib(rssMedian(first.samples) - rssMedian(floor))} are Lifeguard's own code and data.`);
   }
   for (const run of runs) out.push(...activityFindings(run));
+  for (const run of runs) if (run.scenario.peer === "monit") out.push(monitFinding(run, options));
   out.push(cleanupFinding(runs.map((run) => run.shutdown)));
   if ("stop" in pm2) out.push(pm2StopFinding(pm2.stop));
   return out;
+}
+
+/** Issue 14's goal against monit, with both figures and how monit ended. */
+function monitFinding(run: Run, options: IdleBenchOptions): string {
+  const ours = cpuPerMinute(run.samples, options.sampleMs);
+  if (run.monit === undefined || "reason" in run.monit) return `❌ ${label(run.scenario)}: ${ours.toFixed(3)} s of CPU a minute; monit was not measured, so the goal (at most monit's) cannot be judged: ${run.monit?.reason ?? "no peer"}.`;
+  const theirs = cpuPerMinute(run.monit.samples, options.sampleMs);
+  const { stop } = run.monit;
+  const ended = stop.forced ? `SIGKILLed after SIGTERM was not enough` : `ended by SIGTERM to its pid in ${stop.tookMs} ms (exit ${stop.exitCode ?? stop.signal})`;
+  return `${verdict(ours <= theirs)} Goal "CPU a minute at most monit's" (issue 14), ${label(run.scenario)}: Lifeguard ${ours.toFixed(3)} s, monit ${run.monit.version} ${theirs.toFixed(3)} s in the same window (Lifeguard ÷ monit = ${theirs === 0 ? "–" : (ours / theirs).toFixed(2)}); monit ${ended}.`;
 }
 
 function activityFindings(run: Run): string[] {

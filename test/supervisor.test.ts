@@ -46,6 +46,32 @@ test("a crashed supervised bot is restarted at once and nothing outlives Lifegua
   assert.deepEqual(bot.survivors(), []);
 });
 
+test("a supervised bot whose log stops is restarted at max-age while its log is followed, not polled", async (t) => {
+  const files = daemonFiles("lifeguard-follow-freeze-");
+  const { log, pidFile, bot } = botFiles(files);
+  const lifeguard = startDaemon(t, files, daemonConfig(files, {
+    services: {
+      bot: {
+        command: logBotArgv(log, { everyMs: 100, hangAfter: 20, pidFile }),
+        interval: "1s",
+        checks: ["running", { "log-fresh": { path: log, "max-age": "2s" } }],
+        "failure-threshold": 1,
+        "startup-grace": "1s",
+        restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", backoff: { initial: "1m", max: "1m" } },
+      },
+    },
+  }), [bot]);
+  const seeing = (pattern: RegExp) => () => (bot.current(), pattern.test(lifeguard.log()));
+  assert.ok(await waitFor(seeing(/Started "bot"/), WAIT), lifeguard.log());
+  // The bot writes 20 lines, then hangs alive: only the log's deadline can tell.
+  assert.ok(await waitFor(seeing(/\[RESTART\] "bot" restarted \(reason: log-fresh\)/), WAIT), lifeguard.log());
+  assert.match(lifeguard.log(), /\[FAIL\] .*Log file is stale: last written 2s ago \(max-age 2s\)/, "judged the moment max-age ran out");
+  assert.doesNotMatch(lifeguard.log(), /Cannot watch|inotify does not hear/, "the log was followed by its directory's watch");
+  process.kill(lifeguard.pid, "SIGTERM");
+  assert.equal(await lifeguard.exited, 0);
+  assert.deepEqual(bot.survivors(), []);
+});
+
 test("a reload keeps an unchanged supervised bot running and restarts one whose command changed", async (t) => {
   const files = daemonFiles("lifeguard-reload-");
   const { log, pidFile, bot } = botFiles(files);

@@ -3,7 +3,7 @@ import type { Clock } from "../core/clock.js";
 import type { Observation } from "../core/outcome.js";
 import type { CheckCommon } from "../config/types.js";
 import { formatDuration } from "../core/duration.js";
-import type { Finding, Probe } from "./probe.js";
+import type { Finding, Follow, Probe } from "./probe.js";
 
 /**
  * Wraps a probe into a Check that never throws and never outlives its `timeoutMs` or the
@@ -12,7 +12,9 @@ import type { Finding, Probe } from "./probe.js";
  */
 export function createBoundedCheck(config: CheckCommon, clock: Clock, probe: Probe): Check {
   let dueAt: number | null = null;
-  return {
+  let passed = false;
+  let following: Follow | null = null;
+  const check: Check = {
     id: config.id,
     alertOnly: config.alertOnly,
     run: async (signal: AbortSignal): Promise<Observation> => {
@@ -20,11 +22,28 @@ export function createBoundedCheck(config: CheckCommon, clock: Clock, probe: Pro
       const started = clock.monotonic();
       const { timedOut = false, dueAt: findingDueAt, ...finding } = await settle(config, clock, probe, signal);
       dueAt = finding.ok ? (findingDueAt ?? null) : null;
+      passed = finding.ok;
       return { ...finding, timedOut, check: config.id, at, alertOnly: config.alertOnly, durationMs: clock.monotonic() - started };
     },
     dueAt: () => dueAt,
     ...(probe.markStart === undefined ? {} : { markStart: probe.markStart }),
   };
+  const { follow } = probe;
+  if (follow === undefined) return check;
+  check.follow = (onChange, notice) => {
+    following?.stop();
+    following = follow(onChange, notice);
+    return () => {
+      following?.stop();
+      following = null;
+    };
+  };
+  // A passing finding of a followed subject stands until its deadline, unless something changed.
+  check.holdsFor = () => {
+    if (!passed || following === null || !following.unchanged()) return 0;
+    return dueAt === null ? Number.POSITIVE_INFINITY : Math.max(0, dueAt - clock.now());
+  };
+  return check;
 }
 
 /**

@@ -18,5 +18,6 @@ export function explainUnreadable(probe: Probe, action: UnreadableAction = "aler
     return action === "restart" ? explained : { ...explained, unobservable: true };
   };
   if (probe.markStart !== undefined) wrapped.markStart = probe.markStart;
+  if (probe.follow !== undefined) wrapped.follow = probe.follow;
   return wrapped;
 }

@@ -1,6 +1,7 @@
 import type { LogFreshCheckConfig } from "../config/types.js";
 import { formatDuration } from "../core/duration.js";
 import { readFileAge, type FileAge } from "./file-age.js";
+import { followLog, type LogFollow } from "./follow-log.js";
 import type { Finding, Probe, ProbeFactory } from "./probe.js";
 
 /**
@@ -9,16 +10,23 @@ import type { Finding, Probe, ProbeFactory } from "./probe.js";
  * back) counts as age 0 and is noted in the evidence, so a clock jump never looks stale.
  * After Lifeguard (re)starts the service, its age counts from that start when the last write is
  * older: the previous run's output is not this run's silence, and a run that writes nothing is
- * stale once `max-age` has passed since its start.
+ * stale once `max-age` has passed since its start. In the daemon it follows the log's name
+ * (follow-log.ts): a fresh log's finding then holds until its deadline without a stat each round.
  */
 export const createLogFreshProbe: ProbeFactory<LogFreshCheckConfig> = (config, deps) => {
   let startedAt: number | null = null;
+  let following: LogFollow | null = null;
   const probe: Probe = async () => {
+    following?.looking();
     const read = await readFileAge(config.path, "log file", deps.clock);
     if ("finding" in read) return read.finding;
     return startedAt !== null && startedAt > read.age.mtimeMs ? describeSinceStart(config, read.age, startedAt, deps.clock.now()) : describeAge(config, read.age);
   };
   probe.markStart = async (at) => void (startedAt = at);
+  probe.follow = (onChange, notice) => {
+    following = followLog(config.path, onChange, notice);
+    return following;
+  };
   return probe;
 };
 

@@ -19,13 +19,23 @@ export interface Finding {
   dueAt?: number;
 }
 
+/** A probe following what it looks at (`Probe.follow`). */
+export interface Follow {
+  /** Nothing that may turn the probe's finding happened since it last looked. */
+  unchanged(): boolean;
+  stop(): void;
+}
+
 /**
  * One look at the world; the shared wrapper bounds it in time and catches what it throws. A
- * probe of what the service writes may take note of its (re)start (`Check.markStart`).
+ * probe of what the service writes may take note of its (re)start (`Check.markStart`), and one
+ * that can hear what it looks at change may follow it (`Check.follow`).
  */
 export interface Probe {
   (signal: AbortSignal): Promise<Finding>;
   markStart?(at: number): Promise<void>;
+  /** Starts following (the daemon): `onChange` when the finding may have turned; null when it cannot follow. */
+  follow?(onChange: () => void, notice: (message: string) => void): Follow | null;
 }
 
 /** What checks may use: the injected clock, the service's runner, its name for messages, and the store's heartbeats. */

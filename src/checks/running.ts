@@ -1,6 +1,6 @@
 import type { RunningCheckConfig } from "../config/types.js";
-import type { RunnerStatus } from "../core/runner.js";
-import type { Finding, ProbeFactory } from "./probe.js";
+import { isSupervising, type RunnerStatus } from "../core/runner.js";
+import type { Finding, Probe, ProbeFactory } from "./probe.js";
 
 /** Runner states in which the service is up (systemd's ActiveState; `reloading` is still serving). */
 const ACTIVE_STATES = new Set(["active", "reloading"]);
@@ -12,10 +12,28 @@ const DEAD_STATES = new Set(["inactive", "failed"]);
 /**
  * `running`: the service is active as its runner sees it. The runner bounds its own call
  * (systemctl with a timeout) and gets the check's signal; a runner that could not be asked
- * gives a failed finding with the runner's reason as cause.
+ * gives a failed finding with the runner's reason as cause. A process Lifeguard supervises is
+ * followed by its exit, which the runner hears at once: until then an active finding holds.
  */
-export const createRunningProbe: ProbeFactory<RunningCheckConfig> = (_config, deps) => async (signal) =>
-  describeStatus(deps.serviceName, deps.runner.target, await deps.runner.status(signal));
+export const createRunningProbe: ProbeFactory<RunningCheckConfig> = (_config, deps) => {
+  const { runner } = deps;
+  let exited = true;
+  const probe: Probe = async (signal) => {
+    exited = false;
+    return describeStatus(deps.serviceName, runner.target, await runner.status(signal));
+  };
+  if (!isSupervising(runner)) return probe;
+  probe.follow = (onChange) => {
+    exited = true;
+    const stop = runner.onExit((exit) => {
+      exited = true;
+      // An exit Lifeguard asked for is its own restart's, whose round is under way.
+      if (!exit.requested) onChange();
+    });
+    return { unchanged: () => !exited, stop };
+  };
+  return probe;
+};
 
 function describeStatus(service: string, target: string, status: RunnerStatus): Finding {
   const evidence = { ...status.evidence, target, state: status.state };

@@ -22,7 +22,7 @@ test("the docs' example config is valid", () => {
 test("the reference documents every check kind and its defaults", () => {
   const docs = renderConfigDocs(intro, configJsonSchema());
   for (const heading of ["### `services.<name>.checks[].running`", "### `services.<name>.checks[].log-fresh`", "### `services.<name>.checks[].log-activity`", "### `services.<name>.checks[].heartbeat`"]) assert.ok(docs.includes(heading), heading);
-  assert.ok(docs.includes("| `interval` | duration | `30s` | Time between check rounds in daemon mode (`lifeguard run`); at least `1s`. |"));
+  assert.ok(docs.includes("| `interval` | duration | `30s` | Time between check rounds in daemon mode (`lifeguard run`); at least `1s`. A round with nothing to judge is skipped: while each check follows what it looks at (`log-fresh` its log, `running` a supervised process) and nothing changed, the service is looked at in full every `interval` or 60 s, whichever is longer, and at its interval again once a change is heard. |"));
   assert.ok(docs.includes("| `systemd` | string | — | The systemd unit to watch and restart;"));
   assert.ok(docs.includes("| `command` | list of strings | — | The program and its arguments"));
   assert.ok(docs.includes("| `env` | map of name → string | `{}` |"));

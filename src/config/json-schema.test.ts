@@ -140,5 +140,5 @@ test("the JSON schema carries defaults as users write them", () => {
   assert.equal(at(service, "interval").default, "30s");
   assert.equal(at(service, "failure-threshold").default, 2);
   assert.equal(at(service, "restart", "properties", "rearm-after").default, null);
-  assert.equal(at(service, "interval").description, "Time between check rounds in daemon mode (`lifeguard run`); at least `1s`.");
+  assert.equal(at(service, "interval").description, "Time between check rounds in daemon mode (`lifeguard run`); at least `1s`. A round with nothing to judge is skipped: while each check follows what it looks at (`log-fresh` its log, `running` a supervised process) and nothing changed, the service is looked at in full every `interval` or 60 s, whichever is longer, and at its interval again once a change is heard.");
 });

@@ -60,7 +60,7 @@ const service = z
   .strictObject({
     ...systemdRunner.shape,
     ...processRunner.shape,
-    interval: duration({ min: 1000 }).prefault("30s").describe("Time between check rounds in daemon mode (`lifeguard run`); at least `1s`."),
+    interval: duration({ min: 1000 }).prefault("30s").describe("Time between check rounds in daemon mode (`lifeguard run`); at least `1s`. A round with nothing to judge is skipped: while each check follows what it looks at (`log-fresh` its log, `running` a supervised process) and nothing changed, the service is looked at in full every `interval` or 60 s, whichever is longer, and at its interval again once a change is heard."),
     checks: z.array(checkItem).prefault([]).describe("Probes run every round. Every service gets a `running` check first, listed or not."),
     "failure-threshold": integer(1).default(2).describe("Consecutive failing rounds before Lifeguard acts."),
     "startup-grace": duration().prefault("60s").describe("After a (re)start, failures do not count for this long."),

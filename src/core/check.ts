@@ -19,6 +19,21 @@ export interface Check {
    * previous run's output). Absent: the check looks only at the present.
    */
   markStart?(at: number): Promise<void>;
+  /**
+   * Starts following what the check looks at (the daemon; `lifeguard check` never follows): a
+   * log by fs.watch of its directory, a supervised process by its exit. `onChange` is called when
+   * the finding may have turned (the log renamed or deleted, the process gone: the loop goes back
+   * to its interval), `notice` once when
+   * the check cannot follow where it could be expected to (a log on NFS). Returns how to stop.
+   * Absent: the check cannot follow, and runs every round.
+   */
+  follow?(onChange: () => void, notice: (message: string) => void): () => void;
+  /**
+   * While following: for how many more ms the last run's passing finding holds without a new run
+   * (until its `dueAt`; Infinity without one), or 0 when it must run at the next round (it failed,
+   * something changed since, it is not following).
+   */
+  holdsFor?(): number;
 }
 
 /** Tells every check of a service that it is about to be started at `at` (`Check.markStart`). */

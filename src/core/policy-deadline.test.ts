@@ -24,3 +24,10 @@ test("nextPolicyDeadline is the rearm time of a service that gave up, only with 
   assert.equal(nextPolicyDeadline(gaveUp, T + M, POLICY), null);
   assert.equal(nextPolicyDeadline(gaveUp, T + M, { ...POLICY, rearmAfterMs: H }), T + H);
 });
+
+test("nextPolicyDeadline is the end of the stable period that resets a backoff, only while one is to reset", () => {
+  const recovering = state({ backoffStep: 2, healthySince: T - M });
+  assert.equal(nextPolicyDeadline(recovering, T, POLICY), T - M + POLICY.backoff.resetAfterMs);
+  assert.equal(nextPolicyDeadline({ ...recovering, backoffStep: 0 }, T, POLICY), null, "nothing to reset");
+  assert.equal(nextPolicyDeadline({ ...recovering, healthySince: null }, T, POLICY), null, "no stable period begun");
+});

@@ -50,6 +50,7 @@ export async function startDaemonHttp(
         state: store.loadState(service.name),
         limit: service.policy.limit,
         observations: scheduler?.loops[index]?.lastReport?.observations ?? [],
+        heldAt: scheduler?.loops[index]?.holding() === true ? now() : null,
       })),
       channels: store.channelHealth(config.channels.map((channel) => channel.name)),
     }),

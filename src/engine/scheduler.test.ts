@@ -11,11 +11,11 @@ import { openStore } from "../store/index.js";
 import { buildConfig } from "../testing/build-config.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createFakeRunner } from "../testing/fake-runner.js";
-import { startScheduler } from "./scheduler.js";
+import { FULL_ROUND_EVERY_MS, startScheduler } from "./scheduler.js";
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typeof createFakeClock>) => Check, stored?: (now: number) => ServiceState) {
+function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typeof createFakeClock>) => Check | Check[], stored?: (now: number) => ServiceState) {
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-scheduler-"));
   const config = buildConfig({ state: join(dir, "state"), services: { bot: { systemd: "bot.service", interval: "5s" } } });
   const clock = createFakeClock();
@@ -28,7 +28,8 @@ function setup(t: { after(fn: () => void): void }, check: (clock: ReturnType<typ
     rmSync(dir, { recursive: true, force: true });
   });
   if (stored !== undefined) store.commitRound("bot", { state: stored(clock.now()), events: [], checkedAt: clock.now() });
-  const parts = { config: config.services[0]!, runner: createFakeRunner(), checks: [check(clock)] };
+  const made = check(clock);
+  const parts = { config: config.services[0]!, runner: createFakeRunner(), checks: Array.isArray(made) ? made : [made] };
   const scheduler = startScheduler([parts], { store, clock, logger, signal: controller.signal });
   const rounds = (): number => scheduler.loops[0]?.rounds ?? 0;
   return { clock, scheduler, controller, logger, rounds };
@@ -132,4 +133,122 @@ test("a loop stuck in a round stops vouching for progress", async (t) => {
   assert.equal(scheduler.isProgressing(), true);
   await clock.advance(10 * 60_000);
   assert.equal(scheduler.isProgressing(), false);
+});
+
+/** A passing check that follows its subject, as log-fresh and a supervised running check do in the daemon. */
+function followed(clock: { now(): number }, counter: { runs: number }, holds: { ms: number; change?: () => void; notice?: (message: string) => void }): Check {
+  return {
+    ...passing(clock, counter),
+    follow: (onChange, notice) => {
+      holds.change = onChange;
+      holds.notice = notice;
+      return () => void (holds.change = undefined);
+    },
+    holdsFor: () => holds.ms,
+  };
+}
+
+test("a service whose findings all hold runs no round until the full round, and stays progressing", async (t) => {
+  const counter = { runs: 0 };
+  const holds = { ms: Number.POSITIVE_INFINITY };
+  const { clock, scheduler, rounds } = setup(t, (c) => followed(c, counter, holds));
+  await settle();
+  assert.equal(rounds(), 1);
+  const runs = counter.runs;
+  await clock.advance(FULL_ROUND_EVERY_MS - 1);
+  assert.equal(rounds(), 1, "no round has anything to judge: none runs, not even at the 5s interval");
+  assert.equal(counter.runs, runs, "no check ran");
+  assert.equal(scheduler.isProgressing(), true, "asleep on held findings is alive");
+  assert.equal(scheduler.loops[0]?.holding(), true);
+  await clock.advance(1);
+  await settle();
+  assert.equal(rounds(), 2, "the full round, the safety net under following");
+});
+
+test("a change heard by a followed check ends the hold: the next round comes at the interval, as if polled", async (t) => {
+  const counter = { runs: 0 };
+  const holds: { ms: number; change?: () => void } = { ms: Number.POSITIVE_INFINITY };
+  const { clock, scheduler, rounds } = setup(t, (c) => followed(c, counter, holds));
+  await settle();
+  await clock.advance(21_000);
+  assert.equal(rounds(), 1);
+  holds.ms = 0;
+  holds.change?.();
+  assert.equal(scheduler.loops[0]?.holding(), false);
+  // Not at once: a log renamed by logrotate is made again a moment later.
+  await clock.advance(3_999);
+  assert.equal(rounds(), 1);
+  await clock.advance(1);
+  await settle();
+  assert.equal(rounds(), 2, "at the interval's tick, 25s after the first round");
+  await clock.advance(5_000);
+  await settle();
+  assert.equal(rounds(), 3, "then every interval while the finding does not hold");
+});
+
+test("a held finding runs out at its deadline, which runs the next round", async (t) => {
+  const counter = { runs: 0 };
+  const holds = { ms: 1_500 };
+  const { clock, rounds } = setup(t, (c) => followed(c, counter, holds));
+  await settle();
+  await clock.advance(1_499);
+  assert.equal(rounds(), 1);
+  await clock.advance(1);
+  await settle();
+  assert.equal(rounds(), 2);
+});
+
+test("a service with a check that cannot follow runs every interval, whatever the others hold", async (t) => {
+  const counter = { runs: 0 };
+  const { clock, scheduler, rounds } = setup(t, (c) => [followed(c, counter, { ms: Number.POSITIVE_INFINITY }), passing(c, counter)]);
+  await settle();
+  await clock.advance(5_000);
+  await settle();
+  assert.equal(rounds(), 2);
+  assert.equal(scheduler.loops[0]?.holding(), false);
+});
+
+test("a round that changed something is followed by one at the interval, even when its findings hold", async (t) => {
+  const counter = { runs: 0 };
+  // Failing since 10s ago: the first round passes and says the service recovered.
+  const { clock, scheduler, rounds } = setup(t, (c) => followed(c, counter, { ms: Number.POSITIVE_INFINITY }),
+    (now) => ({ ...initialState(), health: { kind: "failing", since: now - 10_000, rounds: 1, reason: "stale" }, incidentSince: now - 10_000 }));
+  await settle();
+  assert.deepEqual(scheduler.loops[0]?.lastReport?.events.map((event) => event.kind), ["recovered"]);
+  await clock.advance(5_000);
+  await settle();
+  assert.equal(rounds(), 2, "the interval's round confirms the change");
+  await clock.advance(5_000);
+  await settle();
+  assert.equal(rounds(), 2, "then nothing is left to judge");
+});
+
+test("a check's notice that it cannot follow is logged once with the service's name", async (t) => {
+  const counter = { runs: 0 };
+  const holds: { ms: number; notice?: (message: string) => void } = { ms: 0 };
+  const { logger } = setup(t, (c) => followed(c, counter, holds));
+  await settle();
+  holds.notice?.("its log is on nfs");
+  assert.deepEqual(logger.entries.filter((entry) => entry.tag === "INFO").map((entry) => entry.message), ['Check "probe" of "bot": its log is on nfs']);
+});
+
+test("a round that failed is followed by one at the interval, even when the findings held before", async (t) => {
+  const counter = { runs: 0 };
+  const holds: { ms: number; change?: () => void } = { ms: Number.POSITIVE_INFINITY };
+  let failNext = false;
+  const { clock, logger } = setup(t, (c) => {
+    const check = followed(c, counter, holds);
+    const run = check.run;
+    return { ...check, run: async (signal) => (failNext ? ((failNext = false), Promise.reject(new Error("disk gone"))) : run(signal)) };
+  });
+  await settle();
+  failNext = true;
+  holds.change?.();
+  await clock.advance(5_000);
+  await settle();
+  assert.ok(logger.entries.some((entry) => entry.tag === "ERROR" && entry.message.includes("disk gone")));
+  const runs = counter.runs;
+  await clock.advance(5_000);
+  await settle();
+  assert.ok(counter.runs > runs, "looked at again an interval later, not at the full round");
 });

@@ -186,3 +186,11 @@ test("promtool does object to prom-client's gauges named *_total, which Lifeguar
   assert.notEqual(verdict.status, 0);
   assert.match(verdict.said, /non-counter metrics should not have "_total" suffix/);
 });
+
+test("a check's timestamp is the time its findings were last known to hold, when later than its run", async () => {
+  const held = { ...service("trader", { kind: "healthy" }, [observation("log-fresh", true, { evidence: { ageMs: 45_000 } })]), heldAt: NOW };
+  const metrics = createMetrics({ version: "0.1.0", snapshot: () => ({ at: NOW, services: [held] }), processMetrics: false });
+  const found = samples(await metrics.render());
+  assert.equal(found.get('lifeguard_check_timestamp_seconds{service="trader",check="log-fresh"}'), NOW / 1000);
+  assert.equal(found.get('lifeguard_log_age_seconds{service="trader",check="log-fresh"}'), 45, "the evidence stays the last round's");
+});

@@ -13,6 +13,8 @@ export interface ServiceSnapshot {
   limit: { max: number; perMs: number };
   /** The observations of the service's last round; empty before its first round. */
   observations: readonly Observation[];
+  /** Wall time as of which those observations still hold without a round (the daemon's followed checks: now); absent: as of their own `at`. */
+  heldAt?: number | null;
 }
 
 /** What the metrics are derived from, taken once per scrape. */
@@ -112,7 +114,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
   const check = {
     ok: gauge("check_ok", "1 when the check passed in the service's last round, else 0.", ["service", "check"]),
     duration: gauge("check_duration_seconds", "How long the check took in the service's last round.", ["service", "check"]),
-    at: gauge("check_timestamp_seconds", "When the check last ran, in seconds since the epoch.", ["service", "check"]),
+    at: gauge("check_timestamp_seconds", "When the check last ran, or last held (a followed check whose subject did not change since it ran), in seconds since the epoch.", ["service", "check"]),
     logAge: gauge("log_age_seconds", "Age of the log file the check watches (time since its last write), as of the last round.", ["service", "check"]),
     heartbeatAge: gauge("heartbeat_age_seconds", "Time since the service's last heartbeat (a ping, or a touch of the heartbeat file), as of the last round.", ["service", "check"]),
   };
@@ -164,7 +166,7 @@ function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: Servi
     const checkLabels = { ...labels, check: observation.check };
     check.ok.set(checkLabels, Number(observation.ok));
     check.duration.set(checkLabels, observation.durationMs / 1000);
-    check.at.set(checkLabels, observation.at / 1000);
+    check.at.set(checkLabels, Math.max(observation.at, entry.heldAt ?? 0) / 1000);
     const ageMs = observation.evidence.ageMs;
     if (typeof ageMs !== "number" || !Number.isFinite(ageMs)) continue;
     if (LOG_FRESH_ID.test(observation.check)) check.logAge.set(checkLabels, ageMs / 1000);

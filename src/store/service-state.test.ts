@@ -153,3 +153,15 @@ test("loadState parses a stored state once while its text stays the same, and re
   store.commitRound("trader", { state: failing(T0 + 1000), events: [], checkedAt: T0 + 1000 });
   assert.deepEqual(store.loadState("trader"), failing(T0 + 1000));
 });
+
+test("touchRound compares the state a round read without serialising it, and still refuses a stored text an older Lifeguard wrote", (t) => {
+  const store = openTestStore(t, makeTempDir(t));
+  store.commitRound("trader", { state: failing(T0), events: [], checkedAt: T0 });
+  assert.equal(store.touchRound("trader", store.loadState("trader"), T0 + 1000), true, "the very state loadState gave: the same text");
+  const db = new Database(store.file);
+  const older = { health: { kind: "healthy" }, restarts: [], lastStartAt: null, backoffStep: 0, healthySince: T0 };
+  db.prepare("UPDATE service_state SET state = ? WHERE service = 'trader'").run(JSON.stringify(older));
+  db.close();
+  // Read with its missing field filled in: its canonical text differs, so the round runs under the lock and writes it whole.
+  assert.equal(store.touchRound("trader", store.loadState("trader"), T0 + 2000), false);
+});

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { RoundCommit } from "../core/store.js";
 import { canonicalJson } from "./json.js";
+import { prepared } from "./prepared.js";
 import { parseState, type ParsedState } from "./parse-state.js";
 import { insertAlerts } from "./outbox.js";
 import { insertEvent, insertRestart } from "./records.js";
@@ -22,15 +23,18 @@ export interface CommitSettings {
 
 const NOTHING: CommitResult = { stateWritten: false, checkedAtWritten: false, events: 0, restartId: null, alerts: [] };
 
+/** Each service's last stored text and its parse; `canonical`: the text is the parse's canonical JSON (no migration changed it). */
+export type StateMemo = Map<string, { text: string; parsed: ParsedState; canonical: boolean }>;
+
 /** The stored state of `service`, or the initial state when there is none; `problem` says why a stored one was unusable. */
-export function loadState(db: Database, service: string, memo?: Map<string, { text: string; parsed: ParsedState }>): ParsedState {
+export function loadState(db: Database, service: string, memo?: StateMemo): ParsedState {
   const row = readRow(db, service);
   if (row === undefined) return { state: initialState(), problem: null };
   // The daemon reads each state every round and it seldom changes: parse a text once.
   const known = memo?.get(service);
   if (known?.text === row.state) return known.parsed;
   const parsed = parseState(row.state);
-  memo?.set(service, { text: row.state, parsed });
+  memo?.set(service, { text: row.state, parsed, canonical: parsed.problem === null && canonicalJson(parsed.state) === row.state });
   return parsed;
 }
 
@@ -78,15 +82,20 @@ export function commitRound(db: Database, service: string, round: RoundCommit, s
  * at most once per throttle, and only where the stored state is still `state` (one conditional
  * UPDATE, so a state another process just wrote is never overwritten). `changed`: it is not.
  */
-export function touchRound(db: Database, service: string, state: ServiceState, checkedAt: number, settings: CommitSettings): "unchanged" | "refreshed" | "changed" {
-  const stateJson = canonicalJson(state);
+export function touchRound(
+  db: Database, service: string, state: ServiceState, checkedAt: number, settings: CommitSettings, memo?: StateMemo,
+): "unchanged" | "refreshed" | "changed" {
   const row = readRow(db, service);
-  if (row === undefined || row.state !== stateJson) return "changed";
+  if (row === undefined) return "changed";
+  // The state the round read (loadState's memo of this very text) needs no serialising to compare.
+  const known = memo?.get(service);
+  const stateJson = known !== undefined && known.canonical && known.parsed.state === state && known.text === row.state ? row.state : canonicalJson(state);
+  if (row.state !== stateJson) return "changed";
   if (row.checked_at !== null && Math.abs(checkedAt - row.checked_at) < settings.checkedAtThrottleMs) return "unchanged";
-  const updated = db.prepare("UPDATE service_state SET checked_at = ? WHERE service = ? AND state = ?").run(Math.trunc(checkedAt), service, stateJson);
+  const updated = prepared(db, "UPDATE service_state SET checked_at = ? WHERE service = ? AND state = ?").run(Math.trunc(checkedAt), service, stateJson);
   return updated.changes === 1 ? "refreshed" : "changed";
 }
 
 function readRow(db: Database, service: string): StateRow | undefined {
-  return db.prepare("SELECT state, checked_at FROM service_state WHERE service = ?").get(service) as StateRow | undefined;
+  return prepared(db, "SELECT state, checked_at FROM service_state WHERE service = ?").get(service) as StateRow | undefined;
 }

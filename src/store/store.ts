@@ -21,7 +21,7 @@ import { channelHealth, claimDue, insertAlerts, lastAlertAt, nextDueAt, settle }
 import type { ParsedState } from "./parse-state.js";
 import { isPruneDue, prune } from "./prune.js";
 import { insertEvent, insertRestart } from "./records.js";
-import { commitRound, loadState, touchRound } from "./service-state.js";
+import { commitRound, loadState, touchRound, type StateMemo } from "./service-state.js";
 import { listServices } from "./services.js";
 import { forgetRun, recordRun, runsOf } from "./supervised-runs.js";
 import { beatWatch, claimWatch, endWatch, readWatchers, recordCheckRun } from "./watchers.js";
@@ -84,7 +84,7 @@ export function openStore(dir: string, options: StoreOptions): Store {
   const settings = { now, checkedAtThrottleMs: options.checkedAtThrottleMs ?? DEFAULT_THROTTLE_MS };
   const counts = { stateWrites: 0, checkedAtWrites: 0, eventWrites: 0, restartWrites: 0 };
   const held = new Set<Lease>();
-  const parsedStates = new Map<string, { text: string; parsed: ParsedState }>();
+  const parsedStates: StateMemo = new Map();
   const guard = <T>(action: string, run: () => T): T => {
     try {
       return run();
@@ -114,7 +114,7 @@ export function openStore(dir: string, options: StoreOptions): Store {
       }),
     touchRound: (service, state, checkedAt) =>
       guard("write to", () => {
-        const result = touchRound(db, service, state, checkedAt, settings);
+        const result = touchRound(db, service, state, checkedAt, settings, parsedStates);
         counts.checkedAtWrites += Number(result === "refreshed");
         return result !== "changed";
       }),
