@@ -5,7 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { sandboxSupport, startSandbox, type Sandbox } from "../src/testing/systemd-sandbox.js";
 import { readHistory, type HistoryEntry } from "./daemon-lab.js";
 import { phaseTable, summaryCells, type Phase } from "./daemon-report.js";
-import { randomBetween, restartBetween } from "./restart-trials.js";
+import { randomBetween, restartBetween, shuffled } from "./restart-trials.js";
 import { formatMs, verdict, type Section } from "./report.js";
 import { median, summarise, type Summary } from "./stats.js";
 import { hostPidOf, startCrashUnits, waitForDaemonRestart, type CrashUnit, type CrashUnits } from "./systemd-crash-lab.js";
@@ -76,15 +76,6 @@ async function crashRun(sandbox: Sandbox, scratch: string, options: SystemdCrash
   const history = await readHistory(units.config);
   const startup = await measureBotStartup(scratch, options.trials);
   return { units, trials, history, startup, systemd };
-}
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
 }
 
 function latencies(run: Run, unit: CrashUnit): Summary {
