@@ -4,9 +4,10 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { becomeChildSubreaper } from "../../process/subreaper.js";
 import { readProcStat } from "../../process/proc-stat.js";
-import type { ProcessExit, ProcessRunner } from "../process.js";
+import type { ProcessRunner } from "../process.js";
 import { isTreeGone } from "./process-group.js";
 import { logBotArgv, readBotPids, type BotPids } from "../../testing/bots.js";
+import { killLeader } from "../../testing/exit-lab.js";
 import { processLab } from "../../testing/process-lab.js";
 
 // One test process per file: it becomes a child subreaper below, as the daemon does, and the
@@ -22,18 +23,6 @@ async function startBot(t: TestContext, options: { child?: boolean; orphans?: nu
   const runner = lab.runner({ command: logBotArgv(join(lab.dir, "bot.log"), { everyMs: 100, ...options }), env: { LOG_BOT_PID_FILE: pidFile } });
   assert.equal((await runner.start(WAIT_MS, forever())).ok, true);
   return { runner, pids: await readBotPids(pidFile) };
-}
-
-/** SIGKILLs the bot's leader alone; resolves with the exit its runner reports. */
-function killLeader(runner: ProcessRunner, pid: number): Promise<ProcessExit> {
-  const exited = new Promise<ProcessExit>((resolve) => {
-    const unsubscribe = runner.onExit((exit) => {
-      unsubscribe();
-      resolve(exit);
-    });
-  });
-  process.kill(pid, "SIGKILL");
-  return exited;
 }
 
 const groupOf = (pid: number) => ({ pgid: pid, leaderStartTime: readProcStat(pid)?.startTime ?? null, token: null });
