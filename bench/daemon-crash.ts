@@ -15,10 +15,8 @@ const NEW_PROCESS_TIMEOUT_MS = 20_000;
 const LIFEGUARD = "Lifeguard";
 
 export interface CrashBenchOptions {
-  /** Kills of each restarter's bot; the restarters take turns in a random order each round. */
+  /** Kills of each restarter's bot, and start-ups of the bot alone; they take turns in a random order each round. */
   trials: number;
-  /** Runs of the bot alone (spawned by the bench) to time its own start-up. */
-  startupRuns: number;
 }
 
 interface CrashTrial {
@@ -52,7 +50,6 @@ async function crashRun(options: CrashBenchOptions): Promise<CrashRun> {
     const cleanups = new Cleanups();
     const ended: string[] = [];
     try {
-      const startup = await measureBotStartup(lab.dir, options.startupRuns);
       // A max-age far beyond the trials: only the exit makes the daemon act.
       const { service, log } = tickBotService(lab.dir, { everyMs: BOT_EVERY_MS, intervalMs: INTERVAL_MS, maxAge: "1m" });
       const daemon = await lab.startDaemon({ services: { bot: service } });
@@ -66,7 +63,7 @@ async function crashRun(options: CrashBenchOptions): Promise<CrashRun> {
       };
       const others: PeerStart[] = await startPeers(lab.dir, BOT_EVERY_MS, cleanups, ended);
       const running = [lifeguard, ...others.flatMap((start) => ("peer" in start ? [start.peer] : []))];
-      const trials = await killInTurns(running, options.trials);
+      const { trials, startup } = await killInTurns(running, options.trials, () => measureBotStartup(lab.dir, 1));
       const history = await daemon.history();
       const entries = daemon.entries();
       await cleanups.run();
@@ -79,9 +76,13 @@ async function crashRun(options: CrashBenchOptions): Promise<CrashRun> {
   });
 }
 
-/** Round after round, each restarter's bot in a random order, after a random 0.3–0.8 s: SIGKILL by pid, then wait for its new first line. */
-async function killInTurns(peers: CrashPeer[], rounds: number): Promise<Map<CrashPeer, CrashTrial[]>> {
+/**
+ * Round after round, each restarter's bot in a random order, after a random 0.3–0.8 s: SIGKILL by
+ * pid, then wait for its new first line; in the same order, one start-up of the bot alone (`startOne`).
+ */
+async function killInTurns(peers: CrashPeer[], rounds: number, startOne: () => Promise<number[]>): Promise<{ trials: Map<CrashPeer, CrashTrial[]>; startup: number[] }> {
   const trials = new Map(peers.map((peer) => [peer, [] as CrashTrial[]]));
+  const startup: number[] = [];
   const current = new Map<CrashPeer, number>();
   for (const peer of peers) {
     const first = await peer.bot.waitForStart(null, NEW_PROCESS_TIMEOUT_MS);
@@ -89,8 +90,12 @@ async function killInTurns(peers: CrashPeer[], rounds: number): Promise<Map<Cras
     current.set(peer, first.pid);
   }
   for (let round = 0; round < rounds; round += 1) {
-    for (const peer of shuffled(peers)) {
+    for (const peer of shuffled([...peers, null])) {
       await delay(randomBetween(300, 800));
+      if (peer === null) {
+        startup.push(...(await startOne()));
+        continue;
+      }
       const pid = current.get(peer) as number;
       const state = readProcStat(pid)?.state;
       if (state === undefined || state === "Z") throw new Error(`${peer.name}'s bot (pid ${pid}) is not running`);
@@ -103,7 +108,7 @@ async function killInTurns(peers: CrashPeer[], rounds: number): Promise<Map<Cras
       current.set(peer, next.pid);
     }
   }
-  return trials;
+  return { trials, startup };
 }
 
 function latencyOf(peer: PeerRun): Summary | null {
@@ -120,9 +125,10 @@ function describe(run: CrashRun): Section {
   const ratio = (peer: Summary | null): string => (peer === null ? "" : `${(lifeguard.median / peer.median).toFixed(2)}×`);
   const peerRow = (peer: PeerRun): string[] => {
     const summary = latencyOf(peer);
-    if (summary === null) return [peer.name, "absent" in peer ? `not run: ${peer.absent}` : "no trial", "", "", "", "peer", "", ""];
-    return [peer.name, ...summaryCells(summary, 1), "peer", "", ratio(summary)];
+    if (summary === null) return [peer.name, "absent" in peer ? `not run: ${peer.absent}` : "no trial", "", "", "", "peer", "", "", ""];
+    return [peer.name, ...summaryCells(summary, 1), "peer", "", ratio(summary), share(summary)];
   };
+  const share = (restarter: Summary): string => formatMs(restarter.median - startup.median, 1);
   const goal = pm2 === null ? "≤ PM2's median (PM2 absent)" : `≤ ${formatMs(pm2.median, 1)} (PM2's median)`;
   return {
     title: "Daemon: crash to new process (supervisor mode)",
@@ -131,16 +137,17 @@ function describe(run: CrashRun): Section {
       `Lifeguard: the built CLI, \`node bin/lifeguard.js run -c CFG\`, the bot a \`command:\` service; interval ${INTERVAL_MS / 1000} s, \`log-fresh\` with \`max-age: 1m\` (so only the exit makes the daemon act), \`failure-threshold: 1\`, no backoff, a restart limit never reached (1000 per hour). HTTP on \`127.0.0.1:0\`.`,
       ...peerRuns.map((peer) => `${peer.name}: ${"absent" in peer ? `not run, as ${peer.absent}.` : `${peer.setup}.`}`),
       "Per trial, round after round, the restarters' bots in a random order, each after a random 0.3–0.8 s: the bench reads the wall time (`Date.now()`) and sends SIGKILL to the bot's pid (from its log; by pid only); latency = the wall time in the new process's first line − that time. The bench follows each log every 2 ms. After a Lifeguard trial the bench waits for the daemon's restart to end (its log's `restarted`) before the next kill.",
-      `Lifeguard's phases come from the daemon's JSON log (ms resolution: the FAIL line saying the bot exited) and its restart history (\`lifeguard history --json\`). The bot's own start-up is timed apart: ${startup.n} runs of the bot spawned by the bench as the daemon spawns it (detached, stdout and stderr piped), from just before \`spawn()\` to the wall time of its first line.`,
+      "The bot's own start-up takes its turn in the same rounds, in the same random order: the bench spawns the bot as the daemon does (detached, stdout and stderr piped) and times from just before `spawn()` to the wall time of its first line, then ends it with SIGTERM by pid. A restarter's share is its median − that median: what it adds to the bot's own start-up.",
+      "Lifeguard's phases come from the daemon's JSON log (ms resolution: the FAIL line saying the bot exited) and its restart history (`lifeguard history --json`).",
     ],
     tables: [
       {
         caption: "Crash to new process: from SIGKILL to the new process's first log line, the restarters in one window",
-        columns: ["restarted by", "median", "p95", "min – max", "n", "goal", "", "Lifeguard ÷ this (medians)"],
+        columns: ["restarted by", "median", "p95", "min – max", "n", "goal", "", "Lifeguard ÷ this (medians)", "share: median − the bot's own start-up"],
         rows: [
-          [LIFEGUARD, ...summaryCells(lifeguard, 1), goal, pm2 === null ? "" : verdict(lifeguard.median <= pm2.median), ""],
+          [LIFEGUARD, ...summaryCells(lifeguard, 1), goal, pm2 === null ? "" : verdict(lifeguard.median <= pm2.median), "", share(lifeguard)],
           ...peerRuns.map(peerRow),
-          ["the bot's own start-up (spawned by the bench, no restarter)", ...summaryCells(startup, 1), "baseline", "", ""],
+          ["the bot's own start-up (spawned by the bench, no restarter)", ...summaryCells(startup, 1), "baseline", "", "", ""],
         ],
       },
       phaseTable("Where Lifeguard's time goes (each trial)", phases),
@@ -164,10 +171,10 @@ function crashPhases(run: CrashRun, lifeguard: PeerRun): Phase[] {
   });
   const values = (key: keyof (typeof timings)[number]): number[] => timings.map((t) => t[key]);
   return [
-    { label: "SIGKILL → exit seen", how: "the daemon's FAIL line (\"exited on SIGKILL\") − the kill: Node's exit event, reading the pipes to their end (at most 50 ms)", values: values("notice") },
-    { label: "exit seen → restart decided", how: "the restart record's start − the FAIL line: waking the loop, the lock, the checks, the decision, the store", values: values("decide") },
-    { label: "stop", how: "history step: the process is gone already (its group looked up in /proc)", values: values("stop") },
-    { label: "kill", how: "history step: nothing left to kill (its group looked up in /proc)", values: values("kill") },
+    { label: "SIGKILL → exit seen", how: "the daemon's FAIL line (\"exited on SIGKILL\") − the kill: Node's exit event, the proof that nothing of the run is left (runners/process/process-group.ts isTreeGone), reading the pipes to their end (at most 50 ms)", values: values("notice") },
+    { label: "exit seen → restart decided", how: "the restart record's start − the FAIL line: the lock, the running check, the decision and its commit (engine/answer-exit.ts)", values: values("decide") },
+    { label: "stop", how: "history step: nothing to stop, the run is known over since its exit", values: values("stop") },
+    { label: "kill", how: "history step: nothing left to kill, for the same reason", values: values("kill") },
     { label: "spawn → new bot's first line", how: "first line − (restart start + stop + kill): spawn and Python's start-up", values: values("spawn") },
   ];
 }
@@ -183,7 +190,7 @@ function findings(run: CrashRun, lifeguard: Summary, pm2: Summary | null, startu
     : `${verdict(lifeguard.median <= pm2.median)} Goal "≤ PM2's median in the same run" (issue 14): Lifeguard's median ${formatMs(lifeguard.median, 1)} (p95 ${formatMs(lifeguard.p95, 1)}), PM2's ${formatMs(pm2.median, 1)} (p95 ${formatMs(pm2.p95, 1)}): Lifeguard ÷ PM2 = ${(lifeguard.median / pm2.median).toFixed(2)}×.`;
   return [
     goal,
-    `The bot's own start-up (Python 3, spawned by the bench) takes ${formatMs(startupMedian, 1)} of each (median); Lifeguard's side before the spawn (exit seen, round, decision, stop and kill steps) adds up to ${formatMs(daemonSide, 1)} of medians. A bot that starts slower (a Node one, say) adds its own start-up to the total, whoever supervises it.`,
+    `The bot's own start-up (Python 3, spawned by the bench in the same rounds) takes ${formatMs(startupMedian, 1)} of each (median). Lifeguard's side before the spawn (exit seen, decision, stop and kill steps) adds up to ${formatMs(daemonSide, 1)} of medians (the log's times have ms resolution); from there to the new bot's first line, the spawn and Python's start-up, ${formatMs(phaseMedian("spawn → new bot's first line"), 1)}. A bot that starts slower (a Node one, say) adds its own start-up to the total, whoever supervises it.`,
     cleanupFinding([run.shutdown]),
     ...run.ended,
   ];
