@@ -15,9 +15,10 @@ export interface ExitAnswers {
 /**
  * Answers each unasked exit of a supervised process at once: the FAIL line, then the round that
  * restarts it, run from the exit event (engine/answer-exit.ts) rather than at the loop's next
- * wake-up, reported to `onRound` as the loop's rounds are; then the service's loop is woken, and
- * its round, with every check, sees the new process or, when the answer did not restart (the lock
- * was held, the policy waits), decides as always.
+ * wake-up. Its report is the loop's latest (`record`: the next round is due from it, as after a
+ * restart of its own) and goes to `onRound` as the loop's rounds do. When it did not restart (the
+ * lock was held, the policy waits) or failed, the loop is woken: its round, with every check,
+ * decides as always.
  */
 export function answerExits(services: ServiceParts[], scheduler: Scheduler, deps: SchedulerDeps): ExitAnswers {
   const pending = new Set<Promise<void>>();
@@ -30,9 +31,9 @@ export function answerExits(services: ServiceParts[], scheduler: Scheduler, deps
       deps.logger.write({ at: deps.clock.now(), tag: "FAIL", service: parts.config.name, message: describeExit(parts.config.name, exit) });
       const loop = scheduler.loops[index];
       if (stopped || deps.signal.aborted) return loop?.wake();
-      const answer = answerAndReport(parts, loop, deps).finally(() => {
+      const answer = answerAndReport(parts, loop, deps).then((answered) => {
         pending.delete(answer);
-        loop?.wake();
+        if (!answered) loop?.wake();
       });
       pending.add(answer);
     })];
@@ -46,17 +47,19 @@ export function answerExits(services: ServiceParts[], scheduler: Scheduler, deps
   };
 }
 
-/** The answer, reported as a round of the service's loop; never rejects. */
-async function answerAndReport(parts: ServiceParts, loop: ServiceLoop | undefined, deps: SchedulerDeps): Promise<void> {
+/** The answer, reported as a round of the service's loop; false when it did not restart. Never rejects. */
+async function answerAndReport(parts: ServiceParts, loop: ServiceLoop | undefined, deps: SchedulerDeps): Promise<boolean> {
   try {
     const report = await answerExit(parts, deps);
-    if (report === null) return;
-    // Its report is the service's latest: the status line, the status page and the loop's deadlines read it.
-    if (loop !== undefined) loop.lastReport = report;
+    if (report === null) return false;
+    // The status line, the status page and the loop's deadlines read it.
+    loop?.record(report);
     deps.onRound?.(report);
+    return true;
   } catch (error) {
     // The daemon never exits from inside a round: the loop's round, woken next, tries again.
     if (!deps.signal.aborted) deps.logger.write({ at: deps.clock.now(), tag: "ERROR", service: parts.config.name, message: `Cannot answer the exit of "${parts.config.name}" at once: ${(error as Error).message}` });
+    return false;
   }
 }
 

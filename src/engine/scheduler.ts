@@ -15,6 +15,12 @@ export interface ServiceLoop {
   lastReport: ServiceReport | null;
   /** Runs the next round now instead of at the end of the interval (a crash, a ping). */
   wake(): void;
+  /**
+   * Takes the report of a round run outside the loop (a crash's answer) as its latest, as a round
+   * of its own: the next round is due from it (an interval later, or the end of the startup grace
+   * it began), not at once.
+   */
+  record(report: ServiceReport): void;
 }
 
 export interface Scheduler {
@@ -56,24 +62,41 @@ export function startScheduler(services: ServiceParts[], deps: SchedulerDeps): S
 
 function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => boolean) {
   let waker = new AbortController();
+  // Why the sleep was cut short: a wake runs a round; a recorded report only moves the due time.
+  let cut: "wake" | "record" | null = null;
+  let roundAt = deps.clock.monotonic();
   const announced: { heldBack: string | null } = { heldBack: null };
   const loop: ServiceLoop = {
     service: parts.config.name,
     lastProgressAt: deps.clock.monotonic(),
     rounds: 0,
     lastReport: null,
-    wake: () => waker.abort(),
+    wake: () => {
+      cut = "wake";
+      waker.abort();
+    },
+    record: (report) => {
+      loop.lastReport = report;
+      roundAt = deps.clock.monotonic();
+      cut ??= "record";
+      waker.abort();
+    },
   };
   const run = async (): Promise<void> => {
     while (!deps.signal.aborted && !isStopping()) {
       const started = deps.clock.monotonic();
+      roundAt = started;
       loop.lastProgressAt = started;
       await runRound(parts, deps, loop, announced);
       loop.lastProgressAt = deps.clock.monotonic();
       // Woken during the round: the next round runs at once; else it waits for its due time.
-      const wait = Math.min(started + parts.config.intervalMs - deps.clock.monotonic(), untilDue(parts, loop, deps.clock.now()));
-      if (!waker.signal.aborted && wait > 0 && !isStopping()) await sleepQuietly(deps, wait, waker.signal);
-      if (waker.signal.aborted) waker = new AbortController();
+      for (let again = true; again;) {
+        const wait = Math.min(roundAt + parts.config.intervalMs - deps.clock.monotonic(), untilDue(parts, loop, deps.clock.now()));
+        if (!waker.signal.aborted && wait > 0 && !isStopping()) await sleepQuietly(deps, wait, waker.signal);
+        again = cut === "record" && !isStopping() && !deps.signal.aborted;
+        cut = null;
+        if (waker.signal.aborted) waker = new AbortController();
+      }
     }
   };
   // Interval plus the longest a round may take (a restart under the lock), plus slack.

@@ -6,11 +6,12 @@ import { killOnExit } from "./process/exit-guard.js";
 import { causeOf, describeExit, describeLeft, describeSpawnError, plural } from "./process/messages.js";
 import { createOutputLog } from "./process/output-log.js";
 import { groupMembers, isTreeGone, signalGroup } from "./process/process-group.js";
-import { resolveUser, type UserAccount } from "./process/resolve-user.js";
+import { resolveUser } from "./process/resolve-user.js";
+import { owner, runEnvironment } from "./process/run-identity.js";
 import { isDirectory, spawnRun, type Run } from "./process/spawn-run.js";
 import { describeUnstoppable, stopSurvivors, type SurvivorReport } from "./process/survivors.js";
 import { randomToken } from "../process/random-token.js";
-import { readBootId, readProcStat, type ProcStat } from "../process/proc-stat.js";
+import { readBootId, type ProcStat } from "../process/proc-stat.js";
 import type { RunJournal, SupervisedRun } from "../core/run-journal.js";
 import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 import { waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
@@ -157,7 +158,7 @@ export class ProcessRunner implements Runner {
     const record: SupervisedRun = { service: this.target, token: randomToken(), bootId: readBootId(), pid: null, startTime: null, startedAt: Date.now(), ...owner() };
     this.#journal((journal) => journal.recordRun(record));
     const cgroup = serviceCgroup(this.target);
-    const spawned = await spawnRun({ command, cwd, env: this.#environment(account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, cgroup, account, output });
+    const spawned = await spawnRun({ command, cwd, env: runEnvironment(this.#options, account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, cgroup, account, output });
     if ("error" in spawned) {
       this.#journal((journal) => journal.forgetRun(record.token));
       const context = { program: command[0] as string, cwd, cwdExists: cwd === undefined || isDirectory(cwd), user };
@@ -291,17 +292,8 @@ export class ProcessRunner implements Runner {
     });
   }
 
-  #environment(account: UserAccount | null): NodeJS.ProcessEnv {
-    const identity = account === null ? {} : { HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell };
-    return { ...(this.#options.baseEnv ?? process.env), ...identity, ...this.#options.startEnv?.(), ...this.#options.env };
-  }
 
   #outcome(started: number, ok: boolean, summary: string, evidence: Record<string, unknown> = {}): Outcome {
     return { ok, summary, evidence: { name: this.target, ...evidence }, durationMs: monotonicMs() - started, timedOut: false };
   }
-}
-
-/** This process, as a run's record names its owner. */
-function owner(): Pick<SupervisedRun, "ownerPid" | "ownerStartTime"> {
-  return { ownerPid: process.pid, ownerStartTime: readProcStat(process.pid)?.startTime ?? null };
 }
