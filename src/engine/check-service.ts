@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { LogTag } from "../core/logger.js";
 import type { Observation } from "../core/outcome.js";
 import type { Verdict } from "../core/policy.js";
+import type { Lease } from "../core/store.js";
 import { decide } from "../core/decide.js";
 import { lockWaitMs } from "./lock-wait.js";
 import { describeHeldBack, heldBackKey } from "./held-back-line.js";
@@ -45,11 +46,14 @@ export async function checkService(parts: ServiceParts, deps: EngineDeps, option
   // Stopped by a human: nothing to look at (its checks would only fail), nothing to write.
   const stopped = stoppedRound(parts, deps, logPassing);
   if (stopped !== null) return stopped;
+  let lease: Lease | null = null;
   if (options.steadyWithoutLock === true) {
     const steady = await steadyRound(parts, deps);
     if (steady !== null) return announceHeldBack(steady, parts, deps, options.announced);
+    lease = await deps.store.acquireLock(config.name, { waitMs: 0, signal: deps.signal });
+    if (lease === null && deps.store.loadState(config.name).health.kind === "restarting") return restartUnderWay(parts, deps);
   }
-  const lease = await deps.store.acquireLock(config.name, { waitMs: lockWaitMs(config), signal: deps.signal });
+  lease ??= await deps.store.acquireLock(config.name, { waitMs: lockWaitMs(config), signal: deps.signal });
   if (lease === null) return reportBusy(parts, deps);
   try {
     return announceHeldBack(await runRound(parts, deps, logPassing, options.announced !== undefined), parts, deps, options.announced);
@@ -96,6 +100,16 @@ async function steadyRound(parts: ServiceParts, deps: EngineDeps): Promise<Servi
   if (decision.actions.length > 0 || !isDeepStrictEqual(decision.state, state)) return null;
   if (!deps.store.touchRound(config.name, state, now)) return null;
   return report(parts, observations, decision.verdict, [], null, [], state);
+}
+
+/**
+ * The daemon's round while a decided restart holds the lock (a crash's answer, another
+ * Lifeguard's round): that restart records its own outcome, so this round, which could only
+ * follow it, ends quietly, and the loop's next round comes after it.
+ */
+function restartUnderWay(parts: ServiceParts, deps: EngineDeps): ServiceReport {
+  const state = deps.store.loadState(parts.config.name);
+  return report(parts, [], { status: "restart", why: `A restart of "${parts.config.name}" is under way` }, [], null, [], state);
 }
 
 async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boolean, announcing = false): Promise<ServiceReport> {
