@@ -52,10 +52,11 @@ export interface Pm2Stop {
 
 /**
  * Starts PM2's daemon, in a PM2_HOME of its own under os.tmpdir(), supervising `bot` (a program
- * and its arguments, run as is: `--interpreter none`). `stop` works at any stage, even when
- * `ready` failed: `pm2 kill` with that PM2_HOME, then SIGKILL by PID to whatever is left.
+ * and its arguments, run as is: `--interpreter none`), with `options` added to `pm2 start`. `stop`
+ * works at any stage, even when `ready` failed: `pm2 kill` with that PM2_HOME, then SIGKILL by PID
+ * to whatever is left, the bots `remember` was told of included.
  */
-export function launchPm2(cli: string, bot: string[]): { ready: Promise<Pm2Daemon>; stop(): Promise<Pm2Stop> } {
+export function launchPm2(cli: string, bot: string[], options: readonly string[] = []): { ready: Promise<Pm2Daemon>; remember(pid: number): void; stop(): Promise<Pm2Stop> } {
   const home = mkdtempSync(join(tmpdir(), "lifeguard-bench-pm2-"));
   // `touch` marks a PM2_HOME as used before: no first-run banner, and no version check sent out.
   writeFileSync(join(home, "touch"), "");
@@ -70,7 +71,7 @@ export function launchPm2(cli: string, bot: string[]): { ready: Promise<Pm2Daemo
   const botPid = (): number | null => readPid(join(home, "pids", "bot-0.pid"));
   const ready = (async (): Promise<Pm2Daemon> => {
     const [program, ...args] = bot;
-    const started = await pm2(["start", program as string, "--name", "bot", "--interpreter", "none", "--", ...args]);
+    const started = await pm2(["start", program as string, "--name", "bot", "--interpreter", "none", ...options, "--", ...args]);
     remember(daemonPid());
     if (started.exitCode !== 0) throw new Error(`pm2 start failed: ${started.summary}: ${started.stderr}`);
     if (!(await waitFor(() => isAlive(daemonPid(), seen) && botPid() !== null, { timeoutMs: 30_000 }))) throw new Error(`PM2's daemon or its bot did not start (PM2_HOME ${home})`);
@@ -89,7 +90,7 @@ export function launchPm2(cli: string, bot: string[]): { ready: Promise<Pm2Daemo
     rmSync(home, { recursive: true, force: true });
     return { killExitCode: killed.exitCode, tookMs: Date.now() - started, leftovers };
   };
-  return { ready, stop };
+  return { ready, remember, stop };
 }
 
 function readPid(file: string): number | null {

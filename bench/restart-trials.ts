@@ -42,3 +42,13 @@ export function entryBetween(entries: DaemonEntry[], from: number, to: number, m
 export function randomBetween(min: number, max: number): number {
   return min + Math.random() * (max - min);
 }
+
+/** The items in a random order (Fisher–Yates), so peers take turns without one always going first. */
+export function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}

@@ -89,8 +89,8 @@ try {
     sections.push(await benchFreeze({ runs: [{ intervalMs: 30_000, trials: quick ? 3 : 10 }, { intervalMs: 1000, trials: quick ? 2 : 5 }] }));
   }
   if (runs("crash")) {
-    progress("daemon: crash to new process (SIGKILL the bot)");
-    sections.push(await benchCrash({ trials: quick ? 5 : 20, startupRuns: quick ? 5 : 20 }));
+    progress("daemon: crash to new process beside PM2 and supervisord (SIGKILL the bots; installs PM2 into bench/.peers and supervisord with apt-get on first use)");
+    sections.push(await benchCrash({ trials: quick ? 5 : 40 }));
   }
   if (runs("systemd-crash")) {
     progress("daemon: crash and freeze to new process in systemd mode, beside systemd's own Restart= (SIGKILL and SIGSTOP the units in a sandbox)");

@@ -7,7 +7,7 @@ import { sandboxSupport, startSandbox, type Sandbox } from "../src/testing/syste
 import { waitFor } from "../src/testing/wait-for.js";
 import { readHistory, type HistoryEntry } from "./daemon-lab.js";
 import { phaseTable, summaryCells, type Phase } from "./daemon-report.js";
-import { randomBetween, restartBetween } from "./restart-trials.js";
+import { randomBetween, restartBetween, shuffled } from "./restart-trials.js";
 import { formatMs, verdict, type Section } from "./report.js";
 import { median, summarise, type Summary } from "./stats.js";
 import { FREEZE_MAX_AGE_MS, hostPidOf, startCrashUnits, waitForDaemonRestart, type CrashUnit, type CrashUnits } from "./systemd-crash-lab.js";
@@ -107,15 +107,6 @@ async function freezeTrials(sandbox: Sandbox, units: CrashUnits, count: number):
     pid = next.pid;
   }
   return freezes;
-}
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
 }
 
 function latencies(run: Run, unit: CrashUnit): Summary {

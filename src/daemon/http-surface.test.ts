@@ -40,6 +40,7 @@ async function surface(t: { after(fn: () => void | Promise<void>): void }) {
     service: service.name, lastProgressAt: 0, rounds: 0, lastReport: null,
     wake: () => void wakes.set(service.name, (wakes.get(service.name) ?? 0) + 1),
     holding: () => false,
+    record: () => undefined,
   }));
   const scheduler: Scheduler = { loops, done: Promise.resolve(), stop: () => undefined, isProgressing: () => true };
   const ping = async (path: string, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => {

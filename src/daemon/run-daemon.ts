@@ -9,7 +9,8 @@ import { openSystemdBus, systemBusAddress, type SystemdBus } from "../process/sy
 import { linkSystemd } from "./systemd-link.js";
 import { staysGaveUp } from "./announce-gave-up.js";
 import { statusLine } from "./status-line.js";
-import { prepareSupervision, shutdownSupervised, startSupervised, wakeOnExit } from "./supervise.js";
+import { prepareSupervision, shutdownSupervised, startSupervised } from "./supervise.js";
+import { answerExits, type ExitAnswers } from "./answer-exits.js";
 import { wakeOnChange } from "./wake-on-change.js";
 import { startDaemonHttp, type DaemonHttp } from "./http-surface.js";
 import { startDeadman } from "./deadman.js";
@@ -112,6 +113,7 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
         notifier?.stopping();
         controller.abort();
         await scheduler.done;
+        await parts.answers.finish();
         ending = request.signal;
         await shutdownSupervised(app.services, logger, clock.now);
         await parts.stopAlerting();
@@ -126,6 +128,7 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
       notifier?.reloading();
       scheduler.stop(); // finish the rounds in progress: a reload never cuts a restart short
       await scheduler.done;
+      await parts.answers.finish();
       ending = "a reload";
       return { kind: "reload", config: reloaded.config };
     }
@@ -136,6 +139,8 @@ async function superviseUntilAsked(app: App, session: Session): Promise<Ending> 
 
 interface RunningParts {
   scheduler: Scheduler;
+  /** The rounds that answer supervised processes' exits, outside the scheduler: stopped (and awaited) with it. */
+  answers: ExitAnswers;
   /** Ends the alert loop; idempotent. */
   stopAlerting(): Promise<void>;
   /** Ends everything this session started but the supervised processes and the scheduler's rounds; `reason` is recorded (`SIGTERM`, `a reload`). */
@@ -167,14 +172,16 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   // Alerts are delivered on their own loop: a channel that is down or slow never delays a round.
   const alerting = new AbortController();
   const alertLoop = runAlerting(app, alerting.signal);
-  const running = startScheduler(app.services, { ...engine, onRound: reportRounds(http, notifier, () => running) });
+  const onRound = reportRounds(http, notifier, () => running);
+  const running = startScheduler(app.services, { ...engine, onRound });
   // What the CLI asks (`lifeguard restart NAME`, `reload`), queued in the store for this daemon.
   const taker = takeRequests(store, controller, { logger, now: clock.now });
   // What Telegram asks (`/restart NAME`), read by long polling the bots of channels that take commands.
   const telegram = startTelegramCommands({ config: app.config, store, controller, logger, clock, signal });
   scheduler = running;
   http.attach(running);
-  const unsubscribe = [...wakeOnExit(app.services, running, logger, clock.now), ...await wakeOnChange(app.services, running)];
+  const answers = answerExits(app.services, running, { ...engine, onRound });
+  const unsubscribe = await wakeOnChange(app.services, running);
   const pinger = startWatchdogPings(notifier, () => running.isProgressing());
   const deadman = startDeadman(app.config.deadman, { clock, logger, health: lifeguardHealth(running, store), signal });
   notifier?.ready();
@@ -193,6 +200,7 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
   };
   return {
     scheduler: running,
+    answers,
     stopAlerting,
     stop: async (reason) => {
       await telegram.stop();
@@ -203,6 +211,8 @@ async function startParts(app: App, session: Session, signal: AbortSignal): Prom
       clearInterval(pinger);
       await deadman.stop();
       unsubscribe.forEach((stop) => stop());
+      await answers.finish();
+      answers.unsubscribe();
     },
   };
 }

@@ -2,7 +2,7 @@ import { markStart } from "../core/check.js";
 import type { Logger } from "../core/logger.js";
 import { markStarted } from "../core/mark-started.js";
 import type { ServiceStore } from "../core/store.js";
-import { isSupervising, type ServiceExit, type SupervisingRunner } from "../core/runner.js";
+import { isSupervising, type SupervisingRunner } from "../core/runner.js";
 import { formatDuration } from "../core/duration.js";
 import { controlCommand } from "../core/control.js";
 import { becomeChildSubreaper, isNamespaceInit } from "../process/subreaper.js";
@@ -10,13 +10,12 @@ import { claimDelegatedCgroup } from "../process/delegated-cgroup.js";
 import { stopAdopted } from "../process/stop-adopted.js";
 import { plural } from "../runners/process/messages.js";
 import type { ServiceParts } from "../engine/check-service.js";
-import type { Scheduler } from "../engine/scheduler.js";
 import type { Outcome } from "../core/outcome.js";
 import type { ServiceEvent } from "../core/policy.js";
 
 /**
- * Supervisor mode in the daemon: starts every service whose runner owns its process, runs a
- * round at once when one exits (no polling delay), and stops them all when Lifeguard stops.
+ * Supervisor mode in the daemon: starts every service whose runner owns its process (its exits are
+ * answered by answer-exits.ts), and stops them all when Lifeguard stops.
  */
 export async function startSupervised(services: ServiceParts[], deps: { store: ServiceStore; logger: Logger; now: () => number }): Promise<StartedServices> {
   const { logger, now, store } = deps;
@@ -59,19 +58,6 @@ export interface StartedServices {
 
 function replacedEvent(outcome: Outcome, at: number): ServiceEvent {
   return { kind: "replaced", at, message: outcome.summary, data: { pids: outcome.evidence.replaced, pid: outcome.evidence.pid ?? null } };
-}
-
-/** Wakes a service's loop when its process exits unasked; returns the unsubscribers. */
-export function wakeOnExit(services: ServiceParts[], scheduler: Scheduler, logger: Logger, now: () => number): Array<() => void> {
-  return services.flatMap((parts, index) => {
-    const { runner } = parts;
-    if (!isSupervising(runner)) return [];
-    return [runner.onExit((exit) => {
-      if (exit.requested) return;
-      logger.write({ at: now(), tag: "FAIL", service: parts.config.name, message: describeExit(parts.config.name, exit) });
-      scheduler.loops[index]?.wake();
-    })];
-  });
 }
 
 /**
@@ -129,10 +115,4 @@ function describeAdoptedStop(pids: readonly number[], left: readonly number[]): 
 
 function listPids(pids: readonly number[]): string {
   return `${pids.length === 1 ? "PID" : "PIDs"} ${pids.join(", ")}`;
-}
-
-function describeExit(service: string, exit: ServiceExit): string {
-  const how = exit.signal === null ? `with code ${exit.code}` : `on ${exit.signal}`;
-  const last = exit.lastOutput === undefined ? "" : `; last output: ${exit.lastOutput}`;
-  return `"${service}" exited ${how} after ${formatDuration(exit.uptimeMs)}${last}`;
 }

@@ -111,3 +111,18 @@ test("the log line of giving up says how to re-arm, as the alert does", async (t
   assert.equal(line?.message, 'Cannot restart "trader" as the restart limit is reached: 3 restarts in the last 1h (max 3). ' +
     'Manual intervention needed: fix the cause, then run "lifeguard reset trader" to re-arm automatic restarts');
 });
+
+test("the daemon's round while a decided restart holds the lock follows it quietly: no wait, no log, no write", async (t) => {
+  const { parts, runner, deps, store, logger } = setup(t);
+  const restarting = { ...initialState(), health: { kind: "restarting" as const, since: Date.now(), reason: "running" } };
+  store.commitRound("trader", { state: restarting, events: [], checkedAt: Date.now() });
+  const lease = await store.acquireLock("trader", { waitMs: 0 });
+  assert.ok(lease !== null);
+  t.after(() => void lease.release());
+  const report = await checkService(parts, deps, { dryRun: false, logPassing: false, steadyWithoutLock: true });
+  assert.deepEqual(report.verdict, { status: "restart", why: 'A restart of "trader" is under way' });
+  assert.equal(report.health, "restarting");
+  assert.deepEqual(logger.entries, []);
+  assert.deepEqual(store.loadState("trader"), restarting);
+  assert.deepEqual(runner.calls.filter((call) => call !== "status"), []);
+});

@@ -117,6 +117,42 @@ test("wake() runs the next round at once", async (t) => {
   assert.equal(rounds(), 2);
 });
 
+test("record() takes a round run outside the loop as its latest, and the next round is due from it, not at once", async (t) => {
+  const counter = { runs: 0 };
+  const { clock, scheduler, rounds } = setup(t, (c) => passing(c, counter));
+  await settle();
+  const loop = scheduler.loops[0];
+  assert.ok(loop?.lastReport != null);
+  // A restart outside the loop, as a crash's answer: the default 60s grace ends in 2s, before the 5s interval.
+  const answered = { ...loop.lastReport, state: { ...loop.lastReport.state, lastStartAt: clock.now() - 58_000 } };
+  loop.record(answered);
+  await settle();
+  await settle();
+  assert.equal(rounds(), 1, "no round at once");
+  assert.equal(loop.lastReport, answered);
+  await clock.advance(1_999);
+  assert.equal(rounds(), 1);
+  await clock.advance(1);
+  await settle();
+  assert.equal(rounds(), 2, "at the end of the grace the answer began");
+});
+
+test("record() counts as a round for the interval: the next one comes an interval after it", async (t) => {
+  const counter = { runs: 0 };
+  const { clock, scheduler, rounds } = setup(t, (c) => passing(c, counter));
+  await settle();
+  const loop = scheduler.loops[0];
+  assert.ok(loop?.lastReport != null);
+  await clock.advance(4_000);
+  loop.record(loop.lastReport);
+  await settle();
+  await clock.advance(4_999);
+  assert.equal(rounds(), 1, "not at the end of the interval the first round began");
+  await clock.advance(1);
+  await settle();
+  assert.equal(rounds(), 2);
+});
+
 test("stop() ends each loop after its round and abort ends it at once", async (t) => {
   const counter = { runs: 0 };
   const { scheduler, controller, rounds } = setup(t, (c) => passing(c, counter));

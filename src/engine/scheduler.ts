@@ -30,6 +30,12 @@ export interface ServiceLoop {
    * and nothing changed since its last run): the last round's observations stand as of now.
    */
   holding(): boolean;
+  /**
+   * Takes the report of a round run outside the loop (a crash's answer) as its latest, as a round
+   * of its own: the next round is due from it (an interval later, or the end of the startup grace
+   * it began), not at once.
+   */
+  record(report: ServiceReport): void;
 }
 
 export interface Scheduler {
@@ -82,6 +88,16 @@ function createLoop(parts: ServiceParts, deps: SchedulerDeps, isStopping: () => 
     lastReport: null,
     wake: alarm.wake,
     holding: () => held && sleepsUntil !== null && holdsFor(parts.checks) > 0,
+    record: (report) => {
+      loop.lastReport = report;
+      held = false;
+      started = deps.clock.monotonic();
+      // Asleep: the sleep ends when the next round is due from this one (during a round, its end computes it).
+      if (sleepsUntil === null) return;
+      const wait = untilNextRound(parts, loop, deps.clock, started, false);
+      sleepsUntil = started + wait;
+      alarm.shorten(wait);
+    },
   };
   let started = deps.clock.monotonic();
   // A change heard ends the hold: the next round comes at the interval, as if polled. Not at once:

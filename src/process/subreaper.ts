@@ -2,6 +2,7 @@ import { findAddon, loadAddon } from "./native-addon.js";
 import { DEAD_STATES, listProcesses } from "./list-processes.js";
 import type { ProcStat } from "./proc-stat.js";
 import { isNodeChild, trackNodeChildren } from "./node-children.js";
+import { ownChildren } from "./own-children.js";
 import { getSystemErrorName } from "node:util";
 
 interface ProcessControl {
@@ -62,7 +63,7 @@ export function isChildSubreaper(): boolean {
  * The living processes Lifeguard adopted: its children that Node did not spawn (orphaned
  * descendants re-parented to it as a subreaper). Empty when it is not one.
  */
-export function adoptedProcesses(processes: readonly ProcStat[] = listProcesses()): ProcStat[] {
+export function adoptedProcesses(processes: readonly ProcStat[] = childrenNow()): ProcStat[] {
   if (!subreaper) return [];
   return processes.filter((stat) => stat.ppid === process.pid && !DEAD_STATES.has(stat.state) && !isNodeChild(stat));
 }
@@ -71,11 +72,16 @@ export function adoptedProcesses(processes: readonly ProcStat[] = listProcesses(
 export function reapAdoptedZombies(): number[] {
   if (addon === null) return [];
   const reaped: number[] = [];
-  for (const stat of listProcesses()) {
+  for (const stat of childrenNow()) {
     if (stat.ppid !== process.pid || stat.state !== "Z" || isNodeChild(stat)) continue;
     if (addon.reapChild(stat.pid) === stat.pid) reaped.push(stat.pid);
   }
   return reaped;
+}
+
+/** This process's children (and maybe others: filter by ppid): its own lists, else the whole table. */
+function childrenNow(): ProcStat[] {
+  return ownChildren() ?? listProcesses();
 }
 
 function errorName(errno: number): string {

@@ -5,12 +5,13 @@ import type { Runner, RunnerStatus } from "../core/runner.js";
 import { killOnExit } from "./process/exit-guard.js";
 import { causeOf, describeExit, describeLeft, describeSpawnError, plural } from "./process/messages.js";
 import { createOutputLog } from "./process/output-log.js";
-import { groupMembers, signalGroup } from "./process/process-group.js";
-import { resolveUser, type UserAccount } from "./process/resolve-user.js";
+import { groupMembers, isTreeGone, signalGroup } from "./process/process-group.js";
+import { resolveUser } from "./process/resolve-user.js";
+import { owner, runEnvironment } from "./process/run-identity.js";
 import { isDirectory, spawnRun, type Run } from "./process/spawn-run.js";
 import { describeUnstoppable, stopSurvivors, type SurvivorReport } from "./process/survivors.js";
 import { randomToken } from "../process/random-token.js";
-import { readBootId, readProcStat } from "../process/proc-stat.js";
+import { readBootId, type ProcStat } from "../process/proc-stat.js";
 import type { RunJournal, SupervisedRun } from "../core/run-journal.js";
 import type { ExitListener, ProcessExit, ProcessRunnerOptions } from "./process/types.js";
 import { waitForGroupEnd, type GroupWait } from "./process/wait-group.js";
@@ -37,8 +38,11 @@ interface Current {
   /** `requested` when the leader exited: a later kill of leftovers does not make a crash look requested. */
   requestedAtExit: boolean | null;
   releaseGuard: () => void;
-  /** Its journal record was deleted: it is over. */
-  forgotten: boolean;
+  /**
+   * No process of the run is left (and its journal record was deleted): for good, as nothing can
+   * join a run none of whose processes lives. Once known, no stop, kill, start or status looks again.
+   */
+  over: boolean;
 }
 
 /**
@@ -92,7 +96,7 @@ export class ProcessRunner implements Runner {
       const uptimeMs = monotonicMs() - run.startedMono;
       return result(true, "active", `PID ${run.pid}, up ${formatDuration(uptimeMs)}`, { ...evidence, uptimeMs });
     }
-    const left = groupMembers(run.group, run.seen);
+    const left = this.#left(current);
     const exit = this.#describe(current);
     const details = `${describeExit(exit)} after ${formatDuration(exit.uptimeMs)}${left.length === 0 ? "" : `; ${describeLeft(left)}`}`;
     return { ...result(false, exit.state, details, { ...evidence, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, leftPids: left.map((member) => member.pid) }), ...causeOf(exit.lastOutput) };
@@ -118,6 +122,7 @@ export class ProcessRunner implements Runner {
     const current = this.#current;
     if (current === null) return this.#outcome(started, true, `"${this.target}" had no process left to kill: it was not started`);
     current.requested = true;
+    if (current.over) return this.#outcome(started, true, `"${this.target}" had no process left to kill`, { pid: current.run.pid });
     // Every process of the run we started, and nothing else: never a pattern (DESIGN.md).
     const signalled = signalGroup(current.run.group, "SIGKILL", current.run.exit === null, current.run.seen);
     if (signalled.length === 0 && this.#isOver(current)) return this.#outcome(started, true, `"${this.target}" had no process left to kill`, { pid: current.run.pid });
@@ -137,7 +142,7 @@ export class ProcessRunner implements Runner {
     const previous = this.#current;
     if (previous !== null && previous.run.exit === null) return this.#outcome(started, true, `"${this.target}" is already running (PID ${previous.run.pid})`, { ...evidence, pid: previous.run.pid });
     // A leftover of the previous run (a helper that outlived the leader) would run twice.
-    const left = previous === null ? [] : groupMembers(previous.run.group, previous.run.seen);
+    const left = previous === null ? [] : this.#left(previous);
     if (left.length > 0) return cannot(`its previous run left ${plural(left.length, "process", "processes")} running (PIDs ${left.map((member) => member.pid).join(", ")})`, "stop or kill it first");
     // What a Lifeguard killed before us left running: never a second copy beside it.
     const survivors = await this.#stopSurvivors(signal);
@@ -153,7 +158,7 @@ export class ProcessRunner implements Runner {
     const record: SupervisedRun = { service: this.target, token: randomToken(), bootId: readBootId(), pid: null, startTime: null, startedAt: Date.now(), ...owner() };
     this.#journal((journal) => journal.recordRun(record));
     const cgroup = serviceCgroup(this.target);
-    const spawned = await spawnRun({ command, cwd, env: this.#environment(account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, cgroup, account, output });
+    const spawned = await spawnRun({ command, cwd, env: runEnvironment(this.#options, account), token: record.token, claimsAdopted: this.#options.claimsAdopted === true, cgroup, account, output });
     if ("error" in spawned) {
       this.#journal((journal) => journal.forgetRun(record.token));
       const context = { program: command[0] as string, cwd, cwdExists: cwd === undefined || isDirectory(cwd), user };
@@ -195,11 +200,12 @@ export class ProcessRunner implements Runner {
   }
 
   #track(run: Run): Current {
-    const current: Current = { run, requested: false, requestedAtExit: null, forgotten: false, releaseGuard: killOnExit(() => void signalGroup(run.group, "SIGKILL", run.exit === null, run.seen)) };
+    const current: Current = { run, requested: false, requestedAtExit: null, over: false, releaseGuard: killOnExit(() => void signalGroup(run.group, "SIGKILL", run.exit === null, run.seen)) };
     this.#current = current;
     void run.exited.then(() => {
       current.requestedAtExit = current.requested;
-      if (groupMembers(run.group, run.seen).length === 0) this.#ended(current);
+      // Known now, while nothing waits on it: the restart that follows need not look again.
+      this.#left(current);
       return run.drained;
     }).then(() => this.#notify(this.#describe(current)));
     return current;
@@ -229,16 +235,27 @@ export class ProcessRunner implements Runner {
 
   /** The leader exited and no process of its group is left. */
   #isOver(current: Current): boolean {
-    const over = current.run.exit !== null && groupMembers(current.run.group, current.run.seen).length === 0;
-    if (over) this.#ended(current);
-    return over;
+    return current.run.exit !== null && this.#left(current).length === 0;
+  }
+
+  /**
+   * The processes of the run still alive. Once the leader exited: none when it is over, proved
+   * from its group, cgroup and the orphans Lifeguard adopted (isTreeGone) before the whole process
+   * table is read, and then it is over for good.
+   */
+  #left(current: Current): ProcStat[] {
+    const { run } = current;
+    if (current.over) return [];
+    const left = run.exit !== null && isTreeGone(run.group, run.seen) ? [] : groupMembers(run.group, run.seen);
+    if (run.exit !== null && left.length === 0) this.#ended(current);
+    return left;
   }
 
   /** No process of the run is left: nothing to kill when Lifeguard exits, nothing for a later Lifeguard to find. */
   #ended(current: Current): void {
     current.releaseGuard();
-    if (current.forgotten) return;
-    current.forgotten = true;
+    if (current.over) return;
+    current.over = true;
     this.#journal((journal) => journal.forgetRun(current.run.group.token as string));
   }
 
@@ -275,17 +292,8 @@ export class ProcessRunner implements Runner {
     });
   }
 
-  #environment(account: UserAccount | null): NodeJS.ProcessEnv {
-    const identity = account === null ? {} : { HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell };
-    return { ...(this.#options.baseEnv ?? process.env), ...identity, ...this.#options.startEnv?.(), ...this.#options.env };
-  }
 
   #outcome(started: number, ok: boolean, summary: string, evidence: Record<string, unknown> = {}): Outcome {
     return { ok, summary, evidence: { name: this.target, ...evidence }, durationMs: monotonicMs() - started, timedOut: false };
   }
-}
-
-/** This process, as a run's record names its owner. */
-function owner(): Pick<SupervisedRun, "ownerPid" | "ownerStartTime"> {
-  return { ownerPid: process.pid, ownerStartTime: readProcStat(process.pid)?.startTime ?? null };
 }

@@ -1,7 +1,7 @@
 import { DEAD_STATES, listProcesses } from "../../process/list-processes.js";
 import { readEnvironValue } from "../../process/proc-environ.js";
-import type { ProcStat } from "../../process/proc-stat.js";
-import { adoptedProcesses } from "../../process/subreaper.js";
+import { isProcessAlive, type ProcStat } from "../../process/proc-stat.js";
+import { adoptedProcesses, isChildSubreaper } from "../../process/subreaper.js";
 import { killServiceCgroup, processesIn } from "../../process/delegated-cgroup.js";
 
 /** The variable that carries a run's token into every process the run starts (unless one clears its environment). */
@@ -70,6 +70,37 @@ export function groupMembers(group: OwnedGroup, cache: MemberCache = new Map(), 
   forget(cache, processes);
   for (const member of members.values()) cache.set(keyOf(member), true);
   return [...members.values()].sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * Whether no process of the run `group`, whose leader was reaped, is left, proved without reading
+ * the whole process table (which, hundreds of processes long, costs milliseconds): no process is
+ * left in its process group (`kill(-pgid, 0)` fails with ESRCH), none in its cgroup, none found a
+ * member before is alive, and Lifeguard, the reaper of every orphan of the run's tree, adopted
+ * none that started after the leader: every descendant that outlived the leader is in one of
+ * those. Only a process that carries the run's token without descending from it (started for it
+ * by another daemon) escapes this proof. False: not proved; `groupMembers` tells.
+ */
+export function isTreeGone(group: OwnedGroup, cache: MemberCache = new Map()): boolean {
+  const start = group.leaderStartTime;
+  if (start === null || !isChildSubreaper()) return false;
+  if (!isGroupEmpty(group.pgid)) return false;
+  if (group.cgroup != null && processesIn(group.cgroup).length > 0) return false;
+  for (const [key, member] of cache) {
+    const [pid, startTime] = key.split(":").map(Number);
+    if (member && isProcessAlive(pid as number, startTime as number)) return false;
+  }
+  return adoptedProcesses().every((stat) => stat.startTime < start);
+}
+
+/** No process, zombies included, is in process group `pgid`: only ESRCH says so (EPERM: one we may not signal). */
+function isGroupEmpty(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
 }
 
 /**
