@@ -1,6 +1,8 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
-// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle (`daemon` =
-// freeze, crash, systemd-crash, weigh, idle and systemd-idle); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
+// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle, memory (`daemon` =
+// freeze, crash, systemd-crash, weigh, idle, systemd-idle and memory); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
+// `memory` is the long one: a 10-minute window (issue 14's "flat over a 10-minute window"), about
+// 11 minutes with its start-up; --quick makes it 1 minute.
 // Flags: --no-sandbox (time `check` without the systemd sandbox, and skip `systemd-crash` and `systemd-idle`, which need it), --clean (delete bench/data afterwards;
 // by default the generated logs, 1 GiB among them, are kept and reused by the next run),
 // --quick (fewer runs and shorter windows, for a smoke run). A run of some parts only or with
@@ -22,14 +24,15 @@ import { describeCommandLine, describeMachine, handWrittenPart, renderResults, t
 import { benchSystemdCrash } from "./systemd-crash.js";
 import { benchSystemdIdle, type SystemdIdleScenario } from "./systemd-idle.js";
 import { benchTail } from "./tail.js";
+import { benchMemoryWindow } from "./memory-window.js";
 import { launcherV8Flags } from "./variants.js";
 import { benchWeigh } from "./weigh.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = join(BENCH_DIR, "data");
-const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle"] as const;
+const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] as const;
 type Part = (typeof PARTS)[number];
-const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle"] };
+const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] };
 
 /** The daemon's idle goals (issues 3, 11 and 14): the first two share one window with the floor, bare Node and PM2's daemon. */
 const TOGETHER: IdleScenario[] = [
@@ -107,6 +110,10 @@ try {
   if (runs("systemd-idle")) {
     progress(`daemon: idle CPU in systemd mode, with PID 1's and the bus's share (${SYSTEMD_IDLE.length} sandboxes, windows of ${window.windowMs / 1000} s)`);
     sections.push(await benchSystemdIdle({ ...window, scenarios: SYSTEMD_IDLE, sandbox: !flags["no-sandbox"] }));
+  }
+  if (runs("memory")) {
+    progress(`daemon: memory per service over ${quick ? 1 : 10} minutes (1 service, 200 services, 200 services with V8's default heap sizing, in one window)`);
+    sections.push(await benchMemoryWindow({ dataDir: DATA_DIR, settleMs: window.settleMs, windowMs: (quick ? 1 : 10) * 60_000, sampleMs: 1000 }));
   }
 } finally {
   if (flags.clean) rmSync(DATA_DIR, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { readTailLines, type TailResult } from "../src/checks/tail-lines.js";
+import { readTailLines, TAIL_CHUNK_BYTES, TAIL_MAX_LINE_BYTES, type TailResult } from "../src/checks/tail-lines.js";
 import { botLine, ensureLogFile } from "./log-files.js";
 import { perCall, readIoCounters, type IoCounters } from "./proc-io.js";
 import { formatBytes, formatMs, verdict, type Section } from "./report.js";
@@ -197,6 +197,6 @@ function findings(figures: SizeFigures[], options: TailBenchOptions): string[] {
   }
   const retained = Math.max(...figures.map((f) => Math.abs(f.heapRetainedPerCall)));
   const buffers = new Set(figures.map((f) => f.buffersAllocated));
-  out.push(`${verdict(retained < RETAINED_LIMIT_BYTES)} Memory: at most ${retained.toFixed(1)} B of heap per call is left after ${options.retainedCalls} calls and a full GC (nothing kept: under ${formatBytes(RETAINED_LIMIT_BYTES)}, where a kept result would be about 10 KiB); each call allocates ${[...buffers].map((b) => formatBytes(b)).join(" / ")} of buffers whatever the log's size, freed when V8 collects them, so RSS moves in steps rather than per call.`);
+  out.push(`${verdict(retained < RETAINED_LIMIT_BYTES)} Memory: at most ${retained.toFixed(1)} B of heap per call is left after ${options.retainedCalls} calls and a full GC (nothing kept: under ${formatBytes(RETAINED_LIMIT_BYTES)}, where a kept result would be about 10 KiB); each call allocates ${[...buffers].map((b) => formatBytes(b)).join(" / ")} of new buffers whatever the log's size: its chunk and line buffers (${formatBytes(TAIL_CHUNK_BYTES + TAIL_MAX_LINE_BYTES)}) are lent by a pool shared by all reads and given back (\`src/checks/tail-scratch.ts\`).`);
   return out;
 }

@@ -42,6 +42,15 @@ export function writeLauncher(file: string, bundle: string, v8Flags: readonly st
   return file;
 }
 
+/** The V8 flags of the launcher that size the heap (its young generation and its growth), as opposed to the compiler's. */
+export const HEAP_FLAG = /^--(semi-space-growth-factor|optimize-for-size)\b/;
+
+/** The daemon as bin/lifeguard.js starts it but for the heap flags (HEAP_FLAG): V8's default heap sizing. Written into `dir`. */
+export function writeDefaultHeapLauncher(dir: string): { launcher: string; v8Flags: string[] } {
+  const v8Flags = launcherV8Flags().filter((flag) => !HEAP_FLAG.test(flag));
+  return { launcher: writeLauncher(join(dir, "launch-default-heap.cjs"), join(DIST, "lifeguard-run.cjs"), v8Flags, "The daemon's bundle with V8's default heap sizing"), v8Flags };
+}
+
 /** The launcher that runs `check` from the CLI bundle without a code cache, in `dir`. */
 export function writeNoCacheLauncher(dir: string): string {
   return writeLauncher(join(dir, "no-code-cache.cjs"), join(DIST, "lifeguard-cli.cjs"), [], "The CLI bundle without bin/lifeguard.js's V8 code cache");

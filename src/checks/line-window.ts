@@ -18,9 +18,12 @@ export interface LineWindow {
   reset(): void;
 }
 
-/** Creates a line window keeping at most `maxBytes` bytes. */
-export function createLineWindow(maxBytes: number): LineWindow {
-  const buffer = Buffer.allocUnsafe(maxBytes);
+/**
+ * Creates a line window keeping at most `maxBytes` bytes, in `buffer` (its first `maxBytes` bytes;
+ * a buffer lent for one read and reused by the next: what it held before is never read).
+ */
+export function createLineWindow(maxBytes: number, buffer: Buffer = Buffer.allocUnsafe(maxBytes)): LineWindow {
+  if (buffer.length < maxBytes) throw new RangeError(`The line window's buffer holds ${buffer.length} bytes, fewer than the ${maxBytes} it keeps`);
   // The kept bytes are buffer[maxBytes - kept, maxBytes); once cut they are buffer[0, maxBytes).
   let kept = 0;
   let total = 0;

@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFile, mkdir, mkdtemp, open, rename, rm, truncate, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, open, readFile, rename, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readTailLines, TAIL_MAX_LINE_BYTES, TAIL_MAX_SCAN_BYTES } from "./tail-lines.js";
@@ -17,6 +17,9 @@ async function writeLog(content: string | Buffer): Promise<string> {
   await writeFile(path, content);
   return path;
 }
+
+/** A line as the reader shows one longer than `maxBytes` (ASCII only: no character to keep whole). */
+const cutAs = (line: string, maxBytes: number): string => (line.length <= maxBytes ? line : `${line.slice(0, maxBytes)}… [${line.length - maxBytes} bytes cut]`);
 
 const numbered = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
 
@@ -81,6 +84,31 @@ test("readTailLines matches tail -n whatever the chunk size", async () => {
       }
     }
   }
+});
+
+test("readTailLines reads correctly with buffers an earlier read filled, at every size", async () => {
+  // The reads share their buffers: each must see only its own file's bytes, whatever came before.
+  const long = await writeLog(`${"x".repeat(200 * 1024)}\n${numbered(0, 50).join("\n")}\n`);
+  const short = await writeLog("a\nb\n");
+  const reads: Array<[string, number, { chunkBytes?: number; maxLineBytes?: number }]> = [
+    [long, 60, {}],
+    [short, 5, {}],
+    [long, 51, { chunkBytes: 3, maxLineBytes: 10 }],
+    [short, 5, { chunkBytes: 1 }],
+    [long, 60, { chunkBytes: 256 * 1024, maxLineBytes: 128 * 1024 }],
+    [short, 1, {}],
+    [long, 3, { chunkBytes: 7 }],
+  ];
+  for (const [path, count, options] of reads) {
+    const expected = naiveTail(await readFile(path), count).map((line) => cutAs(line, options.maxLineBytes ?? TAIL_MAX_LINE_BYTES));
+    assert.deepEqual((await readTailLines(path, count, options)).lines, expected, `${path === long ? "long" : "short"} file, ${count} lines, ${JSON.stringify(options)}`);
+  }
+});
+
+test("readTailLines reads correctly when reads overlap", async () => {
+  const paths = await Promise.all([0, 1, 2, 3, 4].map((n) => writeLog(`${numbered(n * 100, n * 100 + 100).join("\n")}\n`)));
+  const tails = await Promise.all(paths.map((path) => readTailLines(path, 10, { chunkBytes: 16 })));
+  assert.deepEqual(tails.map((tail) => tail.lines), [0, 1, 2, 3, 4].map((n) => numbered(n * 100 + 90, n * 100 + 100)));
 });
 
 test("readTailLines keeps the start of a line longer than the cap and says how much was cut", async () => {

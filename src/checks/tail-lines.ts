@@ -1,7 +1,8 @@
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { createDirectoryError } from "./log-file-error.js";
-import { createLineWindow } from "./line-window.js";
+import { createLineWindow, type LineWindow } from "./line-window.js";
+import { createScratchPool } from "./tail-scratch.js";
 
 /** Bytes read per step backwards from the end of the file. */
 export const TAIL_CHUNK_BYTES = 64 * 1024;
@@ -11,6 +12,8 @@ export const TAIL_MAX_LINE_BYTES = 64 * 1024;
 export const TAIL_MAX_SCAN_BYTES = 64 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+/** Every read's buffers, lent and given back (see createScratchPool). */
+const scratch = createScratchPool({ chunkBytes: TAIL_CHUNK_BYTES, lineBytes: TAIL_MAX_LINE_BYTES });
 
 /** Limits of one tail read; the defaults suit logs, tests make them small. */
 export interface TailOptions {
@@ -44,7 +47,8 @@ export interface TailResult {
 
 /**
  * Reads the last `count` lines of a file backwards from its end, in fixed-size chunks through
- * one file descriptor and one fstat, so a 1 GiB log costs what a 1 KiB log costs. A last line
+ * one file descriptor and one fstat, so a 1 GiB log costs what a 1 KiB log costs; its buffers are
+ * borrowed from a pool shared by all reads and given back at the end. A last line
  * without a final newline counts as a line. Rejects only when the file cannot be opened or is a
  * directory (with the fs error: `ENOENT`, `EACCES`, `EISDIR`...), or when `signal` aborts.
  */
@@ -57,7 +61,15 @@ export async function readTailLines(path: string, count: number, options: TailOp
     const stats = await handle.stat();
     if (stats.isDirectory()) throw createDirectoryError(path);
     const read = (buffer: Buffer, length: number, position: number) => handle.read(buffer, 0, length, position).then((r) => r.bytesRead);
-    return { ...(await scanBackwards(read, stats.size, count, options)), size: stats.size, mtimeMs: stats.mtimeMs };
+    const chunkBytes = options.chunkBytes ?? TAIL_CHUNK_BYTES;
+    const maxLineBytes = options.maxLineBytes ?? TAIL_MAX_LINE_BYTES;
+    const lent = scratch.borrow(chunkBytes, maxLineBytes);
+    try {
+      const buffers = { chunk: lent.chunk, chunkBytes, line: createLineWindow(maxLineBytes, lent.line) };
+      return { ...(await scanBackwards(read, stats.size, count, buffers, options)), size: stats.size, mtimeMs: stats.mtimeMs };
+    } finally {
+      scratch.giveBack(lent);
+    }
   } finally {
     await handle.close();
   }
@@ -66,10 +78,15 @@ export async function readTailLines(path: string, count: number, options: TailOp
 type ReadAt = (buffer: Buffer, length: number, position: number) => Promise<number>;
 type ScanResult = Omit<TailResult, "size" | "mtimeMs">;
 
-async function scanBackwards(read: ReadAt, size: number, count: number, options: TailOptions): Promise<ScanResult> {
+/** The buffers of one scan: the file read `chunkBytes` at a time into `chunk`, the current line assembled in `line`. */
+interface ScanBuffers {
+  chunk: Buffer;
+  chunkBytes: number;
+  line: LineWindow;
+}
+
+async function scanBackwards(read: ReadAt, size: number, count: number, { chunk, chunkBytes, line }: ScanBuffers, options: TailOptions): Promise<ScanResult> {
   const maxScanBytes = options.maxScanBytes ?? TAIL_MAX_SCAN_BYTES;
-  const chunk = Buffer.allocUnsafe(options.chunkBytes ?? TAIL_CHUNK_BYTES);
-  const line = createLineWindow(options.maxLineBytes ?? TAIL_MAX_LINE_BYTES);
   const newestFirst: string[] = [];
   let position = size;
   let linesCut = 0;
@@ -88,7 +105,7 @@ async function scanBackwards(read: ReadAt, size: number, count: number, options:
   });
 
   while (newestFirst.length < count && position > 0) {
-    const length = Math.min(chunk.length, position, maxScanBytes - (size - position));
+    const length = Math.min(chunkBytes, position, maxScanBytes - (size - position));
     if (length <= 0) {
       // Out of scan budget: what was seen of the oldest line is kept, its start may be missing.
       if (line.totalBytes > 0) finishLine();

@@ -87,9 +87,11 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   };
   const supervisedCount = config.services.filter((service) => service.runner.kind === "process").length;
   const carried = new Map((options.carry ?? []).map((entry) => [entry.key, entry.parts.runner]));
+  // One set of deps, and one copy of the environment, for every service: a copy each was some KiB a service.
+  const deps: RunnerDeps = { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store, privilege: config.privilege, systemdBus: options.systemdBus, baseEnv: inheritedEnv() };
   const services = config.services.map((service) => {
     const key = carryKey(service, config);
-    return buildService(service, { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store, privilege: config.privilege, systemdBus: options.systemdBus }, key === null ? undefined : carried.get(key));
+    return buildService(service, deps, key === null ? undefined : carried.get(key));
   });
   // Read-only use (a dry run, status) queues and sends nothing.
   const alerting = buildAlerting(config, options.readOnly === true ? null : store, clock, logger);
@@ -131,6 +133,8 @@ interface RunnerDeps {
   privilege: LifeguardConfig["privilege"];
   /** Where systemd runners read unit states, when not from `systemctl show`. */
   systemdBus: SystemdBus | undefined;
+  /** What supervised services inherit (inheritedEnv()), shared by all of them: a runner never changes it. */
+  baseEnv: NodeJS.ProcessEnv;
 }
 
 type RunnerFactory<Config> = (runner: Config, service: ServiceConfig, deps: RunnerDeps) => Runner;
@@ -147,7 +151,7 @@ const RUNNERS: { [Kind in RunnerKind]: RunnerFactory<RunnerConfigOf<Kind>> } = {
       startEnv: () => deps.pingEnv(service),
       user: runner.user ?? undefined,
       output: runner.output,
-      baseEnv: inheritedEnv(),
+      baseEnv: deps.baseEnv,
       ...(deps.journal === undefined ? {} : { journal: deps.journal }),
       claimsAdopted: deps.supervisedCount === 1,
       survivorStop: { stopTimeoutMs: service.restart.stopTimeoutMs, killWaitMs: service.restart.killWaitMs },

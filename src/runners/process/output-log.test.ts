@@ -62,3 +62,17 @@ test("without a file the output is only remembered for its last line", () => {
 test("maxBytes must be a positive integer", () => {
   assert.throws(() => createOutputLog({ file: "/dev/null", maxBytes: 0, keep: 1 }, noError), /maxBytes must be a positive integer, got 0/);
 });
+
+test("the last line is found across chunks of every size, in bounded memory", () => {
+  const log = createOutputLog(null, noError);
+  log.write(Buffer.from("first li"));
+  log.write(Buffer.from("ne\nsecond"));
+  assert.equal(log.lastLine(), "second");
+  log.write(Buffer.from(`${"x".repeat(10_000)}\nafter a big chunk\n`));
+  assert.equal(log.lastLine(), "after a big chunk");
+  log.write(Buffer.from("a"));
+  log.write(Buffer.from("b\n"));
+  assert.equal(log.lastLine(), "ab");
+  log.write(Buffer.from(`tail of ${"y".repeat(5000)}`));
+  assert.equal(log.lastLine(), "y".repeat(300));
+});

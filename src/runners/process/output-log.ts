@@ -34,13 +34,13 @@ const NEWLINE = 0x0a;
  */
 export function createOutputLog(target: OutputTarget | null, onError: (error: unknown) => void, now: () => number = Date.now): OutputLog {
   if (target !== null && (!Number.isSafeInteger(target.maxBytes) || target.maxBytes < 1)) throw new RangeError(`maxBytes must be a positive integer, got ${target.maxBytes}`);
-  let tail = Buffer.alloc(0);
+  const tail = createByteTail(TAIL_BYTES);
   let lastAt: number | null = null;
   let failing = false;
   return {
     write(chunk) {
       lastAt = now();
-      tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
+      tail.add(chunk);
       if (target === null) return;
       try {
         appendRotating(target, chunk);
@@ -51,8 +51,27 @@ export function createOutputLog(target: OutputTarget | null, onError: (error: un
         failing = true;
       }
     },
-    lastLine: () => lastLineOf(tail),
+    lastLine: () => lastLineOf(tail.bytes()),
     lastOutputAt: () => lastAt,
+  };
+}
+
+/**
+ * The last `size` bytes written, in one buffer of that size made at the first write (a quiet
+ * service costs nothing) and reused by every later one: a chunk is read from the pipe and dropped,
+ * never kept, whatever its size.
+ */
+function createByteTail(size: number): { add(chunk: Buffer): void; bytes(): Buffer } {
+  let buffer: Buffer | null = null;
+  let length = 0;
+  return {
+    add(chunk) {
+      buffer ??= Buffer.alloc(size);
+      const kept = Math.min(length, size - Math.min(chunk.length, size));
+      buffer.copyWithin(0, length - kept, length);
+      length = kept + chunk.copy(buffer, kept, Math.max(0, chunk.length - size));
+    },
+    bytes: () => (buffer === null ? Buffer.alloc(0) : buffer.subarray(0, length)),
   };
 }
 
