@@ -1,5 +1,5 @@
 import type { RunningCheckConfig } from "../config/types.js";
-import { isSupervising, type RunnerStatus } from "../core/runner.js";
+import { isSupervising, reportsChanges, type RunnerStatus } from "../core/runner.js";
 import type { Finding, Probe, ProbeFactory } from "./probe.js";
 
 /** Runner states in which the service is up (systemd's ActiveState; `reloading` is still serving). */
@@ -13,15 +13,28 @@ const DEAD_STATES = new Set(["inactive", "failed"]);
  * `running`: the service is active as its runner sees it. The runner bounds its own call
  * (systemctl with a timeout) and gets the check's signal; a runner that could not be asked
  * gives a failed finding with the runner's reason as cause. A process Lifeguard supervises is
- * followed by its exit, which the runner hears at once: until then an active finding holds.
+ * followed by its exit, which the runner hears at once: until then an active finding holds; so
+ * does a systemd unit's while systemd reports no change of it over the bus.
  */
 export const createRunningProbe: ProbeFactory<RunningCheckConfig> = (_config, deps) => {
   const { runner } = deps;
   let exited = true;
+  /** The runner's count of changes heard when the last look began (systemd over the bus). */
+  let changesAtLook: number | null = null;
   const probe: Probe = async (signal) => {
     exited = false;
+    if (reportsChanges(runner)) changesAtLook = runner.changesHeard();
     return describeStatus(deps.serviceName, runner.target, await runner.status(signal));
   };
+  if (reportsChanges(runner)) {
+    // A unit followed over the bus: its finding holds while systemd reports no change. The daemon's
+    // wake-on-change already runs a round at once on a change, so there is nothing to call here.
+    probe.follow = () => ({
+      unchanged: () => changesAtLook !== null && runner.changesHeard() === changesAtLook,
+      stop: () => undefined,
+    });
+    return probe;
+  }
   if (!isSupervising(runner)) return probe;
   probe.follow = (onChange) => {
     exited = true;

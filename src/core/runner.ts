@@ -49,6 +49,11 @@ export interface ChangeReportingRunner extends Runner {
    * has no way to hear of changes.
    */
   watchChanges(listener: () => void): { stop(): void; ready: Promise<void> } | null;
+  /**
+   * How many changes it has heard of the service, whoever made them; null while it cannot hear
+   * every change (no watch, the bus away). The same count twice: nothing changed in between.
+   */
+  changesHeard(): number | null;
 }
 
 export function reportsChanges(runner: Runner): runner is ChangeReportingRunner {

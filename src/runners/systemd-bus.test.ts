@@ -6,6 +6,9 @@ import { openSystemdBus, type SystemdBus } from "../process/systemd-bus.js";
 import { botUnit, LAB_COMMAND_TIMEOUT_MS, systemdLab } from "../testing/systemd-lab.js";
 import { logBotArgv } from "../testing/bots.js";
 import { join } from "node:path";
+import { createCheck } from "../checks/registry.js";
+import { systemClock } from "../process/system-clock.js";
+import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { sandboxSupport, startSandbox, type Sandbox } from "../testing/systemd-sandbox.js";
 import { waitFor } from "../testing/wait-for.js";
 
@@ -106,6 +109,28 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     } finally {
       watch.stop();
       await fresh.close();
+    }
+  });
+
+  test("the running check of a unit followed over the bus holds its finding until systemd reports a change", async () => {
+    const service = await (lab as ReturnType<typeof systemdLab>).service({});
+    const runner = new SystemdRunner({ unit: service.runner.target, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: current().systemctl, bus: bus as SystemdBus });
+    const watch = runner.watchChanges(() => undefined);
+    assert.ok(watch !== null);
+    const check = createCheck({ kind: "running", id: "running", timeoutMs: 5000, alertOnly: false }, { clock: systemClock, runner, serviceName: "bot", heartbeats: unusedHeartbeats });
+    const stopFollowing = check.follow?.(() => undefined, () => undefined);
+    try {
+      assert.ok(await waitFor(() => watch.live, { timeoutMs: 20_000 }), "the watch never became live");
+      assert.equal((await check.run(forever())).ok, true);
+      assert.equal(check.holdsFor?.(), Number.POSITIVE_INFINITY);
+      const { bot } = await service.processes();
+      assert.ok((await current().exec(["kill", "-KILL", String(bot.pid)])).ok);
+      assert.ok(await waitFor(() => check.holdsFor?.() === 0, { timeoutMs: 20_000 }), "the crash did not end the hold");
+      assert.equal((await check.run(forever())).ok, false);
+      assert.equal(check.holdsFor?.(), 0, "a failed finding never holds");
+    } finally {
+      stopFollowing?.();
+      watch.stop();
     }
   });
 

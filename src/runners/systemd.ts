@@ -131,6 +131,10 @@ export class SystemdRunner implements Runner {
     return this.#follower.watchChanges(listener);
   }
 
+  changesHeard(): number | null {
+    return this.#follower.live ? this.#follower.changes : null;
+  }
+
   /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
   async #ownStep(step: () => Promise<Outcome>): Promise<Outcome> {
     // What the step does is news to the state last read, whatever the bus says of it.
