@@ -178,7 +178,9 @@ describe("lifeguard install with privilege: sudo, on a box without polkit, under
     assert.deepEqual(await show(OTHER, ["ActiveState", "MainPID"]), { ActiveState: "active", MainPID: otherPid }, "the unrelated unit was not touched");
 
     const webPid = (await show(WEB, ["MainPID"])).MainPID;
-    const restarted = await sandbox.exec(await asLifeguard([process.execPath, BIN, "restart", "web", "-c", cli]), { cwd: "/" });
+    // Through the installed daemon's own config and state: its lock keeps its round (which hears the
+    // stop over the bus at once) from restarting the unit in the middle of this restart.
+    const restarted = await sandbox.exec(await asLifeguard([process.execPath, BIN, "restart", "web", "-c", config]), { cwd: "/" });
     assert.equal(restarted.exitCode, 0, restarted.stdout + restarted.stderr);
     const after = await show(WEB, ["ActiveState", "MainPID"]);
     assert.equal(after.ActiveState, "active");
