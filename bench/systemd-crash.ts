@@ -170,15 +170,22 @@ function phaseFindings(phases: Phase[]): string[] {
   ];
 }
 
-function freezePhases(run: Run): Phase[] {
-  const timings = run.freezes.map((trial) => {
-    const deadline = trial.lastWrite + FREEZE_MAX_AGE_MS;
-    const restart = restartBetween(run.history, deadline - 1000, trial.firstLineAt);
+/** The steps of the restart that answered each trial, measured from `origin` (the kill, or the freeze's deadline). */
+function stepTimings(run: Run, trials: Array<{ origin: number; lookFrom: number; firstLineAt: number }>) {
+  const timings = trials.map((trial) => {
+    const restart = restartBetween(run.history, trial.lookFrom, trial.firstLineAt);
     const decidedAt = restart?.startedAt ?? Number.NaN;
     const steps = restart === null ? Number.NaN : restart.stopMs + restart.killMs + restart.startMs;
-    return { decide: decidedAt - deadline, stop: restart?.stopMs ?? Number.NaN, kill: restart?.killMs ?? Number.NaN, start: restart?.startMs ?? Number.NaN, firstLine: trial.firstLineAt - (decidedAt + steps) };
+    return { decide: decidedAt - trial.origin, stop: restart?.stopMs ?? Number.NaN, kill: restart?.killMs ?? Number.NaN, start: restart?.startMs ?? Number.NaN, firstLine: trial.firstLineAt - (decidedAt + steps) };
   });
-  const values = (key: keyof (typeof timings)[number]): number[] => timings.map((t) => t[key]);
+  return (key: keyof (typeof timings)[number]): number[] => timings.map((t) => t[key]);
+}
+
+function freezePhases(run: Run): Phase[] {
+  const values = stepTimings(run, run.freezes.map((trial) => {
+    const deadline = trial.lastWrite + FREEZE_MAX_AGE_MS;
+    return { origin: deadline, lookFrom: deadline - 1000, firstLineAt: trial.firstLineAt };
+  }));
   return [
     { label: "deadline → restart decided", how: "the restart record's start − (last write + max-age): the loop wakes at the verdict's end, the round finds the log stale and decides", values: values("decide") },
     { label: "stop", how: "history step: StopUnit over the bus (systemd sends SIGTERM and SIGCONT to the stopped bot) and its job's end", values: values("stop") },
@@ -189,13 +196,7 @@ function freezePhases(run: Run): Phase[] {
 }
 
 function lifeguardPhases(run: Run): Phase[] {
-  const timings = (run.trials.get(run.units.watched) ?? []).map((trial) => {
-    const restart = restartBetween(run.history, trial.killAt, trial.firstLineAt);
-    const decidedAt = restart?.startedAt ?? Number.NaN;
-    const steps = restart === null ? Number.NaN : restart.stopMs + restart.killMs + restart.startMs;
-    return { decide: decidedAt - trial.killAt, stop: restart?.stopMs ?? Number.NaN, kill: restart?.killMs ?? Number.NaN, start: restart?.startMs ?? Number.NaN, firstLine: trial.firstLineAt - (decidedAt + steps) };
-  });
-  const values = (key: keyof (typeof timings)[number]): number[] => timings.map((t) => t[key]);
+  const values = stepTimings(run, (run.trials.get(run.units.watched) ?? []).map((trial) => ({ origin: trial.killAt, lookFrom: trial.killAt, firstLineAt: trial.firstLineAt })));
   return [
     { label: "SIGKILL → restart decided", how: "the restart record's start − the kill: systemd reaps the bot and reports it over the bus, the daemon wakes the loop, runs the round (`running` check) and decides", values: values("decide") },
     { label: "stop", how: "history step: a look at the unit over the bus, which finds it dead already: nothing to stop", values: values("stop") },
