@@ -160,6 +160,27 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     assert.equal((await runner.kill(5_000, forever())).ok, true);
   });
 
+  test("a bus that hangs mid-restart bounds the start by its timeout, and the bus is used again once it answers", async () => {
+    const service = await (lab as ReturnType<typeof systemdLab>).service({});
+    const runner = new SystemdRunner({ unit: service.runner.target, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: ["false"], bus: bus as SystemdBus });
+    assert.equal((await runner.stop(20_000, forever())).ok, true);
+    const busPid = (await current().exec(["systemctl", "show", "--property=MainPID", "--value", "dbus.service"])).stdout.trim();
+    assert.ok((await current().exec(["kill", "-STOP", busPid])).ok);
+    let start;
+    try {
+      start = await runner.start(1000, forever());
+    } finally {
+      assert.ok((await current().exec(["kill", "-CONT", busPid])).ok);
+    }
+    assert.equal(start.ok, false);
+    assert.equal(start.timedOut, true);
+    assert.equal(start.summary, `Unit "${service.runner.target}" did not finish starting within 1s`);
+    // A call that timed out says nothing of the bus: it is still the one asked.
+    assert.equal((bus as SystemdBus).down, null);
+    assert.ok(await waitFor(async () => (await runner.status(forever())).evidence.via === "dbus", { timeoutMs: 20_000 }), "the bus never answered again");
+    assert.equal((await runner.kill(5_000, forever())).ok, true);
+  });
+
   test("a start job that fails is the start's failure, with the job's result", async () => {
     const box = current();
     await box.writeUnit("no-exec.service", "[Service]\nType=exec\nExecStart=/nonexistent/bot\n");
