@@ -225,8 +225,12 @@ describe("lifeguard install with privilege: sudo, on a box without polkit, under
       return shown.ActiveState === "active" && shown.MainPID !== String(mainPid);
     }, { timeoutMs: 60_000, intervalMs: 1000 }), "not restarted by the check unit");
     assert.equal((await lastRestart())?.ok, true);
+    // A check the timer started is still running, and another process of the user outlives it:
+    // uninstall stops the one and waits for the other before it removes the user.
+    await sandbox.exec(["systemctl", "start", "--no-block", "lifeguard-check.service"]);
+    await sandbox.exec(["systemd-run", "--uid=lifeguard", "--collect", "--unit=lg-late", "sleep", "3"]);
     const removed = await lifeguard(["uninstall", "--purge"]);
-    assert.equal(removed.exitCode, 0, removed.stdout);
+    assert.equal(removed.exitCode, 0, `${removed.stdout}\n${removed.stderr}`);
     assert.deepEqual(lines((await sandbox.exec([...SNAPSHOT, sandbox.workdir])).stdout), lines(treeBefore), removed.stdout);
   });
 });

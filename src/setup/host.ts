@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { chmodSync, chownSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Account } from "../process/doctor/run-as-user.js";
 import { runCommand, type CommandResult } from "../process/run-command.js";
 
@@ -11,8 +12,29 @@ export const START_TIMEOUT_MS = 120_000;
 /** Runs `argv` (never through a shell); throws an Error with its output when it fails. */
 export async function mustRun(argv: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
   const result = await runCommand(argv, { timeoutMs });
-  if (!result.ok) throw new Error(`${argv.join(" ")} failed: ${(result.stderr.trim() || result.stdout.trim() || result.summary).split("\n").slice(-3).join(" ")}`);
+  if (!result.ok) throw commandFailed(argv, result);
   return result;
+}
+
+/** The Error `mustRun` throws: the command and the last lines it said. */
+export function commandFailed(argv: readonly string[], result: CommandResult): Error {
+  return new Error(`${argv.join(" ")} failed: ${(result.stderr.trim() || result.stdout.trim() || result.summary).split("\n").slice(-3).join(" ")}`);
+}
+
+/** `userdel` refuses (exit 8) while a process of the user runs: a `lifeguard check` cron started ends within this. */
+const USER_BUSY_WAIT_MS = 60_000;
+const USERDEL_BUSY = 8;
+
+/** `userdel NAME`, once the user's last processes (a check run started before its timer or cron line went) have ended. */
+export async function removeUser(name: string): Promise<void> {
+  const argv = ["userdel", name];
+  const deadline = Date.now() + USER_BUSY_WAIT_MS;
+  for (;;) {
+    const result = await runCommand(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+    if (result.ok) return;
+    if (result.exitCode !== USERDEL_BUSY || Date.now() >= deadline) throw commandFailed(argv, result);
+    await sleep(500);
+  }
 }
 
 /** The account `name`, or null when there is none. */

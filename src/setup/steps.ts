@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { asUser } from "../process/doctor/run-as-user.js";
 import { runCommand } from "../process/run-command.js";
 import type { InstallRecord } from "../store/install-records.js";
-import { chownTo, COMMAND_TIMEOUT_MS, findAccount, mustRun, readOptional, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
+import { chownTo, COMMAND_TIMEOUT_MS, findAccount, mustRun, readOptional, removeUser, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
 import { DAEMON_UNIT, UNIT_DIR } from "./layout.js";
 import type { Step } from "./plan.js";
 
@@ -47,7 +47,7 @@ async function createUser(name: string, context: StepContext): Promise<Done[]> {
   await mustRun(["useradd", "--system", "--user-group", "--home-dir", "/nonexistent", "--no-create-home", "--shell", "/usr/sbin/nologin", "--comment", "Lifeguard watchdog", name]);
   context.record({ kind: "user", target: name, sha256: null, detail: "" });
   context.say(`user ${name}: created (a system user, no login)`);
-  return [{ record: { kind: "user", target: name }, said: `created user ${name}`, undo: async () => void (await mustRun(["userdel", name])) }];
+  return [{ record: { kind: "user", target: name }, said: `created user ${name}`, undo: () => removeUser(name) }];
 }
 
 async function makeDir(step: Extract<Step, { kind: "dir" }>, context: StepContext): Promise<Done[]> {

@@ -1,7 +1,10 @@
 import { existsSync, rmSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { EXIT } from "../core/errors.js";
+import { runCommand } from "../process/run-command.js";
 import type { InstallRecord, InstallRecords } from "../store/install-records.js";
-import { mustRun, readOptional, sha256, START_TIMEOUT_MS } from "./host.js";
+import { commandFailed, mustRun, removeUser, readOptional, sha256, START_TIMEOUT_MS } from "./host.js";
+import { UNIT_DIR } from "./layout.js";
 import { removeAcl } from "./steps.js";
 
 export interface UninstallOptions {
@@ -57,11 +60,23 @@ export async function uninstall(records: InstallRecords, options: UninstallOptio
 async function undo(record: InstallRecord, owner: string | null): Promise<void> {
   switch (record.kind) {
     case "enabled": return void (await mustRun(["systemctl", "disable", "--now", record.target], START_TIMEOUT_MS));
-    case "file": return rmSync(record.target, { force: true });
+    case "file": return void (await stopUnitOf(record.target), rmSync(record.target, { force: true }));
     case "acl": return owner === null ? undefined : removeAcl(record.target, owner);
     case "dir": return rmSync(record.target, { recursive: true, force: true });
-    case "user": return void (await mustRun(["userdel", record.target]));
+    case "user": return removeUser(record.target);
   }
+}
+
+/**
+ * A unit file about to go is stopped first: the timer's check service is not enabled (the timer
+ * is), so a run the timer started may still be going, writing to the state about to be removed.
+ * A unit systemd does not know (exit 5) has nothing to stop.
+ */
+async function stopUnitOf(path: string): Promise<void> {
+  if (dirname(path) !== UNIT_DIR || !/\.(service|timer)$/.test(path)) return;
+  const argv = ["systemctl", "stop", basename(path)];
+  const result = await runCommand(argv, { timeoutMs: START_TIMEOUT_MS });
+  if (!result.ok && result.exitCode !== 5) throw commandFailed(argv, result);
 }
 
 function describe(record: InstallRecord, done = false): string {
