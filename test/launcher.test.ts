@@ -38,3 +38,12 @@ test("a command's first run writes its code cache, which the next run reads (nee
   assert.equal(second.exitCode, 0, second.stderr);
   assert.equal(second.stdout, first.stdout);
 });
+
+test("help read by a pipe that is already closed (`| head` gone) ends with exit 0 and no stack trace, in both bundles", async () => {
+  for (const args of ["--help", "run --help"]) {
+    // The reader exits before the help is written: the write meets EPIPE.
+    const pipeline = `(sleep 0.3; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}) | true; echo "lifeguard exited \${PIPESTATUS[0]}" >&2`;
+    const result = await runCommand(["bash", "-c", pipeline], { timeoutMs: 30_000 });
+    assert.equal(result.stderr, "lifeguard exited 0\n", args);
+  }
+});

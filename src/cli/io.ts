@@ -12,6 +12,13 @@ export interface CliIo {
   onKey?(listener: (key: string) => void): () => void;
 }
 
+// A reader that left (`lifeguard --help | head -1`) fails the next write with EPIPE: what is still
+// written is dropped, and the command ends as it would have. Unheard, the error would end the
+// process with a stack trace (and the daemon, whose stdout may be such a pipe, with it).
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") process.stderr.write(`lifeguard: cannot write to standard output: ${error.message}\n`);
+});
+
 export const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   stderr: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
