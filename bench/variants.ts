@@ -5,7 +5,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { COMMON, ENTRY_POINTS } from "../scripts/bundle-options.js";
+import { COMMON, ENTRY_POINTS, MINIFIED, MINIFY } from "../scripts/bundle-options.js";
 import { BIN, REPO } from "../test/support/lab.js";
 
 const DIST = join(REPO, "dist");
@@ -77,8 +77,9 @@ export async function buildDaemonVariants(dir: string): Promise<Variant[]> {
   // Each variant is the other side of one choice: without --no-opt if the launcher sets it, with it if not; likewise minifying.
   const flipped = flags.includes("--no-opt") ? flags.filter((flag) => flag !== "--no-opt") : [...flags, "--no-opt"];
   const addsNoOpt = !flags.includes("--no-opt");
-  const minified = COMMON.minifyWhitespace === true;
-  const configHere = await buildRunBundle(dir, "config-here", { plugins: [CONFIG_HERE] });
+  const minified = MINIFIED.includes("lifeguard-run");
+  const shipped = minified ? MINIFY : {};
+  const configHere = await buildRunBundle(dir, "config-here", { plugins: [CONFIG_HERE], ...shipped });
   const otherMinify = await buildRunBundle(dir, "minify", { minifyWhitespace: !minified, minifySyntax: !minified });
   // Beside it, the config process it starts (load-config-apart.ts looks in its bundle's directory).
   copyFileSync(join(DIST, "lifeguard-config.cjs"), join(dir, "lifeguard-config.cjs"));
