@@ -4,6 +4,7 @@ import type { Observation } from "../core/outcome.js";
 import type { CheckCommon } from "../config/types.js";
 import { formatDuration } from "../core/duration.js";
 import type { Finding, Follow, Probe } from "./probe.js";
+import { onAbort } from "../process/abort-fanout.js";
 
 /**
  * Wraps a probe into a Check that never throws and never outlives its `timeoutMs` or the
@@ -60,14 +61,15 @@ function settle(config: CheckCommon, clock: Clock, probe: Probe, signal: AbortSi
       if (settled) return;
       settled = true;
       cancelTimer();
-      signal.removeEventListener("abort", onAbort);
+      stopHearing();
       stopProbe?.();
       resolve(finding);
     };
-    const onAbort = (): void => finish(abortedFinding(config, signal.reason), () => controller.abort(signal.reason));
+    const aborted = (): void => finish(abortedFinding(config, signal.reason), () => controller.abort(signal.reason));
     const cancelTimer = clock.setTimer(config.timeoutMs, () =>
       finish(timedOutFinding(config), () => controller.abort(new DOMException(`Check "${config.id}" timed out`, "TimeoutError"))));
-    signal.addEventListener("abort", onAbort, { once: true });
+    // The daemon's signal is under every check of every round: one listener on it for them all.
+    const stopHearing = onAbort(signal, aborted);
     void runProbe(config, probe, controller.signal).then((finding) => finish(finding));
   });
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -161,6 +162,30 @@ test("stop() ends each loop after its round and abort ends it at once", async (t
   await scheduler.done;
   assert.equal(rounds(), 1);
   controller.abort();
+});
+
+test("twenty services put one listener on the daemon's signal, not one each (Node warns past ten), and its abort ends every loop at once", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-scheduler-"));
+  const names = Array.from({ length: 20 }, (_, i) => `bot${i}`);
+  const config = buildConfig({ state: join(dir, "state"), services: Object.fromEntries(names.map((name) => [name, { systemd: `${name}.service`, interval: "5s" }])) });
+  const clock = createFakeClock();
+  const store = openStore(config.state, { retention: config.retention, now: clock.now });
+  const controller = new AbortController();
+  t.after(() => {
+    controller.abort();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const counter = { runs: 0 };
+  const scheduler = startScheduler(config.services.map((service) => ({ config: service, runner: createFakeRunner(), checks: [passing(clock, counter)] })), { store, clock, logger: createMemoryLogger(), signal: controller.signal });
+  await settle();
+  assert.equal(getEventListeners(controller.signal, "abort").length, 1);
+  const before = counter.runs;
+  assert.ok(before >= 20, "every service had its first round");
+  controller.abort();
+  await scheduler.done;
+  assert.equal(counter.runs, before, "no round after the abort");
+  assert.equal(getEventListeners(controller.signal, "abort").length, 0);
 });
 
 test("a loop stuck in a round stops vouching for progress", async (t) => {

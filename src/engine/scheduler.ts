@@ -64,12 +64,16 @@ export interface SchedulerDeps extends EngineDeps {
 export function startScheduler(services: ServiceParts[], deps: SchedulerDeps): Scheduler {
   let stopping = false;
   const loops = services.map((parts) => createLoop(parts, deps, () => stopping));
+  // One listener wakes every loop: one each would pass the signal's 10 listeners (a warning) from 10 services on.
+  const wakeAll = (): void => loops.forEach((entry) => entry.loop.wake());
+  deps.signal.addEventListener("abort", wakeAll, { once: true });
+  const done = Promise.all(loops.map((entry) => entry.done)).then(() => deps.signal.removeEventListener("abort", wakeAll));
   return {
     loops: loops.map((entry) => entry.loop),
-    done: Promise.all(loops.map((entry) => entry.done)).then(() => undefined),
+    done,
     stop: () => {
       stopping = true;
-      loops.forEach((entry) => entry.loop.wake());
+      wakeAll();
     },
     isProgressing: () => loops.every((entry) => entry.isProgressing(deps.clock.monotonic())),
   };
@@ -207,7 +211,8 @@ async function runRound(parts: ServiceParts, deps: SchedulerDeps, loop: ServiceL
 /**
  * One loop's sleep, reused by every sleep: at most one timer and one waiting round at a time, no
  * AbortController or AbortSignal.any per sleep. `wake()` (a crash, a ping, the daemon's abort)
- * ends the sleep, or the next one at once when it comes during a round.
+ * ends the sleep, or the next one at once when it comes during a round. The daemon's abort wakes
+ * it through startScheduler's one listener; a sleep begun after the abort does not wait.
  */
 function createAlarm(clock: Clock, signal: AbortSignal) {
   let ring: (() => void) | null = null;
@@ -221,7 +226,6 @@ function createAlarm(clock: Clock, signal: AbortSignal) {
     ring = null;
     resolve?.();
   };
-  signal.addEventListener("abort", wake, { once: true });
   return {
     wake,
     reset: (): void => void (rang = false),
@@ -236,7 +240,6 @@ function createAlarm(clock: Clock, signal: AbortSignal) {
       cancel = clock.setTimer(ms, wake);
     })),
     close: (): void => {
-      signal.removeEventListener("abort", wake);
       wake();
     },
   };
