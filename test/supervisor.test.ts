@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { logBotArgv } from "../src/testing/bots.js";
 import { readProcStat } from "../src/process/proc-stat.js";
 import { waitFor } from "../src/testing/wait-for.js";
-import { botFiles, daemonConfig, daemonFiles, startDaemon, statusUrl } from "./support/daemon.js";
+import { botFiles, daemonConfig, daemonFiles, sleeperCommand, startDaemon, statusUrl } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 20_000, intervalMs: 50 };
 
@@ -43,6 +43,34 @@ test("a crashed supervised bot is restarted at once and nothing outlives Lifegua
   process.kill(lifeguard.pid, "SIGTERM");
   assert.equal(await lifeguard.exited, 0);
   assert.match(lifeguard.log(), /Lifeguard stopped/);
+  assert.deepEqual(bot.survivors(), []);
+});
+
+test("a SIGKILL of a supervised bot is answered by its exit, not by the hourly round", async (t) => {
+  const files = daemonFiles("lifeguard-supervise-kill-");
+  const { pidFile, bot } = botFiles(files);
+  const lifeguard = startDaemon(t, files, daemonConfig(files, {
+    services: {
+      bot: {
+        command: sleeperCommand(pidFile),
+        interval: "1h",
+        "failure-threshold": 1,
+        restart: { "stop-timeout": "2s", "kill-wait": "2s", "verify-timeout": "5s", backoff: { initial: "0s", max: "0s" } },
+      },
+    },
+  }), [bot]);
+  assert.ok(await waitFor(() => /Lifeguard started/.test(lifeguard.log()) && bot.current() !== null, WAIT), lifeguard.log());
+  const first = bot.current() as number;
+  process.kill(first, "SIGKILL");
+  // The round after the start is an hour away: only the exit can have asked for this.
+  assert.ok(await waitFor(() => {
+    const now = bot.current();
+    return now !== null && now !== first;
+  }, WAIT), `not restarted:\n${lifeguard.log()}`);
+  assert.ok(await waitFor(() => /\[RESTART\] "bot" restarted \(reason: running\)/.test(lifeguard.log()), WAIT), lifeguard.log());
+  assert.match(lifeguard.log(), /\[FAIL\] "bot" exited on SIGKILL after/);
+  process.kill(lifeguard.pid, "SIGTERM");
+  assert.equal(await lifeguard.exited, 0);
   assert.deepEqual(bot.survivors(), []);
 });
 
