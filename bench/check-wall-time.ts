@@ -16,6 +16,8 @@ import { writeNoCacheLauncher } from "./variants.js";
 const GOAL_MS = 200;
 const BUNDLE = join(REPO, "dist/lifeguard-cli.cjs");
 const NODE = process.execPath;
+/** One read of a unit over the system bus in a fresh process (the `bus-read` row). */
+const BUS_READ = join(REPO, "bench", "bots", "bus-read.cjs");
 const RUN_TIMEOUT_MS = 60_000;
 const PROFILE_INTERVAL_US = 100;
 const PROFILE_TOP = 10;
@@ -44,7 +46,7 @@ interface Stage {
 }
 
 interface Variant {
-  id: "spawn" | "node" | "import" | "systemctl" | "check" | "no-cache";
+  id: "spawn" | "node" | "import" | "systemctl" | "bus-read" | "check" | "no-cache";
   label: string;
   measures: string;
   argv: string[];
@@ -84,6 +86,9 @@ async function chooseStage(options: CheckBenchOptions): Promise<Stage> {
 async function sandboxStage(): Promise<Stage> {
   const sandbox: Sandbox = await startSandbox();
   try {
+    // The system bus, for the row that reads the unit over it.
+    const bus = await sandbox.exec(["systemctl", "start", "dbus.socket"]);
+    if (!bus.ok) throw new Error(`Cannot start the sandbox's dbus.socket: ${bus.stderr.trim() || bus.summary}`);
     const bot = await installBot(sandbox, "bench-bot");
     const config = writeConfig(bot, { checks: threeChecks(bot.log) });
     return {
@@ -140,7 +145,11 @@ function variantsFor(stage: Stage, noCacheLauncher: string): Variant[] {
     { id: "check", label: "`node bin/lifeguard.js check -c CFG`", measures: "one service, checks running + log-fresh + log-activity", argv: [NODE, BIN, "check", "-c", stage.config], expectExit: stage.checkExit },
     { id: "no-cache", label: "`node NO-CACHE-LAUNCHER check -c CFG`", measures: "the same check, the CLI bundle required without a code cache (a launcher the bench writes)", argv: [NODE, noCacheLauncher, "check", "-c", stage.config], expectExit: stage.checkExit },
   ];
-  if (inSandbox) variants.splice(3, 0, { id: "systemctl", label: "`systemctl show --property=… UNIT`", measures: "the one systemctl call the `running` check makes", argv: ["systemctl", "show", `--property=${SHOW_PROPERTIES.join(",")}`, "--", stage.unit], expectExit: 0 });
+  if (inSandbox) {
+    variants.splice(3, 0,
+      { id: "systemctl", label: "`systemctl show --property=… UNIT`", measures: "the one systemctl call the `running` check makes", argv: ["systemctl", "show", `--property=${SHOW_PROPERTIES.join(",")}`, "--", stage.unit], expectExit: 0 },
+      { id: "bus-read", label: "`node bench/bots/bus-read.cjs UNIT`", measures: "the same read over the system bus in a fresh process, as the daemon reads (dbus-native, connect, ListUnitsByNames + 2 Gets)", argv: [NODE, BUS_READ, stage.unit], expectExit: 0 });
+  }
   return variants;
 }
 
@@ -216,7 +225,10 @@ function phaseRows(med: (id: Variant["id"]) => number, check: number, inSandbox:
     ["loading the CLI bundle with its code cache (`--version` − `node -e 0`)", med("import") - med("node")],
     ["the check's own work: config, store, three checks, state written (check − `--version`)", check - med("import")],
   ];
-  if (inSandbox) rows.push(["… of which one `systemctl show` as a process (systemctl − `true`)", med("systemctl") - med("spawn")]);
+  if (inSandbox) {
+    rows.push(["… of which one `systemctl show` as a process (systemctl − `true`)", med("systemctl") - med("spawn")]);
+    rows.push(["the same read over the bus from a fresh Node process (bus-read − `node -e 0`): not spent, the check keeps systemctl", med("bus-read") - med("node")]);
+  }
   rows.push(["what the code cache saves (check without it − check)", med("no-cache") - check]);
   return rows.map(([phase, ms]) => [phase, formatMs(ms, 1), `${((ms / check) * 100).toFixed(0)} %`]);
 }
@@ -246,6 +258,11 @@ function findings(timings: Timings, corrected: { median: number; p95: number }, 
   out.push(`Spread (p95 − median): check ${tail("check")}, \`node -e 0\` ${tail("node")}, \`--version\` ${tail("import")}; a spread the baselines share is the machine's (see the load average above), not the CLI's.`);
   const saved = times("no-cache").median - check.median;
   out.push(`The V8 code cache saves ${formatMs(saved, 1)} of the check's median (${((saved / times("no-cache").median) * 100).toFixed(0)} % of the ${formatMs(times("no-cache").median, 1)} it takes without one); p95 ${formatMs(check.p95, 1)} with it, ${formatMs(times("no-cache").p95, 1)} without.`);
+  if (stage.inSandbox) {
+    const bySystemctl = times("systemctl").median - times("spawn").median;
+    const byBus = times("bus-read").median - times("node").median;
+    out.push(`${verdict(bySystemctl <= byBus)} \`check\` reads a unit with one \`systemctl show\` (${formatMs(bySystemctl, 1)} over a spawn, median) and not over the bus: in a fresh process, loading dbus-native, connecting and one read take ${formatMs(byBus, 1)} over Node's start (issue 14: "the one-shot check may keep systemctl if that is faster for one round: measure"). The daemon, whose connection stays open, reads over the bus.`);
+  }
   if (profile !== null) out.push(`Largest self time in the profile: ${profile.shares.slice(0, 3).map((s) => `${s.where} (${formatMs(s.ms, 1)})`).join(", ")}.`);
   if (stage.checkExit === null) out.push("Fallback figures: the unit does not exist, so `systemctl` answers fast with an error (or is missing) and no restart is tried; on a real unit the `running` check costs what one `systemctl show` costs.");
   return out;
