@@ -129,32 +129,23 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
       throw error;
     });
 
-  /**
-   * The unit's states from ListUnitsByNames: one small struct (name, description, load, active and
-   * sub state, following, path...) where GetAll of the Unit interface answers some 100 properties,
-   * whose decoding was most of an idle read's cost. The three states come from one answer, so they agree.
-   */
-  const listUnit = async (unit: string, timeoutMs: number, signal: AbortSignal): Promise<{ load: unknown; active: unknown; sub: unknown; path: unknown }> => {
-    const rows = await call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "ListUnitsByNames", signature: "as", body: [[unit]] }, timeoutMs, signal);
-    const row: unknown[] = Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as unknown[]) : [];
-    return { load: row[2], active: row[3], sub: row[4], path: row[6] };
-  };
-
+  /** ListUnitsByNames answers one small struct where GetAll of the Unit answers some 100 properties (most of an idle read's cost); its states agree. */
   const read = async (unit: string, timeoutMs: number, signal: AbortSignal): Promise<BusUnitProperties> => {
-    const listed = listUnit(unit, timeoutMs, signal);
+    const listed = call({ path: MANAGER_PATH, interface: `${SYSTEMD}.Manager`, member: "ListUnitsByNames", signature: "as", body: [[unit]] }, timeoutMs, signal)
+      .then((rows): unknown[] => (Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as unknown[]) : []));
     let path = paths.get(unit);
     if (path === undefined) {
-      const { path: found } = await listed;
+      const found = (await listed)[6];
       if (typeof found !== "string") throw new Error("ListUnitsByNames gave no object path");
       paths.set(unit, (path = found));
     }
-    // Sent together: one round trip's wait.
-    const [states, mainPid, result] = await Promise.all([
+    // Sent together: one round trip's wait. A row is (name, description, load, active, sub state, ...).
+    const [row, mainPid, result] = await Promise.all([
       listed,
       typeProperty(path, `${SYSTEMD}.Service`, "MainPID", 0, timeoutMs, signal),
       typeProperty(path, typeInterface(unit), "Result", "", timeoutMs, signal),
     ]);
-    return { ActiveState: states.active, SubState: states.sub, LoadState: states.load, MainPID: mainPid, Result: result };
+    return { ActiveState: row[3], SubState: row[4], LoadState: row[2], MainPID: mainPid, Result: result };
   };
 
   // systemd sends its units' PropertiesChanged and its jobs' JobRemoved only to clients that subscribed: once per connection.

@@ -14,11 +14,8 @@ import { compactState, describeUnit, isDown, isMissing, isRunning, isStopped, pa
 /** How often a stop or kill looks again whether the unit is down. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 /**
- * How long a unit's state, read over the bus and followed since, answers `status` without a new
- * read: a safety net for a change the bus would not have told. systemd reports every change of a
- * followed unit, and the daemon's own safety-net round comes every minute: below that, the net
- * would cost a read a minute per unit (200 units: a third of an idle daemon's CPU) for a case
- * that does not arise while the bus answers.
+ * How long a followed unit's state read over the bus answers `status` without a new read: a net for a change
+ * the bus would not tell, past the daemon's full round (a minute; below it, 200 units' reads were a third of its idle CPU).
  */
 export const DEFAULT_TRUST_MS = 300_000;
 /** The shortest bound given to one systemctl call near the end of a step's time. */
