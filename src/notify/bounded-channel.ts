@@ -3,7 +3,7 @@ import type { Clock } from "../core/clock.js";
 import { formatDuration } from "../core/duration.js";
 import type { ChannelCommon } from "../config/types.js";
 import type { Channel, Delivery, SendFinding, Sender } from "./channel.js";
-import { hideSecrets } from "./hide-secrets.js";
+import { hideSecrets } from "../core/hide-secrets.js";
 
 /**
  * Wraps a sender into a Channel that never throws and never outlives the channel's `timeoutMs`

@@ -2,7 +2,7 @@ import type { TelegramChannelConfig } from "../../config/types.js";
 import { formatDuration } from "../../core/duration.js";
 import { originOf } from "../../core/secret-url.js";
 import { describeBotAnswer, parseBotAnswer, telegramSecrets } from "../../notify/channels/telegram.js";
-import { hideSecrets } from "../../notify/hide-secrets.js";
+import { hideSecrets } from "../../core/hide-secrets.js";
 import { postJson } from "../../process/http-post.js";
 
 /** What one call of the Bot API came to; nothing in it holds the token. */

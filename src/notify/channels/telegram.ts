@@ -2,7 +2,7 @@ import type { Alert } from "../../core/alert.js";
 import type { TelegramChannelConfig } from "../../config/types.js";
 import type { SendFinding, SenderFactory } from "../channel.js";
 import { ellipsis, fitText } from "../fit-text.js";
-import { hideSecrets } from "../hide-secrets.js";
+import { hideSecrets } from "../../core/hide-secrets.js";
 import { postJson, type HttpOutcome } from "../../process/http-post.js";
 import { renderText } from "../render-text.js";
 import { parseRetryAfter } from "../retry-after.js";

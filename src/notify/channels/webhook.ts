@@ -1,7 +1,7 @@
 import type { WebhookChannelConfig } from "../../config/types.js";
 import type { SenderFactory } from "../channel.js";
 import { ellipsis, fitText } from "../fit-text.js";
-import { hideSecrets } from "../hide-secrets.js";
+import { hideSecrets } from "../../core/hide-secrets.js";
 import { httpFinding } from "../http-finding.js";
 import { lowerCaseNames, postJson } from "../../process/http-post.js";
 import { originOf, urlSecrets } from "../../core/secret-url.js";

@@ -1,4 +1,9 @@
-import type { SendFinding } from "./channel.js";
+/** A result a secret may have crept into: a channel's delivery, a check's finding. */
+interface Reported {
+  summary: string;
+  evidence: Record<string, unknown>;
+  cause?: string;
+}
 
 /** Shorter values are not hidden: they would blank out ordinary words (and are no real secret). */
 const MIN_SECRET_LENGTH = 4;
@@ -6,9 +11,9 @@ const HIDDEN = "[secret]";
 
 /**
  * A finding with every occurrence of a secret (as written, URL-encoded or JSON-escaped) replaced, in the
- * summary, the cause and the evidence: a library's error may quote a URL holding a token.
+ * summary, the cause and the evidence: a library's error may quote a URL holding a token, a server may echo a header.
  */
-export function hideSecrets(finding: SendFinding, secrets: readonly string[]): SendFinding {
+export function hideSecrets<Result extends Reported>(finding: Result, secrets: readonly string[]): Result {
   const forms = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH).flatMap((secret) => [secret, encodeURIComponent(secret), encodeURI(secret), JSON.stringify(secret).slice(1, -1)]))]
     .sort((a, b) => b.length - a.length);
   if (forms.length === 0) return finding;

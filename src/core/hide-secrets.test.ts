@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { SendFinding } from "./channel.js";
+import type { SendFinding } from "../notify/channel.js";
 import { hideSecrets } from "./hide-secrets.js";
 
 const TOKEN = "123456:ABC-def/ghi jkl";
