@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { CheckCommon } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createBoundedCheck } from "./bounded-check.js";
-import type { Finding } from "./probe.js";
+import type { Finding, Probe } from "./probe.js";
 
 const config: CheckCommon = { id: "log-fresh", timeoutMs: 5000, alertOnly: true };
 const fine: Finding = { ok: true, summary: "Log file is fresh (1s old)", evidence: { path: "/x" } };
@@ -38,6 +38,18 @@ test("bounded check turns work that outlives its timeout into a timed-out observ
   assert.equal(observation.timedOut, true);
   assert.equal(observation.ok, false);
   assert.equal(probeSignal?.aborted, true);
+});
+
+test("bounded check says what a probe that explains its timeout was waiting for", async () => {
+  const clock = createFakeClock();
+  const probe: Probe = () => new Promise<Finding>(() => {});
+  probe.explainTimeout = () => ({ summary: "GET http://127.0.0.1:8080/health connected but got no answer within 5s", evidence: { stage: "connected" } });
+  const running = createBoundedCheck(config, clock, probe).run(new AbortController().signal);
+  await clock.advance(5000);
+  const observation = await running;
+  assert.equal(observation.summary, "GET http://127.0.0.1:8080/health connected but got no answer within 5s");
+  assert.deepEqual(observation.evidence, { stage: "connected", timeoutMs: 5000 });
+  assert.equal(observation.timedOut, true);
 });
 
 test("bounded check stops when the caller's signal aborts", async () => {

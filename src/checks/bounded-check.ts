@@ -67,7 +67,7 @@ function settle(config: CheckCommon, clock: Clock, probe: Probe, signal: AbortSi
     };
     const aborted = (): void => finish(abortedFinding(config, signal.reason), () => controller.abort(signal.reason));
     const cancelTimer = clock.setTimer(config.timeoutMs, () =>
-      finish(timedOutFinding(config), () => controller.abort(new DOMException(`Check "${config.id}" timed out`, "TimeoutError"))));
+      finish(timedOutFinding(config, probe), () => controller.abort(new DOMException(`Check "${config.id}" timed out`, "TimeoutError"))));
     // The daemon's signal is under every check of every round: one listener on it for them all.
     const stopHearing = onAbort(signal, aborted);
     void runProbe(config, probe, controller.signal).then((finding) => finish(finding));
@@ -83,8 +83,9 @@ async function runProbe(config: CheckCommon, probe: Probe, signal: AbortSignal):
   }
 }
 
-function timedOutFinding(config: CheckCommon): Finding {
-  return { ok: false, summary: `Check "${config.id}" timed out after ${formatDuration(config.timeoutMs)}`, evidence: { timeoutMs: config.timeoutMs }, timedOut: true };
+function timedOutFinding(config: CheckCommon, probe: Probe): Finding {
+  const { summary, evidence } = probe.explainTimeout?.() ?? { summary: `Check "${config.id}" timed out after ${formatDuration(config.timeoutMs)}`, evidence: {} };
+  return { ok: false, summary, evidence: { ...evidence, timeoutMs: config.timeoutMs }, timedOut: true };
 }
 
 function abortedFinding(config: CheckCommon, reason: unknown): Finding {

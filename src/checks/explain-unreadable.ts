@@ -19,5 +19,6 @@ export function explainUnreadable(probe: Probe, action: UnreadableAction = "aler
   };
   if (probe.markStart !== undefined) wrapped.markStart = probe.markStart;
   if (probe.follow !== undefined) wrapped.follow = probe.follow;
+  if (probe.explainTimeout !== undefined) wrapped.explainTimeout = probe.explainTimeout;
   return wrapped;
 }

@@ -36,6 +36,8 @@ export interface Probe {
   markStart?(at: number): Promise<void>;
   /** Starts following (the daemon): `onChange` when the finding may have turned; null when it cannot follow. */
   follow?(onChange: () => void, notice: (message: string) => void): Follow | null;
+  /** What the run the timeout cut short was waiting for (`GET ... sent no answer within 5s`), in place of the wrapper's words. */
+  explainTimeout?(): Pick<Finding, "summary" | "evidence">;
 }
 
 /** What checks may use: the injected clock, the service's runner, its name for messages, and the store's heartbeats. */

@@ -29,7 +29,16 @@ export const NETWORK_ERRORS: Readonly<Record<string, string>> = {
   SELF_SIGNED_CERT_IN_CHAIN: "its TLS certificate is not trusted (a self-signed chain)",
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: "its TLS certificate is not trusted",
   ERR_TLS_CERT_ALTNAME_INVALID: "its TLS certificate is for another name",
+  EPROTO: "the TLS handshake failed",
+  HPE_INVALID_CONSTANT: "the answer is not HTTP",
 };
+
+/** Words for a family of codes none of NETWORK_ERRORS names: node's HTTP parser's, OpenSSL's. */
+const NETWORK_ERROR_FAMILIES: ReadonlyArray<[prefix: string, words: string]> = [
+  ["HPE_", "the answer is not valid HTTP"],
+  ["ERR_SSL_", "the TLS handshake failed"],
+  ["ERR_TLS_", "the TLS handshake failed"],
+];
 
 /**
  * POSTs `payload` as JSON, with `headers` (names are case-insensitive; JSON and Lifeguard's
@@ -54,11 +63,21 @@ export function lowerCaseNames(headers: Readonly<Record<string, string>>): Recor
 
 /** `the connection was refused (ECONNREFUSED)`: node's error has the code; an AggregateError when several addresses failed; a wrapped one in `cause`. */
 export function describeNetworkError(error: unknown): string {
-  let cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-  if (cause instanceof AggregateError && cause.errors[0] !== undefined && codeOf(cause) === undefined) cause = cause.errors[0];
+  const cause = innermost(error);
   const code = codeOf(cause);
   if (code === undefined) return `the request failed (${cause instanceof Error ? cause.name : typeof cause})`;
-  return `${NETWORK_ERRORS[code] ?? "the request failed"} (${code})`;
+  const words = NETWORK_ERRORS[code] ?? NETWORK_ERROR_FAMILIES.find(([prefix]) => code.startsWith(prefix))?.[1] ?? "the request failed";
+  return `${words} (${code})`;
+}
+
+/** The code of a network error (`ECONNREFUSED`), found as `describeNetworkError` finds it; null when it has none. */
+export function networkErrorCode(error: unknown): string | null {
+  return codeOf(innermost(error)) ?? null;
+}
+
+function innermost(error: unknown): unknown {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  return cause instanceof AggregateError && cause.errors[0] !== undefined && codeOf(cause) === undefined ? cause.errors[0] : cause;
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -1,8 +1,8 @@
 import { request as requestHttp, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 
-/** One outbound request: the channels' POSTs and the dead-man's switch. */
+/** One outbound request: the channels' POSTs, the dead-man's switch, the `http` check. */
 export interface OutboundRequest {
-  method: "GET" | "POST";
+  method: "GET" | "HEAD" | "POST";
   /** Lower-case names. */
   headers: Readonly<Record<string, string>>;
   body?: string;
@@ -10,6 +10,8 @@ export interface OutboundRequest {
   signal: AbortSignal;
   /** The answer's body is read up to this many bytes, the rest dropped with the connection. */
   maxBodyBytes: number;
+  /** Hears how far the request got: its connection open (for TLS, the handshake done), the answer's head read. */
+  onProgress?: (step: "connected" | "answered") => void;
 }
 
 /** The answer; a body that broke off is what arrived before it did (the status still counts). */
@@ -41,11 +43,13 @@ export async function sendRequest(url: string, options: OutboundRequest): Promis
     // A connection of its own, closed after the answer: requests are minutes apart, and a kept-alive
     // socket the server closes just as one is sent would fail it for nothing.
     const sent = request(target, { method: options.method, headers: options.headers, signal: options.signal, agent: false }, (response) => {
+      options.onProgress?.("answered");
       readCapped(response, options.maxBodyBytes, (body, complete) => {
         if (!complete && options.signal.aborted) settle(() => reject(options.signal.reason));
         else settle(() => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? "", headers: flatten(response.headers), body }));
       });
     });
+    if (options.onProgress !== undefined) sent.on("socket", (socket) => socket.once(target.protocol === "https:" ? "secureConnect" : "connect", () => options.onProgress?.("connected")));
     sent.on("error", (error) => settle(() => reject(options.signal.aborted ? options.signal.reason : error)));
     sent.end(options.body);
   });

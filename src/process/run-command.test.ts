@@ -123,6 +123,16 @@ test("runCommand keeps a bounded amount of output and drains the rest", async ()
   assert.equal(defaults.stderr, "yyyyyyyyyy");
 });
 
+test("runCommand keeps the tail of the output when asked, cut at a whole character", async () => {
+  const code = "process.stdout.write('é'.repeat(100000) + 'the end')";
+  const result = await runCommand(script(code), { timeoutMs: 20_000, maxOutputBytes: 100, keepOutput: "tail" });
+  assert.equal(result.truncated, true);
+  assert.ok(result.stdout.endsWith("the end"));
+  assert.equal(result.stdout, `${"é".repeat(46)}the end`, "93 bytes of é's: 46 whole ones, the half one dropped");
+  const short = await runCommand(script("process.stdout.write('short')"), { timeoutMs: 20_000, maxOutputBytes: 100, keepOutput: "tail" });
+  assert.deepEqual([short.stdout, short.truncated], ["short", false]);
+});
+
 test("runCommand passes input, working directory and environment", async () => {
   const cat = await runCommand(["cat"], { timeoutMs: 10_000, input: "hello\n" });
   assert.equal(cat.stdout, "hello\n");

@@ -20,6 +20,8 @@ export interface RunCommandOptions {
   signal?: AbortSignal;
   killGraceMs?: number;
   maxOutputBytes?: number;
+  /** Which part of each stream is kept when it outgrows `maxOutputBytes`: the first bytes (default) or the last (an `exec` check's evidence, where the error is). */
+  keepOutput?: "head" | "tail";
   cwd?: string;
   /** The whole environment of the child (default: this process's). */
   env?: NodeJS.ProcessEnv;
@@ -72,8 +74,8 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const state: RunState = { exitCode: null, signal: null, startError: null, stopReason: null, exited: false, lastSignalSent: null, abandoned: false };
-  const stdout = collect(maxBytes);
-  const stderr = collect(maxBytes);
+  const stdout = collect(maxBytes, options.keepOutput ?? "head");
+  const stderr = collect(maxBytes, options.keepOutput ?? "head");
   const result = (): CommandResult =>
     composeResult([...argv], state, { stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated() || stderr.truncated() }, options.timeoutMs, monotonicMs() - started);
 
@@ -201,23 +203,42 @@ function lastLine(text: string): string | undefined {
   return line === undefined ? undefined : line.slice(0, CAUSE_MAX_CHARS);
 }
 
-function collect(maxBytes: number) {
+/** Keeps at most `maxBytes` of a stream, its head or its tail; the rest is read and dropped. */
+function collect(maxBytes: number, keep: "head" | "tail") {
   const chunks: Buffer[] = [];
   let size = 0;
   let dropped = false;
+  const keepTail = (chunk: Buffer): void => {
+    chunks.push(chunk);
+    size += chunk.length;
+    // Whole chunks off the front while the rest still holds maxBytes; the text() cut does the rest.
+    while (chunks.length > 1 && size - (chunks[0] as Buffer).length >= maxBytes) {
+      size -= (chunks.shift() as Buffer).length;
+      dropped = true;
+    }
+  };
+  const keepHead = (chunk: Buffer): void => {
+    const kept = chunk.subarray(0, Math.max(0, maxBytes - size));
+    if (kept.length > 0) chunks.push(kept);
+    size += kept.length;
+    dropped ||= kept.length < chunk.length;
+  };
   return {
     read(stream: Readable | null): void {
-      stream?.on("data", (chunk: Buffer) => {
-        const kept = chunk.subarray(0, Math.max(0, maxBytes - size));
-        if (kept.length > 0) chunks.push(kept);
-        size += kept.length;
-        dropped ||= kept.length < chunk.length;
-      });
+      stream?.on("data", keep === "head" ? keepHead : keepTail);
       stream?.on("error", () => undefined);
     },
-    text: () => Buffer.concat(chunks).toString("utf8"),
-    truncated: () => dropped,
+    text: () => (keep === "head" ? Buffer.concat(chunks).toString("utf8") : tailText(Buffer.concat(chunks), maxBytes)),
+    truncated: () => dropped || size > maxBytes,
   };
+}
+
+/** The last `maxBytes` of `buffer` as text, starting at a whole UTF-8 character. */
+function tailText(buffer: Buffer, maxBytes: number): string {
+  let start = Math.max(0, buffer.length - maxBytes);
+  // A UTF-8 continuation byte is 0b10xxxxxx.
+  while (start < buffer.length && start > 0 && ((buffer[start] as number) & 0xc0) === 0x80) start += 1;
+  return buffer.subarray(start).toString("utf8");
 }
 
 function sendToGroup(pid: number, signal: NodeJS.Signals, state: RunState): void {
