@@ -7,6 +7,7 @@ import type { HeartbeatStore } from "../core/heartbeat.js";
 import type { Runner, RunnerStatus } from "../core/runner.js";
 import type { CheckConfig, CheckConfigOf, CheckKind } from "../config/types.js";
 import { createFakeClock } from "../testing/fake-clock.js";
+import { closedPort } from "../testing/http-receiver.js";
 import { createCheck } from "./registry.js";
 
 let dir = "";
@@ -26,6 +27,7 @@ test("createCheck builds every kind, and every observation carries id, time and 
   const path = join(dir, "bot.log");
   await writeFile(path, "Update VIX=1\n");
   const common = { timeoutMs: 5000, alertOnly: true };
+  const refused = await closedPort();
   // Keyed by kind, so that a kind added to the config registry does not compile here until it has a sample.
   const samples: { [Kind in CheckKind]: Array<CheckConfigOf<Kind>> } = {
     running: [{ kind: "running", id: "running", ...common }],
@@ -35,9 +37,12 @@ test("createCheck builds every kind, and every observation carries id, time and 
       { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
       { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },
     ],
+    http: [{ kind: "http", id: "http", ...common, url: `http://127.0.0.1:${refused}/health`, method: "GET", status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false }],
+    tcp: [{ kind: "tcp", id: "tcp", ...common, host: "127.0.0.1", port: refused }],
+    exec: [{ kind: "exec", id: "exec", ...common, command: ["/bin/true"], exitCode: 0, cwd: null, env: {} }],
   };
   const configs: CheckConfig[] = Object.values(samples).flat();
-  assert.equal(configs.length, 5);
+  assert.equal(configs.length, 8);
   const clock = createFakeClock();
   const heartbeats: HeartbeatStore = { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) };
   for (const config of configs) {

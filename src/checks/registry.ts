@@ -1,12 +1,15 @@
 import type { Check } from "../core/check.js";
 import type { CheckConfig, CheckConfigOf, CheckKind } from "../config/types.js";
 import { createBoundedCheck } from "./bounded-check.js";
+import { createExecProbe } from "./exec.js";
 import { explainUnreadable } from "./explain-unreadable.js";
 import { createHeartbeatProbe } from "./heartbeat.js";
+import { createHttpProbe } from "./http.js";
 import { createLogActivityProbe } from "./log-activity.js";
 import { createLogFreshProbe } from "./log-fresh.js";
 import type { CheckDeps, Probe, ProbeFactory } from "./probe.js";
 import { createRunningProbe } from "./running.js";
+import { createTcpProbe } from "./tcp.js";
 
 /**
  * One probe factory per check kind: adding a kind is one file and one line here. Typed over
@@ -17,6 +20,9 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> 
   "log-fresh": createLogFreshProbe,
   "log-activity": createLogActivityProbe,
   heartbeat: createHeartbeatProbe,
+  http: createHttpProbe,
+  tcp: createTcpProbe,
+  exec: createExecProbe,
 };
 
 /**

@@ -37,6 +37,12 @@ export type LogFreshCheckConfig = CheckConfigOf<"log-fresh">;
 export type LogActivityCheckConfig = CheckConfigOf<"log-activity">;
 /** The service proves it is alive: by pinging Lifeguard over HTTP, or by touching a file. */
 export type HeartbeatCheckConfig = CheckConfigOf<"heartbeat">;
+/** A request that must answer with an expected status (and body). */
+export type HttpCheckConfig = CheckConfigOf<"http">;
+/** A TCP connection that must open. */
+export type TcpCheckConfig = CheckConfigOf<"tcp">;
+/** A program whose exit status says the service is healthy. */
+export type ExecCheckConfig = CheckConfigOf<"exec">;
 
 /** How a service is controlled: one type per kind of the registry (runner-kinds.ts); `kind` picks the runner (src/compose/build-app.ts). */
 export type RunnerConfig = ServiceConfig["runner"];
