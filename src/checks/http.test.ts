@@ -28,6 +28,7 @@ before(async () => {
     if (path === "/health") response.end("status: ok\n");
     else if (path === "/down") response.writeHead(503).end("maintenance: database unreachable\n");
     else if (path === "/echo") response.writeHead(500).end(`you sent: ${JSON.stringify(request.headers)}\n`);
+    else if (path === "/echo-token") response.writeHead(401).end(`token ${(request.headers.authorization ?? "").split(" ")[1] ?? ""} is not valid\n`);
     else if (path === "/late-match") response.end(`${"x".repeat(100 * 1024)}ok`);
     else if (path === "/moved") response.writeHead(302, { location: "/health" }).end();
     else if (path === "/loop") response.writeHead(302, { location: "/loop" }).end();
@@ -162,6 +163,8 @@ test("http never shows a header's value, even when the server echoes it", async 
   const shown = JSON.stringify(observation);
   assert.ok(!shown.includes(TOKEN), shown);
   assert.match(String(observation.evidence.bodyStart), /\[secret\]/);
+  const credentials = await observe(`http://${web}/echo-token`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(credentials.evidence.bodyStart, "token [secret] is not valid\n", "the credentials of an Authorization value are hidden alone too");
 });
 
 test("http takes a redirect as the answer unless asked to follow it", async () => {

@@ -20,7 +20,7 @@ const BODY_SHOWN_BYTES = 512;
  */
 export const createHttpProbe: ProbeFactory<HttpCheckConfig> = (config, deps) => {
   const pattern = config.body === null ? null : compileLinePattern(config.body, false);
-  const secrets = Object.values(config.headers);
+  const secrets = headerSecrets(config.headers);
   let stage: ExchangeStage = "connecting";
   let at = config.url;
   const probe: Probe = async (signal) => {
@@ -68,6 +68,11 @@ function describeTimeout(config: HttpCheckConfig, stage: ExchangeStage, url: str
     answered: `${request} answered, but its body did not end ${within}`,
   };
   return { summary: words[stage], evidence: { method: config.method, url: config.url, ...(url === config.url ? {} : { redirectedTo: url }), stage } };
+}
+
+/** Each header value, and of one like `Bearer TOKEN` the credentials alone too: a server may echo either. */
+function headerSecrets(headers: Readonly<Record<string, string>>): string[] {
+  return Object.values(headers).flatMap((value) => [value, ...(/^\S+\s+(\S.*)$/.exec(value)?.slice(1) ?? [])]);
 }
 
 /** `200-299, 304`: the ranges as a user writes them. */
