@@ -124,6 +124,16 @@ test("log age comes from log-fresh checks only, heartbeat age from heartbeat che
   assert.deepEqual([...values.keys()].filter((key) => /^lifeguard_(log|heartbeat)_age_seconds/.test(key)), ['lifeguard_heartbeat_age_seconds{service="trader",check="heartbeat"}']);
 });
 
+test("http status comes from the answer of http checks only, and is absent without an answer", async () => {
+  const snapshot = [service("api", { kind: "healthy" }, [
+    observation("http", false, { evidence: { status: 503, responseMs: 12 } }),
+    observation("http#2", false, { evidence: { error: "ECONNREFUSED" } }),
+    observation("exec", false, { evidence: { status: 3 } }),
+  ])];
+  const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render());
+  assert.deepEqual([...values.entries()].filter(([key]) => key.startsWith("lifeguard_http_status")), [['lifeguard_http_status{service="api",check="http"}', 503]]);
+});
+
 test("a service that leaves the snapshot leaves the output, its restart counter too", async () => {
   let services = fleet();
   const metrics = createMetrics({ version: "0", snapshot: () => ({ at: NOW, services }), processMetrics: false });

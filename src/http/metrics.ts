@@ -50,6 +50,7 @@ const EVENT_LOOP_SAMPLE_MS = 1000;
 /** Check ids are the kind, with `#2`, `#3`... for repeats; `running` is the implicit liveness check. */
 const LOG_FRESH_ID = /^log-fresh(?:#\d+)?$/;
 const HEARTBEAT_ID = /^heartbeat(?:#\d+)?$/;
+const HTTP_ID = /^http(?:#\d+)?$/;
 /** Every health kind, once; `satisfies` breaks the build when the state machine gains a kind. */
 const HEALTH_KINDS = Object.keys({ healthy: 1, failing: 1, restarting: 1, "gave-up": 1 } satisfies Record<HealthKind, 1>) as HealthKind[];
 /**
@@ -117,6 +118,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
     at: gauge("check_timestamp_seconds", "When the check last ran, or last held (a followed check whose subject did not change since it ran), in seconds since the epoch.", ["service", "check"]),
     logAge: gauge("log_age_seconds", "Age of the log file the check watches (time since its last write), as of the last round.", ["service", "check"]),
     heartbeatAge: gauge("heartbeat_age_seconds", "Time since the service's last heartbeat (a ping, or a touch of the heartbeat file), as of the last round.", ["service", "check"]),
+    httpStatus: gauge("http_status", "The status the http check's request was answered with in the last round (absent when it got no answer).", ["service", "check"]),
   };
   const channel = {
     pending: gauge("alerts_pending", "Alerts waiting in the outbox to be sent on the channel.", ["channel"]),
@@ -155,7 +157,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
 }
 
 type ServiceGauges = Record<"up" | "healthy", Gauge<"service">>;
-type CheckGauges = Record<"ok" | "duration" | "at" | "logAge" | "heartbeatAge", Gauge<"service" | "check">>;
+type CheckGauges = Record<"ok" | "duration" | "at" | "logAge" | "heartbeatAge" | "httpStatus", Gauge<"service" | "check">>;
 
 function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: ServiceGauges): void {
   const labels = { service: entry.service };
@@ -167,6 +169,8 @@ function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: Servi
     check.ok.set(checkLabels, Number(observation.ok));
     check.duration.set(checkLabels, observation.durationMs / 1000);
     check.at.set(checkLabels, Math.max(observation.at, entry.heldAt ?? 0) / 1000);
+    const { status } = observation.evidence;
+    if (HTTP_ID.test(observation.check) && typeof status === "number") check.httpStatus.set(checkLabels, status);
     const ageMs = observation.evidence.ageMs;
     if (typeof ageMs !== "number" || !Number.isFinite(ageMs)) continue;
     if (LOG_FRESH_ID.test(observation.check)) check.logAge.set(checkLabels, ageMs / 1000);
