@@ -1,5 +1,5 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
-// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle, memory (`daemon` =
+// Parts, run in this order: tail, check, net (the http, tcp and exec checks), freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle, memory (`daemon` =
 // freeze, crash, systemd-crash, weigh, idle, systemd-idle and memory); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
 // `memory` is the long one: a 10-minute window (issue 14's "flat over a 10-minute window"), about
 // 11 minutes with its start-up; --quick makes it 1 minute.
@@ -20,6 +20,7 @@ import { benchCrash } from "./daemon-crash.js";
 import { benchFreeze } from "./daemon-freeze.js";
 import { benchIdle, type IdleScenario } from "./daemon-idle.js";
 import { mergeResults } from "./merge-results.js";
+import { benchNetChecks } from "./net-checks.js";
 import { describeCommandLine, describeMachine, handWrittenPart, renderResults, type Section } from "./report.js";
 import { benchSystemdCrash } from "./systemd-crash.js";
 import { benchSystemdIdle, type SystemdIdleScenario } from "./systemd-idle.js";
@@ -30,7 +31,7 @@ import { benchWeigh } from "./weigh.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = join(BENCH_DIR, "data");
-const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] as const;
+const PARTS = ["tail", "check", "net", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] };
 
@@ -86,6 +87,10 @@ try {
   if (runs("check")) {
     progress("lifeguard check wall time, with and without the code cache");
     sections.push(await benchCheckWallTime({ dataDir: DATA_DIR, warmup: quick ? 1 : 3, runs: quick ? 5 : 30, sandbox: !flags["no-sandbox"] }));
+  }
+  if (runs("net")) {
+    progress("http, tcp and exec checks against a loopback server, beside curl and a bare spawn; an endless body");
+    sections.push(await benchNetChecks({ warmup: quick ? 5 : 20, iterations: quick ? 30 : 200, endlessRuns: quick ? 50 : 1000 }));
   }
   if (runs("freeze")) {
     progress("daemon: freeze to recovery (SIGSTOP the bot, at 30 s and 1 s intervals)");

@@ -142,7 +142,7 @@ function canDropFromCache(path: string): boolean {
 }
 
 /** The `gc()` that `--expose-gc` would give, without changing how the bench is started. */
-function exposeGc(): () => void {
+export function exposeGc(): () => void {
   setFlagsFromString("--expose-gc");
   return runInNewContext("gc") as () => void;
 }

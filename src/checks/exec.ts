@@ -43,7 +43,7 @@ function judge(config: ExecCheckConfig, name: string, result: CommandResult): Fi
     const code = result.errorCode ?? "unknown";
     const words = START_ERRORS[code] ?? result.cause ?? "it could not be started";
     const where = config.cwd !== null && code === "ENOENT" ? ` (or its working directory "${config.cwd}" does not exist)` : "";
-    return { ok: false, summary: `Cannot start "${config.command[0] ?? ""}": ${words}${where} (${code})`, evidence: { ...evidence, error: code }, conclusive: false };
+    return { ok: false, summary: `Cannot start "${config.command[0] ?? ""}": ${words}${where} (${code})`, evidence: { ...evidence, error: code } };
   }
   if (result.timedOut) return { ok: false, summary: `Command "${name}" did not finish within ${formatDuration(config.timeoutMs)}`, evidence: { ...evidence, ...output(result) }, timedOut: true };
   if (result.exitCode === config.exitCode) return { ok: true, summary: `Command "${name}" exited with ${config.exitCode}`, evidence };
