@@ -81,6 +81,7 @@ test("http fails for a status outside the expected ones, with the status and the
   assert.equal(observation.evidence.status, 503);
   assert.equal(observation.evidence.expected, "200-399");
   assert.equal(observation.evidence.bodyStart, "maintenance: database unreachable\n");
+  assert.equal(observation.cause, "maintenance: database unreachable", "the error page's first line, for the alert");
 });
 
 test("http passes for a status in any of the listed ranges", async () => {

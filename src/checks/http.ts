@@ -11,6 +11,8 @@ import type { Finding, Probe, ProbeFactory } from "./probe.js";
 const BODY_MATCH_BYTES = 64 * 1024;
 /** How much of the body a failing finding shows, and all that is read when there is no `body` to match. */
 const BODY_SHOWN_BYTES = 512;
+/** Longest cause taken from an error page. */
+const CAUSE_MAX_CHARS = 200;
 
 /**
  * `http`: one request (GET or HEAD), passing when the status is one of `status` and the body
@@ -50,7 +52,8 @@ function judge(config: HttpCheckConfig, pattern: LinePattern | null, outcome: Ex
   const seen = { ...evidence, status };
   if (!config.status.some((range) => status >= range.from && status <= range.to)) {
     const expected = describeStatuses(config.status);
-    return { ok: false, summary: `${answered} (expected ${expected})`, evidence: { ...seen, expected, bodyStart: bodyStart(body) } };
+    const said = firstLine(body);
+    return { ok: false, summary: `${answered} (expected ${expected})`, evidence: { ...seen, expected, bodyStart: bodyStart(body) }, ...(said === undefined ? {} : { cause: said }) };
   }
   if (pattern !== null && !pattern.test(body)) {
     return { ok: false, summary: `${answered}, but its body does not match "${config.body ?? ""}"`, evidence: { ...seen, bodyStart: bodyStart(body) } };
@@ -84,6 +87,12 @@ export function describeStatuses(ranges: readonly StatusRange[]): string {
 function bodyStart(body: string): string {
   const start = Buffer.from(body).subarray(0, BODY_SHOWN_BYTES).toString("utf8");
   return start.endsWith("\uFFFD") ? start.slice(0, -1) : start;
+}
+
+/** The error page's first line, as the alert's cause (`Cause: maintenance: database unreachable`). */
+function firstLine(body: string): string | undefined {
+  const line = body.slice(0, CAUSE_MAX_CHARS * 2).split(/\r?\n/).map((part) => part.trim()).find((part) => part !== "");
+  return line === undefined ? undefined : line.slice(0, CAUSE_MAX_CHARS);
 }
 
 function redirectCount(count: number): string {
