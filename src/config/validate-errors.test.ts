@@ -196,6 +196,17 @@ test("a service lists running at most once", () => {
   ]);
 });
 
+test("a forensics dump signal needs the file it writes, and a file needs its signal; an unknown signal is refused", () => {
+  assert.deepEqual(issuesOf(service("forensics: { signal: SIGUSR1 }")), [
+    "lifeguard.yaml:4:26: services.trader.forensics.signal: expected the file the bot writes its dump to on SIGUSR1 (forensics.file), got none",
+  ]);
+  assert.deepEqual(issuesOf(service("forensics: { file: /tmp/stacks.txt }")), [
+    "lifeguard.yaml:4:24: services.trader.forensics.file: expected the signal that makes the bot write this file (forensics.signal), got none",
+  ]);
+  assert.equal(issuesOf(service("forensics: { signal: SIGKILL, file: /tmp/stacks.txt }")).length, 1);
+  assert.equal(validateConfig(service('forensics: { exec: [py-spy, dump, --pid, "{pid}"], timeout: 3s }'), { source: "lifeguard.yaml", baseDir: "/etc/lifeguard", env: {} }).ok, true);
+});
+
 test("two services cannot watch the same unit", () => {
   assert.deepEqual(issuesOf("services:\n  a: { systemd: bot }\n  b: { systemd: bot.service }\n"), [
     'lifeguard.yaml:3:17: services.b.systemd: expected a unit no other service watches, got "bot.service" (already watched by service "a")',

@@ -18,9 +18,9 @@ test("a hung broker connection: the socket with unsent bytes is named with its s
 });
 
 test("a thread in uninterruptible sleep, a running one, a zombie, and a closing socket with bytes unread say so", () => {
-  const threads = [thread(9, "bot", "D", "nfs_wait_on_request"), thread(10, "spin", "R", null), thread(11, "gone", "Z", null)];
+  const threads = [thread(9, "bot", "D", "nfs_wait_on_request"), thread(10, "spin", "R", null), thread(11, "gone", "Z", null), thread(12, "held", "T", "do_signal_stop")];
   const sockets = [{ remote: "10.0.0.2:443", state: "CLOSE_WAIT", txQueue: 0, rxQueue: 512 }];
-  assert.equal(summariseForensics([{ pid: 9, threads }], sockets), 'main thread uninterruptible in nfs_wait_on_request; 1 thread running ("spin"); 1 thread a zombie ("gone"); socket to 10.0.0.2:443 (CLOSE_WAIT) with 512B unread');
+  assert.equal(summariseForensics([{ pid: 9, threads }], sockets), 'main thread uninterruptible in nfs_wait_on_request; 1 thread running ("spin"); 1 thread a zombie ("gone"); 1 thread stopped (SIGSTOP or a debugger) ("held"); socket to 10.0.0.2:443 (CLOSE_WAIT) with 512B unread');
 });
 
 test("many threads in one wait are counted past the first three; many connections past two", () => {

@@ -40,7 +40,11 @@ export function summariseForensics(processes: ReadonlyArray<{ pid: number; threa
 }
 
 function describeThreads(pid: number, threads: readonly SeenThread[]): string[] {
-  const where = (thread: SeenThread): string => (thread.state === "D" ? `uninterruptible in ${thread.wchan ?? "the kernel"}` : thread.state === "R" ? "running" : thread.state === "Z" ? "a zombie" : `in ${thread.wchan ?? "an unknown wait"}`);
+  const where = (thread: SeenThread): string => {
+    if (thread.state === "D") return `uninterruptible in ${thread.wchan ?? "the kernel"}`;
+    if (thread.state === "T" || thread.state === "t") return "stopped (SIGSTOP or a debugger)";
+    return thread.state === "R" ? "running" : thread.state === "Z" ? "a zombie" : `in ${thread.wchan ?? "an unknown wait"}`;
+  };
   const main = threads.find((thread) => thread.tid === pid);
   const out = main === undefined ? [] : [`main thread ${where(main)}`];
   const groups = new Map<string, string[]>();
