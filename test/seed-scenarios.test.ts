@@ -12,7 +12,7 @@ import { installBot, lifeguard, signalInside, startDecoy, writeConfig, type LabB
 const support = sandboxSupport();
 
 interface HistoryJson {
-  entries: Array<{ type: "restart"; restart: { ok: boolean; reason: string; steps: Array<{ step: string; ok: boolean; timedOut: boolean }>; evidence: unknown } } | { type: "event"; event: { kind: string; message: string; data: Record<string, unknown> } }>;
+  entries: Array<{ type: "restart"; restart: { ok: boolean; reason: string; steps: Array<{ step: string; ok: boolean; summary: string; timedOut: boolean }>; evidence: unknown } } | { type: "event"; event: { kind: string; message: string; data: Record<string, unknown> } }>;
 }
 
 describe("the seed's tests against real systemd", { skip: support.ok ? false : support.reason }, () => {
