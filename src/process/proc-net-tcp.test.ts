@@ -18,8 +18,8 @@ test("parseProcNetTcp reads the kernel's lines: addresses, ports, state, both qu
   const sockets = parseProcNetTcp(text);
   // The test runs on a little-endian host (x86, ARM): the kernel printed its words byte-reversed.
   assert.deepEqual(sockets, [
-    { local: { address: "127.0.0.1", port: 4002 }, remote: { address: "0.0.0.0", port: 0 }, state: "LISTEN", txQueue: 0, rxQueue: 3, inode: 2966631 },
-    { local: { address: "127.0.0.1", port: 45739 }, remote: { address: "127.0.0.1", port: 4002 }, state: "ESTABLISHED", txQueue: 0x864, rxQueue: 0, inode: 4242 },
+    { local: { address: "127.0.0.1", port: 4002 }, remote: { address: "0.0.0.0", port: 0 }, state: "LISTEN", txQueue: 0, rxQueue: 3, inode: 2966631, timer: 0, retransmits: 0 },
+    { local: { address: "127.0.0.1", port: 45739 }, remote: { address: "127.0.0.1", port: 4002 }, state: "ESTABLISHED", txQueue: 0x864, rxQueue: 0, inode: 4242, timer: 1, retransmits: 0 },
   ]);
 });
 
@@ -63,6 +63,8 @@ test("a connection to a loopback server that never reads: this process's socket 
     return readTcpSockets(process.pid).find((s) => held?.inodes.has(s.inode) === true && s.remote.port === port && s.remote.address === "127.0.0.1");
   };
   assert.ok(await waitFor(() => (mine()?.txQueue ?? 0) > 0, { timeoutMs: 10_000, intervalMs: 20 }), "the send queue filled");
+  // The server's window is shut: the kernel probes it (timer 4) instead of sending.
+  assert.ok(await waitFor(() => mine()?.timer === 4, { timeoutMs: 10_000, intervalMs: 20 }), `zero-window probes: ${JSON.stringify(mine())}`);
   const socket = mine();
   assert.equal(socket?.state, "ESTABLISHED");
   assert.equal(socket?.local.address, "127.0.0.1");

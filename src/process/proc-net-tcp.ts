@@ -16,6 +16,10 @@ export interface TcpSocket {
   rxQueue: number;
   /** The socket's inode: the `socket:[N]` of a process's /proc/PID/fd links. */
   inode: number;
+  /** The kernel's timer on it: 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 zero-window probe (the peer's window is shut: it reads nothing). */
+  timer: number;
+  /** Retransmissions of unacknowledged data so far (`retrnsmt`): above 0, the peer or the path answers nothing. */
+  retransmits: number;
 }
 
 /**
@@ -27,12 +31,15 @@ export function parseProcNetTcp(text: string): TcpSocket[] {
   const sockets: TcpSocket[] = [];
   for (const line of text.split("\n").slice(1)) {
     const fields = line.trim().split(/\s+/);
-    const [local, remote, state, queues, inode] = [fields[1], fields[2], fields[3], fields[4], fields[9]];
-    if (local === undefined || remote === undefined || state === undefined || queues === undefined || inode === undefined) continue;
+    const [local, remote, state, queues, timers, retransmits, inode] = [fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[9]];
+    if (local === undefined || remote === undefined || state === undefined || queues === undefined || timers === undefined || inode === undefined) continue;
     const [tx, rx] = queues.split(":");
-    const parsed = { local: endpoint(local), remote: endpoint(remote), tx: hex(tx), rx: hex(rx), state: hex(state), inode: Number(inode) };
-    if (parsed.local === null || parsed.remote === null || parsed.tx === null || parsed.rx === null || parsed.state === null || !Number.isSafeInteger(parsed.inode)) continue;
-    sockets.push({ local: parsed.local, remote: parsed.remote, state: STATES[parsed.state] ?? `UNKNOWN(${parsed.state})`, txQueue: parsed.tx, rxQueue: parsed.rx, inode: parsed.inode });
+    const parsed = { local: endpoint(local), remote: endpoint(remote), tx: hex(tx), rx: hex(rx), state: hex(state), timer: hex(timers.split(":")[0]), retransmits: hex(retransmits), inode: Number(inode) };
+    if (parsed.local === null || parsed.remote === null || parsed.tx === null || parsed.rx === null || parsed.state === null || parsed.timer === null || parsed.retransmits === null || !Number.isSafeInteger(parsed.inode)) continue;
+    sockets.push({
+      local: parsed.local, remote: parsed.remote, state: STATES[parsed.state] ?? `UNKNOWN(${parsed.state})`,
+      txQueue: parsed.tx, rxQueue: parsed.rx, inode: parsed.inode, timer: parsed.timer, retransmits: parsed.retransmits,
+    });
   }
   return sockets;
 }
