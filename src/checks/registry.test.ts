@@ -40,9 +40,10 @@ test("createCheck builds every kind, and every observation carries id, time and 
     http: [{ kind: "http", id: "http", ...common, url: `http://127.0.0.1:${refused}/health`, method: "GET", status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false }],
     tcp: [{ kind: "tcp", id: "tcp", ...common, host: "127.0.0.1", port: refused }],
     exec: [{ kind: "exec", id: "exec", ...common, command: ["/bin/true"], exitCode: 0, cwd: null, env: {} }],
+    connection: [{ kind: "connection", id: "connection", ...common, to: { host: "127.0.0.1", port: 4002 }, stuckForMs: null }],
   };
   const configs: CheckConfig[] = Object.values(samples).flat();
-  assert.equal(configs.length, 8);
+  assert.equal(configs.length, 9);
   const clock = createFakeClock();
   const heartbeats: HeartbeatStore = { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) };
   for (const config of configs) {

@@ -1,6 +1,7 @@
 import type { Check } from "../core/check.js";
 import type { CheckConfig, CheckConfigOf, CheckKind } from "../config/types.js";
 import { createBoundedCheck } from "./bounded-check.js";
+import { createConnectionProbe } from "./connection.js";
 import { createExecProbe } from "./exec.js";
 import { explainUnreadable } from "./explain-unreadable.js";
 import { createHeartbeatProbe } from "./heartbeat.js";
@@ -23,6 +24,7 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> 
   http: createHttpProbe,
   tcp: createTcpProbe,
   exec: createExecProbe,
+  connection: createConnectionProbe,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { connectionCheck } from "./check-connection.js";
 import { execCheck } from "./check-exec.js";
 import { heartbeatCheck } from "./check-heartbeat.js";
 import { httpCheck } from "./check-http.js";
@@ -11,7 +12,7 @@ import { describeValue, quote } from "./messages.js";
 const EXAMPLE = `${quote("running")} or ${quote("log-fresh: {...}")}`;
 
 /** The registry of check kinds, in the order the docs and messages list them. */
-export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, httpCheck, tcpCheck, execCheck] as const;
+export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, httpCheck, tcpCheck, execCheck, connectionCheck] as const;
 
 /** A check's normalised config before `normalise` gives it an id: one type per kind. */
 export type CheckSettings = ReturnType<(typeof CHECK_KINDS)[number]["normalise"]>;

@@ -43,6 +43,8 @@ export type HttpCheckConfig = CheckConfigOf<"http">;
 export type TcpCheckConfig = CheckConfigOf<"tcp">;
 /** A program whose exit status says the service is healthy. */
 export type ExecCheckConfig = CheckConfigOf<"exec">;
+/** The service holds a TCP connection to a peer, whose queues move. */
+export type ConnectionCheckConfig = CheckConfigOf<"connection">;
 
 /** How a service is controlled: one type per kind of the registry (runner-kinds.ts); `kind` picks the runner (src/compose/build-app.ts). */
 export type RunnerConfig = ServiceConfig["runner"];

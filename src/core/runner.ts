@@ -63,3 +63,32 @@ export function reportsChanges(runner: Runner): runner is ChangeReportingRunner 
 export function isSupervising(runner: Runner): runner is SupervisingRunner {
   return "onExit" in runner && "shutdown" in runner;
 }
+
+/** One process of a service, named by pid and start time: a pid alone may be another process's by now. */
+export interface ServiceProcess {
+  pid: number;
+  /** Clock ticks after boot when it started (field 22 of `/proc/PID/stat`). */
+  startTime: number;
+}
+
+/** The processes that are the service now, as its runner found them. */
+export interface ServiceProcesses {
+  /** Every living process of the service, the main one included, by pid. */
+  processes: ServiceProcess[];
+  /** The main process (systemd's MainPID, the supervised command), or null when none runs. */
+  main: ServiceProcess | null;
+  /** Where they were found, for the evidence: `cgroup /system.slice/bot.service`, `process group 1234`. */
+  source: string;
+  /** The directory of the service's cgroup (its memory.max, memory.events), or null when it has none of its own. */
+  cgroup: string | null;
+}
+
+/** A runner that can tell which processes are its service (what the `memory` and `cpu` checks measure). */
+export interface ProcessListingRunner extends Runner {
+  /** Looks again each call; `{ problem }` says in words why it could not (the backend did not answer). */
+  processes(signal: AbortSignal): Promise<ServiceProcesses | { problem: string }>;
+}
+
+export function listsProcesses(runner: Runner): runner is ProcessListingRunner {
+  return "processes" in runner && typeof runner.processes === "function";
+}

@@ -84,7 +84,8 @@ function subgroups(dir: string): string[] {
   }
 }
 
-function readQuietly(path: string): string | null {
+/** A file's text, or null when it cannot be read (gone, not permitted). */
+export function readQuietly(path: string): string | null {
   try {
     return readFileSync(path, "utf8");
   } catch {

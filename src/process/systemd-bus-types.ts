@@ -62,6 +62,8 @@ export interface SystemdBus {
    * ResetFailedUnit. A refusal is that action's failure, never the bus's.
    */
   act(unit: string, verb: BusVerb, timeoutMs: number, signal: AbortSignal): Promise<BusAction>;
+  /** One property of the unit's type interface (`ControlGroup` of org.freedesktop.systemd1.Service), `""` when it has none. */
+  unitProperty(unit: string, name: string, timeoutMs: number, signal: AbortSignal): Promise<{ value: unknown } | { failure: BusFailure }>;
   /** Why the bus does not answer now (connecting, an outage, a refusal), or null while it does. */
   readonly down: string | null;
   close(): Promise<void>;
@@ -78,3 +80,16 @@ export interface SystemdBusOptions {
 
 /** The bus address Lifeguard uses: `$DBUS_SYSTEM_BUS_ADDRESS` or systemd's default socket. */
 export const systemBusAddress = (env: NodeJS.ProcessEnv = process.env): string => env.DBUS_SYSTEM_BUS_ADDRESS || DEFAULT_SYSTEM_BUS_ADDRESS;
+
+/** A unit followed inside the bus client: its match rule and signal key once set up on the bus. */
+export interface BusWatch {
+  unit: string;
+  rule: string | null;
+  key: string | null;
+  /** Its set-up under way: one at a time. */
+  pending: Promise<void> | null;
+  listener(): void;
+  /** What the bus calls with each PropertiesChanged of the unit's object, whichever its interface. */
+  onChange(): void;
+}
+

@@ -2,7 +2,7 @@ import type * as Dbus from "dbus-native";
 import { BusDown, CallSlots, classify, describeError, SYSTEMD, typeInterface } from "./bus-calls.js";
 import { JobEnds } from "./bus-jobs.js";
 import { lazyDbus } from "./lazy-dbus.js";
-import type { BusUnitProperties, BusVerb, SystemdBus, SystemdBusOptions, UnitWatch } from "./systemd-bus-types.js";
+import type { BusUnitProperties, BusVerb, BusWatch as Watch, SystemdBus, SystemdBusOptions, UnitWatch } from "./systemd-bus-types.js";
 
 export { DEFAULT_SYSTEM_BUS_ADDRESS, systemBusAddress } from "./systemd-bus-types.js";
 export type { BusAction, BusFailure, BusRead, BusUnitProperties, BusVerb, SystemdBus, SystemdBusOptions, UnitWatch } from "./systemd-bus-types.js";
@@ -273,6 +273,14 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
         return { failure: classify(error, timeoutMs, goDown) };
       }
     },
+    async unitProperty(unit, name, timeoutMs, signal) {
+      try {
+        return { value: await typeProperty(await unitPath(unit, timeoutMs, signal), typeInterface(unit), name, "", timeoutMs, signal) };
+      } catch (error) {
+        if (error instanceof dbus.DBusError && error.dbusName !== undefined && STALE.has(error.dbusName)) paths.delete(unit);
+        return { failure: classify(error, timeoutMs, goDown) };
+      }
+    },
     async close() {
       // Closed on purpose: nothing to announce, nothing to reconnect.
       closed = true;
@@ -283,16 +291,3 @@ export function openSystemdBus(address: string, options: SystemdBusOptions = {})
     },
   };
 }
-
-/** A unit followed: its match rule and signal key once set up on the bus. */
-interface Watch {
-  unit: string;
-  rule: string | null;
-  key: string | null;
-  /** Its set-up under way: one at a time. */
-  pending: Promise<void> | null;
-  listener(): void;
-  /** What the bus calls with each PropertiesChanged of the unit's object, whichever its interface. */
-  onChange(): void;
-}
-

@@ -1,7 +1,8 @@
 import { monotonicMs } from "../process/monotonic.js";
 import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
-import type { Runner, RunnerStatus } from "../core/runner.js";
+import type { ProcessListingRunner, RunnerStatus, ServiceProcesses, SupervisingRunner } from "../core/runner.js";
+import { runProcesses } from "./process/run-processes.js";
 import { killOnExit } from "./process/exit-guard.js";
 import { causeOf, describeExit, describeLeft, describeSpawnError, plural } from "./process/messages.js";
 import { createOutputLog } from "./process/output-log.js";
@@ -59,7 +60,7 @@ interface Current {
  * before its spawn, and every start first stops what earlier runs left (`stopSurvivors`): a
  * Lifeguard started again never runs a second copy beside the first.
  */
-export class ProcessRunner implements Runner {
+export class ProcessRunner implements SupervisingRunner, ProcessListingRunner {
   readonly target: string;
   readonly #options: ProcessRunnerOptions;
   readonly #listeners = new Set<ExitListener>();
@@ -101,6 +102,9 @@ export class ProcessRunner implements Runner {
     const details = `${describeExit(exit)} after ${formatDuration(exit.uptimeMs)}${left.length === 0 ? "" : `; ${describeLeft(left)}`}`;
     return { ...result(false, exit.state, details, { ...evidence, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, leftPids: left.map((member) => member.pid) }), ...causeOf(exit.lastOutput) };
   }
+
+  /** The processes of the current run, read again at each call (process/run-processes.ts). */
+  processes = async (_signal: AbortSignal): Promise<ServiceProcesses> => runProcesses(this.#current?.run ?? null, this.#current?.over === true);
 
   async stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {
     const started = monotonicMs();
@@ -217,9 +221,7 @@ export class ProcessRunner implements Runner {
         listener(exit);
       } catch (error) {
         // A failing listener must not keep the others from hearing of the exit; it still surfaces.
-        process.nextTick(() => {
-          throw error;
-        });
+        process.nextTick(() => { throw error; });
       }
     }
   }
@@ -269,9 +271,7 @@ export class ProcessRunner implements Runner {
     return report;
   }
 
-  #survivorStop(): { stopTimeoutMs: number; killWaitMs: number } {
-    return this.#options.survivorStop ?? { stopTimeoutMs: DEFAULT_SURVIVOR_STOP_MS, killWaitMs: DEFAULT_SURVIVOR_STOP_MS };
-  }
+  #survivorStop = (): { stopTimeoutMs: number; killWaitMs: number } => this.#options.survivorStop ?? { stopTimeoutMs: DEFAULT_SURVIVOR_STOP_MS, killWaitMs: DEFAULT_SURVIVOR_STOP_MS };
 
   /** Runs `use` on the journal; a store that cannot be written or read is told, never fatal. */
   #journal<T>(use: (journal: RunJournal) => T): T | undefined {
@@ -291,7 +291,6 @@ export class ProcessRunner implements Runner {
       return wait;
     });
   }
-
 
   #outcome(started: number, ok: boolean, summary: string, evidence: Record<string, unknown> = {}): Outcome {
     return { ok, summary, evidence: { name: this.target, ...evidence }, durationMs: monotonicMs() - started, timedOut: false };

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Runner } from "../core/runner.js";
+import { listsProcesses, type Runner, type ServiceProcess } from "../core/runner.js";
 
 /** A process as the runner's world numbers it (for systemd: the sandbox's PID namespace). */
 export interface LabProcess {
@@ -50,6 +50,8 @@ export interface RunnerLab {
   isAlive(process: LabProcess): boolean;
   /** Makes every backend call hang until the returned function is called. */
   freezeBackend(): Promise<(() => Promise<void>) | Skip>;
+  /** The process as the runner numbers it (Lifeguard's own PID namespace); null when it is gone. */
+  runnerView(process: LabProcess): LabProcess | null;
 }
 
 const GENEROUS_MS = 20_000;
@@ -170,6 +172,35 @@ export function runnerContract(getLab: () => RunnerLab): void {
     assert.ok(stop.durationMs < GENEROUS_MS, "it did not wait for its own timeout");
   });
 
+  test("processes lists the service's process and its child with their start times, and never a process outside it", async (t) => {
+    const lab = getLab();
+    const service = await lab.service({ child: true });
+    const decoy = await lab.decoy(service);
+    t.after(() => decoy.stop());
+    const { runner } = service;
+    assert.ok(listsProcesses(runner), "the runner lists its service's processes");
+    const { bot, child } = await service.processes();
+    const listed = await runner.processes(forever());
+    assert.ok(!("problem" in listed), "problem" in listed ? listed.problem : "");
+    const expected = [bot, child].map((process) => (process === null ? null : lab.runnerView(process)));
+    assert.ok(expected.every((process) => process !== null), "the bot and its child run");
+    assert.deepEqual(listed.processes.map(keyOf).sort(), (expected as ServiceProcess[]).map(keyOf).sort());
+    assert.deepEqual(listed.main, expected[0]);
+    const outside = lab.runnerView(decoy.process);
+    assert.ok(outside !== null && !listed.processes.some((process) => process.pid === outside.pid), "the decoy is not listed");
+    assert.match(listed.source, /cgroup|process group/);
+  });
+
+  test("processes lists none once the service stopped", async () => {
+    const service = await getLab().service({ child: true });
+    assert.equal((await service.runner.stop(GENEROUS_MS, forever())).ok, true);
+    assert.ok(listsProcesses(service.runner));
+    const listed = await service.runner.processes(forever());
+    assert.ok(!("problem" in listed), "problem" in listed ? listed.problem : "");
+    assert.deepEqual(listed.processes, []);
+    assert.equal(listed.main, null);
+  });
+
   test("status resolves with timedOut when the backend does not answer", async (t) => {
     const lab = getLab();
     const { runner } = await lab.service({});
@@ -186,6 +217,10 @@ export function runnerContract(getLab: () => RunnerLab): void {
     }
     assert.equal((await runner.status(forever())).state, "active", "the backend answers again");
   });
+}
+
+function keyOf(process: ServiceProcess): string {
+  return `${process.pid}:${process.startTime}`;
 }
 
 function escape(text: string): string {

@@ -55,6 +55,16 @@ describe("SystemdRunner reading unit states over a real system bus", { skip: sup
     return lab;
   });
 
+  test("processes reads the unit's cgroup over the bus, without systemctl", async () => {
+    const service = await (lab as ReturnType<typeof systemdLab>).service({});
+    const runner = new SystemdRunner({ unit: service.runner.target, commandTimeoutMs: LAB_COMMAND_TIMEOUT_MS, systemctl: ["/nonexistent/systemctl"], bus: bus as SystemdBus });
+    const listed = await runner.processes(forever());
+    assert.ok(!("problem" in listed), "problem" in listed ? listed.problem : "");
+    assert.match(listed.source, /^cgroup \/.*\/bot-\d+\.service$/);
+    assert.equal(listed.processes.length, 1);
+    assert.deepEqual(listed.main, listed.processes[0]);
+  });
+
   test("watchChanges hears a crash the moment systemd reports it, and not the runner's own stop and start", async () => {
     const service = await (lab as ReturnType<typeof systemdLab>).service({});
     let heard = 0;

@@ -1,7 +1,8 @@
 import { monotonicMs } from "../process/monotonic.js";
 import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
-import type { Runner, RunnerStatus } from "../core/runner.js";
+import type { ChangeReportingRunner, ProcessListingRunner, RunnerStatus, ServiceProcesses } from "../core/runner.js";
+import { readUnitProcesses } from "./systemd-processes.js";
 import type { SystemdRunnerConfig } from "../config/types.js";
 import { runCommand } from "../process/run-command.js";
 import { SUDO_PREFIX, unitCommand, type UnitVerb } from "../core/unit-commands.js";
@@ -41,18 +42,13 @@ export interface SystemdRunnerOptions {
 }
 
 /** What a wait for the unit to go down saw. */
-interface StopWait {
-  stopped: boolean;
-  last: ShowAnswer | null;
-  states: string[];
-  aborted: boolean;
-}
+type StopWait = { stopped: boolean; last: ShowAnswer | null; states: string[]; aborted: boolean };
 
 /**
  * Controls one systemd unit through systemctl. Every call is bounded; every step resolves to an
  * outcome and never throws for an operational failure. Kills reach only the unit's own cgroup.
  */
-export class SystemdRunner implements Runner {
+export class SystemdRunner implements ChangeReportingRunner, ProcessListingRunner {
   readonly target: string;
   readonly #commandTimeoutMs: number;
   readonly #systemctl: readonly string[];
@@ -87,8 +83,7 @@ export class SystemdRunner implements Runner {
    * answers at no cost (a round with nothing new sends nothing), for at most `trustMs`.
    */
   async status(signal: AbortSignal): Promise<RunnerStatus> {
-    const known = this.#known;
-    const follower = this.#follower;
+    const [known, follower] = [this.#known, this.#follower];
     if (known !== null && known.changes === follower.changes && follower.live && monotonicMs() - known.at < this.#trustMs) return known.status;
     const { changes, live } = follower;
     const status = await this.#readStatus(signal);
@@ -135,6 +130,11 @@ export class SystemdRunner implements Runner {
     return this.#follower.live ? this.#follower.changes : null;
   }
 
+  /** Every process of the unit's cgroup, read again at each call (systemd-processes.ts). */
+  processes(signal: AbortSignal): Promise<ServiceProcesses | { problem: string }> {
+    return readUnitProcesses({ unit: this.target, systemctl: this.#systemctl, bus: this.#bus, timeoutMs: this.#commandTimeoutMs, signal });
+  }
+
   /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
   async #ownStep(step: () => Promise<Outcome>): Promise<Outcome> {
     // What the step does is news to the state last read, whatever the bus says of it.
@@ -163,7 +163,6 @@ export class SystemdRunner implements Runner {
     const sendBound = this.#bound(deadline);
     const sent = await this.#act("stop", sendBound, signal);
     if (!sent.ok) return failed(`Cannot stop unit "${this.target}" as ${reason(sent, sendBound)}`, sent, evidence, monotonicMs() - started);
-
     const wait = await this.#waitUntilStopped(deadline, signal);
     Object.assign(evidence, { mainPidAfter: mainPid(wait.last), states: wait.states });
     const durationMs = monotonicMs() - started;

@@ -65,6 +65,7 @@ export function processLab(): ProcessLab {
     dir,
     commandTimeoutMs: 0,
     isAlive: (process) => isProcessAlive(process.pid, process.startTime),
+    runnerView: (process) => (isProcessAlive(process.pid, process.startTime) ? process : null),
     runner,
     botRunner,
     processesOf,

@@ -7,6 +7,7 @@ import type { SystemdBus } from "../process/systemd-bus.js";
 import { waitFor } from "./wait-for.js";
 import { spawnDecoy } from "./decoy.js";
 import { readLabProcesses } from "./lab-processes.js";
+import { hostPidOf } from "./host-pid.js";
 
 /** The bound on systemctl calls of the lab's runners; the hang test waits this long. */
 export const LAB_COMMAND_TIMEOUT_MS = 3000;
@@ -76,6 +77,7 @@ export function systemdLab(sandbox: Sandbox, options: { bus?: SystemdBus } = {})
       if (argv === undefined) throw new Error("Not a service of this lab");
       return startDecoy(sandbox, argv, join(sandbox.workdir, `decoy-${(count += 1)}.pid`), readPids, processOf);
     },
+    runnerView: (labProcess) => hostPidOf(labProcess, sandbox.pid),
     async freezeBackend() {
       process.kill(sandbox.pid, "SIGSTOP");
       return async () => void process.kill(sandbox.pid, "SIGCONT");
