@@ -29,7 +29,8 @@ ${extra}services:
 `;
   write(standard());
   const run = (args: string[], env: Record<string, string> = {}) =>
-    runCommand([process.execPath, BIN, ...args], { timeoutMs: 30_000, cwd: dir, env: { ...process.env, ...env } });
+    // The JSON Schema passed 64 KiB (runCommand's default cap) with the http, tcp, exec and connection kinds.
+    runCommand([process.execPath, BIN, ...args], { timeoutMs: 30_000, cwd: dir, env: { ...process.env, ...env }, maxOutputBytes: 1024 * 1024 });
   return { dir, config, write, standard, run };
 }
 

@@ -15,7 +15,7 @@ const LEGITIMATE = new Set(["lifeguard-cli.cache", ...commandNames().map((name) 
 function runCli(t: { after(fn: () => void): void }, args: string[]) {
   const cwd = mkdtempSync(join(tmpdir(), "lifeguard-launcher-"));
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
-  return runCommand([process.execPath, BIN, ...args], { cwd, timeoutMs: 30_000 });
+  return runCommand([process.execPath, BIN, ...args], { cwd, timeoutMs: 30_000, maxOutputBytes: 1024 * 1024 });
 }
 
 test("an unknown command exits 64 and writes no file into dist/ (needs the built dist/)", async (t) => {
