@@ -1,33 +1,38 @@
 import type { LogActivityCheckConfig } from "../config/types.js";
+import { compileTimestampFormat } from "../process/line-timestamp.js";
 import { describeLogFileError } from "./log-file-error.js";
-import { compileLinePattern, filterLines, findLastLine } from "./match-lines.js";
+import { createTrackedWindowProbe } from "./log-activity-tracked.js";
+import { observeTimestampedWindow } from "./log-activity-within.js";
+import { compileLinePattern, matchLines, RECENT_MATCHES_KEPT } from "./match-lines.js";
 import type { Finding, ProbeFactory } from "./probe.js";
 import { shortenLine } from "./shorten-line.js";
 import { readLogWindow, type LogWindow } from "./read-log-window.js";
 import { describeUnfilledWindow } from "./unfilled-window.js";
 
-/** How many of the most recent matching lines the evidence keeps. */
-const RECENT_MATCHES_KEPT = 5;
-
 /**
  * `log-activity`: at least `min` of the last `lines` lines match `match` (the seed's
  * `tail -n 100 | grep -c`), and none matches `forbid` (a `Traceback` means the bot is stuck
- * in an error however busy its log looks).
+ * in an error however busy its log looks). With `within` and `timestamp`, only the lines the log
+ * wrote in the last `within`, by their own timestamps, count (log-activity-within.ts); with
+ * `within` alone, the lines seen in the last `within` (log-activity-tracked.ts).
  */
-export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config) => {
+export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config, deps) => {
   const match = compileLinePattern(config.match, config.ignoreCase);
   const forbid = config.forbid === null ? null : compileLinePattern(config.forbid, config.ignoreCase);
+  const stamp = config.timestamp === null ? null : compileTimestampFormat(config.timestamp);
+  if (config.withinMs !== null && stamp === null && !(match instanceof Error) && !(forbid instanceof Error)) return createTrackedWindowProbe(config, deps, match, forbid);
   return async (signal) => {
     if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
     if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
+    if (stamp instanceof Error) return invalidPattern(config, "timestamp", config.timestamp ?? "", stamp);
+    if (config.withinMs !== null && stamp !== null) return observeTimestampedWindow(config, { match, forbid, stamp }, deps.clock.now(), signal);
     let tail: LogWindow;
     try {
       tail = await readLogWindow(config.path, config.lines, { signal });
     } catch (error) {
       return describeLogFileError(config.path, error);
     }
-    const matching = await filterLines(tail.lines, match, { signal });
-    const forbidden = forbid === null ? undefined : await findLastLine(tail.lines, forbid, { signal });
+    const { matching, forbidden } = await matchLines(tail.lines, match, forbid, signal);
     return describeTail(config, tail, matching, forbidden);
   };
 };

@@ -40,7 +40,7 @@ function observe(config: CheckConfig) {
 }
 
 const activity = (path: string, options: Partial<LogActivityCheckConfig> = {}) =>
-  observe({ kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false, path, lines: 10, match: "VIX|Update", min: 1, forbid: null, ignoreCase: false, ...options });
+  observe({ kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false, path, lines: 10, match: "VIX|Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null, ...options });
 
 test("readLogWindow continues into <file>.1 after Lifeguard's own rotation", async () => {
   const path = await newLog(numbered(0, 30));

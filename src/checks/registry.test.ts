@@ -30,7 +30,7 @@ test("createCheck builds every kind, and every observation carries id, time and 
   const samples: { [Kind in CheckKind]: Array<CheckConfigOf<Kind>> } = {
     running: [{ kind: "running", id: "running", ...common }],
     "log-fresh": [{ kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 300_000 }],
-    "log-activity": [{ kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false }],
+    "log-activity": [{ kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null }],
     heartbeat: [
       { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
       { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },

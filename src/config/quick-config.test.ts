@@ -60,7 +60,7 @@ test("--match watches the output's last 100 lines for one match with log-activit
   const [service] = quickConfig(["node", "bot.js"], { match: "VIX|Position|Update", output: "logs/bot.out" }, CONTEXT).services;
   assert.deepEqual(service?.checks[1], {
     id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false,
-    path: "/srv/app/logs/bot.out", lines: 100, match: "VIX|Position|Update", min: 1, forbid: null, ignoreCase: false,
+    path: "/srv/app/logs/bot.out", lines: 100, match: "VIX|Position|Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null,
   });
   assert.equal(service?.runner.kind === "process" ? service.runner.output.file : null, "/srv/app/logs/bot.out");
 });

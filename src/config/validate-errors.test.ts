@@ -239,3 +239,9 @@ test("a YAML bomb (aliases of aliases) is refused, not expanded", () => {
 test("privilege is polkit or sudo, and nothing else", () => {
   assert.deepEqual(issuesOf(`${service()}\nprivilege: doas\n`), ['lifeguard.yaml:4:12: privilege: expected "polkit" or "sudo", got "doas"']);
 });
+
+test("a log-activity timestamp format that cannot work is refused with the reason", () => {
+  assert.deepEqual(issuesOf(service("checks:", '  - log-activity: { path: /a.log, match: Update, within: 5m, timestamp: "%H:%M:%S" }')), [
+    'lifeguard.yaml:5:77: services.trader.checks[0].timestamp: "%H:%M:%S" lacks %Y %m %d: a timestamp needs at least %Y %m %d %H %M',
+  ]);
+});

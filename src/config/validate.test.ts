@@ -54,7 +54,7 @@ test("the full example normalises to exact values", () => {
           { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/home/bot/logs/gemini_trader.log", maxAgeMs: 300_000 },
           {
             id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false, path: "/home/bot/logs/gemini_trader.log",
-            lines: 100, match: "VIX|Position|Update", min: 1, forbid: "Traceback", ignoreCase: false,
+            lines: 100, match: "VIX|Position|Update", min: 1, forbid: "Traceback", ignoreCase: false, withinMs: null, timestamp: null,
           },
         ],
         restart: { stopTimeoutMs: 10_000, killWaitMs: 2000, verifyTimeoutMs: 30_000 },
@@ -125,7 +125,7 @@ services:
 `);
   assert.deepEqual(service.checks.slice(1), [
     { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/a.log", maxAgeMs: 300_000 },
-    { id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false, path: "/a.log", lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false },
+    { id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false, path: "/a.log", lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null },
   ]);
 });
 
