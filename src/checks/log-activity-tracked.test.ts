@@ -38,7 +38,7 @@ async function append(path: string, lines: string[], mtime: number): Promise<voi
 
 function tracked(path: string, clock: FakeClock, memory: CheckMemory, options: Partial<LogActivityCheckConfig> = {}): Check {
   const config: LogActivityCheckConfig = {
-    kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false,
+    kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false, journal: null,
     path, lines: 1000, match: "Position", min: 1, forbid: null, ignoreCase: false, withinMs: 10_000, timestamp: null, ...options,
   };
   return createCheck(config, { clock, runner: unusedRunner, serviceName: "trader", heartbeats: unusedHeartbeats, memory });

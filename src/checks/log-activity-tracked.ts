@@ -1,4 +1,5 @@
 import type { LogActivityCheckConfig } from "../config/types.js";
+import type { OnFile } from "./log-source.js";
 import { formatDuration } from "../core/duration.js";
 import { describeLogFileError } from "./log-file-error.js";
 import { matchLines, RECENT_MATCHES_KEPT, type LinePattern } from "./match-lines.js";
@@ -15,7 +16,7 @@ import { shortenLine } from "./shorten-line.js";
  * Both start from what the store last kept, so the first look after an upgrade or a daemon's
  * start is not a blank slate when a `check` ran before.
  */
-export function createTrackedWindowProbe(config: LogActivityCheckConfig, deps: CheckDeps, match: LinePattern, forbid: LinePattern | null): Probe {
+export function createTrackedWindowProbe(config: OnFile<LogActivityCheckConfig>, deps: CheckDeps, match: LinePattern, forbid: LinePattern | null): Probe {
   const withinMs = config.withinMs ?? 0;
   let window: SeenWindow | null = null;
   let following = false;
@@ -42,7 +43,7 @@ export function createTrackedWindowProbe(config: LogActivityCheckConfig, deps: C
   return probe;
 }
 
-function describeTracked(config: LogActivityCheckConfig, window: SeenWindow, read: NewLines, now: number): Finding {
+function describeTracked(config: OnFile<LogActivityCheckConfig>, window: SeenWindow, read: NewLines, now: number): Finding {
   const withinMs = config.withinMs ?? 0;
   const span = formatDuration(withinMs);
   const { count, newestAt } = countInWindow(window, now, withinMs);

@@ -27,7 +27,7 @@ async function writeLog(lines: string[]): Promise<string> {
 
 async function observe(path: string, options: Partial<LogActivityCheckConfig> = {}, clock: FakeClock = createFakeClock(NOW)) {
   const config: LogActivityCheckConfig = {
-    kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false,
+    kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false, journal: null,
     path, lines: 100_000, match: "Position", min: 1, forbid: null, ignoreCase: false, withinMs: 60_000, timestamp: "iso8601", ...options,
   };
   return createCheck(config, { clock, runner: unusedRunner, serviceName: "trader", heartbeats: unusedHeartbeats }).run(new AbortController().signal);

@@ -1,4 +1,5 @@
 import type { LogActivityCheckConfig } from "../config/types.js";
+import type { OnFile } from "./log-source.js";
 import { formatDuration } from "../core/duration.js";
 import type { LineTimestamp } from "../process/line-timestamp.js";
 import { describeLogFileError } from "./log-file-error.js";
@@ -20,7 +21,7 @@ export interface WindowPatterns {
  * the lines say when they were written, so a step of Lifeguard's clock moves the window and
  * nothing else; a line timestamped after `now` (the clock was stepped back) is in the window.
  */
-export async function observeTimestampedWindow(config: LogActivityCheckConfig, patterns: WindowPatterns, now: number, signal: AbortSignal): Promise<Finding> {
+export async function observeTimestampedWindow(config: OnFile<LogActivityCheckConfig>, patterns: WindowPatterns, now: number, signal: AbortSignal): Promise<Finding> {
   const withinMs = config.withinMs ?? 0;
   let window: TimestampedWindow;
   try {
@@ -47,7 +48,7 @@ interface Seen {
   newestAt: number | null;
 }
 
-function describeWindow(config: LogActivityCheckConfig, { window, now, withinMs, newestAt }: Seen, { matching, forbidden }: MatchedLines): Finding {
+function describeWindow(config: OnFile<LogActivityCheckConfig>, { window, now, withinMs, newestAt }: Seen, { matching, forbidden }: MatchedLines): Finding {
   const span = formatDuration(withinMs);
   const evidence: Record<string, unknown> = {
     path: config.path,

@@ -7,6 +7,8 @@ import type { ReadMark } from "./read-new-lines.js";
  */
 export interface SeenWindow {
   mark: ReadMark | null;
+  /** For a journal: the cursor of the last entry read (journal-activity.ts); null for a file. */
+  cursor: string | null;
   /** Wall time (ms) of the last look; null before the first. */
   lookedAt: number | null;
   /** `[at, count]`: how many matching lines were dated at `at` (wall ms), oldest first; none older than the window. */
@@ -17,7 +19,7 @@ export interface SeenWindow {
   forbidden: { at: number; line: string } | null;
 }
 
-export const EMPTY_SEEN_WINDOW: SeenWindow = { mark: null, lookedAt: null, matches: [], recent: [], forbidden: null };
+export const EMPTY_SEEN_WINDOW: SeenWindow = { mark: null, cursor: null, lookedAt: null, matches: [], recent: [], forbidden: null };
 
 /** What one look found: the new lines' matches and the file's modification time. */
 export interface Look {
@@ -43,10 +45,41 @@ export function noteLook(window: SeenWindow, look: Look): SeenWindow {
   if (look.matching.length > 0) matches.push([at, look.matching.length]);
   const forbidden = look.forbidden !== undefined ? { at, line: look.forbidden } : window.forbidden !== null && window.forbidden.at >= since ? window.forbidden : null;
   return {
+    ...window,
     mark: look.mark,
     lookedAt: look.now,
     matches,
     recent: [...window.recent, ...look.matching].slice(-look.recentKept),
+    forbidden,
+  };
+}
+
+/** A journal's new entries, each matching one dated by its own time (`at`), and the cursor after the last. */
+export interface EntriesLook {
+  now: number;
+  withinMs: number;
+  cursor: string | null;
+  matching: ReadonlyArray<{ at: number; line: string }>;
+  forbidden: { at: number; line: string } | undefined;
+  recentKept: number;
+}
+
+/** The window after one read of a journal: its entries carry their own times; entries older than the window are dropped. */
+export function noteEntries(window: SeenWindow, look: EntriesLook): SeenWindow {
+  const since = look.now - look.withinMs;
+  const matches = window.matches.filter(([when]) => when >= since);
+  for (const { at } of look.matching) {
+    const last = matches.at(-1);
+    if (last !== undefined && last[0] === at) last[1] += 1;
+    else if (at >= since) matches.push([at, 1]);
+  }
+  const forbidden = look.forbidden !== undefined && look.forbidden.at >= since ? look.forbidden : window.forbidden !== null && window.forbidden.at >= since ? window.forbidden : null;
+  return {
+    ...window,
+    cursor: look.cursor ?? window.cursor,
+    lookedAt: look.now,
+    matches,
+    recent: [...window.recent, ...look.matching.map(({ line }) => line)].slice(-look.recentKept),
     forbidden,
   };
 }
@@ -69,7 +102,7 @@ export function parseSeenWindow(text: string | null): SeenWindow | null {
   try {
     const value = JSON.parse(text) as Partial<SeenWindow>;
     if (!Array.isArray(value.matches) || !Array.isArray(value.recent) || value.lookedAt === undefined || value.mark === undefined) return null;
-    return { mark: value.mark, lookedAt: value.lookedAt, matches: value.matches, recent: value.recent, forbidden: value.forbidden ?? null };
+    return { mark: value.mark, cursor: value.cursor ?? null, lookedAt: value.lookedAt, matches: value.matches, recent: value.recent, forbidden: value.forbidden ?? null };
   } catch {
     return null;
   }

@@ -3,6 +3,8 @@ import { defineCheckKind } from "./check-kind.js";
 import { PATTERN_SYNTAX } from "./describe-pattern-problem.js";
 import { onUnreadable, unreadableSetting } from "./on-unreadable.js";
 import { duration, filePath, integer, regex, timestampFormat } from "./fields.js";
+import { journalUnit } from "./log-source.js";
+import { toUnitName } from "./unit-name.js";
 
 /** How many lines `within` reads back at most when `lines` is not given. */
 const WITHIN_DEFAULT_LINES = 100_000;
@@ -13,7 +15,8 @@ export const logActivityCheck = defineCheckKind({
   description: "The last `lines` lines of the log contain at least `min` lines matching `match`, and none matching `forbid`; with `within`, at least `min` matching lines were written in the last `within`.",
   defaultTimeout: "5s",
   shape: {
-    path: filePath().describe("The log file to read; relative to the config file's directory."),
+    path: filePath().optional().describe("The log file to read; relative to the config file's directory. Give `path` or `journal`."),
+    journal: journalUnit().optional().describe("Instead of `path`: the systemd unit whose journal is the log (`bot` means `bot.service`). Its last `lines` entries are read; with `within`, only the entries written since the last look, after a cursor (kept in memory by the daemon, in the store between `check` runs), each by its own time."),
     lines: integer(1, 100_000).optional().describe("How many lines from the end of the log to look at (1 to 100000; default 100). With `within` it is the most lines read back to find the window's start (default 100000), and the evidence says when the window reached it. Just after a rotation the rest come from the rotated file (`<path>.1`, or logrotate's `dateext` name); a compressed one is not read, and until the new file holds `lines` lines too few matches do not fail the check (so pair it with `log-fresh`, which fails a bot that writes nothing after such a rotation)."),
     match: regex().describe(`A regular expression a line must match to count as activity, e.g. \`"VIX|Position|Update"\`. ${PATTERN_SYNTAX}; matched in time linear in the line's length, so no pattern can hang Lifeguard.`),
     min: integer(1).default(1).describe("At least this many matching lines are needed."),
@@ -24,7 +27,10 @@ export const logActivityCheck = defineCheckKind({
     "on-unreadable": onUnreadable(),
   },
   normalise: (options, context) => ({
-    path: context.resolvePath(options.path),
+    /** The log file; null when the log is a unit's journal. */
+    path: options.path === undefined ? null : context.resolvePath(options.path),
+    /** The unit whose journal is the log (`bot.service`); null for a file. */
+    journal: options.journal === undefined ? null : toUnitName(options.journal),
     /** How many lines from the end of the file to look at. */
     lines: options.lines ?? (options.within === undefined ? 100 : WITHIN_DEFAULT_LINES),
     /** Regular expression (RE2 syntax, matched in linear time) a line must match to count as activity. */
