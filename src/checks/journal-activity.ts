@@ -24,18 +24,26 @@ export function createJournalActivityProbe(config: JournalActivityConfig, deps: 
   const withinMs = config.withinMs;
   let window: SeenWindow | null = null;
   let following = false;
+  const keep = (seen: SeenWindow, now: number): void => {
+    window = seen;
+    if (!following) deps.memory?.remember(deps.serviceName, config.id, JSON.stringify(seen), now);
+  };
+  const forget = (): void => keep({ ...(window ?? EMPTY_SEEN_WINDOW), cursor: null }, deps.clock.now());
   const probe: Probe = async (signal) => {
     window ??= parseSeenWindow(deps.memory?.recall(deps.serviceName, config.id) ?? null) ?? EMPTY_SEEN_WINDOW;
     const page = Math.min(config.lines, JOURNAL_PAGE_ENTRIES);
     const read = await readJournal({ unit: config.journal, count: page, afterCursor: window.cursor, timeoutMs: config.timeoutMs, signal });
-    if (!read.ok) return unreadable(config, read.problem);
+    if (!read.ok) {
+      // A cursor journalctl refuses (a damaged store) would fail every look: the next one starts at the journal's tail.
+      if (window.cursor !== null && read.result.exitCode !== null) forget();
+      return unreadable(config, read.problem);
+    }
     const dated = (entry: JournalEntry) => ({ at: entry.realtimeMs, line: shortenLine(entry.message) });
     const matching = (await filterEntries(read.entries, match, signal)).map(dated);
     const forbidden = forbid === null ? undefined : (await filterEntries(read.entries, forbid, signal)).map(dated).at(-1);
     const now = deps.clock.now();
     const seen = noteEntries(window, { now, withinMs, cursor: read.entries.at(-1)?.cursor ?? null, matching, forbidden, recentKept: RECENT_MATCHES_KEPT });
-    window = seen;
-    if (!following) deps.memory?.remember(deps.serviceName, config.id, JSON.stringify(seen), now);
+    keep(seen, now);
     return describeWindow(config, seen, { now, entriesRead: read.entries.length, backlog: read.entries.length >= page });
   };
   // The window lives in this process while the daemon follows; the finding turns by time alone, so it never holds.

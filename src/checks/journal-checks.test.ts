@@ -10,11 +10,13 @@ import { createCheck } from "./registry.js";
 // that never logged). A unit that logs is watched under real journald in test/journal-source.test.ts.
 const UNIT = "lifeguard-never-logged.service";
 const common = { timeoutMs: 10_000, alertOnly: false, path: null, journal: UNIT } as const;
-const deps = (recalled: string | null = null) => ({
-  clock: systemClock, runner: unusedRunner, serviceName: "bot", heartbeats: unusedHeartbeats,
-  memory: { recall: () => recalled, remember: () => undefined },
-});
-const run = (config: CheckConfig, recalled?: string) => createCheck(config, deps(recalled)).run(new AbortController().signal);
+/** A store's check memory holding `recalled`; what the check remembers replaces it. */
+function memoryHolding(recalled: string | null) {
+  let kept = recalled;
+  return { recall: () => kept, remember: (_service: string, _check: string, value: string) => void (kept = value), kept: () => kept };
+}
+const deps = (memory = memoryHolding(null)) => ({ clock: systemClock, runner: unusedRunner, serviceName: "bot", heartbeats: unusedHeartbeats, memory });
+const run = (config: CheckConfig, memory?: ReturnType<typeof memoryHolding>) => createCheck(config, deps(memory)).run(new AbortController().signal);
 
 test("log-fresh on a unit's journal without entries fails and says so", async () => {
   const observation = await run({ kind: "log-fresh", id: "log-fresh", ...common, maxAgeMs: 60_000 });
@@ -31,9 +33,12 @@ test("log-activity on a unit's journal without entries fails with what it read",
   assert.equal(observation.evidence.entriesExamined, 0);
 });
 
-test("log-activity within on a journal it cannot read fails with journalctl's reason", async () => {
-  const kept = JSON.stringify({ mark: null, cursor: "not-a-cursor", lookedAt: 0, matches: [], recent: [], forbidden: null });
-  const observation = await run({ ...activity, withinMs: 60_000 }, kept);
+test("log-activity within on a cursor journalctl refuses fails with its reason, then starts again at the tail", async () => {
+  const memory = memoryHolding(JSON.stringify({ mark: null, cursor: "not-a-cursor", lookedAt: 0, matches: [], recent: [], forbidden: null }));
+  const observation = await run({ ...activity, withinMs: 60_000 }, memory);
   assert.equal(observation.ok, false);
   assert.equal(observation.summary, `Cannot read the journal of "${UNIT}": journalctl exited 1: Failed to seek to cursor: Invalid argument`);
+  assert.equal((JSON.parse(memory.kept() ?? "{}") as { cursor: unknown }).cursor, null, "the refused cursor is forgotten");
+  const next = await run({ ...activity, withinMs: 60_000 }, memory);
+  assert.equal(next.summary, `No recent activity: 0 entries matching Position in the last 1m of the journal of "${UNIT}"`);
 });
