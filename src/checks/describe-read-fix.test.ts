@@ -16,7 +16,7 @@ after(() => rm(dir, { recursive: true, force: true }));
 test("a log behind a symbolic link loop cannot be observed, and the fix says how to find the loop", async () => {
   const path = join(dir, "loop.log");
   await symlink(path, path);
-  const check = createCheck({ kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 300_000 }, {
+  const check = createCheck({ kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, journal: null, maxAgeMs: 300_000 }, {
     clock: createFakeClock(), runner: unusedRunner, serviceName: "bot", heartbeats: unusedHeartbeats,
   });
   const observation = await check.run(new AbortController().signal);

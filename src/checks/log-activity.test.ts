@@ -24,8 +24,8 @@ async function writeLog(lines: string[]): Promise<string> {
 
 async function observe(path: string, options: Partial<LogActivityCheckConfig> = {}) {
   const config: LogActivityCheckConfig = {
-    kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false,
-    path, lines: 100, match: "VIX|Position|Update", min: 1, forbid: null, ignoreCase: false, ...options,
+    kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false, journal: null,
+    path, lines: 100, match: "VIX|Position|Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null, ...options,
   };
   return createCheck(config, { clock: createFakeClock(), runner: unusedRunner, serviceName: "gemini-trader", heartbeats: unusedHeartbeats }).run(new AbortController().signal);
 }

@@ -1,38 +1,48 @@
 import type { LogActivityCheckConfig } from "../config/types.js";
+import { compileTimestampFormat } from "../process/line-timestamp.js";
 import { describeLogFileError } from "./log-file-error.js";
-import { compileLinePattern, filterLines, findLastLine } from "./match-lines.js";
-import type { Finding, ProbeFactory } from "./probe.js";
+import { createJournalActivityProbe } from "./journal-activity.js";
+import { createTrackedWindowProbe } from "./log-activity-tracked.js";
+import type { OnFile } from "./log-source.js";
+import { observeTimestampedWindow } from "./log-activity-within.js";
+import { compileLinePattern, matchLines, RECENT_MATCHES_KEPT } from "./match-lines.js";
+import type { Finding, Probe, ProbeFactory } from "./probe.js";
 import { shortenLine } from "./shorten-line.js";
 import { readLogWindow, type LogWindow } from "./read-log-window.js";
 import { describeUnfilledWindow } from "./unfilled-window.js";
 
-/** How many of the most recent matching lines the evidence keeps. */
-const RECENT_MATCHES_KEPT = 5;
-
 /**
  * `log-activity`: at least `min` of the last `lines` lines match `match` (the seed's
  * `tail -n 100 | grep -c`), and none matches `forbid` (a `Traceback` means the bot is stuck
- * in an error however busy its log looks).
+ * in an error however busy its log looks). With `within` and `timestamp`, only the lines the log
+ * wrote in the last `within`, by their own timestamps, count (log-activity-within.ts); with
+ * `within` alone, the lines seen in the last `within` (log-activity-tracked.ts). On a unit's
+ * journal (`journal:`), its entries (journal-activity.ts).
  */
-export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config) => {
+export const createLogActivityProbe: ProbeFactory<LogActivityCheckConfig> = (config, deps) => {
   const match = compileLinePattern(config.match, config.ignoreCase);
   const forbid = config.forbid === null ? null : compileLinePattern(config.forbid, config.ignoreCase);
+  const stamp = config.timestamp === null ? null : compileTimestampFormat(config.timestamp);
+  if (match instanceof Error) return failing(invalidPattern(config, "match", config.match, match));
+  if (forbid instanceof Error) return failing(invalidPattern(config, "forbid", config.forbid ?? "", forbid));
+  if (stamp instanceof Error) return failing(invalidPattern(config, "timestamp", config.timestamp ?? "", stamp));
+  const { path, journal } = config;
+  if (path === null) return createJournalActivityProbe({ ...config, journal: journal ?? "" }, deps, match, forbid);
+  if (config.withinMs !== null && stamp === null) return createTrackedWindowProbe({ ...config, path }, deps, match, forbid);
   return async (signal) => {
-    if (match instanceof Error) return invalidPattern(config, "match", config.match, match);
-    if (forbid instanceof Error) return invalidPattern(config, "forbid", config.forbid ?? "", forbid);
+    if (config.withinMs !== null && stamp !== null) return observeTimestampedWindow({ ...config, path }, { match, forbid, stamp }, deps.clock.now(), signal);
     let tail: LogWindow;
     try {
-      tail = await readLogWindow(config.path, config.lines, { signal });
+      tail = await readLogWindow(path, config.lines, { signal });
     } catch (error) {
-      return describeLogFileError(config.path, error);
+      return describeLogFileError(path, error);
     }
-    const matching = await filterLines(tail.lines, match, { signal });
-    const forbidden = forbid === null ? undefined : await findLastLine(tail.lines, forbid, { signal });
-    return describeTail(config, tail, matching, forbidden);
+    const { matching, forbidden } = await matchLines(tail.lines, match, forbid, signal);
+    return describeTail({ ...config, path }, tail, matching, forbidden);
   };
 };
 
-function describeTail(config: LogActivityCheckConfig, tail: LogWindow, matching: string[], forbidden: string | undefined): Finding {
+function describeTail(config: OnFile<LogActivityCheckConfig>, tail: LogWindow, matching: string[], forbidden: string | undefined): Finding {
   const evidence: Record<string, unknown> = {
     path: config.path,
     linesExamined: tail.lines.length,
@@ -56,6 +66,9 @@ function describeTail(config: LogActivityCheckConfig, tail: LogWindow, matching:
   const min = config.min > 1 ? ` (min ${config.min})` : "";
   return { ok: false, summary: `No recent activity: ${matching.length} ${lines} matching ${config.match} in last ${config.lines}${min}`, evidence };
 }
+
+/** A probe that always finds `finding`: a pattern the library was given unchecked does not compile. */
+const failing = (finding: Finding): Probe => async () => finding;
 
 function invalidPattern(config: LogActivityCheckConfig, field: string, source: string, error: Error): Finding {
   return { ok: false, summary: `Cannot run check "${config.id}" as its ${field} pattern "${source}" is invalid`, evidence: { [field]: source }, cause: error.message };

@@ -48,9 +48,9 @@ async function observeAsNobody(configs: CheckConfig[]): Promise<Observation[]> {
 }
 
 const common = { timeoutMs: 5000, alertOnly: false };
-const freshConfig = (path: string): CheckConfig => ({ kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 3_600_000 });
+const freshConfig = (path: string): CheckConfig => ({ kind: "log-fresh", id: "log-fresh", ...common, path, journal: null, maxAgeMs: 3_600_000 });
 const activityConfig = (path: string): CheckConfig => ({
-  kind: "log-activity", id: "log-activity", ...common, path, lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false,
+  kind: "log-activity", id: "log-activity", ...common, path, lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null, journal: null,
 });
 
 test("log checks cannot observe when permission is denied on the log's directory, and name the fix", rootOnly, async () => {

@@ -16,7 +16,7 @@ const WAIT = { timeoutMs: 5_000, intervalMs: 10 };
 
 /** A followed log-fresh check of `path` (max-age 1 h), with what it told its loop. */
 function follow(t: { after(fn: () => void): void }, path: string) {
-  const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 3_600_000 };
+  const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, journal: null, maxAgeMs: 3_600_000 };
   const check = createCheck(config, { clock: systemClock, runner: unusedRunner, serviceName: "bot", heartbeats: unusedHeartbeats });
   const told = { changes: 0, notices: [] as string[] };
   const stop = check.follow?.(() => void (told.changes += 1), (message) => void told.notices.push(message));
@@ -113,7 +113,7 @@ test("a followed log's directory removed falls back to stat, and the new directo
 test("lifeguard check's checks do not follow: a log-fresh check never holds unless followed", async (t) => {
   const path = join(scratch(t), "bot.log");
   writeFileSync(path, "one\n");
-  const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 60_000 };
+  const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, journal: null, maxAgeMs: 60_000 };
   const check = createCheck(config, { clock: systemClock, runner: unusedRunner, serviceName: "bot", heartbeats: unusedHeartbeats });
   assert.equal((await check.run(SIGNAL)).ok, true);
   assert.equal(check.holdsFor?.(), 0);

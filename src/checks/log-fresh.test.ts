@@ -20,7 +20,7 @@ async function observe(path: string, options: { mtimeAgoMs?: number } = {}) {
     const mtime = (clock.now() - options.mtimeAgoMs) / 1000;
     await utimes(path, mtime, mtime);
   }
-  const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 300_000 };
+  const config: LogFreshCheckConfig = { kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, journal: null, maxAgeMs: 300_000 };
   const check = createCheck(config, { clock, runner: unusedRunner, serviceName: "gemini-trader", heartbeats: unusedHeartbeats });
   const observation = await check.run(new AbortController().signal);
   return { observation, clock, check };

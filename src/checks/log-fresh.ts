@@ -2,7 +2,9 @@ import type { LogFreshCheckConfig } from "../config/types.js";
 import { formatDuration } from "../core/duration.js";
 import { readFileAge, type FileAge } from "./file-age.js";
 import { followLog, type LogFollow } from "./follow-log.js";
-import type { Finding, Probe, ProbeFactory } from "./probe.js";
+import type { OnFile } from "./log-source.js";
+import { createJournalFreshProbe } from "./journal-fresh.js";
+import type { CheckDeps, Finding, Probe, ProbeFactory } from "./probe.js";
 
 /**
  * `log-fresh`: the log was last modified at most `max-age` ago, on the injected clock. Only
@@ -12,8 +14,15 @@ import type { Finding, Probe, ProbeFactory } from "./probe.js";
  * older: the previous run's output is not this run's silence, and a run that writes nothing is
  * stale once `max-age` has passed since its start. In the daemon it follows the log's name
  * (follow-log.ts): a fresh log's finding then holds until its deadline without a stat each round.
+ * On a unit's journal (`journal:`), the age of its newest entry (journal-fresh.ts).
  */
 export const createLogFreshProbe: ProbeFactory<LogFreshCheckConfig> = (config, deps) => {
+  const { path, journal } = config;
+  if (path === null) return createJournalFreshProbe({ ...config, journal: journal ?? "" }, deps);
+  return createFileFreshProbe({ ...config, path }, deps);
+};
+
+function createFileFreshProbe(config: OnFile<LogFreshCheckConfig>, deps: CheckDeps): Probe {
   let startedAt: number | null = null;
   let following: LogFollow | null = null;
   const probe: Probe = async () => {
@@ -28,9 +37,9 @@ export const createLogFreshProbe: ProbeFactory<LogFreshCheckConfig> = (config, d
     return following;
   };
   return probe;
-};
+}
 
-function describeAge(config: LogFreshCheckConfig, age: FileAge): Finding {
+function describeAge(config: OnFile<LogFreshCheckConfig>, age: FileAge): Finding {
   const evidence = { ...age.evidence, maxAgeMs: config.maxAgeMs };
   // Stale from the first millisecond past max-age after the last write: the daemon looks then.
   const dueAt = age.mtimeMs + config.maxAgeMs + 1;
@@ -43,7 +52,7 @@ function describeAge(config: LogFreshCheckConfig, age: FileAge): Finding {
 }
 
 /** Not written since the service's start: judged by the time since that start, its last write named as before it. */
-function describeSinceStart(config: LogFreshCheckConfig, age: FileAge, startedAt: number, now: number): Finding {
+function describeSinceStart(config: OnFile<LogFreshCheckConfig>, age: FileAge, startedAt: number, now: number): Finding {
   const sinceStartMs = Math.max(0, now - startedAt);
   const evidence = { ...age.evidence, maxAgeMs: config.maxAgeMs, startedAt: new Date(startedAt).toISOString(), sinceStartMs };
   const before = `last written ${formatDuration(age.ageMs)} ago, before it`;

@@ -1,6 +1,9 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { lazyRe2 } from "../process/lazy-re2.js";
 
+/** How many of the most recent matching lines a finding's evidence keeps. */
+export const RECENT_MATCHES_KEPT = 5;
+
 /** A compiled log pattern: one test of one line, in time linear in the line's length. */
 export interface LinePattern {
   test(line: string): boolean;
@@ -62,4 +65,16 @@ async function scanLines(lines: readonly string[], pattern: LinePattern, options
     }
   }
   return matching;
+}
+
+/** What a log's lines show: those that match `match`, oldest first, and the newest that matches `forbid`. */
+export interface MatchedLines {
+  matching: string[];
+  forbidden: string | undefined;
+}
+
+/** Scans `lines` for `match` and `forbid` (null: none); rejects when `signal` aborts. */
+export async function matchLines(lines: readonly string[], match: LinePattern, forbid: LinePattern | null, signal: AbortSignal): Promise<MatchedLines> {
+  const matching = await filterLines(lines, match, { signal });
+  return { matching, forbidden: forbid === null ? undefined : await findLastLine(lines, forbid, { signal }) };
 }

@@ -1,3 +1,4 @@
+import type { CheckMemory } from "../core/check-memory.js";
 import type { Clock } from "../core/clock.js";
 import type { HeartbeatStore } from "../core/heartbeat.js";
 import type { Runner } from "../core/runner.js";
@@ -47,6 +48,8 @@ export interface CheckDeps {
   serviceName: string;
   /** Where the pings of `heartbeat` checks are kept (the store; read-only in a dry run). */
   heartbeats: HeartbeatStore;
+  /** Where a check keeps what it needs between two `lifeguard check` runs (the store); none: it remembers nothing across processes. */
+  memory?: CheckMemory;
 }
 
 /** Builds the probe of one check kind from its validated config. */

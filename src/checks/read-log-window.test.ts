@@ -40,7 +40,7 @@ function observe(config: CheckConfig) {
 }
 
 const activity = (path: string, options: Partial<LogActivityCheckConfig> = {}) =>
-  observe({ kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false, path, lines: 10, match: "VIX|Update", min: 1, forbid: null, ignoreCase: false, ...options });
+  observe({ kind: "log-activity", id: "log-activity", timeoutMs: 5000, alertOnly: false, path, lines: 10, match: "VIX|Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null, journal: null, ...options });
 
 test("readLogWindow continues into <file>.1 after Lifeguard's own rotation", async () => {
   const path = await newLog(numbered(0, 30));
@@ -135,7 +135,7 @@ for (const mode of ["create", "copytruncate"] as const) {
     const hourAgo = (Date.now() - 3_600_000) / 1000;
     await utimes(path, hourAgo, hourAgo);
     await rotateWithLogrotate(path, mode);
-    const observation = await observe({ kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, maxAgeMs: 300_000 });
+    const observation = await observe({ kind: "log-fresh", id: "log-fresh", timeoutMs: 5000, alertOnly: false, path, journal: null, maxAgeMs: 300_000 });
     assert.equal(observation.ok, true, observation.summary);
     assert.equal(observation.evidence.size, 0);
   });

@@ -22,7 +22,7 @@ export interface LogWindow extends TailResult {
 export async function readLogWindow(path: string, count: number, options: TailOptions = {}): Promise<LogWindow> {
   let current = await readTailLines(path, count, options);
   if (current.shrank) current = await readTailLines(path, count, options);
-  if (current.lines.length >= count || current.scanCutShort) return current;
+  if (current.lines.length >= count || current.scanCutShort || current.stopped) return current;
   const rotated = await findRotatedFile(path);
   if (rotated === null) return current;
   if (rotated.compressed) return { ...current, rotated: { path: rotated.path, unread: "compressed" } };
@@ -36,6 +36,7 @@ export async function readLogWindow(path: string, count: number, options: TailOp
     linesCut: current.linesCut + earlier.linesCut,
     scanCutShort: earlier.scanCutShort,
     shrank: current.shrank || earlier.shrank,
+    stopped: earlier.stopped,
     rotated: { path: rotated.path, linesRead: earlier.lines.length },
   };
 }

@@ -31,8 +31,8 @@ test("createCheck builds every kind, and every observation carries id, time and 
   // Keyed by kind, so that a kind added to the config registry does not compile here until it has a sample.
   const samples: { [Kind in CheckKind]: Array<CheckConfigOf<Kind>> } = {
     running: [{ kind: "running", id: "running", ...common }],
-    "log-fresh": [{ kind: "log-fresh", id: "log-fresh", ...common, path, maxAgeMs: 300_000 }],
-    "log-activity": [{ kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false }],
+    "log-fresh": [{ kind: "log-fresh", id: "log-fresh", ...common, path, journal: null, maxAgeMs: 300_000 }],
+    "log-activity": [{ kind: "log-activity", id: "log-activity#2", ...common, path, lines: 100, match: "VIX", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null, journal: null }],
     heartbeat: [
       { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
       { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },

@@ -226,3 +226,25 @@ test("readTailLines stops when its signal aborts", async () => {
   const reading = readTailLines(path, 100, { chunkBytes: 16, signal: controller.signal, beforeRead: () => controller.abort(new Error("enough")) });
   await assert.rejects(reading, { message: "enough" });
 });
+
+test("stopAt ends the scan at the first line it chooses, newest first, and keeps that line", async () => {
+  const path = await writeLog(`${numbered(0, 50).join("\n")}\n`);
+  const read = await readTailLines(path, 100, { stopAt: (line) => line === "line 40", chunkBytes: 16 });
+  assert.deepEqual(read.lines, numbered(40, 50));
+  assert.equal(read.stopped, true);
+  const never = await readTailLines(path, 100, { stopAt: () => false });
+  assert.equal(never.stopped, false);
+  assert.equal(never.lines.length, 50);
+});
+
+test("startAt reads no further back than an offset, as if the file began there", async () => {
+  const first = `${numbered(0, 10).join("\n")}\n`;
+  const path = await writeLog(`${first}${numbered(10, 13).join("\n")}\n`);
+  const read = await readTailLines(path, 100, { startAt: Buffer.byteLength(first), chunkBytes: 8 });
+  assert.deepEqual(read.lines, numbered(10, 13));
+  assert.equal(read.scanCutShort, false);
+  const nothingNew = await readTailLines(path, 100, { startAt: read.size });
+  assert.deepEqual(nothingNew.lines, []);
+  // An offset past the end (the file was truncated since) reads nothing: the caller starts again at 0.
+  assert.deepEqual((await readTailLines(path, 100, { startAt: read.size + 100 })).lines, []);
+});

@@ -25,6 +25,10 @@ export interface TailOptions {
   chunkBytes?: number;
   /** Stops the scan between two reads; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Byte offset the scan reads no further back than, as if the file began there (what an earlier read already took). Default 0. */
+  startAt?: number;
+  /** The scan stops after the first line (newest first) for which this is true; that line is kept (`TailResult.stopped`). */
+  stopAt?: (line: string) => boolean;
   /** Test seam: awaited before each read, with the file position about to be read. */
   beforeRead?: (position: number) => void | Promise<void>;
 }
@@ -36,6 +40,9 @@ export interface TailResult {
   /** Size of the file when it was opened; bytes appended later are not read. */
   size: number;
   mtimeMs: number;
+  /** The file's identity when it was opened: a new file under the name (a rotation) has another. */
+  dev: number;
+  ino: number;
   bytesScanned: number;
   /** How many returned lines were longer than `maxLineBytes` and were cut. */
   linesCut: number;
@@ -43,6 +50,8 @@ export interface TailResult {
   scanCutShort: boolean;
   /** The file shrank while it was read (truncated, e.g. copytruncate): only lines read before are returned. */
   shrank: boolean;
+  /** The scan stopped at a line `stopAt` chose, the oldest returned. */
+  stopped: boolean;
 }
 
 /**
@@ -66,7 +75,7 @@ export async function readTailLines(path: string, count: number, options: TailOp
     const lent = scratch.borrow(chunkBytes, maxLineBytes);
     try {
       const buffers = { chunk: lent.chunk, chunkBytes, line: createLineWindow(maxLineBytes, lent.line) };
-      return { ...(await scanBackwards(read, stats.size, count, buffers, options)), size: stats.size, mtimeMs: stats.mtimeMs };
+      return { ...(await scanBackwards(read, stats.size, count, buffers, options)), size: stats.size, mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino };
     } finally {
       scratch.giveBack(lent);
     }
@@ -76,7 +85,7 @@ export async function readTailLines(path: string, count: number, options: TailOp
 }
 
 type ReadAt = (buffer: Buffer, length: number, position: number) => Promise<number>;
-type ScanResult = Omit<TailResult, "size" | "mtimeMs">;
+type ScanResult = Omit<TailResult, "size" | "mtimeMs" | "dev" | "ino">;
 
 /** The buffers of one scan: the file read `chunkBytes` at a time into `chunk`, the current line assembled in `line`. */
 interface ScanBuffers {
@@ -92,20 +101,24 @@ async function scanBackwards(read: ReadAt, size: number, count: number, { chunk,
   let linesCut = 0;
   // The bytes after the file's final newline are a line only when there are some.
   let isLastSegment = true;
+  let stopped = false;
   const finishLine = (): void => {
     if (!(isLastSegment && line.totalBytes === 0)) {
       if (line.isCut) linesCut += 1;
-      newestFirst.push(line.decode());
+      const text = line.decode();
+      newestFirst.push(text);
+      stopped = options.stopAt?.(text) ?? false;
     }
     line.reset();
     isLastSegment = false;
   };
   const result = (flags: { scanCutShort?: boolean; shrank?: boolean } = {}): ScanResult => ({
-    lines: newestFirst.reverse(), bytesScanned: size - position, linesCut, scanCutShort: flags.scanCutShort ?? false, shrank: flags.shrank ?? false,
+    lines: newestFirst.reverse(), bytesScanned: size - position, linesCut, scanCutShort: flags.scanCutShort ?? false, shrank: flags.shrank ?? false, stopped,
   });
 
-  while (newestFirst.length < count && position > 0) {
-    const length = Math.min(chunkBytes, position, maxScanBytes - (size - position));
+  const floor = options.startAt ?? 0;
+  while (newestFirst.length < count && position > floor) {
+    const length = Math.min(chunkBytes, position - floor, maxScanBytes - (size - position));
     if (length <= 0) {
       // Out of scan budget: what was seen of the oldest line is kept, its start may be missing.
       if (line.totalBytes > 0) finishLine();
@@ -121,11 +134,11 @@ async function scanBackwards(read: ReadAt, size: number, count: number, { chunk,
       line.prepend(chunk, newline + 1, end);
       if (newline === -1) break;
       finishLine();
-      if (newestFirst.length === count) return result();
+      if (newestFirst.length === count || stopped) return result();
       end = newline;
     }
   }
-  // At the file's start the pending bytes are its first line.
-  if (newestFirst.length < count && size > 0) finishLine();
+  // At the file's start (or `startAt`) the pending bytes are its first line.
+  if (newestFirst.length < count && size > floor) finishLine();
   return result();
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../core/clock.js";
+import type { CheckMemory } from "../core/check-memory.js";
 import type { HeartbeatStore } from "../core/heartbeat.js";
 import type { Logger } from "../core/logger.js";
 import { initialState } from "../core/state.js";
@@ -88,7 +89,8 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const supervisedCount = config.services.filter((service) => service.runner.kind === "process").length;
   const carried = new Map((options.carry ?? []).map((entry) => [entry.key, entry.parts.runner]));
   // One set of deps, and one copy of the environment, for every service: a copy each was some KiB a service.
-  const deps: RunnerDeps = { clock, logger, heartbeats, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store, privilege: config.privilege, systemdBus: options.systemdBus, baseEnv: inheritedEnv() };
+  const memory: CheckMemory = options.readOnly || store === null ? { recall: (service, check) => store?.recall(service, check) ?? null, remember: () => undefined } : store;
+  const deps: RunnerDeps = { clock, logger, heartbeats, memory, pingEnv, supervisedCount, journal: options.readOnly || store === null ? undefined : store, privilege: config.privilege, systemdBus: options.systemdBus, baseEnv: inheritedEnv() };
   const services = config.services.map((service) => {
     const key = carryKey(service, config);
     return buildService(service, deps, key === null ? undefined : carried.get(key));
@@ -123,6 +125,8 @@ interface RunnerDeps {
   clock: Clock;
   logger: Logger;
   heartbeats: HeartbeatStore;
+  /** What checks keep between `check` runs: the store; read-only use reads it and writes nothing. */
+  memory: CheckMemory;
   /** `LIFEGUARD_PING_URL` for the service, when it has one; asked at each start. */
   pingEnv(service: ServiceConfig): Record<string, string>;
   /** How many services Lifeguard supervises (`command:`): with one, its orphans are that one's. */
@@ -177,7 +181,7 @@ function createRunner<Kind extends RunnerKind>(kind: Kind, runner: RunnerConfigO
 function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): ServiceParts {
   const runner = kept ?? createRunner(config.runner.kind, config.runner, config, deps);
   const { clock, heartbeats } = deps;
-  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats }));
+  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory }));
   return { config, runner, checks };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatDuration, formatSize, parseDuration, parseSize } from "../core/duration.js";
+import { compileTimestampFormat } from "../process/line-timestamp.js";
 import { describePatternProblem } from "./describe-pattern-problem.js";
 import { describeValue, quote } from "./messages.js";
 
@@ -99,6 +100,14 @@ export function regex() {
   return z.string().check((context) => {
     const problem = describePatternProblem(context.value);
     if (problem !== undefined) context.issues.push({ code: "custom", input: context.value, message: `expected a regular expression (RE2 syntax), got ${quote(context.value)} (${problem})` });
+  });
+}
+
+/** The format of a log line's leading timestamp (process/line-timestamp.ts), checked by compiling it. */
+export function timestampFormat() {
+  return z.string().check((context) => {
+    const compiled = compileTimestampFormat(context.value);
+    if (compiled instanceof Error) context.issues.push({ code: "custom", input: context.value, message: compiled.message });
   });
 }
 

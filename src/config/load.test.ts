@@ -37,7 +37,7 @@ test("loadConfig reads, validates and resolves paths against the file's director
   const config = await loadConfig(file, { LOGS: "logs" });
   assert.equal(config.source, file);
   assert.equal(config.state, join(dir, "state"));
-  assert.deepEqual(config.services[0]?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: join(dir, "logs/t.log"), maxAgeMs: 300_000 });
+  assert.deepEqual(config.services[0]?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: join(dir, "logs/t.log"), journal: null, maxAgeMs: 300_000 });
 });
 
 test("loadConfig gives every service the options that find its file from any directory", async () => {

@@ -46,7 +46,7 @@ test("quickConfig supervises the argv exactly as given, named after the program,
 
 test("--max-age watches the output file with log-fresh, and gives a restarted command as long to show life", () => {
   const [service] = quickConfig(["node", "bot.js"], { maxAge: "5m" }, CONTEXT).services;
-  assert.deepEqual(service?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: `${ROOT}/quick-node/node.out.log`, maxAgeMs: 300_000 });
+  assert.deepEqual(service?.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: `${ROOT}/quick-node/node.out.log`, journal: null, maxAgeMs: 300_000 });
   assert.equal(service?.policy.failureThreshold, 1);
   assert.equal(service?.policy.startupGraceMs, 300_000);
 });
@@ -60,7 +60,7 @@ test("--match watches the output's last 100 lines for one match with log-activit
   const [service] = quickConfig(["node", "bot.js"], { match: "VIX|Position|Update", output: "logs/bot.out" }, CONTEXT).services;
   assert.deepEqual(service?.checks[1], {
     id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false,
-    path: "/srv/app/logs/bot.out", lines: 100, match: "VIX|Position|Update", min: 1, forbid: null, ignoreCase: false,
+    path: "/srv/app/logs/bot.out", lines: 100, match: "VIX|Position|Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null, journal: null,
   });
   assert.equal(service?.runner.kind === "process" ? service.runner.output.file : null, "/srv/app/logs/bot.out");
 });

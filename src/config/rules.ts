@@ -1,5 +1,6 @@
 import { formatDuration } from "../core/duration.js";
 import { didYouMean, quote } from "./messages.js";
+import { checkLogSource } from "./log-source.js";
 import type { Problem } from "./problem.js";
 import { pathResolver } from "./resolve-path.js";
 import { outputFile } from "./runner-process.js";
@@ -86,6 +87,12 @@ function checkService(name: string, service: ParsedService): Problem[] {
   if (max < initial) {
     problems.push({ path: ["services", name, "restart", "backoff", "max"], message: `expected at least backoff.initial (${quote(formatDuration(initial))}), got ${quote(formatDuration(max))}` });
   }
+  service.checks.forEach((item, index) => {
+    for (const kind of ["log-fresh", "log-activity"] as const) {
+      const options = item[kind];
+      if (options !== undefined) problems.push(...checkLogSource(options, ["services", name, "checks", index, kind]));
+    }
+  });
   const running = service.checks.flatMap((item, index) => ("running" in item ? [index] : []));
   for (const index of running.slice(1)) {
     problems.push({ path: ["services", name, "checks", index], message: `expected one "running" check per service, got another (first at checks[${running[0]}])` });

@@ -72,7 +72,6 @@ test("a check item must hold exactly one kind", () => {
 
 test("a bare kind whose options are required reports the missing options", () => {
   assert.deepEqual(issuesOf(service("checks: [log-fresh]")), [
-    "lifeguard.yaml:4:14: services.trader.checks[0].path: missing required key; expected a string",
     'lifeguard.yaml:4:14: services.trader.checks[0].max-age: missing required key; expected a duration like "90s", "5m" or "1h"',
   ]);
 });
@@ -249,4 +248,23 @@ test("a YAML bomb (aliases of aliases) is refused, not expanded", () => {
 
 test("privilege is polkit or sudo, and nothing else", () => {
   assert.deepEqual(issuesOf(`${service()}\nprivilege: doas\n`), ['lifeguard.yaml:4:12: privilege: expected "polkit" or "sudo", got "doas"']);
+});
+
+test("a log-activity timestamp format that cannot work is refused with the reason", () => {
+  assert.deepEqual(issuesOf(service("checks:", '  - log-activity: { path: /a.log, match: Update, within: 5m, timestamp: "%H:%M:%S" }')), [
+    'lifeguard.yaml:5:77: services.trader.checks[0].timestamp: "%H:%M:%S" lacks %Y %m %d: a timestamp needs at least %Y %m %d %H %M',
+  ]);
+});
+
+test("a log check names its log once: a path or a journal", () => {
+  assert.deepEqual(issuesOf(service("checks:", "  - log-fresh: { path: /a.log, journal: bot, max-age: 5m }", "  - log-activity: { match: Update }")), [
+    'lifeguard.yaml:5:45: services.trader.checks[0].journal: expected "path" or "journal", got both (a log is a file or a unit\'s journal)',
+    'lifeguard.yaml:6:9: services.trader.checks[1]: expected "path" (a log file) or "journal" (a systemd unit whose journal is the log), got neither',
+  ]);
+});
+
+test("a journal's unit name is checked as systemd's are", () => {
+  assert.deepEqual(issuesOf(service("checks:", "  - log-fresh: { journal: -bot, max-age: 5m }")), [
+    'lifeguard.yaml:5:31: services.trader.checks[0].journal: expected a systemd unit like "gemini-trader.service", got "-bot" (it must not start with "-")',
+  ]);
 });

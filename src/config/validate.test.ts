@@ -51,10 +51,10 @@ test("the full example normalises to exact values", () => {
         intervalMs: 30_000,
         checks: [
           { id: "running", kind: "running", timeoutMs: 10_000, alertOnly: false },
-          { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/home/bot/logs/gemini_trader.log", maxAgeMs: 300_000 },
+          { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/home/bot/logs/gemini_trader.log", journal: null, maxAgeMs: 300_000 },
           {
             id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false, path: "/home/bot/logs/gemini_trader.log",
-            lines: 100, match: "VIX|Position|Update", min: 1, forbid: "Traceback", ignoreCase: false,
+            lines: 100, match: "VIX|Position|Update", min: 1, forbid: "Traceback", ignoreCase: false, withinMs: null, timestamp: null, journal: null,
           },
         ],
         restart: { stopTimeoutMs: 10_000, killWaitMs: 2000, verifyTimeoutMs: 30_000 },
@@ -126,8 +126,8 @@ services:
       - log-activity: { path: /a.log, match: Update }
 `);
   assert.deepEqual(service.checks.slice(1), [
-    { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/a.log", maxAgeMs: 300_000 },
-    { id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false, path: "/a.log", lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false },
+    { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/a.log", journal: null, maxAgeMs: 300_000 },
+    { id: "log-activity", kind: "log-activity", timeoutMs: 5000, alertOnly: false, path: "/a.log", lines: 100, match: "Update", min: 1, forbid: null, ignoreCase: false, withinMs: null, timestamp: null, journal: null },
   ]);
 });
 
@@ -139,7 +139,7 @@ services:
     checks:
       - log-fresh: { path: /a.log, max-age: 5m, timeout: 2s, alert-only: true }
 `);
-  assert.deepEqual(service.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 2000, alertOnly: true, path: "/a.log", maxAgeMs: 300_000 });
+  assert.deepEqual(service.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 2000, alertOnly: true, path: "/a.log", journal: null, maxAgeMs: 300_000 });
 });
 
 test("a listed running check keeps its options and comes first, once", () => {
@@ -231,7 +231,7 @@ services:
 test("the DESIGN.md style of interpolation inside a flow map works", () => {
   const service = onlyService("services:\n  t:\n    systemd: ${UNIT}\n    checks:\n      - log-fresh: { path: ${LOG_DIR}/t.log, max-age: ${AGE:-5m} }\n", { UNIT: "bot", LOG_DIR: "/var/log/bot" });
   assert.equal(service.target, "bot.service");
-  assert.deepEqual(service.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/var/log/bot/t.log", maxAgeMs: 300_000 });
+  assert.deepEqual(service.checks[1], { id: "log-fresh", kind: "log-fresh", timeoutMs: 5000, alertOnly: false, path: "/var/log/bot/t.log", journal: null, maxAgeMs: 300_000 });
 });
 
 test("YAML anchors, aliases and merge keys work", () => {

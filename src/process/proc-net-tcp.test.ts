@@ -4,6 +4,8 @@ import { once } from "node:events";
 import { createServer, connect, type Socket } from "node:net";
 import { parseProcNetTcp, readTcpSockets } from "./proc-net-tcp.js";
 import { readSocketInodes } from "./socket-inodes.js";
+import { dumpTcpSockets } from "./sock-diag.js";
+import { readFileSync } from "node:fs";
 import { waitFor } from "../testing/wait-for.js";
 
 const linux = process.platform !== "linux" ? "needs /proc/net/tcp (Linux)" : false;
@@ -77,4 +79,26 @@ test("readSocketInodes is null for a process that is not there, and counts this 
   assert.equal(readSocketInodes(2 ** 22 + 12345), null);
   const own = readSocketInodes(process.pid);
   assert.ok(own !== null && own.fds > 2);
+});
+
+test("netlink's dump and /proc/net/tcp list the same connections of this namespace, queues and inodes alike", { skip: linux }, async (t) => {
+  const dumped = dumpTcpSockets();
+  if (dumped === null) return t.skip("the native addon is not built: only /proc is read");
+  const server = createServer((socket) => socket.pause());
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as { port: number }).port;
+  const client = connect(port, "127.0.0.1");
+  t.after(() => {
+    client.destroy();
+    server.close();
+  });
+  await once(client, "connect");
+  client.write(Buffer.alloc(8 << 20, 120));
+  const key = (s: { inode: number; local: { address: string; port: number }; remote: { address: string; port: number }; state: string }): string => `${s.inode} ${s.local.address}:${s.local.port} ${s.remote.address}:${s.remote.port} ${s.state}`;
+  const held = readSocketInodes(process.pid)?.inodes ?? new Set<number>();
+  const mine = (sockets: ReturnType<typeof readTcpSockets>) => sockets.filter((s) => held.has(s.inode)).map(key).sort();
+  const fromProc = ["tcp", "tcp6"].flatMap((file) => parseProcNetTcp(readFileSync(`/proc/self/net/${file}`, "utf8")));
+  assert.deepEqual(mine(dumpTcpSockets() ?? []), mine(fromProc));
+  assert.ok(mine(fromProc).some((line) => line.includes(`127.0.0.1:${port} ESTABLISHED`)), "the client's connection is among them");
 });

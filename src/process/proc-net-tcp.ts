@@ -1,26 +1,9 @@
 import { readFileSync } from "node:fs";
 import { endianness } from "node:os";
+import { dumpTcpSockets, sharesNetwork } from "./sock-diag.js";
+import { compressZeros, TCP_STATES, type TcpSocket } from "./tcp-socket.js";
 
-/** The TCP states of the kernel's `/proc/net/tcp` `st` column (include/net/tcp_states.h). */
-const STATES = ["", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"] as const;
-
-/** One TCP socket as the kernel lists it. */
-export interface TcpSocket {
-  local: { address: string; port: number };
-  remote: { address: string; port: number };
-  /** `ESTABLISHED`, `LISTEN`, `CLOSE_WAIT`...; `UNKNOWN(n)` for a state this list does not name. */
-  state: string;
-  /** Bytes sent and not yet acknowledged by the peer (for a listening socket: the accept backlog). */
-  txQueue: number;
-  /** Bytes received and not yet read by the process. */
-  rxQueue: number;
-  /** The socket's inode: the `socket:[N]` of a process's /proc/PID/fd links. */
-  inode: number;
-  /** The kernel's timer on it: 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 zero-window probe (the peer's window is shut: it reads nothing). */
-  timer: number;
-  /** Retransmissions of unacknowledged data so far (`retrnsmt`): above 0, the peer or the path answers nothing. */
-  retransmits: number;
-}
+export type { TcpSocket } from "./tcp-socket.js";
 
 /**
  * Parses the text of `/proc/net/tcp` or `/proc/net/tcp6`; lines it cannot read are left out. An
@@ -37,7 +20,7 @@ export function parseProcNetTcp(text: string): TcpSocket[] {
     const parsed = { local: endpoint(local), remote: endpoint(remote), tx: hex(tx), rx: hex(rx), state: hex(state), timer: hex(timers.split(":")[0]), retransmits: hex(retransmits), inode: Number(inode) };
     if (parsed.local === null || parsed.remote === null || parsed.tx === null || parsed.rx === null || parsed.state === null || parsed.timer === null || parsed.retransmits === null || !Number.isSafeInteger(parsed.inode)) continue;
     sockets.push({
-      local: parsed.local, remote: parsed.remote, state: STATES[parsed.state] ?? `UNKNOWN(${parsed.state})`,
+      local: parsed.local, remote: parsed.remote, state: TCP_STATES[parsed.state] ?? `UNKNOWN(${parsed.state})`,
       txQueue: parsed.tx, rxQueue: parsed.rx, inode: parsed.inode, timer: parsed.timer, retransmits: parsed.retransmits,
     });
   }
@@ -45,11 +28,15 @@ export function parseProcNetTcp(text: string): TcpSocket[] {
 }
 
 /**
- * The TCP sockets of the network namespace `pid` lives in (`/proc/PID/net/tcp` and `tcp6`: a
- * unit with PrivateNetwork= has its own), or this process's when `pid` is null. A file that
+ * The TCP sockets of the network namespace `pid` lives in, or this process's when `pid` is null:
+ * over netlink when that is Lifeguard's own and the native addon is built, else from
+ * `/proc/PID/net/tcp` and `tcp6` (a unit with PrivateNetwork= has its own namespace). A file that
  * cannot be read (no IPv6, the process gone) adds nothing.
  */
 export function readTcpSockets(pid: number | null = null): TcpSocket[] {
+  // In Lifeguard's own namespace, netlink reads only the sockets there are (sock-diag.ts).
+  const dumped = pid === null || sharesNetwork(pid) ? dumpTcpSockets() : null;
+  if (dumped !== null) return dumped;
   const base = pid === null ? "/proc/self/net" : `/proc/${pid}/net`;
   return ["tcp", "tcp6"].flatMap((file) => {
     try {
@@ -82,14 +69,5 @@ const ipv4 = (bytes: Uint8Array): string => Array.from(bytes).join(".");
 function ipv6(bytes: Buffer): string {
   const mapped = bytes.subarray(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
   if (mapped) return ipv4(bytes.subarray(12));
-  const groups = Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2).toString(16));
-  // The longest run of two or more zero groups becomes `::` (RFC 5952).
-  let best = { at: -1, length: 0 };
-  for (let at = 0; at < 8; at += 1) {
-    let length = 0;
-    while (at + length < 8 && groups[at + length] === "0") length += 1;
-    if (length > best.length && length >= 2) best = { at, length };
-  }
-  if (best.at === -1) return groups.join(":");
-  return `${groups.slice(0, best.at).join(":")}::${groups.slice(best.at + best.length).join(":")}`;
+  return compressZeros(Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2).toString(16)));
 }

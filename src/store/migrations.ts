@@ -217,6 +217,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    // What a check keeps between two runs of "lifeguard check" (core/check-memory.ts): for
+    // log-activity with within and no timestamp, how far the log was read and when its matching
+    // lines were first seen. One row per check, replaced at each run.
+    sql: `
+      CREATE TABLE check_memory (
+        service TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        PRIMARY KEY (service, check_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -35,7 +35,7 @@ test("openStore creates the directory and a WAL database at the newest schema", 
   assert.equal(db.pragma("auto_vacuum", { simple: true }), 2, "incremental auto-vacuum");
   assert.equal(readSchemaVersion(db), SCHEMA_VERSION);
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  assert.deepEqual(tables, ["alerts", "channels", "deliveries", "events", "heartbeats", "installed", "locks", "meta", "requests", "restarts", "service_state", "supervised_runs", "test_alerts", "update_offsets", "watchers"]);
+  assert.deepEqual(tables, ["alerts", "channels", "check_memory", "deliveries", "events", "heartbeats", "installed", "locks", "meta", "requests", "restarts", "service_state", "supervised_runs", "test_alerts", "update_offsets", "watchers"]);
 });
 
 test("openStore opens an existing store again without migrating it twice", (t) => {

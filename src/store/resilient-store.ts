@@ -224,6 +224,9 @@ export function openResilientStore(dir: string, options: ResilientStoreOptions):
     recordPing: (service, signal, at) =>
       attempt((store) => store.recordPing(service, signal, at), () => void heartbeats.set(service, { watchedSince: readHeartbeat(service)?.watchedSince ?? at, lastPing: { at, signal } })),
     watchHeartbeat: (service, at) => attempt((store) => store.watchHeartbeat(service, at), () => void heartbeats.set(service, { watchedSince: at, lastPing: null })),
+    recall: (service, check) => read((store) => store.recall(service, check), null),
+    // Lost while the disk refuses: the next `check` dates the lines it then reads as new.
+    remember: (service, check, value, at) => attempt((store) => store.remember(service, check, value, at), () => undefined),
     enqueueAlerts: (drafts) => attempt((store) => store.enqueueAlerts(drafts), () => memory.enqueueAlerts(drafts)),
     claimDue: (channel, at, claimOptions) => {
       recover();

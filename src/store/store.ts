@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { RetentionConfig } from "../config/types.js";
+import type { CheckMemory } from "../core/check-memory.js";
 import type { Heartbeat, HeartbeatStore, PingSignal } from "../core/heartbeat.js";
 import type { Logger } from "../core/logger.js";
 import type { Outbox } from "../core/outbox.js";
@@ -12,6 +13,7 @@ import type { RequestQueue } from "../core/requests.js";
 import type { UpdateOffsets } from "../core/update-offsets.js";
 import { toStoreError } from "./errors.js";
 import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
+import { recallCheck, rememberCheck } from "./check-memory.js";
 import { readHistory } from "./history.js";
 import { insertKeptAlert, type KeptAlert } from "./kept-alerts.js";
 import { acquireLock, readLockOwner, type AcquireOptions, type Lease } from "./lock.js";
@@ -42,7 +44,7 @@ export interface StoreOptions {
 }
 
 /** The SQLite store: state, history, events, per-service locks and heartbeats. Every method is one transaction or none. */
-export interface Store extends ServiceStore, HeartbeatStore, Outbox, RunJournal, WatchLedger, RequestQueue, UpdateOffsets {
+export interface Store extends ServiceStore, HeartbeatStore, CheckMemory, Outbox, RunJournal, WatchLedger, RequestQueue, UpdateOffsets {
   /** Path of the database file. */
   readonly file: string;
   loadState(service: string): ServiceState;
@@ -144,6 +146,8 @@ export function openStore(dir: string, options: StoreOptions): Store {
     readHeartbeat: (service) => guard("read", () => readHeartbeat(db, service)),
     recordPing: (service, signal, at) => guard("write to", () => recordPing(db, service, signal, at)),
     watchHeartbeat: (service, at) => guard("write to", () => watchHeartbeat(db, service, at)),
+    recall: (service, check) => guard("read", () => recallCheck(db, service, check)),
+    remember: (service, check, value, at) => guard("write to", () => rememberCheck(db, service, check, value, at)),
     enqueueAlerts: (drafts) => guard("write to", () => db.transaction(() => insertAlerts(db, drafts)).immediate()),
     claimDue: (channel, at, claimOptions) => guard("write to", () => claimDue(db, channel, at, claimOptions)),
     settle: (channel, alertIds, settlement, at, owner) => guard("write to", () => settle(db, channel, alertIds, settlement, at, owner)),
