@@ -37,6 +37,8 @@ export type LogFreshCheckConfig = CheckConfigOf<"log-fresh">;
 export type LogActivityCheckConfig = CheckConfigOf<"log-activity">;
 /** The service proves it is alive: by pinging Lifeguard over HTTP, or by touching a file. */
 export type HeartbeatCheckConfig = CheckConfigOf<"heartbeat">;
+/** The memory of the service's processes against `max` and its limit (issue 15). */
+export type MemoryCheckConfig = CheckConfigOf<"memory">;
 
 /** How a service is controlled: one type per kind of the registry (runner-kinds.ts); `kind` picks the runner (src/compose/build-app.ts). */
 export type RunnerConfig = ServiceConfig["runner"];
