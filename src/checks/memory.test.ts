@@ -1,13 +1,12 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as delay } from "node:timers/promises";
 import type { Check } from "../core/check.js";
-import type { Observation } from "../core/outcome.js";
 import type { MemoryCheckConfig } from "../config/types.js";
 import { systemClock } from "../process/system-clock.js";
 import { memoryBotArgv } from "../testing/bots.js";
 import { createFakeRunner } from "../testing/fake-runner.js";
 import { processLab } from "../testing/process-lab.js";
+import { runRounds, startSupervised } from "../testing/check-rounds.js";
 import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import type { ProcessRunner } from "../runners/process.js";
 import { createCheck } from "./registry.js";
@@ -24,23 +23,10 @@ const memoryConfig = (options: Partial<MemoryCheckConfig>): MemoryCheckConfig =>
 
 /** A supervised memory bot, started, and its RSS grown past `hold` MiB. */
 async function startBot(options: { hold?: number; leak?: number; burst?: number }): Promise<ProcessRunner> {
-  const runner = lab.runner({ command: memoryBotArgv(options) });
-  const start = await runner.start(10_000, forever());
-  assert.equal(start.ok, true, start.summary);
-  await delay(300);
-  return runner;
+  return startSupervised(lab, memoryBotArgv(options));
 }
 
 const checkOf = (runner: ProcessRunner, config: MemoryCheckConfig): Check => createCheck(config, { clock: systemClock, runner, serviceName: "bot", heartbeats: unusedHeartbeats });
-
-/** Runs `check` every `everyMs` until it fails or `rounds` ran; the last observation. */
-async function runRounds(check: Check, rounds: number, everyMs: number): Promise<Observation> {
-  for (let round = 1; ; round += 1) {
-    const observation = await check.run(forever());
-    if (!observation.ok || round === rounds) return observation;
-    await delay(everyMs);
-  }
-}
 
 test("memory fails a supervised service above max, with its size in words and in the evidence", async () => {
   const runner = await startBot({ hold: 60 });

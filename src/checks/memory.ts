@@ -1,9 +1,10 @@
 import type { MemoryCheckConfig } from "../config/types.js";
 import { keepWindow, memoryTrend, timeToLimit, type MemorySample } from "../core/memory-trend.js";
-import { listsProcesses, type MemoryLimit, type ServiceProcess } from "../core/runner.js";
+import type { MemoryLimit, ServiceProcess } from "../core/runner.js";
 import { processAgeMs, readOomKills, readProcessMemory } from "../process/proc-memory.js";
 import { describeLeak, describeOverMax, describeUse, type MemoryReading } from "./memory-finding.js";
 import type { Finding, ProbeFactory } from "./probe.js";
+import { listServiceProcesses } from "./service-processes.js";
 
 /** How many of the last samples the evidence shows. */
 const SAMPLES_SHOWN = 10;
@@ -19,11 +20,8 @@ export const createMemoryProbe: ProbeFactory<MemoryCheckConfig> = (config, deps)
   let samples: MemorySample[] = [];
   let series: string | null = null;
   return async (signal): Promise<Finding> => {
-    if (!listsProcesses(runner)) {
-      return { ok: false, unobservable: true, summary: `Cannot measure the memory of "${serviceName}" as its runner cannot list its processes`, evidence: { target: runner.target } };
-    }
-    const listed = await runner.processes(signal);
-    if ("problem" in listed) return { ok: false, unobservable: true, summary: listed.problem, evidence: { target: runner.target } };
+    const listed = await listServiceProcesses(runner, serviceName, "memory", signal);
+    if ("ok" in listed) return listed;
     const measured = config.of === "main" ? (listed.main === null ? [] : [listed.main]) : listed.processes;
     const bytes = sumMemory(measured, config.measure);
     if (bytes === null) {

@@ -6,6 +6,7 @@ import { createHeartbeatProbe } from "./heartbeat.js";
 import { createLogActivityProbe } from "./log-activity.js";
 import { createLogFreshProbe } from "./log-fresh.js";
 import { createMemoryProbe } from "./memory.js";
+import { createCpuProbe } from "./cpu.js";
 import type { CheckDeps, Probe, ProbeFactory } from "./probe.js";
 import { createRunningProbe } from "./running.js";
 
@@ -19,6 +20,7 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> 
   "log-activity": createLogActivityProbe,
   heartbeat: createHeartbeatProbe,
   memory: createMemoryProbe,
+  cpu: createCpuProbe,
 };
 
 /**

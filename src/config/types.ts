@@ -39,6 +39,8 @@ export type LogActivityCheckConfig = CheckConfigOf<"log-activity">;
 export type HeartbeatCheckConfig = CheckConfigOf<"heartbeat">;
 /** The memory of the service's processes against `max` and its limit (issue 15). */
 export type MemoryCheckConfig = CheckConfigOf<"memory">;
+/** The CPU, threads and open files of the service's processes (issue 15). */
+export type CpuCheckConfig = CheckConfigOf<"cpu">;
 
 /** How a service is controlled: one type per kind of the registry (runner-kinds.ts); `kind` picks the runner (src/compose/build-app.ts). */
 export type RunnerConfig = ServiceConfig["runner"];

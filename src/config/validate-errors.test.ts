@@ -55,9 +55,9 @@ test("an unknown key far from every known one lists the known keys", () => {
 
 test("an unknown check kind gets a did-you-mean and the known kinds", () => {
   assert.deepEqual(issuesOf(service("checks:", "  - log-fresj: { path: /a.log, max-age: 5m }", "  - runing", "  - http: { url: x }")), [
-    'lifeguard.yaml:5:9: services.trader.checks[0]: unknown check kind "log-fresj"; did you mean "log-fresh"? (known: running, log-fresh, log-activity, heartbeat, memory)',
-    'lifeguard.yaml:6:9: services.trader.checks[1]: unknown check kind "runing"; did you mean "running"? (known: running, log-fresh, log-activity, heartbeat, memory)',
-    'lifeguard.yaml:7:9: services.trader.checks[2]: unknown check kind "http" (known: running, log-fresh, log-activity, heartbeat, memory)',
+    'lifeguard.yaml:5:9: services.trader.checks[0]: unknown check kind "log-fresj"; did you mean "log-fresh"? (known: running, log-fresh, log-activity, heartbeat, memory, cpu)',
+    'lifeguard.yaml:6:9: services.trader.checks[1]: unknown check kind "runing"; did you mean "running"? (known: running, log-fresh, log-activity, heartbeat, memory, cpu)',
+    'lifeguard.yaml:7:9: services.trader.checks[2]: unknown check kind "http" (known: running, log-fresh, log-activity, heartbeat, memory, cpu)',
   ]);
 });
 

@@ -20,6 +20,15 @@ export function memoryBotArgv(options: { hold?: number; leak?: number; burst?: n
   return argv;
 }
 
+/** Absolute path of the CPU bot: a busy loop, a deadlock behind a thread that logs "alive", or healthy bursts of work. */
+export const CPU_BOT = fileURLToPath(new URL("./bots/cpu-bot.py", import.meta.url));
+
+/** argv that runs the CPU bot in one of its modes. */
+export function cpuBotArgv(mode: { busy: true } | { deadlockAfterS: number } | { bursty: true }): string[] {
+  if ("busy" in mode) return [PYTHON, CPU_BOT, "--busy"];
+  return "bursty" in mode ? [PYTHON, CPU_BOT, "--bursty"] : [PYTHON, CPU_BOT, "--deadlock-after", String(mode.deadlockAfterS)];
+}
+
 export interface LogBotOptions {
   /** Milliseconds between lines (default 1000). */
   everyMs?: number;
