@@ -1,5 +1,5 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
-// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle, memory (`daemon` =
+// Parts, run in this order: tail, check, freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle, probes, memory (`daemon` =
 // freeze, crash, systemd-crash, weigh, idle, systemd-idle and memory); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
 // `memory` is the long one: a 10-minute window (issue 14's "flat over a 10-minute window"), about
 // 11 minutes with its start-up; --quick makes it 1 minute.
@@ -24,13 +24,14 @@ import { describeCommandLine, describeMachine, handWrittenPart, renderResults, t
 import { benchSystemdCrash } from "./systemd-crash.js";
 import { benchSystemdIdle, type SystemdIdleScenario } from "./systemd-idle.js";
 import { benchTail } from "./tail.js";
+import { benchProbes } from "./probes.js";
 import { benchMemoryWindow } from "./memory-window.js";
 import { launcherV8Flags } from "./variants.js";
 import { benchWeigh } from "./weigh.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = join(BENCH_DIR, "data");
-const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] as const;
+const PARTS = ["tail", "check", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory", "probes"] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] };
 
@@ -110,6 +111,10 @@ try {
   if (runs("systemd-idle")) {
     progress(`daemon: idle CPU in systemd mode, with PID 1's and the bus's share (${SYSTEMD_IDLE.length} sandboxes, windows of ${window.windowMs / 1000} s)`);
     sections.push(await benchSystemdIdle({ ...window, scenarios: SYSTEMD_IDLE, sandbox: !flags["no-sandbox"] }));
+  }
+  if (runs("probes")) {
+    progress("process-level probes: one round of the connection check for 1 and 200 supervised bots, and one forensics capture");
+    sections.push(await benchProbes({ scenarios: [1, 200], rounds: quick ? 3 : 10, captures: quick ? 5 : 30 }));
   }
   if (runs("memory")) {
     progress(`daemon: memory per service over ${quick ? 1 : 10} minutes (1 service, 200 services, 200 services with V8's default heap sizing, in one window)`);

@@ -12,7 +12,7 @@ import { installBot, lifeguard, signalInside, startDecoy, writeConfig, type LabB
 const support = sandboxSupport();
 
 interface HistoryJson {
-  entries: Array<{ type: "restart"; restart: { ok: boolean; reason: string; steps: Array<{ step: string; ok: boolean; timedOut: boolean }>; evidence: unknown } } | { type: "event"; event: { kind: string; message: string; data: Record<string, unknown> } }>;
+  entries: Array<{ type: "restart"; restart: { ok: boolean; reason: string; steps: Array<{ step: string; ok: boolean; summary: string; timedOut: boolean }>; evidence: unknown } } | { type: "event"; event: { kind: string; message: string; data: Record<string, unknown> } }>;
 }
 
 describe("the seed's tests against real systemd", { skip: support.ok ? false : support.reason }, () => {
@@ -69,7 +69,9 @@ describe("the seed's tests against real systemd", { skip: support.ok ? false : s
     const [restart] = restarts(await history(config));
     assert.ok(restart !== undefined && restart.ok);
     assert.match(restart.reason, /Log file is stale/);
-    assert.deepEqual(restart.steps.map((s) => s.step), ["stop", "kill", "start", "verify"]);
+    assert.deepEqual(restart.steps.map((s) => s.step), ["forensics", "stop", "kill", "start", "verify"]);
+    // Captured before the stop: the frozen process, as it was.
+    assert.match(restart.steps[0]?.summary ?? "", /^main thread stopped/);
     const evidence = restart.evidence as Array<{ check: string; ok: boolean; evidence: { ageMs?: number; recent?: string[] } }>;
     assert.ok((evidence.find((o) => o.check === "log-fresh")?.evidence.ageMs ?? 0) > 2000);
     assert.match(evidence.find((o) => o.check === "log-activity")?.evidence.recent?.at(-1) ?? "", /VIX .* Position .* Update/);

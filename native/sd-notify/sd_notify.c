@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <node_api.h>
 #include "process_control.h"
+#include "sock_diag.h"
 
 // The longest address we accept, plus room to detect one that is too long.
 #define ADDRESS_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) + 1)
@@ -85,5 +86,6 @@ NAPI_MODULE_INIT() {
   if (napi_create_function(env, "sendDatagram", NAPI_AUTO_LENGTH, send_datagram_js, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "sendDatagram", fn) != napi_ok) return NULL;
   if (register_process_control(env, exports) != 0) return NULL;
+  if (register_sock_diag(env, exports) != 0) return NULL;
   return exports;
 }

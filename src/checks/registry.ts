@@ -1,6 +1,7 @@
 import type { Check } from "../core/check.js";
 import type { CheckConfig, CheckConfigOf, CheckKind } from "../config/types.js";
 import { createBoundedCheck } from "./bounded-check.js";
+import { createConnectionProbe } from "./connection.js";
 import { explainUnreadable } from "./explain-unreadable.js";
 import { createHeartbeatProbe } from "./heartbeat.js";
 import { createLogActivityProbe } from "./log-activity.js";
@@ -21,6 +22,7 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> 
   heartbeat: createHeartbeatProbe,
   memory: createMemoryProbe,
   cpu: createCpuProbe,
+  connection: createConnectionProbe,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { connectionCheck } from "./check-connection.js";
 import { heartbeatCheck } from "./check-heartbeat.js";
 import { logActivityCheck } from "./check-log-activity.js";
 import { logFreshCheck } from "./check-log-fresh.js";
@@ -10,7 +11,7 @@ import { describeValue, quote } from "./messages.js";
 const EXAMPLE = `${quote("running")} or ${quote("log-fresh: {...}")}`;
 
 /** The registry of check kinds, in the order the docs and messages list them. */
-export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, memoryCheck, cpuCheck] as const;
+export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, memoryCheck, cpuCheck, connectionCheck] as const;
 
 /** A check's normalised config before `normalise` gives it an id: one type per kind. */
 export type CheckSettings = ReturnType<(typeof CHECK_KINDS)[number]["normalise"]>;

@@ -6,7 +6,7 @@ import { duration, size } from "./fields.js";
 export const memoryCheck = defineCheckKind({
   kind: "memory",
   description:
-    "The memory of the service's processes (every process of the unit's cgroup, or of the supervised run). Fails above `max`; with `restart-before-oom`, also when the memory rises steadily (a leak: every trough of the window above the one before, so a garbage collector's sawtooth or a one-off step does not count) and, at that slope, would reach `max` or the unit's cgroup limit (`MemoryMax=`/`MemoryHigh=`, read from memory.max and memory.high) sooner than the given time. The trend needs the samples `lifeguard run` keeps from round to round (`lifeguard check` judges `max` only). With neither `max` nor `restart-before-oom` it only measures (evidence and `/metrics`).",
+    "The memory of the service's processes (every process of the unit's cgroup, or of the supervised run). Fails above `max`; with `restart-before-oom`, also when the memory rises steadily (a leak: every trough of the window above the one before, so a garbage collector's sawtooth or a one-off step does not count) and, at that slope, would reach `max` or the service's own limit sooner than the given time: a unit's `MemoryMax=`/`MemoryHigh=` as systemd holds them, a supervised service's cgroup's memory.max/memory.high where systemd delegated one to Lifeguard. The trend needs the samples `lifeguard run` keeps from round to round (`lifeguard check` judges `max` only). With neither `max` nor `restart-before-oom` it only measures (evidence and `/metrics`).",
   defaultTimeout: "5s",
   shape: {
     max: size({ min: 1 }).optional().describe("Fail when the measured memory is above this, e.g. `500MiB`."),

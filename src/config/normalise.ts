@@ -1,3 +1,4 @@
+import { normaliseForensics } from "./forensics.js";
 import type { PolicySettings } from "../core/policy.js";
 import { normaliseAlerting } from "./alerting.js";
 import type { CheckContext } from "./check-kind.js";
@@ -101,6 +102,8 @@ function normaliseService(name: string, service: ParsedService, context: Service
     /** Always starts with the implicit `running` check. */
     checks: assignIds(withRunningFirst(service.checks).map((item) => normaliseCheck(item, context))),
     restart: { stopTimeoutMs: restart["stop-timeout"], killWaitMs: restart["kill-wait"], verifyTimeoutMs: restart["verify-timeout"] },
+    /** What is captured before the stop of a hung service's restart. */
+    forensics: normaliseForensics(service.forensics, context.resolvePath),
     policy,
     /** Names of the channels its alerts go to (every channel unless the service lists some); may be empty. */
     alerts: [...(service.alerts ?? context.channels)],

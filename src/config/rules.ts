@@ -90,6 +90,10 @@ function checkService(name: string, service: ParsedService): Problem[] {
   for (const index of running.slice(1)) {
     problems.push({ path: ["services", name, "checks", index], message: `expected one "running" check per service, got another (first at checks[${running[0]}])` });
   }
+  // A dump signal without the file it writes would be sent for nothing; a file without a signal is never written.
+  const { signal, file } = service.forensics;
+  if (signal !== null && file === null) problems.push({ path: ["services", name, "forensics", "signal"], message: `expected the file the bot writes its dump to on ${signal} (forensics.file), got none` });
+  if (file !== null && signal === null) problems.push({ path: ["services", name, "forensics", "file"], message: "expected the signal that makes the bot write this file (forensics.signal), got none" });
   return problems;
 }
 

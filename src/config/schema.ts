@@ -4,6 +4,7 @@ import { channelName, channelSchema } from "./channel-kinds.js";
 import { checkItem } from "./check-kinds.js";
 import { deadman } from "./deadman.js";
 import { duration, filePath, integer, secret, size } from "./fields.js";
+import { forensics } from "./forensics.js";
 import { listenAddress } from "./listen-address.js";
 import { describeValue } from "./messages.js";
 import { RUNNER_KINDS } from "./runner-kinds.js";
@@ -65,6 +66,7 @@ const service = z
     "failure-threshold": integer(1).default(2).describe("Consecutive failing rounds before Lifeguard acts."),
     "startup-grace": duration().prefault("60s").describe("After a (re)start, failures do not count for this long."),
     restart,
+    forensics,
     alerts: z
       .array(channelName)
       .nullable()

@@ -41,6 +41,8 @@ export type HeartbeatCheckConfig = CheckConfigOf<"heartbeat">;
 export type MemoryCheckConfig = CheckConfigOf<"memory">;
 /** The CPU, threads and open files of the service's processes (issue 15). */
 export type CpuCheckConfig = CheckConfigOf<"cpu">;
+/** The service holds a TCP connection to a peer, whose queues move. */
+export type ConnectionCheckConfig = CheckConfigOf<"connection">;
 
 /** How a service is controlled: one type per kind of the registry (runner-kinds.ts); `kind` picks the runner (src/compose/build-app.ts). */
 export type RunnerConfig = ServiceConfig["runner"];

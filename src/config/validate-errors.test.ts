@@ -55,9 +55,9 @@ test("an unknown key far from every known one lists the known keys", () => {
 
 test("an unknown check kind gets a did-you-mean and the known kinds", () => {
   assert.deepEqual(issuesOf(service("checks:", "  - log-fresj: { path: /a.log, max-age: 5m }", "  - runing", "  - http: { url: x }")), [
-    'lifeguard.yaml:5:9: services.trader.checks[0]: unknown check kind "log-fresj"; did you mean "log-fresh"? (known: running, log-fresh, log-activity, heartbeat, memory, cpu)',
-    'lifeguard.yaml:6:9: services.trader.checks[1]: unknown check kind "runing"; did you mean "running"? (known: running, log-fresh, log-activity, heartbeat, memory, cpu)',
-    'lifeguard.yaml:7:9: services.trader.checks[2]: unknown check kind "http" (known: running, log-fresh, log-activity, heartbeat, memory, cpu)',
+    'lifeguard.yaml:5:9: services.trader.checks[0]: unknown check kind "log-fresj"; did you mean "log-fresh"? (known: running, log-fresh, log-activity, heartbeat, memory, cpu, connection)',
+    'lifeguard.yaml:6:9: services.trader.checks[1]: unknown check kind "runing"; did you mean "running"? (known: running, log-fresh, log-activity, heartbeat, memory, cpu, connection)',
+    'lifeguard.yaml:7:9: services.trader.checks[2]: unknown check kind "http" (known: running, log-fresh, log-activity, heartbeat, memory, cpu, connection)',
   ]);
 });
 
@@ -194,6 +194,17 @@ test("a service lists running at most once", () => {
   assert.deepEqual(issuesOf(service("checks: [running, { running: { timeout: 1s } }]")), [
     'lifeguard.yaml:4:23: services.trader.checks[1]: expected one "running" check per service, got another (first at checks[0])',
   ]);
+});
+
+test("a forensics dump signal needs the file it writes, and a file needs its signal; an unknown signal is refused", () => {
+  assert.deepEqual(issuesOf(service("forensics: { signal: SIGUSR1 }")), [
+    "lifeguard.yaml:4:26: services.trader.forensics.signal: expected the file the bot writes its dump to on SIGUSR1 (forensics.file), got none",
+  ]);
+  assert.deepEqual(issuesOf(service("forensics: { file: /tmp/stacks.txt }")), [
+    "lifeguard.yaml:4:24: services.trader.forensics.file: expected the signal that makes the bot write this file (forensics.signal), got none",
+  ]);
+  assert.equal(issuesOf(service("forensics: { signal: SIGKILL, file: /tmp/stacks.txt }")).length, 1);
+  assert.equal(validateConfig(service('forensics: { exec: [py-spy, dump, --pid, "{pid}"], timeout: 3s }'), { source: "lifeguard.yaml", baseDir: "/etc/lifeguard", env: {} }).ok, true);
 });
 
 test("two services cannot watch the same unit", () => {

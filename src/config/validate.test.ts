@@ -58,6 +58,7 @@ test("the full example normalises to exact values", () => {
           },
         ],
         restart: { stopTimeoutMs: 10_000, killWaitMs: 2000, verifyTimeoutMs: 30_000 },
+        forensics: { enabled: true, exec: null, signal: null, file: null, timeoutMs: 2000 },
         policy: {
           failureThreshold: 2,
           startupGraceMs: 60_000,
@@ -95,6 +96,7 @@ test("a minimal config gets every default", () => {
         intervalMs: 30_000,
         checks: [{ id: "running", kind: "running", timeoutMs: 10_000, alertOnly: false }],
         restart: { stopTimeoutMs: 10_000, killWaitMs: 2000, verifyTimeoutMs: 30_000 },
+        forensics: { enabled: true, exec: null, signal: null, file: null, timeoutMs: 2000 },
         policy: {
           failureThreshold: 2,
           startupGraceMs: 60_000,

@@ -88,6 +88,14 @@ test("alertOfEvent makes a warning for a restart that succeeded, with the reason
   });
 });
 
+test("alertOfEvent says what the capture before the stop saw of a hang, in one detail line", () => {
+  const decided = decideRestart();
+  const forensics = "main thread in futex_wait_queue; socket to 127.0.0.1:4002 with 2.1KiB unsent";
+  const settled = settleRestart(decided.state, { ok: true, summary: 'Restarted "trader": it is active', forensics }, T + 33 * S, POLICY, "trader");
+  const alert = alertOf(eventOf(settled, "restarted"), contextOf(settled.state, FAILING_ROUND));
+  assert.deepEqual(alert?.details, ["Reason: log-activity", `Before the stop: ${forensics}`, "Restarts: 1 of 3 in the last 1h"]);
+});
+
 test("alertOfEvent makes a critical alert for a failed restart, saying what failed", () => {
   const decided = decideRestart();
   const summary = 'Cannot restart "trader" as it did not start: exit status 1';

@@ -91,6 +91,7 @@ function detailsOf(kind: ServiceAlertKind, event: ServiceEvent, context: EventCo
   const reason = data.checks ?? data.failing;
   if (typeof reason === "string") details.push(`Reason: ${reason}`);
   if (kind === "restart-failed" && typeof data.summary === "string") details.push(`Failed: ${data.summary}`);
+  if (typeof data.forensics === "string") details.push(`Before the stop: ${data.forensics}`);
   if (kind === "restarted" || kind === "restart-failed" || kind === "gave-up") details.push(`Restarts: ${restartCount(event.at, context)}`);
   if (kind === "recovered" && typeof data.durationMs === "number") details.push(`Down for: ${formatDuration(data.durationMs)}`);
   if (kind === "observed" && typeof data.durationMs === "number") details.push(`Not observed for: ${formatDuration(data.durationMs)}`);

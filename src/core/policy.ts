@@ -91,4 +91,6 @@ export interface Decision {
 export interface RestartResult {
   ok: boolean;
   summary: string;
+  /** What the capture before the stop said of the hang, in one line (the alert's "Before the stop"). */
+  forensics?: string;
 }

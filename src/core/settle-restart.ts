@@ -15,7 +15,7 @@ export function settleRestart(state: ServiceState, result: RestartResult, now: n
   const attemptAt = state.health.kind === "restarting" ? state.health.since : now;
   const checks = state.health.kind === "restarting" ? state.health.reason : "unknown";
   const attempt = restartsInWindow(state.restarts, attemptAt, perMs).length;
-  const data = { attempt, max, perMs, checks, summary: result.summary };
+  const data = { attempt, max, perMs, checks, summary: result.summary, ...(result.forensics === undefined ? {} : { forensics: result.forensics }) };
 
   if (result.ok) {
     const message = restartedMessage(service, checks, attempt, max, perMs);

@@ -9,6 +9,8 @@ export interface RestartStepRecord {
   summary: string;
   durationMs: number;
   timedOut: boolean;
+  /** What the step saw: the forensics step's capture (threads, connections, a helper's output). */
+  evidence?: Record<string, unknown>;
 }
 
 /** One restart in the history: when, why, with what evidence, each step and the outcome. */

@@ -1,7 +1,8 @@
 import type { Observation } from "../core/outcome.js";
 import type { Action, Decision, ServiceEvent } from "../core/policy.js";
 import { settleRestart } from "../core/settle-restart.js";
-import { restartService } from "./restart-sequence.js";
+import { captureBeforeStop } from "./capture-before-stop.js";
+import { restartService, type StepRecord } from "./restart-sequence.js";
 import { announceQueued, roundAlerts } from "./round-alerts.js";
 import { eventsOf, log, logEvent } from "./round-log.js";
 import type { EngineDeps, ServiceParts } from "./service-parts.js";
@@ -31,13 +32,19 @@ export async function carryOutRestart(parts: ServiceParts, deps: EngineDeps, rou
   const { config } = parts;
   const { observations, decision, events, restart } = round;
   const startedAt = deps.clock.now();
-  const outcome = await restartService(
+  const onStep = (step: StepRecord): void => log(deps, parts, step.ok ? "INFO" : "WARN", `Restart step ${step.step}: ${step.summary}`);
+  // A hang's evidence dies with its processes: taken before the stop.
+  const forensics = await captureBeforeStop(parts, restart.evidence, deps.signal);
+  if (forensics !== null) onStep(forensics);
+  const sequence = await restartService(
     { name: config.name, runner: parts.runner, checks: parts.checks },
     { ...config.restart, startupGraceMs: config.policy.startupGraceMs },
-    { clock: deps.clock, signal: deps.signal, onStep: (step) => log(deps, parts, step.ok ? "INFO" : "WARN", `Restart step ${step.step}: ${step.summary}`) },
+    { clock: deps.clock, signal: deps.signal, onStep },
   );
+  const outcome = forensics === null ? sequence : { ...sequence, steps: [forensics, ...sequence.steps] };
   const finishedAt = deps.clock.now();
-  const settled = settleRestart(decision.state, { ok: outcome.ok, summary: outcome.summary }, finishedAt, config.policy, config.name);
+  const result = { ok: outcome.ok, summary: outcome.summary, ...(forensics?.ok === true ? { forensics: forensics.summary } : {}) };
+  const settled = settleRestart(decision.state, result, finishedAt, config.policy, config.name);
   const settledEvents = eventsOf(settled.actions);
   // The evidence is every observation of the round, passing ones too: the log's last matching
   // lines explain a stale log as much as its age does.

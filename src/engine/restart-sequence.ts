@@ -5,7 +5,8 @@ import type { RestartConfig } from "../config/types.js";
 import type { RestartTarget } from "./restart-target.js";
 import { verifyStarted } from "./verify-started.js";
 
-export type StepName = "stop" | "kill" | "start" | "verify";
+/** `forensics`: the capture before a hang's stop (capture-before-stop.ts), when one is due. */
+export type StepName = "forensics" | "stop" | "kill" | "start" | "verify";
 
 /** One step of a restart, as recorded in the history. */
 export interface StepRecord extends Outcome {

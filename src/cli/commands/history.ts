@@ -61,7 +61,9 @@ function describeRestart(at: number, service: string, restart: RestartRecord): s
   const took = formatDuration(restart.finishedAt - restart.startedAt);
   // Attempt 0: a restart a human asked for, which the limit does not count.
   const attempt = restart.attempt === 0 ? "not counted against the limit" : `attempt ${restart.attempt} of ${restart.max}`;
-  const details = `${restart.summary}; reason: ${restart.reason}; ${attempt}; took ${took}`;
+  const captured = restart.steps.find((step) => step.step === "forensics");
+  const before = captured === undefined ? "" : `; before the stop: ${captured.summary}`;
+  const details = `${restart.summary}; reason: ${restart.reason}; ${attempt}; took ${took}${before}`;
   // Not an event kind: the events "restart", "restarted" and "restart-failed" have rows of their own.
   return [formatLocalTime(at), service, "restart-outcome", details];
 }

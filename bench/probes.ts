@@ -1,0 +1,130 @@
+// The cost of issue 15's process-level probes: one round of a service's `connection` check, for 1
+// and 200 supervised bots at once, and one pre-kill forensics capture. Real Python bots (each a
+// deadlocked pair of threads beside its main thread, holding a connection to a loopback server
+// that never reads), real runners, the probes as the daemon builds them.
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createCheck } from "../src/checks/registry.js";
+import type { CheckConfigOf } from "../src/config/types.js";
+import { systemClock } from "../src/process/system-clock.js";
+import { captureForensics } from "../src/process/forensics.js";
+import { ProcessRunner } from "../src/runners/process.js";
+import { formatMs, verdict, type Section } from "./report.js";
+import { summarise } from "./stats.js";
+
+/** Issue 15's goal for one round of memory + cpu + connection checks, per service. */
+const GOAL_MS_PER_SERVICE = 2;
+
+export interface ProbesBenchOptions {
+  /** How many bots, per scenario. */
+  scenarios: number[];
+  rounds: number;
+  captures: number;
+}
+
+const BOT = `
+import socket, sys, threading, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setblocking(False)
+for _ in range(16):
+    try: s.send(b"x" * 65536)
+    except BlockingIOError: break
+a, b = threading.Lock(), threading.Lock()
+def one():
+    with a:
+        time.sleep(0.2)
+        with b: pass
+def two():
+    with b:
+        time.sleep(0.2)
+        with a: pass
+for target in (one, two): threading.Thread(target=target, daemon=True).start()
+time.sleep(100000)
+`;
+
+export async function benchProbes(options: ProbesBenchOptions): Promise<Section> {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-bench-probes-"));
+  const accepted: Socket[] = [];
+  const server = createServer((socket) => {
+    socket.pause();
+    socket.on("error", () => undefined);
+    accepted.push(socket);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as { port: number }).port;
+  const rows: string[][] = [];
+  const findings: string[] = [];
+  let capture: { times: number[]; bytes: number; summary: string } | null = null;
+  try {
+    for (const count of options.scenarios) {
+      const runners = Array.from({ length: count }, (_, i) => new ProcessRunner({ name: `bot-${i}`, command: ["/usr/bin/python3", "-c", BOT, String(port)], output: null }));
+      try {
+        for (const runner of runners) await runner.start(10_000, new AbortController().signal);
+        // Let each bot connect, fill its queue and deadlock.
+        await new Promise((resolve) => setTimeout(resolve, 1000 + count * 10));
+        const config: CheckConfigOf<"connection"> = { kind: "connection", id: "connection", timeoutMs: 5000, alertOnly: false, to: { host: "127.0.0.1", port }, stuckForMs: 30_000 };
+        const checks = runners.map((runner, i) => createCheck(config, { clock: systemClock, runner, serviceName: `bot-${i}`, heartbeats: { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) } }));
+        const perService: number[] = [];
+        // Every bot's send queue is stuck by design: once a connection's samples reach back 30 s, the check fails it, as it must.
+        let stuck = 0;
+        let failed = 0;
+        let firstFailure = "";
+        for (let round = 0; round < options.rounds; round += 1) {
+          const started = performance.now();
+          for (const check of checks) {
+            const observation = await check.run(new AbortController().signal);
+            if (observation.ok) continue;
+            if (/ stuck for /.test(observation.summary)) {
+              stuck += 1;
+              continue;
+            }
+            failed += 1;
+            firstFailure ||= observation.summary;
+          }
+          perService.push((performance.now() - started) / count);
+        }
+        const figures = summarise(perService);
+        rows.push([`${count} ${count === 1 ? "bot" : "bots"}`, "`connection` (with `stuck-for`)", formatMs(figures.median, 3), formatMs(figures.p95, 3), `< ${GOAL_MS_PER_SERVICE} ms`, verdict(figures.p95 < GOAL_MS_PER_SERVICE), String(figures.n)]);
+        findings.push(`${verdict(figures.p95 < GOAL_MS_PER_SERVICE)} ${count} bots: one \`connection\` check costs ${formatMs(figures.median, 3)} per service (median of ${figures.n} rounds over every bot, p95 ${formatMs(figures.p95, 3)}); ${stuck} of ${count * options.rounds} looks found the bot's connection stuck, as each bot's is once 30 s of samples exist (\`stuck-for: 30s\`); ${failed} failed otherwise${failed === 0 ? "" : `; the first said: ${firstFailure}`}.`);
+        if (capture === null) {
+          const pid = (await runners[0]?.processes(new AbortController().signal))?.main?.pid;
+          if (pid !== undefined) {
+            const times: number[] = [];
+            let last = await captureForensics([pid], null);
+            for (let i = 0; i < options.captures; i += 1) {
+              const started = performance.now();
+              last = await captureForensics([pid], null);
+              times.push(performance.now() - started);
+            }
+            capture = { times, bytes: Buffer.byteLength(JSON.stringify(last)), summary: last.summary };
+          }
+        }
+      } finally {
+        await Promise.all(runners.map((runner) => runner.shutdown({ stopTimeoutMs: 2000, killWaitMs: 2000 })));
+      }
+    }
+  } finally {
+    accepted.forEach((socket) => socket.destroy());
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (capture !== null) {
+    const figures = summarise(capture.times);
+    rows.push(["1 bot", "a forensics capture (threads, waits, stacks as root, RSS, connections; no helper)", formatMs(figures.median, 2), formatMs(figures.p95, 2), "a few hundred ms", verdict(figures.p95 < 300), String(figures.n)]);
+    findings.push(`${verdict(figures.p95 < 300)} One forensics capture of a bot with 3 threads and a stuck connection takes ${formatMs(figures.median, 2)} (p95 ${formatMs(figures.p95, 2)}) and weighs ${capture.bytes} bytes as JSON; it said: "${capture.summary}".`);
+  }
+  return {
+    title: "Process-level probes: connection check and forensics capture",
+    method: [
+      "Real supervised bots (`/usr/bin/python3`: a deadlocked pair of threads beside the main thread, holding a connection to a loopback server that accepts and never reads, with its send queue full), each started by a ProcessRunner as the daemon starts a `command:` service; the bench process runs the checks as the daemon builds them (`src/checks/registry.ts`), one after another over every bot, round after round, and divides each round's wall time by the number of bots.",
+      "The forensics capture is `captureForensics` (src/process/forensics.ts) on the first bot, as a restart for a hang runs it, without a helper command.",
+    ],
+    tables: [{ caption: "Wall time per service of one round, and of one capture", columns: ["bots", "probe", "median", "p95", "goal", "", "n"], rows }],
+    findings,
+  };
+}
