@@ -35,10 +35,12 @@ test("createCheck builds every kind, and every observation carries id, time and 
       { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
       { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },
     ],
+    memory: [{ kind: "memory", id: "memory", ...common, maxBytes: 500 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 120_000 }],
+    cpu: [{ kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: { belowPercent: 1, forMs: 300_000 }, maxThreads: 100, maxFds: 1000 }],
     connection: [{ kind: "connection", id: "connection", ...common, to: { host: "127.0.0.1", port: 4002 }, stuckForMs: null }],
   };
   const configs: CheckConfig[] = Object.values(samples).flat();
-  assert.equal(configs.length, 6);
+  assert.equal(configs.length, 8);
   const clock = createFakeClock();
   const heartbeats: HeartbeatStore = { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) };
   for (const config of configs) {

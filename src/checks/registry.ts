@@ -6,6 +6,8 @@ import { explainUnreadable } from "./explain-unreadable.js";
 import { createHeartbeatProbe } from "./heartbeat.js";
 import { createLogActivityProbe } from "./log-activity.js";
 import { createLogFreshProbe } from "./log-fresh.js";
+import { createMemoryProbe } from "./memory.js";
+import { createCpuProbe } from "./cpu.js";
 import type { CheckDeps, Probe, ProbeFactory } from "./probe.js";
 import { createRunningProbe } from "./running.js";
 
@@ -18,6 +20,8 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> 
   "log-fresh": createLogFreshProbe,
   "log-activity": createLogActivityProbe,
   heartbeat: createHeartbeatProbe,
+  memory: createMemoryProbe,
+  cpu: createCpuProbe,
   connection: createConnectionProbe,
 };
 

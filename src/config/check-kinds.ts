@@ -3,13 +3,15 @@ import { connectionCheck } from "./check-connection.js";
 import { heartbeatCheck } from "./check-heartbeat.js";
 import { logActivityCheck } from "./check-log-activity.js";
 import { logFreshCheck } from "./check-log-fresh.js";
+import { memoryCheck } from "./check-memory.js";
+import { cpuCheck } from "./check-cpu.js";
 import { runningCheck } from "./check-running.js";
 import { describeValue, quote } from "./messages.js";
 
 const EXAMPLE = `${quote("running")} or ${quote("log-fresh: {...}")}`;
 
 /** The registry of check kinds, in the order the docs and messages list them. */
-export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, connectionCheck] as const;
+export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, memoryCheck, cpuCheck, connectionCheck] as const;
 
 /** A check's normalised config before `normalise` gives it an id: one type per kind. */
 export type CheckSettings = ReturnType<(typeof CHECK_KINDS)[number]["normalise"]>;

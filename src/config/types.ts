@@ -37,6 +37,10 @@ export type LogFreshCheckConfig = CheckConfigOf<"log-fresh">;
 export type LogActivityCheckConfig = CheckConfigOf<"log-activity">;
 /** The service proves it is alive: by pinging Lifeguard over HTTP, or by touching a file. */
 export type HeartbeatCheckConfig = CheckConfigOf<"heartbeat">;
+/** The memory of the service's processes against `max` and its limit (issue 15). */
+export type MemoryCheckConfig = CheckConfigOf<"memory">;
+/** The CPU, threads and open files of the service's processes (issue 15). */
+export type CpuCheckConfig = CheckConfigOf<"cpu">;
 /** The service holds a TCP connection to a peer, whose queues move. */
 export type ConnectionCheckConfig = CheckConfigOf<"connection">;
 
