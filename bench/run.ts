@@ -118,7 +118,7 @@ try {
     sections.push(await benchSystemdIdle({ ...window, scenarios: SYSTEMD_IDLE, sandbox: !flags["no-sandbox"] }));
   }
   if (runs("probes")) {
-    progress("process-level probes: one round of the connection check for 1 and 200 supervised bots, and one forensics capture");
+    progress("process-level probes: one round of the connection, memory and cpu checks for 1 and 200 supervised bots, and one forensics capture");
     sections.push(await benchProbes({ scenarios: [1, 200], rounds: quick ? 3 : 10, captures: quick ? 5 : 30 }));
   }
   if (runs("memory")) {

@@ -156,7 +156,7 @@ describe("lifeguard install with privilege: sudo, on a box without polkit, under
     const restart = await lastRestart();
     assert.match(restart?.reason ?? "", /^Log file is stale/);
     assert.equal(restart?.ok, true);
-    assert.deepEqual(restart?.steps.map((step) => `${step.step} ${step.ok}`).slice(0, 3), ["stop true", "kill true", "start true"]);
+    assert.deepEqual(restart?.steps.map((step) => `${step.step} ${step.ok}`).slice(0, 4), ["forensics true", "stop true", "kill true", "start true"]);
   });
 
   test("as user lifeguard, sudo and the CLI restart a unit whose name needs sudoers' escapes, and are refused on an unrelated unit", async () => {

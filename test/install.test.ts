@@ -60,7 +60,7 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     assert.match(restart?.reason ?? "", /^Log file is stale/, JSON.stringify(restart));
     assert.equal(restart?.ok, true);
     // Every step went through systemd on polkit's word: stop, kill (the frozen bot's cgroup), start.
-    assert.deepEqual(restart?.steps.map((step) => `${step.step} ${step.ok}`).slice(0, 3), ["stop true", "kill true", "start true"]);
+    assert.deepEqual(restart?.steps.map((step) => `${step.step} ${step.ok}`).slice(0, 4), ["forensics true", "stop true", "kill true", "start true"]);
     // The daemon read the unit's state over the system bus, as its user, no systemctl process spawned for it.
     assert.equal(restart?.evidence.find((check) => check.check === "running")?.evidence.via, "dbus", JSON.stringify(restart?.evidence));
   });

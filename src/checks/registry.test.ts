@@ -40,10 +40,12 @@ test("createCheck builds every kind, and every observation carries id, time and 
     http: [{ kind: "http", id: "http", ...common, url: `http://127.0.0.1:${refused}/health`, method: "GET", status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false }],
     tcp: [{ kind: "tcp", id: "tcp", ...common, host: "127.0.0.1", port: refused }],
     exec: [{ kind: "exec", id: "exec", ...common, command: ["/bin/true"], exitCode: 0, cwd: null, env: {} }],
+    memory: [{ kind: "memory", id: "memory", ...common, maxBytes: 500 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 120_000 }],
+    cpu: [{ kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: { belowPercent: 1, forMs: 300_000 }, maxThreads: 100, maxFds: 1000 }],
     connection: [{ kind: "connection", id: "connection", ...common, to: { host: "127.0.0.1", port: 4002 }, stuckForMs: null }],
   };
   const configs: CheckConfig[] = Object.values(samples).flat();
-  assert.equal(configs.length, 9);
+  assert.equal(configs.length, 11);
   const clock = createFakeClock();
   const heartbeats: HeartbeatStore = { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) };
   for (const config of configs) {

@@ -8,6 +8,8 @@ import { createHeartbeatProbe } from "./heartbeat.js";
 import { createHttpProbe } from "./http.js";
 import { createLogActivityProbe } from "./log-activity.js";
 import { createLogFreshProbe } from "./log-fresh.js";
+import { createMemoryProbe } from "./memory.js";
+import { createCpuProbe } from "./cpu.js";
 import type { CheckDeps, Probe, ProbeFactory } from "./probe.js";
 import { createRunningProbe } from "./running.js";
 import { createTcpProbe } from "./tcp.js";
@@ -24,6 +26,8 @@ const PROBE_FACTORIES: { [Kind in CheckKind]: ProbeFactory<CheckConfigOf<Kind>> 
   http: createHttpProbe,
   tcp: createTcpProbe,
   exec: createExecProbe,
+  memory: createMemoryProbe,
+  cpu: createCpuProbe,
   connection: createConnectionProbe,
 };
 

@@ -5,6 +5,8 @@ import { heartbeatCheck } from "./check-heartbeat.js";
 import { httpCheck } from "./check-http.js";
 import { logActivityCheck } from "./check-log-activity.js";
 import { logFreshCheck } from "./check-log-fresh.js";
+import { memoryCheck } from "./check-memory.js";
+import { cpuCheck } from "./check-cpu.js";
 import { runningCheck } from "./check-running.js";
 import { tcpCheck } from "./check-tcp.js";
 import { describeValue, quote } from "./messages.js";
@@ -12,7 +14,7 @@ import { describeValue, quote } from "./messages.js";
 const EXAMPLE = `${quote("running")} or ${quote("log-fresh: {...}")}`;
 
 /** The registry of check kinds, in the order the docs and messages list them. */
-export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, httpCheck, tcpCheck, execCheck, connectionCheck] as const;
+export const CHECK_KINDS = [runningCheck, logFreshCheck, logActivityCheck, heartbeatCheck, httpCheck, tcpCheck, execCheck, memoryCheck, cpuCheck, connectionCheck] as const;
 
 /** A check's normalised config before `normalise` gives it an id: one type per kind. */
 export type CheckSettings = ReturnType<(typeof CHECK_KINDS)[number]["normalise"]>;

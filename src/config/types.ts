@@ -43,6 +43,10 @@ export type HttpCheckConfig = CheckConfigOf<"http">;
 export type TcpCheckConfig = CheckConfigOf<"tcp">;
 /** A program whose exit status says the service is healthy. */
 export type ExecCheckConfig = CheckConfigOf<"exec">;
+/** The memory of the service's processes against `max` and its limit (issue 15). */
+export type MemoryCheckConfig = CheckConfigOf<"memory">;
+/** The CPU, threads and open files of the service's processes (issue 15). */
+export type CpuCheckConfig = CheckConfigOf<"cpu">;
 /** The service holds a TCP connection to a peer, whose queues move. */
 export type ConnectionCheckConfig = CheckConfigOf<"connection">;
 

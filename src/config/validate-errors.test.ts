@@ -55,9 +55,9 @@ test("an unknown key far from every known one lists the known keys", () => {
 
 test("an unknown check kind gets a did-you-mean and the known kinds", () => {
   assert.deepEqual(issuesOf(service("checks:", "  - log-fresj: { path: /a.log, max-age: 5m }", "  - runing", "  - websocket: { url: x }")), [
-    'lifeguard.yaml:5:9: services.trader.checks[0]: unknown check kind "log-fresj"; did you mean "log-fresh"? (known: running, log-fresh, log-activity, heartbeat, http, tcp, exec, connection)',
-    'lifeguard.yaml:6:9: services.trader.checks[1]: unknown check kind "runing"; did you mean "running"? (known: running, log-fresh, log-activity, heartbeat, http, tcp, exec, connection)',
-    'lifeguard.yaml:7:9: services.trader.checks[2]: unknown check kind "websocket" (known: running, log-fresh, log-activity, heartbeat, http, tcp, exec, connection)',
+    'lifeguard.yaml:5:9: services.trader.checks[0]: unknown check kind "log-fresj"; did you mean "log-fresh"? (known: running, log-fresh, log-activity, heartbeat, http, tcp, exec, memory, cpu, connection)',
+    'lifeguard.yaml:6:9: services.trader.checks[1]: unknown check kind "runing"; did you mean "running"? (known: running, log-fresh, log-activity, heartbeat, http, tcp, exec, memory, cpu, connection)',
+    'lifeguard.yaml:7:9: services.trader.checks[2]: unknown check kind "websocket" (known: running, log-fresh, log-activity, heartbeat, http, tcp, exec, memory, cpu, connection)',
   ]);
 });
 
@@ -267,4 +267,20 @@ test("a journal's unit name is checked as systemd's are", () => {
   assert.deepEqual(issuesOf(service("checks:", "  - log-fresh: { journal: -bot, max-age: 5m }")), [
     'lifeguard.yaml:5:31: services.trader.checks[0].journal: expected a systemd unit like "gemini-trader.service", got "-bot" (it must not start with "-")',
   ]);
+});
+
+test("a memory check names a size without its unit and a measure it does not know", () => {
+  const issues = issuesOf(service("checks:", "  - memory: { max: 500, measure: rsz, restart-before-oom: 10m }"));
+  assert.equal(issues.length, 2, issues.join("\n"));
+  assert.match(issues[0] as string, /services\.trader\.checks\[0\]\.max: expected a size with a unit, got the bare number 500 \(write 500B, 10MiB or 1GB\)$/);
+  assert.match(issues[1] as string, /services\.trader\.checks\[0\]\.measure: .*"rss".*"pss"/);
+});
+
+test("a memory check normalises to bytes and ms, with its defaults", () => {
+  const result = validateConfig(service("checks:", "  - memory: { max: 500MiB, restart-before-oom: 10m }"), { source: "lifeguard.yaml", baseDir: "/etc/lifeguard", env: {} });
+  assert.ok(result.ok);
+  assert.deepEqual(result.config.services[0]?.checks.find((check) => check.kind === "memory"), {
+    kind: "memory", id: "memory", timeoutMs: 5000, alertOnly: false,
+    maxBytes: 500 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 120_000,
+  });
 });

@@ -79,8 +79,16 @@ export interface ServiceProcesses {
   main: ServiceProcess | null;
   /** Where they were found, for the evidence: `cgroup /system.slice/bot.service`, `process group 1234`. */
   source: string;
-  /** The directory of the service's cgroup (its memory.max, memory.events), or null when it has none of its own. */
+  /** The directory of the service's cgroup (its memory.events), or null when it has none of its own. */
   cgroup: string | null;
+  /** The tightest memory limit the service runs under (systemd's MemoryMax=/MemoryHigh=, a cgroup's memory.max/memory.high), or null when none is set. */
+  memoryLimit: MemoryLimit | null;
+}
+
+/** A limit on a service's memory, and where it was read: `MemoryMax=`, `memory.high`... */
+export interface MemoryLimit {
+  bytes: number;
+  from: string;
 }
 
 /** A runner that can tell which processes are its service (what the `memory` and `cpu` checks measure). */

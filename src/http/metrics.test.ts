@@ -35,6 +35,8 @@ function fleet(): ServiceSnapshot[] {
       observation("log-fresh", true, { durationMs: 1.5, evidence: { ageMs: 45_000, maxAgeMs: 300_000 } }),
       observation("log-activity", true),
       observation("heartbeat", true, { evidence: { ageMs: 12_000, maxAgeMs: 120_000 } }),
+      observation("memory", true, { evidence: { rssBytes: 125_829_120, processes: 2 } }),
+      observation("cpu", true, { evidence: { cpuSeconds: 81.25, threads: 7, fds: 23, processes: 2 } }),
     ]),
     service("backup", { kind: "gave-up", since: NOW - HOUR / 2, reason: "running" }, [observation("running", false), observation("log-fresh#2", false, { evidence: { ageMs: 372_500 } })], {
       restarts: [NOW - 2 * HOUR, NOW - 50 * 60_000, NOW - 20 * 60_000, NOW - 60_000],
@@ -72,23 +74,33 @@ test("each service's state, checks and restarts are derived from the snapshot", 
       ['lifeguard_check_ok{service="trader",check="log-fresh"}', 1],
       ['lifeguard_check_ok{service="trader",check="log-activity"}', 1],
       ['lifeguard_check_ok{service="trader",check="heartbeat"}', 1],
+      ['lifeguard_check_ok{service="trader",check="memory"}', 1],
+      ['lifeguard_check_ok{service="trader",check="cpu"}', 1],
       ['lifeguard_check_ok{service="backup",check="running"}', 0],
       ['lifeguard_check_ok{service="backup",check="log-fresh#2"}', 0],
       ['lifeguard_check_duration_seconds{service="trader",check="running"}', 0.025],
       ['lifeguard_check_duration_seconds{service="trader",check="log-fresh"}', 0.0015],
       ['lifeguard_check_duration_seconds{service="trader",check="log-activity"}', 0.012],
       ['lifeguard_check_duration_seconds{service="trader",check="heartbeat"}', 0.012],
+      ['lifeguard_check_duration_seconds{service="trader",check="memory"}', 0.012],
+      ['lifeguard_check_duration_seconds{service="trader",check="cpu"}', 0.012],
       ['lifeguard_check_duration_seconds{service="backup",check="running"}', 0.012],
       ['lifeguard_check_duration_seconds{service="backup",check="log-fresh#2"}', 0.012],
       ['lifeguard_check_timestamp_seconds{service="trader",check="running"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="trader",check="log-fresh"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="trader",check="log-activity"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="trader",check="heartbeat"}', (NOW - 1000) / 1000],
+      ['lifeguard_check_timestamp_seconds{service="trader",check="memory"}', (NOW - 1000) / 1000],
+      ['lifeguard_check_timestamp_seconds{service="trader",check="cpu"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="backup",check="running"}', (NOW - 1000) / 1000],
       ['lifeguard_check_timestamp_seconds{service="backup",check="log-fresh#2"}', (NOW - 1000) / 1000],
       ['lifeguard_log_age_seconds{service="trader",check="log-fresh"}', 45],
       ['lifeguard_log_age_seconds{service="backup",check="log-fresh#2"}', 372.5],
       ['lifeguard_heartbeat_age_seconds{service="trader",check="heartbeat"}', 12],
+      ['lifeguard_service_memory_bytes{service="trader",check="memory",measure="rss"}', 125_829_120],
+      ['lifeguard_service_cpu_seconds{service="trader",check="cpu"}', 81.25],
+      ['lifeguard_service_threads{service="trader",check="cpu"}', 7],
+      ['lifeguard_service_open_fds{service="trader",check="cpu"}', 23],
       ['lifeguard_restarts_total{service="trader"}', 0],
       ['lifeguard_restarts_total{service="backup"}', 1],
     ],
@@ -203,4 +215,18 @@ test("a check's timestamp is the time its findings were last known to hold, when
   const found = samples(await metrics.render());
   assert.equal(found.get('lifeguard_check_timestamp_seconds{service="trader",check="log-fresh"}'), NOW / 1000);
   assert.equal(found.get('lifeguard_log_age_seconds{service="trader",check="log-fresh"}'), 45, "the evidence stays the last round's");
+});
+
+test("process gauges come from memory and cpu checks' evidence only, each measure under its label", async () => {
+  const snapshot = [service("trader", { kind: "healthy" }, [
+    observation("memory#2", true, { evidence: { pssBytes: 1024 } }),
+    observation("memory", false, { evidence: { rssBytes: "a lot" } }),
+    observation("log-fresh", true, { evidence: { rssBytes: 5, threads: 3 } }),
+    observation("cpu", true, { evidence: { threads: 4 } }),
+  ])];
+  const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render());
+  assert.deepEqual([...values].filter(([key]) => /^lifeguard_service_(memory|cpu|threads|open)/.test(key)), [
+    ['lifeguard_service_memory_bytes{service="trader",check="memory#2",measure="pss"}', 1024],
+    ['lifeguard_service_threads{service="trader",check="cpu"}', 4],
+  ]);
 });

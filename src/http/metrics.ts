@@ -51,6 +51,8 @@ const EVENT_LOOP_SAMPLE_MS = 1000;
 const LOG_FRESH_ID = /^log-fresh(?:#\d+)?$/;
 const HEARTBEAT_ID = /^heartbeat(?:#\d+)?$/;
 const HTTP_ID = /^http(?:#\d+)?$/;
+const MEMORY_ID = /^memory(?:#\d+)?$/;
+const CPU_ID = /^cpu(?:#\d+)?$/;
 /** Every health kind, once; `satisfies` breaks the build when the state machine gains a kind. */
 const HEALTH_KINDS = Object.keys({ healthy: 1, failing: 1, restarting: 1, "gave-up": 1 } satisfies Record<HealthKind, 1>) as HealthKind[];
 /**
@@ -120,6 +122,12 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
     heartbeatAge: gauge("heartbeat_age_seconds", "Time since the service's last heartbeat (a ping, or a touch of the heartbeat file), as of the last round.", ["service", "check"]),
     httpStatus: gauge("http_status", "The status the http check's request was answered with in the last round (absent when it got no answer).", ["service", "check"]),
   };
+  const processes = {
+    memory: gauge("service_memory_bytes", "Memory of the service's processes as its memory check measured it in the last round (RSS or PSS, summed or of the main process).", ["service", "check", "measure"]),
+    cpu: gauge("service_cpu_seconds", "CPU time (user and system) of the service's living processes, as its cpu check read it in the last round.", ["service", "check"]),
+    threads: gauge("service_threads", "Threads of the service's processes, as its cpu check counted them in the last round.", ["service", "check"]),
+    fds: gauge("service_open_fds", "Open file descriptors of the service's processes, as its cpu check counted them in the last round.", ["service", "check"]),
+  };
   const channel = {
     pending: gauge("alerts_pending", "Alerts waiting in the outbox to be sent on the channel.", ["channel"]),
     failures: gauge("alert_channel_failures", "Failed delivery attempts on the channel since its last success.", ["channel"]),
@@ -133,7 +141,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
   });
 
   const derive = (snapshot: MetricsSnapshot, restarts: ReadonlyMap<string, number>): void => {
-    for (const metric of [...Object.values(service), ...Object.values(check), ...Object.values(channel), restartsTotal]) metric.reset();
+    for (const metric of [...Object.values(service), ...Object.values(check), ...Object.values(processes), ...Object.values(channel), restartsTotal]) metric.reset();
     for (const entry of snapshot.channels ?? []) {
       const labels = { channel: entry.channel };
       channel.pending.set(labels, entry.pending);
@@ -151,6 +159,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
       // the count only grows while Lifeguard runs, so the counter never goes back.
       restartsTotal.inc(labels, restarts.get(entry.service) ?? 0);
       deriveChecks(entry, check, service);
+      for (const observation of entry.observations) deriveProcessGauges(observation, { ...labels, check: observation.check }, processes);
     }
   };
   return { registry, derive };
@@ -158,6 +167,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
 
 type ServiceGauges = Record<"up" | "healthy", Gauge<"service">>;
 type CheckGauges = Record<"ok" | "duration" | "at" | "logAge" | "heartbeatAge" | "httpStatus", Gauge<"service" | "check">>;
+type ProcessGauges = { memory: Gauge<"service" | "check" | "measure"> } & Record<"cpu" | "threads" | "fds", Gauge<"service" | "check">>;
 
 function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: ServiceGauges): void {
   const labels = { service: entry.service };
@@ -176,4 +186,20 @@ function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: Servi
     if (LOG_FRESH_ID.test(observation.check)) check.logAge.set(checkLabels, ageMs / 1000);
     if (HEARTBEAT_ID.test(observation.check)) check.heartbeatAge.set(checkLabels, ageMs / 1000);
   }
+}
+
+/** What the memory and cpu checks read of the service's processes, from their last observation's evidence (never a look at /proc here). */
+function deriveProcessGauges(observation: Observation, labels: { service: string; check: string }, gauges: ProcessGauges): void {
+  const { evidence } = observation;
+  const finite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+  if (MEMORY_ID.test(observation.check)) {
+    for (const measure of ["rss", "pss"]) {
+      const bytes = evidence[`${measure}Bytes`];
+      if (finite(bytes)) gauges.memory.set({ ...labels, measure }, bytes);
+    }
+  }
+  if (!CPU_ID.test(observation.check)) return;
+  if (finite(evidence.cpuSeconds)) gauges.cpu.set(labels, evidence.cpuSeconds);
+  if (finite(evidence.threads)) gauges.threads.set(labels, evidence.threads);
+  if (finite(evidence.fds)) gauges.fds.set(labels, evidence.fds);
 }

@@ -31,3 +31,18 @@ export function listProcesses(): ProcStat[] {
   }
   return stats;
 }
+
+/** The last full look at the process table shared by measurements, and when (performance.now()). */
+let recent: { at: number; table: ProcStat[] } | null = null;
+
+/**
+ * The process table as read at most `maxAgeMs` ago, one read shared by every caller meanwhile:
+ * for measurements (which processes to weigh for `memory`, `cpu`, `connection`), where a look a
+ * moment old is as good and each read costs milliseconds. Never for what signals a process: a
+ * child forked since would be missed. `maxAgeMs` 0: a fresh look (which later callers share).
+ */
+export function recentProcesses(maxAgeMs: number): ProcStat[] {
+  const now = performance.now();
+  if (recent === null || now - recent.at >= maxAgeMs) recent = { at: now, table: listProcesses() };
+  return recent.table;
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { endianness } from "node:os";
 import { dumpTcpSockets, sharesNetwork } from "./sock-diag.js";
 import { compressZeros, TCP_STATES, type TcpSocket } from "./tcp-socket.js";
@@ -45,6 +45,29 @@ export function readTcpSockets(pid: number | null = null): TcpSocket[] {
       return [];
     }
   });
+}
+
+/** The last table read per network namespace, by its `net:[N]` link. */
+const recent = new Map<string, { at: number; sockets: TcpSocket[] }>();
+
+/**
+ * The TCP sockets of `pid`'s network namespace as read at most `maxAgeMs` ago, one read shared by
+ * every check meanwhile (200 services' `connection` checks in the same second read it once: each
+ * read walks the kernel's whole connection table), with the monotonic time it was read at.
+ */
+export function recentTcpSockets(pid: number, maxAgeMs: number): { at: number; sockets: TcpSocket[] } {
+  let namespace: string;
+  try {
+    namespace = readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return { at: performance.now(), sockets: [] };
+  }
+  const now = performance.now();
+  const known = recent.get(namespace);
+  if (known !== undefined && now - known.at < maxAgeMs) return known;
+  const read = { at: now, sockets: readTcpSockets(pid) };
+  recent.set(namespace, read);
+  return read;
 }
 
 function hex(text: string | undefined): number | null {

@@ -1,8 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseUnitCgroup } from "./systemd-processes.js";
+import { parseUnitProperties } from "./systemd-processes.js";
 
-test("parseUnitCgroup reads systemctl show's ControlGroup and MainPID", () => {
-  assert.deepEqual(parseUnitCgroup("ControlGroup=/system.slice/bot.service\nMainPID=42\n"), { controlGroup: "/system.slice/bot.service", mainPid: 42 });
-  assert.deepEqual(parseUnitCgroup("ControlGroup=\nMainPID=0\n"), { controlGroup: "", mainPid: 0 });
+test("parseUnitProperties reads systemctl show's ControlGroup, MainPID and memory limits", () => {
+  assert.deepEqual(parseUnitProperties("ControlGroup=/system.slice/bot.service\nMainPID=42\nMemoryMax=157286400\nMemoryHigh=infinity\n"), {
+    ControlGroup: "/system.slice/bot.service",
+    MainPID: "42",
+    MemoryMax: "157286400",
+    MemoryHigh: "infinity",
+  });
+  assert.deepEqual(parseUnitProperties("ControlGroup=\nMainPID=0\n"), { ControlGroup: "", MainPID: "0", MemoryMax: "", MemoryHigh: "" });
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeUnit, isRunning, isStopped, parseUnitState, runnerState, type UnitState } from "./systemd-unit-state.js";
+import { describeUnit, isRunning, isStopped, oomCause, parseUnitState, runnerState, type UnitState } from "./systemd-unit-state.js";
 
 const unit = (overrides: Partial<UnitState>): UnitState => ({
   loadState: "loaded", activeState: "active", subState: "running", mainPid: 42, result: "success", ...overrides,
@@ -38,4 +38,12 @@ test("isStopped accepts dead, failed and waiting for systemd's own restart", () 
   assert.equal(isStopped(unit({ activeState: "activating", subState: "auto-restart", mainPid: 0 })), true);
   assert.equal(isStopped(unit({ activeState: "deactivating", subState: "stop-sigterm" })), false);
   assert.equal(isStopped(unit({ loadState: "not-found", activeState: "inactive", subState: "dead" })), false, "a missing unit never stopped");
+});
+
+test("oomCause names the OOM killer as the cause of a unit that failed with result oom-kill, and nothing else", () => {
+  assert.deepEqual(oomCause(unit({ activeState: "failed", subState: "failed", result: "oom-kill" })), {
+    cause: `the kernel's OOM killer killed a process of it (systemd's result "oom-kill"): it ran out of memory`,
+  });
+  assert.deepEqual(oomCause(unit({ activeState: "failed", subState: "failed", result: "signal" })), {});
+  assert.deepEqual(oomCause(unit({})), {});
 });

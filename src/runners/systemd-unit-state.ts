@@ -61,5 +61,14 @@ export function describeUnit(name: string, unit: UnitState): string {
   return `Unit "${name}" is "${unit.activeState}" (${details.join(", ")})`;
 }
 
+/**
+ * The cause of a failed unit that systemd saw killed by the kernel's OOM killer: systemd reads
+ * the cgroup's memory.events `oom_kill` and, when it rose, gives the unit Result=oom-kill.
+ */
+export function oomCause(unit: UnitState): { cause?: string } {
+  if (unit.activeState !== "failed" || unit.result !== "oom-kill") return {};
+  return { cause: `the kernel's OOM killer killed a process of it (systemd's result "oom-kill"): it ran out of memory` };
+}
+
 /** `active/running`: the compact form kept in evidence, one entry per state seen while waiting. */
 export const compactState = (unit: UnitState): string => `${unit.activeState}/${unit.subState}`;

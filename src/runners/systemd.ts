@@ -10,7 +10,7 @@ import type { SystemdBus, UnitWatch } from "../process/systemd-bus.js";
 import { unitStateFromBus } from "./bus-unit-state.js";
 import { UnitFollower } from "./unit-follower.js";
 import { answeredElsewhere, causeOf, failed, mainPid, reason, summaryOf, systemctlCause, timedOut, type ActResult, type ShowAnswer } from "./systemd-outcomes.js";
-import { compactState, describeUnit, isDown, isMissing, isRunning, isStopped, parseUnitState, runnerState, SHOW_PROPERTIES } from "./systemd-unit-state.js";
+import { compactState, describeUnit, isDown, isMissing, isRunning, isStopped, oomCause, parseUnitState, runnerState, SHOW_PROPERTIES } from "./systemd-unit-state.js";
 
 /** How often a stop or kill looks again whether the unit is down. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
@@ -102,7 +102,7 @@ export class SystemdRunner implements ChangeReportingRunner, ProcessListingRunne
     }
     const { unit, via } = answer;
     const evidence = via === "dbus" ? { ...unit, via } : { ...unit };
-    return { ok: isRunning(unit), state: runnerState(unit), summary: describeUnit(this.target, unit), evidence, durationMs, timedOut: false };
+    return { ok: isRunning(unit), state: runnerState(unit), summary: describeUnit(this.target, unit), evidence, durationMs, timedOut: false, ...oomCause(unit) };
   }
 
   stop(timeoutMs: number, signal: AbortSignal): Promise<Outcome> {

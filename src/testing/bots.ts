@@ -9,6 +9,26 @@ export const LOG_BOT = fileURLToPath(new URL("./bots/log-bot.py", import.meta.ur
 /** Absolute path of the heartbeat bot: pings $LIFEGUARD_PING_URL until SIGUSR1 (quiet) or SIGUSR2 (reports failure). */
 export const HEARTBEAT_BOT = fileURLToPath(new URL("./bots/heartbeat-bot.py", import.meta.url));
 
+/** Absolute path of the memory bot: holds, leaks or bursts the memory a test asks for. */
+export const MEMORY_BOT = fileURLToPath(new URL("./bots/memory-bot.py", import.meta.url));
+
+/** argv that runs the memory bot: `hold` MiB at start, `leak` MiB more every second, `burst` MiB every other second, freed the next. */
+export function memoryBotArgv(options: { hold?: number; leak?: number; burst?: number; pidFile?: string }): string[] {
+  const argv = [PYTHON, MEMORY_BOT];
+  for (const name of ["hold", "leak", "burst"] as const) if (options[name] !== undefined) argv.push(`--${name}`, String(options[name]));
+  if (options.pidFile !== undefined) argv.push("--pid-file", options.pidFile);
+  return argv;
+}
+
+/** Absolute path of the CPU bot: a busy loop, a deadlock behind a thread that logs "alive", or healthy bursts of work. */
+export const CPU_BOT = fileURLToPath(new URL("./bots/cpu-bot.py", import.meta.url));
+
+/** argv that runs the CPU bot in one of its modes. */
+export function cpuBotArgv(mode: { busy: true } | { deadlockAfterS: number } | { bursty: true }): string[] {
+  if ("busy" in mode) return [PYTHON, CPU_BOT, "--busy"];
+  return "bursty" in mode ? [PYTHON, CPU_BOT, "--bursty"] : [PYTHON, CPU_BOT, "--deadlock-after", String(mode.deadlockAfterS)];
+}
+
 export interface LogBotOptions {
   /** Milliseconds between lines (default 1000). */
   everyMs?: number;

@@ -114,7 +114,14 @@ export function trackBot(pidFile: string) {
     const stat = readProcStat(pid);
     return stat !== null && stat.startTime === startTime && stat.state !== "Z";
   };
-  const read = (): BotPids | null => (existsSync(pidFile) ? (JSON.parse(readFileSync(pidFile, "utf8")) as BotPids) : null);
+  const read = (): BotPids | null => {
+    if (!existsSync(pidFile)) return null;
+    try {
+      return JSON.parse(readFileSync(pidFile, "utf8")) as BotPids;
+    } catch {
+      return null; // Read while the bot was writing it: not there yet.
+    }
+  };
   const remember = (pid: number | null): number | null => {
     const stat = pid === null ? null : readProcStat(pid);
     if (pid === null || stat === null || stat.state === "Z") return null;
