@@ -2,13 +2,9 @@
 // `cpu` checks, for 1 and 200 supervised bots at once, and one pre-kill forensics capture. Real Python bots (each a
 // deadlocked pair of threads beside its main thread, holding a connection to a loopback server
 // that never reads), real runners, the probes as the daemon builds them.
-import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createCheck } from "../src/checks/registry.js";
+import { startLoopbackServer } from "../src/testing/loopback-server.js";
 import type { CheckConfigOf } from "../src/config/types.js";
 import { systemClock } from "../src/process/system-clock.js";
 import { captureForensics } from "../src/process/forensics.js";
@@ -71,16 +67,9 @@ async function timeProcessChecks(runners: readonly ProcessRunner[], rounds: numb
 const apart = (round: number): Promise<void> => (round === 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, 1100)));
 
 export async function benchProbes(options: ProbesBenchOptions): Promise<Section> {
-  const dir = mkdtempSync(join(tmpdir(), "lifeguard-bench-probes-"));
-  const accepted: Socket[] = [];
-  const server = createServer((socket) => {
-    socket.pause();
-    socket.on("error", () => undefined);
-    accepted.push(socket);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as { port: number }).port;
+  // A broker that accepts and never reads: every bot's send queue fills.
+  const server = await startLoopbackServer((socket) => socket.pause());
+  const { port } = server;
   const rows: string[][] = [];
   const findings: string[] = [];
   let capture: { times: number[]; bytes: number; summary: string } | null = null;
@@ -139,9 +128,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
       }
     }
   } finally {
-    accepted.forEach((socket) => socket.destroy());
-    server.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server.close();
   }
   if (capture !== null) {
     const figures = summarise(capture.times);

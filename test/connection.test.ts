@@ -4,33 +4,15 @@
 // answers is left alone; a bot with no connection at all is said to have none.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
 import { join } from "node:path";
-import { createServer, type Server, type Socket } from "node:net";
 import { runCommand } from "../src/process/run-command.js";
+import { startLoopbackServer } from "../src/testing/loopback-server.js";
 import { waitFor } from "../src/testing/wait-for.js";
 import { BIN } from "./support/lab.js";
 import { daemonConfig, daemonFiles, startDaemon, trackBot } from "./support/daemon.js";
 
 const WAIT = { timeoutMs: 40_000, intervalMs: 100 };
 const linux = process.platform !== "linux" ? "needs /proc/net/tcp (Linux)" : false;
-
-async function serve(t: { after(fn: () => void): void }, onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number }> {
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    // A bot killed by a restart resets its connection: no error of the test's.
-    socket.on("error", () => undefined);
-    onSocket(socket);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  t.after(() => {
-    sockets.forEach((socket) => socket.destroy());
-    server.close();
-  });
-  return { server, port: (server.address() as { port: number }).port };
-}
 
 /** Connects to `port` (unless null), writes its pid file, then sends 64 KiB and reads what comes back, forever. */
 function talkingBot(pidFile: string, port: number | null): string[] {
@@ -52,8 +34,10 @@ while True:
 }
 
 test("a broker that never reads gets its bot restarted for a stuck send queue; one that answers does not; no connection is said", { skip: linux }, async (t) => {
-  const deaf = await serve(t, (socket) => socket.pause());
-  const echo = await serve(t, (socket) => socket.pipe(socket));
+  // A bot killed by a restart resets its connection: the loopback server takes that as no error.
+  const deaf = await startLoopbackServer((socket) => socket.pause());
+  const echo = await startLoopbackServer((socket) => socket.pipe(socket));
+  t.after(() => Promise.all([deaf.close(), echo.close()]).then(() => undefined));
   const files = daemonFiles("lifeguard-connection-");
   const pidOf = (name: string): string => join(files.dir, `${name}.pid`);
   const bots = ["stuck", "healthy", "lonely"].map((name) => trackBot(pidOf(name)));

@@ -4,10 +4,9 @@
 // the restart (`lifeguard history --json`) and says them in one line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
 import { join } from "node:path";
-import { createServer, type Socket } from "node:net";
 import { runCommand } from "../src/process/run-command.js";
+import { startLoopbackServer } from "../src/testing/loopback-server.js";
 import { waitFor } from "../src/testing/wait-for.js";
 import { BIN } from "./support/lab.js";
 import { botFiles, daemonConfig, daemonFiles, startDaemon } from "./support/daemon.js";
@@ -47,18 +46,9 @@ for w in workers: w.join()
 }
 
 test("a deadlocked bot's restart keeps each thread's wait, the stuck connection and its stack dump, and says them in one line", { skip: linux }, async (t) => {
-  const accepted: Socket[] = [];
-  const broker = createServer((socket) => {
-    socket.pause();
-    accepted.push(socket);
-  });
-  broker.listen(0, "127.0.0.1");
-  await once(broker, "listening");
-  t.after(() => {
-    accepted.forEach((socket) => socket.destroy());
-    broker.close();
-  });
-  const port = (broker.address() as { port: number }).port;
+  const broker = await startLoopbackServer((socket) => socket.pause());
+  t.after(() => broker.close());
+  const { port } = broker;
   const files = daemonFiles("lifeguard-forensics-");
   const { log, pidFile, bot } = botFiles(files);
   const dumpFile = join(files.dir, "stacks.txt");

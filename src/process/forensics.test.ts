@@ -1,28 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer, type Socket } from "node:net";
 import { captureForensics } from "./forensics.js";
 import { readThreadStates } from "./thread-states.js";
+import { startLoopbackServer } from "../testing/loopback-server.js";
 import { waitFor } from "../testing/wait-for.js";
 
 const linux = process.platform !== "linux" ? "needs /proc (Linux)" : false;
 
 /** A loopback "broker" that accepts and never reads. */
-async function deafServer(t: { after(fn: () => void): void }): Promise<number> {
-  const accepted: Socket[] = [];
-  const server = createServer((socket) => {
-    socket.pause();
-    accepted.push(socket);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  t.after(() => {
-    accepted.forEach((socket) => socket.destroy());
-    server.close();
-  });
-  return (server.address() as { port: number }).port;
+async function deafServer(t: { after(fn: () => Promise<void>): void }): Promise<number> {
+  const server = await startLoopbackServer((socket) => socket.pause());
+  t.after(() => server.close());
+  return server.port;
 }
 
 /** A Python bot: two threads deadlocked on two locks, a heartbeat thread, and a connection it keeps writing to. */

@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createServer, connect, type Socket } from "node:net";
+import { connect } from "node:net";
 import { parseProcNetTcp, readTcpSockets } from "./proc-net-tcp.js";
 import { readSocketInodes } from "./socket-inodes.js";
 import { dumpTcpSockets } from "./sock-diag.js";
 import { readFileSync } from "node:fs";
+import { startLoopbackServer } from "../testing/loopback-server.js";
 import { waitFor } from "../testing/wait-for.js";
 
 const linux = process.platform !== "linux" ? "needs /proc/net/tcp (Linux)" : false;
@@ -40,20 +41,13 @@ test("parseProcNetTcp reads IPv6, with an IPv4-mapped address as IPv4 and zero r
 });
 
 test("a connection to a loopback server that never reads: this process's socket is found by its inode, ESTABLISHED, with bytes unsent", { skip: linux }, async (t) => {
-  const accepted: Socket[] = [];
   // Accepts, then never reads: what a hung broker gateway does.
-  const server = createServer((socket) => {
-    socket.pause();
-    accepted.push(socket);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as { port: number }).port;
+  const server = await startLoopbackServer((socket) => socket.pause());
+  const { port } = server;
   const client = connect(port, "127.0.0.1");
-  t.after(() => {
+  t.after(async () => {
     client.destroy();
-    accepted.forEach((socket) => socket.destroy());
-    server.close();
+    await server.close();
   });
   await once(client, "connect");
   // More than the server's receive buffer and this socket's send buffer take: the rest stays queued here.
@@ -84,14 +78,12 @@ test("readSocketInodes is null for a process that is not there, and counts this 
 test("netlink's dump and /proc/net/tcp list the same connections of this namespace, queues and inodes alike", { skip: linux }, async (t) => {
   const dumped = dumpTcpSockets();
   if (dumped === null) return t.skip("the native addon is not built: only /proc is read");
-  const server = createServer((socket) => socket.pause());
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as { port: number }).port;
+  const server = await startLoopbackServer((socket) => socket.pause());
+  const { port } = server;
   const client = connect(port, "127.0.0.1");
-  t.after(() => {
+  t.after(async () => {
     client.destroy();
-    server.close();
+    await server.close();
   });
   await once(client, "connect");
   client.write(Buffer.alloc(8 << 20, 120));
