@@ -3,15 +3,14 @@ import { isIP } from "node:net";
 import type { ConnectionCheckConfig } from "../config/types.js";
 import { formatDuration, formatSize } from "../core/duration.js";
 import { stuckQueue, type QueueSample } from "../core/stuck-queue.js";
-import { recentTcpSockets, type TcpSocket } from "../process/proc-net-tcp.js";
+import { followSockets } from "../process/followed-sockets.js";
+import type { TcpSocket } from "../process/proc-net-tcp.js";
 import { readSocketInodes } from "../process/socket-inodes.js";
 import type { Finding, ProbeFactory } from "./probe.js";
 import { listServiceProcesses } from "./service-processes.js";
 
 /** The kernel's timer while the peer's receive window is shut (`/proc/net/tcp`'s `tr` 4). */
 const ZERO_WINDOW_PROBE = 4;
-/** How old the shared socket table may be: one read a second for every service's check. */
-const SHARED_TABLE_MS = 1000;
 /** Samples kept per connection: enough for a window of a few rounds, bounded whatever the interval. */
 const MAX_SAMPLES = 256;
 
@@ -24,6 +23,7 @@ const MAX_SAMPLES = 256;
 export const createConnectionProbe: ProbeFactory<ConnectionCheckConfig> = (config, deps) => {
   const target = `${config.to.host.includes(":") ? `[${config.to.host}]` : config.to.host}:${config.to.port}`;
   const history = new Map<number, QueueSample[]>();
+  const follow = followSockets();
   return async (signal) => {
     const listed = await listServiceProcesses(deps.runner, deps.serviceName, "connections", signal);
     if ("ok" in listed) return { ...listed, evidence: { ...listed.evidence, to: target } };
@@ -31,9 +31,9 @@ export const createConnectionProbe: ProbeFactory<ConnectionCheckConfig> = (confi
     const addresses = await addressesOf(config.to.host);
     const inodes = new Set<number>();
     for (const { pid } of listed.processes) for (const inode of readSocketInodes(pid)?.inodes ?? []) inodes.add(inode);
-    // The table a moment old is shared with every other service's check; the service's own sockets are read now.
-    const table = recentTcpSockets(listed.main.pid, SHARED_TABLE_MS);
-    const toTarget = table.sockets.filter((socket) => inodes.has(socket.inode) && socket.remote.port === config.to.port && addresses.has(socket.remote.address));
+    // The service's own sockets are read now; its connections, from a table a moment old or looked up one by one.
+    const look = follow(listed.main.pid, inodes, (socket) => socket.remote.port === config.to.port && addresses.has(socket.remote.address));
+    const toTarget = look.sockets;
     const established = toTarget.filter((socket) => socket.state === "ESTABLISHED");
     const evidence = { to: target, addresses: [...addresses], connections: toTarget.map(describeSocket), processes: listed.processes.length };
     if (established.length === 0) {
@@ -42,7 +42,7 @@ export const createConnectionProbe: ProbeFactory<ConnectionCheckConfig> = (confi
       return { ok: false, summary: `No ESTABLISHED connection from "${deps.serviceName}" to ${target} (${other})`, evidence };
     }
     if (config.stuckForMs === null) return { ok: true, summary: `Connected to ${target}${queues(established)}`, evidence };
-    return judgeQueues(established, history, table.at, config.stuckForMs, target, evidence);
+    return judgeQueues(established, history, look.at, config.stuckForMs, target, evidence);
   };
 };
 
