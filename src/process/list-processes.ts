@@ -46,3 +46,8 @@ export function recentProcesses(maxAgeMs: number): ProcStat[] {
   if (recent === null || now - recent.at >= maxAgeMs) recent = { at: now, table: listProcesses() };
   return recent.table;
 }
+
+/** How long ago (ms) the shared look at the whole process table was read; Infinity before the first. */
+export function tableAge(): number {
+  return recent === null ? Infinity : performance.now() - recent.at;
+}
