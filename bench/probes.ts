@@ -9,6 +9,7 @@ import type { CheckConfigOf } from "../src/config/types.js";
 import { systemClock } from "../src/process/system-clock.js";
 import { captureForensics } from "../src/process/forensics.js";
 import { ProcessRunner } from "../src/runners/process.js";
+import { becomeChildSubreaper } from "../src/process/subreaper.js";
 import { formatMs, verdict, type Section } from "./report.js";
 import { summarise } from "./stats.js";
 
@@ -70,6 +71,8 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
   // A broker that accepts and never reads: every bot's send queue fills.
   const server = await startLoopbackServer((socket) => socket.pause());
   const { port } = server;
+  // As the daemon in supervisor mode: the reaper of its services' orphans, which its runs' trees then include.
+  const subreaper = becomeChildSubreaper();
   const rows: string[][] = [];
   const findings: string[] = [];
   let capture: { times: number[]; bytes: number; summary: string } | null = null;
@@ -109,7 +112,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
         const round = { median: figures.median + processFigures.median, p95: figures.p95 + processFigures.p95 };
         rows.push([bots, "`memory` (with `restart-before-oom`) + `cpu` (`pegged`, `frozen`)", formatMs(processFigures.median, 3), formatMs(processFigures.p95, 3), "–", "", String(processFigures.n)]);
         rows.push([bots, "the three: `memory` + `cpu` + `connection` (sums)", formatMs(round.median, 3), formatMs(round.p95, 3), `< ${GOAL_MS_PER_SERVICE} ms`, verdict(round.median < GOAL_MS_PER_SERVICE), "–"]);
-        findings.push(`${verdict(round.median < GOAL_MS_PER_SERVICE)} ${bots}: one round of \`memory\` + \`cpu\` + \`connection\` costs ${formatMs(round.median, 3)} per service (the sum of their medians; p95s summed ${formatMs(round.p95, 3)}); \`memory\` + \`cpu\` alone ${formatMs(processFigures.median, 3)}, each listing the run's processes from one look at the process table shared for 1 s by every check and bot (runners/process/run-processes.ts; read anew for each, they cost 20 ms per service at 200 bots, load 12)${count === 1 ? ". With one service, each round pays the two reads alone: the whole process table (supervised runs) and the kernel's socket table, whose dump walks every bucket of its connection hash (262144 on this 24 GiB machine, fewer on a Pi)" : ""}.`);
+        findings.push(`${verdict(round.median < GOAL_MS_PER_SERVICE)} ${bots}: one round of \`memory\` + \`cpu\` + \`connection\` costs ${formatMs(round.median, 3)} per service (the sum of their medians; p95s summed ${formatMs(round.p95, 3)}); \`memory\` + \`cpu\` alone ${formatMs(processFigures.median, 3)}, each listing the run's processes from its own process tree (runners/process/run-processes.ts)${count === 1 && subreaper !== null ? `. This process could not become a subreaper (${subreaper}), so orphans are looked for in the whole table` : ""}.`);
         findings.push(`${bots}: one \`connection\` check costs ${formatMs(figures.median, 3)} per service (median of ${figures.n} rounds over every bot, p95 ${formatMs(figures.p95, 3)}); ${stuck} of ${count * options.rounds} looks found the bot's connection stuck, as each bot's is once 30 s of samples exist (\`stuck-for: 30s\`); ${failed} failed otherwise${failed === 0 ? "" : `; the first said: ${firstFailure}`}.`);
         if (capture === null) {
           const pid = (await runners[0]?.processes(new AbortController().signal))?.main?.pid;
@@ -139,7 +142,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
   return {
     title: "Process-level probes: connection, memory and cpu checks, and forensics capture",
     method: [
-      "Real supervised bots (`/usr/bin/python3`: a deadlocked pair of threads beside the main thread, holding a connection to a loopback server that accepts and never reads, with its send queue full), each started by a ProcessRunner as the daemon starts a `command:` service; the bench process runs the checks as the daemon builds them (`src/checks/registry.ts`), one after another over every bot, round after round, and divides each round's wall time by the number of bots. Rounds are 1.1 s apart, so that each pays a fresh read of the process table and of the kernel's socket table, which checks share for a second: the cost of a daemon whose services come round at most once a second. The goal is judged on the median round.",
+      "Real supervised bots (`/usr/bin/python3`: a deadlocked pair of threads beside the main thread, holding a connection to a loopback server that accepts and never reads, with its send queue full), each started by a ProcessRunner as the daemon starts a `command:` service; the bench process runs the checks as the daemon builds them (`src/checks/registry.ts`), one after another over every bot, round after round, and divides each round's wall time by the number of bots. Rounds are 1.1 s apart, so that each pays what a daemon's rounds pay, whose services come round at most once a second: the bench process is a child subreaper, as the daemon is; a run's processes are found from its own process tree (the whole process table, shared for a second, at a run's first look and every 30 s), and a connection already found is looked up alone by its address pair (the kernel's whole socket table, shared for a second, when the service's sockets change and every 30 s). The goal is judged on the median round.",
       "The forensics capture is `captureForensics` (src/process/forensics.ts) on the first bot, as a restart for a hang runs it, without a helper command.",
     ],
     tables: [{ caption: "Wall time per service of one round, and of one capture", columns: ["bots", "probe", "median", "p95", "goal", "", "n"], rows }],
