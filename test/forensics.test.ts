@@ -80,8 +80,10 @@ test("a deadlocked bot's restart keeps each thread's wait, the stuck connection 
   const entries = (JSON.parse(history.stdout) as { entries: Array<{ type: string; restart?: { steps: Array<{ step: string; summary: string; evidence?: Record<string, unknown> }> } }> }).entries;
   const steps = entries.find((entry) => entry.type === "restart")?.restart?.steps ?? [];
   assert.deepEqual(steps.map((step) => step.step), ["forensics", "stop", "kill", "start", "verify"]);
-  const evidence = steps[0]?.evidence as { processes: Array<{ threads: unknown[] }>; sockets: Array<{ remote: string; txQueue: number }>; helper: { output: string }; dump: { text?: string } };
+  const evidence = steps[0]?.evidence as { processes: Array<{ threads: unknown[]; cpuSeconds: number | null }>; sockets: Array<{ remote: string; txQueue: number }>; helper: { output: string }; dump: { text?: string }; log: { source: string; lines: string[] } };
   assert.equal(evidence.processes[0]?.threads.length, 3, "the main thread and both workers");
+  assert.equal(typeof evidence.processes[0]?.cpuSeconds, "number");
+  assert.deepEqual(evidence.log, { source: log, lines: Array.from({ length: 10 }, (_, i) => `tick ${i}`) }, "the last lines of the log its check watches");
   assert.ok((evidence.sockets.find((socket) => socket.remote === `127.0.0.1:${port}`)?.txQueue ?? 0) > 0);
   assert.match(evidence.helper.output, /^helper saw \d+\n$/);
   assert.match(evidence.dump.text ?? "", /Thread 0x[0-9a-f]+[\s\S]*File "<string>", line \d+ in (one|two)/, "Python's own dump of every thread, with the deadlocked workers");

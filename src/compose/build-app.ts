@@ -1,3 +1,4 @@
+import { lastLogLines } from "./last-log-lines.js";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -182,7 +183,7 @@ function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): S
   const runner = kept ?? createRunner(config.runner.kind, config.runner, config, deps);
   const { clock, heartbeats } = deps;
   const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory }));
-  return { config, runner, checks };
+  return { config, runner, checks, lastLines: lastLogLines(config) };
 }
 
 /**

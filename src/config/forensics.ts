@@ -8,7 +8,7 @@ const DUMP_SIGNALS = ["SIGUSR1", "SIGUSR2", "SIGQUIT", "SIGHUP"] as const;
 /** A service's `forensics:`: what Lifeguard captures just before it stops a hung service. */
 export const forensics = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Capture before the stop of a restart whose cause is a hang (any failing check but `running`): each thread's state and wait, kernel stacks where readable, RSS, the service's connections with their queues. `false`: none."),
+    enabled: z.boolean().default(true).describe("Capture before the stop of a restart whose cause is a hang (any failing check but `running`): each thread's state and wait, kernel stacks where readable, RSS and CPU time, the service's connections with their queues, the last lines of its log. `false`: none."),
     exec: commandLine()
       .nullable()
       .default(null)

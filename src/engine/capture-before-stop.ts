@@ -11,7 +11,7 @@ const RUNNING = "running";
 
 /**
  * The evidence of a hang, taken just before its restart's stop (a `forensics` step), or null when
- * none is due: the capture is off, the restart answers a crash (`running` failed), the runner
+ * none is due (the last lines of its log with it): the capture is off, the restart answers a crash (`running` failed), the runner
  * cannot tell the service's processes, or none runs. Bounded by `forensics.timeout`; never throws.
  */
 export async function captureBeforeStop(parts: ServiceParts, failing: readonly Observation[], signal: AbortSignal): Promise<StepRecord | null> {
@@ -28,7 +28,8 @@ export async function captureBeforeStop(parts: ServiceParts, failing: readonly O
   const captured = await captureForensics(pids, forensics.exec, { ...DEFAULT_FORENSICS_LIMITS, budgetMs: forensics.timeoutMs });
   const left = Math.max(1, forensics.timeoutMs - (monotonicMs() - started));
   const dump = forensics.signal !== null && forensics.file !== null ? await requestDump(main.pid, forensics.signal, forensics.file, left) : null;
-  return step(true, captured.summary, { ...captured, source: listed.source, ...(dump === null ? {} : { dump }) }, started);
+  const log = parts.lastLines === undefined ? null : await parts.lastLines(signal, Math.max(1, forensics.timeoutMs - (monotonicMs() - started)));
+  return step(true, captured.summary, { ...captured, source: listed.source, ...(dump === null ? {} : { dump }), ...(log === null ? {} : { log }) }, started);
 }
 
 function step(ok: boolean, summary: string, evidence: Record<string, unknown>, started: number): StepRecord {

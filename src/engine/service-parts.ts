@@ -6,11 +6,23 @@ import type { ServiceStore } from "../core/store.js";
 import type { ServiceConfig } from "../config/types.js";
 import type { AlertDeps } from "./round-alerts.js";
 
+/** The last lines of a service's own log, kept by a capture before a hang's stop. */
+export interface LogTail {
+  /** The file, or `journal of UNIT`. */
+  source: string;
+  /** Oldest first, each shortened. */
+  lines: string[];
+  /** Why none could be read. */
+  problem?: string;
+}
+
 /** A configured service with its concrete runner and checks, built by the composition root. */
 export interface ServiceParts {
   config: ServiceConfig;
   runner: Runner;
   checks: Check[];
+  /** Reads the last lines of the service's log, within `timeoutMs`; absent: the capture keeps none. */
+  lastLines?: (signal: AbortSignal, timeoutMs: number) => Promise<LogTail>;
 }
 
 export interface EngineDeps {

@@ -49,6 +49,7 @@ test("a deadlocked bot with a hung connection: every thread's wait, the socket's
   assert.equal(captured.processes.length, 1);
   assert.equal(captured.processes[0]?.threads.length, 4, "main, trader, feed, heartbeat");
   assert.ok((captured.processes[0]?.rssBytes ?? 0) > 1024 * 1024);
+  assert.ok((captured.processes[0]?.cpuSeconds ?? -1) >= 0);
   const socket = captured.sockets.find((s) => s.remote === `127.0.0.1:${port}`);
   assert.equal(socket?.state, "ESTABLISHED");
   assert.ok((socket?.txQueue ?? 0) > 0, "bytes the server never read wait unsent");

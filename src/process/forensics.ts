@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { summariseForensics } from "../core/forensics-summary.js";
 import { monotonicMs } from "./monotonic.js";
+import { readStatQuietly } from "./list-processes.js";
+import { readProcessCpu } from "./proc-cpu.js";
 import { readTcpSockets } from "./proc-net-tcp.js";
 import { runCommand } from "./run-command.js";
 import { readSocketInodes } from "./socket-inodes.js";
@@ -26,6 +28,8 @@ const THREADS_WHEN_CUT = 8;
 export interface CapturedProcess {
   pid: number;
   rssBytes: number | null;
+  /** CPU time it used since it started (user and system); null when unreadable. */
+  cpuSeconds: number | null;
   threads: ThreadState[];
 }
 
@@ -54,7 +58,7 @@ export interface Forensics {
 
 /**
  * Captures the state of processes `pids` (the main one first): each one's threads with where
- * they wait (and kernel stacks when readable), its resident size, its TCP connections with their
+ * they wait (and kernel stacks when readable), its resident size and CPU time, its TCP connections with their
  * queues, and the output of `helper` (argv, `{pid}` replaced by the main pid), within `limits`.
  * Never throws: what cannot be read is left out.
  */
@@ -67,7 +71,7 @@ export async function captureForensics(pids: readonly number[], helper: readonly
   for (const pid of pids.slice(0, limits.maxProcesses)) {
     const threads = readThreadStates(pid, { maxThreads: limits.maxThreads, stacks: root });
     if (threads === null) continue;
-    processes.push({ pid, rssBytes: readRss(pid), threads });
+    processes.push({ pid, rssBytes: readRss(pid), cpuSeconds: readCpuSeconds(pid), threads });
     sockets.push(...connectionsOf(pid));
   }
   const main = pids[0];
@@ -92,6 +96,13 @@ async function runHelper(argv: string[], timeoutMs: number): Promise<Forensics["
   const result = await runCommand(argv, { timeoutMs, maxOutputBytes: HELPER_OUTPUT_BYTES, killGraceMs: 100 });
   const output = `${result.stdout}${result.stderr === "" ? "" : `\n${result.stderr}`}`.slice(-HELPER_OUTPUT_BYTES);
   return { argv, exitCode: result.exitCode, timedOut: result.timedOut, output: result.errorCode === null ? output : `cannot start ${argv[0] ?? ""}: ${result.errorCode}` };
+}
+
+/** The CPU time (user and system) process `pid` used so far; null when unreadable. */
+function readCpuSeconds(pid: number): number | null {
+  const stat = readStatQuietly(pid);
+  const cpu = stat === null ? null : readProcessCpu({ pid, startTime: stat.startTime });
+  return cpu === null ? null : Math.round(cpu.cpuMs) / 1000;
 }
 
 /** Resident size from /proc/PID/status's VmRSS (in kB whatever the page size: a Pi 5's are 16 KiB); null when unreadable. */
