@@ -53,6 +53,7 @@ const HEARTBEAT_ID = /^heartbeat(?:#\d+)?$/;
 const HTTP_ID = /^http(?:#\d+)?$/;
 const MEMORY_ID = /^memory(?:#\d+)?$/;
 const CPU_ID = /^cpu(?:#\d+)?$/;
+const CONNECTION_ID = /^connection(?:#\d+)?$/;
 /** Every health kind, once; `satisfies` breaks the build when the state machine gains a kind. */
 const HEALTH_KINDS = Object.keys({ healthy: 1, failing: 1, restarting: 1, "gave-up": 1 } satisfies Record<HealthKind, 1>) as HealthKind[];
 /**
@@ -127,6 +128,8 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
     cpu: gauge("service_cpu_seconds", "CPU time (user and system) of the service's living processes, as its cpu check read it in the last round.", ["service", "check"]),
     threads: gauge("service_threads", "Threads of the service's processes, as its cpu check counted them in the last round.", ["service", "check"]),
     fds: gauge("service_open_fds", "Open file descriptors of the service's processes, as its cpu check counted them in the last round.", ["service", "check"]),
+    connections: gauge("connection_established", "The service's ESTABLISHED connections to the connection check's `to`, as the check found them in the last round.", ["service", "check"]),
+    queued: gauge("connection_queue_bytes", "Bytes in those connections' queues in the last round: `send`, sent and not acknowledged by the peer; `receive`, received and not read by the service.", ["service", "check", "queue"]),
   };
   const channel = {
     pending: gauge("alerts_pending", "Alerts waiting in the outbox to be sent on the channel.", ["channel"]),
@@ -167,7 +170,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
 
 type ServiceGauges = Record<"up" | "healthy", Gauge<"service">>;
 type CheckGauges = Record<"ok" | "duration" | "at" | "logAge" | "heartbeatAge" | "httpStatus", Gauge<"service" | "check">>;
-type ProcessGauges = { memory: Gauge<"service" | "check" | "measure"> } & Record<"cpu" | "threads" | "fds", Gauge<"service" | "check">>;
+type ProcessGauges = { memory: Gauge<"service" | "check" | "measure">; queued: Gauge<"service" | "check" | "queue"> } & Record<"cpu" | "threads" | "fds" | "connections", Gauge<"service" | "check">>;
 
 function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: ServiceGauges): void {
   const labels = { service: entry.service };
@@ -188,7 +191,7 @@ function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: Servi
   }
 }
 
-/** What the memory and cpu checks read of the service's processes, from their last observation's evidence (never a look at /proc here). */
+/** What the memory, cpu and connection checks read of the service's processes, from their last observation's evidence (never a look at /proc here). */
 function deriveProcessGauges(observation: Observation, labels: { service: string; check: string }, gauges: ProcessGauges): void {
   const { evidence } = observation;
   const finite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
@@ -197,6 +200,13 @@ function deriveProcessGauges(observation: Observation, labels: { service: string
       const bytes = evidence[`${measure}Bytes`];
       if (finite(bytes)) gauges.memory.set({ ...labels, measure }, bytes);
     }
+  }
+  if (CONNECTION_ID.test(observation.check) && Array.isArray(evidence.connections)) {
+    const established = (evidence.connections as Array<Record<string, unknown>>).filter((connection) => connection.state === "ESTABLISHED");
+    const sum = (field: string): number => established.reduce((total, connection) => total + (finite(connection[field]) ? connection[field] : 0), 0);
+    gauges.connections.set(labels, established.length);
+    gauges.queued.set({ ...labels, queue: "send" }, sum("txQueue"));
+    gauges.queued.set({ ...labels, queue: "receive" }, sum("rxQueue"));
   }
   if (!CPU_ID.test(observation.check)) return;
   if (finite(evidence.cpuSeconds)) gauges.cpu.set(labels, evidence.cpuSeconds);
