@@ -55,7 +55,7 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
       keep: parsed.log.keep,
     },
     retention: {
-      /** History and events older than this are pruned. */
+      /** History and events older than this are pruned, and check memories not written for as long. */
       maxAgeMs: parsed.retention["max-age"],
       /** The store is pruned, oldest first, to stay under this size. */
       maxBytes: parsed.retention["max-size"],
