@@ -183,7 +183,8 @@ function createRunner<Kind extends RunnerKind>(kind: Kind, runner: RunnerConfigO
 function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): ServiceParts {
   const runner = kept ?? createRunner(config.runner.kind, config.runner, config, deps);
   const { clock, heartbeats } = deps;
-  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory }));
+  const serviceEnv = config.runner.kind === "process" ? config.runner.env : {};
+  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory, serviceEnv }));
   return { config, runner, checks };
 }
 
