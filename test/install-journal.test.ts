@@ -111,6 +111,17 @@ describe("lifeguard install with a journal: log source, under real systemd and j
     assert.equal((await journalFinding())?.level, "ok");
   });
 
+  test("install again, the membership gone: the user joins again and the running daemon is restarted to get the group", async () => {
+    assert.ok((await lab.sandbox.exec(["gpasswd", "-d", "lifeguard", "systemd-journal"])).ok);
+    const pid = (await lab.show("lifeguard.service", ["MainPID"])).MainPID;
+    const again = await run(["install"]);
+    assert.equal(again.exitCode, 0, `${again.stdout}\n${again.stderr}`);
+    assert.match(again.stdout, /^user lifeguard: added to group systemd-journal \(to read the journal of lg-talker\.service\)$/m);
+    assert.match(again.stdout, /^lifeguard\.service: enabled already; started; restarted with its new group$/m);
+    assert.notEqual((await lab.show("lifeguard.service", ["MainPID"])).MainPID, pid);
+    assert.equal((await journalFinding())?.level, "ok");
+  });
+
   test("uninstall takes back exactly the membership install added; with --purge /etc/group and /etc/gshadow are as before", async () => {
     const removed = await run(["uninstall"]);
     assert.equal(removed.exitCode, 0, `${removed.stdout}\n${removed.stderr}`);
