@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { HttpCheckConfig } from "../config/types.js";
 import { systemClock } from "../process/system-clock.js";
-import { makeCertificateAuthority, type TestAuthority } from "../testing/self-signed.js";
+import { makeCertificate, makeCertificateAuthority, type TestAuthority } from "../testing/self-signed.js";
 import { unusedHeartbeats } from "../testing/unused-heartbeats.js";
 import { unusedRunner } from "../testing/unused-runner.js";
 import { createCheck } from "./registry.js";
@@ -66,4 +66,16 @@ test("with ca, verification goes on: another CA's certificate, or one for anothe
   assert.match(foreign.summary, /its TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)$/);
   const misnamed = await observe(await serve(authority.otherName), authority.caPath);
   assert.match(misnamed.summary, /its TLS certificate is for another name \(ERR_TLS_CERT_ALTNAME_INVALID\)$/);
+});
+
+test("a server with a self-signed certificate passes with that certificate as its ca: no need to turn verification off", async () => {
+  const certificate = await makeCertificate();
+  try {
+    const url = await serve(certificate);
+    assert.match((await observe(url, null)).summary, /its TLS certificate is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/);
+    const trusted = await observe(url, certificate.certPath);
+    assert.equal(trusted.ok, true, trusted.summary);
+  } finally {
+    await rm(certificate.dir, { recursive: true, force: true });
+  }
 });

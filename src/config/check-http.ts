@@ -27,7 +27,7 @@ export const httpCheck = defineCheckKind({
     "follow-redirects": z.boolean().default(false).describe("Follow redirects (up to 5; the headers are not sent to another origin). By default a 3xx is the answer, judged by `status`."),
     ca: filePath()
       .optional()
-      .describe("For an https URL whose certificate a CA of your own signed: that CA's certificate (a PEM file, read when the config is loaded; relative to the config file's directory). It takes the place of the system's trusted CAs for this check; the certificate is still verified, its name included."),
+      .describe("For an https URL whose certificate a CA of your own signed: that CA's certificate (a PEM file, read when the config is loaded; relative to the config file's directory), or a self-signed server's own certificate. It takes the place of the system's trusted CAs for this check; the certificate is still verified, its name included."),
   },
   normalise: (options, context) => ({
     url: options.url,
