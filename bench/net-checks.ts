@@ -54,7 +54,7 @@ export async function benchNetChecks(options: NetChecksBenchOptions): Promise<Se
         if (!observation.ok) throw new Error(`bench check failed: ${observation.summary}`);
       };
     };
-    const httpConfig: HttpCheckConfig = { kind: "http", id: "http", ...common, url, method: "GET", status: [{ from: 200, to: 399 }], body: "ok", headers: {}, followRedirects: false };
+    const httpConfig: HttpCheckConfig = { kind: "http", id: "http", ...common, url, method: "GET", status: [{ from: 200, to: 399 }], body: "ok", headers: {}, followRedirects: false, caFile: null, ca: null };
     const subjects: Array<{ name: string; run: () => Promise<void> }> = [
       { name: "`http` check (GET, body matched)", run: check(httpConfig) },
       { name: "peer: `curl -fsS` of the same URL, spawned", run: async () => void mustPass(await runCommand([CURL, "-fsS", "-o", "/dev/null", url], { timeoutMs: 10_000 })) },

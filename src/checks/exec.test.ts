@@ -87,3 +87,10 @@ test("exec keeps the last 4 KiB of a command that prints a lot", async () => {
   assert.equal(observation.evidence.stderr, "the error at the end\n");
   assert.equal(observation.evidence.outputCut, true);
 });
+
+test("exec gets the service's environment too, the check's own variables winning on a clash", async () => {
+  const config: ExecCheckConfig = { kind: "exec", id: "exec", timeoutMs: 5000, alertOnly: false, command: ["/bin/sh", "-c", 'echo "$MODE $BROKER"; exit 1'], exitCode: 0, cwd: null, env: { MODE: "check" } };
+  const deps = { clock: systemClock, runner: unusedRunner, serviceName: "bot", heartbeats: unusedHeartbeats, serviceEnv: { MODE: "service", BROKER: "127.0.0.1:4002" } };
+  const observation = await createCheck(config, deps).run(new AbortController().signal);
+  assert.equal(observation.evidence.stdout, "check 127.0.0.1:4002\n");
+});

@@ -11,11 +11,13 @@ const START_ERRORS: Readonly<Record<string, string>> = { ENOENT: "it was not fou
 
 /**
  * `exec`: runs the program (argv, never a shell) in its own process group with the environment
- * Lifeguard's children inherit plus `env`, and passes when it exits with `exit-code`. On the
+ * Lifeguard's children inherit, the service's `env:` and the check's `env` (which wins on a
+ * clash), and passes when it exits with `exit-code`. On the
  * timeout its whole group is ended (SIGTERM, then SIGKILL): nothing it started is left behind.
  */
-export const createExecProbe: ProbeFactory<ExecCheckConfig> = (config) => {
+export const createExecProbe: ProbeFactory<ExecCheckConfig> = (config, deps) => {
   const name = formatCommand(config.command);
+  const env = { ...deps.serviceEnv, ...config.env };
   let pid: number | null = null;
   const probe: Probe = async (signal) => {
     pid = null;
@@ -25,7 +27,7 @@ export const createExecProbe: ProbeFactory<ExecCheckConfig> = (config) => {
       maxOutputBytes: OUTPUT_KEPT_BYTES,
       keepOutput: "tail",
       ...(config.cwd === null ? {} : { cwd: config.cwd }),
-      env: { ...inheritedEnv(), ...config.env },
+      env: { ...inheritedEnv(), ...env },
       onSpawn: (spawned) => void (pid = spawned),
     });
     return judge(config, name, result);

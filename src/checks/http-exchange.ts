@@ -29,7 +29,7 @@ export async function exchange(config: HttpCheckConfig, maxBodyBytes: number, si
     onStage("connecting", url);
     let answer: OutboundAnswer;
     try {
-      answer = await sendRequest(url, { method: config.method, headers, signal, maxBodyBytes, onProgress: (step) => onStage(step, url) });
+      answer = await sendRequest(url, { method: config.method, headers, signal, maxBodyBytes, onProgress: (step) => onStage(step, url), ...(config.ca === null ? {} : { ca: config.ca }) });
     } catch (error) {
       return { kind: "failed", error, url };
     }

@@ -61,7 +61,7 @@ async function lab(onConnection: Parameters<typeof startLoopbackServer>[0]): Pro
 
 function observe(url: string, options: Partial<HttpCheckConfig> = {}) {
   const config: HttpCheckConfig = {
-    kind: "http", id: "http", timeoutMs: 2000, alertOnly: false, url, method: "GET", status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false, ...options,
+    kind: "http", id: "http", timeoutMs: 2000, alertOnly: false, url, method: "GET", status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false, caFile: null, ca: null, ...options,
   };
   return createCheck(config, { clock: systemClock, runner: unusedRunner, serviceName: "api", heartbeats: unusedHeartbeats }).run(new AbortController().signal);
 }

@@ -40,7 +40,7 @@ export const createHttpProbe: ProbeFactory<HttpCheckConfig> = (config, deps) => 
 
 function judge(config: HttpCheckConfig, pattern: LinePattern | null, outcome: Exchange, responseMs: number): Finding {
   const request = `${config.method} ${config.url}`;
-  const evidence: Record<string, unknown> = { method: config.method, url: config.url, responseMs, ...(outcome.url === config.url ? {} : { redirectedTo: outcome.url }) };
+  const evidence: Record<string, unknown> = { method: config.method, url: config.url, responseMs, ...(outcome.url === config.url ? {} : { redirectedTo: outcome.url }), ...(config.caFile === null ? {} : { ca: config.caFile }) };
   const took = formatDuration(responseMs);
   if (outcome.kind === "too-many-redirects") return { ok: false, summary: `${request} was redirected more than ${MAX_REDIRECTS} times (last to ${outcome.url})`, evidence };
   if (outcome.kind === "failed") {

@@ -50,6 +50,8 @@ export interface CheckDeps {
   heartbeats: HeartbeatStore;
   /** Where a check keeps what it needs between two `lifeguard check` runs (the store); none: it remembers nothing across processes. */
   memory?: CheckMemory;
+  /** The variables the service's own `env:` gives its command (supervisor mode): a program a check runs gets them too. None: {}. */
+  serviceEnv?: Readonly<Record<string, string>>;
 }
 
 /** Builds the probe of one check kind from its validated config. */

@@ -37,7 +37,7 @@ test("createCheck builds every kind, and every observation carries id, time and 
       { kind: "heartbeat", id: "heartbeat", ...common, maxAgeMs: 120_000, file: null },
       { kind: "heartbeat", id: "heartbeat#2", ...common, maxAgeMs: 120_000, file: path },
     ],
-    http: [{ kind: "http", id: "http", ...common, url: `http://127.0.0.1:${refused}/health`, method: "GET", status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false }],
+    http: [{ kind: "http", id: "http", ...common, url: `http://127.0.0.1:${refused}/health`, method: "GET", status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false, caFile: null, ca: null }],
     tcp: [{ kind: "tcp", id: "tcp", ...common, host: "127.0.0.1", port: refused }],
     exec: [{ kind: "exec", id: "exec", ...common, command: ["/bin/true"], exitCode: 0, cwd: null, env: {} }],
     memory: [{ kind: "memory", id: "memory", ...common, maxBytes: 500 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 120_000 }],

@@ -17,11 +17,11 @@ function setup(t: { after(fn: () => void): void }) {
     apps.forEach((app) => app.close());
     rmSync(dir, { recursive: true, force: true });
   });
-  return (bot: Record<string, unknown>, options: { listen?: string; previous?: App } = {}): App => {
+  return (bot: Record<string, unknown>, options: { listen?: string; previous?: App; unitChecks?: unknown[] } = {}): App => {
     const config = buildConfig({
       state: join(dir, "state"),
       http: { listen: options.listen ?? "127.0.0.1:9473", token: TOKEN },
-      services: { bot, unit: { systemd: "unit.service" } },
+      services: { bot, unit: { systemd: "unit.service", ...(options.unitChecks === undefined ? {} : { checks: options.unitChecks }) } },
     });
     const app = buildApp(config, { logger: createMemoryLogger(), carry: options.previous?.carry() ?? [] });
     apps.push(app);
@@ -51,4 +51,18 @@ test("a reload restarts a service with a ping heartbeat when its ping URL may ch
   assert.notEqual(runnerOf(build(bot, { listen: "127.0.0.1:9474", previous: fixed }), "bot"), runnerOf(fixed, "bot"), "another port");
   const picked = build(bot, { listen: "127.0.0.1:0" });
   assert.notEqual(runnerOf(build(bot, { listen: "127.0.0.1:0", previous: picked }), "bot"), runnerOf(picked, "bot"), "port 0: the next listen picks another");
+});
+
+test("a supervised service's exec check runs with the service's env: and its own over it; a systemd service's with its own alone", async (t) => {
+  const build = setup(t);
+  // `$BROKER`, not `${BROKER:-none}`: the config itself would interpolate the latter at load.
+  const probe = { exec: { command: ["/bin/sh", "-c", 'echo "$MODE/$BROKER"; exit 1'], env: { MODE: "check" } } };
+  // `unit` (setup's systemd service) gets the same check: no env: of its own to add.
+  const app = build({ command: ["python3", "bot.py"], env: { MODE: "service", BROKER: "127.0.0.1:4002" }, checks: [probe] }, { unitChecks: [probe] });
+  const stdoutOf = async (name: string) => {
+    const check = app.services.find((parts) => parts.config.name === name)?.checks.find((each) => each.id === "exec");
+    return (await check?.run(new AbortController().signal))?.evidence.stdout;
+  };
+  assert.equal(await stdoutOf("bot"), "check/127.0.0.1:4002\n");
+  assert.equal(await stdoutOf("unit"), "check/\n");
 });

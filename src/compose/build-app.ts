@@ -76,7 +76,9 @@ export function buildApp(config: LifeguardConfig, options: AppOptions = {}): App
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.log, { withService: config.services.length > 1 });
   const existing = existsSync(join(config.state, DB_FILE_NAME));
-  const storeOptions = { retention: config.retention, now: clock.now, logger };
+  // The config's checks: what another check kept between runs (a check or service since removed) is pruned.
+  const checks = config.services.flatMap((service) => service.checks.map((check) => ({ service: service.name, check: check.id })));
+  const storeOptions = { retention: config.retention, now: clock.now, logger, checks };
   // What acts (a round, a restart) never depends on writing the store; read-only use sees the file as it is.
   const resilient = options.readOnly === true || options.plainStore === true ? null : openResilientStore(config.state, { ...storeOptions, host: hostname() });
   const store = resilient ?? (existing || options.plainStore === true ? openStore(config.state, storeOptions) : null);
@@ -182,7 +184,8 @@ function createRunner<Kind extends RunnerKind>(kind: Kind, runner: RunnerConfigO
 function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): ServiceParts {
   const runner = kept ?? createRunner(config.runner.kind, config.runner, config, deps);
   const { clock, heartbeats } = deps;
-  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory }));
+  const serviceEnv = config.runner.kind === "process" ? config.runner.env : {};
+  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory, serviceEnv }));
   return { config, runner, checks, lastLines: lastLogLines(config) };
 }
 

@@ -13,7 +13,7 @@ export const execCheck = defineCheckKind({
     command: commandLine().describe("The program and its arguments, e.g. `[/usr/local/bin/check-broker, --port, \"4002\"]`; never run through a shell."),
     "exit-code": integer(0, 255).default(0).describe("The exit status that passes."),
     cwd: filePath().optional().describe("The program's working directory; relative to the config file's directory. Empty: Lifeguard's own."),
-    env: z.record(envName, text({ hideValue: true })).prefault({}).describe("Variables added to the environment the program inherits from Lifeguard."),
+    env: z.record(envName, text({ hideValue: true })).prefault({}).describe("Variables added to the environment the program inherits from Lifeguard. A supervised service's own `env:` (its `command`'s) is given to the program too; on a clash the check's value wins."),
   },
   normalise: (options, context) => ({
     /** argv: the program and its arguments, never a shell line. */
@@ -22,7 +22,7 @@ export const execCheck = defineCheckKind({
     exitCode: options["exit-code"],
     /** Working directory, absolute; null: Lifeguard's own. */
     cwd: options.cwd === undefined ? null : context.resolvePath(options.cwd),
-    /** Added to the environment the program inherits from Lifeguard. */
+    /** Added to the environment the program inherits from Lifeguard, over the service's `env:` (supervisor mode). */
     env: { ...options.env },
   }),
 });

@@ -7,6 +7,14 @@ import { describeValue } from "./messages.js";
 export interface CheckContext {
   /** Resolves a path from the file against the config file's directory. */
   resolvePath(path: string): string;
+  /** The text of a file the kind's `files` named (its resolved path), read when the config was loaded. */
+  fileText(path: string): string;
+}
+
+/** A file an option names, read at load (a missing or unreadable one is a config error); `check` says what is wrong with its text, if anything. */
+export interface LoadedFile {
+  path: string | undefined;
+  check?(text: string): string | null;
 }
 
 /** The options every kind accepts, with the kind's own default timeout. */
@@ -44,6 +52,8 @@ export interface CheckKindSpec<Kind extends string, Settings, Options extends z.
   normalise(options: CommonOptions, context: CheckContext): Settings;
   /** The check's log patterns, by option name, for `validate`'s warnings; none for most kinds and for a check of another kind. */
   patterns(check: { kind: string }): Array<{ option: string; source: string }>;
+  /** The files its options name that are read at load, by option name (as written, not resolved). */
+  files(options: CommonOptions): Array<{ option: string; file: LoadedFile & { path: string } }>;
 }
 
 /** Declares a check kind; `timeout` and `alert-only` are added to its options, `kind`, `timeoutMs` and `alertOnly` to its settings. */
@@ -56,6 +66,8 @@ export function defineCheckKind<Kind extends string, Shape extends z.ZodRawShape
   normalise: (options: z.output<z.ZodObject<Shape>>, context: CheckContext) => Body;
   /** The regular expressions of a normalised check, by option name (null: not set). */
   patterns?: (check: SettingsOf<Kind, Body>) => Record<string, string | null>;
+  /** The options that name a file read at load (`context.fileText` gives its text to `normalise`). */
+  files?: (options: z.output<z.ZodObject<Shape>>) => Record<string, LoadedFile>;
 }) {
   type Settings = SettingsOf<Kind, Body>;
   const notAMap = (issue: z.core.$ZodRawIssue) => (issue.code === "invalid_type" ? `expected a map of ${spec.kind} options, got ${describeValue(issue.input)}` : undefined);
@@ -71,6 +83,8 @@ export function defineCheckKind<Kind extends string, Shape extends z.ZodRawShape
     }),
     patterns: (check) =>
       Object.entries(isOwn(check) ? (spec.patterns?.(check) ?? {}) : {}).flatMap(([option, source]) => (source === null ? [] : [{ option, source }])),
+    files: (parsed) =>
+      Object.entries(spec.files?.(parsed as unknown as z.output<z.ZodObject<Shape>>) ?? {}).flatMap(([option, file]) => (file.path === undefined ? [] : [{ option, file: { ...file, path: file.path } }])),
   };
   return kind;
 }

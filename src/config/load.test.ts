@@ -174,3 +174,24 @@ test("loadConfig stops reading a device that never ends, as a config or as a ${f
   const secret = await configErrorOf(() => loadConfig(file, {}));
   assert.equal(secret.message, `Invalid configuration:\n  ${file}:3:35: alerts.phone.token: cannot read the file "/dev/zero" of \${file:...} as it is more than 1MiB: a Lifeguard configuration is at most 1MiB`);
 });
+
+test("an http check's ca is read at load, relative to the config; a missing or non-PEM file is a config error at its line and field (exit 78)", async () => {
+  const dir = tempDir();
+  const file = join(dir, "lifeguard.yaml");
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  writeFileSync(join(dir, "ca.pem"), pem);
+  writeFileSync(join(dir, "notes.txt"), "not a certificate\n");
+  const withCa = (ca: string) => `state: state\nservices:\n  api:\n    systemd: api\n    checks:\n      - http:\n          url: https://127.0.0.1:8443/health\n          ca: ${ca}\n`;
+  writeFileSync(file, withCa("ca.pem"));
+  const http = (await loadConfig(file, {})).services[0]?.checks[1];
+  assert.deepEqual(http?.kind === "http" ? [http.caFile, http.ca] : null, [join(dir, "ca.pem"), pem]);
+  for (const [ca, message] of [
+    ["missing.pem", `cannot read "${join(dir, "missing.pem")}" as it does not exist`],
+    ["notes.txt", `"${join(dir, "notes.txt")}" holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`],
+  ] as const) {
+    writeFileSync(file, withCa(ca));
+    const error = await configErrorOf(() => loadConfig(file, {}));
+    assert.equal(error.exitCode, EXIT.config);
+    assert.deepEqual(error.issues, [{ file, line: 8, column: 15, path: "services.api.checks[0].ca", message }]);
+  }
+});

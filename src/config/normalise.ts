@@ -32,11 +32,16 @@ interface ServiceContext extends CheckContext {
 
 /**
  * Shapes the parsed file into the config the rest of Lifeguard uses: camelCase, ms, absolute
- * paths, check ids. What it returns is the type of the config (`LifeguardConfig`, types.ts):
+ * paths, check ids, the text of the files checks name (`files`, read by validate). What it returns is the type of the config (`LifeguardConfig`, types.ts):
  * the doc comments on the fields here and in the kinds' normalisers are the config's.
  */
-export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
+export function normalise(parsed: ParsedConfig, origin: ConfigOrigin, files: ReadonlyMap<string, string> = new Map()) {
   const resolvePath = pathResolver(origin.baseDir);
+  const fileText = (path: string): string => {
+    const text = files.get(path);
+    if (text === undefined) throw new Error(`The file "${path}" was not read at load`);
+    return text;
+  };
   const state = resolvePath(parsed.state);
   return {
     /** Where it came from, for messages: a file path or `<inline>`. */
@@ -55,7 +60,7 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
       keep: parsed.log.keep,
     },
     retention: {
-      /** History and events older than this are pruned. */
+      /** History and events older than this are pruned, and check memories not written for as long. */
       maxAgeMs: parsed.retention["max-age"],
       /** The store is pruned, oldest first, to stay under this size. */
       maxBytes: parsed.retention["max-size"],
@@ -70,7 +75,7 @@ export function normalise(parsed: ParsedConfig, origin: ConfigOrigin) {
     deadman: normaliseDeadman(parsed.deadman),
     /** How a Lifeguard that is not root may control its units: `polkit` (systemctl itself) or `sudo` (`sudo -n systemctl` for each call that changes a unit). */
     privilege: parsed.privilege,
-    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, state, channels: Object.keys(parsed.alerts), cliAddress: origin.cliAddress ?? [] })),
+    services: Object.entries(parsed.services).map(([name, service]) => normaliseService(name, service, { resolvePath, fileText, state, channels: Object.keys(parsed.alerts), cliAddress: origin.cliAddress ?? [] })),
     /** The alert channels, in file order. */
     channels: Object.entries(parsed.alerts).map(([name, channel]) => normaliseChannel(channel, { name, resolvePath })),
     alerting: normaliseAlerting(parsed.alerting),

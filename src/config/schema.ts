@@ -96,7 +96,7 @@ const log = z
 
 const retention = z
   .strictObject({
-    "max-age": duration({ min: 1 }).prefault("90d").describe("History and events older than this are pruned."),
+    "max-age": duration({ min: 1 }).prefault("90d").describe("History and events older than this are pruned, and what a check kept between `check` runs (a log's read position) when not written for as long."),
     "max-size": size().prefault("64MiB").describe("The store is pruned, oldest first, to stay under this size."),
   })
   .prefault({})

@@ -22,7 +22,7 @@ test("an http check normalises with its defaults: GET, 200-399, no body pattern,
   const service = onlyService(withChecks("- http: { url: \"http://127.0.0.1:8080/health?full=1\" }"));
   assert.deepEqual(service.checks[1], {
     id: "http", kind: "http", timeoutMs: 5000, alertOnly: false, url: "http://127.0.0.1:8080/health?full=1", method: "GET",
-    status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false,
+    status: [{ from: 200, to: 399 }], body: null, headers: {}, followRedirects: false, caFile: null, ca: null,
   });
 });
 
@@ -40,7 +40,7 @@ test("an http check takes a status, a range or a list of them, a body pattern, h
   ), { TOKEN: "s3cret-0123456789" });
   assert.deepEqual(service.checks[1], {
     id: "http", kind: "http", timeoutMs: 2000, alertOnly: false, url: "https://127.0.0.1:8443/ready", method: "HEAD",
-    status: [{ from: 200, to: 200 }, { from: 300, to: 304 }], body: '"ok":\\s*true', headers: { Authorization: "Bearer s3cret-0123456789" }, followRedirects: true,
+    status: [{ from: 200, to: 200 }, { from: 300, to: 304 }], body: '"ok":\\s*true', headers: { Authorization: "Bearer s3cret-0123456789" }, followRedirects: true, caFile: null, ca: null,
   });
   assert.deepEqual((service.checks[2] as { status: unknown }).status, [{ from: 204, to: 204 }]);
 });

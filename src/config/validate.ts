@@ -8,6 +8,7 @@ import { describeIssue } from "./messages.js";
 import { normalise, type ConfigOrigin } from "./normalise.js";
 import { isEmptyDocument, parseSource, type SourceDocument } from "./parse-source.js";
 import type { Problem } from "./problem.js";
+import { readCheckFiles } from "./read-check-files.js";
 import { checkRules } from "./rules.js";
 import { checkRunnerKeys } from "./runner-kinds.js";
 import { schemaAt } from "./schema-at.js";
@@ -27,7 +28,8 @@ export type ValidationResult = { ok: true; config: LifeguardConfig } | { ok: fal
 
 /**
  * Validates config text: YAML syntax, interpolation, the schema, then cross-field rules, and
- * normalises it. Pure: no file system, no `process.env`. Reports every issue found, in file order.
+ * normalises it. Pure: no file system, no `process.env` (the files it names are read through
+ * `readFile`). Reports every issue found, in file order.
  */
 export function validateConfig(text: string, options: ValidateOptions): ValidationResult {
   const { source, problems: syntax } = parseSource(text);
@@ -47,9 +49,10 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
     return failure([...problems, { path: [], message: `invalid YAML: ${describeToJsError(error)}` }], source, options.source);
   }
   const checked = checkDocument(data, options, interpolation);
-  const all = [...problems, ...checked.problems];
-  if (all.length > 0 || checked.parsed === null) return failure(all, source, options.source);
-  return { ok: true, config: normalise(checked.parsed, options) };
+  const files = checked.parsed === null ? null : readCheckFiles(checked.parsed, options);
+  const all = [...problems, ...checked.problems, ...(files?.problems ?? [])];
+  if (all.length > 0 || checked.parsed === null || files === null) return failure(all, source, options.source);
+  return { ok: true, config: normalise(checked.parsed, options, files.texts) };
 }
 
 /**
@@ -59,11 +62,13 @@ export function validateConfig(text: string, options: ValidateOptions): Validati
  * no line. Pure.
  */
 export function validateDocument(data: unknown, origin: ConfigOrigin): ValidationResult {
-  const { problems, parsed } = checkDocument(data, origin, []);
-  if (problems.length > 0 || parsed === null) {
+  const checked = checkDocument(data, origin, []);
+  const files = checked.parsed === null ? null : readCheckFiles(checked.parsed, origin);
+  const problems = [...checked.problems, ...(files?.problems ?? [])];
+  if (problems.length > 0 || checked.parsed === null || files === null) {
     return { ok: false, issues: problems.map((problem) => ({ file: origin.source, line: null, column: null, path: formatPath(problem.path), message: problem.message })) };
   }
-  return { ok: true, config: normalise(parsed, origin) };
+  return { ok: true, config: normalise(checked.parsed, origin, files.texts) };
 }
 
 /**

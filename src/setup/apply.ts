@@ -77,6 +77,7 @@ async function carryOut(plan: InstallPlan, files: FilePlan[], options: ApplyOpti
       pending.push({ ...record, installedAt: options.now(), command: options.command });
       flush();
     },
+    groupsChanged: false,
   };
   const owner = plan.steps.find((step): step is Extract<Step, { kind: "user" }> => step.kind === "user")?.name ?? null;
   let reloaded = false;
@@ -165,6 +166,7 @@ function describe(plan: InstallPlan, files: FilePlan[], say: (line: string) => v
 function describeStep(step: Exclude<Step, { kind: "file" }>): string {
   switch (step.kind) {
     case "user": return `create the system user ${step.name} (when missing)`;
+    case "group": return `add ${step.user} to the group ${step.group} (when not a member), to read the journal of ${step.units.join(", ")}`;
     case "dir": return `create ${step.path} (when missing), owned by ${step.owner ?? "root"}, mode ${step.mode.toString(8)}`;
     case "read-access": return `let ${step.user} read ${step.path} (ACL entries where its mode does not${step.rotated ? ", and on its directory for the files logrotate makes" : ""})`;
     case "daemon-reload": return "systemctl daemon-reload";

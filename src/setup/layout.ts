@@ -2,6 +2,8 @@
 export const UNIT_DIR = "/etc/systemd/system";
 export { CRON_FILE, DAEMON_UNIT, TIMER_UNIT } from "../core/doctor/judge-units.js";
 export { POLKIT_RULE_FILE } from "../core/polkit-rule.js";
+/** The group whose members read every unit's journal (a `journal:` log source needs it). */
+export { JOURNAL_GROUP } from "../core/doctor/judge-journal.js";
 import { SUDOERS_FILE } from "../core/sudoers-rule.js";
 
 export { SUDOERS_FILE };

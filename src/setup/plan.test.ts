@@ -70,6 +70,15 @@ test("as root: no user, no polkit rule, no read access needed; without the addon
   assert.match(files(helper).get("/etc/systemd/system/lifeguard.service") ?? "", /^NotifyAccess=all$/m);
 });
 
+test("a check that reads a unit's journal: Lifeguard's user joins systemd-journal right after it is made (once for every unit); as root nothing is needed", () => {
+  const journal = { journal: { systemd: "bot", checks: [{ "log-fresh": { journal: "bot", "max-age": "1m" } }, { "log-activity": { journal: "bot", match: "work" } }] } };
+  const steps = planInstall(config(journal), OPTIONS, FACTS).steps;
+  assert.deepEqual(steps.slice(0, 2), [{ kind: "user", name: "lifeguard" }, { kind: "group", user: "lifeguard", group: "systemd-journal", units: ["bot.service"] }]);
+  assert.equal(steps.filter((step) => step.kind === "group").length, 1);
+  assert.ok(!planInstall(config(journal), { ...OPTIONS, user: null }, FACTS).steps.some((step) => step.kind === "group"));
+  assert.ok(!planInstall(config(), OPTIONS, FACTS).steps.some((step) => step.kind === "group"), "no journal source: no group");
+});
+
 test("without a log file Lifeguard logs to the journal: no log directory is made, and ReadWritePaths= names only what exists (systemd refuses a missing path)", () => {
   const journal = planInstall(config({}, undefined, { log: {} }), OPTIONS, FACTS);
   assert.deepEqual(journal.steps.filter((step) => step.kind === "dir").map((step) => step.path), ["/var/lib/lifeguard"]);

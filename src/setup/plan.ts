@@ -1,10 +1,10 @@
 import { dirname } from "node:path/posix";
-import { checkedFiles } from "../config/checked-files.js";
+import { checkedFiles, checkedJournals } from "../config/checked-files.js";
 import { environmentFilesOf } from "../config/environment-file.js";
 import type { LifeguardConfig } from "../config/types.js";
 import { polkitRule } from "../core/polkit-rule.js";
 import { sudoersRule } from "../core/sudoers-rule.js";
-import { CHECK_UNIT, CRON_FILE, CRON_OUTPUT, DAEMON_UNIT, DEFAULT_LOG_DIR, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
+import { CHECK_UNIT, CRON_FILE, CRON_OUTPUT, DAEMON_UNIT, DEFAULT_LOG_DIR, JOURNAL_GROUP, LOGROTATE_FILE, POLKIT_RULE_FILE, SUDOERS_FILE, TIMER_UNIT, UNIT_DIR, headerLines, type InstallMode } from "./layout.js";
 import { renderCronFile, renderLogrotate } from "./render-schedules.js";
 import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, type LifeguardRun } from "./render-units.js";
 
@@ -12,6 +12,11 @@ import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, 
 export type Step =
   /** A system user for Lifeguard, created when missing. */
   | { kind: "user"; name: string }
+  /**
+   * `user` joins `group` when not a member: what lets it read the journal of `units` (journald
+   * shows a user outside `systemd-journal` or `adm` none of the system's entries).
+   */
+  | { kind: "group"; user: string; group: string; units: string[] }
   /** A directory, created when missing, owned by `owner` (null: root) with `mode`. */
   | { kind: "dir"; path: string; owner: string | null; mode: number }
   /**
@@ -72,7 +77,8 @@ const TMPS = ["/tmp/", "/var/tmp/"];
 const VISUDO_CHECK = ["visudo", "-c", "-f"] as const;
 
 /**
- * Everything `install` does for `config`, in order: Lifeguard's user, its state and log
+ * Everything `install` does for `config`, in order: Lifeguard's user (in `systemd-journal` when a
+ * check reads a unit's journal), its state and log
  * directories, read access to the logs its checks read, the services' own units, the polkit rule,
  * Lifeguard's units (or cron file) and logrotate snippet, then daemon-reload, enable, verify.
  */
@@ -90,6 +96,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const ownLogDir = logFile !== null || options.mode === "cron";
   const cronOutput = logFile === null ? CRON_OUTPUT : "/dev/null";
   const read = config.services.flatMap(checkedFiles);
+  const journals = [...new Set(config.services.flatMap(checkedJournals))];
   const environmentFiles = environmentFilesOf(config.source);
   const run: LifeguardRun = {
     node: facts.node,
@@ -117,6 +124,7 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const rotated = [...(logFile !== null && config.log.maxBytes === null ? [logFile] : []), ...(options.mode === "cron" && logFile === null ? [cronOutput] : [])];
   const steps: Step[] = [
     ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
+    ...(owner === null || journals.length === 0 ? [] : [{ kind: "group" as const, user: owner, group: JOURNAL_GROUP, units: journals }]),
     { kind: "dir", path: config.state, owner, mode: 0o750 },
     ...(ownLogDir ? [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }] : []),
     ...(owner === null ? [] : [

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sudoersRule } from "../core/sudoers-rule.js";
 import { findProgram, pathDirs } from "../process/find-program.js";
+import { leaveGroup } from "./join-group.js";
 import { runStep, type StepContext } from "./steps.js";
 import type { Step } from "./plan.js";
 
@@ -15,7 +16,7 @@ function lab(): { dir: string; said: string[]; recorded: string[]; context: Step
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-steps-"));
   const said: string[] = [];
   const recorded: string[] = [];
-  const context: StepContext = { force: false, say: (line) => said.push(line), fileAction: () => "write", settingsChanged: () => true, record: (record) => recorded.push(`${record.kind} ${record.target}`) };
+  const context: StepContext = { force: false, say: (line) => said.push(line), fileAction: () => "write", settingsChanged: () => true, record: (record) => recorded.push(`${record.kind} ${record.target}`), groupsChanged: false };
   return { dir, said, recorded, context };
 }
 
@@ -54,4 +55,12 @@ test("a file that visudo rejects is not put in place: the error quotes visudo ab
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a group that does not exist: the step fails before changing anything, naming the group; leaving it is nothing to do", async () => {
+  const { said, recorded, context } = lab();
+  const step: Extract<Step, { kind: "group" }> = { kind: "group", user: "nobody", group: "lg-no-such-group", units: ["bot.service"] };
+  await assert.rejects(runStep(step, context), /^Error: group lg-no-such-group does not exist: is systemd's journald installed \(Debian's package "systemd"\)\?$/);
+  assert.deepEqual([said, recorded, context.groupsChanged], [[], [], false]);
+  await leaveGroup("nobody", "lg-no-such-group");
 });

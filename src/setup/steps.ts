@@ -4,6 +4,7 @@ import { asUser } from "../process/doctor/run-as-user.js";
 import { runCommand } from "../process/run-command.js";
 import type { InstallRecord } from "../store/install-records.js";
 import { chownTo, COMMAND_TIMEOUT_MS, findAccount, mustRun, readOptional, removeUser, sha256, START_TIMEOUT_MS, writeWhole } from "./host.js";
+import { joinGroup, leaveGroup } from "./join-group.js";
 import { DAEMON_UNIT, UNIT_DIR } from "./layout.js";
 import type { Step } from "./plan.js";
 
@@ -22,12 +23,15 @@ export interface StepContext {
   /** A file step's path will hold more than new comments (decided before anything was changed). */
   settingsChanged(path: string): boolean;
   record(record: Omit<InstallRecord, "installedAt" | "command">): void;
+  /** A step gave Lifeguard's user a group: a daemon already running gets it only when restarted. */
+  groupsChanged: boolean;
 }
 
 /** Carries out one step, prints it, records what it changed; returns what it changed (none: it was already so). */
 export async function runStep(step: Exclude<Step, { kind: "verify" }>, context: StepContext): Promise<Done[]> {
   switch (step.kind) {
     case "user": return createUser(step.name, context);
+    case "group": return addToGroup(step, context);
     case "dir": return makeDir(step, context);
     case "read-access": return grantRead(step, context);
     case "file": return writeFile(step, context);
@@ -48,6 +52,19 @@ async function createUser(name: string, context: StepContext): Promise<Done[]> {
   context.record({ kind: "user", target: name, sha256: null, detail: "" });
   context.say(`user ${name}: created (a system user, no login)`);
   return [{ record: { kind: "user", target: name }, said: `created user ${name}`, undo: () => removeUser(name) }];
+}
+
+/** The user joins the group that reads the journal; the membership is recorded (uninstall takes back exactly it). */
+async function addToGroup({ user, group, units }: Extract<Step, { kind: "group" }>, context: StepContext): Promise<Done[]> {
+  const why = `to read the journal of ${units.join(", ")}`;
+  if (!(await joinGroup(user, group))) {
+    context.say(`user ${user}: in group ${group} already (${why})`);
+    return [];
+  }
+  context.groupsChanged = true;
+  context.record({ kind: "group", target: group, sha256: null, detail: user });
+  context.say(`user ${user}: added to group ${group} (${why})`);
+  return [{ record: { kind: "group", target: group }, said: `added ${user} to group ${group}`, undo: () => leaveGroup(user, group) }];
 }
 
 async function makeDir(step: Extract<Step, { kind: "dir" }>, context: StepContext): Promise<Done[]> {
@@ -149,8 +166,10 @@ async function enableUnit(unit: string, context: StepContext): Promise<Done[]> {
   // Lifeguard's daemon, whose code it was: never the bot for nothing.
   const path = `${UNIT_DIR}/${unit}`;
   const changed = ["update", "replace"].includes(context.fileAction(path)) && (unit === DAEMON_UNIT || context.settingsChanged(path));
-  if (changed) await mustRun(["systemctl", "try-restart", unit], START_TIMEOUT_MS);
-  context.say(`${unit}: ${wasEnabled ? "enabled already; started" : "enabled (starts at boot) and started"}${changed ? "; restarted with its new unit file" : ""}`);
+  // A process keeps the groups it started with: the daemon reads the journal once restarted.
+  const regrouped = wasEnabled && !changed && unit === DAEMON_UNIT && context.groupsChanged;
+  if (changed || regrouped) await mustRun(["systemctl", "try-restart", unit], START_TIMEOUT_MS);
+  context.say(`${unit}: ${wasEnabled ? "enabled already; started" : "enabled (starts at boot) and started"}${changed ? "; restarted with its new unit file" : regrouped ? "; restarted with its new group" : ""}`);
   if (wasEnabled) return [];
   context.record({ kind: "enabled", target: unit, sha256: null, detail: "" });
   return [{ record: { kind: "enabled", target: unit }, said: `enabled ${unit}`, undo: async () => void (await mustRun(["systemctl", "disable", "--now", unit], START_TIMEOUT_MS)) }];

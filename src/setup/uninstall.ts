@@ -5,6 +5,7 @@ import { runCommand } from "../process/run-command.js";
 import type { InstallRecord, InstallRecords } from "../store/install-records.js";
 import { commandFailed, mustRun, removeUser, readOptional, sha256, START_TIMEOUT_MS } from "./host.js";
 import { UNIT_DIR } from "./layout.js";
+import { leaveGroup } from "./join-group.js";
 import { removeAcl } from "./steps.js";
 
 export interface UninstallOptions {
@@ -16,7 +17,7 @@ export interface UninstallOptions {
 }
 
 /** The order things are undone in: units stopped before their files go, the user last. */
-const ORDER: ReadonlyArray<InstallRecord["kind"]> = ["enabled", "file", "acl", "dir", "user"];
+const ORDER: ReadonlyArray<InstallRecord["kind"]> = ["enabled", "file", "acl", "group", "dir", "user"];
 
 /**
  * Undoes exactly what `lifeguard install` recorded: stops and disables the units it enabled,
@@ -62,6 +63,7 @@ async function undo(record: InstallRecord, owner: string | null): Promise<void> 
     case "enabled": return void (await mustRun(["systemctl", "disable", "--now", record.target], START_TIMEOUT_MS));
     case "file": return void (await stopUnitOf(record.target), rmSync(record.target, { force: true }));
     case "acl": return owner === null ? undefined : removeAcl(record.target, owner);
+    case "group": return leaveGroup(record.detail, record.target);
     case "dir": return rmSync(record.target, { recursive: true, force: true });
     case "user": return removeUser(record.target);
   }
@@ -84,6 +86,7 @@ function describe(record: InstallRecord, done = false): string {
     enabled: ["stop and disable", "stopped and disabled"],
     file: ["remove", "removed"],
     acl: [`remove the ACL entry ${record.detail} from`, `removed the ACL entry ${record.detail} from`],
+    group: [`remove ${record.detail} from the group`, `removed ${record.detail} from the group`],
     dir: ["remove", "removed"],
     user: ["remove the user", "removed the user"],
   }[record.kind];

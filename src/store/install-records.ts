@@ -4,12 +4,12 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /** One thing `lifeguard install` changed on the box. */
 export interface InstallRecord {
-  kind: "file" | "dir" | "user" | "acl" | "enabled";
-  /** A path, a user name or a unit. */
+  kind: "file" | "dir" | "user" | "acl" | "enabled" | "group";
+  /** A path, a user name, a unit or a group (Lifeguard's user joined it). */
   target: string;
   /** A file's content as written (hex SHA-256); null for the other kinds. */
   sha256: string | null;
-  /** An ACL's entries as given to setfacl (`u:lifeguard:r`), else empty. */
+  /** An ACL's entries as given to setfacl (`u:lifeguard:r`); the user who joined a group; else empty. */
   detail: string;
   installedAt: number;
   /** The command that did it. */

@@ -232,6 +232,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    // "lifeguard install" also records a group it added its user to ("systemd-journal", to read a
+    // unit's journal): the kind's CHECK is widened, which SQLite does by copying the table.
+    sql: `
+      CREATE TABLE installed_next (
+        kind TEXT NOT NULL CHECK (kind IN ('file', 'dir', 'user', 'acl', 'enabled', 'group')),
+        target TEXT NOT NULL,
+        sha256 TEXT,
+        detail TEXT NOT NULL DEFAULT '',
+        installed_at INTEGER NOT NULL,
+        command TEXT NOT NULL,
+        PRIMARY KEY (kind, target)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO installed_next (kind, target, sha256, detail, installed_at, command)
+        SELECT kind, target, sha256, detail, installed_at, command FROM installed;
+      DROP TABLE installed;
+      ALTER TABLE installed_next RENAME TO installed;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -63,3 +63,22 @@ test("commitRound prunes when due after writing history, never for a steady roun
   store.commitRound("trader", { state: initialState(), events: [anEvent(now)], checkedAt: now });
   assert.equal(store.history().length, 3, "not due again within the hour");
 });
+
+test("prune drops what a check kept between runs when its service or check left the config, or when it is older than the history; the rest stays", (t) => {
+  const checks = [{ service: "trader", check: "log-activity" }, { service: "trader", check: "log-activity#2" }];
+  const dir = makeTempDir(t);
+  const store = openTestStore(t, dir, { retention: { maxAgeMs: 7 * DAY, maxBytes: 1024 ** 3 }, checks });
+  store.remember("trader", "log-activity", "kept", T0 - DAY);
+  store.remember("trader", "log-activity#2", "too old", T0 - 8 * DAY);
+  store.remember("trader", "log-activity#3", "check removed", T0);
+  store.remember("gone", "log-activity", "service removed", T0);
+  const result = store.prune({ now: T0, force: true });
+  assert.equal(result.checksForgotten, 3);
+  assert.deepEqual([["trader", "log-activity"], ["trader", "log-activity#2"], ["trader", "log-activity#3"], ["gone", "log-activity"]].map(([service = "", check = ""]) => store.recall(service, check)), ["kept", null, null, null]);
+  // A store opened without the config's checks (a tool, a test) drops only what is too old.
+  const bare = openTestStore(t, makeTempDir(t), { retention: { maxAgeMs: 7 * DAY, maxBytes: 1024 ** 3 } });
+  bare.remember("gone", "log-activity", "unknown", T0);
+  bare.remember("gone", "log-activity#2", "too old", T0 - 8 * DAY);
+  assert.equal(bare.prune({ now: T0, force: true }).checksForgotten, 1);
+  assert.equal(bare.recall("gone", "log-activity"), "unknown");
+});

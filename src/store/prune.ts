@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { RetentionConfig } from "../config/types.js";
+import { forgetChecks, type CheckKey } from "./check-memory.js";
 import type { PruneResult } from "./types.js";
 
 /** Prune at most this often: each prune rewrites pages, and wear is what kills an SD card. */
@@ -27,9 +28,11 @@ export function isPruneDue(db: Database, now: number): boolean {
  * Deletes history (restarts, events and alerts no channel may still send) older than `maxAgeMs`, then the oldest rows in batches
  * while the file needs more than `maxBytes`, in one transaction; then gives the freed pages
  * back (`incremental_vacuum`) and folds the WAL into the file, truncating both, so the file
- * really shrinks. Service states and locks are never pruned.
+ * really shrinks. What checks keep between runs goes when it is as old, or when its check is no
+ * longer in the config (`checks`; null: not known, none is dropped for that). Service states and
+ * locks are never pruned.
  */
-export function prune(db: Database, retention: RetentionConfig, now: number): PruneResult {
+export function prune(db: Database, retention: RetentionConfig, now: number, checks: readonly CheckKey[] | null = null): PruneResult {
   const bytesBefore = usedBytes(db);
   const deleted = db.transaction(() => {
     const cutoff = Math.trunc(now - retention.maxAgeMs);
@@ -39,12 +42,13 @@ export function prune(db: Database, retention: RetentionConfig, now: number): Pr
       deleteSettledAlerts(db, cutoff, Math.trunc(now)) +
       // Answered requests the CLI that asked did not clear (it died, or was interrupted): a day is plenty.
       db.prepare("DELETE FROM requests WHERE status IN ('done', 'failed') AND finished_at < ?").run(Math.trunc(now - 86_400_000)).changes;
+    const checksForgotten = forgetChecks(db, cutoff, checks);
     const bySize = deleteOldestWhileOver(db, retention.maxBytes * TARGET_RATIO, retention.maxBytes, Math.trunc(now));
     db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(LAST_PRUNE_KEY, Math.trunc(now));
-    return { byAge, bySize };
+    return { byAge, bySize, checksForgotten };
   }).immediate();
-  if (deleted.byAge + deleted.bySize > 0 || (db.pragma("freelist_count", { simple: true }) as number) > 0) shrinkFile(db);
-  return { ran: true, deletedByAge: deleted.byAge, deletedBySize: deleted.bySize, bytesBefore, bytesAfter: usedBytes(db) };
+  if (deleted.byAge + deleted.bySize + deleted.checksForgotten > 0 || (db.pragma("freelist_count", { simple: true }) as number) > 0) shrinkFile(db);
+  return { ran: true, deletedByAge: deleted.byAge, deletedBySize: deleted.bySize, checksForgotten: deleted.checksForgotten, bytesBefore, bytesAfter: usedBytes(db) };
 }
 
 /** Deletes the oldest history rows (restarts, events and settled alerts together) until the file needs no more than `target` bytes. */

@@ -210,7 +210,7 @@ export function openResilientStore(dir: string, options: ResilientStoreOptions):
     recordRestart: (record) => attempt((store) => store.recordRestart(record), () => (keepRound(record.service, { state: loadState(record.service), events: [], restart: record, checkedAt: record.finishedAt }), -1)),
     history: (query) => read((store) => store.history(query), []),
     services: (query) => read((store) => store.services(query), []).map((summary) => ({ ...summary, state: journal.state(summary.service) ?? summary.state })),
-    prune: (query) => attempt((store) => store.prune(query), () => ({ ran: false, deletedByAge: 0, deletedBySize: 0, bytesBefore: 0, bytesAfter: 0 })),
+    prune: (query) => attempt((store) => store.prune(query), () => ({ ran: false, deletedByAge: 0, deletedBySize: 0, checksForgotten: 0, bytesBefore: 0, bytesAfter: 0 })),
     acquireLock: (service, lockOptions) => lock.acquire(service, lockOptions),
     lockOwner: (service) => read((store) => store.lockOwner(service), null),
     lookUpHeartbeat: (service, at) =>

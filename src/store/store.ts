@@ -13,7 +13,7 @@ import type { RequestQueue } from "../core/requests.js";
 import type { UpdateOffsets } from "../core/update-offsets.js";
 import { toStoreError } from "./errors.js";
 import { lookUpHeartbeat, readHeartbeat, recordPing, watchHeartbeat } from "./heartbeats.js";
-import { recallCheck, rememberCheck } from "./check-memory.js";
+import { recallCheck, rememberCheck, type CheckKey } from "./check-memory.js";
 import { readHistory } from "./history.js";
 import { insertKeptAlert, type KeptAlert } from "./kept-alerts.js";
 import { acquireLock, readLockOwner, type AcquireOptions, type Lease } from "./lock.js";
@@ -33,6 +33,8 @@ import type { CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSumm
 
 export interface StoreOptions {
   retention: RetentionConfig;
+  /** The config's checks: a prune drops what any other check kept between runs. Absent: none is dropped for that. */
+  checks?: readonly CheckKey[];
   /** Wall clock (ms since the epoch) for record times and pruning; `Date.now` by default. */
   now?: () => number;
   /** Hears of stored states that could not be read (and were replaced by the initial state). */
@@ -77,7 +79,7 @@ export interface Store extends ServiceStore, HeartbeatStore, CheckMemory, Outbox
 
 const DEFAULT_THROTTLE_MS = 5 * 60_000;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-const NOT_RUN: PruneResult = { ran: false, deletedByAge: 0, deletedBySize: 0, bytesBefore: 0, bytesAfter: 0 };
+const NOT_RUN: PruneResult = { ran: false, deletedByAge: 0, deletedBySize: 0, checksForgotten: 0, bytesBefore: 0, bytesAfter: 0 };
 
 /** Opens the store in the `state` directory `dir`, creating and migrating it as needed. */
 export function openStore(dir: string, options: StoreOptions): Store {
@@ -99,7 +101,7 @@ export function openStore(dir: string, options: StoreOptions): Store {
     return parsed.state;
   };
   const pruneIfDue = (at: number, force: boolean): PruneResult =>
-    force || isPruneDue(db, at) ? prune(db, options.retention, at) : NOT_RUN;
+    force || isPruneDue(db, at) ? prune(db, options.retention, at, options.checks ?? null) : NOT_RUN;
 
   return {
     file,

@@ -67,6 +67,8 @@ export interface PruneResult {
   ran: boolean;
   deletedByAge: number;
   deletedBySize: number;
+  /** What checks kept between runs (check_memory), deleted: as old as the history pruned, or of a check the config no longer has. */
+  checksForgotten: number;
   /** Bytes in use (pages minus free pages) before and after. */
   bytesBefore: number;
   bytesAfter: number;

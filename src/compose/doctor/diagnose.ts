@@ -11,6 +11,7 @@ import { alertFindings, clockFindings, nativeFindings, rotationFinding, stateFin
 import { findLifeguardUser, RUNNING_UNITS } from "./lifeguard-user.js";
 import { findCronDaemon } from "../../process/doctor/cron-daemon.js";
 import { logFindings, unitFindings } from "./service-findings.js";
+import { journalFindings } from "./journal-findings.js";
 import { daemonPrivilegeFindings } from "./daemon-privileges.js";
 
 export interface DoctorInput {
@@ -59,7 +60,9 @@ export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   const head = [input.configFinding, judgeNode(process.version), ...native.findings, user === null ? found as Finding : ok("user", `Lifeguard runs as ${user.name} (${user.source})`), ...watchers];
   const config = input.config;
   if (config === null || user === null) return { user, findings: [...head, ...await clockFindings(context)] };
-  const perService = [...await logFindings(config, user, context), ...await unitFindings(config, user, context), ...await daemonPrivilegeFindings(config, units.get(DAEMON_UNIT) ?? {}, user, context)];
+  // A daemon that runs keeps the groups it started with: a fix that gives its user one restarts it.
+  const restartDaemon = units.get(DAEMON_UNIT)?.ActiveState === "active" ? DAEMON_UNIT : null;
+  const perService = [...await logFindings(config, user, context), ...await journalFindings(config, user, { ...context, restartDaemon }), ...await unitFindings(config, user, context), ...await daemonPrivilegeFindings(config, units.get(DAEMON_UNIT) ?? {}, user, context)];
   const host = [...await stateFindings(config, user, context), ...alertFindings(config, input.now), await rotationFinding(config, context), ...await clockFindings(context)];
   return { user, findings: [...head, ...perService, ...host] };
 }

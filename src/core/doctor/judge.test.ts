@@ -4,6 +4,7 @@ import { fail, ok, warn } from "./finding.js";
 import { judgeLog, judgeState, type LifeguardUser } from "./judge-access.js";
 import { judgeDaemonPrivileges, judgeRights } from "./judge-rights.js";
 import { judgeAlerts } from "./judge-alerts.js";
+import { judgeJournal } from "./judge-journal.js";
 import { judgeServiceUnit, judgeWatchers, type Watchers } from "./judge-units.js";
 
 const user: LifeguardUser = { name: "lifeguard", uid: 990, gid: 990, source: "User= of lifeguard.service" };
@@ -130,4 +131,21 @@ test("alerts need a channel, and each a passing test-alert on record", () => {
     warn("alerts", `"mail" (email) failed the last test alert (1h ago): Cannot send: connection refused`, "lifeguard test-alert mail -c /srv/lifeguard.yaml"),
     warn("alerts", `"hook" (webhook) has never been tested: no test-alert result is recorded`, "lifeguard test-alert hook -c /srv/lifeguard.yaml"),
   ]);
+});
+
+test("a unit's journal is judged by what Lifeguard's user was shown of it", () => {
+  const source = { service: "trader", unit: "trader.service" };
+  const journal = { ...context, restartDaemon: null };
+  const refused = 'The journal of trader.service of "trader" is not readable by user lifeguard';
+  assert.deepEqual(judgeJournal(source, user, { kind: "read", entries: 1, hidden: false, seenByAdmin: 1 }, journal), ok("journal", `The journal of trader.service of "trader" is readable by user lifeguard`));
+  assert.deepEqual(judgeJournal(source, user, { kind: "read", entries: 0, hidden: true, seenByAdmin: 0 }, journal),
+    fail("journal", `${refused}: only the groups systemd-journal and adm read the journal of a system unit`, "sudo usermod -a -G systemd-journal lifeguard"));
+  // No hint from journalctl, but the administrator sees entries the user does not.
+  assert.deepEqual(judgeJournal(source, user, { kind: "read", entries: 0, hidden: false, seenByAdmin: 1 }, { ...journal, root: true, restartDaemon: "lifeguard.service" }),
+    fail("journal", `${refused} (it holds entries): only the groups systemd-journal and adm read the journal of a system unit`, "usermod -a -G systemd-journal lifeguard && systemctl try-restart lifeguard.service"));
+  assert.equal(judgeJournal(source, user, { kind: "read", entries: 0, hidden: false, seenByAdmin: 0 }, journal).level, "warn");
+  assert.deepEqual(judgeJournal(source, user, { kind: "failed", said: "journalctl is not installed" }, journal),
+    fail("journal", `The journal of trader.service of "trader" cannot be read by user lifeguard: journalctl is not installed`, "sudo usermod -a -G systemd-journal lifeguard"));
+  assert.deepEqual(judgeJournal(source, user, { kind: "untried", reason: "only root may act as user lifeguard" }, journal),
+    warn("journal", `The journal of trader.service of "trader" was not tried as user lifeguard: only root may act as user lifeguard`, "sudo lifeguard doctor"));
 });
