@@ -5,6 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { createCheck } from "../src/checks/registry.js";
 import { startLoopbackServer } from "../src/testing/loopback-server.js";
+import { DEADLOCKED_PAIR } from "../src/testing/python-snippets.js";
 import type { CheckConfigOf } from "../src/config/types.js";
 import { systemClock } from "../src/process/system-clock.js";
 import { captureForensics } from "../src/process/forensics.js";
@@ -30,16 +31,7 @@ s.setblocking(False)
 for _ in range(16):
     try: s.send(b"x" * 65536)
     except BlockingIOError: break
-a, b = threading.Lock(), threading.Lock()
-def one():
-    with a:
-        time.sleep(0.2)
-        with b: pass
-def two():
-    with b:
-        time.sleep(0.2)
-        with a: pass
-for target in (one, two): threading.Thread(target=target, daemon=True).start()
+${DEADLOCKED_PAIR}for target in (one, two): threading.Thread(target=target, daemon=True).start()
 time.sleep(100000)
 `;
 

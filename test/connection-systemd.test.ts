@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sandboxSupport, startSandbox, type Sandbox } from "../src/testing/systemd-sandbox.js";
 import { waitFor } from "../src/testing/wait-for.js";
+import { DEADLOCKED_PAIR, TALK_FOREVER } from "../src/testing/python-snippets.js";
 import { lifeguard } from "./support/lab.js";
 import { watchUnits } from "./support/watched-units.js";
 
@@ -34,7 +35,7 @@ while True:
     if not ${deaf ? "True" : "False"}: threading.Thread(target=serve, args=(c,), daemon=True).start()
 `;
 
-/** Connects to `port` and sends and reads forever; with `deadlock`, two workers take two locks in opposite orders first. */
+/** Connects to `port` and sends and reads forever; with `deadlock`, two workers deadlocked beside it first. */
 const bot = (port: number, deadlock: boolean): string => `
 import socket, threading, time
 while True:
@@ -43,25 +44,10 @@ while True:
         break
     except OSError: time.sleep(0.1)
 s.setblocking(False)
+${DEADLOCKED_PAIR}
 if ${deadlock ? "True" : "False"}:
-    a, b = threading.Lock(), threading.Lock()
-    def one():
-        with a:
-            time.sleep(0.3)
-            with b: pass
-    def two():
-        with b:
-            time.sleep(0.3)
-            with a: pass
     for work in (one, two): threading.Thread(target=work, daemon=True).start()
-while True:
-    try: s.send(b"x" * 65536)
-    except BlockingIOError: pass
-    try:
-        while s.recv(1 << 20): pass
-    except BlockingIOError: pass
-    time.sleep(0.05)
-`;
+${TALK_FOREVER}`;
 
 describe("connection and forensics under lifeguard run and systemd", { skip: support.ok ? false : support.reason }, () => {
   let sandbox: Sandbox;

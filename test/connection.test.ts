@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCommand } from "../src/process/run-command.js";
 import { startLoopbackServer } from "../src/testing/loopback-server.js";
+import { TALK_FOREVER } from "../src/testing/python-snippets.js";
 import { waitFor } from "../src/testing/wait-for.js";
 import { BIN } from "./support/lab.js";
 import { daemonConfig, daemonFiles, startDaemon, trackBot } from "./support/daemon.js";
@@ -16,19 +17,11 @@ const linux = process.platform !== "linux" ? "needs /proc/net/tcp (Linux)" : fal
 
 /** Connects to `port` (unless null), writes its pid file, then sends 64 KiB and reads what comes back, forever. */
 function talkingBot(pidFile: string, port: number | null): string[] {
+  const talk = port === null ? "while True: time.sleep(1)" : `s = socket.create_connection(("127.0.0.1", ${port}))\ns.setblocking(False)\n${TALK_FOREVER}`;
   const program = `
 import json, os, socket, time
 with open(${JSON.stringify(pidFile)}, "w") as f: json.dump({"pid": os.getpid(), "child": None}, f)
-s = None if ${port === null ? "True" : "False"} else socket.create_connection(("127.0.0.1", ${port ?? 0}))
-if s: s.setblocking(False)
-while True:
-    if s:
-        try: s.send(b"x" * 65536)
-        except BlockingIOError: pass
-        try:
-            while s.recv(1 << 20): pass
-        except BlockingIOError: pass
-    time.sleep(0.05)
+${talk}
 `;
   return ["/usr/bin/python3", "-c", program];
 }

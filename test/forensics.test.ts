@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCommand } from "../src/process/run-command.js";
 import { startLoopbackServer } from "../src/testing/loopback-server.js";
+import { DEADLOCKED_PAIR } from "../src/testing/python-snippets.js";
 import { waitFor } from "../src/testing/wait-for.js";
 import { BIN } from "./support/lab.js";
 import { botFiles, daemonConfig, daemonFiles, startDaemon } from "./support/daemon.js";
@@ -26,16 +27,7 @@ s.setblocking(False)
 for _ in range(64):
     try: s.send(b"x" * 65536)
     except BlockingIOError: break
-a, b = threading.Lock(), threading.Lock()
-def one():
-    with a:
-        time.sleep(0.3)
-        with b: pass
-def two():
-    with b:
-        time.sleep(0.3)
-        with a: pass
-with open(${JSON.stringify(log)}, "a") as out:
+${DEADLOCKED_PAIR}with open(${JSON.stringify(log)}, "a") as out:
     for i in range(10):
         out.write(f"tick {i}\\n"); out.flush(); time.sleep(0.1)
 workers = [threading.Thread(target=one), threading.Thread(target=two)]
