@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { tableAge } from "../../process/list-processes.js";
 import { logBotArgv, readBotPids } from "../../testing/bots.js";
 import { processLab } from "../../testing/process-lab.js";
@@ -24,6 +25,8 @@ test("a run's processes: its bot, its child and a helper that escaped its tree a
   };
   assert.deepEqual(await listedPids(), expected, "the first look reads the whole table: the orphan is found by the run's token");
   const age = tableAge();
+  // Past the moment one listing serves every check of a round.
+  await delay(300);
   assert.deepEqual(await listedPids(), expected, "the next look follows the members found, the orphan included");
   assert.ok(tableAge() >= age, "and reads no whole table for it");
   process.kill(orphan, "SIGKILL");

@@ -10,6 +10,8 @@ import type { Run } from "./spawn-run.js";
 
 /** How old a look at the process table may be to tell the run's members to a measurement: one look per round shared by every check and service. */
 export const MEASURE_TABLE_MS = 1000;
+/** How long one listing of a run serves the checks that ask for it (those of one round). */
+const SHARED_LISTING_MS = 250;
 /** How long runs' members are found from their own process trees alone before the whole table is read again. */
 const FULL_TABLE_MS = 30_000;
 
@@ -21,16 +23,27 @@ const FULL_TABLE_MS = 30_000;
  * MEASURE_TABLE_MS old (one shared by every run) at the run's first look and at least every
  * FULL_TABLE_MS, else from the run's own process tree (`runTree`): a helper that left the tree
  * (orphaned to PID 1 when Lifeguard is no subreaper) and carries the run's token is found at the
- * next whole look, and followed from then on as a member.
+ * next whole look, and followed from then on as a member. One listing serves every call within
+ * SHARED_LISTING_MS while the command runs: the memory, cpu and connection checks of one round.
  */
 export function runProcesses(run: Run | null, over: boolean): ServiceProcesses {
   if (run === null) return { processes: [], main: null, source: "no run started yet", cgroup: null, memoryLimit: null };
   const cgroup = run.group.cgroup ?? null;
   const source = `process group ${run.group.pgid}${cgroup === null ? "" : ` and cgroup ${cgroup}`}`;
-  const processes = over ? [] : groupMembers(run.group, run.seen, tableWith(run)).map(({ pid, startTime }) => ({ pid, startTime }));
+  if (over) return { processes: [], main: null, source, cgroup, memoryLimit: cgroup === null ? null : readCgroupMemoryLimit(cgroup) };
+  const now = performance.now();
+  const known = lastListed.get(run);
+  // The checks of one round ask one after another within a moment: one look serves them all, until the run ends.
+  if (known !== undefined && now - known.at < SHARED_LISTING_MS && run.exit === null) return known.listed;
+  const processes = groupMembers(run.group, run.seen, tableWith(run)).map(({ pid, startTime }) => ({ pid, startTime }));
   const main = run.exit === null ? (processes.find((member) => member.pid === run.pid) ?? null) : null;
-  return { processes, main, source, cgroup, memoryLimit: cgroup === null ? null : readCgroupMemoryLimit(cgroup) };
+  const listed = { processes, main, source, cgroup, memoryLimit: cgroup === null ? null : readCgroupMemoryLimit(cgroup) };
+  lastListed.set(run, { at: now, listed });
+  return listed;
 }
+
+/** Each run's last listing, and when (performance.now()). */
+const lastListed = new WeakMap<Run, { at: number; listed: ServiceProcesses }>();
 
 /** The run's processes as a table to find its members in: its own tree, or a recent look at the whole table (read again when it predates the run's command, a restart since: the main process is never missed). */
 function tableWith(run: Run): ProcStat[] {
