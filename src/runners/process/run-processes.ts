@@ -55,7 +55,13 @@ function tableWith(run: Run): ProcStat[] {
   return run.exit !== null || leaderSeen ? table : recentProcesses(0);
 }
 
-/** The last look at the orphans Lifeguard adopted, shared by every run for MEASURE_TABLE_MS. */
+/**
+ * How long one look at the orphans Lifeguard adopted serves every run: reading its own children
+ * lists (one per thread of Lifeguard) costs more than a run's whole tree, and an orphan is rare
+ * and lasting (one that was a member before it was orphaned is followed as a member anyway).
+ */
+const ADOPTED_MS = 5000;
+/** The last look at the orphans Lifeguard adopted, shared by every run for ADOPTED_MS. */
 let adopted: { at: number; orphans: ProcStat[] } | null = null;
 
 /**
@@ -71,7 +77,7 @@ function runTree(run: Run): ProcStat[] | null {
   }
   if (run.group.cgroup != null) for (const pid of processesIn(run.group.cgroup)) roots.push({ pid });
   const now = performance.now();
-  if (adopted === null || now - adopted.at >= MEASURE_TABLE_MS) adopted = { at: now, orphans: adoptedProcesses() };
+  if (adopted === null || now - adopted.at >= ADOPTED_MS) adopted = { at: now, orphans: adoptedProcesses() };
   for (const { pid, startTime } of adopted.orphans) roots.push({ pid, startTime });
   return processTree(roots);
 }
