@@ -7,6 +7,7 @@ import { createCheck } from "../src/checks/registry.js";
 import { startLoopbackServer } from "../src/testing/loopback-server.js";
 import { DEADLOCKED_PAIR } from "../src/testing/python-snippets.js";
 import type { CheckConfigOf } from "../src/config/types.js";
+import type { Check } from "../src/core/check.js";
 import { systemClock } from "../src/process/system-clock.js";
 import { captureForensics } from "../src/process/forensics.js";
 import { ProcessRunner } from "../src/runners/process.js";
@@ -35,21 +36,14 @@ ${DEADLOCKED_PAIR}for target in (one, two): threading.Thread(target=target, daem
 time.sleep(100000)
 `;
 
-/** One round of a `memory` and a `cpu` check per bot, as a daemon builds them, timed per service over `rounds` rounds. */
-async function timeProcessChecks(runners: readonly ProcessRunner[], rounds: number): Promise<ReturnType<typeof summarise>> {
+/** The checks of one bot, as the daemon builds them from its config: `memory`, `cpu` and `connection` to the broker. */
+function botChecks(runner: ProcessRunner, name: string, port: number): Check[] {
   const common = { timeoutMs: 5000, alertOnly: false };
   const memory: CheckConfigOf<"memory"> = { kind: "memory", id: "memory", ...common, maxBytes: 1024 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 0 };
   const cpu: CheckConfigOf<"cpu"> = { kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: null, maxThreads: 1000, maxFds: 1000 };
+  const connection: CheckConfigOf<"connection"> = { kind: "connection", id: "connection", ...common, to: { host: "127.0.0.1", port }, stuckForMs: 30_000 };
   const heartbeats = { lookUpHeartbeat: (_service: string, now: number) => ({ watchedSince: now, lastPing: null }) };
-  const checks = runners.flatMap((runner, i) => [memory, cpu].map((config) => createCheck(config, { clock: systemClock, runner, serviceName: `bot-${i}`, heartbeats })));
-  const perService: number[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    await apart(round);
-    const started = performance.now();
-    for (const check of checks) await check.run(new AbortController().signal);
-    perService.push((performance.now() - started) / runners.length);
-  }
-  return summarise(perService);
+  return [memory, cpu, connection].map((config) => createCheck(config, { clock: systemClock, runner, serviceName: name, heartbeats }));
 }
 
 /**
@@ -75,8 +69,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
         for (const runner of runners) await runner.start(10_000, new AbortController().signal);
         // Let each bot connect, fill its queue and deadlock.
         await new Promise((resolve) => setTimeout(resolve, 1000 + count * 10));
-        const config: CheckConfigOf<"connection"> = { kind: "connection", id: "connection", timeoutMs: 5000, alertOnly: false, to: { host: "127.0.0.1", port }, stuckForMs: 30_000 };
-        const checks = runners.map((runner, i) => createCheck(config, { clock: systemClock, runner, serviceName: `bot-${i}`, heartbeats: { lookUpHeartbeat: (_service, now) => ({ watchedSince: now, lastPing: null }) } }));
+        const checks = runners.map((runner, i) => botChecks(runner, `bot-${i}`, port));
         const perService: number[] = [];
         // Every bot's send queue is stuck by design: once a connection's samples reach back 30 s, the check fails it, as it must.
         let stuck = 0;
@@ -85,27 +78,23 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
         for (let round = 0; round < options.rounds; round += 1) {
           await apart(round);
           const started = performance.now();
-          for (const check of checks) {
-            const observation = await check.run(new AbortController().signal);
-            if (observation.ok) continue;
-            if (/ stuck for /.test(observation.summary)) {
-              stuck += 1;
-              continue;
+          // One service after another, each one's checks at once: as the daemon runs a service's round.
+          for (const own of checks) {
+            for (const observation of await Promise.all(own.map((check) => check.run(new AbortController().signal)))) {
+              if (observation.ok) continue;
+              if (/ stuck for /.test(observation.summary)) stuck += 1;
+              else {
+                failed += 1;
+                firstFailure ||= observation.summary;
+              }
             }
-            failed += 1;
-            firstFailure ||= observation.summary;
           }
           perService.push((performance.now() - started) / count);
         }
         const figures = summarise(perService);
         const bots = `${count} ${count === 1 ? "bot" : "bots"}`;
-        rows.push([bots, "`connection` (with `stuck-for`)", formatMs(figures.median, 3), formatMs(figures.p95, 3), "–", "", String(figures.n)]);
-        const processFigures = await timeProcessChecks(runners, options.rounds);
-        const round = { median: figures.median + processFigures.median, p95: figures.p95 + processFigures.p95 };
-        rows.push([bots, "`memory` (with `restart-before-oom`) + `cpu` (`pegged`, `frozen`)", formatMs(processFigures.median, 3), formatMs(processFigures.p95, 3), "–", "", String(processFigures.n)]);
-        rows.push([bots, "the three: `memory` + `cpu` + `connection` (sums)", formatMs(round.median, 3), formatMs(round.p95, 3), `< ${GOAL_MS_PER_SERVICE} ms`, verdict(round.median < GOAL_MS_PER_SERVICE), "–"]);
-        findings.push(`${verdict(round.median < GOAL_MS_PER_SERVICE)} ${bots}: one round of \`memory\` + \`cpu\` + \`connection\` costs ${formatMs(round.median, 3)} per service (the sum of their medians; p95s summed ${formatMs(round.p95, 3)}); \`memory\` + \`cpu\` alone ${formatMs(processFigures.median, 3)}, each listing the run's processes from its own process tree (runners/process/run-processes.ts)${count === 1 && subreaper !== null ? `. This process could not become a subreaper (${subreaper}), so orphans are looked for in the whole table` : ""}.`);
-        findings.push(`${bots}: one \`connection\` check costs ${formatMs(figures.median, 3)} per service (median of ${figures.n} rounds over every bot, p95 ${formatMs(figures.p95, 3)}); ${stuck} of ${count * options.rounds} looks found the bot's connection stuck, as each bot's is once 30 s of samples exist (\`stuck-for: 30s\`); ${failed} failed otherwise${failed === 0 ? "" : `; the first said: ${firstFailure}`}.`);
+        rows.push([bots, "one round of `memory` + `cpu` + `connection`", formatMs(figures.median, 3), formatMs(figures.p95, 3), `< ${GOAL_MS_PER_SERVICE} ms`, verdict(figures.median < GOAL_MS_PER_SERVICE), String(figures.n)]);
+        findings.push(`${verdict(figures.median < GOAL_MS_PER_SERVICE)} ${bots}: one round of \`memory\` + \`cpu\` + \`connection\` costs ${formatMs(figures.median, 3)} per service (median of ${figures.n} rounds, p95 ${formatMs(figures.p95, 3)}: the first round reads the whole process and socket tables)${count === 1 && subreaper !== null ? `. This process could not become a subreaper (${subreaper}), so orphans are looked for in the whole table` : ""}. ${stuck} of ${count * options.rounds} looks found the bot's connection stuck, as each bot's is once 30 s of samples exist (\`stuck-for: 30s\`); ${failed} failed otherwise${failed === 0 ? "" : `; the first said: ${firstFailure}`}.`);
         if (capture === null) {
           const pid = (await runners[0]?.processes(new AbortController().signal))?.main?.pid;
           if (pid !== undefined) {
@@ -134,7 +123,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
   return {
     title: "Process-level probes: connection, memory and cpu checks, and forensics capture",
     method: [
-      "Real supervised bots (`/usr/bin/python3`: a deadlocked pair of threads beside the main thread, holding a connection to a loopback server that accepts and never reads, with its send queue full), each started by a ProcessRunner as the daemon starts a `command:` service; the bench process runs the checks as the daemon builds them (`src/checks/registry.ts`), one after another over every bot, round after round, and divides each round's wall time by the number of bots. Rounds are 1.1 s apart, so that each pays what a daemon's rounds pay, whose services come round at most once a second: the bench process is a child subreaper, as the daemon is; a run's processes are found from its own process tree (the whole process table, shared for a second, at a run's first look and every 30 s), and a connection already found is looked up alone by its address pair (the kernel's whole socket table, shared for a second, when the service's sockets change and every 30 s). The goal is judged on the median round.",
+      "Real supervised bots (`/usr/bin/python3`: a deadlocked pair of threads beside the main thread, holding a connection to a loopback server that accepts and never reads, with its send queue full), each started by a ProcessRunner as the daemon starts a `command:` service; the bench process runs each bot's three checks as the daemon builds them (`src/checks/registry.ts`) and runs them (at once, one bot after another), round after round, and divides each round's wall time by the number of bots. Rounds are 1.1 s apart, so that each pays what a daemon's rounds pay, whose services come round at most once a second: the bench process is a child subreaper, as the daemon is; a run's processes are found from its own process tree (the whole process table, shared for a second, at a run's first look and every 30 s), and a connection already found is looked up alone by its address pair (the kernel's whole socket table, shared for a second, when the service's sockets change and every 30 s). The goal is judged on the median round.",
       "The forensics capture is `captureForensics` (src/process/forensics.ts) on the first bot, as a restart for a hang runs it, without a helper command.",
     ],
     tables: [{ caption: "Wall time per service of one round, and of one capture", columns: ["bots", "probe", "median", "p95", "goal", "", "n"], rows }],
