@@ -3,6 +3,7 @@ import { formatDuration } from "../core/duration.js";
 import type { Outcome } from "../core/outcome.js";
 import type { ChangeReportingRunner, ProcessListingRunner, RunnerStatus, ServiceProcesses } from "../core/runner.js";
 import { readUnitProcesses } from "./systemd-processes.js";
+import { shareInFlight } from "./share-in-flight.js";
 import type { SystemdRunnerConfig } from "../config/types.js";
 import { runCommand } from "../process/run-command.js";
 import { SUDO_PREFIX, unitCommand, type UnitVerb } from "../core/unit-commands.js";
@@ -130,10 +131,8 @@ export class SystemdRunner implements ChangeReportingRunner, ProcessListingRunne
     return this.#follower.live ? this.#follower.changes : null;
   }
 
-  /** Every process of the unit's cgroup, read again at each call (systemd-processes.ts). */
-  processes(signal: AbortSignal): Promise<ServiceProcesses | { problem: string }> {
-    return readUnitProcesses({ unit: this.target, systemctl: this.#systemctl, bus: this.#bus, timeoutMs: this.#commandTimeoutMs, signal });
-  }
+  /** Every process of the unit's cgroup (systemd-processes.ts), read again at each call but shared by the calls made while one is under way (a round's checks). */
+  processes = shareInFlight((signal: AbortSignal): Promise<ServiceProcesses | { problem: string }> => readUnitProcesses({ unit: this.target, systemctl: this.#systemctl, bus: this.#bus, timeoutMs: this.#commandTimeoutMs, signal }));
 
   /** A step of this runner's own: the changes systemd reports meanwhile are Lifeguard's doing, not news. */
   async #ownStep(step: () => Promise<Outcome>): Promise<Outcome> {
