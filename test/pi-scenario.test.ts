@@ -39,6 +39,11 @@ describe("the seed's Raspberry Pi scenario: init, install, doctor, a freeze", { 
     assert.match(init.stdout, /^Wrote \/etc\/lifeguard\/lifeguard\.yaml \(mode 0640\)\.$/m);
     assert.match(init.stdout, /^ {2}lifeguard install -c \/etc\/lifeguard\/lifeguard\.yaml {3}# write the bot's unit and Lifeguard's/m);
     assert.match(await alerts(), /"kind":"test"/);
+    // Before install, doctor's fix for the bot's missing unit, and for its log not written yet, is
+    // install (which writes the unit and starts it), not a unit file by hand nor a start of no unit.
+    const doctor = await lifeguard(["doctor"]);
+    assert.match(doctor.stdout, new RegExp(`^FAIL  unit ${BOT_UNIT.replace(".", "\\.")} of ".*" does not exist yet \\(LoadState=not-found\\): \`lifeguard install\` writes it from its install-unit:\n {6}fix: lifeguard install$`, "m"), doctor.stdout);
+    assert.match(doctor.stdout, new RegExp(`^FAIL  log ${log.replaceAll(".", "\\.")} of ".*" does not exist: .*\n {6}fix: lifeguard install$`, "m"), doctor.stdout);
   });
 
   test("install, with nothing but the config init wrote: the bot runs under its own unit with its limits, Lifeguard as its own user; doctor finds nothing wrong", async () => {

@@ -41,7 +41,7 @@ const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", 
  * bounded (files opened as Lifeguard's user, systemctl, pkcheck, sudo -l), and none acts on the system.
  */
 export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
-  const context: FixContext & { rerun: string } = { root: input.rootShell, rerun: input.rerun };
+  const context: FixContext & { rerun: string; install: string } = { root: input.rootShell, rerun: input.rerun, install: input.install };
   const root = findPackageRoot();
   const native = nativeFindings(root, context);
   const units = new Map<string, UnitProperties>();
