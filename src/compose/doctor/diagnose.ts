@@ -1,5 +1,5 @@
 import type { LifeguardConfig } from "../../config/types.js";
-import type { FixContext } from "../../core/doctor/fixes.js";
+import { rebuildFix, type FixContext } from "../../core/doctor/fixes.js";
 import type { LifeguardUser } from "../../core/doctor/judge-access.js";
 import { judgeNode } from "../../core/doctor/judge-host.js";
 import { DAEMON_UNIT, judgeWatchers, TIMER_UNIT, CRON_FILE, type UnitProperties } from "../../core/doctor/judge-units.js";
@@ -56,7 +56,7 @@ export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   }, context);
   const found = await findLifeguardUser(input.user, units, context);
   const user = "level" in found ? null : found;
-  const head = [input.configFinding, judgeNode(process.version), ...native.findings, user === null ? found as Finding : ok("user", `Lifeguard runs as ${user.name} (${user.source})`), ...watchers];
+  const head = [input.configFinding, judgeNode(process.version, rebuildFix(root, ["npm", "rebuild"], context)), ...native.findings, user === null ? found as Finding : ok("user", `Lifeguard runs as ${user.name} (${user.source})`), ...watchers];
   const config = input.config;
   if (config === null || user === null) return { user, findings: [...head, ...await clockFindings(context)] };
   const perService = [...await logFindings(config, user, context), ...await unitFindings(config, user, context), ...await daemonPrivilegeFindings(config, units.get(DAEMON_UNIT) ?? {}, user, context)];
