@@ -9,6 +9,7 @@ import { chownTo, COMMAND_TIMEOUT_MS, describeDiff, findAccount, readOptional, s
 import type { InstallPlan, Step } from "./plan.js";
 import { runStep, type Done, type StepContext } from "./steps.js";
 import { controlProblems } from "./check-control.js";
+import { sharedDirectoryProblems } from "./shared-dirs.js";
 import { sameSettings } from "./unit-file.js";
 
 export interface ApplyOptions {
@@ -43,7 +44,7 @@ export async function applyInstall(plan: InstallPlan, options: ApplyOptions): Pr
     for (const conflict of conflicts) options.say(`${conflict.step.path} was changed by hand: not overwritten without --force\n${conflict.diff}`);
     const missing = await missingUnits(plan);
     for (const unit of missing) options.say(`${unit} does not exist, and the config has no \`install-unit:\` for it: install its unit, or give the service one`);
-    const problems = [...plan.problems, ...(await controlProblems(plan, options.source))];
+    const problems = [...plan.problems, ...(await controlProblems(plan, options.source)), ...(await sharedDirectoryProblems(plan, records, options.source))];
     for (const problem of problems) options.say(problem);
     const refusal = conflicts.length > 0 ? EXIT.cantCreate : missing.length > 0 || problems.length > 0 ? EXIT.config : null;
     // A dry run shows the plan even when install would refuse it: what it would write once the above is mended.

@@ -12,8 +12,8 @@ import { renderCheckUnit, renderDaemonUnit, renderServiceUnit, renderTimerUnit, 
 export type Step =
   /** A system user for Lifeguard, created when missing. */
   | { kind: "user"; name: string }
-  /** A directory, created when missing, owned by `owner` (null: root) with `mode`. */
-  | { kind: "dir"; path: string; owner: string | null; mode: number }
+  /** A directory, created when missing, owned by `owner` (null: root) with `mode`: the store's, or Lifeguard's own log's. */
+  | { kind: "dir"; path: string; owner: string | null; mode: number; purpose: "state" | "log" }
   /**
    * `user` may read `path`: ACL entries where its mode does not let it. A log (`rotated`) gets a
    * default entry on its directory too, so that the file logrotate creates next is readable; a
@@ -117,8 +117,8 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const rotated = [...(logFile !== null && config.log.maxBytes === null ? [logFile] : []), ...(options.mode === "cron" && logFile === null ? [cronOutput] : [])];
   const steps: Step[] = [
     ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
-    { kind: "dir", path: config.state, owner, mode: 0o750 },
-    ...(ownLogDir ? [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }] : []),
+    { kind: "dir", path: config.state, owner, mode: 0o750, purpose: "state" },
+    ...(ownLogDir ? [{ kind: "dir" as const, path: logDir, owner, mode: 0o750, purpose: "log" as const }] : []),
     ...(owner === null ? [] : [
       ...[...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner, rotated: true })),
       // Lifeguard reads its config as its user; under cron it loads the secrets itself too (units get them from systemd, as root).
