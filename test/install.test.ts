@@ -153,8 +153,8 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const before = await lab.sandbox.exec(["stat", "-c", "%U %a", lab.botDir]);
     const refused = await lab.sandbox.exec([process.execPath, BIN, "install", "-c", shared], { timeoutMs: 60_000, cwd: "/" });
     assert.equal(refused.exitCode, 78, refused.stdout);
-    assert.match(refused.stdout, new RegExp(`^${lab.botDir}, the directory of log\\.file, exists and install did not make it: install would make it lifeguard's with mode 750 \\(ReadWritePaths=\\), ` +
-      `taking it from whoever uses it now\\. Give log\\.file a directory of Lifeguard's own, which install makes, in ${shared}: log: \\{ file: /var/log/lifeguard/lifeguard\\.log \\}$`, "m"));
+    assert.match(refused.stdout, new RegExp(`^${lab.botDir}, log\\.file's directory, holds files that are not Lifeguard's \\("bot\\.log", .*\\) and install did not make it: install would make it lifeguard's with mode 750 ` +
+      `\\(ReadWritePaths=\\), taking it from whoever uses it now\\. Give Lifeguard a directory of its own, which install makes, in ${shared}: log: \\{ file: /var/log/lifeguard/lifeguard\\.log \\}$`, "m"));
     assert.equal((await lab.sandbox.exec(["stat", "-c", "%U %a", lab.botDir])).stdout, before.stdout, "the bot's directory is as it was");
     assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
   });
