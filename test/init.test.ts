@@ -78,6 +78,17 @@ test("init without a terminal and a required answer missing: a usage error namin
   assert.equal(existsSync(join(dir, "x.yaml")), false);
 });
 
+test("init --help: an example on several lines pastes as one command, each line but its last ending in a backslash", async (t) => {
+  const { run } = workspace(t);
+  const help = await run(["init", "--help"]);
+  assert.equal(help.exitCode, 0, help.stderr);
+  const lines = help.stdout.slice(help.stdout.indexOf("\nExamples:\n")).split("\n");
+  const continued = lines.flatMap((line, at) => (/^ {6}--/.test(lines[at + 1] ?? "") ? [line] : []));
+  assert.ok(continued.length >= 3, help.stdout);
+  assert.deepEqual(continued.filter((line) => !line.endsWith(" \\")), []);
+  assert.doesNotMatch(help.stdout, /\S {3,}--/, "no continuation swallowed into one line");
+});
+
 /** A tmux server of the test's own (its own socket) running `command` in a shell that then says its exit code. */
 function terminal(t: { after(fn: () => void): void }, command: string[]) {
   const socket = `lifeguard-init-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

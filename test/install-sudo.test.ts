@@ -109,6 +109,13 @@ describe("lifeguard install with privilege: sudo, on a box without polkit, under
     assert.equal(refused.exitCode, 78, refused.stdout);
     assert.match(refused.stdout, /^polkit\.service is masked: Lifeguard's user could not start, stop or kill lg-bot\.service, lg-web@a:b\\x2dc\.service, as systemd lets only root and whom polkit allows\. Install polkit \(apt-get install polkitd\), or set `privilege: sudo` in \S+\/polkit\.yaml: install then writes a sudoers drop-in instead/m);
     assert.equal((await sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
+    // A dry run says the same, and still shows every file it would write once that is mended.
+    const dry = await lifeguard(["install", "--dry-run"], join(sandbox.workdir, "polkit.yaml"));
+    assert.equal(dry.exitCode, 78, dry.stdout);
+    assert.match(dry.stdout, /^polkit\.service is masked: /m);
+    assert.match(dry.stdout, /^- write \/etc\/polkit-1\/rules\.d\/50-lifeguard\.rules \(the polkit rule that lets lifeguard control lg-bot\.service, .*\):\n {4}\/\/ Written by `lifeguard install /m);
+    assert.match(dry.stdout, /^- write \/etc\/systemd\/system\/lifeguard\.service \(Lifeguard's daemon unit, mode 644\):\n {4}# Written by `lifeguard install /m);
+    assert.match(dry.stdout, /\nlifeguard install would refuse to do it until what is said above is mended: it would change nothing\.\n$/);
   });
 
   test("a drop-in that visudo rejects is not put in place: the install stops there and rolls back everything before it", async () => {

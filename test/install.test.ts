@@ -9,9 +9,9 @@
 // modes have files of their own (install-timer, install-cron).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { sandboxSupport } from "../src/testing/systemd-sandbox.js";
 import { waitFor } from "../src/testing/wait-for.js";
 import { BIN } from "./support/lab.js";
@@ -143,6 +143,19 @@ describe("lifeguard install under real systemd", { skip: support.ok ? false : su
     const refused = await lab.sandbox.exec([process.execPath, BIN, "install", "-c", ghost], { timeoutMs: 60_000, cwd: "/" });
     assert.equal(refused.exitCode, 78, refused.stdout);
     assert.match(refused.stdout, /ghost\.service does not exist, and the config has no `install-unit:` for it/);
+    assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
+  });
+
+  test("a log.file in a directory install did not make (the bot's own) is refused before anything changes: the directory keeps its owner and mode", async () => {
+    const shared = join(lab.box, "shared.yaml");
+    const config = parse(readFileSync(lab.config, "utf8")) as Record<string, unknown>;
+    writeFileSync(shared, stringify({ ...config, log: { file: join(lab.botDir, "lifeguard.log") } }));
+    const before = await lab.sandbox.exec(["stat", "-c", "%U %a", lab.botDir]);
+    const refused = await lab.sandbox.exec([process.execPath, BIN, "install", "-c", shared], { timeoutMs: 60_000, cwd: "/" });
+    assert.equal(refused.exitCode, 78, refused.stdout);
+    assert.match(refused.stdout, new RegExp(`^${lab.botDir}, log\\.file's directory, holds files that are not Lifeguard's \\("bot\\.log", .*\\) and install did not make it: install would make it lifeguard's with mode 750 ` +
+      `\\(ReadWritePaths=\\), taking it from whoever uses it now\\. Give Lifeguard a directory of its own, which install makes, in ${shared}: log: \\{ file: /var/log/lifeguard/lifeguard\\.log \\}$`, "m"));
+    assert.equal((await lab.sandbox.exec(["stat", "-c", "%U %a", lab.botDir])).stdout, before.stdout, "the bot's directory is as it was");
     assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
   });
 

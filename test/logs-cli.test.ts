@@ -72,7 +72,7 @@ test("logs without NAME, when Lifeguard logs to stdout, exits 1 and gives the jo
   assert.equal(result.stderr, `lifeguard: Cannot show Lifeguard's log as "${lab.config}" sets no log file: Lifeguard writes its log to standard output\n` +
     `hint: Under systemd that is the journal: "journalctl -u lifeguard -n 20" for the daemon (lifeguard.service), "journalctl -u lifeguard-check -n 20" ` +
     "for the timer (lifeguard-check.service); the cron job of `lifeguard install --cron` appends it to /var/log/lifeguard/lifeguard.log (another cron line: cron mails it). " +
-    "To keep it in a file, set `log: { file: /var/log/lifeguard.log }`.\n");
+    "To keep it in a file, set `log: { file: /var/log/lifeguard/lifeguard.log }`.\n");
 });
 
 test("logs of an unknown service exits 64 with the services and a did-you-mean; a bad -n and conflicting flags exit 64", async (t) => {

@@ -17,8 +17,23 @@ const support = sandboxSupport();
 /** Two failing rounds at the default 30 s interval, and the restart. */
 const DETECTED_WITHIN_MS = 120_000;
 
+/** The files a dry run of install shows: `- write PATH (...):` then the file, each line indented by 4. */
+function filesShown(output: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const lines = output.split("\n");
+  lines.forEach((line, at) => {
+    const path = /^- write (\S+) \(.*\):$/.exec(line)?.[1];
+    if (path === undefined) return;
+    const body = lines.slice(at + 1);
+    const end = body.findIndex((next) => !next.startsWith("    "));
+    files.set(path, body.slice(0, end === -1 ? body.length : end).map((next) => next.slice(4).trimEnd()).join("\n"));
+  });
+  return files;
+}
+
 describe("the seed's Raspberry Pi scenario: init, install, doctor, a freeze", { skip: support.ok ? false : support.reason }, () => {
   let lab: InstallLab;
+  let dryRunFiles = new Map<string, string>();
   /** `lifeguard ARGS` as root in the box, without -c: the config is /etc/lifeguard/lifeguard.yaml. */
   const lifeguard = (args: string[]) => lab.sandbox.exec([process.execPath, BIN, ...args], { timeoutMs: 240_000, cwd: "/" });
   const alerts = async () => (await lab.sandbox.exec(["journalctl", "--no-pager", "-o", "cat", "_COMM=logger"])).stdout;
@@ -39,6 +54,22 @@ describe("the seed's Raspberry Pi scenario: init, install, doctor, a freeze", { 
     assert.match(init.stdout, /^Wrote \/etc\/lifeguard\/lifeguard\.yaml \(mode 0640\)\.$/m);
     assert.match(init.stdout, /^ {2}lifeguard install -c \/etc\/lifeguard\/lifeguard\.yaml {3}# write the bot's unit and Lifeguard's/m);
     assert.match(await alerts(), /"kind":"test"/);
+    // Before install, doctor's fix for the bot's missing unit, and for its log not written yet, is
+    // install (which writes the unit and starts it), not a unit file by hand nor a start of no unit.
+    const doctor = await lifeguard(["doctor"]);
+    assert.match(doctor.stdout, new RegExp(`^FAIL  unit ${BOT_UNIT.replace(".", "\\.")} of ".*" does not exist yet \\(LoadState=not-found\\): \`lifeguard install\` writes it from its install-unit:\n {6}fix: lifeguard install$`, "m"), doctor.stdout);
+    assert.match(doctor.stdout, new RegExp(`^FAIL  log ${log.replaceAll(".", "\\.")} of ".*" does not exist: .*\n {6}fix: lifeguard install$`, "m"), doctor.stdout);
+  });
+
+  test("install --dry-run prints every file it would write, in full, each under the header naming the command, and changes nothing", async () => {
+    const dry = await lifeguard(["install", "--dry-run"]);
+    assert.equal(dry.exitCode, 0, `${dry.stdout}\n${dry.stderr}`);
+    dryRunFiles = filesShown(dry.stdout);
+    assert.deepEqual([...dryRunFiles.keys()], [`/etc/systemd/system/${BOT_UNIT}`, "/etc/polkit-1/rules.d/50-lifeguard.rules", "/etc/systemd/system/lifeguard.service"], dry.stdout);
+    for (const [path, content] of dryRunFiles) assert.match(content, /^(#|\/\/) Written by `lifeguard install --daemon --user lifeguard -c \/etc\/lifeguard\/lifeguard\.yaml` \(Lifeguard /, path);
+    assert.match(dryRunFiles.get(`/etc/systemd/system/${BOT_UNIT}`) ?? "", /^MemoryMax=1073741824\nCPUQuota=80%$/m);
+    for (const path of dryRunFiles.keys()) assert.notEqual((await lab.sandbox.exec(["test", "-e", path])).exitCode, 0, `${path} was not written`);
+    assert.equal((await lab.sandbox.exec(["getent", "passwd", "lifeguard"])).exitCode, 2, "no user was created");
   });
 
   test("install, with nothing but the config init wrote: the bot runs under its own unit with its limits, Lifeguard as its own user; doctor finds nothing wrong", async () => {
@@ -48,6 +79,8 @@ describe("the seed's Raspberry Pi scenario: init, install, doctor, a freeze", { 
     assert.deepEqual(await lab.show(BOT_UNIT, ["MemoryMax", "CPUQuotaPerSecUSec", "User", "UnitFileState", "ActiveState"]), {
       MemoryMax: String(1024 ** 3), CPUQuotaPerSecUSec: "800ms", User: "nobody", UnitFileState: "enabled", ActiveState: "active",
     });
+    // What the dry run printed is what install wrote, byte for byte.
+    for (const [path, content] of dryRunFiles) assert.equal((await lab.sandbox.exec(["cat", path])).stdout, `${content}\n`, path);
     const doctor = await lifeguard(["doctor"]);
     assert.equal(doctor.exitCode, 0, doctor.stdout);
     assert.doesNotMatch(doctor.stdout, /^FAIL/m);

@@ -16,8 +16,8 @@ Examples:
   lifeguard init -c ./lifeguard.yaml --unit gemini-trader --log /home/bot/logs/bot.log \\
       --alert telegram --telegram-chat 123456789   # no questions: proposes match and max-age
   lifeguard init --alert none -- python3 main.py   # a command Lifeguard supervises itself
-  lifeguard init --unit gemini-trader --run-as bot --workdir /home/bot/gemini-trader-ai \
-      --memory-max 1G --cpu-quota 80% --log /home/bot/gemini-trader-ai/logs/gemini_trader.log \
+  lifeguard init --unit gemini-trader --run-as bot --workdir /home/bot/gemini-trader-ai \\
+      --memory-max 1G --cpu-quota 80% --log /home/bot/gemini-trader-ai/logs/gemini_trader.log \\
       --alert telegram --telegram-chat 123456789 -- /usr/bin/python3 main.py
                                                    # a bot without a unit: install writes it
 

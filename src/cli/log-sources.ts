@@ -76,6 +76,6 @@ export function chooseOwnLog(config: LifeguardConfig, lines: number, follow: boo
     exitCode: EXIT.failed,
     hint: `Under systemd that is the journal: ${journal("lifeguard")} for the daemon (lifeguard.service), ${journal("lifeguard-check")} ` +
       `for the timer (lifeguard-check.service); the cron job of \`lifeguard install --cron\` appends it to ${CRON_OUTPUT} (another cron line: cron mails it). ` +
-      "To keep it in a file, set `log: { file: /var/log/lifeguard.log }`.",
+      "To keep it in a file, set `log: { file: /var/log/lifeguard/lifeguard.log }`.",
   });
 }

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { buildApp } from "../compose/build-app.js";
+import { adminLifeguardCommand } from "../core/cli-command.js";
 import { describeHealth } from "../compose/describe-status.js";
 import { collectStatus, type ServiceStatus } from "../compose/service-status.js";
 import type { LifeguardConfig } from "../config/types.js";
@@ -20,7 +21,8 @@ const POLL_MS = 500;
  * service started now, or the cron job's command run once now as its user), and each service as
  * that round saw it. True when every unit is active and every service healthy.
  */
-export async function verifyFirstRound(config: LifeguardConfig, step: Extract<Step, { kind: "verify" }>, io: { say(line: string): void; owner: string | null }): Promise<boolean> {
+export async function verifyFirstRound(config: LifeguardConfig, step: Extract<Step, { kind: "verify" }>, io: { say(line: string): void; owner: string | null; rootShell: boolean }): Promise<boolean> {
+  const seeAlso = followUpAdvice(config.cliAddress, io.rootShell);
   const startedAt = Date.now();
   let ok = true;
   for (const unit of step.units) {
@@ -43,11 +45,16 @@ export async function verifyFirstRound(config: LifeguardConfig, step: Extract<St
   for (const status of statuses) {
     const seen = lookedAt(status, startedAt);
     const healthy = seen && status.health.kind === "healthy";
-    io.say(`${status.service}: ${seen ? describeHealth(status, Date.now()) : "not looked at by Lifeguard's first round yet"}${healthy ? "" : " (see `lifeguard status` and `lifeguard doctor`)"}`);
+    io.say(`${status.service}: ${seen ? describeHealth(status, Date.now()) : "not looked at by Lifeguard's first round yet"}${healthy ? "" : ` (${seeAlso})`}`);
     ok &&= healthy;
   }
   io.say(ok ? "Installed: every unit is active and Lifeguard's first round saw every service healthy." : "Installed, but not everything is well: see above.");
   return ok;
+}
+
+/** Where to look when a service is not healthy after install: status and doctor for this config, as typed where install was (they read root's files). */
+export function followUpAdvice(cliAddress: readonly string[], rootShell: boolean): string {
+  return `see \`${adminLifeguardCommand(["status", ...cliAddress], rootShell)}\` and \`${adminLifeguardCommand(["doctor", ...cliAddress], rootShell)}\``;
 }
 
 async function activeWithin(unit: string): Promise<string> {

@@ -53,6 +53,11 @@ test("loadConfig gives every service the options that find its file from any dir
   writeFileSync(file, "services:\n  t:\n    systemd: t\n    interval: soon\n");
   const error = await configErrorOf(() => loadConfig(relative, {}));
   assert.equal(error.hint, `Run \`lifeguard validate -c ${file}\` after editing; \`lifeguard schema\` prints the JSON Schema.`);
+  // A secret's variable not set: where to put it, as lifeguard init says, in the files every command reads.
+  writeFileSync(file, "services:\n  t:\n    systemd: t\nalerts:\n  phone: { type: telegram, token: ${TG_TOKEN}, chat: \"1\" }\n");
+  const unset = await configErrorOf(() => loadConfig(relative, {}));
+  assert.equal(unset.hint, `Put TG_TOKEN=... in /etc/lifeguard/env or ${join(dir, "lifeguard.env")} (one NAME=value a line, mode 0600), which every lifeguard command and Lifeguard's units read, or set it in the environment. ` +
+    `Run \`lifeguard validate -c ${file}\` after editing; \`lifeguard schema\` prints the JSON Schema.`);
   // The system's file is found by every command without -c.
   assert.deepEqual(configAddress(SYSTEM_CONFIG_PATH), []);
   assert.deepEqual(configAddress("/etc/lifeguard/../lifeguard/lifeguard.yaml"), []);

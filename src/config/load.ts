@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { lifeguardCommand } from "../core/cli-command.js";
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, type ConfigIssue } from "../core/errors.js";
+import { environmentFilesOf } from "./environment-file.js";
 import type { Env } from "./interpolate.js";
 import { quote } from "./messages.js";
 import { OversizeFile, readFileUpTo } from "./read-bounded.js";
@@ -22,8 +23,24 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
   const baseDir = dirname(resolve(path));
   const readFile = (file: string) => readSecretFile(resolve(baseDir, file));
   const result = validateConfig(text, { source: path, baseDir, env, readFile, cliAddress: configAddress(path) });
-  if (!result.ok) throw new ConfigError(result.issues, `Run \`${lifeguardCommand(["validate", ...configAddress(path)])}\` after editing; \`lifeguard schema\` prints the JSON Schema.`);
+  if (!result.ok) throw new ConfigError(result.issues, invalidHint(result.issues, path));
   return result.config;
+}
+
+/** The message interpolate.ts gives a `${NAME}` whose variable is not set. */
+const UNSET_VARIABLE = /^environment variable "([A-Za-z_][A-Za-z0-9_]*)" is not set/;
+
+/**
+ * What to do about an invalid file: validate it again after editing; where a secret's variable is
+ * not set, first the environment files that every command and Lifeguard's units read it from
+ * (where `lifeguard init` said to put it).
+ */
+function invalidHint(issues: readonly ConfigIssue[], path: string): string {
+  const validate = `Run \`${lifeguardCommand(["validate", ...configAddress(path)])}\` after editing; \`lifeguard schema\` prints the JSON Schema.`;
+  const unset = [...new Set(issues.flatMap((issue) => UNSET_VARIABLE.exec(issue.message)?.[1] ?? []))];
+  if (unset.length === 0) return validate;
+  const files = environmentFilesOf(resolve(path));
+  return `Put ${unset.map((name) => `${name}=...`).join(", ")} in ${files.join(" or ")} (one NAME=value a line, mode 0600), which every lifeguard command and Lifeguard's units read, or set ${unset.length === 1 ? "it" : "them"} in the environment. ${validate}`;
 }
 
 /**

@@ -13,3 +13,11 @@ export function shellWord(word: string): string {
 export function lifeguardCommand(args: readonly string[]): string {
   return ["lifeguard", ...args].map(shellWord).join(" ");
 }
+
+/**
+ * A `lifeguard` command line that needs root, as typed where the advice is read: bare in a root
+ * shell, else with `sudo` (also under `sudo lifeguard ...`, typed in a user's shell).
+ */
+export function adminLifeguardCommand(args: readonly string[], rootShell: boolean): string {
+  return rootShell ? lifeguardCommand(args) : `sudo ${lifeguardCommand(args)}`;
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, existsSync, renameSync, truncateSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, renameSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "./create-logger.js";
@@ -61,13 +61,24 @@ test("file logger follows logrotate's create and copytruncate", () => {
 test("an unwritable log file is reported once on stderr and never throws", () => {
   withDir((dir) => {
     const errors: string[] = [];
-    chmodSync(dir, 0o500);
-    const file = join(dir, "missing-dir", "watchdog.log");
+    // Its "directory" is a file: nothing can make the log there.
+    writeFileSync(join(dir, "not-a-dir"), "");
+    const file = join(dir, "not-a-dir", "watchdog.log");
     const logger = createLogger({ file, format: "text", maxBytes: null, keep: 1 }, { stdout: () => undefined, stderr: (line) => errors.push(line) });
     logger.write({ at, tag: "OK", message: "one" });
     logger.write({ at, tag: "OK", message: "two" });
     assert.equal(errors.length, 1);
-    assert.match(errors[0] ?? "", /^lifeguard: Cannot write the watchdog log ".*watchdog.log": ENOENT/);
+    assert.match(errors[0] ?? "", /^lifeguard: Cannot write the watchdog log ".*watchdog.log": ENOTDIR/);
+  });
+});
+
+test("a log file whose directory is missing gets it made, mode 0750 (/var/log/lifeguard/ before install made it)", () => {
+  withDir((dir) => {
+    const file = join(dir, "lifeguard", "lifeguard.log");
+    const logger = createLogger({ file, format: "text", maxBytes: null, keep: 1 }, { stdout: () => undefined, stderr: (line) => assert.fail(line) });
+    logger.write({ at, tag: "OK", message: "one" });
+    assert.match(readFileSync(file, "utf8"), /\[OK\] one\n$/);
+    assert.equal(statSync(join(dir, "lifeguard")).mode & 0o777, 0o750);
   });
 });
 

@@ -9,6 +9,7 @@ import { chownTo, COMMAND_TIMEOUT_MS, describeDiff, findAccount, readOptional, s
 import type { InstallPlan, Step } from "./plan.js";
 import { runStep, type Done, type StepContext } from "./steps.js";
 import { controlProblems } from "./check-control.js";
+import { sharedDirectoryProblems } from "./shared-dirs.js";
 import { sameSettings } from "./unit-file.js";
 
 export interface ApplyOptions {
@@ -43,10 +44,16 @@ export async function applyInstall(plan: InstallPlan, options: ApplyOptions): Pr
     for (const conflict of conflicts) options.say(`${conflict.step.path} was changed by hand: not overwritten without --force\n${conflict.diff}`);
     const missing = await missingUnits(plan);
     for (const unit of missing) options.say(`${unit} does not exist, and the config has no \`install-unit:\` for it: install its unit, or give the service one`);
-    const problems = [...plan.problems, ...(await controlProblems(plan, options.source))];
+    const problems = [...plan.problems, ...(await controlProblems(plan, options.source)), ...(await sharedDirectoryProblems(plan, records, options.source))];
     for (const problem of problems) options.say(problem);
-    if (conflicts.length > 0 || missing.length > 0 || problems.length > 0) return conflicts.length > 0 ? EXIT.cantCreate : EXIT.config;
-    if (options.dryRun) return describe(plan, files, options.say);
+    const refusal = conflicts.length > 0 ? EXIT.cantCreate : missing.length > 0 || problems.length > 0 ? EXIT.config : null;
+    // A dry run shows the plan even when install would refuse it: what it would write once the above is mended.
+    if (options.dryRun) {
+      describe(plan, files, options.say);
+      if (refusal !== null) options.say("lifeguard install would refuse to do it until what is said above is mended: it would change nothing.");
+      return refusal ?? EXIT.healthy;
+    }
+    if (refusal !== null) return refusal;
     if (process.getuid?.() !== 0) {
       options.say("lifeguard install changes system files: run it as root (sudo), or see what it would do with --dry-run");
       return EXIT.usage;
@@ -148,7 +155,10 @@ async function missingUnits(plan: InstallPlan): Promise<string[]> {
   return shown.filter(({ shown }) => "error" in shown || shown.LoadState !== "loaded").map(({ unit }) => unit);
 }
 
-function describe(plan: InstallPlan, files: FilePlan[], say: (line: string) => void): number {
+/** What a dry run says it would do with a file, by its action. */
+const DRY_RUN_VERB = { write: "write", unchanged: "leave unchanged", update: "update", replace: "replace (edited by hand: --force)", conflict: "not overwrite (edited by hand; with --force, replace)" } as const;
+
+function describe(plan: InstallPlan, files: FilePlan[], say: (line: string) => void): void {
   say("Dry run: nothing is changed. lifeguard install would:");
   for (const step of plan.steps) {
     if (step.kind !== "file") {
@@ -157,10 +167,9 @@ function describe(plan: InstallPlan, files: FilePlan[], say: (line: string) => v
     }
     const action = files.find((file) => file.step === step)?.action ?? "write";
     const check = step.validate === undefined ? "" : `, once \`${step.validate.join(" ")}\` accepts it`;
-    say(`- ${action === "unchanged" ? "leave unchanged" : action === "write" ? "write" : "update"} ${step.path} (${step.what}, mode ${step.mode.toString(8)}${check})${action === "unchanged" ? "" : ":"}`);
+    say(`- ${DRY_RUN_VERB[action]} ${step.path} (${step.what}, mode ${step.mode.toString(8)}${check})${action === "unchanged" ? "" : ":"}`);
     if (action !== "unchanged") say(step.content.replace(/^/gm, "    ").trimEnd());
   }
-  return EXIT.healthy;
 }
 
 function describeStep(step: Exclude<Step, { kind: "file" }>): string {

@@ -1,4 +1,4 @@
-import { dirname } from "node:path/posix";
+import { basename, dirname } from "node:path/posix";
 import { checkedFiles, checkedJournals } from "../config/checked-files.js";
 import { environmentFilesOf } from "../config/environment-file.js";
 import type { LifeguardConfig } from "../config/types.js";
@@ -17,8 +17,11 @@ export type Step =
    * shows a user outside `systemd-journal` or `adm` none of the system's entries).
    */
   | { kind: "group"; user: string; group: string; units: string[] }
-  /** A directory, created when missing, owned by `owner` (null: root) with `mode`. */
-  | { kind: "dir"; path: string; owner: string | null; mode: number }
+  /**
+   * A directory, created when missing, owned by `owner` (null: root) with `mode`: the store's, or
+   * Lifeguard's own log's; `keeps`: the names (prefixes) of the files Lifeguard keeps there.
+   */
+  | { kind: "dir"; path: string; owner: string | null; mode: number; purpose: "state" | "log"; keeps: readonly string[] }
   /**
    * `user` may read `path`: ACL entries where its mode does not let it. A log (`rotated`) gets a
    * default entry on its directory too, so that the file logrotate creates next is readable; a
@@ -72,6 +75,8 @@ export interface InstallPlan {
 }
 
 const HOMES = ["/home/", "/root/", "/run/user/"];
+/** What Lifeguard keeps in its state directory: the store (with its WAL files) and cron's lock. */
+const STATE_FILES = ["lifeguard.db", "check.flock"];
 const TMPS = ["/tmp/", "/var/tmp/"];
 /** visudo's check of one file (its answer names the line it cannot parse); the file's path is appended. */
 const VISUDO_CHECK = ["visudo", "-c", "-f"] as const;
@@ -125,8 +130,8 @@ export function planInstall(config: LifeguardConfig, options: InstallOptions, fa
   const steps: Step[] = [
     ...(owner === null ? [] : [{ kind: "user" as const, name: owner }]),
     ...(owner === null || journals.length === 0 ? [] : [{ kind: "group" as const, user: owner, group: JOURNAL_GROUP, units: journals }]),
-    { kind: "dir", path: config.state, owner, mode: 0o750 },
-    ...(ownLogDir ? [{ kind: "dir" as const, path: logDir, owner, mode: 0o750 }] : []),
+    { kind: "dir", path: config.state, owner, mode: 0o750, purpose: "state", keeps: STATE_FILES },
+    ...(ownLogDir ? [{ kind: "dir" as const, path: logDir, owner, mode: 0o750, purpose: "log" as const, keeps: [basename(logFile ?? CRON_OUTPUT)] }] : []),
     ...(owner === null ? [] : [
       ...[...new Set(read)].map((path): Step => ({ kind: "read-access", path, user: owner, rotated: true })),
       // Lifeguard reads its config as its user; under cron it loads the secrets itself too (units get them from systemd, as root).

@@ -1,13 +1,14 @@
 import { adminCommand } from "../../core/doctor/fixes.js";
 import { doctorExitCode, fail, ok, type Finding } from "../../core/doctor/finding.js";
 import { formatFindings, summarise } from "../../core/doctor/format.js";
-import { lifeguardCommand } from "../../core/cli-command.js";
+import { adminLifeguardCommand, lifeguardCommand } from "../../core/cli-command.js";
 import { ConfigError } from "../../core/errors.js";
 import { configAddress, findConfigPath, loadConfig } from "../../config/load.js";
 import type { LifeguardConfig } from "../../config/types.js";
 import { diagnose } from "../../compose/doctor/diagnose.js";
 import { configEnvironment } from "../config-environment.js";
 import type { CliIo } from "../io.js";
+import { isRootShell } from "../root-shell.js";
 import { colourEnabled, paint, type Style } from "../paint.js";
 
 export interface DoctorOptions {
@@ -26,9 +27,9 @@ const STYLE = { ok: "ok", warn: "warn", fail: "bad" } as const satisfies Record<
  * Lifeguard from protecting a service (warnings allowed), 1 otherwise.
  */
 export async function runDoctor(options: DoctorOptions, io: CliIo): Promise<number> {
-  const root = rootShell(io);
+  const root = isRootShell(io);
   const { config, finding, address } = await openForDoctor(options, io, root);
-  const asAdmin = (args: string[]): string => (root ? lifeguardCommand(args) : `sudo ${lifeguardCommand(args)}`);
+  const asAdmin = (args: string[]): string => adminLifeguardCommand(args, root);
   const diagnosis = await diagnose({ config, configFinding: finding, now: Date.now(), rerun: asAdmin(["doctor", ...address]), install: asAdmin(["install", ...address]), rootShell: root, ...(options.user === undefined ? {} : { user: options.user }) });
   const code = doctorExitCode(diagnosis.findings);
   if (options.json === true) {
@@ -39,14 +40,6 @@ export async function runDoctor(options: DoctorOptions, io: CliIo): Promise<numb
     io.stdout(summarise(diagnosis.findings));
   }
   return code;
-}
-
-/**
- * The fixes are typed in a root shell: doctor runs as root, and not under sudo (`sudo lifeguard
- * doctor` was typed in a user's shell, where a fix needs `sudo` too).
- */
-function rootShell(io: CliIo): boolean {
-  return (process.getuid?.() ?? 0) === 0 && (io.env.SUDO_USER ?? "") === "";
 }
 
 /** The configuration, or the finding that says why it cannot be had (with the fix: edit the file, then validate it). */

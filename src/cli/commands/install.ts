@@ -15,6 +15,7 @@ import { DEFAULT_USER, type InstallMode } from "../../setup/layout.js";
 import { planInstall } from "../../setup/plan.js";
 import type { CliIo } from "../io.js";
 import { openConfig } from "../open-config.js";
+import { isRootShell } from "../root-shell.js";
 import { verifyFirstRound } from "../verify-install.js";
 
 export interface InstallCommandOptions {
@@ -68,6 +69,6 @@ export async function runInstall(options: InstallCommandOptions, io: CliIo): Pro
     source,
     say: io.stdout,
     now: Date.now,
-    firstRound: (step) => verifyFirstRound(absolute, step, { say: io.stdout, owner }),
+    firstRound: (step) => verifyFirstRound(absolute, step, { say: io.stdout, owner, rootShell: isRootShell(io) }),
   });
 }

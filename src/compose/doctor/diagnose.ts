@@ -1,5 +1,5 @@
 import type { LifeguardConfig } from "../../config/types.js";
-import type { FixContext } from "../../core/doctor/fixes.js";
+import { rebuildFix, type FixContext } from "../../core/doctor/fixes.js";
 import type { LifeguardUser } from "../../core/doctor/judge-access.js";
 import { judgeNode } from "../../core/doctor/judge-host.js";
 import { DAEMON_UNIT, judgeWatchers, TIMER_UNIT, CRON_FILE, type UnitProperties } from "../../core/doctor/judge-units.js";
@@ -42,7 +42,7 @@ const DAEMON_PROPERTIES = ["LoadState", "ActiveState", "UnitFileState", "User", 
  * bounded (files opened as Lifeguard's user, systemctl, pkcheck, sudo -l), and none acts on the system.
  */
 export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
-  const context: FixContext & { rerun: string } = { root: input.rootShell, rerun: input.rerun };
+  const context: FixContext & { rerun: string; install: string } = { root: input.rootShell, rerun: input.rerun, install: input.install };
   const root = findPackageRoot();
   const native = nativeFindings(root, context);
   const units = new Map<string, UnitProperties>();
@@ -57,7 +57,7 @@ export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   }, context);
   const found = await findLifeguardUser(input.user, units, context);
   const user = "level" in found ? null : found;
-  const head = [input.configFinding, judgeNode(process.version), ...native.findings, user === null ? found as Finding : ok("user", `Lifeguard runs as ${user.name} (${user.source})`), ...watchers];
+  const head = [input.configFinding, judgeNode(process.version, rebuildFix(root, ["npm", "rebuild"], context)), ...native.findings, user === null ? found as Finding : ok("user", `Lifeguard runs as ${user.name} (${user.source})`), ...watchers];
   const config = input.config;
   if (config === null || user === null) return { user, findings: [...head, ...await clockFindings(context)] };
   // A daemon that runs keeps the groups it started with: a fix that gives its user one restarts it.

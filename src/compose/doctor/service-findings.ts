@@ -14,22 +14,31 @@ import { cannotActAs } from "../../process/doctor/run-as-user.js";
 import { showUnit } from "../../process/doctor/systemctl-show.js";
 import { tryRead } from "./probe-files.js";
 
-type Context = FixContext & { rerun: string };
+type Context = FixContext & { rerun: string; install: string };
 
 /** Every file a check of each service reads (a check's `path`, a heartbeat's `file`), each tried as Lifeguard's user. */
 export async function logFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {
-  const logs = config.services.flatMap((service) => checkedFiles(service).map((path) => ({ service: service.name, path, unit: service.runner.kind === "systemd" ? service.runner.unit : null })));
+  const logs = config.services.flatMap((service) => checkedFiles(service).map((path) => ({
+    service: service.name, path, unit: service.runner.kind === "systemd" ? service.runner.unit : null, ownUnit: service.runner.kind === "systemd" && service.runner.installUnit !== null,
+  })));
   const unique = logs.filter((log, index) => logs.findIndex((other) => other.service === log.service && other.path === log.path) === index);
-  return Promise.all(unique.map(async (log) => judgeLog(log, user, await tryRead(user, log.path), context)));
+  return Promise.all(unique.map(async ({ ownUnit, ...log }) => {
+    const attempt = await tryRead(user, log.path);
+    // A missing log of a service whose unit install is to write: is that unit there yet?
+    const unwritten = attempt.kind === "missing" && ownUnit && log.unit !== null && !isLoaded(await showUnit(log.unit, ["LoadState"]));
+    return judgeLog({ ...log, unitWrittenBy: unwritten ? context.install : null }, user, attempt, context);
+  }));
 }
+
+const isLoaded = (shown: Awaited<ReturnType<typeof showUnit>>): boolean => !("error" in shown) && shown.LoadState === "loaded";
 
 
 /** Each unit a service names: it exists and is enabled; then whether Lifeguard's user may control it, and which mechanism says so. */
 export async function unitFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {
-  const units = config.services.flatMap((service) => (service.runner.kind === "systemd" ? [{ service: service.name, unit: service.runner.unit }] : []));
+  const units = config.services.flatMap((service) => (service.runner.kind === "systemd" ? [{ service: service.name, unit: service.runner.unit, ownUnit: service.runner.installUnit !== null }] : []));
   const shown = await Promise.all(units.map(async (entry) => ({ ...entry, properties: await showUnit(entry.unit, ["LoadState", "UnitFileState", "ActiveState"]) })));
-  const findings = shown.map(({ service, unit, properties }) =>
-    ("error" in properties ? fail("unit", `${unit} of "${service}" cannot be asked about: ${properties.error}`) : judgeServiceUnit(service, unit, properties, context)));
+  const findings = shown.map(({ service, unit, ownUnit, properties }) =>
+    ("error" in properties ? fail("unit", `${unit} of "${service}" cannot be asked about: ${properties.error}`) : judgeServiceUnit(service, unit, properties, context, ownUnit ? context.install : null)));
   const loaded = shown.filter(({ properties }) => !("error" in properties) && properties.LoadState === "loaded");
   const names = loaded.map(({ unit }) => unit);
   const grants = config.privilege === "sudo" ? await sudoGrants(user, names) : await polkitGrants(user, names);

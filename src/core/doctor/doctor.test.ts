@@ -74,12 +74,14 @@ test("the polkit rule grants the user the runner's verbs on its units, and nothi
   assert.match(polkitFix("lifeguard", ["bot.service"], { root: false, installPolkit: true }), /^sudo apt-get install -y polkitd && printf '%s\\n' .* \| sudo tee \/etc\/polkit-1\/rules.d\/50-lifeguard.rules >\/dev\/null$/);
 });
 
-test("Node below 20 fails, 20 warns of its end of life, 22 and 24 pass", () => {
-  assert.equal(judgeNode("v18.19.0").level, "fail");
-  assert.deepEqual(judgeNode("v20.20.2"), warn("node", "Node.js v20.20.2 is supported but past its end of life: no more security fixes; 22 or 24 are recommended",
-    "install Node.js 22 or 24 (an LTS release), then rebuild Lifeguard's native parts: npm rebuild in its directory"));
-  assert.equal(judgeNode("v22.3.0").level, "ok");
-  assert.equal(judgeNode("v24.0.0").level, "ok");
+test("Node below 20 fails, 20 warns of its end of life, 22 and 24 pass; the fix names the rebuild in Lifeguard's directory", () => {
+  const rebuild = rebuildFix("/usr/lib/node_modules/lifeguard", ["npm", "rebuild"], { root: false });
+  assert.equal(rebuild, "sudo apt-get install -y build-essential python3 && cd /usr/lib/node_modules/lifeguard && sudo npm rebuild");
+  assert.equal(judgeNode("v18.19.0", rebuild).level, "fail");
+  assert.deepEqual(judgeNode("v20.20.2", rebuild), warn("node", "Node.js v20.20.2 is supported but past its end of life: no more security fixes; 22 or 24 are recommended",
+    `install Node.js 22 or 24 (an LTS release), then rebuild Lifeguard's native parts for it: ${rebuild}`));
+  assert.equal(judgeNode("v22.3.0", rebuild).level, "ok");
+  assert.equal(judgeNode("v24.0.0", rebuild).level, "ok");
 });
 
 test("the state on a network file system fails, on tmpfs warns, on a local disk passes", () => {

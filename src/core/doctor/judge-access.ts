@@ -20,14 +20,24 @@ export type Attempt =
 /** How to try again with the rights to act as another user. */
 export type RerunAsRoot = string;
 
+/** A file a check of a service reads: its service, and the unit that writes it, if any. */
+export interface CheckedLog {
+  service: string;
+  path: string;
+  unit: string | null;
+  /** The command that writes `unit` (`lifeguard install`, from `install-unit:`) while it does not exist; null when it does or nothing would. */
+  unitWrittenBy?: string | null;
+}
+
 /** A file a check of `service` reads, tried as Lifeguard's user. */
-export function judgeLog(log: { service: string; path: string; unit: string | null }, user: LifeguardUser, attempt: Attempt, context: FixContext & { rerun: RerunAsRoot }): Finding {
+export function judgeLog(log: CheckedLog, user: LifeguardUser, attempt: Attempt, context: FixContext & { rerun: RerunAsRoot }): Finding {
   const what = `${log.path} of "${log.service}"`;
   switch (attempt.kind) {
     case "allowed":
       return ok("log", `${what} is readable by user ${user.name}`);
     case "missing": {
-      const fix = log.unit === null ? undefined : adminCommand(["systemctl", "start", log.unit], context);
+      // A unit that does not exist yet cannot be started: install writes it, and starts it.
+      const fix = log.unit === null ? undefined : log.unitWrittenBy ?? adminCommand(["systemctl", "start", log.unit], context);
       return fail("log", `${what} does not exist: has the service written it yet, and is the path in the configuration right?`, fix);
     }
     case "untried":

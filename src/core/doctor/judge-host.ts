@@ -4,13 +4,17 @@ import { fail, ok, warn, type Finding } from "./finding.js";
 /** Node majors past their end of life that Lifeguard still runs on (package.json `engines`: >=20). */
 const END_OF_LIFE = new Set([20, 21, 23]);
 const MIN_MAJOR = 20;
-const NODE_FIX = "install Node.js 22 or 24 (an LTS release), then rebuild Lifeguard's native parts: npm rebuild in its directory";
 
-/** Whether this Node runs Lifeguard: below 20 it does not; 20 (end of life April 2026) and odd releases warn. */
-export function judgeNode(version: string): Finding {
+/**
+ * Whether this Node runs Lifeguard: below 20 it does not; 20 (end of life April 2026) and odd
+ * releases warn. `rebuild`: the command that rebuilds Lifeguard's native parts for the new Node
+ * (`npm rebuild` in its directory), which the fix names after the upgrade.
+ */
+export function judgeNode(version: string, rebuild: string): Finding {
+  const fix = `install Node.js 22 or 24 (an LTS release), then rebuild Lifeguard's native parts for it: ${rebuild}`;
   const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? Number.NaN);
-  if (!(major >= MIN_MAJOR)) return fail("node", `Node.js ${version} is not supported: Lifeguard needs 20 or later`, NODE_FIX);
-  if (END_OF_LIFE.has(major)) return warn("node", `Node.js ${version} is supported but past its end of life: no more security fixes; 22 or 24 are recommended`, NODE_FIX);
+  if (!(major >= MIN_MAJOR)) return fail("node", `Node.js ${version} is not supported: Lifeguard needs 20 or later`, fix);
+  if (END_OF_LIFE.has(major)) return warn("node", `Node.js ${version} is supported but past its end of life: no more security fixes; 22 or 24 are recommended`, fix);
   return ok("node", `Node.js ${version} is supported`);
 }
 

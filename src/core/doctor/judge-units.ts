@@ -9,11 +9,16 @@ export const isLoaded = (unit: UnitProperties): boolean => unit.LoadState === "l
 /** Started at boot, or part of something that is (`static`, `indirect`, `generated`: not the user's to enable). */
 const ENABLED = new Set(["enabled", "enabled-runtime", "static", "indirect", "generated", "transient", "alias", "linked", "linked-runtime"]);
 
-/** A service's unit: it must exist to be controlled, and be enabled to come back after a reboot. */
-export function judgeServiceUnit(service: string, unit: string, properties: UnitProperties, context: FixContext): Finding {
+/**
+ * A service's unit: it must exist to be controlled, and be enabled to come back after a reboot.
+ * `install`: the command line of `lifeguard install` for the configuration, when the service has
+ * `install-unit:`: a unit that does not exist yet is then install's to write, not the user's.
+ */
+export function judgeServiceUnit(service: string, unit: string, properties: UnitProperties, context: FixContext, install: string | null = null): Finding {
   const what = `${unit} of "${service}"`;
   const load = properties.LoadState ?? "unknown";
   if (load === "masked") return fail("unit", `${what} is masked: systemd refuses to start it`, adminCommand(["systemctl", "unmask", unit], context));
+  if (load === "not-found" && install !== null) return fail("unit", `${what} does not exist yet (LoadState=not-found): \`lifeguard install\` writes it from its install-unit:`, install);
   if (load === "not-found") {
     const create = adminCommand(["systemctl", "edit", "--force", "--full", unit], context);
     return fail("unit", `${what} does not exist (LoadState=not-found): Lifeguard cannot start or restart it`, allOf(create, adminCommand(["systemctl", "enable", "--now", unit], context)));

@@ -19,6 +19,8 @@ test("a log is judged by what happened when Lifeguard's user opened it", () => {
   assert.deepEqual(judgeLog(log, user, { kind: "denied", blocked: { path: "/var/log", need: "x" } }, context),
     fail("log", `/var/log/bot.log of "trader" is not readable by user lifeguard: it may not enter the directory /var/log`, "sudo setfacl -m u:lifeguard:x /var/log"));
   assert.equal(judgeLog(log, user, { kind: "missing" }, context).fix, "sudo systemctl start trader.service");
+  // A unit install is to write cannot be started before it is written: install writes and starts it.
+  assert.equal(judgeLog({ ...log, unitWrittenBy: "sudo lifeguard install" }, user, { kind: "missing" }, context).fix, "sudo lifeguard install");
   assert.deepEqual(judgeLog(log, user, { kind: "untried", reason: "only root may act as user lifeguard" }, context),
     warn("log", `/var/log/bot.log of "trader" was not tried as user lifeguard: only root may act as user lifeguard`, "sudo lifeguard doctor"));
 });
@@ -38,6 +40,9 @@ test("a unit must exist, not be masked, and be enabled", () => {
   assert.deepEqual(judgeServiceUnit("trader", "bot.service", { LoadState: "not-found", UnitFileState: "", ActiveState: "inactive" }, context),
     fail("unit", `bot.service of "trader" does not exist (LoadState=not-found): Lifeguard cannot start or restart it`,
       "sudo systemctl edit --force --full bot.service && sudo systemctl enable --now bot.service"));
+  // A unit the config gives install-unit: is install's to write: no unit file by hand.
+  assert.deepEqual(judgeServiceUnit("trader", "bot.service", { LoadState: "not-found", UnitFileState: "", ActiveState: "inactive" }, context, "sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml"),
+    fail("unit", "bot.service of \"trader\" does not exist yet (LoadState=not-found): `lifeguard install` writes it from its install-unit:", "sudo lifeguard install -c /etc/lifeguard/lifeguard.yaml"));
   assert.equal(judgeServiceUnit("trader", "bot.service", { LoadState: "masked" }, context).fix, "sudo systemctl unmask bot.service");
   assert.deepEqual(judgeServiceUnit("trader", "bot.service", { LoadState: "loaded", UnitFileState: "disabled" }, context),
     warn("unit", `bot.service of "trader" is not enabled (UnitFileState=disabled): it does not start at boot`, "sudo systemctl enable bot.service"));
