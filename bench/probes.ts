@@ -46,7 +46,7 @@ time.sleep(100000)
 async function timeProcessChecks(runners: readonly ProcessRunner[], rounds: number): Promise<ReturnType<typeof summarise>> {
   const common = { timeoutMs: 5000, alertOnly: false };
   const memory: CheckConfigOf<"memory"> = { kind: "memory", id: "memory", ...common, maxBytes: 1024 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 0 };
-  const cpu: CheckConfigOf<"cpu"> = { kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: null, maxThreads: 1000, maxFds: 1000 };
+  const cpu: CheckConfigOf<"cpu"> = { kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: null, maxThreads: 1000, maxFds: 1000, stuckInDMs: null, maxZombies: null, threadsGrowingMs: null, fdsGrowingMs: null };
   const heartbeats = { lookUpHeartbeat: (_service: string, now: number) => ({ watchedSince: now, lastPing: null }) };
   const checks = runners.flatMap((runner, i) => [memory, cpu].map((config) => createCheck(config, { clock: systemClock, runner, serviceName: `bot-${i}`, heartbeats })));
   const perService: number[] = [];

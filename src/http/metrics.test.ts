@@ -222,11 +222,13 @@ test("process gauges come from memory and cpu checks' evidence only, each measur
     observation("memory#2", true, { evidence: { pssBytes: 1024 } }),
     observation("memory", false, { evidence: { rssBytes: "a lot" } }),
     observation("log-fresh", true, { evidence: { rssBytes: 5, threads: 3 } }),
-    observation("cpu", true, { evidence: { threads: 4 } }),
+    observation("cpu", true, { evidence: { threads: 4, zombies: 2, threadsInD: 1 } }),
   ])];
   const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render());
-  assert.deepEqual([...values].filter(([key]) => /^lifeguard_service_(memory|cpu|threads|open)/.test(key)), [
+  assert.deepEqual([...values].filter(([key]) => /^lifeguard_service_(memory|cpu|threads|open|zombies)/.test(key)), [
     ['lifeguard_service_memory_bytes{service="trader",check="memory#2",measure="pss"}', 1024],
     ['lifeguard_service_threads{service="trader",check="cpu"}', 4],
+    ['lifeguard_service_zombies{service="trader",check="cpu"}', 2],
+    ['lifeguard_service_threads_uninterruptible{service="trader",check="cpu"}', 1],
   ]);
 });
