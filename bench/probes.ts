@@ -8,6 +8,7 @@ import { startLoopbackServer } from "../src/testing/loopback-server.js";
 import type { CheckConfigOf } from "../src/config/types.js";
 import { systemClock } from "../src/process/system-clock.js";
 import { captureForensics } from "../src/process/forensics.js";
+import { recentProcesses } from "../src/process/list-processes.js";
 import { ProcessRunner } from "../src/runners/process.js";
 import { formatMs, verdict, type Section } from "./report.js";
 import { summarise } from "./stats.js";
@@ -57,6 +58,30 @@ async function timeProcessChecks(runners: readonly ProcessRunner[], rounds: numb
     perService.push((performance.now() - started) / runners.length);
   }
   return summarise(perService);
+}
+
+/**
+ * What the process states add to a `cpu` check: the bench's `cpu` check, and the same with
+ * `stuck-in-d`, `max-zombies` and `growing`, over the same bots in the same rounds (which goes
+ * first alternates). The process table is read afresh, untimed, before each pass: both share the
+ * one look a round that supervised runs pay anyway, and the difference is the states' own reads.
+ */
+async function timeStates(runners: readonly ProcessRunner[], rounds: number): Promise<{ plain: ReturnType<typeof summarise>; states: ReturnType<typeof summarise> }> {
+  const plain: CheckConfigOf<"cpu"> = { kind: "cpu", id: "cpu", timeoutMs: 5000, alertOnly: false, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: null, maxThreads: 1000, maxFds: 1000, stuckInDMs: null, maxZombies: null, threadsGrowingMs: null, fdsGrowingMs: null };
+  const states: CheckConfigOf<"cpu"> = { ...plain, id: "cpu#2", stuckInDMs: 120_000, maxZombies: 5, threadsGrowingMs: 1_800_000, fdsGrowingMs: 1_800_000 };
+  const heartbeats = { lookUpHeartbeat: (_service: string, now: number) => ({ watchedSince: now, lastPing: null }) };
+  const checks = [plain, states].map((config) => runners.map((runner, i) => createCheck(config, { clock: systemClock, runner, serviceName: `bot-${i}`, heartbeats })));
+  const times: [number[], number[]] = [[], []];
+  for (let round = 0; round < rounds; round += 1) {
+    await apart(round);
+    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      recentProcesses(0);
+      const started = performance.now();
+      for (const check of checks[which] ?? []) await check.run(new AbortController().signal);
+      times[which as 0 | 1].push((performance.now() - started) / runners.length);
+    }
+  }
+  return { plain: summarise(times[0]), states: summarise(times[1]) };
 }
 
 /**
@@ -110,6 +135,10 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
         rows.push([bots, "`memory` (with `restart-before-oom`) + `cpu` (`pegged`, `frozen`)", formatMs(processFigures.median, 3), formatMs(processFigures.p95, 3), "–", "", String(processFigures.n)]);
         rows.push([bots, "the three: `memory` + `cpu` + `connection` (sums)", formatMs(round.median, 3), formatMs(round.p95, 3), `< ${GOAL_MS_PER_SERVICE} ms`, verdict(round.median < GOAL_MS_PER_SERVICE), "–"]);
         findings.push(`${verdict(round.median < GOAL_MS_PER_SERVICE)} ${bots}: one round of \`memory\` + \`cpu\` + \`connection\` costs ${formatMs(round.median, 3)} per service (the sum of their medians; p95s summed ${formatMs(round.p95, 3)}); \`memory\` + \`cpu\` alone ${formatMs(processFigures.median, 3)}, each listing the run's processes from one look at the process table shared for 1 s by every check and bot (runners/process/run-processes.ts; read anew for each, they cost 20 ms per service at 200 bots, load 12)${count === 1 ? ". With one service, each round pays the two reads alone: the whole process table (supervised runs) and the kernel's socket table, whose dump walks every bucket of its connection hash (262144 on this 24 GiB machine, fewer on a Pi)" : ""}.`);
+        const cost = await timeStates(runners, options.rounds);
+        rows.push([bots, "`cpu` (`pegged`, `max-threads`, `max-fds`)", formatMs(cost.plain.median, 3), formatMs(cost.plain.p95, 3), "–", "", String(cost.plain.n)]);
+        rows.push([bots, "the same `cpu` with `stuck-in-d`, `max-zombies`, `growing` (same rounds)", formatMs(cost.states.median, 3), formatMs(cost.states.p95, 3), "–", "", String(cost.states.n)]);
+        findings.push(`${bots}: the process states (\`stuck-in-d\`: each thread's stat; \`max-zombies\`: the shared process table; \`growing\`: the counts already read) make a \`cpu\` check cost ${formatMs(cost.states.median, 3)} per service against ${formatMs(cost.plain.median, 3)} without them, measured in the same rounds, the process table read before each (a supervised run's look; a unit's \`max-zombies\` pays that read too): ${(cost.states.median / cost.plain.median).toFixed(2)} times (${cost.states.median >= cost.plain.median ? "+" : "−"}${formatMs(Math.abs(cost.states.median - cost.plain.median), 3)}).`);
         findings.push(`${bots}: one \`connection\` check costs ${formatMs(figures.median, 3)} per service (median of ${figures.n} rounds over every bot, p95 ${formatMs(figures.p95, 3)}); ${stuck} of ${count * options.rounds} looks found the bot's connection stuck, as each bot's is once 30 s of samples exist (\`stuck-for: 30s\`); ${failed} failed otherwise${failed === 0 ? "" : `; the first said: ${firstFailure}`}.`);
         if (capture === null) {
           const pid = (await runners[0]?.processes(new AbortController().signal))?.main?.pid;
@@ -140,6 +169,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
     title: "Process-level probes: connection, memory and cpu checks, and forensics capture",
     method: [
       "Real supervised bots (`/usr/bin/python3`: a deadlocked pair of threads beside the main thread, holding a connection to a loopback server that accepts and never reads, with its send queue full), each started by a ProcessRunner as the daemon starts a `command:` service; the bench process runs the checks as the daemon builds them (`src/checks/registry.ts`), one after another over every bot, round after round, and divides each round's wall time by the number of bots. Rounds are 1.1 s apart, so that each pays a fresh read of the process table and of the kernel's socket table, which checks share for a second: the cost of a daemon whose services come round at most once a second. The goal is judged on the median round.",
+      "The process states' cost: the `cpu` check above without `frozen`, and the same with `stuck-in-d`, `max-zombies` and `growing`, each over every bot in the same rounds, which goes first alternating, the process table read afresh and untimed before each pass (the look a supervised run pays anyway): what the states add is their own reads, each thread's stat for `stuck-in-d`.",
       "The forensics capture is `captureForensics` (src/process/forensics.ts) on the first bot, as a restart for a hang runs it, without a helper command.",
     ],
     tables: [{ caption: "Wall time per service of one round, and of one capture", columns: ["bots", "probe", "median", "p95", "goal", "", "n"], rows }],
