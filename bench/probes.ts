@@ -40,10 +40,32 @@ time.sleep(100000)
 function botChecks(runner: ProcessRunner, name: string, port: number): Check[] {
   const common = { timeoutMs: 5000, alertOnly: false };
   const memory: CheckConfigOf<"memory"> = { kind: "memory", id: "memory", ...common, maxBytes: 1024 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 0 };
-  const cpu: CheckConfigOf<"cpu"> = { kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: null, maxThreads: 1000, maxFds: 1000 };
+  const cpu: CheckConfigOf<"cpu"> = { kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: null, maxThreads: 1000, maxFds: 1000, stuckInDMs: null, maxZombies: null, threadsGrowingMs: null, fdsGrowingMs: null };
   const connection: CheckConfigOf<"connection"> = { kind: "connection", id: "connection", ...common, to: { host: "127.0.0.1", port }, stuckForMs: 30_000 };
   const heartbeats = { lookUpHeartbeat: (_service: string, now: number) => ({ watchedSince: now, lastPing: null }) };
   return [memory, cpu, connection].map((config) => createCheck(config, { clock: systemClock, runner, serviceName: name, heartbeats }));
+}
+
+/**
+ * What the process states add to a `cpu` check: the bench's `cpu` check, and the same with
+ * `stuck-in-d`, `max-zombies` and `growing`, over the same bots in the same rounds (which goes
+ * first alternates): the difference is the states' own reads.
+ */
+async function timeStates(runners: readonly ProcessRunner[], rounds: number): Promise<{ plain: ReturnType<typeof summarise>; states: ReturnType<typeof summarise> }> {
+  const plain: CheckConfigOf<"cpu"> = { kind: "cpu", id: "cpu", timeoutMs: 5000, alertOnly: false, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: null, maxThreads: 1000, maxFds: 1000, stuckInDMs: null, maxZombies: null, threadsGrowingMs: null, fdsGrowingMs: null };
+  const states: CheckConfigOf<"cpu"> = { ...plain, id: "cpu#2", stuckInDMs: 120_000, maxZombies: 5, threadsGrowingMs: 1_800_000, fdsGrowingMs: 1_800_000 };
+  const heartbeats = { lookUpHeartbeat: (_service: string, now: number) => ({ watchedSince: now, lastPing: null }) };
+  const checks = [plain, states].map((config) => runners.map((runner, i) => createCheck(config, { clock: systemClock, runner, serviceName: `bot-${i}`, heartbeats })));
+  const times: [number[], number[]] = [[], []];
+  for (let round = 0; round < rounds; round += 1) {
+    await apart(round);
+    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const started = performance.now();
+      for (const check of checks[which] ?? []) await check.run(new AbortController().signal);
+      times[which as 0 | 1].push((performance.now() - started) / runners.length);
+    }
+  }
+  return { plain: summarise(times[0]), states: summarise(times[1]) };
 }
 
 /**
@@ -95,6 +117,10 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
         const bots = `${count} ${count === 1 ? "bot" : "bots"}`;
         rows.push([bots, "one round of `memory` + `cpu` + `connection`", formatMs(figures.median, 3), formatMs(figures.p95, 3), `< ${GOAL_MS_PER_SERVICE} ms`, verdict(figures.median < GOAL_MS_PER_SERVICE), String(figures.n)]);
         findings.push(`${verdict(figures.median < GOAL_MS_PER_SERVICE)} ${bots}: one round of \`memory\` + \`cpu\` + \`connection\` costs ${formatMs(figures.median, 3)} per service (median of ${figures.n} rounds, p95 ${formatMs(figures.p95, 3)}: the first round reads the whole process and socket tables)${count === 1 && subreaper !== null ? `. This process could not become a subreaper (${subreaper}), so orphans are looked for in the whole table` : ""}. ${stuck} of ${count * options.rounds} looks found the bot's connection stuck, as each bot's is once 30 s of samples exist (\`stuck-for: 30s\`); ${failed} failed otherwise${failed === 0 ? "" : `; the first said: ${firstFailure}`}.`);
+        const cost = await timeStates(runners, options.rounds);
+        rows.push([bots, "`cpu` (`pegged`, `max-threads`, `max-fds`)", formatMs(cost.plain.median, 3), formatMs(cost.plain.p95, 3), "–", "", String(cost.plain.n)]);
+        rows.push([bots, "the same `cpu` with `stuck-in-d`, `max-zombies`, `growing` (same rounds)", formatMs(cost.states.median, 3), formatMs(cost.states.p95, 3), "–", "", String(cost.states.n)]);
+        findings.push(`${bots}: the process states (\`stuck-in-d\`: each thread's stat; \`max-zombies\`: the shared process table; \`growing\`: the counts already read) make a \`cpu\` check cost ${formatMs(cost.states.median, 3)} per service against ${formatMs(cost.plain.median, 3)} without them, measured in the same rounds, each pass paying its own reads: ${(cost.states.median / cost.plain.median).toFixed(2)} times (${cost.states.median >= cost.plain.median ? "+" : "−"}${formatMs(Math.abs(cost.states.median - cost.plain.median), 3)}).`);
         if (capture === null) {
           const pid = (await runners[0]?.processes(new AbortController().signal))?.main?.pid;
           if (pid !== undefined) {
@@ -124,6 +150,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
     title: "Process-level probes: connection, memory and cpu checks, and forensics capture",
     method: [
       "Real supervised bots (`/usr/bin/python3`: a deadlocked pair of threads beside the main thread, holding a connection to a loopback server that accepts and never reads, with its send queue full), each started by a ProcessRunner as the daemon starts a `command:` service; the bench process runs each bot's three checks as the daemon builds them (`src/checks/registry.ts`) and runs them (at once, one bot after another), round after round, and divides each round's wall time by the number of bots. Rounds are 1.1 s apart, so that each pays what a daemon's rounds pay, whose services come round at most once a second: the bench process is a child subreaper, as the daemon is; a run's processes are found from its own process tree (the whole process table, shared for a second, at a run's first look and every 30 s), and a connection already found is looked up alone by its address pair (the kernel's whole socket table, shared for a second, when the service's sockets change and every 30 s). The goal is judged on the median round.",
+      "The process states' cost: the `cpu` check above without `frozen`, and the same with `stuck-in-d`, `max-zombies` and `growing`, each over every bot in the same rounds, which goes first alternating: what the states add is their own reads, each thread's stat for `stuck-in-d`, the children lists for `max-zombies`.",
       "The forensics capture is `captureForensics` (src/process/forensics.ts) on the first bot, as a restart for a hang runs it, without a helper command.",
     ],
     tables: [{ caption: "Wall time per service of one round, and of one capture", columns: ["bots", "probe", "median", "p95", "goal", "", "n"], rows }],

@@ -16,7 +16,7 @@ after(() => lab.close());
 const forever = (): AbortSignal => new AbortController().signal;
 
 const cpuConfig = (options: Partial<CpuCheckConfig>): CpuCheckConfig => ({
-  kind: "cpu", id: "cpu", timeoutMs: 5000, alertOnly: false, pegged: null, frozen: null, maxThreads: null, maxFds: null, ...options,
+  kind: "cpu", id: "cpu", timeoutMs: 5000, alertOnly: false, pegged: null, frozen: null, maxThreads: null, maxFds: null, stuckInDMs: null, maxZombies: null, threadsGrowingMs: null, fdsGrowingMs: null, ...options,
 });
 
 async function startBot(mode: Parameters<typeof cpuBotArgv>[0]): Promise<ProcessRunner> {

@@ -3,6 +3,7 @@ import { cpuOver, cpuSince, keepSpan, type CpuSample, type CpuUse } from "../cor
 import { formatDuration } from "../core/duration.js";
 import type { ServiceProcesses } from "../core/runner.js";
 import { countOpenFiles, readProcessCpu } from "../process/proc-cpu.js";
+import { watchStates } from "./cpu-states.js";
 import type { Finding, ProbeFactory } from "./probe.js";
 import { listServiceProcesses } from "./service-processes.js";
 
@@ -22,7 +23,8 @@ interface CpuReading {
  * process by pid and start time: one that ends or starts in between never skews it) and judges
  * `pegged` and `frozen` over their last `for` (core/cpu-usage.ts): `pegged` on the time its threads
  * ran or waited to run (a busy loop on a loaded box gets little CPU but wants all of it), `frozen`
- * on the CPU time it used. A new main process (a restart) starts a new series.
+ * on the CPU time it used. A new main process (a restart) starts a new series. The process states
+ * (threads in `D`, zombies, growing counts) are watched beside it (cpu-states.ts).
  */
 export const createCpuProbe: ProbeFactory<CpuCheckConfig> = (config, deps) => {
   const { runner, clock, serviceName } = deps;
@@ -30,16 +32,21 @@ export const createCpuProbe: ProbeFactory<CpuCheckConfig> = (config, deps) => {
   let seen: CpuReading | null = null;
   let samples: CpuSample[] = [];
   let series: string | null = null;
+  const states = watchStates(config, serviceName);
   return async (signal): Promise<Finding> => {
     const listed = await listServiceProcesses(runner, serviceName, "CPU", signal);
     if ("ok" in listed) return listed;
     const reading = readCpu(listed);
     if (reading.cpu.size === 0) {
       [seen, samples] = [null, []];
+      states.reset();
       return { ok: true, summary: `No process of "${serviceName}" runs: no CPU to measure`, evidence: { source: listed.source, processes: 0 } };
     }
     const identity = listed.main === null ? series : `${listed.main.pid}:${listed.main.startTime}`;
-    if (identity !== series) [seen, samples, series] = [null, [], identity];
+    if (identity !== series) {
+      [seen, samples, series] = [null, [], identity];
+      states.reset();
+    }
     const at = clock.monotonic();
     const last = samples.at(-1);
     const sample = last === undefined || seen === null ? { at, cpuMs: 0, demandMs: 0 } : { at, cpuMs: last.cpuMs + cpuSince(seen.cpu, reading.cpu), demandMs: last.demandMs + cpuSince(seen.demand, reading.demand) };
@@ -47,8 +54,11 @@ export const createCpuProbe: ProbeFactory<CpuCheckConfig> = (config, deps) => {
     const cpuSeconds = [...reading.cpu.values()].reduce((sum, ms) => sum + ms, 0) / 1000;
     const evidence: Record<string, unknown> = { cpuSeconds, threads: reading.threads, fds: reading.fds, processes: reading.cpu.size, source: listed.source };
     const who = `"${serviceName}"`;
+    const state = states.look(listed, reading, at);
+    Object.assign(evidence, state.evidence);
     if (config.maxThreads !== null && reading.threads > config.maxThreads) return { ok: false, summary: `${who} runs ${reading.threads} threads, over its max-threads of ${config.maxThreads}`, evidence };
     if (config.maxFds !== null && reading.fds > config.maxFds) return { ok: false, summary: `${who} holds ${reading.fds} open files, over its max-fds of ${config.maxFds}`, evidence };
+    if (state.failure !== null) return { ok: false, summary: state.failure, evidence };
     const pegged = config.pegged === null ? null : cpuOver(samples, config.pegged.forMs);
     const frozen = config.frozen === null ? null : cpuOver(samples, config.frozen.forMs);
     for (const use of [pegged, frozen]) if (use !== null) Object.assign(evidence, { cpuPercent: round(use.percent), demandPercent: round(use.demandPercent), spanMs: use.spanMs });

@@ -41,7 +41,7 @@ test("createCheck builds every kind, and every observation carries id, time and 
     tcp: [{ kind: "tcp", id: "tcp", ...common, host: "127.0.0.1", port: refused }],
     exec: [{ kind: "exec", id: "exec", ...common, command: ["/bin/true"], exitCode: 0, cwd: null, env: {} }],
     memory: [{ kind: "memory", id: "memory", ...common, maxBytes: 500 * 2 ** 20, measure: "rss", of: "service", restartBeforeOomMs: 600_000, windowMs: 600_000, warmupMs: 120_000 }],
-    cpu: [{ kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: { belowPercent: 1, forMs: 300_000 }, maxThreads: 100, maxFds: 1000 }],
+    cpu: [{ kind: "cpu", id: "cpu", ...common, pegged: { abovePercent: 90, forMs: 60_000 }, frozen: { belowPercent: 1, forMs: 300_000 }, maxThreads: 100, maxFds: 1000, stuckInDMs: 120_000, maxZombies: 5, threadsGrowingMs: 1_800_000, fdsGrowingMs: 1_800_000 }],
     connection: [{ kind: "connection", id: "connection", ...common, to: { host: "127.0.0.1", port: 4002 }, stuckForMs: null }],
   };
   const configs: CheckConfig[] = Object.values(samples).flat();

@@ -38,7 +38,7 @@ export function cpuOver(samples: readonly CpuSample[], spanMs: number): CpuUse |
 }
 
 /** The samples a span of `spanMs` still needs at `now`: the latest one at least that old, and all after it. */
-export function keepSpan(samples: readonly CpuSample[], now: number, spanMs: number): CpuSample[] {
+export function keepSpan<T extends { at: number }>(samples: readonly T[], now: number, spanMs: number): T[] {
   let from = 0;
   samples.forEach((sample, index) => {
     if (sample.at <= now - spanMs) from = index;

@@ -1,19 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { keepWindow, leastSquaresSlope, memoryTrend, MIN_TREND_SAMPLES, timeToLimit, type MemorySample } from "./memory-trend.js";
+import { noise } from "../testing/noise.js";
 
 const MiB = 1024 * 1024;
 const SECOND = 1000;
 /** One sample a second for `count` seconds, of `bytes(second)`. */
 const series = (count: number, bytes: (second: number) => number): MemorySample[] => Array.from({ length: count }, (_, second) => ({ at: second * SECOND, bytes: bytes(second) }));
-/** Deterministic noise in [-1, 1) (a linear congruential generator), so that a test never depends on chance. */
-const noise = (seed: number) => {
-  let state = seed;
-  return (): number => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return (state / 2 ** 31) * 2 - 1;
-  };
-};
 
 test("a steady leak rises, at its own slope", () => {
   const trend = memoryTrend(series(60, (second) => 100 * MiB + second * 2 * MiB));

@@ -37,15 +37,30 @@ export const MIN_TREND_SAMPLES = MIN_SEGMENTS * SAMPLES_PER_SEGMENT;
 
 /** The trend of `samples` (oldest first), or null when there are too few to tell. */
 export function memoryTrend(samples: readonly MemorySample[]): MemoryTrend | null {
+  const troughs = segmentLows(samples, (sample) => sample.bytes);
+  if (troughs === null) return null;
+  return { slope: leastSquaresSlope(troughs), rising: isEachAbove(troughs, (sample) => sample.bytes), troughs };
+}
+
+/**
+ * The lowest of `samples` (oldest first) in each of up to TREND_SEGMENTS equal segments, by
+ * `valueOf`: the troughs a trend is read from (memory here, a count of threads or files in
+ * count-growth.ts). Null for fewer than MIN_TREND_SAMPLES: too few to tell.
+ */
+export function segmentLows<T>(samples: readonly T[], valueOf: (sample: T) => number): T[] | null {
   if (samples.length < MIN_TREND_SAMPLES) return null;
   const count = Math.min(TREND_SEGMENTS, Math.floor(samples.length / SAMPLES_PER_SEGMENT));
-  const troughs: MemorySample[] = [];
+  const lows: T[] = [];
   for (let segment = 0; segment < count; segment += 1) {
     const part = samples.slice(Math.floor((segment * samples.length) / count), Math.floor(((segment + 1) * samples.length) / count));
-    troughs.push(part.reduce((low, sample) => (sample.bytes < low.bytes ? sample : low)));
+    lows.push(part.reduce((low, sample) => (valueOf(sample) < valueOf(low) ? sample : low)));
   }
-  const rising = troughs.every((trough, index) => index === 0 || trough.bytes > (troughs[index - 1] as MemorySample).bytes);
-  return { slope: leastSquaresSlope(troughs), rising, troughs };
+  return lows;
+}
+
+/** Every one of `lows` is above the one before: a rise, not a sawtooth, a step or noise. */
+export function isEachAbove<T>(lows: readonly T[], valueOf: (sample: T) => number): boolean {
+  return lows.every((low, index) => index === 0 || valueOf(low) > valueOf(lows[index - 1] as T));
 }
 
 /** The slope (bytes per ms) of the least-squares line through `points`; 0 for fewer than two distinct times. */

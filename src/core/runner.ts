@@ -30,6 +30,8 @@ export interface ServiceExit {
   /** Lifeguard asked for it (stop, kill, shutdown): not a crash. */
   requested: boolean;
   lastOutput?: string;
+  /** Why the kernel's OOM killer is named as its cause, when it is. */
+  oomKill?: string;
 }
 
 /**

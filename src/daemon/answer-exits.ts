@@ -65,6 +65,7 @@ async function answerAndReport(parts: ServiceParts, loop: ServiceLoop | undefine
 
 function describeExit(service: string, exit: ServiceExit): string {
   const how = exit.signal === null ? `with code ${exit.code}` : `on ${exit.signal}`;
+  const oom = exit.oomKill === undefined ? "" : ` (${exit.oomKill})`;
   const last = exit.lastOutput === undefined ? "" : `; last output: ${exit.lastOutput}`;
-  return `"${service}" exited ${how} after ${formatDuration(exit.uptimeMs)}${last}`;
+  return `"${service}" exited ${how} after ${formatDuration(exit.uptimeMs)}${oom}${last}`;
 }

@@ -222,14 +222,16 @@ test("process gauges come from memory, cpu and connection checks' evidence only,
     observation("memory#2", true, { evidence: { pssBytes: 1024 } }),
     observation("memory", false, { evidence: { rssBytes: "a lot" } }),
     observation("log-fresh", true, { evidence: { rssBytes: 5, threads: 3 } }),
-    observation("cpu", true, { evidence: { threads: 4 } }),
+    observation("cpu", true, { evidence: { threads: 4, zombies: 2, threadsInD: 1 } }),
     observation("connection", false, { evidence: { connections: [{ state: "ESTABLISHED", txQueue: 2150, rxQueue: 0 }, { state: "ESTABLISHED", txQueue: 100, rxQueue: 7 }, { state: "SYN_SENT", txQueue: 1, rxQueue: 0 }] } }),
     observation("connection#2", false, { evidence: { connections: [] } }),
   ])];
   const values = samples(await createMetrics({ version: "0", snapshot: () => ({ at: NOW, services: snapshot }), processMetrics: false }).render());
-  assert.deepEqual([...values].filter(([key]) => /^lifeguard_(service_(memory|cpu|threads|open)|connection)/.test(key)), [
+  assert.deepEqual([...values].filter(([key]) => /^lifeguard_(service_(memory|cpu|threads|open|zombies)|connection)/.test(key)), [
     ['lifeguard_service_memory_bytes{service="trader",check="memory#2",measure="pss"}', 1024],
     ['lifeguard_service_threads{service="trader",check="cpu"}', 4],
+    ['lifeguard_service_zombies{service="trader",check="cpu"}', 2],
+    ['lifeguard_service_threads_uninterruptible{service="trader",check="cpu"}', 1],
     ['lifeguard_connection_established{service="trader",check="connection"}', 2],
     ['lifeguard_connection_established{service="trader",check="connection#2"}', 0],
     ['lifeguard_connection_queue_bytes{service="trader",check="connection",queue="send"}', 2250],

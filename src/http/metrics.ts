@@ -128,6 +128,8 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
     cpu: gauge("service_cpu_seconds", "CPU time (user and system) of the service's living processes, as its cpu check read it in the last round.", ["service", "check"]),
     threads: gauge("service_threads", "Threads of the service's processes, as its cpu check counted them in the last round.", ["service", "check"]),
     fds: gauge("service_open_fds", "Open file descriptors of the service's processes, as its cpu check counted them in the last round.", ["service", "check"]),
+    zombies: gauge("service_zombies", "Zombie children of the service's processes (ended, never reaped), as its cpu check counted them in the last round (a check with max-zombies).", ["service", "check"]),
+    stuck: gauge("service_threads_uninterruptible", "Threads of the service's processes in uninterruptible sleep (D), as its cpu check saw them in the last round (a check with stuck-in-d).", ["service", "check"]),
     connections: gauge("connection_established", "The service's ESTABLISHED connections to the connection check's `to`, as the check found them in the last round.", ["service", "check"]),
     queued: gauge("connection_queue_bytes", "Bytes in those connections' queues in the last round: `send`, sent and not acknowledged by the peer; `receive`, received and not read by the service.", ["service", "check", "queue"]),
   };
@@ -170,7 +172,7 @@ async function buildRegistry(options: MetricsOptions): Promise<BuiltMetrics> {
 
 type ServiceGauges = Record<"up" | "healthy", Gauge<"service">>;
 type CheckGauges = Record<"ok" | "duration" | "at" | "logAge" | "heartbeatAge" | "httpStatus", Gauge<"service" | "check">>;
-type ProcessGauges = { memory: Gauge<"service" | "check" | "measure">; queued: Gauge<"service" | "check" | "queue"> } & Record<"cpu" | "threads" | "fds" | "connections", Gauge<"service" | "check">>;
+type ProcessGauges = { memory: Gauge<"service" | "check" | "measure">; queued: Gauge<"service" | "check" | "queue"> } & Record<"cpu" | "threads" | "fds" | "zombies" | "stuck" | "connections", Gauge<"service" | "check">>;
 
 function deriveChecks(entry: ServiceSnapshot, check: CheckGauges, service: ServiceGauges): void {
   const labels = { service: entry.service };
@@ -212,4 +214,6 @@ function deriveProcessGauges(observation: Observation, labels: { service: string
   if (finite(evidence.cpuSeconds)) gauges.cpu.set(labels, evidence.cpuSeconds);
   if (finite(evidence.threads)) gauges.threads.set(labels, evidence.threads);
   if (finite(evidence.fds)) gauges.fds.set(labels, evidence.fds);
+  if (finite(evidence.zombies)) gauges.zombies.set(labels, evidence.zombies);
+  if (finite(evidence.threadsInD)) gauges.stuck.set(labels, evidence.threadsInD);
 }

@@ -41,3 +41,9 @@ export function readOomKills(dir: string): number | null {
   const count = /^oom_kill (\d+)$/m.exec(readQuietly(join(dir, "memory.events")) ?? "")?.[1];
   return count === undefined ? null : Number(count);
 }
+
+/** How many processes the kernel's OOM killer killed on the whole machine since boot (`oom_kill` of /proc/vmstat, Linux 4.13 on); null when unreadable. */
+export function readMachineOomKills(): number | null {
+  const count = /^oom_kill (\d+)$/m.exec(readQuietly("/proc/vmstat") ?? "")?.[1];
+  return count === undefined ? null : Number(count);
+}

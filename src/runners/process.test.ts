@@ -10,29 +10,12 @@ import { ProcessRunner, type ProcessExit } from "./process.js";
 import { signalGroup } from "./process/process-group.js";
 import { runnerContract } from "./runner.contract.js";
 import { logBotArgv, PYTHON, readBotPids } from "../testing/bots.js";
-import { processLab, type ProcessLab } from "../testing/process-lab.js";
+import { labFor, nextExit, processLab, type ProcessLab } from "../testing/process-lab.js";
 import { waitFor } from "../testing/wait-for.js";
 
 const forever = (): AbortSignal => new AbortController().signal;
 const WAIT_MS = 20_000;
 const python = (code: string): string[] => [PYTHON, "-c", code];
-
-/** A lab whose runners, decoys and files are all gone after the test, whatever happened. */
-function labFor(t: TestContext): ProcessLab {
-  const lab = processLab();
-  t.after(() => lab.close());
-  return lab;
-}
-
-/** The next exit `runner` reports. */
-function nextExit(runner: ProcessRunner): Promise<ProcessExit> {
-  return new Promise((resolve) => {
-    const unsubscribe = runner.onExit((exit) => {
-      unsubscribe();
-      resolve(exit);
-    });
-  });
-}
 
 describe("ProcessRunner keeps the runner contract", () => {
   let lab: ProcessLab | undefined;

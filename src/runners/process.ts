@@ -4,6 +4,7 @@ import type { Outcome } from "../core/outcome.js";
 import type { ProcessListingRunner, RunnerStatus, ServiceProcesses, SupervisingRunner } from "../core/runner.js";
 import { runProcesses } from "./process/run-processes.js";
 import { killOnExit } from "./process/exit-guard.js";
+import { exitRecord } from "./process/exit-record.js";
 import { causeOf, describeExit, describeLeft, describeSpawnError, plural } from "./process/messages.js";
 import { createOutputLog } from "./process/output-log.js";
 import { groupMembers, isTreeGone, signalGroup } from "./process/process-group.js";
@@ -29,8 +30,6 @@ export const DEFAULT_SETTLE_MS = 100;
 export const DEFAULT_POLL_INTERVAL_MS = 50;
 /** How long a start waits for a survivor of a previous Lifeguard to end, after SIGTERM and after SIGKILL, unless told. */
 export const DEFAULT_SURVIVOR_STOP_MS = 5_000;
-/** Signals that end a service cleanly (systemd's view): `inactive`, not `failed`. */
-const CLEAN_SIGNALS = new Set<string>(["SIGHUP", "SIGINT", "SIGTERM", "SIGPIPE"]);
 
 interface Current {
   run: Run;
@@ -100,7 +99,7 @@ export class ProcessRunner implements SupervisingRunner, ProcessListingRunner {
     const left = this.#left(current);
     const exit = this.#describe(current);
     const details = `${describeExit(exit)} after ${formatDuration(exit.uptimeMs)}${left.length === 0 ? "" : `; ${describeLeft(left)}`}`;
-    return { ...result(false, exit.state, details, { ...evidence, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, leftPids: left.map((member) => member.pid) }), ...causeOf(exit.lastOutput) };
+    return { ...result(false, exit.state, details, { ...evidence, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, leftPids: left.map((member) => member.pid) }), ...causeOf(exit.oomKill ?? exit.lastOutput) };
   }
 
   /** The processes of the current run, read again at each call (process/run-processes.ts). */
@@ -177,7 +176,7 @@ export class ProcessRunner implements SupervisingRunner, ProcessListingRunner {
     if (watched === "done") {
       await spawned.run.drained;
       const exit = this.#describe(current);
-      return { ...this.#outcome(started, false, `"${this.target}" ${describeExit(exit)} right after its start${replaced}`, { ...evidence, code: exit.code, signal: exit.signal }), ...causeOf(exit.lastOutput) };
+      return { ...this.#outcome(started, false, `"${this.target}" ${describeExit(exit)} right after its start${replaced}`, { ...evidence, code: exit.code, signal: exit.signal }), ...causeOf(exit.oomKill ?? exit.lastOutput) };
     }
     return this.#outcome(started, true, `Started "${this.target}" (PID ${spawned.run.pid})${replaced}`, evidence);
   }
@@ -227,12 +226,7 @@ export class ProcessRunner implements SupervisingRunner, ProcessListingRunner {
   }
 
   #describe(current: Current): ProcessExit {
-    const { run } = current;
-    const requested = current.requestedAtExit ?? current.requested;
-    const exit = run.exit ?? { code: null, signal: null, at: Date.now(), uptimeMs: monotonicMs() - run.startedMono };
-    const clean = exit.code === 0 || (exit.signal !== null && (requested || CLEAN_SIGNALS.has(exit.signal)));
-    const lastOutput = run.output.lastLine();
-    return { pid: run.pid, ...exit, requested, state: clean ? "inactive" : "failed", ...(lastOutput === undefined ? {} : { lastOutput }) };
+    return exitRecord(current.run, current.requestedAtExit ?? current.requested);
   }
 
   /** The leader exited and no process of its group is left. */

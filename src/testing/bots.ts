@@ -91,3 +91,11 @@ export async function readBotPids(pidFile: string, timeoutMs = 10_000): Promise<
     }
   }
 }
+
+/** Absolute path of the states bot: a thread stuck in `D`, zombies it never reaps, leaked files or threads, or healthy churn of all three. */
+export const STATES_BOT = fileURLToPath(new URL("./bots/states-bot.py", import.meta.url));
+
+/** argv that runs the states bot in one of its modes. */
+export function statesBotArgv(mode: "stuck-in-d" | "leak-fds" | "leak-threads" | "churn" | { zombies: number }): string[] {
+  return typeof mode === "string" ? [PYTHON, STATES_BOT, `--${mode}`] : [PYTHON, STATES_BOT, "--zombies", String(mode.zombies)];
+}

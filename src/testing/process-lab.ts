@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isProcessAlive, readProcStat } from "../process/proc-stat.js";
-import { ProcessRunner, type ProcessRunnerOptions } from "../runners/process.js";
+import type { TestContext } from "node:test";
+import { ProcessRunner, type ProcessExit, type ProcessRunnerOptions } from "../runners/process.js";
 import type { LabDecoy, LabProcess, LabProcesses, LabService, RunnerLab } from "../runners/runner.contract.js";
 import { logBotArgv } from "./bots.js";
 import { waitFor } from "./wait-for.js";
@@ -121,4 +122,21 @@ async function startDecoy(argv: string[], pidFile: string): Promise<LabDecoy> {
     await stop();
     throw error;
   }
+}
+
+/** A lab whose runners, decoys and files are all gone after the test, whatever happened. */
+export function labFor(t: TestContext): ProcessLab {
+  const lab = processLab();
+  t.after(() => lab.close());
+  return lab;
+}
+
+/** The next exit `runner` reports. */
+export function nextExit(runner: ProcessRunner): Promise<ProcessExit> {
+  return new Promise((resolve) => {
+    const unsubscribe = runner.onExit((exit) => {
+      unsubscribe();
+      resolve(exit);
+    });
+  });
 }

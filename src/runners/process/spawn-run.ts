@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import { monotonicMs } from "../../process/monotonic.js";
 import { readProcStat } from "../../process/proc-stat.js";
 import { moveIntoCgroup, spawnInside } from "../../process/delegated-cgroup.js";
+import { readOomCount, type OomCount } from "./oom-cause.js";
 import type { OutputLog } from "./output-log.js";
 import { RUN_TOKEN_VARIABLE, type MemberCache, type OwnedGroup } from "./process-group.js";
 import type { UserAccount } from "./resolve-user.js";
@@ -17,6 +18,8 @@ export interface LeaderExit {
   /** Wall-clock ms since the epoch when the exit was seen. */
   at: number;
   uptimeMs: number;
+  /** The OOM kills counted when SIGKILL ended it (its cgroup's or the machine's), to compare with `Run.oomBefore`. */
+  oomKills?: OomCount | null;
 }
 
 /** One spawned service process: the leader of its own process group and session. */
@@ -30,6 +33,8 @@ export interface Run {
   /** monotonicMs() at the spawn, for the uptime. */
   readonly startedMono: number;
   readonly output: OutputLog;
+  /** The OOM kills counted right before the spawn: a SIGKILL with more at the exit was probably the OOM killer's. */
+  readonly oomBefore: OomCount | null;
   /** Null while the leader runs (or is a zombie Node has not reaped yet). */
   exit: LeaderExit | null;
   readonly exited: Promise<LeaderExit>;
@@ -67,6 +72,7 @@ export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: N
   const [file, ...args] = spec.command;
   if (file === undefined) return { error: Object.assign(new Error("The command is empty"), { code: "EINVAL" }) };
   let child: ChildProcess;
+  const oomBefore = readOomCount(spec.cgroup);
   const start = (): ChildProcess => spawn(file, args, {
     cwd: spec.cwd,
     env: { ...spec.env, [RUN_TOKEN_VARIABLE]: spec.token },
@@ -85,10 +91,10 @@ export async function spawnRun(spec: RunSpec): Promise<{ run: Run } | { error: N
   if (pid === undefined) return { error: await new Promise<NodeJS.ErrnoException>((resolve) => child.once("error", resolve)) };
   // Lifeguard could not enter the cgroup: the child goes in now, and what it forked already is found by its token.
   if (spec.cgroup !== null && !inside) moveIntoCgroup(spec.cgroup, pid);
-  return { run: track(child, pid, spec) };
+  return { run: track(child, pid, spec, oomBefore) };
 }
 
-function track(child: ChildProcess, pid: number, { output, token, claimsAdopted, cgroup }: RunSpec): Run {
+function track(child: ChildProcess, pid: number, { output, token, claimsAdopted, cgroup }: RunSpec, oomBefore: OomCount | null): Run {
   // Read before the event loop runs again: Node cannot have reaped the child yet, so pid is ours.
   const stat = readProcStat(pid);
   const startedMono = monotonicMs();
@@ -102,6 +108,7 @@ function track(child: ChildProcess, pid: number, { output, token, claimsAdopted,
     startedAt: Date.now(),
     startedMono,
     output,
+    oomBefore,
     exit: null,
     exited,
     drained: exited.then(() => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, DRAIN_MS))])),
@@ -116,7 +123,8 @@ function track(child: ChildProcess, pid: number, { output, token, claimsAdopted,
   }
   child.on("error", () => undefined); // a failed kill(); the runner signals the group itself
   child.once("exit", (code, signal) => {
-    run.exit = { code, signal, at: Date.now(), uptimeMs: monotonicMs() - startedMono };
+    // Read at once: another OOM kill on the machine later must not be taken for this one's.
+    run.exit = { code, signal, at: Date.now(), uptimeMs: monotonicMs() - startedMono, ...(signal === "SIGKILL" ? { oomKills: readOomCount(cgroup ?? null) } : {}) };
     onExit(run.exit);
   });
   return run;

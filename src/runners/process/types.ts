@@ -59,6 +59,8 @@ export interface ProcessExit {
   state: "inactive" | "failed";
   /** The last line the service wrote (stdout or stderr), e.g. a Traceback's last line. */
   lastOutput?: string;
+  /** Why the OOM killer is named as the cause of an unasked SIGKILL (oom-cause.ts). */
+  oomKill?: string;
 }
 
 export type ExitListener = (exit: ProcessExit) => void;
