@@ -15,13 +15,14 @@ export interface SocketLook {
 
 /**
  * Follows the TCP connections of one service that `wanted` picks among its sockets (`inodes`,
- * from its processes' descriptors), for a check that looks every round. The first look, and any
- * look after the service's socket inodes changed (a connection opened or closed), reads the
+ * from its processes' descriptors), for a check that looks every round. The first look, and the
+ * looks after the service's socket inodes changed (a connection opened or closed), read the
  * network namespace's whole table (shared for a second by every check: a dump walks the kernel's
  * whole connection hash, milliseconds on a server) until a table read after the change; from
- * then on, each connection found is looked up alone by its address pair, a hash lookup. A connection gone, a lookup the kernel or
- * the addon cannot do, or FULL_LOOK_MS since the last table (a socket that existed unconnected
- * and connected since keeps its inode) read the table again.
+ * then on, each connection found is looked up alone by its address pair, a hash lookup. A
+ * connection gone, a lookup the kernel or the addon cannot do, or FULL_LOOK_MS since the last
+ * table (a socket that existed unconnected and connected since keeps its inode) read the table
+ * again.
  */
 export function followSockets(): (pid: number, inodes: ReadonlySet<number>, wanted: (socket: TcpSocket) => boolean) => SocketLook {
   let last: { sockets: TcpSocket[]; at: number } | null = null;
