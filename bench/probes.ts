@@ -120,7 +120,7 @@ export async function benchProbes(options: ProbesBenchOptions): Promise<Section>
         const cost = await timeStates(runners, options.rounds);
         rows.push([bots, "`cpu` (`pegged`, `max-threads`, `max-fds`)", formatMs(cost.plain.median, 3), formatMs(cost.plain.p95, 3), "–", "", String(cost.plain.n)]);
         rows.push([bots, "the same `cpu` with `stuck-in-d`, `max-zombies`, `growing` (same rounds)", formatMs(cost.states.median, 3), formatMs(cost.states.p95, 3), "–", "", String(cost.states.n)]);
-        findings.push(`${bots}: the process states (\`stuck-in-d\`: each thread's stat; \`max-zombies\`: the shared process table; \`growing\`: the counts already read) make a \`cpu\` check cost ${formatMs(cost.states.median, 3)} per service against ${formatMs(cost.plain.median, 3)} without them, measured in the same rounds, each pass paying its own reads: ${(cost.states.median / cost.plain.median).toFixed(2)} times (${cost.states.median >= cost.plain.median ? "+" : "−"}${formatMs(Math.abs(cost.states.median - cost.plain.median), 3)}).`);
+        findings.push(`${bots}: the process states (\`stuck-in-d\`: each thread's stat; \`max-zombies\`: the children lists of its processes; \`growing\`: the counts already read) make a \`cpu\` check cost ${formatMs(cost.states.median, 3)} per service against ${formatMs(cost.plain.median, 3)} without them, measured in the same rounds, each pass paying its own reads: ${(cost.states.median / cost.plain.median).toFixed(2)} times (${cost.states.median >= cost.plain.median ? "+" : "−"}${formatMs(Math.abs(cost.states.median - cost.plain.median), 3)}).`);
         if (capture === null) {
           const pid = (await runners[0]?.processes(new AbortController().signal))?.main?.pid;
           if (pid !== undefined) {
