@@ -279,6 +279,12 @@ describe("Lifeguard as PID 1 of a PID namespace", { skip }, () => {
     assert.match(watcher?.message ?? "", /^nothing runs Lifeguard: there is no systemd on this box \(no \/run\/systemd\/system\), so `lifeguard install` cannot, and no lifeguard run for this configuration runs \(Lifeguard \(PID 1\) stopped on SIGTERM\)\. Make the command below the container's entrypoint \(docs\/containers\.md\), or run it$/);
     assert.equal(watcher?.fix, `lifeguard run -c ${lifeguard.configFile}`);
     assert.doesNotMatch(without.text, /lifeguard install -c|systemctl|timedatectl/);
+    // A fresh container's bot has written no log yet: lifeguard run, which starts it, is the fix.
+    const fresh = join(files.dir, "fresh.yaml");
+    const freshLog = join(files.dir, "fresh", "bot.log");
+    writeFileSync(fresh, stringify(daemonConfig({ ...files, state: join(files.dir, "fresh-state") }, { services: { bot: { ...bot, checks: [{ "log-fresh": { path: freshLog, "max-age": "1m" } }] } }, alerts })));
+    const unwritten = (await doctorIn(box, fresh)).findings.find(({ topic }) => topic === "log");
+    assert.deepEqual(unwritten, { level: "fail", topic: "log", message: `${freshLog} of "bot" does not exist: has the service written it yet, and is the path in the configuration right?`, fix: `lifeguard run -c ${fresh}` });
     // The fix, run as printed in the container (its `lifeguard` on PATH), makes doctor pass.
     const path = join(files.dir, "path");
     mkdirSync(path);

@@ -62,7 +62,8 @@ export async function diagnose(input: DoctorInput): Promise<Diagnosis> {
   const clock = systemd ? await clockFindings(context) : [judgeClockWithoutSystemd()];
   const config = input.config;
   if (config === null || user === null) return { user, findings: [...head, ...clock] };
-  const perService = systemd ? await systemdServiceFindings(config, units, user, context) : await findingsWithoutSystemd(config, user, input.edit, context);
+  const runs = watchers.every((finding) => finding.level === "ok");
+  const perService = systemd ? await systemdServiceFindings(config, units, user, context) : await findingsWithoutSystemd(config, user, { edit: input.edit, startedBy: runs ? null : input.run }, context);
   const host = [...await stateFindings(config, user, context), ...alertFindings(config, input.now), await rotationFinding(config, context), ...clock];
   return { user, findings: [...head, ...perService, ...host] };
 }
@@ -93,8 +94,12 @@ async function systemdServiceFindings(config: LifeguardConfig, units: ReadonlyMa
   return [...await logFindings(config, user, context), ...await journalFindings(config, user, { ...context, restartDaemon }), ...await unitFindings(config, user, context), ...await daemonPrivilegeFindings(config, units.get(DAEMON_UNIT) ?? {}, user, context)];
 }
 
-/** Without systemd: a `systemd:` service cannot run at all (one finding, no journal or rights to ask); a `command:` service's logs as anywhere. */
-async function findingsWithoutSystemd(config: LifeguardConfig, user: LifeguardUser, edit: string, context: FixContext & { rerun: string; install: string }): Promise<Finding[]> {
+/**
+ * Without systemd: a `systemd:` service cannot run at all (one finding, no journal or rights to
+ * ask); a `command:` service's logs as anywhere, a missing one written once `startedBy` (lifeguard
+ * run, when none runs) starts the service.
+ */
+async function findingsWithoutSystemd(config: LifeguardConfig, user: LifeguardUser, fixes: { edit: string; startedBy: string | null }, context: FixContext & { rerun: string; install: string }): Promise<Finding[]> {
   const supervised = { ...config, services: config.services.filter((service) => service.runner.kind === "process") };
-  return [...unitsWithoutSystemd(config, edit), ...await logFindings(supervised, user, context)];
+  return [...unitsWithoutSystemd(config, fixes.edit), ...await logFindings(supervised, user, context, fixes.startedBy)];
 }
