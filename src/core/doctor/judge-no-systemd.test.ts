@@ -33,7 +33,7 @@ test("without systemd and with no lifeguard run, the fix is lifeguard run as the
 
 test("without systemd, a lifeguard run that lacks a service is told to reload; one that is stuck fails", () => {
   assert.deepEqual(judgeRunWatcher([watch("bot", daemon("bot")), watch("web", null)], context),
-    fail("watcher", 'lifeguard run (PID 1) runs but does not watch "web": it started with another configuration', context.reload));
+    fail("watcher", 'lifeguard run (PID 1) runs but does not watch "web": it was added to this configuration after lifeguard run read it (or it runs another file on the same state)', context.reload));
   const stuck = judgeRunWatcher([watch("bot", daemon("bot", { beatAt: NOW - 10 * 60_000 }))], context);
   assert.equal(stuck.level, "fail");
   assert.match(stuck.message, /^lifeguard run \(PID 1\) runs but has made no round since its last sign of life/);

@@ -37,7 +37,7 @@ export function judgeRunWatcher(watches: ReadonlyArray<{ service: string; watch:
   }
   if (first !== undefined && first.kind === "watched") {
     const missing = watches.filter(({ watch }) => !(watch.kind === "watched" && byRun(watch))).map(({ service }) => service);
-    return fail("watcher", `lifeguard run (PID ${first.by.pid}) runs but does not watch ${describeServices(missing)}: it started with another configuration`, context.reload);
+    return fail("watcher", `lifeguard run (PID ${first.by.pid}) runs but does not watch ${describeServices(missing)}: ${missing.length === 1 ? "it was" : "they were"} added to this configuration after lifeguard run read it (or it runs another file on the same state)`, context.reload);
   }
   const gone = watches.find(({ watch }) => watch.kind === "unwatched" && watch.last !== null)?.watch;
   const why = unreadable !== null ? ` (${unreadable})` : gone?.kind === "unwatched" ? ` (${gone.why})` : "";
