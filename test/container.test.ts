@@ -4,6 +4,7 @@
 // the kernel re-parents to it, stops its services on SIGTERM and SIGINT, reloads on SIGHUP.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
@@ -88,6 +89,25 @@ async function exitOf(lifeguard: InitLifeguard): Promise<NamespaceEnd> {
   assert.ok(end !== null, `Lifeguard did not exit:\n${lifeguard.log()}`);
   assert.deepEqual(lifeguard.ns.processes(), [], "the namespace is empty");
   return end;
+}
+
+interface DoctorRun {
+  code: number | null;
+  text: string;
+  findings: Array<{ level: string; topic: string; message: string; fix?: string }>;
+}
+
+/**
+ * `lifeguard doctor --json -c FILE` inside the namespace (as `docker exec` runs it), with /run
+ * hidden under a tmpfs of the namespace's mount namespace: a container has no /run/systemd/system,
+ * whatever the host runs.
+ */
+async function doctorIn(ns: NamespaceInit, configFile: string): Promise<DoctorRun> {
+  const hide = await ns.exec(["sh", "-c", "[ ! -e /run/systemd ] || mount -t tmpfs -o mode=0755 tmpfs /run"]);
+  assert.equal(hide.exitCode, 0, hide.stderr);
+  const run = await ns.exec([process.execPath, BIN, "doctor", "--json", "-c", configFile], { cwd: REPO });
+  const parsed = JSON.parse(run.stdout || "{}") as { findings?: DoctorRun["findings"] };
+  return { code: run.exitCode, text: `${run.stdout}${run.stderr}`, findings: parsed.findings ?? [] };
 }
 
 /** The image's HEALTHCHECK command, from examples/container/Dockerfile, asking `port` instead of 9473. */
@@ -230,6 +250,63 @@ describe("Lifeguard as PID 1 of a PID namespace", { skip }, () => {
     assert.ok(await waitFor(healthy(lifeguard), WAIT), lifeguard.log());
     process.kill(ns.pid, "SIGTERM");
     assert.deepEqual(await exitOf(lifeguard), { code: 0, signal: null }, lifeguard.log());
+  });
+
+  test("doctor inside it, with no systemd: exit 0 while Lifeguard runs as PID 1; without it, the fix is lifeguard run (which works as printed), never install, and a systemd: service fails", async (t) => {
+    const lab = initLab(t, "lifeguard-init-doctor-");
+    const { files } = lab;
+    const { log, pidFile } = lab.bot;
+    const bot = { command: logBotArgv(log, { everyMs: 200, pidFile }), interval: "1s", checks: [{ "log-fresh": { path: log, "max-age": "1m" } }] };
+    const alerts = { pager: { type: "exec", command: ["/bin/true"] } };
+    const lifeguard = await lab.start(daemonConfig(files, { services: { bot }, alerts }));
+    await botPids(lifeguard, pidFile);
+    assert.ok(await waitFor(healthy(lifeguard), WAIT), lifeguard.log());
+    const inside = await doctorIn(lifeguard.ns, lifeguard.configFile);
+    assert.equal(inside.code, 0, inside.text);
+    assert.deepEqual(inside.findings.filter(({ topic }) => topic === "watcher"), [{ level: "ok", topic: "watcher",
+      message: 'lifeguard run (PID 1) watches "bot": there is no systemd on this box (no /run/systemd/system), and none is needed' }]);
+    assert.doesNotMatch(inside.text, /lifeguard install|systemctl|timedatectl/, "no advice that needs systemd");
+    process.kill(lifeguard.ns.pid, "SIGTERM");
+    assert.deepEqual(await exitOf(lifeguard), { code: 0, signal: null }, lifeguard.log());
+
+    // A container whose entrypoint is not Lifeguard: the store names the Lifeguard that stopped.
+    const box = await startNamespaceInit(["sleep", "infinity"], { cwd: REPO });
+    t.after(() => box.destroy());
+    const without = await doctorIn(box, lifeguard.configFile);
+    assert.equal(without.code, 1, without.text);
+    const watcher = without.findings.find(({ topic }) => topic === "watcher");
+    assert.equal(watcher?.level, "fail", without.text);
+    assert.match(watcher?.message ?? "", /^nothing runs Lifeguard: there is no systemd on this box \(no \/run\/systemd\/system\), so `lifeguard install` cannot, and no lifeguard run for this configuration runs \(Lifeguard \(PID 1\) stopped on SIGTERM\)\. Make the command below the container's entrypoint \(docs\/containers\.md\), or run it$/);
+    assert.equal(watcher?.fix, `lifeguard run -c ${lifeguard.configFile}`);
+    assert.doesNotMatch(without.text, /lifeguard install -c|systemctl|timedatectl/);
+    // A fresh container's bot has written no log yet: lifeguard run, which starts it, is the fix.
+    const fresh = join(files.dir, "fresh.yaml");
+    const freshLog = join(files.dir, "fresh", "bot.log");
+    writeFileSync(fresh, stringify(daemonConfig({ ...files, state: join(files.dir, "fresh-state") }, { services: { bot: { ...bot, checks: [{ "log-fresh": { path: freshLog, "max-age": "1m" } }] } }, alerts })));
+    const unwritten = (await doctorIn(box, fresh)).findings.find(({ topic }) => topic === "log");
+    assert.deepEqual(unwritten, { level: "fail", topic: "log", message: `${freshLog} of "bot" does not exist: has the service written it yet, and is the path in the configuration right?`, fix: `lifeguard run -c ${fresh}` });
+    // The fix, run as printed in the container (its `lifeguard` on PATH), makes doctor pass.
+    const path = join(files.dir, "path");
+    mkdirSync(path);
+    symlinkSync(BIN, join(path, "lifeguard"));
+    const fix = spawn("nsenter", ["-t", String(box.pid), "-p", "-m", `--wd=${REPO}`, "--", "sh", "-c", watcher?.fix ?? "false"], {
+      stdio: "ignore", env: { ...process.env, PATH: `${path}:${process.env.PATH ?? ""}` },
+    });
+    const fixEnded = new Promise((resolve) => fix.once("exit", resolve));
+    t.after(async () => {
+      await box.destroy(); // the kernel kills the namespace's every process, the fix's Lifeguard too
+      await fixEnded;
+    });
+    assert.ok(await waitFor(async () => (await doctorIn(box, lifeguard.configFile)).code === 0, WAIT), `${(await doctorIn(box, lifeguard.configFile)).text}\n${lifeguard.log()}`);
+
+    // A systemd: service cannot run where there is no systemd: its fix edits the configuration.
+    const mixed = join(files.dir, "mixed.yaml");
+    writeFileSync(mixed, stringify(daemonConfig(files, { services: { bot, trader: { systemd: "trader.service" } }, alerts })));
+    const systemd = await doctorIn(box, mixed);
+    assert.equal(systemd.code, 1, systemd.text);
+    assert.deepEqual(systemd.findings.filter(({ topic }) => topic === "unit" || topic === "rights" || topic === "journal"), [{ level: "fail", topic: "unit",
+      message: 'trader.service of "trader" cannot run here: there is no systemd on this box (no /run/systemd/system). Give "trader" a command: instead of systemd:, which lifeguard run starts and watches itself (docs/containers.md)',
+      fix: `editor ${mixed} && lifeguard validate -c ${mixed}` }]);
   });
 
   test("without its native module it says at start that it cannot reap, and an orphan that ends stays a zombie until it exits", async (t) => {

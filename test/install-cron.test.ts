@@ -3,20 +3,23 @@
 // as the `lifeguard` user under flock; install enables and starts cron, runs the first round as
 // cron will and verifies it, cron really fires a later one that restarts the frozen bot (the
 // config's secret read by `lifeguard check` itself from the environment file beside it: cron loads
-// none), `uninstall --purge` removes the file (and disables cron again). A box without cron is refused.
+// none), after a reboot cron (enabled by install) fires again by itself and restarts it again,
+// `uninstall --purge` removes the file (and disables cron again). A box without cron is refused.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "../src/testing/wait-for.js";
 import { sandboxSupport } from "../src/testing/systemd-sandbox.js";
-import { lastRestart, startInstallLab, type InstallLab } from "./support/install-lab.js";
+import { lastRestart, rebootAndFreezeBot, startInstallLab, type InstallLab } from "./support/install-lab.js";
 
 const support = sandboxSupport();
 const CRON = "/usr/sbin/cron";
 const skip = !support.ok ? support.reason : existsSync(CRON) ? false : `${CRON} is not installed (Debian package "cron")`;
 /** Cron fires on the minute: a freeze is seen at the next one, up to a minute later. */
 const NEXT_MINUTE_MS = 90_000;
+/** After a boot: the bot's startup grace may hold the first minute's round back, the next one acts. */
+const AFTER_BOOT_MS = 2 * NEXT_MINUTE_MS;
 
 describe("lifeguard install --cron with a real cron", { skip }, () => {
   let lab: InstallLab;
@@ -80,6 +83,12 @@ describe("lifeguard install --cron with a real cron", { skip }, () => {
     assert.equal(fix, "systemctl enable --now cron.service");
     assert.ok((await lab.sandbox.exec(["sh", "-c", fix])).ok);
     assert.deepEqual(await watcher(), ["ok    watcher /etc/cron.d/lifeguard runs lifeguard check every minute (cron.service is active and enabled)"]);
+  });
+
+  test("after a reboot cron, enabled by install, runs lifeguard check again by itself and its round restarts the frozen bot", async () => {
+    const restart = await rebootAndFreezeBot(lab, "cron.service", AFTER_BOOT_MS);
+    assert.match(restart.reason, /^Log file is stale/, JSON.stringify(restart));
+    assert.equal(restart.ok, true);
   });
 
   test("uninstall --purge removes the cron file, and disables the cron install enabled", async () => {

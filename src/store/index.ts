@@ -10,3 +10,4 @@ export type { LeaseOwner } from "./lock-owner.js";
 export type { AlertDelivery, AlertRecord, CommitResult, HistoryEntry, HistoryQuery, PruneResult, ServiceSummary, StoreStats } from "./types.js";
 export { readTestAlerts, recordTestAlerts, sqliteProblem } from "./test-alerts.js";
 export { openInstallRecords, type InstallRecord, type InstallRecords } from "./install-records.js";
+export { readWatchersIn } from "./watchers.js";

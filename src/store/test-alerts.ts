@@ -1,8 +1,7 @@
 import Database from "better-sqlite3";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { TestAlertResult } from "../core/doctor/judge-alerts.js";
-import { DB_FILE_NAME, openDatabase } from "./open-database.js";
+import { openDatabase } from "./open-database.js";
+import { readTableRows } from "./read-only.js";
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -28,22 +27,9 @@ export function recordTestAlerts(dir: string, results: readonly TestAlertResult[
  * made, none migrated: a file older than the table has none); the reason when it cannot be read.
  */
 export function readTestAlerts(dir: string): Map<string, TestAlertResult> | { error: string } {
-  const file = join(dir, DB_FILE_NAME);
-  const results = new Map<string, TestAlertResult>();
-  if (!existsSync(file)) return results;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'test_alerts'").get();
-    if (table === undefined) return results;
-    const rows = db.prepare("SELECT channel, at, ok, summary FROM test_alerts").all() as Array<{ channel: string; at: number; ok: number; summary: string }>;
-    for (const row of rows) results.set(row.channel, { channel: row.channel, at: row.at, ok: row.ok === 1, summary: row.summary });
-    return results;
-  } catch (error) {
-    return { error: (error as Error).message };
-  } finally {
-    db?.close();
-  }
+  const rows = readTableRows<{ channel: string; at: number; ok: number; summary: string }>(dir, "test_alerts");
+  if ("error" in rows) return rows;
+  return new Map(rows.map((row) => [row.channel, { channel: row.channel, at: row.at, ok: row.ok === 1, summary: row.summary }]));
 }
 
 /** Whether better-sqlite3's native binding loads: null when it does, else why not. */

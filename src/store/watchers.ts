@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { WatchRecord } from "../core/watch.js";
+import { readTableRows } from "./read-only.js";
 
 interface WatchRow {
   service: string;
@@ -19,6 +20,12 @@ interface WatchRow {
 /** Every service's watcher as recorded, by service name. */
 export function readWatchers(db: Database): WatchRecord[] {
   return (db.prepare("SELECT * FROM watchers ORDER BY service").all() as WatchRow[]).map(recordOf);
+}
+
+/** Every service's watcher as the store of `dir` records it, read without writing; the reason when it cannot be read. */
+export function readWatchersIn(dir: string): WatchRecord[] | { error: string } {
+  const rows = readTableRows<WatchRow>(dir, "watchers");
+  return "error" in rows ? rows : rows.map(recordOf);
 }
 
 /**

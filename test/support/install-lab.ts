@@ -134,17 +134,36 @@ export async function startInstallLab(name: string, extra: Record<string, unknow
   return lab;
 }
 
-/** The last restart in `lifeguard history --json`: its reason, outcome and steps. */
-/** A restart as `lifeguard history --json` gives it: why, how it went, each step, and the checks that judged it. */
+/** A restart as `lifeguard history --json` gives it: when, why, how it went, each step, and the checks that judged it. */
 interface RestartRecord {
+  at: number;
   ok: boolean;
   reason: string;
   steps: Array<{ step: string; ok: boolean }>;
   evidence: Array<{ check: string; ok: boolean; evidence: Record<string, unknown> }>;
 }
 
+/** The last restart in `lifeguard history --json`, with the time it was recorded at. */
 export async function lastRestart(lab: InstallLab): Promise<RestartRecord | undefined> {
   const history = await lab.lifeguard(["history", "--json"]);
-  const { entries } = JSON.parse(history.stdout) as { entries: Array<{ type: string; restart?: RestartRecord }> };
-  return entries.find((entry) => entry.type === "restart")?.restart;
+  const { entries } = JSON.parse(history.stdout) as { entries: Array<{ type: string; at: number; restart?: Omit<RestartRecord, "at"> }> };
+  const entry = entries.find((candidate) => candidate.type === "restart" && candidate.restart !== undefined);
+  return entry?.restart === undefined ? undefined : { ...entry.restart, at: entry.at };
+}
+
+/**
+ * "Reboots" the box (the plug pulled, a fresh systemd on the same disk) and waits until the bot
+ * and `watcher` (the unit that runs Lifeguard: its timer, cron) are active again, started at boot
+ * by nothing but what install enabled; then freezes the bot and resolves with the restart that
+ * Lifeguard, run by that watcher on its own schedule, made of it after the boot.
+ */
+export async function rebootAndFreezeBot(lab: InstallLab, watcher: string, timeoutMs: number): Promise<RestartRecord> {
+  const bootedAt = Date.now();
+  await lab.reboot();
+  const active = async (unit: string): Promise<boolean> => (await lab.show(unit, ["ActiveState"])).ActiveState === "active";
+  assert.ok(await waitFor(async () => (await active(BOT_UNIT)) && (await active(watcher)), { timeoutMs: 60_000, intervalMs: 250 }), `${BOT_UNIT} and ${watcher} were not started at boot`);
+  await lab.freezeBotAndWaitForRestart(timeoutMs);
+  const restart = await lastRestart(lab);
+  assert.ok(restart !== undefined && restart.at > bootedAt, `no restart recorded after the reboot: ${JSON.stringify(restart)}`);
+  return restart;
 }

@@ -30,7 +30,11 @@ export async function runDoctor(options: DoctorOptions, io: CliIo): Promise<numb
   const root = isRootShell(io);
   const { config, finding, address } = await openForDoctor(options, io, root);
   const asAdmin = (args: string[]): string => adminLifeguardCommand(args, root);
-  const diagnosis = await diagnose({ config, configFinding: finding, now: Date.now(), rerun: asAdmin(["doctor", ...address]), install: asAdmin(["install", ...address]), rootShell: root, ...(options.user === undefined ? {} : { user: options.user }) });
+  const diagnosis = await diagnose({
+    config, configFinding: finding, now: Date.now(), rerun: asAdmin(["doctor", ...address]), install: asAdmin(["install", ...address]),
+    run: asAdmin(["run", ...address]), reload: asAdmin(["reload", ...address]), edit: editFix(config?.source ?? "lifeguard.yaml", root), rootShell: root,
+    ...(options.user === undefined ? {} : { user: options.user }),
+  });
   const code = doctorExitCode(diagnosis.findings);
   if (options.json === true) {
     io.stdout(JSON.stringify({ ok: code === 0, user: diagnosis.user, findings: diagnosis.findings }, null, 2));
@@ -55,7 +59,11 @@ async function openForDoctor(options: DoctorOptions, io: CliIo, root: boolean): 
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const file = error.issues[0]?.file ?? path ?? "lifeguard.yaml";
-    const edit = `${adminCommand(["editor", file], { root })} && ${lifeguardCommand(["validate", ...configAddress(file)])}`;
-    return { config: null, finding: fail("config", error.message, edit), address: path === undefined ? [] : configAddress(path) };
+    return { config: null, finding: fail("config", error.message, editFix(file, root)), address: path === undefined ? [] : configAddress(path) };
   }
+}
+
+/** Edit the configuration file, then validate it. */
+function editFix(file: string, root: boolean): string {
+  return `${adminCommand(["editor", file], { root })} && ${lifeguardCommand(["validate", ...configAddress(file)])}`;
 }

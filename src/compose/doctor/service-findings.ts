@@ -16,10 +16,14 @@ import { tryRead } from "./probe-files.js";
 
 type Context = FixContext & { rerun: string; install: string };
 
-/** Every file a check of each service reads (a check's `path`, a heartbeat's `file`), each tried as Lifeguard's user. */
-export async function logFindings(config: LifeguardConfig, user: LifeguardUser, context: Context): Promise<Finding[]> {
+/**
+ * Every file a check of each service reads (a check's `path`, a heartbeat's `file`), each tried as
+ * Lifeguard's user. `startedBy`: the command that starts the `command:` services while nothing runs them.
+ */
+export async function logFindings(config: LifeguardConfig, user: LifeguardUser, context: Context, startedBy: string | null = null): Promise<Finding[]> {
   const logs = config.services.flatMap((service) => checkedFiles(service).map((path) => ({
     service: service.name, path, unit: service.runner.kind === "systemd" ? service.runner.unit : null, ownUnit: service.runner.kind === "systemd" && service.runner.installUnit !== null,
+    startedBy: service.runner.kind === "process" ? startedBy : null,
   })));
   const unique = logs.filter((log, index) => logs.findIndex((other) => other.service === log.service && other.path === log.path) === index);
   return Promise.all(unique.map(async ({ ownUnit, ...log }) => {

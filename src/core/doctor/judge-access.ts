@@ -27,6 +27,8 @@ export interface CheckedLog {
   unit: string | null;
   /** The command that writes `unit` (`lifeguard install`, from `install-unit:`) while it does not exist; null when it does or nothing would. */
   unitWrittenBy?: string | null;
+  /** For a service Lifeguard runs itself (`command:`) while nothing runs it: the command that starts it (`lifeguard run`), and so its log. */
+  startedBy?: string | null;
 }
 
 /** A file a check of `service` reads, tried as Lifeguard's user. */
@@ -37,7 +39,7 @@ export function judgeLog(log: CheckedLog, user: LifeguardUser, attempt: Attempt,
       return ok("log", `${what} is readable by user ${user.name}`);
     case "missing": {
       // A unit that does not exist yet cannot be started: install writes it, and starts it.
-      const fix = log.unit === null ? undefined : log.unitWrittenBy ?? adminCommand(["systemctl", "start", log.unit], context);
+      const fix = log.unit === null ? log.startedBy ?? undefined : log.unitWrittenBy ?? adminCommand(["systemctl", "start", log.unit], context);
       return fail("log", `${what} does not exist: has the service written it yet, and is the path in the configuration right?`, fix);
     }
     case "untried":

@@ -21,6 +21,9 @@ test("a log is judged by what happened when Lifeguard's user opened it", () => {
   assert.equal(judgeLog(log, user, { kind: "missing" }, context).fix, "sudo systemctl start trader.service");
   // A unit install is to write cannot be started before it is written: install writes and starts it.
   assert.equal(judgeLog({ ...log, unitWrittenBy: "sudo lifeguard install" }, user, { kind: "missing" }, context).fix, "sudo lifeguard install");
+  // A `command:` service's log is written once Lifeguard runs it: while nothing does, that is the fix.
+  assert.equal(judgeLog({ ...log, unit: null, startedBy: "sudo lifeguard run -c /etc/lifeguard/lifeguard.yaml" }, user, { kind: "missing" }, context).fix, "sudo lifeguard run -c /etc/lifeguard/lifeguard.yaml");
+  assert.equal(judgeLog({ ...log, unit: null }, user, { kind: "missing" }, context).fix, undefined);
   assert.deepEqual(judgeLog(log, user, { kind: "untried", reason: "only root may act as user lifeguard" }, context),
     warn("log", `/var/log/bot.log of "trader" was not tried as user lifeguard: only root may act as user lifeguard`, "sudo lifeguard doctor"));
 });
