@@ -66,6 +66,13 @@ mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
 ${unitDirectory}
 if [ -d /var/log/journal ]; then mount -t tmpfs -o mode=2755 tmpfs /var/log/journal; fi
+# systemd's own state (a Persistent= timer's stamp, the random seed): the host's below, the
+# sandbox's writes apart (beside its /etc when it has one, so that a reboot finds them again).
+state=${options.etcOverlay === undefined ? "/run/lab-systemd-state" : `${options.etcOverlay}/systemd-state`}
+if [ -d /var/lib/systemd ]; then
+  mkdir -p "$state/upper" "$state/work"
+  mount -t overlay overlay -o "lowerdir=/var/lib/systemd,upperdir=$state/upper,workdir=$state/work" /var/lib/systemd
+fi
 # The distribution's *.wants links would start the whole boot; only lab.target's wants count here.
 mkdir /run/lab-empty
 for wants in /lib/systemd/system/*.wants; do
