@@ -60,6 +60,7 @@ function describeWait(base: string, heldBack: ServiceStatus["heldBack"], now: nu
   const until = (at: number) => formatLocalClock(at, now);
   if (heldBack.by === "startup-grace") return `${base}; in startup grace until ${until(heldBack.until)} (started ${formatAgo(heldBack.startedAt, now)})`;
   if (heldBack.by === "backoff") return `${base}; restart waits for the backoff until ${until(heldBack.until)}`;
+  if (heldBack.by === "quiet") return `${base}; restart held back: ${heldBack.why}`;
   return `${base} (${heldBack.rounds} of ${heldBack.threshold} failing rounds)`;
 }
 

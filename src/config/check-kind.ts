@@ -2,6 +2,8 @@ import { z } from "zod";
 import { duration } from "./fields.js";
 import type { Flatten } from "./flatten-type.js";
 import { describeValue } from "./messages.js";
+import type { ScheduleWindow } from "../core/schedule/window.js";
+import { normaliseWindows, windows } from "./schedule.js";
 
 /** What a check kind's normaliser may use; kinds never see the file system. */
 export interface CheckContext {
@@ -22,6 +24,7 @@ function commonShape(defaultTimeout: string) {
   return {
     timeout: duration({ min: 1 }).prefault(defaultTimeout).describe("Bound on one run of the check; a run that takes longer counts as failed."),
     "alert-only": z.boolean().default(false).describe("Report failures of this check but never restart because of them."),
+    active: windows("When this check is judged: a list of windows (`cron`, `timezone`, `holidays`, as the service's `active`). Outside every one of them it does not run and counts neither way; empty: always."),
   };
 }
 
@@ -36,7 +39,13 @@ function commonSettings<Kind extends string>(kind: Kind, options: CommonOptions)
     timeoutMs: options.timeout,
     /** Report failures but never restart because of them. */
     alertOnly: options["alert-only"],
+    ...activeSetting(options.active),
   };
+}
+
+/** The windows in which the check is judged; absent (the file names none): always. */
+function activeSetting(active: CommonOptions["active"]): { active?: ScheduleWindow[] } {
+  return active.length === 0 ? {} : { active: normaliseWindows(active) };
 }
 
 /** A kind's normalised config before `normalise` gives it an id: the common settings and its own. */
