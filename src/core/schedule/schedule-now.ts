@@ -21,7 +21,7 @@ export function judgingAt(active: readonly ScheduleWindow[], now: number, graceM
   if (active.length === 0) return { judged: true };
   const state = windowStateAt(active, now);
   const zone = zoneOf(active);
-  if (!state.inside) return { judged: false, until: state.until, why: `outside its active window until ${describeWindowTime(state.until, zone, now)}` };
+  if (!state.inside) return { judged: false, until: state.until, why: state.until === null ? `outside its active window, which opens ${NEVER}` : `outside its active window until ${describeWindowTime(state.until, zone, now)}` };
   if (graceMs <= 0) return { judged: true };
   const before = windowStateAt(active, now - graceMs);
   if (before.inside || before.until === null) return { judged: true };
@@ -41,12 +41,16 @@ export function quietAt(quiet: readonly ScheduleWindow[], now: number): { until:
 export function describeWindows(windows: readonly ScheduleWindow[], now: number, words: { inside: string; outside: string; opens: string }): string {
   const state = windowStateAt(windows, now);
   const when = describeWindowTime(state.until, zoneOf(windows), now);
+  if (!state.inside && state.until === null) return `${words.outside}, ${words.opens} ${NEVER}`;
   return state.inside ? `${words.inside} until ${when}` : `${words.outside}, ${words.opens} ${when}`;
 }
 
-/** `2026-12-08 09:00 America/New_York (in 15h 30m)`, on the clock of the windows' zone; `no change within 400 days` for null. */
+/** Said of a window that does not change within the look ahead. */
+const NEVER = "not within 400 days";
+
+/** `2026-12-08 09:00 America/New_York (in 15h30m)`, on the clock of the windows' zone; `further notice (...)` for null. */
 export function describeWindowTime(at: number | null, zone: string, now: number): string {
-  if (at === null) return "no change within 400 days";
+  if (at === null) return `further notice (no change within 400 days)`;
   return `${isoMinute(clockAt(zone, at))} ${zone} (in ${formatDuration(Math.max(0, at - now))})`;
 }
 
