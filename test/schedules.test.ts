@@ -93,3 +93,19 @@ test("lifeguard validate refuses an impossible window at its file, line and colu
   assert.match(result.stderr, new RegExp(`${config}:5:15: services\\.bot\\.quiet\\[0\\]\\.cron: .*no month has such a day`));
   assert.match(result.stderr, new RegExp(`${config}:6:19: services\\.bot\\.quiet\\[0\\]\\.timezone: expected an IANA time zone`));
 });
+
+test("lifeguard check does not look at a service outside its active window: no check runs, exit 0", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-schedules-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = join(dir, "lifeguard.yaml");
+  const elsewhere = (new Date().getUTCHours() + 12) % 24;
+  // The unit does not exist and the log is missing: judged, both would fail.
+  writeFileSync(config, stringify({
+    state: join(dir, "state"),
+    services: { bot: { systemd: "lifeguard-absent-unit.service", active: [{ cron: `* ${elsewhere} * * *`, timezone: "UTC" }], checks: [{ "log-fresh": { path: join(dir, "bot.log"), "max-age": "1m" } }] } },
+  }));
+  const result = spawnSync(process.execPath, [BIN, "check", "-c", config], { cwd: REPO, encoding: "utf8", timeout: 30_000 });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /"bot" is not judged: outside its active window until \d{4}-\d\d-\d\d \d\d:00 UTC/);
+  assert.doesNotMatch(result.stdout, /\[FAIL\]|systemctl/);
+});
