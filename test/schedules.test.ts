@@ -16,7 +16,7 @@ const WAIT = { timeoutMs: 30_000, intervalMs: 100 };
 /** A bot that writes one line and its pid, then goes quiet: its log is stale after `max-age`. */
 const QUIET_BOT = "import os, sys, time; open(sys.argv[2], 'w').write(str(os.getpid())); open(sys.argv[1], 'a').write('started\\n'); time.sleep(600)";
 
-test("lifeguard run restarts a bot gone quiet inside its active window, and not one outside it or in a quiet window", async (t) => {
+test("lifeguard run restarts a bot gone quiet inside its active window, and not one outside it or in a quiet window (its service's or its check's)", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-schedules-"));
   const watchdogLog = join(dir, "watchdog.log");
   const config = join(dir, "lifeguard.yaml");
@@ -39,6 +39,7 @@ test("lifeguard run restarts a bot gone quiet inside its active window, and not 
       open: bot("open", { active: [{ cron: "* * * * *", timezone: "UTC" }] }),
       closed: bot("closed", { active: [{ cron: `* ${elsewhere} * * *`, timezone: "UTC" }] }),
       hushed: bot("hushed", { quiet: [{ cron: "* * * * *", timezone: "Europe/Berlin" }] }),
+      muted: { ...bot("muted", {}), checks: [{ "log-fresh": { path: join(dir, "muted.log"), "max-age": "1s", quiet: [{ cron: "* * * * *", timezone: "UTC" }] } }] },
     },
   }));
   const lifeguard = spawn(process.execPath, [BIN, "run", "-c", config], { cwd: REPO, detached: true, stdio: "ignore" });
@@ -52,7 +53,7 @@ test("lifeguard run restarts a bot gone quiet inside its active window, and not 
   t.after(() => {
     if (lifeguard.exitCode === null && lifeguard.signalCode === null) process.kill(-(lifeguard.pid as number), "SIGKILL");
     // A bot Lifeguard could not stop (killed itself) is ended here, by its pid and start time.
-    for (const name of ["open", "closed", "hushed"]) {
+    for (const name of ["open", "closed", "hushed", "muted"]) {
       const running = pidOf(name);
       if (running !== null && readProcStat(running.pid)?.startTime === running.startTime) process.kill(running.pid, "SIGKILL");
     }
@@ -69,6 +70,8 @@ test("lifeguard run restarts a bot gone quiet inside its active window, and not 
   // Two restarts of "open": its quiet log was judged stale twice, so the others' logs were stale as long.
   assert.ok(await waitFor(() => restarts("open") >= 2, WAIT), text());
   assert.ok(await waitFor(() => text().includes('Not restarting "hushed" as its quiet window lasts until'), WAIT), text());
+  assert.ok(await waitFor(() => text().includes('Not restarting "muted" as check "log-fresh": its quiet window lasts until'), WAIT), text());
+  assert.equal(restarts("muted"), 0, text());
   assert.equal(restarts("closed"), 0, text());
   assert.equal(restarts("hushed"), 0, text());
   assert.deepEqual(pidOf("closed"), firstPids.get("closed"));

@@ -188,7 +188,7 @@ function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): S
   const serviceEnv = config.runner.kind === "process" ? config.runner.env : {};
   const checks = config.checks.map((check) => withActiveWindows(
     createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory, serviceEnv }),
-    { service: config.policy.schedule?.active ?? [], check: check.active ?? [], graceMs: config.policy.startupGraceMs }, clock,
+    { service: config.policy.schedule?.active ?? [], check: check.active ?? [], quiet: check.quiet ?? [], graceMs: config.policy.startupGraceMs }, clock,
   ));
   return { config, runner, checks, lastLines: lastLogLines(config) };
 }

@@ -49,7 +49,14 @@ test("both day fields restricted: a day matching either one is inside, as in cro
 test("a check's active windows are its own; a check without them has none", () => {
   const bot = onlyService(service("checks:", "  - log-fresh: { path: /var/log/bot.log, max-age: 5m, active: [{ cron: \"* 9-16 * * 1-5\", timezone: UTC }] }", "  - tcp: { host: 127.0.0.1, port: 9 }"));
   assert.deepEqual(bot.checks[1]?.active?.map((window) => window.cron), ["* 9-16 * * 1-5"]);
+  assert.equal(bot.checks[1]?.quiet, undefined);
   assert.equal(bot.checks[2]?.active, undefined);
+});
+
+test("a check's quiet windows are its own", () => {
+  const bot = onlyService(service("checks:", "  - tcp: { host: 127.0.0.1, port: 9, quiet: [{ cron: \"* 23 * * *\", timezone: America/New_York }] }"));
+  assert.deepEqual(bot.checks[1]?.quiet?.map((window) => [window.cron, window.timezone]), [["* 23 * * *", "America/New_York"]]);
+  assert.equal(bot.checks[1]?.active, undefined);
 });
 
 test("an impossible expression is refused at its line and column", () => {

@@ -91,3 +91,15 @@ test("a check outside its own window counts neither way: the others judge the se
   const alone = decide(initialState(), [unjudged], DAY, POLICY, "bot");
   assert.equal(alone.verdict.why, `Nothing to judge "bot" by: ${unjudged.summary}`);
 });
+
+test("a check's own quiet window holds the restart back only when every counted failure is inside one", () => {
+  const until = at("2026-12-08T02:00:00Z");
+  const hushed = { ...stale, quiet: { until, why: 'check "log-fresh": its quiet window lasts until 2026-12-08 03:00 Europe/Berlin (in 30m)' } };
+  const held = decide(failingFor(1, NIGHT - M), [hushed], NIGHT, POLICY, "bot");
+  assert.equal(held.verdict.status, "failing");
+  assert.deepEqual(held.verdict.heldBack, { by: "quiet", until, why: hushed.quiet.why, reason: stale.summary });
+  assert.deepEqual(held.actions.map((action) => action.type === "event" ? action.event.kind : action.type), ["quiet-hold"]);
+  // Another check fails too, outside any quiet window: restarted.
+  const both = decide(failingFor(1, NIGHT - M), [hushed, observe("http", false, "HTTP 503")], NIGHT, POLICY, "bot");
+  assert.equal(both.verdict.status, "restart");
+});

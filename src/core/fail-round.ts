@@ -55,7 +55,7 @@ export function failRound(state: ServiceState, failing: readonly Observation[], 
   const confirmed = { ...state, backoffStep, healthySince: null, incidentSince: state.incidentSince ?? health.since };
   const round: FailingRound = { state: confirmed, failing, health, counting, actions, now, policy, service };
   // A quiet window (the broker's nightly maintenance): recorded and alerted, not restarted, nothing counted against the limit.
-  const quiet = quietAt(policy.schedule?.quiet ?? [], now);
+  const quiet = quietAt(policy.schedule?.quiet ?? [], now) ?? checksQuiet(failing);
   if (quiet !== null) return holdForQuiet(round, prior, quiet);
   const inWindow = restartsInWindow(state.restarts, now, policy.limit.perMs).length;
   if (inWindow >= policy.limit.max) return giveUp(round, inWindow);
@@ -104,6 +104,14 @@ function waitForBackoff(round: FailingRound, prior: Failing | null, remainingMs:
       why: `${counting}; restart delayed ${formatDuration(remainingMs)} more by the backoff (${formatDuration(delayMs)} after ${plural(step, "restart")} in a row)`,
     },
   };
+}
+
+/** Every failure is inside its own check's quiet window: held until the first of them ends. */
+function checksQuiet(failing: readonly Observation[]): { until: number | null; why: string } | null {
+  const quiet = failing.map((observation) => observation.quiet);
+  if (quiet.length === 0 || quiet.some((one) => one === undefined)) return null;
+  const ends = quiet.flatMap((one) => (one === undefined || one.until === null ? [] : [one.until]));
+  return { until: ends.length === 0 ? null : Math.min(...ends), why: quiet.map((one) => one?.why).join("; ") };
 }
 
 function holdForQuiet(round: FailingRound, prior: Failing | null, quiet: { until: number | null; why: string }): Decision {

@@ -36,6 +36,8 @@ export interface Observation extends Outcome {
    * run, and counts neither way; `summary` says until when.
    */
   unjudged?: boolean;
+  /** A failure inside the check's own `quiet:` window: it restarts nothing until `until` (null: not within 400 days), `why` says so. */
+  quiet?: { until: number | null; why: string };
   /** What a human can do about it: the command that lets Lifeguard read the log. */
   hint?: string;
 }
