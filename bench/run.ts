@@ -1,5 +1,5 @@
 // `npm run bench`: builds the CLI, runs every benchmark and writes bench/RESULTS.md.
-// Parts, run in this order: tail, check, net (the http, tcp and exec checks), freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle, probes, memory (`daemon` =
+// Parts, run in this order: tail, check, net (the http, tcp and exec checks), freeze, crash, systemd-crash (crash and freeze in systemd mode), weigh, idle, systemd-idle, schedules, probes, memory (`daemon` =
 // freeze, crash, systemd-crash, weigh, idle, systemd-idle and memory); name some to run only those: `npm run bench -- idle` or `-- --only idle`.
 // `memory` is the long one: a 10-minute window (issue 14's "flat over a 10-minute window"), about
 // 11 minutes with its start-up; --quick makes it 1 minute.
@@ -26,13 +26,14 @@ import { benchSystemdCrash } from "./systemd-crash.js";
 import { benchSystemdIdle, type SystemdIdleScenario } from "./systemd-idle.js";
 import { benchTail } from "./tail.js";
 import { benchProbes } from "./probes.js";
+import { benchSchedules } from "./schedules.js";
 import { benchMemoryWindow } from "./memory-window.js";
 import { launcherV8Flags } from "./variants.js";
 import { benchWeigh } from "./weigh.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = join(BENCH_DIR, "data");
-const PARTS = ["tail", "check", "net", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory", "probes"] as const;
+const PARTS = ["tail", "check", "net", "freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory", "probes", "schedules"] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, readonly Part[]> = { daemon: ["freeze", "crash", "systemd-crash", "weigh", "idle", "systemd-idle", "memory"] };
 
@@ -116,6 +117,10 @@ try {
   if (runs("systemd-idle")) {
     progress(`daemon: idle CPU in systemd mode, with PID 1's and the bus's share (${SYSTEMD_IDLE.length} sandboxes, windows of ${window.windowMs / 1000} s)`);
     sections.push(await benchSystemdIdle({ ...window, scenarios: SYSTEMD_IDLE, sandbox: !flags["no-sandbox"] }));
+  }
+  if (runs("schedules")) {
+    progress("schedules: which window applies now and when it changes, first look and each round after");
+    sections.push(benchSchedules({ samples: quick ? 50 : 400 }));
   }
   if (runs("probes")) {
     progress("process-level probes: one round of the connection, memory and cpu checks for 1 and 200 supervised bots, and one forensics capture");

@@ -14,6 +14,7 @@ import { hasPingHeartbeat } from "../config/ping-heartbeat.js";
 import type { LifeguardConfig, RunnerConfigOf, RunnerKind, ServiceConfig } from "../config/types.js";
 import type { ServiceParts } from "../engine/check-service.js";
 import { systemClock } from "../process/system-clock.js";
+import { withActiveWindows } from "../checks/active-window.js";
 import { createCheck } from "../checks/registry.js";
 import { ProcessRunner } from "../runners/process.js";
 import { createSystemdRunner } from "../runners/systemd.js";
@@ -185,7 +186,10 @@ function buildService(config: ServiceConfig, deps: RunnerDeps, kept?: Runner): S
   const runner = kept ?? createRunner(config.runner.kind, config.runner, config, deps);
   const { clock, heartbeats } = deps;
   const serviceEnv = config.runner.kind === "process" ? config.runner.env : {};
-  const checks = config.checks.map((check) => createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory, serviceEnv }));
+  const checks = config.checks.map((check) => withActiveWindows(
+    createCheck(check, { clock, runner, serviceName: config.name, heartbeats, memory: deps.memory, serviceEnv }),
+    { service: config.policy.schedule?.active ?? [], check: check.active ?? [], quiet: check.quiet ?? [], graceMs: config.policy.startupGraceMs }, clock,
+  ));
   return { config, runner, checks, lastLines: lastLogLines(config) };
 }
 

@@ -52,7 +52,14 @@ function describeObserved(status: ServiceStatus, now: number): string {
   const paused = control?.kind !== "paused" ? "" : `; paused by ${control.by} ${control.until === null ? "until resumed" : `until ${formatLocalClock(control.until, now)}`}${control.reason === null ? "" : ` (${control.reason})`}`;
   const { acknowledged } = status;
   const acked = acknowledged === undefined ? "" : `; acknowledged by ${acknowledged.by} ${ago(acknowledged.at)}`;
-  return `${describeWait(describeHealthKind(status, now), heldBack, now)}${paused}${acked}`;
+  return `${describeWait(describeHealthKind(status, now), heldBack, now)}${paused}${acked}${describeSchedule(status)}`;
+}
+
+/** `; active until 2026-12-07 17:00 America/New_York (in 3h); not quiet, quiet from ...`: where its windows stand. */
+function describeSchedule(status: ServiceStatus): string {
+  const { active = null, quiet = null } = status.schedule ?? {};
+  // A restart held back by the quiet window already says until when.
+  return [active, status.heldBack?.by === "quiet" ? null : quiet].flatMap((window) => (window === null ? [] : [`; ${window.says}`])).join("");
 }
 
 function describeWait(base: string, heldBack: ServiceStatus["heldBack"], now: number): string {
@@ -60,6 +67,7 @@ function describeWait(base: string, heldBack: ServiceStatus["heldBack"], now: nu
   const until = (at: number) => formatLocalClock(at, now);
   if (heldBack.by === "startup-grace") return `${base}; in startup grace until ${until(heldBack.until)} (started ${formatAgo(heldBack.startedAt, now)})`;
   if (heldBack.by === "backoff") return `${base}; restart waits for the backoff until ${until(heldBack.until)}`;
+  if (heldBack.by === "quiet") return `${base}; restart held back: ${heldBack.why}`;
   return `${base} (${heldBack.rounds} of ${heldBack.threshold} failing rounds)`;
 }
 

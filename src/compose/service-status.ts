@@ -5,6 +5,10 @@ import type { ChannelHealth } from "../core/outbox.js";
 import type { RestartRecord } from "../core/store.js";
 import { restartsInWindow } from "../core/restart-limit.js";
 import { heldBackOf } from "../core/held-back.js";
+import type { PolicySettings } from "../core/policy.js";
+import { describeWindows } from "../core/schedule/schedule-now.js";
+import type { ScheduleWindow } from "../core/schedule/window.js";
+import { windowStateAt, type WindowState } from "../core/schedule/window-state.js";
 import type { HeldBack } from "../core/policy.js";
 import { controlCommand, type ServiceControl } from "../core/control.js";
 import { resetCommand } from "../core/policy-messages.js";
@@ -39,6 +43,8 @@ export interface ServiceStatus {
   restartsInWindow: number;
   limit: { max: number; perMs: number };
   lastRestart: RestartRecord | null;
+  /** Where its `active:` and `quiet:` windows stand now and when that changes (null: none of that kind); absent when it has no windows. */
+  schedule?: { active: ScheduleStatus | null; quiet: ScheduleStatus | null };
   /** The last ping, for a service with a heartbeat check by ping (null: never pinged); absent for others. */
   lastPing?: Ping | null;
 }
@@ -84,6 +90,24 @@ export function collectChannels(config: LifeguardConfig, store: Store | null): C
   return health.map((entry, index) => ({ ...entry, type: config.channels[index]?.type ?? "" }));
 }
 
+/** Where a service's windows of one kind stand: inside or not, until when (null: no change within 400 days), in words. */
+export interface ScheduleStatus extends WindowState {
+  says: string;
+}
+
+function scheduleOf(policy: PolicySettings, now: number): Pick<ServiceStatus, "schedule"> {
+  const { active = [], quiet = [] } = policy.schedule ?? {};
+  if (active.length === 0 && quiet.length === 0) return {};
+  const status = (windows: readonly ScheduleWindow[], words: { inside: string; outside: string; opens: string }): ScheduleStatus | null =>
+    windows.length === 0 ? null : { ...windowStateAt(windows, now), says: describeWindows(windows, now, words) };
+  return {
+    schedule: {
+      active: status(active, { inside: "active", outside: "outside its active window", opens: "opens" }),
+      quiet: status(quiet, { inside: "quiet: no restarts", outside: "not quiet", opens: "quiet from" }),
+    },
+  };
+}
+
 /** Joins the configured services with what the store remembers of them. */
 export function collectStatus(config: LifeguardConfig, store: Store | null, now: number): ServiceStatus[] {
   const known = new Map((store?.services() ?? []).map((summary) => [summary.service, summary]));
@@ -107,6 +131,7 @@ export function collectStatus(config: LifeguardConfig, store: Store | null, now:
       restartsInWindow: restartsInWindow(state.restarts, now, service.policy.limit.perMs).length,
       limit: service.policy.limit,
       lastRestart: summary?.lastRestart ?? null,
+      ...scheduleOf(service.policy, now),
       ...(hasPingHeartbeat(service) ? { lastPing: store?.readHeartbeat(service.name)?.lastPing ?? null } : {}),
     };
   });

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { duration } from "./fields.js";
 import type { Flatten } from "./flatten-type.js";
 import { describeValue } from "./messages.js";
+import type { ScheduleWindow } from "../core/schedule/window.js";
+import { normaliseWindows, windows } from "./schedule.js";
 
 /** What a check kind's normaliser may use; kinds never see the file system. */
 export interface CheckContext {
@@ -22,6 +24,8 @@ function commonShape(defaultTimeout: string) {
   return {
     timeout: duration({ min: 1 }).prefault(defaultTimeout).describe("Bound on one run of the check; a run that takes longer counts as failed."),
     "alert-only": z.boolean().default(false).describe("Report failures of this check but never restart because of them."),
+    active: windows("When this check is judged: a list of windows (`cron`, `timezone`, `holidays`, as the service's `active`). Outside every one of them it does not run and counts neither way; empty: always."),
+    quiet: windows("When a failure of this check restarts nothing: a list of windows of the same shape. A round whose every counted failure is inside its check's quiet window holds the restart back, as the service's `quiet` does; empty: never."),
   };
 }
 
@@ -36,6 +40,20 @@ function commonSettings<Kind extends string>(kind: Kind, options: CommonOptions)
     timeoutMs: options.timeout,
     /** Report failures but never restart because of them. */
     alertOnly: options["alert-only"],
+    ...windowSettings(options),
+  };
+}
+
+/** The check's windows, each list absent when the file names none. */
+function windowSettings(options: CommonOptions): {
+  /** The windows in which the check is judged; absent: always. */
+  active?: ScheduleWindow[];
+  /** The windows in which its failures restart nothing; absent: never. */
+  quiet?: ScheduleWindow[];
+} {
+  return {
+    ...(options.active.length === 0 ? {} : { active: normaliseWindows(options.active) }),
+    ...(options.quiet.length === 0 ? {} : { quiet: normaliseWindows(options.quiet) }),
   };
 }
 

@@ -71,7 +71,7 @@ test("loadConfig throws every issue of an invalid file, with exit code 78", asyn
   assert.equal(error.exitCode, EXIT.config);
   assert.equal(
     error.message,
-    `Invalid configuration (2 problems):\n  ${file}:4:15: services.t.interval: expected a duration with a unit, got the bare number 30 (write 30s, 5m or 1h)\n  ${file}:5:5: services.t.max_age: unknown key "max_age" (known: systemd, systemctl-timeout, install-unit, command, cwd, env, user, output, min-uptime, interval, checks, failure-threshold, startup-grace, restart, forensics, alerts)`,
+    `Invalid configuration (2 problems):\n  ${file}:4:15: services.t.interval: expected a duration with a unit, got the bare number 30 (write 30s, 5m or 1h)\n  ${file}:5:5: services.t.max_age: unknown key "max_age" (known: systemd, systemctl-timeout, install-unit, command, cwd, env, user, output, min-uptime, interval, active, quiet, checks, failure-threshold, startup-grace, restart, forensics, alerts)`,
   );
 });
 

@@ -9,6 +9,7 @@ import { pathResolver } from "./resolve-path.js";
 import { runnerKindOf } from "./runner-kinds.js";
 import type { ParsedConfig, ParsedService } from "./schema.js";
 import { normaliseChannel } from "./channel-kinds.js";
+import { normaliseWindows } from "./schedule.js";
 
 /** Where the text came from: its name for messages, and the directory relative paths start from. */
 export interface ConfigOrigin {
@@ -96,6 +97,7 @@ function normaliseService(name: string, service: ParsedService, context: Service
     },
     rearmAfterMs: restart["rearm-after"],
     cliAddress: [...context.cliAddress],
+    schedule: { active: normaliseWindows(service.active), quiet: normaliseWindows(service.quiet) },
   };
   return {
     name,

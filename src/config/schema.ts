@@ -8,6 +8,7 @@ import { forensics } from "./forensics.js";
 import { listenAddress } from "./listen-address.js";
 import { describeValue } from "./messages.js";
 import { RUNNER_KINDS } from "./runner-kinds.js";
+import { windows } from "./schedule.js";
 import { processRunner } from "./runner-process.js";
 import { systemdRunner } from "./runner-systemd.js";
 
@@ -62,6 +63,8 @@ const service = z
     ...systemdRunner.shape,
     ...processRunner.shape,
     interval: duration({ min: 1000 }).prefault("30s").describe("Time between check rounds in daemon mode (`lifeguard run`); at least `1s`. A round with nothing to judge is skipped: while each check follows what it looks at (`log-fresh` its log, `running` a supervised process) and nothing changed, the service is looked at in full every `interval` or 60 s, whichever is longer, and at its interval again once a change is heard."),
+    active: windows("When the service is judged at all (market hours): a list of windows, `[{ cron: \"* 9-16 * * 1-5\", timezone: America/New_York, holidays: [2026-12-25] }]`. Outside every one of them its checks do not run and nothing is restarted; empty: always."),
+    quiet: windows("When no automatic restart happens (the broker's nightly maintenance): a list of windows of the same shape. Inside one, failures are still checked, recorded and alerted, but a restart they call for is held back until the window ends; empty: never."),
     checks: z.array(checkItem).prefault([]).describe("Probes run every round. Every service gets a `running` check first, listed or not."),
     "failure-threshold": integer(1).default(2).describe("Consecutive failing rounds before Lifeguard acts."),
     "startup-grace": duration().prefault("60s").describe("After a (re)start, failures do not count for this long."),

@@ -45,7 +45,7 @@ test("a heartbeat needs max-age, at least 1ms, and knows no other keys", () => {
     'lifeguard.yaml:6:9: services.bot.checks[0].max-age: missing required key; expected a duration like "90s", "5m" or "1h"',
     'lifeguard.yaml:7:9: services.bot.checks[1].max-age: missing required key; expected a duration like "90s", "5m" or "1h"',
     'lifeguard.yaml:8:31: services.bot.checks[2].max-age: expected at least "1ms", got "0s"',
-    'lifeguard.yaml:9:35: services.bot.checks[3].url: unknown key "url" (known: timeout, alert-only, max-age, file, on-unreadable)',
+    'lifeguard.yaml:9:35: services.bot.checks[3].url: unknown key "url" (known: timeout, alert-only, active, quiet, max-age, file, on-unreadable)',
     "lifeguard.yaml:10:41: services.bot.checks[4].file: expected a string, got 42",
   ]);
 });

@@ -14,6 +14,7 @@ import { settleStop } from "./control-settle.js";
 import { settleRestart } from "./settle-restart.js";
 import { initialState, type ServiceState } from "./state.js";
 import { T, S, M, H, POLICY } from "../testing/policy-fixtures.js";
+import { normaliseWindows } from "../config/schedule.js";
 
 // Every event here is made by the real policy (decide, settleRestart, resetService), so the
 // alerts are the ones a human would get for that story.
@@ -245,6 +246,9 @@ test("alertOfEvent composes an alert for exactly the events ALERTING_EVENTS mark
   add(decide(paused.state, FAILING_ROUND, T + 2 * H, POLICY, "trader"));
   add(settleStop(initialState(), { ok: false, summary: "it did not stop" }, T, "trader", "root (cli)"));
   add(acknowledgeService(gaveUp.state, T + M, "trader", "telegram chat 42"));
+  // A confirmed failure inside a quiet window: held back, and said so.
+  const quiet = normaliseWindows([{ cron: "* * * * *", timezone: "UTC", holidays: [] }]);
+  add(decide(first.state, FAILING_ROUND, T + 30 * S, { ...POLICY, schedule: { active: [], quiet } }, "trader"));
   const kinds = Object.keys(ALERTING_EVENTS) as EventKind[];
   assert.deepEqual([...made.keys()].sort(), [...kinds].sort());
   for (const kind of kinds) {

@@ -35,6 +35,8 @@ const SEVERITY: Record<ServiceAlertKind, Severity> = {
   observed: "resolved",
   rearmed: "info",
   "pause-ended": "info",
+  // Not handled yet: a human may look before the window ends.
+  "quiet-hold": "warning",
 };
 
 type ServiceAlertKind = Extract<AlertKind, ServiceEvent["kind"]>;
@@ -77,6 +79,8 @@ function titleOf(kind: ServiceAlertKind, service: string, host: string, event: S
       return `Re-armed "${service}"${on}`;
     case "pause-ended":
       return `The pause of "${service}" ended${on}`;
+    case "quiet-hold":
+      return `"${service}" is failing${on}: restart held back by its quiet window`;
     case "unobserved":
       return `Cannot observe "${service}" through check "${String(event.data.check)}"${on}`;
     case "observed":

@@ -15,6 +15,7 @@ export type AlertKind =
   | "observed" // an unobserved check observes again
   | "rearmed" // gave-up ended by rearm-after
   | "pause-ended" // a pause's time was up: restarts are back on
+  | "quiet-hold" // a confirmed problem is not restarted: a quiet window holds it back
   | "reminder" // the service still stays gave-up
   | "lifeguard-started"
   | "lifeguard-stopped"

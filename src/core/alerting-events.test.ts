@@ -10,6 +10,7 @@ const EXPECTED: Record<EventKind, boolean> = {
   restarted: true,
   "restart-failed": true,
   backoff: false,
+  "quiet-hold": true,
   "gave-up": true,
   recovered: true,
   "alert-only": true,

@@ -14,6 +14,8 @@ export const ALERTING_EVENTS: Readonly<Record<EventKind, boolean>> = {
   "restart-failed": true,
   // The service stays down a little longer; the previous restart was already announced.
   backoff: false,
+  // Nothing is done about a confirmed problem until the quiet window ends: a human may want to.
+  "quiet-hold": true,
   // The one "manual intervention needed" message.
   "gave-up": true,
   // Only confirmed problems (and announced alert-only ones) are ever declared recovered.

@@ -11,21 +11,28 @@ import { settleRestart } from "./settle-restart.js";
 import type { Health, ServiceState, UnobservedCheck } from "./state.js";
 import { trackUnobserved, type UnobservedRound } from "./track-unobserved.js";
 import { controlCommand, endPauseIfDue, type ServiceControl } from "./control.js";
+import { judgingAt } from "./schedule/schedule-now.js";
 
 /**
  * One round of the policy: the service's state, this round's observations and the time in;
  * the next state, the actions to carry out and a verdict out. Pure: the engine does the rest.
  * The transition table is in docs/policy.md.
  */
-export function decide(state: ServiceState, observations: Observation[], now: number, policy: PolicySettings, service: string): Decision {
+export function decide(state: ServiceState, reported: Observation[], now: number, policy: PolicySettings, service: string): Decision {
   // A human stopped it: nothing to judge, nothing to restart or alert on, until it is started.
   if (state.control?.kind === "stopped") return stoppedRound(state, state.control, now, service, policy.cliAddress);
+  // Outside its active windows (market hours), or in the grace of their opening: not judged at all.
+  const judging = judgingAt(policy.schedule?.active ?? [], now, policy.startupGraceMs);
+  if (!judging.judged) return { state, actions: [], verdict: { status: statusOfHealth(state.health), why: `"${service}" is not judged: ${judging.why}` } };
+  // A check outside its own active windows did not look: no evidence, no news.
+  const observations = reported.filter((o) => o.unjudged !== true);
   // A check that cannot look (its log is unreadable) is no evidence either: only announced.
   const unobserved = trackUnobserved(state.unobserved ?? {}, observations, now, service);
   const observable = observations.filter((o) => o.unobservable !== true);
   // No observation is no evidence: nothing passes, nothing fails, nothing changes.
   if (observable.length === 0) {
-    const why = observations.length === 0 ? `No checks ran for "${service}": nothing to judge, state unchanged` : `Nothing to judge "${service}" by, state unchanged`;
+    const why = observations.length > 0 ? `Nothing to judge "${service}" by, state unchanged`
+      : reported.length > 0 ? `Nothing to judge "${service}" by: ${summarise(reported)}` : `No checks ran for "${service}": nothing to judge, state unchanged`;
     const round = { state, actions: [], verdict: { status: statusOfHealth(state.health), why } };
     return finish([], round, { since: state.alertOnlySince ?? {}, actions: [], failing: [] }, unobserved);
   }

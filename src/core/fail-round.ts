@@ -3,13 +3,14 @@ import { eventAction } from "./decision-parts.js";
 import { elapsedSince } from "./elapsed.js";
 import type { Observation } from "./outcome.js";
 import {
-  attemptOf, backoffMessage, checkIds, describeRounds, failingMessage, gaveUpHint, gaveUpMessage, plural,
+  attemptOf, backoffMessage, quietHoldMessage, checkIds, describeRounds, failingMessage, gaveUpHint, gaveUpMessage, plural,
   resetCommand, restartMessage, summarise,
 } from "./policy-messages.js";
 import type { Action, Decision, PolicySettings } from "./policy.js";
 import { formatDuration } from "./duration.js";
 import { pausedWhy } from "./control.js";
 import { recordRestart, restartsInWindow } from "./restart-limit.js";
+import { quietAt } from "./schedule/schedule-now.js";
 import type { Health, ServiceState } from "./state.js";
 
 type Failing = Extract<Health, { kind: "failing" }>;
@@ -53,6 +54,9 @@ export function failRound(state: ServiceState, failing: readonly Observation[], 
   const backoffStep = ranStably(state, health, policy) ? 0 : state.backoffStep;
   const confirmed = { ...state, backoffStep, healthySince: null, incidentSince: state.incidentSince ?? health.since };
   const round: FailingRound = { state: confirmed, failing, health, counting, actions, now, policy, service };
+  // A quiet window (the broker's nightly maintenance): recorded and alerted, not restarted, nothing counted against the limit.
+  const quiet = quietAt(policy.schedule?.quiet ?? [], now) ?? checksQuiet(failing);
+  if (quiet !== null) return holdForQuiet(round, prior, quiet);
   const inWindow = restartsInWindow(state.restarts, now, policy.limit.perMs).length;
   if (inWindow >= policy.limit.max) return giveUp(round, inWindow);
   const delayMs = backoffDelay(backoffStep, policy.backoff);
@@ -99,6 +103,26 @@ function waitForBackoff(round: FailingRound, prior: Failing | null, remainingMs:
       status: "backoff",
       why: `${counting}; restart delayed ${formatDuration(remainingMs)} more by the backoff (${formatDuration(delayMs)} after ${plural(step, "restart")} in a row)`,
     },
+  };
+}
+
+/** Every failure is inside its own check's quiet window: held until the first of them ends. */
+function checksQuiet(failing: readonly Observation[]): { until: number | null; why: string } | null {
+  const quiet = failing.map((observation) => observation.quiet);
+  if (quiet.length === 0 || quiet.some((one) => one === undefined)) return null;
+  const ends = quiet.flatMap((one) => (one === undefined || one.until === null ? [] : [one.until]));
+  return { until: ends.length === 0 ? null : Math.min(...ends), why: quiet.map((one) => one?.why).join("; ") };
+}
+
+function holdForQuiet(round: FailingRound, prior: Failing | null, quiet: { until: number | null; why: string }): Decision {
+  const { state, health, counting, now, service } = round;
+  const quietSince = prior?.quietSince ?? now;
+  // Announced when the hold begins, not every round of it.
+  const event = eventAction("quiet-hold", now, quietHoldMessage(service, quiet.why, health.reason), { until: quiet.until, failing: health.reason });
+  return {
+    state: { ...state, health: { ...health, quietSince } },
+    actions: prior?.quietSince === undefined ? [...round.actions, event] : round.actions,
+    verdict: { status: "failing", why: `${counting}; restart held back: ${quiet.why}`, heldBack: { by: "quiet", until: quiet.until, why: quiet.why, reason: health.reason } },
   };
 }
 

@@ -1,15 +1,18 @@
 import type { HeldBack, PolicySettings } from "./policy.js";
+import { quietAt } from "./schedule/schedule-now.js";
 import type { ServiceState } from "./state.js";
 
 /**
  * What holds back a restart of the service now, read from its stored state (for `status`, which
- * has no round's observations): the backoff wait, the failure threshold not yet reached, or the
+ * has no round's observations): a quiet window, the backoff wait, the failure threshold not yet reached, or the
  * startup grace of its last start. Null when nothing does (healthy past its grace, restarting,
  * gave up).
  */
 export function heldBackOf(state: ServiceState, now: number, policy: PolicySettings): HeldBack | null {
   const { health } = state;
   if (health.kind === "failing") {
+    const quiet = health.quietSince === undefined ? null : quietAt(policy.schedule?.quiet ?? [], now);
+    if (quiet !== null) return { by: "quiet", until: quiet.until, why: quiet.why, reason: health.reason };
     if (health.backoffUntil !== undefined && health.backoffUntil > now) {
       return { by: "backoff", until: health.backoffUntil, delayMs: health.backoffUntil - (state.restarts.at(-1) ?? health.since), reason: health.reason };
     }

@@ -31,6 +31,13 @@ export interface Observation extends Outcome {
    * and is announced once with `hint`. A missing log is no such case: it fails.
    */
   unobservable?: boolean;
+  /**
+   * The check is outside its `active:` windows (or in the grace of their opening): it did not
+   * run, and counts neither way; `summary` says until when.
+   */
+  unjudged?: boolean;
+  /** A failure inside the check's own `quiet:` window: it restarts nothing until `until` (null: not within 400 days), `why` says so. */
+  quiet?: { until: number | null; why: string };
   /** What a human can do about it: the command that lets Lifeguard read the log. */
   hint?: string;
 }

@@ -43,6 +43,9 @@ export const backoffMessage = (service: string, remainingMs: number, delayMs: nu
   `Delaying the restart of "${service}" by ${formatDuration(remainingMs)}: ` +
   `the backoff after ${plural(step, "restart")} in a row without a stable period is ${formatDuration(delayMs)}`;
 
+export const quietHoldMessage = (service: string, why: string, failing: string): string =>
+  `Not restarting "${service}" as ${why}: ${failing}`;
+
 /** STYLE.md's example, tested exactly. */
 export const gaveUpMessage = (service: string, restarts: number, max: number, perMs: number): string =>
   `Cannot restart "${service}" as the restart limit is reached: ${plural(restarts, "restart")} ${inTheLast(perMs)} (max ${max})`;

@@ -1,4 +1,5 @@
 import type { Observation } from "./outcome.js";
+import type { ScheduleWindow } from "./schedule/window.js";
 import type { ServiceState } from "./state.js";
 
 /** The restart policy of one service, in milliseconds, validated once by the config. */
@@ -24,6 +25,17 @@ export interface PolicySettings {
    * carries them, so that it works as printed.
    */
   cliAddress: readonly string[];
+  /**
+   * The service's `active:` windows (outside all of them it is not judged) and `quiet:` windows
+   * (inside one, no automatic restart); absent or empty lists: always judged, never quiet.
+   */
+  schedule?: ServiceSchedule;
+}
+
+/** A service's windows (core/schedule/window.ts). */
+export interface ServiceSchedule {
+  active: readonly ScheduleWindow[];
+  quiet: readonly ScheduleWindow[];
 }
 
 /** Every kind of event the policy emits; which of them alert a human is `ALERTING_EVENTS`. */
@@ -33,6 +45,7 @@ export type EventKind =
   | "restarted" // the restart sequence succeeded
   | "restart-failed" // a step of the restart sequence or its verification failed
   | "backoff" // a restart is due but waits for the backoff delay
+  | "quiet-hold" // a restart is due but held back by a quiet window (`quiet:`)
   | "gave-up" // the restart limit is reached: manual intervention needed
   | "recovered" // healthy again after a problem
   | "alert-only" // an alert-only check is failing
@@ -74,12 +87,14 @@ export interface Verdict {
 /**
  * What keeps a failing service from being restarted now, and when that ends: the startup grace
  * (failures do not count until `until`), the failure threshold (a restart if the next round fails
- * too), the backoff (a restart waits until `until`). Times are wall-clock ms.
+ * too), the backoff (a restart waits until `until`), a quiet window. Times are wall-clock ms.
  */
 export type HeldBack =
   | { by: "startup-grace"; until: number; startedAt: number; reason: string }
   | { by: "threshold"; rounds: number; threshold: number; reason: string }
-  | { by: "backoff"; until: number; delayMs: number; reason: string };
+  | { by: "backoff"; until: number; delayMs: number; reason: string }
+  /** Inside a `quiet:` window: no automatic restart until it ends (`until`; null: not within 400 days). */
+  | { by: "quiet"; until: number | null; why: string; reason: string };
 
 export interface Decision {
   state: ServiceState;

@@ -8,8 +8,10 @@ export type Health =
    * Failing checks counted toward the threshold; `rounds` consecutive failing rounds so far.
    * `backoffUntil`: a restart is due but waits for its backoff delay until this wall time
    * (absent when not waiting); set on entering the wait, so the `backoff` event is emitted once.
+   * `quietSince`: a restart is due but held back by a quiet window since this wall time (absent when
+   * not held); set on entering the hold, so the `quiet-hold` event is emitted once.
    */
-  | { kind: "failing"; since: number; rounds: number; reason: string; backoffUntil?: number }
+  | { kind: "failing"; since: number; rounds: number; reason: string; backoffUntil?: number; quietSince?: number }
   /** A restart was decided and is being carried out; settled by `settleRestart`. `reason` names the failing checks (`log-activity`). */
   | { kind: "restarting"; since: number; reason: string }
   /** The restart limit was reached: no automatic restarts until reset (or `rearm-after`). */

@@ -122,7 +122,9 @@ async function runRound(parts: ServiceParts, deps: EngineDeps, logPassing: boole
   const restart = decision.actions.find((action) => action.type === "restart");
   if (restart === undefined) {
     // The round's events already say what changed; the verdict is logged when nothing did.
-    if (decision.verdict.status === "healthy") {
+    if (isUnjudged(observations)) {
+      if (logPassing) log(deps, parts, "INFO", decision.verdict.why);
+    } else if (decision.verdict.status === "healthy") {
       if (logPassing) log(deps, parts, "OK", "All health checks passed");
     }
     // The daemon rounds every few seconds: a wait (grace, threshold, backoff) is announced once, not each round.
@@ -141,9 +143,14 @@ function runChecks(parts: ServiceParts, deps: EngineDeps): Promise<Observation[]
 
 async function observe(parts: ServiceParts, deps: EngineDeps, logPassing = true): Promise<Observation[]> {
   const observations = await runChecks(parts, deps);
+  // A service outside its active windows: the verdict says so once, not each check.
+  if (isUnjudged(observations)) return observations;
   for (const observation of observations) if (logPassing || !observation.ok) logObservation(deps, parts, observation);
   return observations;
 }
+
+/** No check was judged: the service (or each check) is outside its active windows. */
+const isUnjudged = (observations: readonly Observation[]): boolean => observations.length > 0 && observations.every((o) => o.unjudged === true);
 
 function reportBusy(parts: ServiceParts, deps: EngineDeps): ServiceReport {
   const why = `Skipped "${parts.config.name}" as another Lifeguard process holds its lock`;

@@ -16,6 +16,8 @@ export function describeHeldBack(heldBack: HeldBack, now: number, intervalMs: nu
       return `${heldBack.rounds} of ${heldBack.threshold} failing rounds: ${heldBack.reason}; restarted if it still fails at the next round, by ${when(now + intervalMs)}`;
     case "backoff":
       return `Restart waits for the backoff until ${when(heldBack.until)} (${formatDuration(heldBack.delayMs)} after the last restart): ${heldBack.reason}`;
+    case "quiet":
+      return `Restart held back: ${heldBack.why}: ${heldBack.reason}`;
   }
 }
 

@@ -9,6 +9,7 @@ const EVENT_TAGS: Record<EventKind, LogTag> = {
   restarted: "RESTART",
   "restart-failed": "ERROR",
   backoff: "WARN",
+  "quiet-hold": "WARN",
   "gave-up": "GAVE-UP",
   recovered: "OK",
   "alert-only": "WARN",
@@ -56,6 +57,7 @@ function describeObservation(observation: Observation): string {
 
 /** A check that cannot look never restarts anything, as an alert-only one: a warning, not a failure. */
 function tagOfObservation(observation: Observation): LogTag {
+  if (observation.unjudged === true) return "INFO";
   if (observation.ok) return "OK";
   return observation.alertOnly || observation.unobservable === true ? "WARN" : "FAIL";
 }

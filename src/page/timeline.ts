@@ -120,6 +120,7 @@ function healthAfter(event: EventLike, health: HealthKind): HealthKind {
   switch (event.kind) {
     case "failing":
     case "backoff":
+    case "quiet-hold":
       return "failing";
     case "restart":
       return "restarting";
@@ -147,6 +148,7 @@ function healthBefore(event: EventLike): HealthKind | undefined {
       return "healthy";
     case "restart":
     case "backoff":
+    case "quiet-hold":
     case "gave-up":
       return "failing";
     case "restarted":
