@@ -15,11 +15,13 @@ export async function stopAdopted(stopTimeoutMs: number, signal: AbortSignal = n
   const adopted = adoptedProcesses();
   if (adopted.length === 0) return { pids: [], left: [] };
   const running = (): ProcStat[] => {
-    reapAdoptedZombies();
-    return adopted.filter((stat) => {
+    const alive = adopted.filter((stat) => {
       const now = readProcStat(stat.pid);
       return now !== null && now.startTime === stat.startTime && now.state !== "Z";
     });
+    // Reaped after the look: one that ended just before it is a zombie by now, and none is left behind.
+    reapAdoptedZombies();
+    return alive;
   };
   const { left } = await endProcesses({
     signal: (name) => {
