@@ -99,6 +99,9 @@ test("a check's own quiet window holds the restart back only when every counted 
   assert.equal(held.verdict.status, "failing");
   assert.deepEqual(held.verdict.heldBack, { by: "quiet", until, why: hushed.quiet.why, reason: stale.summary });
   assert.deepEqual(held.actions.map((action) => action.type === "event" ? action.event.kind : action.type), ["quiet-hold"]);
+  // `status` reads the hold from the stored state: the check's window is none of the service's settings.
+  assert.deepEqual(heldBackOf(held.state, NIGHT + M, POLICY), { by: "quiet", until, why: hushed.quiet.why, reason: stale.summary });
+  assert.equal(heldBackOf(held.state, until + M, POLICY), null, "once the window is over, the hold it recorded is not shown: the restart is due");
   // Another check fails too, outside any quiet window: restarted.
   const both = decide(failingFor(1, NIGHT - M), [hushed, observe("http", false, "HTTP 503")], NIGHT, POLICY, "bot");
   assert.equal(both.verdict.status, "restart");

@@ -120,7 +120,7 @@ function holdForQuiet(round: FailingRound, prior: Failing | null, quiet: { until
   // Announced when the hold begins, not every round of it.
   const event = eventAction("quiet-hold", now, quietHoldMessage(service, quiet.why, health.reason), { until: quiet.until, failing: health.reason });
   return {
-    state: { ...state, health: { ...health, quietSince } },
+    state: { ...state, health: { ...health, quietSince, quietUntil: quiet.until, quietWhy: quiet.why } },
     actions: prior?.quietSince === undefined ? [...round.actions, event] : round.actions,
     verdict: { status: "failing", why: `${counting}; restart held back: ${quiet.why}`, heldBack: { by: "quiet", until: quiet.until, why: quiet.why, reason: health.reason } },
   };

@@ -9,9 +9,11 @@ export type Health =
    * `backoffUntil`: a restart is due but waits for its backoff delay until this wall time
    * (absent when not waiting); set on entering the wait, so the `backoff` event is emitted once.
    * `quietSince`: a restart is due but held back by a quiet window since this wall time (absent when
-   * not held); set on entering the hold, so the `quiet-hold` event is emitted once.
+   * not held); set on entering the hold, so the `quiet-hold` event is emitted once. `quietUntil`
+   * and `quietWhy`: that hold as its last round saw it (a check's own window, which `status`
+   * cannot tell from the service's settings; null: no end within reach).
    */
-  | { kind: "failing"; since: number; rounds: number; reason: string; backoffUntil?: number; quietSince?: number }
+  | { kind: "failing"; since: number; rounds: number; reason: string; backoffUntil?: number; quietSince?: number; quietUntil?: number | null; quietWhy?: string }
   /** A restart was decided and is being carried out; settled by `settleRestart`. `reason` names the failing checks (`log-activity`). */
   | { kind: "restarting"; since: number; reason: string }
   /** The restart limit was reached: no automatic restarts until reset (or `rearm-after`). */
