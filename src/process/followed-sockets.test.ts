@@ -1,21 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { connect, type Socket } from "node:net";
 import { followSockets, type SocketLook } from "./followed-sockets.js";
 import { dumpTcpSockets, lookUpTcpSocket } from "./sock-diag.js";
 import { readSocketInodes } from "./socket-inodes.js";
-import { startLoopbackServer } from "../testing/loopback-server.js";
+import { connectTo, startLoopbackServer } from "../testing/loopback-server.js";
 import { waitFor } from "../testing/wait-for.js";
 
 const linux = process.platform !== "linux";
-
-async function open(port: number, host = "127.0.0.1"): Promise<Socket> {
-  const socket = connect(port, host);
-  socket.on("error", () => undefined);
-  await once(socket, "connect");
-  return socket;
-}
 
 /** This process's socket inodes now. */
 const ownInodes = (): Set<number> => readSocketInodes(process.pid)?.inodes ?? new Set();
@@ -25,7 +16,7 @@ test("lookUpTcpSocket finds a dumped connection by its address pair, with its qu
   if (dumped === null) return t.skip("the native addon is not built: only /proc is read");
   const server = await startLoopbackServer((socket) => socket.pause());
   t.after(() => server.close());
-  const client = await open(server.port);
+  const client = await connectTo(server.port);
   t.after(() => client.destroy());
   const mine = dumpTcpSockets()?.find((socket) => socket.local.port === client.localPort && socket.remote.port === server.port);
   assert.ok(mine, "the dump lists the connection");
@@ -53,7 +44,7 @@ test("followSockets reads the table first, then looks each connection up while t
   if (dumpTcpSockets() === null) return t.skip("the native addon is not built: only /proc is read");
   const server = await startLoopbackServer((socket) => socket.pause());
   t.after(() => server.close());
-  const first = await open(server.port);
+  const first = await connectTo(server.port);
   t.after(() => first.destroy());
   const follow = followSockets();
   const toServer = (socket: { remote: { port: number } }): boolean => socket.remote.port === server.port;
@@ -66,7 +57,7 @@ test("followSockets reads the table first, then looks each connection up while t
   if (again.read === "table") return t.skip("this addon was built before the lookup");
   assert.deepEqual(ports(again), [first.localPort], "the same connection, looked up");
   // A second connection: a new inode among the service's sockets, so tables are read until one lists both.
-  const second = await open(server.port);
+  const second = await connectTo(server.port);
   t.after(() => second.destroy());
   const both = await lookUntil(() => follow(process.pid, ownInodes(), toServer), (look) => look.sockets.length === 2);
   assert.equal(both.read, "table");
@@ -83,7 +74,7 @@ test("followSockets reads the table when a connection it looks up is gone though
   if (dumpTcpSockets() === null) return t.skip("the native addon is not built: only /proc is read");
   const server = await startLoopbackServer((socket) => socket.pause());
   t.after(() => server.close());
-  const client = await open(server.port);
+  const client = await connectTo(server.port);
   const follow = followSockets();
   const toServer = (socket: { remote: { port: number } }): boolean => socket.remote.port === server.port;
   const inodes = ownInodes();

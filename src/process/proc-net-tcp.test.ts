@@ -1,12 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { connect } from "node:net";
 import { parseProcNetTcp, readTcpSockets } from "./proc-net-tcp.js";
 import { readSocketInodes } from "./socket-inodes.js";
 import { dumpTcpSockets } from "./sock-diag.js";
 import { readFileSync } from "node:fs";
-import { startLoopbackServer } from "../testing/loopback-server.js";
+import { connectTo, startLoopbackServer } from "../testing/loopback-server.js";
 import { waitFor } from "../testing/wait-for.js";
 
 const linux = process.platform !== "linux" ? "needs /proc/net/tcp (Linux)" : false;
@@ -44,12 +42,11 @@ test("a connection to a loopback server that never reads: this process's socket 
   // Accepts, then never reads: what a hung broker gateway does.
   const server = await startLoopbackServer((socket) => socket.pause());
   const { port } = server;
-  const client = connect(port, "127.0.0.1");
+  const client = await connectTo(port);
   t.after(async () => {
     client.destroy();
     await server.close();
   });
-  await once(client, "connect");
   // More than the server's receive buffer and this socket's send buffer take: the rest stays queued here.
   const chunk = Buffer.alloc(1 << 20, 120);
   for (let i = 0; i < 16; i += 1) client.write(chunk);
@@ -80,12 +77,11 @@ test("netlink's dump and /proc/net/tcp list the same connections of this namespa
   if (dumped === null) return t.skip("the native addon is not built: only /proc is read");
   const server = await startLoopbackServer((socket) => socket.pause());
   const { port } = server;
-  const client = connect(port, "127.0.0.1");
+  const client = await connectTo(port);
   t.after(async () => {
     client.destroy();
     await server.close();
   });
-  await once(client, "connect");
   client.write(Buffer.alloc(8 << 20, 120));
   const key = (s: { inode: number; local: { address: string; port: number }; remote: { address: string; port: number }; state: string }): string => `${s.inode} ${s.local.address}:${s.local.port} ${s.remote.address}:${s.remote.port} ${s.state}`;
   const held = readSocketInodes(process.pid)?.inodes ?? new Set<number>();

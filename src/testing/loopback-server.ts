@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 
 /** A raw TCP server on 127.0.0.1 for the network checks' tests: it answers (or not) as its test says. */
 export interface LoopbackServer {
@@ -40,4 +40,12 @@ export async function startLoopbackServer(onConnection: (socket: Socket) => void
       return closing;
     },
   };
+}
+
+/** A client connected to 127.0.0.1:`port` (resolves once connected; its errors are ignored: a test ends it with destroy()). */
+export async function connectTo(port: number): Promise<Socket> {
+  const client = connect(port, "127.0.0.1");
+  client.on("error", () => undefined);
+  await once(client, "connect");
+  return client;
 }
